@@ -1,0 +1,1 @@
+"""`p2s` subcommands: one module each, exposing `add_parser(subparsers)`."""

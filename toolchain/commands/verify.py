@@ -1,0 +1,90 @@
+"""`p2s verify FILE... [--json] [--timeout S] [--jobs N]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from shared_schemas.settings import DafnySettings
+from shared_schemas.verification import (
+    FileVerification,
+    VerificationStatus,
+    VerifyRequest,
+    VerifySummary,
+)
+from toolchain.dafny import DafnyEngine, read_dafny_file
+from toolchain.errors import ToolchainError
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("verify", help="verify Dafny files with the real Dafny verifier")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="print the results as JSON (VerifySummary)")
+    p.add_argument("--timeout", type=float, default=120.0, metavar="S", help="limit per file (s)")
+    p.add_argument(
+        "--vc-time-limit", type=int, default=20, metavar="S", help="limit per proof obligation"
+    )
+    p.add_argument("--jobs", type=int, default=2, metavar="N", help="files verified at once")
+    p.add_argument("--dafny", default=None, help="Dafny executable (else $P2S_DAFNY, PATH)")
+    p.add_argument("--no-cache", action="store_true", help="ignore cached results")
+    p.set_defaults(func=run)
+
+
+def format_text(result: FileVerification) -> list[str]:
+    """Compiler-style lines: `file:line:col: severity: message`, related locations as notes."""
+    out: list[str] = []
+    for d in result.diagnostics:
+        code = f" [{d.code}]" if d.code else ""
+        out.append(
+            f"{d.file}:{d.range.start.line + 1}:{d.range.start.character + 1}: "
+            f"{d.severity.value}: {d.message}{code}"
+        )
+        for rel in d.related:
+            r = rel.location.range.start
+            out.append(f"{rel.location.file}:{r.line + 1}:{r.character + 1}: note: {rel.message}")
+    counts = f"{result.verified_count} verified, {result.error_count} errors"
+    if result.timeout_count:
+        counts += f", {result.timeout_count} timed out"
+    shim = ", Dafny 4 syntax rewritten for 2.x" if result.shimmed else ""
+    cached = ", cached" if result.cached else ""
+    out.append(
+        f"{result.file}: {result.status.value} ({counts}; {result.duration_s:.2f} s{cached}{shim})"
+    )
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.jobs < 1:
+        raise ToolchainError("--jobs must be at least 1")
+    if args.timeout <= 0:
+        raise ToolchainError("--timeout must be positive")
+    texts = {f: read_dafny_file(f) for f in args.files}  # every bad input fails before any work
+    settings = DafnySettings(
+        path=args.dafny, jobs=args.jobs, timeout_s=args.timeout, vc_time_limit_s=args.vc_time_limit
+    )
+    engine = DafnyEngine.discover(settings)
+    if args.no_cache:
+        engine.cache.directory = None
+    request = VerifyRequest(timeout_s=args.timeout, vc_time_limit_s=args.vc_time_limit)
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        results = list(pool.map(lambda f: engine.verify_source(texts[f], f, request), args.files))
+    summary = VerifySummary(
+        files=results,
+        verified=sum(r.ok for r in results),
+        failed=sum(not r.ok and r.status != VerificationStatus.timeout for r in results),
+        timed_out=sum(r.status == VerificationStatus.timeout for r in results),
+        duration_s=time.monotonic() - started,
+    )
+    if args.json:
+        sys.stdout.write(
+            summary.model_dump_json(indent=2, exclude={"files": {"__all__": {"raw_output"}}}) + "\n"
+        )
+    else:
+        for r in results:
+            print("\n".join(format_text(r)))
+    if any(r.status == VerificationStatus.tool_error for r in results):
+        return 2
+    return 0 if summary.verified == len(results) else 1

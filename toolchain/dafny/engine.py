@@ -1,0 +1,455 @@
+"""The Dafny verification engine: one interface over Dafny 2.x and 4.x command lines.
+
+It shims Dafny 4 syntax for 2.x, runs the verifier with time limits in its own process group,
+parses the output into `shared_schemas` models with positions in the user's own text, flags
+unsound constructs, and caches results by content.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from shared_schemas.settings import DafnySettings
+from shared_schemas.verification import (
+    DafnyInfo,
+    Diagnostic,
+    DiagnosticCategory,
+    FileVerification,
+    Location,
+    MethodOutcome,
+    MethodStatus,
+    Range,
+    RelatedLocation,
+    VerificationStatus,
+    VerifyRequest,
+)
+from toolchain.dafny.cache import ResultCache, cache_key, default_cache_dir
+from toolchain.dafny.locate import describe_dafny
+from toolchain.dafny.output_parser import ParsedOutput, parse_output, widen_to_token
+from toolchain.dafny.shim import ShimResult, needs_shim, rewrite_for_dafny2
+from toolchain.dafny.soundness import soundness_issues
+from toolchain.dafny.symbols import Symbol, boogie_member_name, find_symbols, proc_filter
+from toolchain.dafny.text import LineIndex
+from toolchain.errors import InputError
+from toolchain.proc import CancelToken, ProcResult, run_tool
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+_SHIM_RETRIES = 2
+
+
+class DafnyEngine:
+    def __init__(
+        self,
+        info: DafnyInfo,
+        settings: DafnySettings | None = None,
+        cache: ResultCache | None = None,
+    ) -> None:
+        self.info = info
+        self.settings = settings or DafnySettings()
+        self.cache = cache if cache is not None else ResultCache(default_cache_dir())
+        self._slots = threading.BoundedSemaphore(self.settings.jobs)
+
+    @classmethod
+    def discover(
+        cls, settings: DafnySettings | None = None, cache: ResultCache | None = None
+    ) -> DafnyEngine:
+        return cls(describe_dafny(settings), settings, cache)
+
+    # -- command lines ----------------------------------------------------------------------
+    def base_args(self) -> list[str]:
+        if self.info.major >= 3:
+            return [self.info.path]
+        args = [self.info.path, "/nologo"]
+        if self.info.prover:
+            args.append(f"/z3exe:{self.info.prover}")
+        return args
+
+    def verify_args(self, file: Path, request: VerifyRequest, procs: list[str]) -> list[str]:
+        if self.info.major >= 3:
+            args = [
+                self.info.path,
+                "verify",
+                f"--verification-time-limit:{request.vc_time_limit_s}",
+            ]
+            args += [f"--filter-symbol:{p}" for p in procs]
+            return [*args, *request.extra_args, str(file)]
+        args = [*self.base_args(), "/compile:0", "/errorTrace:0", "/trace"]
+        args.append(f"/timeLimit:{request.vc_time_limit_s}")
+        args += [f"/proc:{p}" for p in procs]
+        return [*args, *request.extra_args, str(file)]
+
+    # -- public API -------------------------------------------------------------------------
+    def verify_file(
+        self,
+        path: str | Path,
+        request: VerifyRequest | None = None,
+        cancel: CancelToken | None = None,
+    ) -> FileVerification:
+        return self.verify_source(read_dafny_file(path), str(path), request, cancel)
+
+    async def verify_source_async(
+        self,
+        text: str,
+        filename: str = "input.dfy",
+        request: VerifyRequest | None = None,
+        cancel: CancelToken | None = None,
+    ) -> FileVerification:
+        token = cancel or CancelToken()
+        try:
+            return await asyncio.to_thread(self.verify_source, text, filename, request, token)
+        except asyncio.CancelledError:
+            token.cancel()
+            raise
+
+    def verify_source(
+        self,
+        text: str,
+        filename: str = "input.dfy",
+        request: VerifyRequest | None = None,
+        cancel: CancelToken | None = None,
+    ) -> FileVerification:
+        request = request or VerifyRequest(
+            timeout_s=self.settings.timeout_s, vc_time_limit_s=self.settings.vc_time_limit_s
+        )
+        if len(text.encode("utf-8")) > MAX_SOURCE_BYTES:
+            raise InputError(f"{filename} is larger than {MAX_SOURCE_BYTES // 1024} KiB")
+        shim = (
+            rewrite_for_dafny2(text)
+            if self.info.major < 3 and needs_shim(text)
+            else ShimResult(text, text)
+        )
+        key = cache_key(
+            "v1",
+            self.info.path,
+            self.info.version,
+            str(self.info.prover),
+            request.model_dump_json(),
+            Path(filename).name,
+            text,
+        )
+        hit = self.cache.get(key)
+        if hit is not None:
+            hit.cached = True
+            return _relabel(hit, filename)
+        started = time.monotonic()
+        with self._slots:
+            result, shim = self._run_with_shim_retries(text, shim, filename, request, cancel)
+        result.duration_s = time.monotonic() - started
+        if result.status not in (VerificationStatus.tool_error, VerificationStatus.timeout):
+            self.cache.put(key, result)
+        return result
+
+    # -- internals --------------------------------------------------------------------------
+    def _run_with_shim_retries(
+        self,
+        text: str,
+        shim: ShimResult,
+        filename: str,
+        request: VerifyRequest,
+        cancel: CancelToken | None,
+    ) -> tuple[FileVerification, ShimResult]:
+        result = self._run_once(text, shim, filename, request, cancel)
+        for _ in range(_SHIM_RETRIES):
+            if result.status != VerificationStatus.resolution_error or not shim.changed:
+                break
+            # Making a Dafny 4 function a 2.x `function method` fails when its body is ghost:
+            # keep those functions ghost and try again.
+            blamed = _functions_blamed(text, result.diagnostics) - shim.kept_ghost
+            if not blamed:
+                break
+            retry = rewrite_for_dafny2(text, keep_ghost=shim.kept_ghost | blamed)
+            second = self._run_once(text, retry, filename, request, cancel)
+            shim, result = retry, second
+        return result, shim
+
+    def _run_once(
+        self,
+        text: str,
+        shim: ShimResult,
+        filename: str,
+        request: VerifyRequest,
+        cancel: CancelToken | None,
+    ) -> FileVerification:
+        symbols = find_symbols(text)
+        procs = self._proc_filters(symbols, request.procedures)
+        with _materialise(shim.text, filename) as tmp:
+            proc = run_tool(
+                self.verify_args(tmp, request, procs),
+                timeout_s=request.timeout_s,
+                cancel=cancel,
+                cwd=tmp.parent,
+            )
+            tmp_names = {str(tmp), tmp.name, os.path.relpath(tmp, tmp.parent)}
+        return self._interpret(proc, text, shim, filename, symbols, tmp_names, request)
+
+    def _proc_filters(self, symbols: list[Symbol], wanted: list[str] | None) -> list[str]:
+        if wanted is None:
+            return []
+        chosen = [s for s in symbols if s.name in wanted or s.qualified in wanted]
+        if self.info.major >= 3:
+            return [s.qualified for s in chosen]
+        return [proc_filter(s) for s in chosen]
+
+    def _interpret(
+        self,
+        proc: ProcResult,
+        text: str,
+        shim: ShimResult,
+        filename: str,
+        symbols: list[Symbol],
+        tmp_names: set[str],
+        request: VerifyRequest,
+    ) -> FileVerification:
+        index = LineIndex.of(text)
+        lines = text.splitlines()
+
+        def map_file(name: str) -> str:
+            return filename if name in tmp_names or Path(name).name in tmp_names else name
+
+        parsed = parse_output(proc.output, map_file)
+        for d in parsed.diagnostics:
+            _map_range(d, shim, filename, lines)
+            for rel in d.related:
+                if rel.location.file == filename:
+                    rel.location.range = _mapped(rel.location.range, shim, lines)
+            sym = _symbol_of(symbols, index, d.range)
+            if sym is not None:
+                d.symbol = sym.qualified
+        unsound = soundness_issues(text, filename)
+        status = _overall_status(proc, parsed)
+        diagnostics = list(parsed.diagnostics)
+        if status == VerificationStatus.timeout and proc.timed_out:
+            diagnostics.append(
+                _whole_file(
+                    filename,
+                    DiagnosticCategory.timeout,
+                    f"verification did not finish within {request.timeout_s:g} s",
+                )
+            )
+        if status == VerificationStatus.tool_error:
+            detail = (parsed.cleaned or "no output").strip().splitlines()
+            diagnostics.append(
+                _whole_file(
+                    filename,
+                    DiagnosticCategory.tool,
+                    f"Dafny ended unexpectedly (exit {proc.returncode}): {' '.join(detail[-3:])[:300]}",
+                )
+            )
+        for msg in parsed.prover_errors:
+            diagnostics.append(
+                _whole_file(filename, DiagnosticCategory.tool, f"prover error: {msg}")
+            )
+        diagnostics.extend(unsound)
+        if status == VerificationStatus.verified and unsound:
+            status = VerificationStatus.unsound
+        methods = _method_outcomes(symbols, parsed, diagnostics, status, index, request)
+        error_count = sum(1 for d in parsed.diagnostics if d.severity == "error")
+        return FileVerification(
+            file=filename,
+            status=status,
+            diagnostics=diagnostics,
+            methods=methods,
+            verified_count=parsed.verified or 0,
+            error_count=error_count,
+            timeout_count=parsed.timeouts + (1 if proc.timed_out else 0),
+            shimmed=shim.changed,
+            dafny=self.info,
+            raw_output=parsed.cleaned,
+        )
+
+
+def read_dafny_file(path: str | Path) -> str:
+    """Read a user's Dafny file, or raise one clear InputError saying what is wrong with it."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if p.is_dir():
+        raise InputError(f"{p} is a directory", hint="pass the .dfy files inside it")
+    if p.suffix != ".dfy":
+        raise InputError(f"{p} is not a Dafny file", hint="expected a .dfy file")
+    size = p.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        raise InputError(
+            f"{p} is {size // 1024} KiB, over the {MAX_SOURCE_BYTES // 1024} KiB limit"
+        )
+    try:
+        return p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{p} is not UTF-8 text (byte {exc.start})", hint="save it as UTF-8"
+        ) from exc
+    except OSError as exc:
+        raise InputError(f"{p}: {exc.strerror}") from exc
+
+
+@contextlib.contextmanager
+def _materialise(text: str, filename: str):  # type: ignore[no-untyped-def]
+    """Put the source where Dafny can read it: beside the original when it includes other files
+    (so relative includes resolve), else in a private temporary folder."""
+    original = Path(filename)
+    if "include" in text and original.parent.is_dir() and os.access(original.parent, os.W_OK):
+        fd, name = tempfile.mkstemp(
+            prefix=f".p2s-{original.stem}-", suffix=".dfy", dir=original.parent
+        )
+        path = Path(name)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            yield path
+        finally:
+            path.unlink(missing_ok=True)
+        return
+    with tempfile.TemporaryDirectory(prefix="p2s-verify-") as d:
+        path = Path(d) / (original.name if original.suffix == ".dfy" else "input.dfy")
+        path.write_text(text, encoding="utf-8")
+        yield path
+
+
+def _mapped(r: Range, shim: ShimResult, lines: list[str]) -> Range:
+    line, col = shim.original_position(r.start.line, r.start.character)
+    point = Range.point(line, col, 0)
+    return widen_to_token(point, lines[line] if line < len(lines) else "")
+
+
+def _map_range(d: Diagnostic, shim: ShimResult, filename: str, lines: list[str]) -> None:
+    if d.file == filename:
+        d.range = _mapped(d.range, shim, lines)
+
+
+def _whole_file(filename: str, category: DiagnosticCategory, message: str) -> Diagnostic:
+    return Diagnostic(file=filename, range=Range.point(0, 0, 0), category=category, message=message)
+
+
+def _symbol_of(symbols: list[Symbol], index: LineIndex, r: Range) -> Symbol | None:
+    offset = index.offset(r.start.line, r.start.character)
+    inside = [s for s in symbols if s.start <= offset < max(s.end, s.start + 1)]
+    return min(inside, key=lambda s: s.end - s.start) if inside else None
+
+
+def _functions_blamed(text: str, diagnostics: list[Diagnostic]) -> set[str]:
+    symbols = [s for s in find_symbols(text) if s.kind in ("function", "predicate") and not s.ghost]
+    index = LineIndex.of(text)
+    blamed: set[str] = set()
+    for d in diagnostics:
+        if d.category != DiagnosticCategory.resolution:
+            continue
+        sym = _symbol_of(symbols, index, d.range)
+        if sym is not None:
+            blamed.add(sym.name)
+        elif "function method" in d.message or "consider declaring" in d.message:
+            blamed.update(s.name for s in symbols)
+    return blamed
+
+
+def _overall_status(proc: ProcResult, parsed: ParsedOutput) -> VerificationStatus:
+    if proc.timed_out:
+        return VerificationStatus.timeout
+    if parsed.parse_errors:
+        return VerificationStatus.parse_error
+    if parsed.resolution_errors:
+        return VerificationStatus.resolution_error
+    if not parsed.saw_summary:
+        if any(d.category == DiagnosticCategory.resolution for d in parsed.diagnostics):
+            return VerificationStatus.resolution_error
+        return VerificationStatus.tool_error
+    if parsed.errors:
+        return VerificationStatus.errors
+    if parsed.timeouts:
+        return VerificationStatus.timeout
+    if parsed.prover_errors:
+        return VerificationStatus.tool_error
+    return VerificationStatus.verified
+
+
+def _method_outcomes(
+    symbols: list[Symbol],
+    parsed: ParsedOutput,
+    diagnostics: list[Diagnostic],
+    status: VerificationStatus,
+    index: LineIndex,
+    request: VerifyRequest,
+) -> list[MethodOutcome]:
+    outcomes: list[MethodOutcome] = []
+    by_member: dict[tuple[str | None, str], list[int]] = {}
+    for i, p in enumerate(parsed.procedures):
+        _, cls, member = boogie_member_name(p.boogie_name)
+        by_member.setdefault((cls, member), []).append(i)
+    for sym in symbols:
+        (sl, sc), (el, ec) = index.position(sym.start), index.position(sym.end)
+        rng = Range.model_validate(
+            {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
+        )
+        errs = [
+            d
+            for d in diagnostics
+            if d.symbol == sym.qualified
+            and d.severity == "error"
+            and d.category != DiagnosticCategory.soundness
+        ]
+        procs = [parsed.procedures[i] for i in by_member.get((sym.container, sym.name), [])]
+        duration = sum(p.duration_s or 0.0 for p in procs) if procs else None
+        obligations = sum(p.obligations or 0 for p in procs) if procs else None
+        selected = (
+            request.procedures is None
+            or sym.name in request.procedures
+            or sym.qualified in request.procedures
+        )
+        if not selected:
+            st = MethodStatus.skipped
+        elif status in (
+            VerificationStatus.parse_error,
+            VerificationStatus.resolution_error,
+            VerificationStatus.tool_error,
+        ):
+            st = MethodStatus.errors if errs else MethodStatus.not_verified
+        elif any(p.status == MethodStatus.timed_out for p in procs) or any(
+            d.category == DiagnosticCategory.timeout for d in errs
+        ):
+            st = MethodStatus.timed_out
+        elif errs or any(p.status == MethodStatus.errors for p in procs):
+            st = MethodStatus.errors
+        elif status == VerificationStatus.timeout and not procs:
+            st = MethodStatus.not_verified
+        else:
+            st = MethodStatus.verified
+        outcomes.append(
+            MethodOutcome(
+                name=sym.qualified,
+                kind=sym.kind,
+                range=rng,
+                status=st,
+                duration_s=duration,
+                error_count=len(errs),
+                proof_obligations=obligations,
+            )
+        )
+    return outcomes
+
+
+def _relabel(result: FileVerification, filename: str) -> FileVerification:
+    """A cached result computed for another path of the same content: point it at this one."""
+    old = result.file
+    if old == filename:
+        return result
+    data = json.loads(result.model_dump_json())
+
+    def fix(node: object) -> object:
+        if isinstance(node, dict):
+            return {k: (filename if k == "file" and v == old else fix(v)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [fix(x) for x in node]
+        return node
+
+    fixed = FileVerification.model_validate(fix(data))
+    fixed.cached = True
+    return fixed
+
+
+__all__ = ["DafnyEngine", "Location", "RelatedLocation", "read_dafny_file"]

@@ -1,0 +1,251 @@
+"""Parse Dafny's command-line output (2.x and 4.x text formats) into diagnostics and outcomes.
+
+Both versions print `file(line,col): Error[ CODE]: message`, line 1-based and column 0-based, and
+`file(line,col): Related location: message` after the error it belongs to. 4.x adds source
+snippets (`  |` lines) which are skipped. Positions come out 0-based for both line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from shared_schemas.verification import (
+    Diagnostic,
+    DiagnosticCategory,
+    Location,
+    MethodStatus,
+    Range,
+    RelatedLocation,
+    Severity,
+)
+
+_POS = r"(?P<file>.+?)\((?P<line>-?\d+),(?P<col>-?\d+)\)"
+_ERROR = re.compile(rf"^{_POS}: (?P<sev>Error|Warning|Info)(?: (?P<code>[A-Z]+\d+))?: (?P<msg>.*)$")
+_RELATED = re.compile(rf"^{_POS}: Related location(?: \d+)?: ?(?P<msg>.*)$")
+_TIMED_OUT_ON = re.compile(rf"^{_POS}: Timed out on(?: [A-Z]+\d+)?: (?P<msg>.*)$")
+_VC_TIMEOUT = re.compile(
+    rf"^{_POS}: Verification of '(?P<proc>[^']+)' timed out after (?P<secs>\d+) seconds"
+)
+_OTHER_AT = re.compile(rf"^{_POS}: (?P<msg>.*)$")
+_SUMMARY = re.compile(
+    r"Dafny program verifier finished with (?P<verified>\d+) verified, (?P<errors>\d+) errors?"
+    r"(?:, (?P<timeouts>\d+) time outs?)?(?:, (?P<oom>\d+) out of memory)?"
+)
+_PARSE_COUNT = re.compile(r"^(?P<n>\d+) parse errors? detected in (?P<file>.+)$")
+_RESOLUTION_COUNT = re.compile(r"^(?P<n>\d+) resolution/type errors? detected in (?P<file>.+)$")
+_VERIFYING = re.compile(r"^Verifying (?P<proc>\S+) \.\.\.$")
+_PROC_RESULT = re.compile(
+    r"^\s*\[(?P<secs>[\d.]+) s, (?P<n>\d+) proof obligations?\]\s+(?P<outcome>verified|error|errors|"
+    r"timed out|out of memory|out of resource|inconclusive)"
+)
+# Debian's z3 4.8.12 rejects an option Dafny 2.3 always sends; the results are still right.
+_HARMLESS_PROVER_NOISE = re.compile(
+    r"model_compress|Prover error: line \d+ column \d+: unknown parameter"
+)
+_PROVER_ERROR = re.compile(r"^Prover error: (?P<msg>.*)$")
+
+
+@dataclass
+class ProcedureOutcome:
+    boogie_name: str
+    status: MethodStatus
+    duration_s: float | None
+    obligations: int | None
+
+
+@dataclass
+class ParsedOutput:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    procedures: list[ProcedureOutcome] = field(default_factory=list)
+    verified: int | None = None
+    errors: int | None = None
+    timeouts: int = 0
+    parse_errors: int = 0
+    resolution_errors: int = 0
+    prover_errors: list[str] = field(default_factory=list)
+    cleaned: str = ""
+
+    @property
+    def saw_summary(self) -> bool:
+        return self.verified is not None
+
+
+FileMapper = Callable[[str], str]
+
+
+def _range(line: int, col: int) -> Range:
+    # Dafny reports (0,-1) for some whole-program errors; clamp into the document.
+    return Range.point(max(line - 1, 0), max(col, 0))
+
+
+_RESOLUTION_HINTS = (
+    "unresolved identifier",
+    "type mismatch",
+    "not found",
+    "wrong number of",
+    "is not allowed",
+    "must be",
+    "cannot",
+    "does not",
+    "undeclared",
+    "ghost",
+    "incompatible",
+    "expected",
+    "duplicate",
+)
+
+
+def _category(message: str, code: str | None, context: str) -> DiagnosticCategory:
+    if code and code.startswith("BP"):
+        return DiagnosticCategory.verification
+    if context in ("parse", "resolution"):
+        return DiagnosticCategory(context)
+    lowered = message.lower()
+    verification_words = (
+        "might not",
+        "could not be proved",
+        "assertion",
+        "postcondition",
+        "precondition",
+        "invariant",
+        "decreases",
+        "termination",
+        "index out of range",
+        "possible division by zero",
+        "might be null",
+        "might violate",
+        "could not prove",
+        "result of operation might",
+        "value does not satisfy",
+        "cannot establish",
+        "not be allowed",
+        "may not",
+    )
+    if any(w in lowered for w in verification_words):
+        return DiagnosticCategory.verification
+    return DiagnosticCategory.resolution
+
+
+def parse_output(text: str, map_file: FileMapper = lambda f: f) -> ParsedOutput:
+    """Parse the combined stdout/stderr of one Dafny run."""
+    result = ParsedOutput()
+    kept: list[str] = []
+    lines = text.splitlines()
+    # A parse or resolution error count line tells which kind the located errors before it are.
+    context = "verification"
+    for line in lines:
+        if _PARSE_COUNT.match(line.strip()):
+            context = "parse"
+        elif _RESOLUTION_COUNT.match(line.strip()):
+            context = "resolution"
+    last_error: Diagnostic | None = None
+    current_proc: str | None = None
+    for raw in lines:
+        line = raw.rstrip()
+        if _HARMLESS_PROVER_NOISE.search(line):
+            continue
+        kept.append(line)
+        stripped = line.strip()
+        if not stripped or re.match(r"^\d*\s*\|", stripped):
+            continue  # Dafny 4 source snippets
+        if m := _VERIFYING.match(stripped):
+            current_proc = m.group("proc")
+            continue
+        if (m := _PROC_RESULT.match(line)) and current_proc:
+            outcome = m.group("outcome")
+            status = {
+                "verified": MethodStatus.verified,
+                "error": MethodStatus.errors,
+                "errors": MethodStatus.errors,
+                "timed out": MethodStatus.timed_out,
+            }.get(outcome, MethodStatus.not_verified)
+            result.procedures.append(
+                ProcedureOutcome(current_proc, status, float(m.group("secs")), int(m.group("n")))
+            )
+            current_proc = None
+            continue
+        if m := _SUMMARY.search(stripped):
+            result.verified = int(m.group("verified"))
+            result.errors = int(m.group("errors"))
+            result.timeouts = int(m.group("timeouts") or 0)
+            continue
+        if m := _PARSE_COUNT.match(stripped):
+            result.parse_errors += int(m.group("n"))
+            continue
+        if m := _RESOLUTION_COUNT.match(stripped):
+            result.resolution_errors += int(m.group("n"))
+            continue
+        if m := _PROVER_ERROR.match(stripped):
+            result.prover_errors.append(m.group("msg"))
+            continue
+        if m := _VC_TIMEOUT.match(stripped):
+            last_error = Diagnostic(
+                file=map_file(m.group("file")),
+                range=_range(int(m.group("line")), int(m.group("col"))),
+                category=DiagnosticCategory.timeout,
+                code=None,
+                message=f"verification timed out after {m.group('secs')} s",
+                symbol=m.group("proc"),
+            )
+            result.diagnostics.append(last_error)
+            continue
+        if m := _TIMED_OUT_ON.match(stripped):
+            last_error = Diagnostic(
+                file=map_file(m.group("file")),
+                range=_range(int(m.group("line")), int(m.group("col"))),
+                category=DiagnosticCategory.timeout,
+                message=f"timed out on: {m.group('msg')}",
+            )
+            result.diagnostics.append(last_error)
+            continue
+        if (m := _RELATED.match(stripped)) and last_error is not None:
+            last_error.related.append(
+                RelatedLocation(
+                    location=Location(
+                        file=map_file(m.group("file")),
+                        range=_range(int(m.group("line")), int(m.group("col"))),
+                    ),
+                    message=m.group("msg").strip() or "related location",
+                )
+            )
+            continue
+        if m := _ERROR.match(stripped):
+            sev = {"Error": Severity.error, "Warning": Severity.warning}.get(
+                m.group("sev"), Severity.information
+            )
+            code = m.group("code")
+            msg = m.group("msg").strip()
+            last_error = Diagnostic(
+                file=map_file(m.group("file")),
+                range=_range(int(m.group("line")), int(m.group("col"))),
+                severity=sev,
+                category=_category(msg, code, context),
+                code=code,
+                message=msg,
+            )
+            result.diagnostics.append(last_error)
+            continue
+        # 2.x prints some resolution errors without the "Error:" word (e.g. warnings).
+        if (m := _OTHER_AT.match(stripped)) and not stripped.startswith("Execution trace"):
+            if m.group("msg").startswith(("anon", "Execution")):
+                continue
+    result.cleaned = "\n".join(kept).strip()
+    return result
+
+
+def widen_to_token(diag_range: Range, line_text: str) -> Range:
+    """Stretch a point range over the identifier or operator at that column, for a visible squiggle."""
+    col = diag_range.start.character
+    if col >= len(line_text):
+        return diag_range
+    end = col
+    if line_text[col].isalnum() or line_text[col] == "_":
+        while end < len(line_text) and (line_text[end].isalnum() or line_text[end] in "_'?"):
+            end += 1
+    else:
+        while end < len(line_text) and line_text[end] in "=<>!&|+-*/%:{":
+            end += 1
+    end = max(end, col + 1)
+    return Range.point(diag_range.start.line, col, end - col)

@@ -1,0 +1,35 @@
+"""Errors the user can act on. Each carries a one-line message and, where we know it, a hint."""
+
+
+class ToolchainError(Exception):
+    """A failure to report to the user as one clear line (never a traceback)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class InputError(ToolchainError):
+    """The user's input cannot be used: missing, unreadable, too large, wrong kind."""
+
+
+class ToolNotFoundError(ToolchainError):
+    """An external tool is not installed or not where the settings say."""
+
+
+class ToolCrashedError(ToolchainError):
+    """An external tool ended in a way we cannot interpret as a result."""
+
+
+class ToolTimeoutError(ToolchainError):
+    """An external tool ran past its limit and was killed."""
+
+
+class CancelledError(ToolchainError):
+    """The user cancelled the operation."""
