@@ -1,7 +1,8 @@
 """Verification results cached by content hash + Dafny version + options.
 
-An in-memory LRU in front of a directory of JSON files ($P2S_CACHE_DIR, else ~/.cache/proof2silicon),
-so that the CLI, the server and the benchmarks all skip work they have done before.
+An in-memory LRU in front of a directory of JSON files ($P2S_CACHE_DIR, else
+~/.cache/proof2silicon), so that the CLI, the server and the benchmarks all skip work they
+have done before.
 """
 
 from __future__ import annotations

@@ -239,7 +239,8 @@ class DafnyEngine:
                 _whole_file(
                     filename,
                     DiagnosticCategory.tool,
-                    f"Dafny ended unexpectedly (exit {proc.returncode}): {' '.join(detail[-3:])[:300]}",
+                    f"Dafny ended unexpectedly (exit {proc.returncode}): "
+                    + " ".join(detail[-3:])[:300],
                 )
             )
         for msg in parsed.prover_errors:

@@ -37,7 +37,8 @@ _PARSE_COUNT = re.compile(r"^(?P<n>\d+) parse errors? detected in (?P<file>.+)$"
 _RESOLUTION_COUNT = re.compile(r"^(?P<n>\d+) resolution/type errors? detected in (?P<file>.+)$")
 _VERIFYING = re.compile(r"^Verifying (?P<proc>\S+) \.\.\.$")
 _PROC_RESULT = re.compile(
-    r"^\s*\[(?P<secs>[\d.]+) s, (?P<n>\d+) proof obligations?\]\s+(?P<outcome>verified|error|errors|"
+    r"^\s*\[(?P<secs>[\d.]+) s, (?P<n>\d+) proof obligations?\]\s+"
+    r"(?P<outcome>verified|error|errors|"
     r"timed out|out of memory|out of resource|inconclusive)"
 )
 # Debian's z3 4.8.12 rejects an option Dafny 2.3 always sends; the results are still right.
@@ -236,7 +237,7 @@ def parse_output(text: str, map_file: FileMapper = lambda f: f) -> ParsedOutput:
 
 
 def widen_to_token(diag_range: Range, line_text: str) -> Range:
-    """Stretch a point range over the identifier or operator at that column, for a visible squiggle."""
+    """Stretch a point range over the identifier or operator at that column (a visible squiggle)."""
     col = diag_range.start.character
     if col >= len(line_text):
         return diag_range

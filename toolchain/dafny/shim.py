@@ -106,7 +106,8 @@ def _for_loop_edits(masked: str, text: str) -> Iterable[Edit]:
         lo_name, hi_name = f"p2s_lo_{var}", f"p2s_hi_{var}"
         if m.group("dir") == "to":
             head = (
-                f"{{ var {lo_name}{typ} := {lo}; var {hi_name}{typ} := {hi}; var {var}{typ} := {lo_name}; "
+                f"{{ var {lo_name}{typ} := {lo}; var {hi_name}{typ} := {hi}; "
+                f"var {var}{typ} := {lo_name}; "
                 f"while {var} < {hi_name} invariant {lo_name} <= {var} <= {hi_name}"
             )
             tail = f" {var} := {var} + 1; }} }}"
@@ -114,7 +115,8 @@ def _for_loop_edits(masked: str, text: str) -> Iterable[Edit]:
             yield Edit(close, close + 1, tail)
         else:
             head = (
-                f"{{ var {hi_name}{typ} := {lo}; var {lo_name}{typ} := {hi}; var {var}{typ} := {hi_name}; "
+                f"{{ var {hi_name}{typ} := {lo}; var {lo_name}{typ} := {hi}; "
+                f"var {var}{typ} := {hi_name}; "
                 f"while {var} > {lo_name} invariant {lo_name} <= {var} <= {hi_name}"
             )
             yield Edit(m.start(), m.end(), head)
