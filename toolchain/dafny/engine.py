@@ -131,7 +131,6 @@ class DafnyEngine:
             self.info.version,
             str(self.info.prover),
             request.model_dump_json(),
-            Path(filename).name,
             text,
         )
         hit = self.cache.get(key)
@@ -251,7 +250,11 @@ class DafnyEngine:
         if status == VerificationStatus.verified and unsound:
             status = VerificationStatus.unsound
         methods = _method_outcomes(symbols, parsed, diagnostics, status, index, request)
-        error_count = sum(1 for d in parsed.diagnostics if d.severity == "error")
+        error_count = (
+            parsed.errors
+            if parsed.errors is not None
+            else sum(1 for d in parsed.diagnostics if d.severity == "error")
+        )
         return FileVerification(
             file=filename,
             status=status,

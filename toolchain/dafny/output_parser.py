@@ -21,7 +21,7 @@ from shared_schemas.verification import (
     Severity,
 )
 
-_POS = r"(?P<file>.+?)\((?P<line>-?\d+),(?P<col>-?\d+)\)"
+_POS = r"(?P<file>.*?)\((?P<line>-?\d+),(?P<col>-?\d+)\)"
 _ERROR = re.compile(rf"^{_POS}: (?P<sev>Error|Warning|Info)(?: (?P<code>[A-Z]+\d+))?: (?P<msg>.*)$")
 _RELATED = re.compile(rf"^{_POS}: Related location(?: \d+)?: ?(?P<msg>.*)$")
 _TIMED_OUT_ON = re.compile(rf"^{_POS}: Timed out on(?: [A-Z]+\d+)?: (?P<msg>.*)$")
@@ -185,9 +185,10 @@ def parse_output(text: str, map_file: FileMapper = lambda f: f) -> ParsedOutput:
             last_error = Diagnostic(
                 file=map_file(m.group("file")),
                 range=_range(int(m.group("line")), int(m.group("col"))),
+                severity=Severity.information,
                 category=DiagnosticCategory.timeout,
                 code=None,
-                message=f"verification timed out after {m.group('secs')} s",
+                message=f"verification of this declaration timed out after {m.group('secs')} s",
                 symbol=m.group("proc"),
             )
             result.diagnostics.append(last_error)

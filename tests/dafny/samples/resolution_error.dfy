@@ -1,0 +1,1 @@
+method M() { var x := y; }

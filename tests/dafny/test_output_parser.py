@@ -1,0 +1,89 @@
+"""Parser unit tests on recorded Dafny outputs (2.x recorded here; 4.x transcribed, see samples/)."""
+
+from pathlib import Path
+
+from shared_schemas.verification import DiagnosticCategory, MethodStatus, Severity
+from toolchain.dafny.output_parser import parse_output
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def sample(name: str) -> str:
+    return (SAMPLES / name).read_text()
+
+
+def test_dafny2_postcondition_with_related_location_and_procedures() -> None:
+    parsed = parse_output(sample("dafny2_postcondition.txt"))
+    assert parsed.verified == 1 and parsed.errors == 1 and parsed.timeouts == 0
+    [err] = parsed.diagnostics
+    assert err.code == "BP5003"
+    assert err.category == DiagnosticCategory.verification
+    assert (err.range.start.line, err.range.start.character) == (2, 0)
+    [rel] = err.related
+    assert "postcondition" in rel.message
+    assert (rel.location.range.start.line, rel.location.range.start.character) == (1, 22)
+    outcomes = {p.boogie_name: p.status for p in parsed.procedures}
+    assert outcomes == {
+        "Impl$$_module.__default.Max": MethodStatus.errors,
+        "Impl$$_module.__default.Ok": MethodStatus.verified,
+    }
+
+
+def test_dafny2_parse_and_resolution_errors_are_categorised() -> None:
+    parse = parse_output(sample("dafny2_parse_error.txt"))
+    assert parse.parse_errors == 1 and not parse.saw_summary
+    assert parse.diagnostics[0].category == DiagnosticCategory.parse
+    assert parse.diagnostics[0].message == "closeparen expected"
+    res = parse_output(sample("dafny2_resolution_error.txt"))
+    assert res.resolution_errors == 1
+    [d] = res.diagnostics
+    assert d.category == DiagnosticCategory.resolution
+    assert "unresolved identifier: y" in d.message
+    assert (d.range.start.line, d.range.start.character) == (0, 22)
+
+
+def test_dafny2_timeout() -> None:
+    parsed = parse_output(sample("dafny2_timeout.txt"))
+    assert parsed.timeouts == 1 and parsed.errors == 0
+    kinds = [(d.category, d.severity) for d in parsed.diagnostics]
+    assert (DiagnosticCategory.timeout, Severity.error) in kinds
+    timed = next(d for d in parsed.diagnostics if d.severity == Severity.error)
+    assert timed.message.startswith("timed out on: A postcondition")
+    assert timed.related and timed.related[0].location.range.start.line == 2
+    assert parsed.procedures[0].status == MethodStatus.timed_out
+
+
+def test_model_compress_noise_removed_but_real_prover_errors_kept() -> None:
+    noise = "Prover error: line 7 column 30: unknown parameter 'model_compress'\n" * 23
+    real = "Prover error: Unexpected prover response: (error out of memory)\n"
+    text = noise + real + "Dafny program verifier finished with 1 verified, 0 errors\n"
+    parsed = parse_output(text)
+    assert "model_compress" not in parsed.cleaned
+    assert parsed.prover_errors == ["Unexpected prover response: (error out of memory)"]
+
+
+def test_dafny4_text_format_transcribed() -> None:
+    parsed = parse_output(sample("dafny4_postcondition.txt"))
+    [err] = parsed.diagnostics
+    assert err.message == "a postcondition could not be proved on this return path"
+    assert err.category == DiagnosticCategory.verification
+    assert err.related[0].location.range.start.line == 1
+
+
+def test_dafny4_source_snippets_are_skipped() -> None:
+    parsed = parse_output(sample("dafny4_snippets.txt"), map_file=lambda f: Path(f).name)
+    [err] = parsed.diagnostics
+    assert err.file == "Index.dfy"
+    assert err.range.start.line == 114
+    assert (
+        err.related[0].location.file == "AwsCryptographyDbEncryptionSdkDynamoDbTransformsTypes.dfy"
+    )
+    assert parsed.verified == 3 and parsed.errors == 1
+
+
+def test_negative_positions_are_clamped() -> None:
+    parsed = parse_output(
+        "(0,-1): Error: a postcondition could not be proved on this return path\n"
+    )
+    assert parsed.diagnostics[0].range.start.line == 0
+    assert parsed.diagnostics[0].range.start.character == 0
