@@ -186,7 +186,10 @@ class DafnyEngine:
                 cwd=tmp.parent,
             )
             tmp_names = {str(tmp), tmp.name, os.path.relpath(tmp, tmp.parent)}
-        return self._interpret(proc, text, shim, filename, symbols, tmp_names, request)
+        result = self._interpret(proc, text, shim, filename, symbols, tmp_names, request)
+        if result.raw_output:
+            result.raw_output = result.raw_output.replace(str(tmp), filename)
+        return result
 
     def _proc_filters(self, symbols: list[Symbol], wanted: list[str] | None) -> list[str]:
         if wanted is None:

@@ -116,7 +116,8 @@ def _scan(masked: str) -> tuple[list[Symbol], list[Container]]:
         if not m:
             break
         kind = re.sub(r"\s+", " ", m.group("kind"))
-        name = m.group("name") or ""
+        # An anonymous constructor is `__ctor` to Dafny 2.x's Boogie names.
+        name = m.group("name") or ("_ctor" if m.group("kind") == "constructor" else "")
         prefix = masked[m.start() : m.start("kind")]
         if kind in CONTAINER_KINDS:
             brace = masked.find("{", m.end())
