@@ -87,3 +87,21 @@ def test_negative_positions_are_clamped() -> None:
     )
     assert parsed.diagnostics[0].range.start.line == 0
     assert parsed.diagnostics[0].range.start.character == 0
+
+
+def test_json_diagnostics_transcribed() -> None:
+    parsed = parse_output(sample("dafny3_json_diagnostics.txt"))
+    warn, newtype, pre = parsed.diagnostics
+    assert warn.severity == Severity.warning and warn.category == DiagnosticCategory.parse
+    assert newtype.message == "result of operation might violate newtype constraint for 'byte'"
+    assert (newtype.range.start.line, newtype.range.start.character) == (8, 17)
+    assert pre.category == DiagnosticCategory.verification
+    assert pre.related[0].message == "This is the precondition that might not hold."
+    assert pre.related[0].location.range.start.line == 10
+    assert parsed.verified == 1 and parsed.errors == 2
+
+
+def test_json_output_wrapped_diagnostics_transcribed() -> None:
+    parsed = parse_output(sample("dafny4_json_output.txt"))
+    assert [d.severity for d in parsed.diagnostics] == [Severity.warning, Severity.error]
+    assert parsed.diagnostics[1].range.end.character == 20

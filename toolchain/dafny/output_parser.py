@@ -7,6 +7,7 @@ snippets (`  |` lines) which are skipped. Positions come out 0-based for both li
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +29,6 @@ _TIMED_OUT_ON = re.compile(rf"^{_POS}: Timed out on(?: [A-Z]+\d+)?: (?P<msg>.*)$
 _VC_TIMEOUT = re.compile(
     rf"^{_POS}: Verification of '(?P<proc>[^']+)' timed out after (?P<secs>\d+) seconds"
 )
-_OTHER_AT = re.compile(rf"^{_POS}: (?P<msg>.*)$")
 _SUMMARY = re.compile(
     r"Dafny program verifier finished with (?P<verified>\d+) verified, (?P<errors>\d+) errors?"
     r"(?:, (?P<timeouts>\d+) time outs?)?(?:, (?P<oom>\d+) out of memory)?"
@@ -151,6 +151,10 @@ def parse_output(text: str, map_file: FileMapper = lambda f: f) -> ParsedOutput:
         stripped = line.strip()
         if not stripped or re.match(r"^\d*\s*\|", stripped):
             continue  # Dafny 4 source snippets
+        if stripped.startswith("{") and (json_diag := _json_diagnostic(stripped, map_file)):
+            result.diagnostics.append(json_diag)
+            last_error = json_diag
+            continue
         if m := _VERIFYING.match(stripped):
             current_proc = m.group("proc")
             continue
@@ -229,10 +233,6 @@ def parse_output(text: str, map_file: FileMapper = lambda f: f) -> ParsedOutput:
             )
             result.diagnostics.append(last_error)
             continue
-        # 2.x prints some resolution errors without the "Error:" word (e.g. warnings).
-        if (m := _OTHER_AT.match(stripped)) and not stripped.startswith("Execution trace"):
-            if m.group("msg").startswith(("anon", "Execution")):
-                continue
     result.cleaned = "\n".join(kept).strip()
     return result
 
@@ -251,3 +251,73 @@ def widen_to_token(diag_range: Range, line_text: str) -> Range:
             end += 1
     end = max(end, col + 1)
     return Range.point(diag_range.start.line, col, end - col)
+
+
+def _json_location(node: dict[str, object], map_file: FileMapper) -> Location | None:
+    """A location of Dafny's JSON diagnostics: 3.x `{filename, range: {start}}`, 4.x adds `end`."""
+    rng = node.get("range")
+    filename = node.get("filename") or node.get("filePath")
+    if not isinstance(rng, dict) or not isinstance(filename, str):
+        return None
+    start = rng.get("start")
+    end = rng.get("end") or start
+    if not isinstance(start, dict) or not isinstance(end, dict):
+        return None
+    try:
+        sl, sc = int(start["line"]), int(start["character"])
+        el, ec = int(end["line"]), int(end["character"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    # JSON lines are 1-based like the text format; characters are 0-based.
+    r = Range.model_validate(
+        {
+            "start": {"line": max(sl - 1, 0), "character": max(sc, 0)},
+            "end": {"line": max(el - 1, 0), "character": max(ec, sc, 0)},
+        }
+    )
+    return Location(file=map_file(filename), range=r)
+
+
+def _json_diagnostic(line: str, map_file: FileMapper) -> Diagnostic | None:
+    """One diagnostic line of `--json-diagnostics` (3.x/4.x) or `--json-output` (4.10+)."""
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    if data.get("type") == "diagnostic" and isinstance(data.get("value"), dict):
+        data = data["value"]
+    where = data.get("location") or data.get("range")
+    if not isinstance(where, dict) or "message" not in data:
+        return None
+    loc = _json_location(where, map_file)
+    if loc is None:
+        return None
+    message = re.sub(r"^(Error|Warning|Info): ", "", str(data["message"]))
+    severity = {1: Severity.error, 2: Severity.warning, 3: Severity.information}.get(
+        int(data.get("severity", 1)), Severity.hint
+    )
+    source = str(data.get("source", "")).lower()
+    context = {"parser": "parse", "resolver": "resolution"}.get(source, "verification")
+    if source == "verifier":
+        category = DiagnosticCategory.verification
+    else:
+        category = _category(message, None, context)
+    related: list[RelatedLocation] = []
+    for rel in data.get("relatedInformation") or []:
+        if isinstance(rel, dict) and isinstance(rel.get("location"), dict):
+            rel_loc = _json_location(rel["location"], map_file)
+            if rel_loc is not None:
+                text = re.sub(r"^Related location(?: \d+)?: ?", "", str(rel.get("message", "")))
+                related.append(
+                    RelatedLocation(location=rel_loc, message=text or "related location")
+                )
+    return Diagnostic(
+        file=loc.file,
+        range=loc.range,
+        severity=severity,
+        category=category,
+        message=message,
+        related=related,
+    )
