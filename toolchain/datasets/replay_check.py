@@ -1,0 +1,292 @@
+"""Re-check published model replies with our pipeline: extraction -> guard rails -> real Dafny.
+
+Each distinct program is verified once (many replies share code, and the result cache carries
+verdicts across runs); the verifier runs `jobs` programs at a time. Our verdict is compared
+with the authors' flag, and every disagreement gets a reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from shared_schemas.generation import ExtractionResult, GuardReason
+from shared_schemas.replay import (
+    MbppTask,
+    RecordedReply,
+    ReplayOutcome,
+    ReplayRow,
+    ReplayStrategy,
+)
+from shared_schemas.verification import (
+    FileVerification,
+    Severity,
+    VerifyRequest,
+)
+from toolchain.dafny import DafnyEngine
+from toolchain.datasets.hardware_probe import COLUMNS, HardwareProbe, HardwareVerdict
+from toolchain.llm.extract import extract_dafny
+from toolchain.llm.guard import check_candidate, check_signature
+
+CANDIDATE_FILE = "candidate.dfy"
+Progress = Callable[[int, int], None]
+
+
+def code_digest(code: str) -> str:
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
+def same_program(a: str, b: str) -> bool:
+    """Equal up to layout: the authors stripped and re-indented what they extracted."""
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+@dataclass
+class _Prepared:
+    reply: RecordedReply
+    extraction: ExtractionResult
+    guard: list[str]
+    signature_kept: bool | None
+
+
+@dataclass
+class CheckRun:
+    outcomes: list[ReplayOutcome]
+    unique_programs: int
+    verifier_runs: int
+    missing: dict[str, str] = field(default_factory=dict)
+    verdicts: dict[str, FileVerification] = field(default_factory=dict)
+
+
+def first_error(result: FileVerification) -> str | None:
+    for d in result.diagnostics:
+        if d.severity == Severity.error:
+            line = d.range.start.line + 1
+            return f"line {line}: {d.message}"[:200]
+    return None
+
+
+def _prepare(reply: RecordedReply, task: MbppTask | None) -> _Prepared:
+    extraction = extract_dafny(reply.reply)
+    guard: list[str] = []
+    kept: bool | None = None
+    if extraction.ok:
+        guard = sorted({v.reason.value for v in check_candidate(extraction.code)})
+        # Only the signature prompt fixed a signature; the authors did not hold the replies to it,
+        # so a changed one is counted, not rejected.
+        if (
+            reply.strategy == ReplayStrategy.signature
+            and task is not None
+            and task.method_signature.strip()
+            and GuardReason.no_code.value not in guard
+        ):
+            kept = not check_signature(extraction.code, task.method_signature)
+    return _Prepared(reply, extraction, guard, kept)
+
+
+def _disagreement(
+    o: ReplayOutcome, reply: RecordedReply, ours_code: str | None
+) -> tuple[str | None, bool]:
+    """A short reason code for a disagreement, and whether the authors' code is worth a check."""
+    if o.verified == reply.authors_verified:
+        return None, False
+    differs = ours_code is None or not same_program(ours_code, reply.authors_code)
+    suffix = "/other-code" if differs else ""
+    if reply.authors_verified:
+        if not reply.authors_code.strip():
+            # Dafny accepts an empty file: the authors' extraction found nothing and it "verified"
+            return "authors_only/empty-authors-code", False
+        if not o.extracted:
+            return f"authors_only/no-code-extracted{suffix}", differs
+        if o.guard_reasons:
+            return f"authors_only/guard:{'+'.join(o.guard_reasons)}{suffix}", differs
+        status = o.dafny_status.value if o.dafny_status else "not-run"
+        return f"authors_only/dafny:{status}{suffix}", differs
+    return f"ours_only{suffix}", differs
+
+
+class ReplayChecker:
+    def __init__(
+        self,
+        engine: DafnyEngine,
+        request: VerifyRequest | None = None,
+        hardware: HardwareProbe | None = None,
+    ) -> None:
+        self.engine = engine
+        self.request = request or VerifyRequest(
+            timeout_s=engine.settings.timeout_s, vc_time_limit_s=engine.settings.vc_time_limit_s
+        )
+        self.hardware = hardware
+        self._runs = 0
+
+    def _verify_all(
+        self, programs: Iterable[str], progress: Progress | None
+    ) -> dict[str, FileVerification]:
+        todo = list(dict.fromkeys(programs))
+        done: dict[str, FileVerification] = {}
+
+        def one(code: str) -> tuple[str, FileVerification]:
+            return code, self.engine.verify_source(code, CANDIDATE_FILE, self.request)
+
+        with ThreadPoolExecutor(max_workers=self.engine.settings.jobs) as pool:
+            for code, result in pool.map(one, todo):
+                done[code] = result
+                if not result.cached:
+                    self._runs += 1
+                if progress is not None:
+                    progress(len(done), len(todo))
+        return done
+
+    def check(
+        self,
+        replies: list[RecordedReply],
+        tasks: dict[str, MbppTask],
+        progress: Progress | None = None,
+    ) -> CheckRun:
+        self._runs = 0
+        prepared = [_prepare(r, tasks.get(r.task_id)) for r in replies]
+        runnable = [
+            p.extraction.code
+            for p in prepared
+            if p.extraction.ok and GuardReason.no_code.value not in p.guard
+        ]
+        verdicts = self._verify_all(runnable, progress)
+        outcomes = [self._outcome(p, verdicts) for p in prepared]
+        # Where our extraction differs from the authors' and we disagree, verify their code too:
+        # it tells an extraction difference from a verifier difference.
+        recheck = [
+            p.reply.authors_code
+            for p, o in zip(prepared, outcomes, strict=True)
+            if o.authors_code_status is None
+            and o.disagreement
+            and "/other-code" in o.disagreement
+            and p.reply.authors_code.strip()
+        ]
+        theirs = self._verify_all(recheck, None)
+        for p, o in zip(prepared, outcomes, strict=True):
+            if o.disagreement and "/other-code" in o.disagreement:
+                found = theirs.get(p.reply.authors_code)
+                o.authors_code_status = found.status if found else None
+        missing = self._classify_hardware(prepared, outcomes, tasks)
+        unique = len(set(runnable))
+        return CheckRun(outcomes, unique, self._runs, missing, verdicts)
+
+    def _outcome(self, p: _Prepared, verdicts: dict[str, FileVerification]) -> ReplayOutcome:
+        r = p.reply
+        code = p.extraction.code if p.extraction.ok else None
+        result = verdicts.get(code) if code is not None else None
+        verified = bool(code is not None and not p.guard and result is not None and result.ok)
+        o = ReplayOutcome(
+            task_id=r.task_id,
+            model=r.model,
+            strategy=r.strategy,
+            extracted=p.extraction.ok,
+            extraction_failure=p.extraction.failure.value if p.extraction.failure else None,
+            blocks_found=p.extraction.blocks_found,
+            code_sha=code_digest(code) if code is not None else None,
+            same_code_as_authors=same_program(code, r.authors_code) if code is not None else None,
+            guard_reasons=p.guard,
+            signature_kept=p.signature_kept,
+            dafny_status=result.status if result is not None else None,
+            dafny_first_error=first_error(result) if result is not None else None,
+            verified=verified,
+            authors_verified=r.authors_verified,
+        )
+        o.disagreement, _ = _disagreement(o, r, code)
+        return o
+
+    def _classify_hardware(
+        self,
+        prepared: list[_Prepared],
+        outcomes: list[ReplayOutcome],
+        tasks: dict[str, MbppTask],
+    ) -> dict[str, str]:
+        if self.hardware is None:
+            return {c: "not requested" for c in COLUMNS}
+        missing = self.hardware.missing()
+        if "hardware_plausible" in missing:
+            return missing
+        memo: dict[str, HardwareVerdict] = {}
+        for p, o in zip(prepared, outcomes, strict=True):
+            if not o.verified:
+                continue
+            code = p.extraction.code
+            task = tasks.get(o.task_id)
+            key = f"{code_digest(code)}:{task.method_signature if task else ''}"
+            if key not in memo:
+                memo[key] = self.hardware.classify(code, task)
+            v = memo[key]
+            o.hardware_plausible = v.plausible
+            o.hardware_method = v.method
+            o.hardware_reason = v.reason
+            o.reaches_rtl = None if "reaches_rtl" in missing else v.reaches_rtl
+            o.cosim_passed = None if "cosim_passed" in missing else v.cosim_passed
+        return missing
+
+
+def summarise(outcomes: list[ReplayOutcome], missing: Iterable[str] = ()) -> list[ReplayRow]:
+    """Counts per model and strategy; a column named in `missing` stays None (not measured)."""
+    absent = set(missing)
+    groups: dict[tuple[str, str], list[ReplayOutcome]] = {}
+    for o in outcomes:
+        groups.setdefault((o.model.value, o.strategy.value), []).append(o)
+    order = {s.value: i for i, s in enumerate(ReplayStrategy)}
+    rows: list[ReplayRow] = []
+    for (_, strategy), group in sorted(groups.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])):
+        guard = Counter(reason for o in group for reason in o.guard_reasons)
+        rejected = sum(1 for o in group if o.extracted and o.guard_reasons)
+        no_code = sum(1 for o in group if not o.extracted)
+        guard_by_reason = dict(sorted(guard.items()))
+        if no_code:
+            guard_by_reason["no_code"] = guard_by_reason.get("no_code", 0) + no_code
+        verified = [o for o in group if o.verified]
+
+        def count(
+            column: str,
+            flag: Callable[[ReplayOutcome], bool | None],
+            among: list[ReplayOutcome] = verified,
+        ) -> int | None:
+            if column in absent:
+                return None
+            return sum(1 for o in among if flag(o))
+
+        sig = [o.signature_kept for o in group if o.signature_kept is not None]
+        rows.append(
+            ReplayRow(
+                model=group[0].model,
+                strategy=group[0].strategy,
+                replies=len(group),
+                code_extracted=sum(1 for o in group if o.extracted),
+                guard_rejected=rejected + no_code,
+                guard_by_reason=guard_by_reason,
+                signature_changed=(
+                    sum(1 for k in sig if not k) if strategy == ReplayStrategy.signature else None
+                ),
+                dafny_by_status=dict(
+                    sorted(Counter(o.dafny_status.value for o in group if o.dafny_status).items())
+                ),
+                verified_ours=len(verified),
+                verified_authors=sum(1 for o in group if o.authors_verified),
+                verified_both=sum(1 for o in group if o.verified and o.authors_verified),
+                agree=sum(1 for o in group if o.verified == o.authors_verified),
+                ours_only=sum(1 for o in group if o.verified and not o.authors_verified),
+                authors_only=sum(1 for o in group if o.authors_verified and not o.verified),
+                hardware_plausible=count("hardware_plausible", lambda o: o.hardware_plausible),
+                reaches_rtl=count("reaches_rtl", lambda o: o.reaches_rtl),
+                cosim_passed=count("cosim_passed", lambda o: o.cosim_passed),
+            )
+        )
+    return rows
+
+
+__all__ = [
+    "CANDIDATE_FILE",
+    "CheckRun",
+    "ReplayChecker",
+    "code_digest",
+    "same_program",
+    "summarise",
+]
