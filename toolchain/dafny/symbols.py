@@ -31,7 +31,7 @@ _DECL = re.compile(
 # A `{` after one of these starts an expression (set display, ...) rather than a body.
 _EXPRESSION_CONTEXT = re.compile(
     r"(?:\bin|\bensures|\brequires|\binvariant|\bdecreases|\breads|\bmodifies|\bnot\s+in|"
-    r"==|!=|:=|<=|>=|==>|<==|<==>|&&|\|\||[-+*/%<>!(,|:\[])\s*$"
+    r"==|!=|:=|<=|>=|==>|<==|<==>|&&|\|\||[-+*/%<!(,:\[]|\s>)\s*$"
 )
 
 
