@@ -177,6 +177,19 @@ def load_tasks(folder: Path) -> dict[str, MbppTask]:
     return dict(sorted(tasks.items(), key=lambda kv: _task_order(kv[0])))
 
 
+def task_spec_markdown(task: MbppTask) -> str:
+    """The task as a `*.spec.md` (see toolchain.llm.spec): its title carries the
+    `MBPP-DFY task <id>` marker the replay recognises; the signature and the tests go along."""
+    parts = [f"# MBPP-DFY task {task.task_id}", "", task.description.strip(), ""]
+    if task.method_signature.strip():
+        parts += ["## Signature", "", "```dafny", task.method_signature.strip(), "```", ""]
+    if task.test_cases:
+        parts += ["## Examples", ""]
+        for test in task.test_cases:
+            parts += ["```dafny", test.strip(), "```", ""]
+    return "\n".join(parts)
+
+
 def output_files(folder: Path) -> Iterator[tuple[Path, ReplayModelName, ReplayStrategy]]:
     for path in sorted((folder / "llm-outputs").glob("*.json")):
         m = _OUTPUT_FILE.match(path.name)
@@ -204,4 +217,5 @@ __all__ = [
     "load_tasks",
     "mbpp_dfy_root",
     "output_files",
+    "task_spec_markdown",
 ]

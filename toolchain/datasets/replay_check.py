@@ -87,6 +87,10 @@ def _prepare(reply: RecordedReply, task: MbppTask | None) -> _Prepared:
     return _Prepared(reply, extraction, guard, kept)
 
 
+def _no_program(code: str) -> bool:
+    return any(v.reason == GuardReason.no_code for v in check_candidate(code))
+
+
 def _disagreement(
     o: ReplayOutcome, reply: RecordedReply, ours_code: str | None
 ) -> tuple[str | None, bool]:
@@ -96,9 +100,10 @@ def _disagreement(
     differs = ours_code is None or not same_program(ours_code, reply.authors_code)
     suffix = "/other-code" if differs else ""
     if reply.authors_verified:
-        if not reply.authors_code.strip():
-            # Dafny accepts an empty file: the authors' extraction found nothing and it "verified"
-            return "authors_only/empty-authors-code", False
+        if _no_program(reply.authors_code):
+            # Dafny accepts a file with no declarations (empty, or only a comment): the authors'
+            # extraction found no program and it "verified"
+            return "authors_only/authors-code-has-no-program", False
         if not o.extracted:
             return f"authors_only/no-code-extracted{suffix}", differs
         if o.guard_reasons:
@@ -163,7 +168,7 @@ class ReplayChecker:
             if o.authors_code_status is None
             and o.disagreement
             and "/other-code" in o.disagreement
-            and p.reply.authors_code.strip()
+            and not _no_program(p.reply.authors_code)
         ]
         theirs = self._verify_all(recheck, None)
         for p, o in zip(prepared, outcomes, strict=True):

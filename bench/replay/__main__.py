@@ -1,0 +1,142 @@
+"""Replay the published GPT-4 / PaLM-2 replies to MBPP-DFY through our pipeline.
+
+    .venv/bin/python -m bench.replay [--jobs 2] [--cold] [--limit N] [--out DIR]
+
+For every recorded reply (2 models x 3 strategies x 178 tasks): code extraction -> guard rails ->
+the real Dafny verifier (Dafny 4 syntax shimmed for 2.x automatically). Prints, per model and
+strategy, our verdicts side by side with the authors' flag, the disagreements by reason, the
+hardware columns where their stages exist, and an offline strategy-selection check. Writes
+report.json, outcomes.jsonl and disagreements.md under --out. These are replayed published
+outputs, never a model result of ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from bench.replay.report import disagreements_markdown, render_report
+from shared_schemas.replay import ReplayModelName, ReplayReport, ReplayStrategy
+from shared_schemas.settings import DafnySettings
+from shared_schemas.verification import VerifyRequest
+from toolchain.atomic import write_atomic
+from toolchain.dafny import DafnyEngine
+from toolchain.dafny.cache import ResultCache, default_cache_dir
+from toolchain.datasets.hardware_probe import FrontendProbe
+from toolchain.datasets.mbpp_dfy import MbppDfy
+from toolchain.datasets.replay_check import ReplayChecker, summarise
+from toolchain.datasets.strategy_selection import cross_validate, outcomes_by_task
+from toolchain.errors import ToolchainError
+
+
+def _args(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(
+        prog="python -m bench.replay",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ap.add_argument("--jobs", type=int, default=2, help="concurrent Dafny processes")
+    ap.add_argument("--vc-time-limit", type=int, default=20, help="per verification condition (s)")
+    ap.add_argument("--timeout", type=float, default=120.0, help="per program (s)")
+    ap.add_argument(
+        "--cold",
+        action="store_true",
+        help="ignore the on-disk result cache (every distinct program is verified afresh)",
+    )
+    ap.add_argument("--limit", type=int, default=None, help="only the first N tasks")
+    ap.add_argument("--models", nargs="*", choices=[m.value for m in ReplayModelName])
+    ap.add_argument("--strategies", nargs="*", choices=[s.value for s in ReplayStrategy])
+    ap.add_argument("--folds", type=int, default=10)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument(
+        "--prove-widths",
+        action="store_true",
+        help="hardware-plausible also requires Dafny to prove the chosen widths (slower)",
+    )
+    ap.add_argument("--out", type=Path, default=Path("build/bench-replay"))
+    return ap.parse_args(argv)
+
+
+def _progress(done: int, total: int) -> None:
+    if done == total or done % 100 == 0:
+        print(f"  verified {done}/{total} distinct programs", file=sys.stderr, flush=True)
+
+
+def run(argv: list[str] | None = None) -> ReplayReport:
+    args = _args(argv)
+    started = time.monotonic()
+    corpus = MbppDfy.load()
+    task_ids = corpus.replied_task_ids()[: args.limit] if args.limit else None
+    models = [ReplayModelName(m) for m in args.models] if args.models else None
+    strategies = [ReplayStrategy(s) for s in args.strategies] if args.strategies else None
+    replies = corpus.select(models, strategies, task_ids)
+    cache = ResultCache(None) if args.cold else ResultCache(default_cache_dir())
+    engine = DafnyEngine.discover(
+        DafnySettings(jobs=args.jobs, vc_time_limit_s=args.vc_time_limit, timeout_s=args.timeout),
+        cache=cache,
+    )
+    request = VerifyRequest(timeout_s=args.timeout, vc_time_limit_s=args.vc_time_limit)
+    probe = FrontendProbe(engine if args.prove_widths else None)
+    print(
+        f"replaying {len(replies)} published replies ({corpus.root}); Dafny "
+        f"{engine.info.version}, --jobs {args.jobs}, "
+        f"{'cold (no result cache)' if args.cold else 'result cache ' + str(default_cache_dir())}",
+        file=sys.stderr,
+        flush=True,
+    )
+    run_ = ReplayChecker(engine, request, probe).check(replies, corpus.tasks, _progress)
+    rows = summarise(run_.outcomes, run_.missing)
+    selection = []
+    chosen_models = models or list(ReplayModelName)
+    full_strategies = strategies is None or set(strategies) == set(ReplayStrategy)
+    if full_strategies:
+        for model in chosen_models:
+            for source in ("ours", "authors"):
+                table = outcomes_by_task(run_.outcomes, model, source)
+                selection.append(
+                    cross_validate(model, source, corpus.tasks, table, args.folds, args.repeats)
+                )
+    args.out.mkdir(parents=True, exist_ok=True)
+    disagreements = [o for o in run_.outcomes if o.disagreement]
+    dis_file = args.out / "disagreements.md"
+    write_atomic(dis_file, disagreements_markdown(disagreements, corpus))
+    write_atomic(
+        args.out / "outcomes.jsonl",
+        "".join(o.model_dump_json() + "\n" for o in run_.outcomes),
+    )
+    missing = [f"{column}: {why}" for column, why in run_.missing.items()]
+    if not full_strategies:
+        missing.append("strategy selection: needs all three strategies")
+    report = ReplayReport(
+        dataset=str(corpus.root),
+        dafny_version=engine.info.version,
+        vc_time_limit_s=args.vc_time_limit,
+        rows=rows,
+        selection=selection,
+        replies=len(replies),
+        unique_programs=run_.unique_programs,
+        verifier_runs=run_.verifier_runs,
+        wall_s=time.monotonic() - started,
+        disagreements_file=str(dis_file),
+        missing=missing,
+    )
+    write_atomic(args.out / "report.json", report.model_dump_json(indent=2) + "\n")
+    reasons = Counter(o.disagreement for o in disagreements if o.disagreement)
+    print(render_report(report, reasons, run_.outcomes))
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        run(argv)
+    except ToolchainError as exc:
+        print(f"bench.replay: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
