@@ -14,6 +14,7 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from shared_schemas.settings import DafnySettings
@@ -32,7 +33,12 @@ from shared_schemas.verification import (
 )
 from toolchain.dafny.cache import ResultCache, cache_key, default_cache_dir
 from toolchain.dafny.locate import describe_dafny
-from toolchain.dafny.output_parser import ParsedOutput, parse_output, widen_to_token
+from toolchain.dafny.output_parser import (
+    FileMapper,
+    ParsedOutput,
+    parse_output,
+    widen_to_token,
+)
 from toolchain.dafny.shim import ShimResult, needs_shim, rewrite_for_dafny2
 from toolchain.dafny.soundness import soundness_issues
 from toolchain.dafny.symbols import Symbol, boogie_member_name, find_symbols, proc_filter
@@ -41,6 +47,7 @@ from toolchain.errors import InputError
 from toolchain.proc import CancelToken, ProcResult, run_tool
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
+OutputParser = Callable[[str, FileMapper], ParsedOutput]
 _SHIM_RETRIES = 2
 
 
@@ -80,10 +87,50 @@ class DafnyEngine:
             ]
             args += [f"--filter-symbol:{p}" for p in procs]
             return [*args, *request.extra_args, str(file)]
-        args = [*self.base_args(), "/compile:0", "/errorTrace:0", "/trace"]
-        args.append(f"/timeLimit:{request.vc_time_limit_s}")
+        return [*self.base_args(), *self.verifier_options(request, procs), str(file)]
+
+    def verifier_options(self, request: VerifyRequest, procs: list[str]) -> list[str]:
+        """Dafny 2.x options of one verification, without the executable and the file: what both
+        the CLI and the warm `DafnyServer.exe` (toolchain.dafny.warm) take."""
+        args = ["/compile:0", "/errorTrace:0", "/trace", f"/timeLimit:{request.vc_time_limit_s}"]
         args += [f"/proc:{p}" for p in procs]
-        return [*args, *request.extra_args, str(file)]
+        return [*args, *request.extra_args]
+
+    def procedure_filters(self, text: str, wanted: list[str] | None) -> list[str]:
+        """The `/proc:` (2.x) or `--filter-symbol` (4.x) values that select `wanted` in `text`."""
+        return self._proc_filters(find_symbols(text), wanted)
+
+    def shim_for(self, text: str) -> ShimResult:
+        """The text this Dafny is given for `text` (Dafny 4 syntax rewritten for 2.x)."""
+        if self.info.major < 3 and needs_shim(text):
+            return rewrite_for_dafny2(text)
+        return ShimResult(text, text)
+
+    def interpret_output(
+        self,
+        output: str,
+        text: str,
+        filename: str,
+        request: VerifyRequest,
+        *,
+        reported_names: set[str],
+        shim: ShimResult | None = None,
+        timed_out: bool = False,
+        returncode: int = 0,
+        duration_s: float = 0.0,
+        parser: OutputParser = parse_output,
+    ) -> FileVerification:
+        """Turn one run's output into a FileVerification exactly as verify_source does (positions
+        mapped through the shim, errors attributed to symbols, soundness, per-method status), for
+        runners other than the CLI such as the warm verifier. `reported_names` are the names the
+        tool used for `filename`; `parser` reads the output (parse_output for CLI text)."""
+        proc = ProcResult([], returncode, output, "", duration_s, timed_out)
+        shim = shim if shim is not None else self.shim_for(text)
+        result = self._interpret(
+            proc, text, shim, filename, find_symbols(text), reported_names, request, parser
+        )
+        result.duration_s = duration_s
+        return result
 
     # -- public API -------------------------------------------------------------------------
     def verify_file(
@@ -120,11 +167,7 @@ class DafnyEngine:
         )
         if len(text.encode("utf-8")) > MAX_SOURCE_BYTES:
             raise InputError(f"{filename} is larger than {MAX_SOURCE_BYTES // 1024} KiB")
-        shim = (
-            rewrite_for_dafny2(text)
-            if self.info.major < 3 and needs_shim(text)
-            else ShimResult(text, text)
-        )
+        shim = self.shim_for(text)
         key = cache_key(
             "v1",
             self.info.path,
@@ -208,6 +251,7 @@ class DafnyEngine:
         symbols: list[Symbol],
         tmp_names: set[str],
         request: VerifyRequest,
+        parser: OutputParser = parse_output,
     ) -> FileVerification:
         index = LineIndex.of(text)
         lines = text.splitlines()
@@ -215,7 +259,7 @@ class DafnyEngine:
         def map_file(name: str) -> str:
             return filename if name in tmp_names or Path(name).name in tmp_names else name
 
-        parsed = parse_output(proc.output, map_file)
+        parsed = parser(proc.output, map_file)
         for d in parsed.diagnostics:
             _map_range(d, shim, filename, lines)
             for rel in d.related:

@@ -321,3 +321,43 @@ def _json_diagnostic(line: str, map_file: FileMapper) -> Diagnostic | None:
         message=message,
         related=related,
     )
+
+
+# DafnyServer.exe (Dafny 2.x) prints these once Boogie has the program, i.e. after parsing and
+# resolution succeeded; a reply without them stopped in the front end.
+_SERVER_REACHED_VERIFIER = re.compile(r"^(?:Coalescing blocks\.\.\.|Verifying \S+ \.\.\.)$")
+_SERVER_TRAILER = re.compile(
+    r"^(?:Verification completed successfully!|\[(?:SUCCESS|FAILURE)\].*)$"
+)
+
+
+def server_reached_verifier(text: str) -> bool:
+    """Whether a DafnyServer.exe reply got past parsing and resolution."""
+    return any(_SERVER_REACHED_VERIFIER.match(line.strip()) for line in text.splitlines())
+
+
+def parse_server_output(text: str, map_file: FileMapper = lambda f: f) -> ParsedOutput:
+    """Parse one reply of Dafny 2.x's `DafnyServer.exe` into what the CLI's output would give.
+
+    The server prints the CLI's `/trace` text but no closing summary and no "N parse errors
+    detected" lines, adds tooltips (`Info:` lines) that the CLI keeps to itself, and ends every
+    reply with "Verification completed successfully!" whatever the outcome. A reply that reached
+    the verifier gets the CLI's summary counts from its per-procedure results; one that did not
+    keeps `saw_summary` False (the caller cannot tell parse from resolution errors from it).
+    """
+    kept = [line for line in text.splitlines() if not _SERVER_TRAILER.match(line.strip())]
+    parsed = parse_output("\n".join(kept), map_file)
+    parsed.diagnostics = [d for d in parsed.diagnostics if d.severity != Severity.information]
+    if not server_reached_verifier(text):
+        return parsed
+    parsed.verified = sum(1 for p in parsed.procedures if p.status == MethodStatus.verified)
+    parsed.timeouts = sum(1 for p in parsed.procedures if p.status == MethodStatus.timed_out)
+    # Past resolution every located error is the verifier's, whatever its wording.
+    located = sum(
+        1
+        for d in parsed.diagnostics
+        if d.severity == Severity.error and d.category != DiagnosticCategory.timeout
+    )
+    failed = sum(1 for p in parsed.procedures if p.status == MethodStatus.errors)
+    parsed.errors = max(located, failed)
+    return parsed
