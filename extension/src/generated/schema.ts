@@ -3,6 +3,21 @@
 
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "Architecture".
+ */
+export type Architecture = "pipeline" | "fsm" | "vitis";
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "PolicyKind".
+ */
+export type PolicyKind = "compact" | "hf_lora";
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "CosimVerdict".
+ */
+export type CosimVerdict = "passed" | "failed" | "error" | "not_run";
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "DiagnosticCategory".
  */
 export type DiagnosticCategory =
@@ -12,6 +27,11 @@ export type DiagnosticCategory =
  * via the `definition` "Severity".
  */
 export type Severity = "error" | "warning" | "information" | "hint";
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ExtractionFailure".
+ */
+export type ExtractionFailure = "empty_reply" | "no_code";
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "MethodStatus".
@@ -25,6 +45,42 @@ export type VerificationStatus =
   "verified" | "errors" | "timeout" | "parse_error" | "resolution_error" | "unsound" | "tool_error";
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "GenerationOutcome".
+ */
+export type GenerationOutcome =
+  | "verified"
+  | "rounds_exhausted"
+  | "tokens_exhausted"
+  | "time_exhausted"
+  | "cancelled"
+  | "llm_error";
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "PromptStrategy".
+ */
+export type PromptStrategy =
+  "short" | "detailed" | "error_specified" | "few_shot" | "chain_of_thought" | "preface";
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "GenerationPhase".
+ */
+export type GenerationPhase = "prompting" | "verifying" | "repairing" | "done";
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "GuardReason".
+ */
+export type GuardReason =
+  | "assume"
+  | "axiom"
+  | "verify_false"
+  | "extern"
+  | "bodiless"
+  | "no_code"
+  | "signature_changed"
+  | "options"
+  | "include";
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "HlsBackend".
  */
 export type HlsBackend = "xls" | "vitis";
@@ -35,12 +91,149 @@ export type HlsBackend = "xls" | "vitis";
 export type SynthTarget = "xilinx" | "ice40";
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "PortRole".
+ */
+export type PortRole = "clock" | "reset" | "handshake" | "data_in" | "data_out";
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ReplayModelName".
+ */
+export type ReplayModelName = "gpt4" | "palm2";
+/**
+ * The paper's three prompting strategies (its RQ1, RQ2 and RQ3).
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ReplayStrategy".
+ */
+export type ReplayStrategy = "contextless" | "signature" | "dynamic_few_shot";
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "VerifyOn".
  */
 export type VerifyOn = "change" | "save" | "never";
 
 export interface Proof2Silicon {
   [k: string]: unknown;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ArtifactDigest".
+ */
+export interface ArtifactDigest {
+  bytes: number;
+  path: string;
+  sha256: string;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ChatMessage".
+ */
+export interface ChatMessage {
+  content: string;
+  role: string;
+}
+/**
+ * Stored beside every policy checkpoint so a run can be traced and reloaded.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "CheckpointMeta".
+ */
+export interface CheckpointMeta {
+  config?: TrainingConfig | null;
+  created_at: string;
+  /**
+   * the prompt-edit library, in action order
+   */
+  edit_ids: string[];
+  feature_names?: string[];
+  final_success_rate?: number | null;
+  hf_model_path?: string | null;
+  iterations_trained?: number;
+  kind: PolicyKind;
+  torch_version: string;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "TrainingConfig".
+ */
+export interface TrainingConfig {
+  clip?: number;
+  /**
+   * reward for an empty reply
+   */
+  empty_penalty?: number;
+  entropy_coef?: number;
+  episodes_per_iteration?: number;
+  gae_lambda?: number;
+  gamma?: number;
+  /**
+   * local weights for hf_lora
+   */
+  hf_model_path?: string | null;
+  hidden_size?: number;
+  iterations?: number;
+  learning_rate?: number;
+  lora_alpha?: number;
+  lora_rank?: number;
+  max_attempts?: number;
+  max_grad_norm?: number;
+  minibatch_size?: number;
+  out_dir?: string;
+  policy?: PolicyKind;
+  ppo_epochs?: number;
+  seed?: number;
+  /**
+   * R_succ
+   */
+  success_reward?: number;
+  /**
+   * task folder or corpus file
+   */
+  tasks: string;
+  value_coef?: number;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "CosimMismatch".
+ */
+export interface CosimMismatch {
+  actual: number | number[] | null;
+  expected: number | number[] | null;
+  inputs: {
+    [k: string]: number | number[];
+  };
+  message?: string;
+  /**
+   * the first output that differs
+   */
+  output: string;
+  /**
+   * index of the input vector
+   */
+  vector: number;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "CosimReport".
+ */
+export interface CosimReport {
+  duration_s?: number;
+  first_mismatch?: CosimMismatch | null;
+  log_file?: string | null;
+  message?: string;
+  /**
+   * where the expected outputs came from
+   */
+  reference?: string;
+  /**
+   * random candidates rejected by the precondition
+   */
+  rejected_candidates?: number;
+  seed?: number | null;
+  simulator?: string;
+  vectors_passed?: number;
+  vectors_run?: number;
+  verdict: CosimVerdict;
 }
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
@@ -134,6 +327,84 @@ export interface Location {
   range: Range;
 }
 /**
+ * The chain of evidence behind one piece of RTL, each link with its tool and digest.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "EvidenceManifest".
+ */
+export interface EvidenceManifest {
+  artifacts?: ArtifactDigest[];
+  content_key: string;
+  cosim_reference?: string;
+  cosim_vectors?: number;
+  cosim_verdict: CosimVerdict;
+  /**
+   * ISO 8601 time the evidence was produced
+   */
+  created: string;
+  dafny_version?: string | null;
+  method: string;
+  source_file: string;
+  source_sha256: string;
+  tool_versions?: {
+    [k: string]: string;
+  };
+  /**
+   * Dafny's verdict on the source file
+   */
+  verification_status: string;
+  verified_count?: number;
+  width_obligations_proven?: number;
+  width_obligations_total?: number;
+  widths?: WidthEvidence[];
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "WidthEvidence".
+ */
+export interface WidthEvidence {
+  hi: number | null;
+  lo: number | null;
+  name: string;
+  /**
+   * proven, declared, explicit, unproven, unbounded
+   */
+  status: string;
+  /**
+   * u8, s17, bv32, bool ...
+   */
+  type: string;
+}
+/**
+ * The Dafny code found in one LLM reply (or why there is none).
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ExtractionResult".
+ */
+export interface ExtractionResult {
+  /**
+   * fenced blocks in the reply, any language
+   */
+  blocks_found?: number;
+  /**
+   * blocks that make up `code`
+   */
+  blocks_used?: number;
+  /**
+   * the extracted program; empty on failure
+   */
+  code?: string;
+  failure?: ExtractionFailure | null;
+  /**
+   * found in Markdown code fences
+   */
+  fenced?: boolean;
+  /**
+   * a code fence was never closed
+   */
+  truncated?: boolean;
+}
+/**
  * The outcome of verifying one file (or one buffer).
  *
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
@@ -182,6 +453,143 @@ export interface MethodOutcome {
   status: MethodStatus;
 }
 /**
+ * One `generate` request. Endpoint fields left None come from settings / the environment.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "GenerationParams".
+ */
+export interface GenerationParams {
+  base_url?: string | null;
+  /**
+   * overwrite existing output files
+   */
+  force?: boolean;
+  /**
+   * LLM attempts; default 7 for preface, 1 + 5 feedback rounds for baselines
+   */
+  max_rounds?: number | null;
+  /**
+   * prompt + completion
+   */
+  max_total_tokens?: number | null;
+  max_wall_s?: number | null;
+  model?: string | null;
+  /**
+   * where the verified Dafny goes; default beside the spec
+   */
+  output_path?: string | null;
+  /**
+   * PREFACE policy to use
+   */
+  policy_checkpoint?: string | null;
+  seed?: number | null;
+  /**
+   * an inline spec (e.g. the editor's selection)
+   */
+  spec?: GenerationSpec | null;
+  /**
+   * a .spec.md file
+   */
+  spec_path?: string | null;
+  strategy?: PromptStrategy;
+  temperature?: number | null;
+  trajectory_path?: string | null;
+  verify_timeout_s?: number;
+}
+/**
+ * What to generate: an English description and, optionally, the signature to keep.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "GenerationSpec".
+ */
+export interface GenerationSpec {
+  /**
+   * the task in English (the one-line form when short)
+   */
+  description: string;
+  /**
+   * a longer statement of the task, if the spec has one
+   */
+  detailed_description?: string | null;
+  /**
+   * input/output examples
+   */
+  examples?: string[];
+  /**
+   * Dafny declaration header(s) the code must keep; with requires/ensures clauses the contract is fixed too
+   */
+  signature?: string | null;
+  /**
+   * the .spec.md file, if any
+   */
+  source_path?: string | null;
+  title: string;
+}
+/**
+ * Streamed while the loop runs: round k of N, and what the verifier said last.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "GenerationProgress".
+ */
+export interface GenerationProgress {
+  elapsed_s?: number;
+  error_count?: number | null;
+  max_rounds: number;
+  message?: string;
+  phase: GenerationPhase;
+  round: number;
+  /**
+   * last candidate's verification status
+   */
+  status?: string | null;
+  tokens_used?: number;
+}
+/**
+ * What `generate` answers (CLI --json, the server's command result).
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "GenerationResult".
+ */
+export interface GenerationResult {
+  duration_s?: number;
+  error_count?: number | null;
+  final_status?: string | null;
+  max_rounds: number;
+  message?: string;
+  outcome: GenerationOutcome;
+  output_path?: string | null;
+  rounds_used: number;
+  success: boolean;
+  trajectory_path?: string | null;
+  usage?: TokenUsage;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "TokenUsage".
+ */
+export interface TokenUsage {
+  completion_tokens?: number;
+  /**
+   * the endpoint reported no usage; counted from the text
+   */
+  estimated?: boolean;
+  prompt_tokens?: number;
+}
+/**
+ * Why a candidate may not count as verified, whatever the verifier says.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "GuardViolation".
+ */
+export interface GuardViolation {
+  /**
+   * 0-based line in the candidate
+   */
+  line?: number | null;
+  message: string;
+  reason: GuardReason;
+}
+/**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "HlsSettings".
  */
@@ -189,6 +597,27 @@ export interface HlsSettings {
   backend?: HlsBackend;
   clock_ns?: number;
   target?: SynthTarget;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "LatencyReport".
+ */
+export interface LatencyReport {
+  /**
+   * scheduler estimate (worst case where data-dependent)
+   */
+  estimate_cycles?: number | null;
+  estimate_note?: string;
+  /**
+   * cycles between accepted inputs (pipelines: 1)
+   */
+  initiation_interval?: number | null;
+  measured_max_cycles?: number | null;
+  measured_mean_cycles?: number | null;
+  /**
+   * co-simulation
+   */
+  measured_min_cycles?: number | null;
 }
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
@@ -207,6 +636,317 @@ export interface LlmSettings {
   temperature?: number;
 }
 /**
+ * One MBPP-san-DFY task: what every strategy's prompt was built from.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "MbppTask".
+ */
+export interface MbppTask {
+  description: string;
+  /**
+   * one of the authors' MBPP-DFY-50
+   */
+  human_written?: boolean;
+  method_signature: string;
+  /**
+   * a verified solution, where MBPP-DFY ships one
+   */
+  reference_solution?: string | null;
+  task_id: string;
+  /**
+   * Dafny test snippets
+   */
+  test_cases?: string[];
+}
+/**
+ * One prompt edit chosen by the PREFACE policy (or by a strategy's fixed rule).
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "PromptEditInfo".
+ */
+export interface PromptEditInfo {
+  id: string;
+  log_prob?: number | null;
+  /**
+   * the instruction the edit added to the prompt
+   */
+  text: string;
+  value?: number | null;
+}
+/**
+ * One published reply, with what the authors concluded about it.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "RecordedReply".
+ */
+export interface RecordedReply {
+  /**
+   * samples the authors drew for this task (their K, at most 5)
+   */
+  attempts: number;
+  /**
+   * the code the authors extracted from the reply
+   */
+  authors_code: string;
+  authors_note?: string;
+  /**
+   * the authors' flag (Dafny 4.0 on authors_code)
+   */
+  authors_verified: boolean;
+  model: ReplayModelName;
+  /**
+   * the model's full reply (the code stage for few-shot)
+   */
+  reply: string;
+  /**
+   * the published file this reply comes from
+   */
+  source_file: string;
+  /**
+   * dynamic few-shot: the first stage's specification reply
+   */
+  spec_reply?: string | null;
+  strategy: ReplayStrategy;
+  task_id: string;
+  temperature: number;
+}
+/**
+ * What our pipeline makes of one recorded reply.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ReplayOutcome".
+ */
+export interface ReplayOutcome {
+  /**
+   * on a disagreement where our extraction differs: our verifier on theirs
+   */
+  authors_code_status?: VerificationStatus | null;
+  authors_verified: boolean;
+  blocks_found?: number;
+  /**
+   * sha256 of the extracted code
+   */
+  code_sha?: string | null;
+  cosim_passed?: boolean | null;
+  dafny_first_error?: string | null;
+  /**
+   * the real verifier's verdict on the extracted code
+   */
+  dafny_status?: VerificationStatus | null;
+  /**
+   * why we and the authors differ, when we do
+   */
+  disagreement?: string | null;
+  extracted: boolean;
+  extraction_failure?: string | null;
+  guard_reasons?: string[];
+  hardware_method?: string | null;
+  /**
+   * the front end lowers a method of it to hardware IR
+   */
+  hardware_plausible?: boolean | null;
+  /**
+   * why not, when it does not
+   */
+  hardware_reason?: string | null;
+  model: ReplayModelName;
+  reaches_rtl?: boolean | null;
+  /**
+   * our extraction equals the authors' (whitespace-normalised)
+   */
+  same_code_as_authors?: boolean | null;
+  /**
+   * signature strategy only: the code keeps the signature the prompt gave
+   */
+  signature_kept?: boolean | null;
+  strategy: ReplayStrategy;
+  task_id: string;
+  /**
+   * extracted, passed the guard, and Dafny verified it
+   */
+  verified: boolean;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ReplayReport".
+ */
+export interface ReplayReport {
+  dafny_version: string;
+  dataset: string;
+  disagreements_file?: string | null;
+  label?: string;
+  /**
+   * columns not available, and why
+   */
+  missing?: string[];
+  replies: number;
+  rows: ReplayRow[];
+  selection?: StrategySelectionResult[];
+  unique_programs: number;
+  vc_time_limit_s: number;
+  /**
+   * programs the verifier actually ran (not cached)
+   */
+  verifier_runs: number;
+  wall_s: number;
+}
+/**
+ * Counts for one model and strategy.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ReplayRow".
+ */
+export interface ReplayRow {
+  agree: number;
+  authors_only: number;
+  code_extracted: number;
+  cosim_passed?: number | null;
+  dafny_by_status?: {
+    [k: string]: number;
+  };
+  guard_by_reason?: {
+    [k: string]: number;
+  };
+  guard_rejected: number;
+  hardware_plausible?: number | null;
+  model: ReplayModelName;
+  ours_only: number;
+  reaches_rtl?: number | null;
+  replies: number;
+  /**
+   * signature strategy: replies whose code changed the signature
+   */
+  signature_changed?: number | null;
+  strategy: ReplayStrategy;
+  verified_authors: number;
+  verified_both: number;
+  verified_ours: number;
+}
+/**
+ * An offline strategy-selection check on replayed published outputs.
+ *
+ * The policy sees only the task's text; it is fitted on the training folds' recorded outcomes
+ * and scored on the held-out tasks, against always using one strategy.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "StrategySelectionResult".
+ */
+export interface StrategySelectionResult {
+  /**
+   * the best single strategy chosen on the training folds only
+   */
+  best_single_cv_successes: number;
+  best_single_strategy: ReplayStrategy;
+  best_single_successes: number;
+  folds: number;
+  label?: string;
+  model: ReplayModelName;
+  /**
+   * tasks where any strategy succeeded
+   */
+  oracle_successes: number;
+  /**
+   * whose verdicts are the outcomes: ours or authors'
+   */
+  outcome_source: string;
+  per_strategy?: {
+    [k: string]: number;
+  };
+  policy_choices?: {
+    [k: string]: number;
+  };
+  /**
+   * mean over repeats of held-out successes
+   */
+  policy_successes: number;
+  repeats: number;
+  tasks: number;
+}
+/**
+ * Cells after technology mapping. Xilinx: LUT/FF/DSP/BRAM; iCE40: LUT4/DFF/RAM.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ResourceReport".
+ */
+export interface ResourceReport {
+  bram?: number;
+  carry?: number;
+  /**
+   * every cell type and count
+   */
+  cells?: {
+    [k: string]: number;
+  };
+  dsp?: number;
+  ff?: number;
+  lut?: number;
+  /**
+   * yosys synth_xilinx, yosys synth_ice40, vitis_hls estimate
+   */
+  source: string;
+  target: SynthTarget;
+  total_cells?: number;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "RoundRecord".
+ */
+export interface RoundRecord {
+  duration_s?: number;
+  edit?: PromptEditInfo | null;
+  error_count?: number;
+  extraction: ExtractionResult;
+  finish_reason?: string | null;
+  guard?: GuardViolation[];
+  /**
+   * HTTP attempts including retries
+   */
+  llm_attempts?: number;
+  llm_error?: string | null;
+  messages: ChatMessage[];
+  reply?: string;
+  reward: number;
+  round: number;
+  /**
+   * verification status, or no_code / guard_rejected / llm_error
+   */
+  status: string;
+  usage?: TokenUsage;
+  verification?: FileVerification | null;
+}
+/**
+ * One port of the generated top-level Verilog module.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "RtlPort".
+ */
+export interface RtlPort {
+  description?: string;
+  /**
+   * input or output
+   */
+  direction: string;
+  element_width?: number | null;
+  /**
+   * array ports: element count (element i at bits [i*w +: w])
+   */
+  elements?: number | null;
+  name: string;
+  role: PortRole;
+  /**
+   * two's complement when true
+   */
+  signed?: boolean;
+  /**
+   * the Dafny parameter or result it carries
+   */
+  source?: string | null;
+  /**
+   * bits
+   */
+  width: number;
+}
+/**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "Settings".
  */
@@ -216,6 +956,181 @@ export interface Settings {
   hls?: HlsSettings;
   llm?: LlmSettings;
   verify_on?: VerifyOn;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "StageTiming".
+ */
+export interface StageTiming {
+  cached?: boolean;
+  duration_s: number;
+  stage: string;
+}
+/**
+ * One progress step of a synthesis run, named after its stage.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "SynthesisProgress".
+ */
+export interface SynthesisProgress {
+  fraction: number;
+  message?: string;
+  stage: string;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "SynthesisReport".
+ */
+export interface SynthesisReport {
+  architecture: Architecture;
+  backend: HlsBackend;
+  /**
+   * hash of every input of this report
+   */
+  content_key?: string;
+  cosim?: CosimReport;
+  /**
+   * the iCE40 mapping used for the nextpnr Fmax estimate
+   */
+  ice40_resources?: ResourceReport | null;
+  /**
+   * how to drive the top module
+   */
+  interface_doc?: string;
+  latency?: LatencyReport;
+  method: string;
+  ports?: RtlPort[];
+  resources?: ResourceReport | null;
+  /**
+   * relative to the output folder
+   */
+  rtl_files?: string[];
+  source_file: string;
+  stages?: StageTiming[];
+  target: SynthTarget;
+  timing: TimingReport;
+  tool_versions?: {
+    [k: string]: string;
+  };
+  top_module: string;
+  warnings?: string[];
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "TimingReport".
+ */
+export interface TimingReport {
+  clock_target_ns: number;
+  /**
+   * the best available Fmax estimate reaches the clock target
+   */
+  meets_target?: boolean | null;
+  nextpnr_device?: string | null;
+  /**
+   * place and route (iCE40)
+   */
+  nextpnr_fmax_mhz?: number | null;
+  /**
+   * longest stage as the scheduler's delay model sees it
+   */
+  scheduler_critical_path_ps?: number | null;
+  scheduler_delay_model?: string | null;
+  scheduler_fmax_mhz?: number | null;
+}
+/**
+ * Arguments of the `proof2silicon.synthesize` command.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "SynthesizeParams".
+ */
+export interface SynthesizeParams {
+  backend?: HlsBackend;
+  clock_ns?: number;
+  method: string;
+  /**
+   * default: <file>.p2s/<method>
+   */
+  out_dir?: string | null;
+  target?: SynthTarget;
+  uri: string;
+  vectors?: number;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "SynthesizeResult".
+ */
+export interface SynthesizeResult {
+  cached?: boolean;
+  out_dir: string;
+  report: SynthesisReport;
+  report_html: string;
+  report_json: string;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "TrainingIteration".
+ */
+export interface TrainingIteration {
+  approx_kl: number;
+  clip_fraction: number;
+  duration_s: number;
+  entropy: number;
+  episodes: number;
+  iteration: number;
+  mean_attempts: number;
+  mean_return: number;
+  mean_reward: number;
+  policy_loss: number;
+  success_rate: number;
+  value_loss: number;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "TrainingReport".
+ */
+export interface TrainingReport {
+  checkpoint?: string | null;
+  config: TrainingConfig;
+  curves_csv?: string | null;
+  curves_png?: string | null;
+  duration_s?: number;
+  iterations?: TrainingIteration[];
+}
+/**
+ * Everything one generate run did; written as JSON beside the output.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "TrajectoryRecord".
+ */
+export interface TrajectoryRecord {
+  /**
+   * the endpoint (never the key)
+   */
+  base_url?: string | null;
+  discounted_return?: number;
+  duration_s?: number;
+  /**
+   * the verified program, if any
+   */
+  final_code?: string | null;
+  gamma?: number;
+  max_rounds: number;
+  message?: string;
+  model: string;
+  outcome: GenerationOutcome;
+  output_path?: string | null;
+  policy_checkpoint?: string | null;
+  rounds?: RoundRecord[];
+  schema_version?: number;
+  spec: GenerationSpec;
+  /**
+   * ISO 8601, UTC
+   */
+  started_at: string;
+  strategy: PromptStrategy;
+  success: boolean;
+  temperature: number;
+  usage?: TokenUsage;
 }
 /**
  * Options for one verification; part of the cache key.

@@ -1,0 +1,85 @@
+// Builds the params of the server commands (shared_schemas models) from the editor's state and
+// the user's settings. Pure, so the mapping is unit-tested against the generated types.
+import type { GenerationParams, GenerationSpec, SynthesizeParams } from "./generated/schema";
+
+type Settings = Record<string, unknown>;
+
+function group(settings: Settings, name: string): Record<string, unknown> {
+  const value = settings[name];
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === "string" && value.trim() !== "" ? value : null;
+}
+
+function numberOr<T>(value: unknown, fallback: T): number | T {
+  return typeof value === "number" && Number.isFinite(value) ? value : fallback;
+}
+
+export function verifyParams(uri: string): { uri: string } {
+  return { uri };
+}
+
+export function synthesizeParams(uri: string, method: string, settings: Settings): SynthesizeParams {
+  const hls = group(settings, "hls");
+  const params: SynthesizeParams = { uri, method };
+  if (hls.backend === "xls" || hls.backend === "vitis") params.backend = hls.backend;
+  if (hls.target === "xilinx" || hls.target === "ice40") params.target = hls.target;
+  const clock = numberOr(hls.clock_ns, null);
+  if (clock !== null && clock > 0) params.clock_ns = clock;
+  return params;
+}
+
+/** A spec from selected text: the first line is the title, the rest (or all) the description. */
+export function specFromSelection(text: string): GenerationSpec {
+  const trimmed = text.trim();
+  const firstLine = trimmed.split(/\r?\n/, 1)[0].replace(/^#+\s*/, "").trim();
+  const title = firstLine.length > 80 ? `${firstLine.slice(0, 77)}...` : firstLine || "selection";
+  return { title, description: trimmed };
+}
+
+export function generateParams(
+  specPath: string | null,
+  selection: string | null,
+  settings: Settings,
+  options: { force?: boolean; outputPath?: string | null } = {},
+): GenerationParams {
+  const llm = group(settings, "llm");
+  const params: GenerationParams = {};
+  if (selection !== null && selection.trim() !== "") {
+    params.spec = specFromSelection(selection);
+  } else if (specPath) {
+    params.spec_path = specPath;
+  } else {
+    throw new Error("nothing to generate from: select a spec or open a *.spec.md file");
+  }
+  const model = stringOrNull(llm.model);
+  const baseUrl = stringOrNull(llm.base_url);
+  const checkpoint = stringOrNull(llm.policy_checkpoint);
+  if (model) params.model = model;
+  if (baseUrl) params.base_url = baseUrl;
+  if (checkpoint) {
+    params.policy_checkpoint = checkpoint;
+    params.strategy = "preface";
+  }
+  const temperature = numberOr(llm.temperature, null);
+  if (temperature !== null) params.temperature = temperature;
+  const rounds = numberOr(llm.max_rounds, null);
+  if (rounds !== null) params.max_rounds = rounds;
+  if (options.outputPath) params.output_path = options.outputPath;
+  if (options.force) params.force = true;
+  return params;
+}
+
+/** Where Dafny generated from a selection goes: beside the document, named after the title. */
+export function outputPathForSelection(documentPath: string, spec: GenerationSpec): string {
+  const dir = documentPath.replace(/[\\/][^\\/]*$/, "");
+  const slug =
+    spec.title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "_")
+      .replace(/^_+|_+$/g, "")
+      .slice(0, 40) || "generated";
+  return `${dir}/${slug}.dfy`;
+}

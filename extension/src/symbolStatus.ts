@@ -1,0 +1,80 @@
+// The latest per-symbol verification status of each document, from the server's
+// `proof2silicon/verificationStatus` notification. It drives the "Synthesize" code lenses and the
+// status bar. Pure (no vscode import), so it is unit-tested.
+
+export interface SymbolState {
+  name: string;
+  kind: string;
+  status: string;
+  line: number | null;
+}
+
+export interface StatusUpdate {
+  uri: string;
+  busy: boolean;
+  dafnyVersion: string | null;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | null {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : null;
+}
+
+function startLine(range: unknown): number | null {
+  const start = asRecord(asRecord(range)?.start);
+  return typeof start?.line === "number" ? start.line : null;
+}
+
+const BUSY_STATES = new Set(["verifying", "running", "pending", "queued"]);
+
+export class SymbolStatusStore {
+  private readonly byUri = new Map<string, SymbolState[]>();
+
+  /** Accepts one notification; returns what changed, or null when it is not one we understand. */
+  accept(params: unknown): StatusUpdate | null {
+    const p = asRecord(params);
+    if (!p || typeof p.uri !== "string") return null;
+    const list = Array.isArray(p.symbols) ? p.symbols : Array.isArray(p.methods) ? p.methods : [];
+    const symbols: SymbolState[] = [];
+    for (const item of list) {
+      const s = asRecord(item);
+      if (!s || typeof s.name !== "string") continue;
+      symbols.push({
+        name: s.name,
+        kind: typeof s.kind === "string" ? s.kind : "method",
+        status: typeof s.status === "string" ? s.status : "unknown",
+        line: startLine(s.range),
+      });
+    }
+    this.byUri.set(p.uri, symbols);
+    const state = typeof p.state === "string" ? p.state : typeof p.status === "string" ? p.status : "";
+    const busy = BUSY_STATES.has(state) || symbols.some((s) => BUSY_STATES.has(s.status));
+    const dafny = asRecord(p.dafny);
+    const dafnyVersion =
+      typeof dafny?.version === "string" ? dafny.version : typeof p.dafny_version === "string" ? p.dafny_version : null;
+    return { uri: p.uri, busy, dafnyVersion };
+  }
+
+  symbols(uri: string): readonly SymbolState[] {
+    return this.byUri.get(uri) ?? [];
+  }
+
+  verifiedNames(uri: string): Set<string> {
+    return new Set(this.symbols(uri).filter((s) => s.status === "verified").map((s) => s.name));
+  }
+
+  forget(uri: string): void {
+    this.byUri.delete(uri);
+  }
+
+  /** One line for a verify command's answer (a FileVerification). */
+  describeVerification(result: unknown): string {
+    const r = asRecord(result);
+    if (!r) return "verification finished";
+    const status = typeof r.status === "string" ? r.status : "done";
+    const verified = typeof r.verified_count === "number" ? r.verified_count : null;
+    const errors = typeof r.error_count === "number" ? r.error_count : null;
+    const seconds = typeof r.duration_s === "number" ? ` in ${r.duration_s.toFixed(1)} s` : "";
+    if (status === "verified") return `verified${verified !== null ? `, ${verified} proof unit(s)` : ""}${seconds}`;
+    return `${status.replace(/_/g, " ")}${errors !== null ? `, ${errors} error(s)` : ""}${seconds}`;
+  }
+}

@@ -1,0 +1,59 @@
+// One reusable webview panel per view: scripts allowed (nonce-bound by the CSP), no local
+// resource roots (the pages are self-contained), and "open this file" messages honoured only for
+// paths the page itself was rendered with.
+import * as vscode from "vscode";
+import { makeNonce } from "./webviewHtml";
+
+export class ReportPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private openable = new Set<string>();
+
+  constructor(
+    private readonly viewType: string,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  show(title: string, render: (cspSource: string, nonce: string) => string, openable: Iterable<string>): vscode.WebviewPanel {
+    if (!this.panel) {
+      this.panel = vscode.window.createWebviewPanel(this.viewType, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
+        enableScripts: true,
+        enableFindWidget: true,
+        retainContextWhenHidden: false,
+        localResourceRoots: [],
+      });
+      this.panel.onDidDispose(() => {
+        this.panel = undefined;
+      });
+      this.panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message));
+    }
+    this.openable = new Set(openable);
+    this.panel.title = title;
+    this.panel.webview.html = render(this.panel.webview.cspSource, makeNonce());
+    this.panel.reveal(undefined, false);
+    return this.panel;
+  }
+
+  get visible(): boolean {
+    return this.panel !== undefined;
+  }
+
+  private async onMessage(message: unknown): Promise<void> {
+    if (typeof message !== "object" || message === null) return;
+    const { type, path } = message as { type?: unknown; path?: unknown };
+    if (type !== "open" || typeof path !== "string") return;
+    if (!this.openable.has(path)) {
+      this.log(`webview asked to open ${path}, which this page did not list; ignored`);
+      return;
+    }
+    try {
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(path));
+      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preview: false });
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Cannot open ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}

@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { statusText } from "../../src/statusText";
+import { SymbolStatusStore } from "../../src/symbolStatus";
+
+test("the status bar names the state and the Dafny version", () => {
+  assert.match(statusText({ state: "ready", dafnyVersion: "2.3.0" }).text, /Dafny 2\.3\.0/);
+  assert.match(statusText({ state: "starting" }).text, /starting/);
+  assert.match(statusText({ state: "busy", busyWhat: "verifying", dafnyVersion: "2.3.0" }).text, /verifying/);
+  assert.match(statusText({ state: "failed" }).text, /failed/);
+  const deferred = statusText({ state: "ready", deferringToDafnyExtension: true, interpreter: "/v/bin/python" });
+  assert.match(deferred.tooltip, /dafny-lang\.ide-vscode/);
+  assert.match(deferred.tooltip, /\/v\/bin\/python/);
+});
+
+test("verification status notifications feed per-symbol state", () => {
+  const store = new SymbolStatusStore();
+  assert.equal(store.accept({ nothing: 1 }), null);
+  const update = store.accept({
+    uri: "file:///a.dfy",
+    state: "verifying",
+    dafny: { version: "2.3.0" },
+    symbols: [
+      { name: "Max", kind: "method", status: "verified", range: { start: { line: 3, character: 0 }, end: { line: 9, character: 1 } } },
+      { name: "Bad", kind: "method", status: "errors" },
+      { bogus: true },
+    ],
+  });
+  assert.deepEqual(update, { uri: "file:///a.dfy", busy: true, dafnyVersion: "2.3.0" });
+  assert.deepEqual([...store.verifiedNames("file:///a.dfy")], ["Max"]);
+  assert.equal(store.symbols("file:///a.dfy")[0].line, 3);
+  assert.equal(store.symbols("file:///a.dfy")[1].line, null);
+  store.forget("file:///a.dfy");
+  assert.equal(store.symbols("file:///a.dfy").length, 0);
+});
+
+test("a verify answer is summarised in one line", () => {
+  const store = new SymbolStatusStore();
+  assert.equal(store.describeVerification({ status: "verified", verified_count: 3, duration_s: 1.25 }), "verified, 3 proof unit(s) in 1.3 s");
+  assert.equal(store.describeVerification({ status: "parse_error", error_count: 1 }), "parse error, 1 error(s)");
+});
