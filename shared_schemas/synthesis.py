@@ -1,0 +1,211 @@
+"""Synthesis reports: what `p2s synth` writes (report.json, manifest.json) and the server returns.
+
+One `SynthesisReport` describes one Dafny method turned into RTL: the port interface of the
+generated Verilog, latency (measured in co-simulation and estimated by the scheduler), clock and
+Fmax, resources counted by yosys, the co-simulation verdict against Dafny's own compiler, warnings
+and the versions of every tool involved. `EvidenceManifest` is the proof chain behind it.
+"""
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from shared_schemas.base import Model
+from shared_schemas.settings import HlsBackend, SynthTarget
+
+
+class PortRole(StrEnum):
+    clock = "clock"
+    reset = "reset"
+    handshake = "handshake"
+    data_in = "data_in"
+    data_out = "data_out"
+
+
+class RtlPort(Model):
+    """One port of the generated top-level Verilog module."""
+
+    name: str
+    direction: str = Field(description="input or output")
+    width: int = Field(ge=1, description="bits")
+    role: PortRole
+    signed: bool = Field(default=False, description="two's complement when true")
+    elements: int | None = Field(
+        default=None, description="array ports: element count (element i at bits [i*w +: w])"
+    )
+    element_width: int | None = None
+    source: str | None = Field(default=None, description="the Dafny parameter or result it carries")
+    description: str = ""
+
+
+class Architecture(StrEnum):
+    pipeline = "pipeline"  # a feed-forward function, pipelined to the clock target
+    fsm = "fsm"  # a proc state machine: one loop iteration per activation
+    vitis = "vitis"  # whatever Vitis HLS chose (C++ backend)
+
+
+class LatencyReport(Model):
+    measured_min_cycles: int | None = Field(default=None, description="co-simulation")
+    measured_max_cycles: int | None = None
+    measured_mean_cycles: float | None = None
+    estimate_cycles: int | None = Field(
+        default=None, description="scheduler estimate (worst case where data-dependent)"
+    )
+    estimate_note: str = ""
+    initiation_interval: int | None = Field(
+        default=None, description="cycles between accepted inputs (pipelines: 1)"
+    )
+
+
+class TimingReport(Model):
+    clock_target_ns: float = Field(gt=0)
+    scheduler_delay_model: str | None = None
+    scheduler_critical_path_ps: int | None = Field(
+        default=None, description="longest stage as the scheduler's delay model sees it"
+    )
+    scheduler_fmax_mhz: float | None = None
+    nextpnr_fmax_mhz: float | None = Field(default=None, description="place and route (iCE40)")
+    nextpnr_device: str | None = None
+    meets_target: bool | None = Field(
+        default=None, description="the best available Fmax estimate reaches the clock target"
+    )
+
+
+class ResourceReport(Model):
+    """Cells after technology mapping. Xilinx: LUT/FF/DSP/BRAM; iCE40: LUT4/DFF/RAM."""
+
+    target: SynthTarget
+    source: str = Field(description="yosys synth_xilinx, yosys synth_ice40, vitis_hls estimate")
+    lut: int = 0
+    ff: int = 0
+    dsp: int = 0
+    bram: int = 0
+    carry: int = 0
+    cells: dict[str, int] = Field(default_factory=dict, description="every cell type and count")
+    total_cells: int = 0
+
+
+class CosimVerdict(StrEnum):
+    passed = "passed"
+    failed = "failed"
+    error = "error"
+    not_run = "not_run"
+
+
+class CosimMismatch(Model):
+    vector: int = Field(ge=0, description="index of the input vector")
+    inputs: dict[str, int | list[int]]
+    output: str = Field(description="the first output that differs")
+    expected: int | list[int] | None
+    actual: int | list[int] | None
+    message: str = ""
+
+
+class CosimReport(Model):
+    verdict: CosimVerdict
+    vectors_run: int = 0
+    vectors_passed: int = 0
+    reference: str = Field(
+        default="dafny-compiled", description="where the expected outputs came from"
+    )
+    simulator: str = "iverilog + cocotb"
+    first_mismatch: CosimMismatch | None = None
+    rejected_candidates: int = Field(
+        default=0, description="random candidates rejected by the precondition"
+    )
+    seed: int | None = None
+    duration_s: float = 0.0
+    log_file: str | None = None
+    message: str = ""
+
+
+class StageTiming(Model):
+    stage: str
+    duration_s: float
+    cached: bool = False
+
+
+class SynthesisReport(Model):
+    method: str
+    source_file: str
+    backend: HlsBackend
+    target: SynthTarget
+    top_module: str
+    architecture: Architecture
+    ports: list[RtlPort] = Field(default_factory=list)
+    interface_doc: str = Field(default="", description="how to drive the top module")
+    latency: LatencyReport = Field(default_factory=LatencyReport)
+    timing: TimingReport
+    resources: ResourceReport | None = None
+    ice40_resources: ResourceReport | None = Field(
+        default=None, description="the iCE40 mapping used for the nextpnr Fmax estimate"
+    )
+    cosim: CosimReport = Field(default_factory=lambda: CosimReport(verdict=CosimVerdict.not_run))
+    warnings: list[str] = Field(default_factory=list)
+    tool_versions: dict[str, str] = Field(default_factory=dict)
+    stages: list[StageTiming] = Field(default_factory=list)
+    rtl_files: list[str] = Field(default_factory=list, description="relative to the output folder")
+    content_key: str = Field(default="", description="hash of every input of this report")
+
+
+class WidthEvidence(Model):
+    name: str
+    lo: int | None
+    hi: int | None
+    type: str = Field(description="u8, s17, bv32, bool ...")
+    status: str = Field(description="proven, declared, explicit, unproven, unbounded")
+
+
+class ArtifactDigest(Model):
+    path: str
+    sha256: str
+    bytes: int
+
+
+class EvidenceManifest(Model):
+    """The chain of evidence behind one piece of RTL, each link with its tool and digest."""
+
+    method: str
+    source_file: str
+    source_sha256: str
+    verification_status: str = Field(description="Dafny's verdict on the source file")
+    verified_count: int = 0
+    dafny_version: str | None = None
+    widths: list[WidthEvidence] = Field(default_factory=list)
+    width_obligations_total: int = 0
+    width_obligations_proven: int = 0
+    cosim_verdict: CosimVerdict
+    cosim_vectors: int = 0
+    cosim_reference: str = ""
+    tool_versions: dict[str, str] = Field(default_factory=dict)
+    artifacts: list[ArtifactDigest] = Field(default_factory=list)
+    content_key: str
+    created: str = Field(description="ISO 8601 time the evidence was produced")
+
+
+class SynthesizeParams(Model):
+    """Arguments of the `proof2silicon.synthesize` command."""
+
+    uri: str
+    method: str
+    backend: HlsBackend = HlsBackend.xls
+    target: SynthTarget = SynthTarget.xilinx
+    clock_ns: float = Field(default=10.0, gt=0)
+    out_dir: str | None = Field(default=None, description="default: <file>.p2s/<method>")
+    vectors: int = Field(default=64, ge=1, le=10000)
+
+
+class SynthesizeResult(Model):
+    report: SynthesisReport
+    out_dir: str
+    report_html: str
+    report_json: str
+    cached: bool = False
+
+
+class SynthesisProgress(Model):
+    """One progress step of a synthesis run, named after its stage."""
+
+    stage: str
+    message: str = ""
+    fraction: float = Field(ge=0, le=1)

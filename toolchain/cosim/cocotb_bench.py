@@ -1,0 +1,100 @@
+"""The cocotb testbench every generated design runs under (loaded by iverilog's vvp, not imported).
+
+It knows only the stable port interface (`toolchain.hls.interface`): the job file names the data
+ports and gives every vector as one unsigned integer per input port. A driver offers the vectors
+back to back over in_valid/in_ready while a monitor takes results over out_valid/out_ready, so a
+pipeline is exercised at full rate and a state machine one vector at a time. What the monitor
+saw is written to the result file; the comparison with the reference happens outside.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import cocotb
+from cocotb.clock import Clock
+from cocotb.triggers import ReadOnly, RisingEdge
+
+JOB_ENV = "P2S_COSIM_JOB"
+
+
+def _read(handle: Any) -> int | None:
+    value = handle.value
+    try:
+        if hasattr(value, "to_unsigned"):
+            return int(value.to_unsigned())
+        return int(value)  # a single-bit port reads as a Logic
+    except ValueError:
+        return None  # x or z bits
+
+
+@cocotb.test()
+async def run_vectors(dut: Any) -> None:
+    job = json.loads(Path(os.environ[JOB_ENV]).read_text(encoding="utf-8"))
+    inputs: list[str] = job["inputs"]
+    outputs: list[str] = job["outputs"]
+    vectors: list[list[int]] = job["vectors"]
+    max_cycles: int = job["max_cycles"]
+
+    clock = Clock(dut.clk, 10, unit="ns")
+    clock.start()
+    dut.rst.value = 1
+    dut.in_valid.value = 0
+    dut.out_ready.value = 1
+    for name in inputs:
+        getattr(dut, name).value = 0
+    for _ in range(4):
+        await RisingEdge(dut.clk)
+    dut.rst.value = 0
+
+    cycle = 0
+    accepted_at: list[int] = []
+    results: list[dict[str, Any]] = []
+    next_vector = 0
+    status = "ok"
+    last_progress = 0
+    while len(results) < len(vectors):
+        if next_vector < len(vectors):
+            for name, value in zip(inputs, vectors[next_vector], strict=True):
+                getattr(dut, name).value = value
+            dut.in_valid.value = 1
+        else:
+            dut.in_valid.value = 0
+        await ReadOnly()
+        took = next_vector < len(vectors) and _read(dut.in_ready) == 1
+        gave = _read(dut.out_valid) == 1
+        sample = {name: _read(getattr(dut, name)) for name in outputs} if gave else None
+        await RisingEdge(dut.clk)
+        cycle += 1
+        if took or sample is not None:
+            last_progress = cycle
+        if took:
+            accepted_at.append(cycle)
+            next_vector += 1
+        if sample is not None:
+            index = len(results)
+            if index >= len(accepted_at):
+                status = "output before input"
+                break
+            results.append(
+                {
+                    "outputs": sample,
+                    "latency": cycle - accepted_at[index],
+                    "accepted": accepted_at[index],
+                }
+            )
+        waiting_since = accepted_at[len(results)] if len(results) < len(accepted_at) else None
+        if waiting_since is not None and cycle - waiting_since > max_cycles:
+            status = f"no result within {max_cycles} cycles for vector {len(results)}"
+            break
+        if waiting_since is None and cycle - last_progress > max_cycles:
+            status = f"inputs not accepted within {max_cycles} cycles (vector {next_vector})"
+            break
+
+    Path(job["results"]).write_text(
+        json.dumps({"status": status, "cycles": cycle, "results": results}), encoding="utf-8"
+    )
+    assert status == "ok", status

@@ -1,0 +1,123 @@
+"""Simulate a design with iverilog + cocotb (the cocotb runner's steps, through `run_tool`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from toolchain.atomic import write_atomic
+from toolchain.errors import ToolCrashedError, ToolNotFoundError, ToolTimeoutError
+from toolchain.proc import CancelToken, run_tool
+
+IVERILOG = "iverilog"
+VVP = "vvp"
+BENCH_MODULE = "toolchain.cosim.cocotb_bench"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class SimResult:
+    status: str  # "ok" or why the bench stopped
+    cycles: int
+    results: list[dict[str, Any]]  # per vector: outputs (port -> unsigned int | None), latency
+    log: str
+    duration_s: float
+
+
+def _cocotb_env(top: str, job: Path, results_xml: Path) -> dict[str, str]:
+    try:
+        import find_libpython
+        from cocotb_tools import config
+    except ImportError as exc:  # pragma: no cover - cocotb is a dependency
+        raise ToolNotFoundError(
+            "cocotb is not installed", hint="pip install cocotb==2.1.0"
+        ) from exc
+    libpython = find_libpython.find_libpython()
+    if libpython is None:
+        raise ToolNotFoundError("cocotb needs libpython, which was not found")
+    env = dict(os.environ)
+    env["PATH"] = env.get("PATH", "") + os.pathsep + str(config.libs_dir)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), *sys.path])
+    env["PYGPI_PYTHON_BIN"] = sys.executable
+    env["GPI_USERS"] = ";".join([libpython, config.pygpi_entry_point()])
+    env["COCOTB_TOPLEVEL"] = top
+    env["TOPLEVEL_LANG"] = "verilog"
+    env["COCOTB_TEST_MODULES"] = BENCH_MODULE
+    env["COCOTB_RESULTS_FILE"] = str(results_xml)
+    env["COCOTB_RANDOM_SEED"] = "1"
+    env["P2S_COSIM_JOB"] = str(job)
+    return env
+
+
+def vpi_module() -> str:
+    from cocotb_tools import config
+
+    return str(config.lib_entry("vpi", "icarus"))
+
+
+def simulate(
+    sources: list[Path],
+    top: str,
+    inputs: list[str],
+    outputs: list[str],
+    vectors: list[list[int]],
+    workdir: Path,
+    *,
+    max_cycles: int = 100_000,
+    timeout_s: float = 300.0,
+    cancel: CancelToken | None = None,
+) -> SimResult:
+    """Drive `vectors` (one unsigned int per input port) into `top`; read every output port."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    sim = workdir / "sim.vvp"
+    cmds = workdir / "cmds.f"
+    write_atomic(cmds, "+timescale+1ns/1ps\n")
+    build = run_tool(
+        [IVERILOG, "-o", sim, "-s", top, "-g2012", "-f", cmds, *sources],
+        timeout_s=timeout_s,
+        cwd=workdir,
+        cancel=cancel,
+    )
+    if build.returncode != 0:
+        raise ToolCrashedError(f"iverilog could not compile {top}: {build.output.strip()[:500]}")
+    job = workdir / "cosim_job.json"
+    results_file = workdir / "cosim_results.json"
+    results_file.unlink(missing_ok=True)
+    write_atomic(
+        job,
+        json.dumps(
+            {
+                "inputs": inputs,
+                "outputs": outputs,
+                "vectors": vectors,
+                "max_cycles": max_cycles,
+                "results": str(results_file),
+            }
+        ),
+    )
+    run = run_tool(
+        [VVP, "-m", vpi_module(), sim, "-none"],
+        timeout_s=timeout_s,
+        cwd=workdir,
+        env=_cocotb_env(top, job, workdir / "results.xml"),
+        cancel=cancel,
+    )
+    log = run.output
+    write_atomic(workdir / "cosim.log", log)
+    if run.timed_out:
+        raise ToolTimeoutError(f"simulation of {top} ran past {timeout_s:.0f} s")
+    if not results_file.exists():
+        tail = " | ".join(log.strip().splitlines()[-4:])
+        raise ToolCrashedError(f"the cocotb bench for {top} wrote no results: {tail}")
+    data = json.loads(results_file.read_text(encoding="utf-8"))
+    return SimResult(
+        status=str(data["status"]),
+        cycles=int(data["cycles"]),
+        results=list(data["results"]),
+        log=log,
+        duration_s=build.duration_s + run.duration_s,
+    )

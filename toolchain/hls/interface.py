@@ -1,0 +1,247 @@
+"""The stable port interface of every generated top-level module (XLS and Vitis back ends alike).
+
+    module <Method> (
+      input  wire clk,                // rising edge
+      input  wire rst,                // synchronous, active high; hold for >= 2 cycles
+      input  wire in_valid,           // the data inputs below are offered
+      output wire in_ready,           // ... and taken at a rising edge where both are high
+      input  wire [W-1:0] <param>,    // one port per Dafny parameter (see below)
+      input  wire [L-1:0] <arr>_len,  // run-time length of an array/seq whose length is not fixed
+      output wire out_valid,          // the data outputs below hold a result
+      input  wire out_ready,          // ... consumed at a rising edge where both are high
+      output wire [W-1:0] <result>,   // one port per Dafny result
+      output wire [N*W-1:0] <arr>_out // final contents of every array the method modifies
+    );
+
+Integers travel in the width the verifier proved sufficient, two's complement when the range
+includes negative numbers; `bool` is one bit. Arrays are flat: element i is bits [i*W +: W],
+element 0 in the low bits; an array shorter than its proven capacity leaves the top elements
+unused (inputs: ignored; outputs: unspecified). A port name is the Dafny name with every
+character outside [A-Za-z0-9_] replaced by `_`, suffixed with `_p` when it would collide with a
+Verilog keyword or one of the control ports above.
+
+The packed vectors the cores use internally hold the data input ports in the order above (the
+first port in the low bits), and likewise the data output ports.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from shared_schemas.synthesis import PortRole, RtlPort
+from toolchain.frontend.ir import ArrayType, BoolType, HardwareMethod, IntType, ScalarType
+from toolchain.hls.errors import HlsError
+
+CONTROL_PORTS = ("clk", "rst", "in_valid", "in_ready", "out_valid", "out_ready")
+
+_VERILOG_KEYWORDS = frozenset(
+    """always and assign automatic begin buf bufif0 bufif1 case casex casez cell cmos config
+    deassign default defparam design disable edge else end endcase endconfig endfunction
+    endgenerate endmodule endprimitive endspecify endtable endtask event for force forever fork
+    function generate genvar highz0 highz1 if ifnone incdir include initial inout input instance
+    integer join large liblist library localparam macromodule medium module nand negedge nmos nor
+    noshowcancelled not notif0 notif1 or output parameter pmos posedge primitive pull0 pull1
+    pulldown pullup pulsestyle_ondetect pulsestyle_onevent rcmos real realtime reg release repeat
+    rnmos rpmos rtran rtranif0 rtranif1 scalared showcancelled signed small specify specparam
+    strong0 strong1 supply0 supply1 table task time tran tranif0 tranif1 tri tri0 tri1 triand
+    trior trireg unsigned use uwire vectored wait wand weak0 weak1 while wire wor xnor xor
+    logic bit byte int shortint longint string type var void""".split()
+)
+
+
+def scalar_width(t: ScalarType) -> int:
+    if isinstance(t, BoolType):
+        return 1
+    if t.width is None:
+        raise HlsError(f"integer of unknown width ({t}): run width analysis first")
+    return t.width
+
+
+def scalar_signed(t: ScalarType) -> bool:
+    return isinstance(t, IntType) and t.signed
+
+
+def length_width(capacity: int) -> int:
+    return max(capacity.bit_length(), 1)
+
+
+@dataclass(frozen=True)
+class PortSlot:
+    """One data port: where it sits in the packed vector and what IR value it carries."""
+
+    rtl_name: str
+    ir_name: str  # the IR port (for `length` slots: the array whose length it is)
+    kind: Literal["scalar", "array", "length"]
+    direction: Literal["in", "out"]
+    element: ScalarType
+    elements: int  # 1 for scalars; for lengths, the capacity of their array
+    offset: int  # bit offset in the packed vector
+
+    @property
+    def element_width(self) -> int:
+        return scalar_width(self.element)
+
+    @property
+    def width(self) -> int:
+        return self.element_width * (self.elements if self.kind == "array" else 1)
+
+    @property
+    def signed(self) -> bool:
+        return self.kind != "length" and scalar_signed(self.element)
+
+
+@dataclass(frozen=True)
+class HwInterface:
+    top: str
+    inputs: list[PortSlot]
+    outputs: list[PortSlot]
+
+    @property
+    def in_width(self) -> int:
+        return sum(p.width for p in self.inputs)
+
+    @property
+    def out_width(self) -> int:
+        return sum(p.width for p in self.outputs)
+
+    def input_for(self, ir_name: str, kind: str = "scalar") -> PortSlot:
+        for p in self.inputs:
+            if p.ir_name == ir_name and (p.kind == kind or kind == "scalar"):
+                return p
+        raise KeyError(ir_name)
+
+    def rtl_ports(self) -> list[RtlPort]:
+        ports = [
+            RtlPort(name="clk", direction="input", width=1, role=PortRole.clock),
+            RtlPort(
+                name="rst",
+                direction="input",
+                width=1,
+                role=PortRole.reset,
+                description="synchronous, active high",
+            ),
+            RtlPort(name="in_valid", direction="input", width=1, role=PortRole.handshake),
+            RtlPort(name="in_ready", direction="output", width=1, role=PortRole.handshake),
+        ]
+        ports += [_rtl_port(p) for p in self.inputs]
+        ports += [
+            RtlPort(name="out_valid", direction="output", width=1, role=PortRole.handshake),
+            RtlPort(name="out_ready", direction="input", width=1, role=PortRole.handshake),
+        ]
+        ports += [_rtl_port(p) for p in self.outputs]
+        return ports
+
+
+def _rtl_port(p: PortSlot) -> RtlPort:
+    is_array = p.kind == "array"
+    what = {"scalar": "", "array": "array ", "length": "run-time length of "}[p.kind]
+    return RtlPort(
+        name=p.rtl_name,
+        direction="input" if p.direction == "in" else "output",
+        width=p.width,
+        role=PortRole.data_in if p.direction == "in" else PortRole.data_out,
+        signed=p.signed,
+        elements=p.elements if is_array else None,
+        element_width=p.element_width if is_array else None,
+        source=p.ir_name,
+        description=f"{what}{p.ir_name}".strip(),
+    )
+
+
+def _sanitize(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[^A-Za-z0-9_]", "_", name)
+    if not base or base[0].isdigit():
+        base = f"p_{base}"
+    if base in _VERILOG_KEYWORDS or base in CONTROL_PORTS:
+        base = f"{base}_p"
+    candidate = base
+    n = 2
+    while candidate in taken:
+        candidate = f"{base}_{n}"
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+def module_name(method: str) -> str:
+    """The Verilog name of the top module for a Dafny method (M.C.Foo -> M_C_Foo)."""
+    return _sanitize(method, set())
+
+
+def build_interface(method: HardwareMethod) -> HwInterface:
+    taken: set[str] = set()
+    inputs: list[PortSlot] = []
+    outputs: list[PortSlot] = []
+    in_off = out_off = 0
+    for port in method.ports:
+        t = port.type
+        if port.direction in ("in", "inout"):
+            if isinstance(t, ArrayType):
+                cap = _capacity(port.name, t)
+                slot = PortSlot(
+                    _sanitize(port.name, taken), port.name, "array", "in", t.element, cap, in_off
+                )
+                inputs.append(slot)
+                in_off += slot.width
+                if t.length is None:
+                    length = PortSlot(
+                        _sanitize(f"{port.name}_len", taken),
+                        port.name,
+                        "length",
+                        "in",
+                        IntType(width=length_width(cap), signed=False),
+                        cap,
+                        in_off,
+                    )
+                    inputs.append(length)
+                    in_off += length.width
+            else:
+                slot = PortSlot(
+                    _sanitize(port.name, taken), port.name, "scalar", "in", t, 1, in_off
+                )
+                inputs.append(slot)
+                in_off += slot.width
+    for port in method.ports:
+        t = port.type
+        if port.direction not in ("out", "inout"):
+            continue
+        if isinstance(t, ArrayType):
+            if port.direction == "out" and t.length is None:
+                raise HlsError(
+                    f"result array {port.name} has no fixed length; hardware needs one "
+                    "(state its length in the postcondition)"
+                )
+            cap = _capacity(port.name, t)
+            rtl = port.name if port.direction == "out" else f"{port.name}_out"
+            slot = PortSlot(
+                _sanitize(rtl, taken), port.name, "array", "out", t.element, cap, out_off
+            )
+        else:
+            slot = PortSlot(_sanitize(port.name, taken), port.name, "scalar", "out", t, 1, out_off)
+        outputs.append(slot)
+        out_off += slot.width
+    if not outputs:
+        raise HlsError(f"{method.name} has no results and modifies no array: nothing to compute")
+    return HwInterface(top=module_name(method.name), inputs=inputs, outputs=outputs)
+
+
+def _capacity(name: str, t: ArrayType) -> int:
+    cap = t.capacity
+    if cap is None:
+        raise HlsError(f"array {name} has no proven size bound; add `requires {name}.Length <= N`")
+    if cap <= 0:
+        raise HlsError(f"array {name} can hold no element")
+    return cap
+
+
+def describe(iface: HwInterface) -> str:
+    """A short text of the port interface for the report."""
+    rows = [f"module {iface.top}: ready/valid in, ready/valid out (see toolchain/hls/interface.py)"]
+    for p in iface.inputs + iface.outputs:
+        arrow = "in " if p.direction == "in" else "out"
+        shape = f"{p.elements} x {p.element_width}" if p.kind == "array" else f"{p.width}"
+        sign = " signed" if p.signed else ""
+        rows.append(f"  {arrow} {p.rtl_name} [{shape} bits{sign}] <- {p.ir_name}")
+    return "\n".join(rows)

@@ -1,0 +1,317 @@
+"""Reduce a method's control flow to `Assign`, `If` and `While`, ready for hardware.
+
+* `Return` and `Break` become flag variables (`ret__`, `brk__N`): the statements after one that
+  may leave are guarded by the flags, and every loop condition checks them.
+* `For` becomes a `While` over a counter wide enough to reach the upper bound (the loop variable's
+  own type may stop one short of it).
+* Loops whose proven trip count is small are unrolled into guarded `If`s, so the method becomes
+  straight-line logic that XLS pipelines; the others stay `While` loops, which become states of a
+  proc. Unrolling `If(cond, body)` k times is exact because the loop provably runs at most k times.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from dataclasses import dataclass, field
+
+from toolchain.frontend.ir import (
+    BOOL,
+    Assign,
+    Binary,
+    BinOp,
+    Break,
+    Cast,
+    Const,
+    Expr,
+    For,
+    HardwareMethod,
+    If,
+    IntType,
+    Local,
+    Return,
+    Stmt,
+    Unary,
+    UnOp,
+    Var,
+    VarTarget,
+    While,
+    width_for_range,
+)
+from toolchain.hls.errors import HlsError
+
+
+@dataclass(frozen=True)
+class StructureOptions:
+    unroll_limit: int = 32  # loops proven to run at most this often are unrolled
+    unroll_budget: int = 4096  # ... unless the unrolled code would exceed this many statements
+
+
+@dataclass
+class _Loop:
+    brk_flag: str | None
+
+
+@dataclass
+class _Ctx:
+    method: HardwareMethod
+    options: StructureOptions
+    new_locals: list[Local] = field(default_factory=list)
+    loops: list[_Loop] = field(default_factory=list)
+    ret_flag: str | None = None
+    names: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    unrolled: int = 0
+    kept_loops: int = 0
+
+    def fresh(self, prefix: str, t: IntType | type[bool]) -> str:
+        taken = {p.name for p in self.method.ports} | {v.name for v in self.method.locals}
+        taken |= {v.name for v in self.new_locals}
+        while True:
+            name = f"{prefix}__{next(self.names)}"
+            if name not in taken:
+                break
+        self.new_locals.append(Local(name=name, type=BOOL if t is bool else t, origin="hls"))
+        return name
+
+
+def _not(e: Expr) -> Expr:
+    return Unary(op=UnOp.NOT, operand=e, type=BOOL, loc=e.loc)
+
+
+def _and(a: Expr, b: Expr) -> Expr:
+    return Binary(op=BinOp.AND, lhs=a, rhs=b, type=BOOL, loc=a.loc)
+
+
+def _flag(name: str) -> Var:
+    return Var(name=name, type=BOOL)
+
+
+def _set(name: str, value: bool) -> Assign:
+    return Assign(targets=[VarTarget(name=name)], values=[Const(value=value, type=BOOL)])
+
+
+def stmt_size(stmts: list[Stmt]) -> int:
+    total = 0
+    for s in stmts:
+        total += 1
+        if isinstance(s, If):
+            total += stmt_size(s.then) + stmt_size(s.otherwise)
+        elif isinstance(s, While | For):
+            total += stmt_size(s.body)
+    return total
+
+
+def _contains_return(stmts: list[Stmt]) -> bool:
+    for s in stmts:
+        if isinstance(s, Return):
+            return True
+        if isinstance(s, If) and (_contains_return(s.then) or _contains_return(s.otherwise)):
+            return True
+        if isinstance(s, While | For) and _contains_return(s.body):
+            return True
+    return False
+
+
+def _break_levels(stmts: list[Stmt], nest: int) -> set[int]:
+    """For each Break, how far it reaches beyond the statements (1: the loop right outside)."""
+    found: set[int] = set()
+    for s in stmts:
+        if isinstance(s, Break):
+            found.add(s.levels - nest)
+        elif isinstance(s, If):
+            found |= _break_levels(s.then, nest) | _break_levels(s.otherwise, nest)
+        elif isinstance(s, While | For):
+            found |= _break_levels(s.body, nest + 1)
+    return {r for r in found if r >= 1}
+
+
+def _may_leave(s: Stmt) -> bool:
+    """Can control leave `s` other than by falling off its end?"""
+    return bool(_contains_return([s]) or _break_levels([s], 0))
+
+
+def _leaving_flags(ctx: _Ctx) -> list[str]:
+    flags = [loop.brk_flag for loop in ctx.loops if loop.brk_flag is not None]
+    if ctx.ret_flag is not None:
+        flags.append(ctx.ret_flag)
+    return flags
+
+
+def _lower_block(stmts: list[Stmt], ctx: _Ctx) -> list[Stmt]:
+    out: list[Stmt] = []
+    for i, s in enumerate(stmts):
+        out.extend(_lower_stmt(s, ctx))
+        if _may_leave(s) and i + 1 < len(stmts):
+            rest = _lower_block(stmts[i + 1 :], ctx)
+            flags = _leaving_flags(ctx)
+            if rest and flags:
+                guard: Expr = _not(_flag(flags[0]))
+                for f in flags[1:]:
+                    guard = _and(guard, _not(_flag(f)))
+                out.append(If(cond=guard, then=rest, loc=stmts[i + 1].loc))
+            else:
+                out.extend(rest)
+            break
+    return out
+
+
+def _lower_stmt(s: Stmt, ctx: _Ctx) -> list[Stmt]:
+    if isinstance(s, Assign):
+        return [s]
+    if isinstance(s, If):
+        return [
+            If(
+                cond=s.cond,
+                then=_lower_block(s.then, ctx),
+                otherwise=_lower_block(s.otherwise, ctx),
+                loc=s.loc,
+            )
+        ]
+    if isinstance(s, Return):
+        if ctx.ret_flag is None:
+            raise HlsError("internal: return without a return flag")
+        return [dataclasses.replace(_set(ctx.ret_flag, True), loc=s.loc)]
+    if isinstance(s, Break):
+        if s.levels < 1 or s.levels > len(ctx.loops):
+            raise HlsError(f"break of {s.levels} loops at {s.loc} leaves no loop")
+        flag = ctx.loops[-s.levels].brk_flag
+        if flag is None:
+            raise HlsError("internal: break without a break flag")
+        return [dataclasses.replace(_set(flag, True), loc=s.loc)]
+    if isinstance(s, For):
+        return _lower_for(s, ctx)
+    if isinstance(s, While):
+        return _lower_while(s.cond, s.body, s.max_trips, s, ctx, prelude=[])
+    raise HlsError(f"unsupported statement {type(s).__name__} at {s.loc}")
+
+
+def _lower_while(
+    cond: Expr,
+    body: list[Stmt],
+    max_trips: int | None,
+    origin: Stmt,
+    ctx: _Ctx,
+    prelude: list[Stmt],
+) -> list[Stmt]:
+    reaches = _break_levels(body, 0)
+    loop = _Loop(brk_flag=ctx.fresh("brk", bool) if 1 in reaches else None)
+    guard = cond
+    checked = [loop.brk_flag] if loop.brk_flag else []
+    if _contains_return(body) and ctx.ret_flag is not None:
+        checked.append(ctx.ret_flag)
+    for r in sorted(reaches):
+        if r >= 2:
+            outer = ctx.loops[-(r - 1)].brk_flag
+            if outer is not None and outer not in checked:
+                checked.append(outer)
+    for f in checked:
+        guard = _and(guard, _not(_flag(f)))
+    ctx.loops.append(loop)
+    try:
+        lowered = _lower_block(body, ctx)
+    finally:
+        ctx.loops.pop()
+    pre = [*prelude]
+    if loop.brk_flag is not None:
+        pre.append(_set(loop.brk_flag, False))
+    opts = ctx.options
+    if max_trips is not None and max_trips <= opts.unroll_limit:
+        if max_trips * max(stmt_size(lowered), 1) <= opts.unroll_budget:
+            ctx.unrolled += 1
+            return pre + [If(cond=guard, then=lowered, loc=origin.loc) for _ in range(max_trips)]
+    ctx.kept_loops += 1
+    loop_stmt = While(cond=guard, body=lowered, max_trips=max_trips, loc=origin.loc)
+    if isinstance(origin, While):
+        loop_stmt.invariants = origin.invariants
+        loop_stmt.decreases = origin.decreases
+    return [*pre, loop_stmt]
+
+
+def _int_type(e: Expr, what: str) -> IntType:
+    if not isinstance(e.type, IntType) or e.type.width is None:
+        raise HlsError(f"loop bound {what} at {e.loc} is not a sized integer")
+    return e.type
+
+
+def _lower_for(s: For, ctx: _Ctx) -> list[Stmt]:
+    var_t = ctx.method.type_of(s.var)
+    if not isinstance(var_t, IntType) or var_t.width is None:
+        raise HlsError(f"loop variable {s.var} at {s.loc} is not a sized integer")
+    lo_t, hi_t = _int_type(s.lo, "lo"), _int_type(s.hi, "hi")
+    lo_v = min(lo_t.min_value, hi_t.min_value, var_t.min_value)
+    hi_v = max(lo_t.max_value, hi_t.max_value, var_t.max_value)
+    counter_t = width_for_range(lo_v, hi_v)
+    trips = s.max_trips
+    if isinstance(s.lo, Const) and isinstance(s.hi, Const):
+        exact = max(int(s.hi.value) - int(s.lo.value), 0)
+        trips = exact if trips is None else min(trips, exact)
+    counter = ctx.fresh(f"{s.var}_ctr", counter_t)
+    one = Const(value=1, type=IntType(width=1, signed=False))
+    cvar = Var(name=counter, type=counter_t, loc=s.loc)
+    prelude: list[Stmt] = []
+    if s.descending:
+        bound = _snapshot(s.lo, ctx, prelude)
+        prelude.insert(0, Assign(targets=[VarTarget(name=counter)], values=[s.hi], loc=s.loc))
+        cond: Expr = Binary(op=BinOp.GT, lhs=cvar, rhs=bound, type=BOOL, loc=s.loc)
+        step = Binary(op=BinOp.SUB, lhs=cvar, rhs=one, type=counter_t, loc=s.loc)
+        body: list[Stmt] = [
+            Assign(targets=[VarTarget(name=counter)], values=[step], loc=s.loc),
+            Assign(
+                targets=[VarTarget(name=s.var)],
+                values=[Cast(operand=cvar, type=var_t, loc=s.loc)],
+                loc=s.loc,
+            ),
+            *s.body,
+        ]
+    else:
+        bound = _snapshot(s.hi, ctx, prelude)
+        prelude.insert(0, Assign(targets=[VarTarget(name=counter)], values=[s.lo], loc=s.loc))
+        cond = Binary(op=BinOp.LT, lhs=cvar, rhs=bound, type=BOOL, loc=s.loc)
+        step = Binary(op=BinOp.ADD, lhs=cvar, rhs=one, type=counter_t, loc=s.loc)
+        body = [
+            Assign(
+                targets=[VarTarget(name=s.var)],
+                values=[Cast(operand=cvar, type=var_t, loc=s.loc)],
+                loc=s.loc,
+            ),
+            *s.body,
+            Assign(targets=[VarTarget(name=counter)], values=[step], loc=s.loc),
+        ]
+    return _lower_while(cond, body, trips, s, ctx, prelude=prelude)
+
+
+def _snapshot(bound: Expr, ctx: _Ctx, prelude: list[Stmt]) -> Expr:
+    """Dafny evaluates a for loop's bounds once: keep a non-constant bound in a local."""
+    if isinstance(bound, Const):
+        return bound
+    t = _int_type(bound, "bound")
+    name = ctx.fresh("bound", t)
+    prelude.append(Assign(targets=[VarTarget(name=name)], values=[bound], loc=bound.loc))
+    return Var(name=name, type=t, loc=bound.loc)
+
+
+@dataclass(frozen=True)
+class StructureStats:
+    unrolled_loops: int
+    kept_loops: int
+
+
+def structurize(
+    method: HardwareMethod, options: StructureOptions | None = None
+) -> tuple[HardwareMethod, StructureStats]:
+    """A copy of `method` whose body holds only Assign, If and While (see the module doc)."""
+    ctx = _Ctx(method=method, options=options or StructureOptions())
+    if _contains_return(method.body):
+        ctx.ret_flag = ctx.fresh("ret", bool)
+    body = _lower_block(method.body, ctx)
+    lowered = dataclasses.replace(method, body=body, locals=[*method.locals, *ctx.new_locals])
+    return lowered, StructureStats(unrolled_loops=ctx.unrolled, kept_loops=ctx.kept_loops)
+
+
+def has_loops(stmts: list[Stmt]) -> bool:
+    for s in stmts:
+        if isinstance(s, While | For):
+            return True
+        if isinstance(s, If) and (has_loops(s.then) or has_loops(s.otherwise)):
+            return True
+    return False

@@ -1,0 +1,183 @@
+"""The open HLS back end: hardware IR -> DSLX -> XLS -> Verilog with the stable port interface."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+
+from shared_schemas.synthesis import Architecture
+from toolchain.errors import ToolCrashedError, ToolTimeoutError
+from toolchain.frontend.ir import HardwareMethod
+from toolchain.hls.dslx import MODULE, DslxModule, to_dslx
+from toolchain.hls.errors import HlsError
+from toolchain.hls.interface import HwInterface, build_interface, describe
+from toolchain.hls.structurize import StructureOptions, StructureStats, structurize
+from toolchain.hls.wrapper import top_module
+from toolchain.proc import CancelToken, run_tool
+
+DELAY_MODELS = ("unit", "asap7", "sky130")
+# sky130's cell delays are the closest of XLS's models to an FPGA fabric's.
+DEFAULT_DELAY_MODEL = "sky130"
+
+
+@dataclass(frozen=True)
+class XlsOptions:
+    clock_ns: float = 10.0
+    delay_model: str = DEFAULT_DELAY_MODEL
+    pipeline_stages: int | None = None  # None: as many as the clock period needs
+    structure: StructureOptions = field(default_factory=StructureOptions)
+    timeout_s: float = 300.0
+
+
+@dataclass
+class HlsResult:
+    """What an HLS back end hands to synthesis, co-simulation and the report."""
+
+    interface: HwInterface
+    architecture: Architecture
+    files: dict[str, str]  # file name -> text (Verilog, plus intermediate forms)
+    rtl_files: list[str]  # the subset of `files` that is the design, in compile order
+    latency_estimate: int | None
+    latency_note: str
+    initiation_interval: int | None
+    critical_path_ps: int | None
+    delay_model: str | None
+    warnings: list[str] = field(default_factory=list)
+    structure: StructureStats | None = None
+
+
+def run_xls(
+    dslx: DslxModule,
+    module_name: str,
+    options: XlsOptions,
+    cancel: CancelToken | None = None,
+) -> dict[str, object]:
+    request = {
+        "dslx": dslx.text,
+        "module": MODULE,
+        "kind": dslx.kind,
+        "top": dslx.top,
+        "module_name": module_name,
+        "delay_model": options.delay_model,
+        "clock_ps": max(round(options.clock_ns * 1000), 1),
+        "stages": options.pipeline_stages,
+    }
+    result = run_tool(
+        [sys.executable, "-m", "toolchain.hls.xls_worker"],
+        stdin=json.dumps(request),
+        timeout_s=options.timeout_s,
+        cancel=cancel,
+    )
+    if result.timed_out:
+        raise ToolTimeoutError(f"XLS ran past {options.timeout_s:.0f} s")
+    try:
+        reply: dict[str, object] = json.loads(result.stdout)
+    except json.JSONDecodeError as exc:
+        tail = " | ".join(result.stderr.strip().splitlines()[-3:])
+        raise ToolCrashedError(f"XLS worker crashed (exit {result.returncode}): {tail}") from exc
+    if "error" in reply:
+        raise HlsError(f"XLS rejected the generated design: {reply['error']}")
+    return reply
+
+
+def synthesize_xls(
+    method: HardwareMethod,
+    options: XlsOptions | None = None,
+    cancel: CancelToken | None = None,
+) -> HlsResult:
+    opts = options or XlsOptions()
+    if opts.delay_model not in DELAY_MODELS:
+        raise HlsError(
+            f"unknown XLS delay model {opts.delay_model!r}", hint=", ".join(DELAY_MODELS)
+        )
+    iface = build_interface(method)
+    if iface.in_width == 0:
+        raise HlsError(f"{method.name} takes no inputs: there is nothing to compute in hardware")
+    structured, stats = structurize(method, opts.structure)
+    dslx = to_dslx(structured, iface)
+    core = f"{iface.top}_core"
+    reply = run_xls(dslx, core, opts, cancel)
+    core_v = str(reply["verilog"])
+    arch = Architecture.pipeline if dslx.kind == "function" else Architecture.fsm
+    cp = reply.get("critical_path_ps")
+    critical = int(cp) if isinstance(cp, int) else None
+    warnings: list[str] = []
+    if critical is not None and critical > opts.clock_ns * 1000:
+        warnings.append(
+            f"XLS {opts.delay_model} delay model: the longest stage takes {critical} ps, "
+            f"more than the {opts.clock_ns} ns clock target"
+        )
+    if dslx.kind == "function":
+        stages = int(str(reply["register_stages"]))
+        latency: int | None = stages
+        note = (
+            f"{stages} register stages (input flops, {stages - 1} pipelined datapath stage(s) "
+            f"for a {opts.clock_ns} ns clock, output flops); a new input every cycle"
+        )
+        ii: int | None = 1
+    else:
+        bound = _worst_case_cycles(structured)
+        latency = bound
+        note = (
+            f"state machine with {dslx.segments} loop state(s) and {dslx.state_bits} state bits: "
+            "1 cycle to accept the inputs plus 1 per loop iteration"
+            + ("" if bound is not None else "; no bound on the iterations is known")
+        )
+        ii = bound
+        warnings.append(
+            "data-dependent loops became a state machine: one result at a time, latency "
+            "depends on the inputs"
+        )
+    header = (
+        f"{method.name}: {arch.value} ({'XLS function' if arch == Architecture.pipeline else 'XLS proc'}),"
+        f" delay model {opts.delay_model}, clock target {opts.clock_ns} ns"
+    )
+    top_v = top_module(iface, core, core_v, dslx.kind, note=header)
+    files = {
+        f"{iface.top}.v": top_v,
+        f"{core}.v": core_v,
+        f"{iface.top}.x": dslx.text,
+        f"{iface.top}.ir": str(reply["ir"]),
+        f"{iface.top}.opt.ir": str(reply["opt_ir"]),
+        "interface.txt": describe(iface) + "\n",
+    }
+    return HlsResult(
+        interface=iface,
+        architecture=arch,
+        files=files,
+        rtl_files=[f"{iface.top}.v", f"{core}.v"],
+        latency_estimate=latency,
+        latency_note=note,
+        initiation_interval=ii,
+        critical_path_ps=critical,
+        delay_model=opts.delay_model,
+        warnings=warnings,
+        structure=stats,
+    )
+
+
+def _worst_case_cycles(method: HardwareMethod) -> int | None:
+    """Cycles from accepting the inputs to the result, when every loop's trip count is bounded."""
+    from toolchain.frontend.ir import If, Stmt, While
+
+    def count(stmts: list[Stmt]) -> int | None:
+        total = 0
+        for s in stmts:
+            if isinstance(s, While):
+                if s.max_trips is None:
+                    return None
+                inner = count(s.body)
+                if inner is None:
+                    return None
+                # one cycle per iteration (the head), the nested loops' cycles, the exit test
+                total += s.max_trips * (1 + inner) + 1
+            elif isinstance(s, If):
+                a, b = count(s.then), count(s.otherwise)
+                if a is None or b is None:
+                    return None
+                total += max(a, b)
+        return total
+
+    loops = count(method.body)
+    return loops
