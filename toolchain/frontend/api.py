@@ -34,9 +34,7 @@ class HardwareLoweringError(ToolchainError):
 
     def __init__(self, message: str, diagnostics: list[Diagnostic]) -> None:
         first = diagnostics[0] if diagnostics else None
-        hint = (
-            f"line {first.range.start.line + 1}: {first.message}" if first is not None else None
-        )
+        hint = f"line {first.range.start.line + 1}: {first.message}" if first is not None else None
         super().__init__(message, hint)
         self.diagnostics = diagnostics
 
