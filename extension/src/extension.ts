@@ -76,7 +76,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     });
     next.onDidChangeState((event) => {
       if (event.newState === State.Running) statusBar.update({ state: "ready" });
-      if (event.newState === State.Stopped) statusBar.update({ state: "stopped" });
+      // Stopped straight from Starting means the process never came up: a failure, not a stop.
+      if (event.newState === State.Stopped) statusBar.update({ state: event.oldState === State.Starting ? "failed" : "stopped" });
     });
     client = next;
     try {

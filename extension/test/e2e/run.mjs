@@ -1,0 +1,416 @@
+#!/usr/bin/env node
+// End-to-end test in a real VS Code: code-server 4.100.3 with the packaged .vsix installed,
+// driven through Debian's chromium by playwright-core, against the real language server, Dafny,
+// the synthesis flow and the scripted OpenAI-compatible server. Screenshots go to
+// .e2e/screenshots/; a JSON summary to .e2e/result.json. Exit 0 only when every check passed.
+//
+// Usage: node extension/test/e2e/run.mjs [--only verify,synthesize,generate] [--keep]
+import { execFileSync, spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, "..", "..", "..");
+const e2eDir = resolve(process.env.P2S_E2E_DIR ?? join(repo, ".e2e"));
+const shots = join(e2eDir, "screenshots");
+const runDir = join(e2eDir, "run");
+const vsix = join(repo, "extension", "dist", "proof2silicon.vsix");
+const python = process.env.P2S_E2E_PYTHON ?? join(repo, ".venv", "bin", "python");
+const chromiumPath = process.env.P2S_CHROMIUM ?? "/usr/bin/chromium";
+const API_KEY = "sk-p2s-e2e-secret"; // the scripted server's require_key: proves the key got through
+
+const argv = process.argv.slice(2);
+const onlyArg = argv.includes("--only") ? argv[argv.indexOf("--only") + 1] : "verify,synthesize,generate";
+const only = new Set(onlyArg.split(","));
+const keep = argv.includes("--keep");
+
+const started = Date.now();
+const checks = [];
+const children = [];
+const screenshots = [];
+const timings = {};
+
+function log(message) {
+  const t = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
+  process.stderr.write(`[e2e ${t}s] ${message}\n`);
+}
+
+function check(name, ok, detail = "") {
+  checks.push({ name, ok, detail });
+  log(`${ok ? "PASS" : "FAIL"} ${name}${detail ? `: ${detail}` : ""}`);
+  if (!ok) throw new Error(`${name}${detail ? `: ${detail}` : ""}`);
+}
+
+async function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** A child in its own process group, so the language server and Dafny under it die with it. */
+function startChild(name, command, args, options = {}) {
+  const child = spawn(command, args, { ...options, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const logFile = join(e2eDir, `${name}.log`);
+  let buffered = "";
+  const append = (chunk) => {
+    buffered += chunk.toString();
+    writeFileSync(logFile, buffered);
+  };
+  child.stdout.on("data", append);
+  child.stderr.on("data", append);
+  children.push({ name, child });
+  return { child, output: () => buffered };
+}
+
+async function stopChildren() {
+  for (const { child } of children.reverse()) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      continue;
+    }
+    const deadline = Date.now() + 4000;
+    while (child.exitCode === null && child.signalCode === null && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function waitFor(what, fn, timeoutMs, intervalMs = 250) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (${last.message})` : ""}`);
+}
+
+async function shot(page, name, settleMs = 800) {
+  await page.waitForTimeout(settleMs);
+  const file = join(shots, `${name}.png`);
+  await page.screenshot({ path: file });
+  screenshots.push(file);
+  log(`screenshot ${file}`);
+  return file;
+}
+
+// --- set-up ---------------------------------------------------------------------------------
+
+function prepare() {
+  rmSync(runDir, { recursive: true, force: true });
+  rmSync(shots, { recursive: true, force: true });
+  mkdirSync(shots, { recursive: true });
+  mkdirSync(join(runDir, "user", "User"), { recursive: true });
+  if (!existsSync(vsix)) throw new Error(`${vsix} missing: run npm run package first`);
+  if (!existsSync(python)) throw new Error(`${python} missing: run scripts/setup first`);
+  const codeServer = execFileSync(join(repo, "scripts", "e2e-setup"), { encoding: "utf8" }).trim().split("\n").pop();
+  const workspace = join(runDir, "workspace");
+  cpSync(join(here, "workspace"), workspace, { recursive: true });
+  rmSync(join(workspace, "llm-script.json"));
+  return { codeServer, workspace };
+}
+
+async function startScriptedLlm() {
+  const port = await freePort();
+  const { output } = startChild("scripted-llm", python, [
+    "-m",
+    "toolchain.llm.scripted_server",
+    "--script",
+    join(here, "workspace", "llm-script.json"),
+    "--port",
+    String(port),
+  ], { cwd: repo });
+  await waitFor("the scripted OpenAI-compatible server", () => /http:\/\/127\.0\.0\.1:\d+\/v1/.test(output()), 30000);
+  return { baseUrl: `http://127.0.0.1:${port}/v1`, port };
+}
+
+function writeSettings(llmBaseUrl) {
+  const settings = {
+    "proof2silicon.pythonPath": python,
+    "proof2silicon.verifyOn": "change",
+    "proof2silicon.debounceMs": 300,
+    "proof2silicon.llm.baseUrl": llmBaseUrl,
+    "proof2silicon.llm.model": "scripted-e2e",
+    "proof2silicon.llm.maxRounds": 3,
+    "proof2silicon.llm.temperature": 0,
+    "security.workspace.trust.enabled": false,
+    "telemetry.telemetryLevel": "off",
+    "workbench.startupEditor": "none",
+    "workbench.tips.enabled": false,
+    "workbench.enableExperiments": false,
+    "extensions.autoCheckUpdates": false,
+    "extensions.autoUpdate": false,
+    "update.mode": "none",
+    "editor.minimap.enabled": false,
+    "window.commandCenter": false,
+    "chat.commandCenter.enabled": false,
+    "workbench.colorTheme": "Default Dark Modern",
+    "files.autoSave": "off",
+  };
+  writeFileSync(join(runDir, "user", "User", "settings.json"), JSON.stringify(settings, null, 2));
+}
+
+async function startCodeServer(codeServer, workspace) {
+  const user = join(runDir, "user");
+  const ext = join(runDir, "extensions");
+  const t0 = Date.now();
+  execFileSync(codeServer, ["--user-data-dir", user, "--extensions-dir", ext, "--install-extension", vsix], {
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 120000,
+  });
+  timings.install_vsix_s = (Date.now() - t0) / 1000;
+  const port = await freePort();
+  const config = join(runDir, "config.yaml");
+  writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  startChild("code-server", codeServer, [
+    "--config", config,
+    "--auth", "none",
+    "--bind-addr", `127.0.0.1:${port}`,
+    "--user-data-dir", user,
+    "--extensions-dir", ext,
+    "--disable-telemetry",
+    "--disable-update-check",
+    "--disable-workspace-trust",
+    "--disable-getting-started-override",
+    workspace,
+  ], { cwd: workspace, env: { ...process.env, PYTHONUNBUFFERED: "1" } });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor("code-server /healthz", async () => (await fetch(`${url}/healthz`)).ok, 60000, 300);
+  timings.code_server_ready_s = (Date.now() - t0) / 1000;
+  return url;
+}
+
+// --- the workbench ------------------------------------------------------------------------------
+
+async function runCommand(page, title) {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: 10000 });
+  await input.fill(`>${title}`);
+  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
+  await row.waitFor({ state: "visible", timeout: 10000 });
+  await page.waitForTimeout(200);
+  await page.keyboard.press("Enter");
+}
+
+async function openFile(page, name) {
+  await page.keyboard.press("Control+P");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: 10000 });
+  await input.fill(name);
+  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first();
+  await row.waitFor({ state: "visible", timeout: 10000 });
+  await page.keyboard.press("Enter");
+  await page.locator(`.tab.active:has-text("${name}")`).waitFor({ timeout: 10000 });
+  await page.locator(".monaco-editor .view-lines").first().click();
+}
+
+async function problemsCount(page) {
+  const badge = page.locator('.statusbar-item[id="status.problems"]');
+  const text = (await badge.innerText().catch(() => "")) ?? "";
+  const numbers = (text.match(/\d+/g) ?? []).map(Number);
+  return numbers.reduce((a, b) => a + b, 0);
+}
+
+async function verifyFlow(page, workspace) {
+  const t0 = Date.now();
+  await openFile(page, "saturating_add.dfy");
+  await waitFor("the Proof2Silicon status bar item", async () => {
+    const text = await page.locator(".statusbar-item", { hasText: "P2S" }).first().innerText();
+    return /Dafny/.test(text) || /P2S/.test(text);
+  }, 60000);
+  const squiggle = page.locator(".monaco-editor .squiggly-error");
+  await waitFor("a verification error squiggle", async () => (await squiggle.count()) > 0, 90000);
+  timings.first_diagnostic_s = (Date.now() - t0) / 1000;
+  check("failing .dfy shows an error squiggle", (await squiggle.count()) > 0, `${await squiggle.count()} squiggle(s)`);
+  await shot(page, "01-failing-dfy-squiggle");
+
+  await page.keyboard.press("Control+Shift+M");
+  const rows = page.locator(".markers-panel .monaco-list-row");
+  await waitFor("a Problems entry", async () => (await rows.count()) > 1, 20000);
+  const problems = await rows.allInnerTexts();
+  const joined = problems.join(" | ").replace(/\s+/g, " ");
+  check("the Problems panel lists the Dafny error", /postcondition|might not hold/i.test(joined), joined.slice(0, 200));
+  await shot(page, "02-problems-entry");
+
+  // Fix the bug as a user would: edit the buffer (insertText avoids auto-closing brackets).
+  const t1 = Date.now();
+  await page.locator(".monaco-editor .view-lines").first().click();
+  await page.keyboard.press("Control+A");
+  const fixed = readFileSync(join(workspace, "saturating_add.dfy"), "utf8").replace("if s > 256", "if s > 255").replace("with an off-by-one bug: the e2e test fixes it in the editor", "fixed in the editor by the e2e test");
+  await page.keyboard.insertText(fixed);
+  await waitFor("the squiggle to clear", async () => (await squiggle.count()) === 0 && (await problemsCount(page)) === 0, 90000);
+  timings.fix_to_clear_s = (Date.now() - t1) / 1000;
+  check("fixing the file clears the squiggle and the Problems entry", true, `${timings.fix_to_clear_s.toFixed(1)} s after the edit`);
+  await page.keyboard.press("Control+S");
+  await shot(page, "03-fixed-no-problems");
+  await page.keyboard.press("Control+Shift+M"); // hide the panel again
+}
+
+async function synthesizeFlow(page, workspace) {
+  const t0 = Date.now();
+  if (!only.has("verify")) await openFile(page, "saturating_add.dfy");
+  // Prefer the code lens a user sees above the verified method; fall back to the palette.
+  const lens = page.locator(".monaco-editor .codelens-decoration a", { hasText: "Synthesize" }).first();
+  let via = "code lens";
+  try {
+    await lens.waitFor({ state: "visible", timeout: 45000 });
+    await shot(page, "04-synthesize-code-lens", 300);
+    await lens.click();
+  } catch {
+    via = "command palette";
+    await page.locator(".monaco-editor .view-lines").first().click();
+    await runCommand(page, "Proof2Silicon: Synthesize Method");
+  }
+  log(`synthesize started via the ${via}`);
+  const progress = page.locator(".notifications-toasts .notification-toast", { hasText: "Synthesizing" });
+  await progress.first().waitFor({ state: "visible", timeout: 20000 }).catch(() => undefined);
+  if (await progress.count()) await shot(page, "05-synthesize-progress", 300);
+  const frame = page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");
+  const latency = frame.locator('[data-metric="latency"] .value');
+  await latency.waitFor({ state: "visible", timeout: 240000 });
+  timings.synthesize_s = (Date.now() - t0) / 1000;
+  const metrics = {};
+  for (const key of ["latency", "ii", "fmax", "lut", "ff", "dsp", "bram"]) {
+    metrics[key] = (await frame.locator(`[data-metric="${key}"] .value`).innerText()).trim();
+  }
+  const verdict = await frame.locator("[data-verdict]").getAttribute("data-verdict");
+  const title = (await frame.locator("h1").innerText()).trim();
+  check("the report panel opens for the method", /SaturatingAdd/.test(title), title);
+  check("the report shows a latency and resource numbers from the flow", /\d/.test(metrics.latency) && /\d/.test(metrics.lut) && /\d/.test(metrics.ff), JSON.stringify(metrics));
+  check("the report shows the co-simulation verdict", verdict === "pass", `verdict ${verdict}`);
+  const reportJson = join(workspace, "saturating_add.dfy.p2s");
+  const found = findFile(workspace, "report.json");
+  check("report.json was written by the real flow", found !== null, found ?? `nothing under ${reportJson}`);
+  const report = JSON.parse(readFileSync(found, "utf8"));
+  const onDisk = report.report ?? report;
+  const lut = onDisk.resources?.lut;
+  check("the panel's LUT count is the report's", metrics.lut.replace(/,/g, "") === String(lut), `panel ${metrics.lut}, report.json ${lut}`);
+  await shot(page, "06-synthesis-report");
+  timings.synthesis_metrics = metrics;
+}
+
+function findFile(root, name) {
+  const out = execFileSync("find", [root, "-name", name, "-type", "f"], { encoding: "utf8" }).trim();
+  return out ? out.split("\n")[0] : null;
+}
+
+async function generateFlow(page, workspace) {
+  const t0 = Date.now();
+  // The key goes into VS Code's secret storage through the command a user would run.
+  await runCommand(page, "Proof2Silicon: Set LLM API Key");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: 10000 });
+  await input.fill(API_KEY);
+  await page.keyboard.press("Enter");
+  await page.locator(".notifications-toasts", { hasText: "API key stored" }).waitFor({ timeout: 60000 });
+  await waitFor("the restarted server", async () => /Dafny|P2S ·/.test(await page.locator(".statusbar-item", { hasText: "P2S" }).first().innerText()), 60000);
+
+  await openFile(page, "max_byte.spec.md");
+  await runCommand(page, "Proof2Silicon: Generate Verified Dafny from Spec or Selection");
+  const progress = page.locator(".notifications-toasts .notification-toast", { hasText: "Generating" });
+  await progress.first().waitFor({ state: "visible", timeout: 20000 }).catch(() => undefined);
+  if (await progress.count()) await shot(page, "07-generate-progress", 400);
+  const frame = page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");
+  const outcome = frame.locator("[data-outcome]");
+  await outcome.waitFor({ state: "visible", timeout: 240000 });
+  timings.generate_s = (Date.now() - t0) / 1000;
+  const outcomeText = (await outcome.innerText()).trim();
+  check("generation reports verified Dafny", (await outcome.getAttribute("data-outcome")) === "verified", outcomeText);
+  const rounds = await frame.locator("tr[data-round]").count();
+  check("the trajectory shows the failed round and the repaired one", rounds === 2, `${rounds} rounds`);
+  await shot(page, "08-generation-trajectory");
+  const generated = findFile(workspace, "*.dfy") && execFileSync("find", [workspace, "-name", "*.dfy", "-newer", join(workspace, "max_byte.spec.md")], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+  const written = (generated || []).filter((f) => !f.endsWith("saturating_add.dfy"));
+  check("verified Dafny was written beside the spec", written.length === 1, written.join(", "));
+  const text = readFileSync(written[0], "utf8");
+  check("the written Dafny is the repaired program", /if a >= b/.test(text), written[0]);
+  // Independent check with the real verifier, outside the extension.
+  const verify = spawnSyncJson(python, ["-m", "toolchain.cli", "verify", "--json", written[0]]);
+  check("Dafny verifies the written file", verify.status === 0, verify.detail);
+  await page.locator(`.tab:has-text("${written[0].split("/").pop()}")`).first().click().catch(() => undefined);
+  await shot(page, "09-generated-dafny");
+}
+
+function spawnSyncJson(command, args) {
+  try {
+    const out = execFileSync(command, args, { cwd: repo, encoding: "utf8", timeout: 120000 });
+    return { status: 0, detail: out.slice(0, 200).replace(/\s+/g, " ") };
+  } catch (err) {
+    return { status: err.status ?? 1, detail: String(err.stdout ?? err.message).slice(0, 300) };
+  }
+}
+
+// --- main ---------------------------------------------------------------------------------------
+
+async function main() {
+  let browser;
+  let page;
+  let failure = null;
+  try {
+    const { codeServer, workspace } = prepare();
+    const llm = only.has("generate") ? await startScriptedLlm() : { baseUrl: null };
+    writeSettings(llm.baseUrl);
+    const url = await startCodeServer(codeServer, workspace);
+    browser = await chromium.launchPersistentContext(join(runDir, "browser"), {
+      executablePath: chromiumPath,
+      headless: true,
+      viewport: { width: 1440, height: 900 },
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    const t0 = Date.now();
+    await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator(".monaco-workbench").waitFor({ timeout: 60000 });
+    await page.locator(".statusbar").waitFor({ timeout: 60000 });
+    timings.workbench_s = (Date.now() - t0) / 1000;
+    if (only.has("verify")) await verifyFlow(page, workspace);
+    if (only.has("synthesize")) await synthesizeFlow(page, workspace);
+    if (only.has("generate")) await generateFlow(page, workspace);
+  } catch (err) {
+    failure = err;
+    log(`ERROR ${err.stack ?? err}`);
+    if (page) await shot(page, "failure", 200).catch(() => undefined);
+  } finally {
+    if (browser) await browser.close().catch(() => undefined);
+    if (!keep) await stopChildren();
+    timings.total_s = (Date.now() - started) / 1000;
+    const result = { ok: failure === null && checks.every((c) => c.ok), failure: failure ? String(failure.message ?? failure) : null, checks, screenshots, timings };
+    writeFileSync(join(e2eDir, "result.json"), JSON.stringify(result, null, 2));
+    const passed = checks.filter((c) => c.ok).length;
+    const failed = checks.length - passed + (failure && checks.every((c) => c.ok) ? 1 : 0);
+    process.stdout.write(`e2e: ${passed} passed, ${failed} failed in ${timings.total_s.toFixed(1)} s; screenshots in ${shots}\n`);
+    process.exitCode = result.ok ? 0 : 1;
+  }
+}
+
+await main();

@@ -1,0 +1,63 @@
+"""The extension in a real VS Code (code-server + Debian chromium + playwright-core).
+
+Builds the .vsix offline, installs code-server once (scripts/e2e-setup, cached outside the repo),
+then runs extension/test/e2e/run.mjs: a failing .dfy shows a squiggle and a Problems entry and
+fixing it clears them; Synthesize on the verified method opens the report panel with the real
+flow's numbers; Generate against the scripted OpenAI-compatible server writes verified Dafny.
+Screenshots: .e2e/screenshots/*.png; summary: .e2e/result.json.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+E2E_DIR = REPO / ".e2e"
+
+
+def _run(argv: list[str], timeout_s: float) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        argv, cwd=REPO, capture_output=True, text=True, timeout=timeout_s, check=False
+    )
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_extension_flows_in_code_server() -> None:
+    assert shutil.which("node"), "node is required (scripts/setup)"
+    assert (REPO / "node_modules" / "playwright-core").is_dir(), (
+        "npm packages missing: scripts/setup"
+    )
+
+    package = _run(["npm", "run", "--silent", "package"], timeout_s=180)
+    assert package.returncode == 0, package.stdout[-2000:] + package.stderr[-2000:]
+    vsix = REPO / "extension" / "dist" / "proof2silicon.vsix"
+    assert vsix.is_file() and vsix.stat().st_size > 10_000
+
+    setup = _run([str(REPO / "scripts" / "e2e-setup")], timeout_s=300)
+    assert setup.returncode == 0, setup.stderr[-3000:]
+
+    e2e = _run(["node", "extension/test/e2e/run.mjs"], timeout_s=420)
+    summary_file = E2E_DIR / "result.json"
+    assert summary_file.is_file(), e2e.stderr[-4000:]
+    summary = json.loads(summary_file.read_text(encoding="utf-8"))
+    failed = [c for c in summary["checks"] if not c["ok"]]
+    assert e2e.returncode == 0 and summary["ok"], (
+        f"failure: {summary['failure']}\nfailed checks: {failed}\n{e2e.stderr[-4000:]}"
+    )
+    names = {c["name"] for c in summary["checks"]}
+    for expected in (
+        "failing .dfy shows an error squiggle",
+        "fixing the file clears the squiggle and the Problems entry",
+        "the report shows a latency and resource numbers from the flow",
+        "Dafny verifies the written file",
+    ):
+        assert expected in names
+    for shot in summary["screenshots"]:
+        assert Path(shot).is_file() and Path(shot).stat().st_size > 5_000, shot
