@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from shared_schemas.generation import ExtractionResult, GuardReason
@@ -137,7 +137,8 @@ class ReplayChecker:
             return code, self.engine.verify_source(code, CANDIDATE_FILE, self.request)
 
         with ThreadPoolExecutor(max_workers=self.engine.settings.jobs) as pool:
-            for code, result in pool.map(one, todo):
+            for future in as_completed([pool.submit(one, code) for code in todo]):
+                code, result = future.result()
                 done[code] = result
                 if not result.cached:
                     self._runs += 1

@@ -1,0 +1,12 @@
+"""The published MBPP-DFY corpus, loaded once per session from the shared datasets folder."""
+
+from __future__ import annotations
+
+import pytest
+
+from toolchain.datasets.mbpp_dfy import MbppDfy
+
+
+@pytest.fixture(scope="session")
+def corpus() -> MbppDfy:
+    return MbppDfy.load()

@@ -1,0 +1,59 @@
+"""`python -m bench.replay` on a few tasks: the table, report.json and the disagreements file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from shared_schemas.replay import ReplayReport
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def bench(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bench.replay", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_bench_on_two_tasks(tmp_path: Path) -> None:
+    done = bench("--cold", "--limit", "2", "--models", "gpt4", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Replayed published outputs" in out
+    assert "gpt4   contextless" in out and "gpt4   all" in out
+    assert "Offline strategy selection (replayed published outputs, not a model result)" in out
+    report = ReplayReport.model_validate(json.loads((tmp_path / "report.json").read_text()))
+    assert report.replies == 6
+    assert [(r.model.value, r.strategy.value) for r in report.rows] == [
+        ("gpt4", "contextless"),
+        ("gpt4", "signature"),
+        ("gpt4", "dynamic_few_shot"),
+    ]
+    assert report.verifier_runs >= report.unique_programs > 0  # cold: nothing from the cache
+    lines = (tmp_path / "outcomes.jsonl").read_text().splitlines()
+    assert len(lines) == 6
+    disagreements = (tmp_path / "disagreements.md").read_text()
+    assert disagreements.startswith("# Replay disagreements")
+    n = sum(1 for line in lines if json.loads(line)["disagreement"])
+    assert f"{n} disagreements" in disagreements
+    for item in report.missing:
+        column = item.split(":")[0]
+        assert f"  {column}" in out or column == "strategy selection"
+
+
+def test_bench_reports_a_missing_dataset_in_one_line(tmp_path: Path) -> None:
+    done = bench(
+        "--limit", "1", "--out", str(tmp_path / "out"), env={"P2S_DATASETS": str(tmp_path)}
+    )
+    assert done.returncode == 2
+    err = done.stderr.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("bench.replay: error: MBPP-DFY not found")

@@ -1,0 +1,139 @@
+"""A slice of real published replies through extraction, the guard rails and the real Dafny."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared_schemas.replay import (
+    MbppTask,
+    RecordedReply,
+    ReplayModelName,
+    ReplayOutcome,
+    ReplayStrategy,
+)
+from shared_schemas.verification import VerificationStatus
+from toolchain.dafny import DafnyEngine
+from toolchain.datasets.hardware_probe import COLUMNS, FrontendProbe, HardwareVerdict
+from toolchain.datasets.mbpp_dfy import MbppDfy
+from toolchain.datasets.replay_check import CheckRun, ReplayChecker, summarise
+
+M, S = ReplayModelName, ReplayStrategy
+
+SLICE = [
+    ("2", M.gpt4, S.dynamic_few_shot),  # verified by both
+    ("20", M.gpt4, S.contextless),  # the model declined; the authors' empty code "verified"
+    ("57", M.gpt4, S.dynamic_few_shot),  # only a comment in a dafny block
+    ("14", M.gpt4, S.signature),  # the reply's own test block breaks it; theirs has none
+    ("2", M.palm2, S.contextless),  # PaLM-2 pseudo-Dafny: a parse error
+    ("17", M.palm2, S.contextless),
+]
+
+
+@pytest.fixture(scope="module")
+def run(corpus: MbppDfy, dafny: DafnyEngine) -> CheckRun:
+    replies = [corpus.reply(t, m, s) for t, m, s in SLICE]
+    return ReplayChecker(dafny).check(replies, corpus.tasks)
+
+
+def _get(
+    run: CheckRun, task: str, model: ReplayModelName, strategy: ReplayStrategy
+) -> ReplayOutcome:
+    [o] = [o for o in run.outcomes if (o.task_id, o.model, o.strategy) == (task, model, strategy)]
+    return o
+
+
+def test_a_reply_both_sides_verify(run: CheckRun) -> None:
+    o = _get(run, "2", M.gpt4, S.dynamic_few_shot)
+    assert o.extracted and o.guard_reasons == []
+    assert o.dafny_status == VerificationStatus.verified
+    assert o.verified and o.authors_verified and o.disagreement is None
+    assert o.same_code_as_authors
+
+
+def test_the_authors_counted_programs_with_no_code_as_verified(run: CheckRun) -> None:
+    declined = _get(run, "20", M.gpt4, S.contextless)
+    assert not declined.extracted and declined.extraction_failure == "no_code"
+    assert declined.authors_verified and not declined.verified
+    assert declined.disagreement == "authors_only/authors-code-has-no-program"
+    comment = _get(run, "57", M.gpt4, S.dynamic_few_shot)
+    assert comment.extracted and comment.guard_reasons == ["no_code"]
+    assert comment.dafny_status is None  # nothing to verify
+    assert comment.disagreement == "authors_only/authors-code-has-no-program"
+
+
+def test_an_extraction_difference_is_told_from_a_verifier_difference(run: CheckRun) -> None:
+    o = _get(run, "14", M.gpt4, S.signature)
+    assert o.authors_verified and not o.verified and not o.same_code_as_authors
+    assert o.dafny_status == VerificationStatus.resolution_error
+    assert o.disagreement == "authors_only/dafny:resolution_error/other-code"
+    assert o.authors_code_status == VerificationStatus.verified
+    assert o.signature_kept is not None  # only the signature strategy fixes one
+
+
+def test_palm2_pseudo_dafny_fails_to_parse(run: CheckRun) -> None:
+    o = _get(run, "17", M.palm2, S.contextless)
+    assert o.extracted and o.dafny_status == VerificationStatus.parse_error
+    assert not o.verified and not o.authors_verified and o.disagreement is None
+    assert o.dafny_first_error is not None and o.dafny_first_error.startswith("line ")
+
+
+def test_rows_add_up(run: CheckRun) -> None:
+    rows = summarise(run.outcomes, run.missing)
+    assert sum(r.replies for r in rows) == len(SLICE)
+    for r in rows:
+        assert r.agree + r.ours_only + r.authors_only == r.replies
+        assert r.verified_both + r.ours_only == r.verified_ours
+        assert r.verified_both + r.authors_only == r.verified_authors
+        assert r.verified_ours <= r.replies - r.guard_rejected
+    few_shot = next(r for r in rows if (r.model, r.strategy) == (M.gpt4, S.dynamic_few_shot))
+    assert few_shot.guard_by_reason == {"no_code": 1}
+    assert few_shot.verified_ours == 1 and few_shot.verified_authors == 2
+
+
+def test_identical_code_is_verified_once(corpus: MbppDfy, fresh_dafny: DafnyEngine) -> None:
+    base = corpus.reply("2", M.gpt4, S.dynamic_few_shot)
+    copies = [
+        base.model_copy(update={"task_id": t, "strategy": s})
+        for t, s in [("2", S.contextless), ("3", S.signature), ("7", S.dynamic_few_shot)]
+    ]
+    result = ReplayChecker(fresh_dafny).check(copies, corpus.tasks)
+    assert result.unique_programs == 1 and result.verifier_runs == 1
+    assert all(o.verified for o in result.outcomes)
+
+
+class _FirstLetterProbe:
+    """A probe with a rule simple enough to check the plumbing against."""
+
+    def missing(self) -> dict[str, str]:
+        return {"cosim_passed": "not in this test"}
+
+    def classify(self, code: str, task: MbppTask | None) -> HardwareVerdict:
+        plausible = "seq<" not in code
+        return HardwareVerdict(plausible, method="m", reaches_rtl=plausible, cosim_passed=True)
+
+
+def test_hardware_columns_count_among_the_verified_and_missing_ones_stay_empty(
+    corpus: MbppDfy, dafny: DafnyEngine
+) -> None:
+    replies: list[RecordedReply] = [corpus.reply(t, m, s) for t, m, s in SLICE]
+    result = ReplayChecker(dafny, hardware=_FirstLetterProbe()).check(replies, corpus.tasks)
+    rows = summarise(result.outcomes, result.missing)
+    verified = [o for o in result.outcomes if o.verified]
+    assert verified
+    for o in result.outcomes:
+        if o.verified:
+            assert o.hardware_plausible is not None and o.cosim_passed is None
+        else:
+            assert o.hardware_plausible is None
+    assert sum(r.hardware_plausible or 0 for r in rows) == sum(
+        1 for o in verified if o.hardware_plausible
+    )
+    assert all(r.cosim_passed is None for r in rows)
+    assert all(r.reaches_rtl is not None for r in rows)
+
+
+def test_the_real_probe_names_what_it_cannot_measure() -> None:
+    missing = FrontendProbe().missing()
+    assert set(missing) <= set(COLUMNS)
+    for why in missing.values():
+        assert "issue #" in why or "does not drive" in why
