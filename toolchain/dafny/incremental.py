@@ -1,0 +1,660 @@
+"""Incremental verification: re-verify only the declarations an edit can have affected.
+
+For each document the last complete result is kept with the outline of its text (per
+declaration: exact text, a layout-insensitive fingerprint, the names it mentions). A new text is
+planned against it:
+
+- everything is verified when there is no usable previous result, the options changed, the file
+  includes other files, or the text outside methods/functions/lemmas (datatypes, fields,
+  constants, imports) changed in more than layout and comments;
+- otherwise a declaration is verified again when its own text changed, it is new, or it mentions,
+  directly or through other declarations, one whose meaning changed or that appeared or vanished;
+- every other declaration keeps its previous per-method outcome and diagnostics, moved to where
+  its text now is. When nothing is left to verify, no verifier runs at all.
+
+The selected declarations go to the verifier as `VerifyRequest.procedures` (Dafny 2.x `/proc:`,
+4.x `--filter-symbol`), through the cold CLI (`DafnyEngine`) or the warm server (`WarmVerifier`).
+Parsing and resolution always cover the whole file, so a parse or resolution error is reported as
+usual and never merged with older results.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from shared_schemas.settings import DafnySettings
+from shared_schemas.verification import (
+    Diagnostic,
+    DiagnosticCategory,
+    FileVerification,
+    MethodOutcome,
+    MethodStatus,
+    Range,
+    Severity,
+    VerificationStatus,
+    VerifyRequest,
+)
+from toolchain.dafny.cache import ResultCache
+from toolchain.dafny.engine import DafnyEngine
+from toolchain.dafny.soundness import soundness_issues
+from toolchain.dafny.symbols import Symbol, find_symbols
+from toolchain.dafny.text import LineIndex, mask_comments_and_strings
+from toolchain.dafny.warm import WarmVerifier
+from toolchain.proc import CancelToken
+
+_IDENT = re.compile(r"[A-Za-z_][\w'?]*")
+_INCLUDE = re.compile(r"(?m)^\s*include\s+\"")
+_REUSABLE = (MethodStatus.verified, MethodStatus.errors, MethodStatus.timed_out)
+# Findings of the verifier proper; resolution warnings and soundness notes are recomputed by
+# every run over the whole file.
+_VERIFIER_CATEGORIES = (DiagnosticCategory.verification, DiagnosticCategory.timeout)
+
+
+class SourceVerifier(Protocol):
+    def verify_source(
+        self,
+        text: str,
+        filename: str = ...,
+        request: VerifyRequest | None = ...,
+        cancel: CancelToken | None = ...,
+    ) -> FileVerification: ...
+
+
+# -- outlines -------------------------------------------------------------------------------
+
+
+def _lex_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(comment spans, string and char literal spans), by the rules of mask_comments_and_strings."""
+    comments: list[tuple[int, int]] = []
+    literals: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if text.startswith("//", i):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            comments.append((i, j))
+            i = j
+        elif text.startswith("/*", i):
+            start, depth = i, 1
+            i += 2
+            while i < n and depth:
+                if text.startswith("/*", i):
+                    depth, i = depth + 1, i + 2
+                elif text.startswith("*/", i):
+                    depth, i = depth - 1, i + 2
+                else:
+                    i += 1
+            comments.append((start, i))
+        elif c == '"' or (c == "@" and i + 1 < n and text[i + 1] == '"'):
+            verbatim = c == "@"
+            start = i
+            i += 2 if verbatim else 1
+            while i < n:
+                if verbatim and text.startswith('""', i):
+                    i += 2
+                elif not verbatim and text[i] == "\\":
+                    i += 2
+                elif text[i] == '"':
+                    i += 1
+                    break
+                else:
+                    i += 1
+            literals.append((start, min(i, n)))
+        elif c == "'" and i + 2 < n and (text[i + 2] == "'" or text[i + 1] == "\\"):
+            end = text.find("'", i + 2)
+            if (
+                (i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_'?"))
+                or end < 0
+                or end - i > 10
+            ):
+                i += 1
+                continue
+            literals.append((i, end + 1))
+            i = end + 1
+        else:
+            i += 1
+    return comments, literals
+
+
+def _fingerprint(
+    text: str, pieces: list[tuple[int, int]], spans: list[tuple[int, int, bool]]
+) -> str:
+    """A hash of the tokens in `pieces` of `text`: comments and layout do not count, literals do."""
+    tokens: list[str] = []
+    for lo, hi in pieces:
+        pos = lo
+        for s, e, is_literal in spans:
+            if e <= pos or s >= hi:
+                continue
+            s, e = max(s, pos), min(e, hi)
+            tokens.extend(text[pos:s].split())
+            if is_literal:
+                tokens.append(text[s:e])
+            pos = e
+        tokens.extend(text[pos:hi].split())
+    return hashlib.sha256("\x1f".join(tokens).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Declaration:
+    symbol: Symbol
+    raw: str  # the exact text: reused results keep their offsets only when it is unchanged
+    meaning: str  # fingerprint of the text without comments and layout
+    mentions: frozenset[str]  # identifiers it uses (a superset of the declarations it needs)
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The declarations of one text, as the planner compares them."""
+
+    text: str
+    declarations: dict[str, Declaration]
+    order: tuple[str, ...]
+    context: str  # fingerprint of everything outside the declarations
+    ambiguous: bool  # two declarations share a qualified name: results cannot be told apart
+    includes: bool
+
+    @classmethod
+    def of(cls, text: str) -> Outline:
+        masked = mask_comments_and_strings(text)
+        comments, literals = _lex_spans(text)
+        spans = sorted([(s, e, False) for s, e in comments] + [(s, e, True) for s, e in literals])
+        symbols = find_symbols(text)
+        declarations: dict[str, Declaration] = {}
+        ambiguous = False
+        for sym in symbols:
+            end = max(sym.end, sym.start)
+            if sym.qualified in declarations:
+                ambiguous = True
+            declarations[sym.qualified] = Declaration(
+                symbol=sym,
+                raw=text[sym.start : end],
+                meaning=_fingerprint(text, [(sym.start, end)], spans),
+                mentions=frozenset(_IDENT.findall(masked, sym.start, end)),
+            )
+        outside: list[tuple[int, int]] = []
+        pos = 0
+        for sym in sorted(symbols, key=lambda s: s.start):
+            if sym.start > pos:
+                outside.append((pos, sym.start))
+            pos = max(pos, sym.end)
+        outside.append((pos, len(text)))
+        return cls(
+            text=text,
+            declarations=declarations,
+            order=tuple(s.qualified for s in symbols),
+            context=_fingerprint(text, outside, spans),
+            ambiguous=ambiguous,
+            includes=bool(_INCLUDE.search(masked)),
+        )
+
+
+# -- moving old results to the new text ------------------------------------------------------
+
+
+class PositionMap:
+    """Moves positions of an old text to a new one where the text around them is unchanged.
+
+    Inside a declaration whose text is identical, positions move with the declaration; elsewhere
+    a position moves with its line when a line diff pairs that line with an identical one.
+    """
+
+    def __init__(self, old: Outline, new: Outline) -> None:
+        self._old_index = LineIndex.of(old.text)
+        self._new_index = LineIndex.of(new.text)
+        self._moves: list[tuple[int, int, int]] = []  # old start, old end, new start
+        for name, decl in old.declarations.items():
+            now = new.declarations.get(name)
+            if now is not None and now.raw == decl.raw:
+                self._moves.append((decl.symbol.start, decl.symbol.end, now.symbol.start))
+        old_lines = old.text.splitlines()
+        new_lines = new.text.splitlines()
+        self._lines: dict[int, int] = {}
+        matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+        for tag, i1, i2, j1, _ in matcher.get_opcodes():
+            if tag == "equal":
+                for k in range(i2 - i1):
+                    self._lines[i1 + k] = j1 + k
+
+    def _point(self, line: int, character: int, is_end: bool) -> tuple[int, int] | None:
+        offset = self._old_index.offset(line, character)
+        for start, end, new_start in self._moves:
+            if start <= offset < end or (is_end and offset == end):
+                return self._new_index.position(new_start + offset - start)
+        if line in self._lines:
+            return self._lines[line], character
+        return None
+
+    def range(self, r: Range) -> Range | None:
+        start = self._point(r.start.line, r.start.character, False)
+        end = self._point(r.end.line, r.end.character, True)
+        if start is None or end is None:
+            return None
+        return Range.model_validate(
+            {
+                "start": {"line": start[0], "character": start[1]},
+                "end": {"line": end[0], "character": end[1]},
+            }
+        )
+
+    def diagnostic(self, d: Diagnostic, old_file: str, new_file: str) -> Diagnostic | None:
+        """The diagnostic at its new place (same-file related locations too), or None."""
+        moved = d.model_copy(deep=True)
+        if d.file == old_file:
+            r = self.range(d.range)
+            if r is None:
+                return None
+            moved.file, moved.range = new_file, r
+        for rel in moved.related:
+            if rel.location.file == old_file:
+                r = self.range(rel.location.range)
+                if r is None:
+                    return None
+                rel.location.file, rel.location.range = new_file, r
+        return moved
+
+
+# -- planning --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one verification of a text will do."""
+
+    full: bool  # verify the whole file
+    verify: frozenset[str]  # declarations to verify (qualified names; all of them when full)
+    reuse: frozenset[str]  # declarations whose previous outcome carries over
+    reason: str
+
+
+@dataclass
+class Snapshot:
+    outline: Outline
+    result: FileVerification
+    options: str
+
+
+@dataclass
+class _Planned:
+    plan: Plan
+    previous: Snapshot | None = None
+    moves: PositionMap | None = None
+    moved: dict[str, list[Diagnostic]] = field(default_factory=dict)  # reused, by declaration
+    moved_other: list[Diagnostic] = field(default_factory=list)  # reused, outside declarations
+    moved_whole_file: list[Diagnostic] = field(default_factory=list)  # kept when nothing runs
+
+
+def _full(outline: Outline, reason: str) -> _Planned:
+    return _Planned(Plan(True, frozenset(outline.declarations), frozenset(), reason))
+
+
+def _affected(previous: Outline, current: Outline) -> set[str]:
+    """Declarations whose own text changed or that depend on one whose meaning changed."""
+    old, new = previous.declarations, current.declarations
+    changed = {n for n, d in new.items() if n not in old or old[n].raw != d.raw}
+    seeds = {d.symbol.name for n, d in new.items() if n not in old or old[n].meaning != d.meaning}
+    seeds |= {d.symbol.name for n, d in old.items() if n not in new}
+    # Follow "mentions" backwards until nothing new is reached.
+    reached: set[str] = set()
+    frontier = set(seeds)
+    while frontier:
+        reached |= frontier
+        frontier = set()
+        for n, d in new.items():
+            if n not in changed and d.mentions & reached:
+                changed.add(n)
+                frontier.add(d.symbol.name)
+        frontier -= reached
+    return changed
+
+
+def plan_against(
+    previous: Snapshot | None, current: Outline, options: str, filename: str
+) -> _Planned:
+    if previous is None:
+        return _full(current, "no earlier result for this document")
+    if previous.options != options:
+        return _full(current, "verification options changed")
+    if current.includes or previous.outline.includes:
+        return _full(current, "the file includes other files")
+    if current.ambiguous or previous.outline.ambiguous:
+        return _full(current, "two declarations share a name")
+    if previous.outline.context != current.context:
+        return _full(current, "declarations outside methods and functions changed")
+    dirty = _affected(previous.outline, current)
+    outcomes = {m.name: m for m in previous.result.methods}
+    for name in current.declarations:
+        m = outcomes.get(name)
+        if m is None or m.status not in _REUSABLE:
+            dirty.add(name)
+    moves = PositionMap(previous.outline, current)
+    old_file = previous.result.file
+    planned = _Planned(Plan(False, frozenset(), frozenset(), ""), previous, moves)
+    unmoved_whole_file = False
+    for d in previous.result.diagnostics:
+        if d.category == DiagnosticCategory.soundness:
+            continue
+        owner = d.symbol if d.symbol in current.declarations else None
+        if owner is not None and owner in dirty:
+            continue
+        moved = moves.diagnostic(d, old_file, filename)
+        if d.category not in _VERIFIER_CATEGORIES:
+            # Whole-file findings (resolution warnings): a run reports them afresh; they are
+            # only carried over when nothing runs.
+            if moved is None:
+                unmoved_whole_file = True
+            else:
+                planned.moved_whole_file.append(moved)
+            continue
+        if moved is None:
+            if owner is None:
+                return _full(current, "an earlier finding outside declarations moved")
+            dirty.add(owner)
+            continue
+        if owner is None:
+            planned.moved_other.append(moved)
+        else:
+            planned.moved.setdefault(owner, []).append(moved)
+    for name in dirty:
+        planned.moved.pop(name, None)
+    if dirty >= set(current.declarations) and current.declarations:
+        return _full(current, "every declaration is affected")
+    if not dirty and unmoved_whole_file:
+        return _full(current, "an earlier warning moved")
+    reuse = frozenset(current.declarations) - dirty
+    reason = (
+        f"{len(dirty)} of {len(current.declarations)} declarations affected"
+        if dirty
+        else "no declaration affected"
+    )
+    planned.plan = Plan(False, frozenset(dirty), reuse, reason)
+    return planned
+
+
+# -- merging ---------------------------------------------------------------------------------
+
+
+def _range_of(text_index: LineIndex, sym: Symbol) -> Range:
+    (sl, sc), (el, ec) = text_index.position(sym.start), text_index.position(sym.end)
+    return Range.model_validate(
+        {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
+    )
+
+
+def _merge(
+    planned: _Planned,
+    current: Outline,
+    filename: str,
+    fresh: FileVerification | None,
+) -> FileVerification:
+    previous = planned.previous
+    assert previous is not None
+    reuse = planned.plan.reuse
+    diagnostics: list[Diagnostic] = []
+    if fresh is not None:
+        diagnostics.extend(
+            d
+            for d in fresh.diagnostics
+            if not (d.category in _VERIFIER_CATEGORIES and d.symbol in reuse)
+        )
+    else:
+        diagnostics.extend(soundness_issues(current.text, filename))
+        diagnostics.extend(planned.moved_whole_file)
+    for name in reuse:
+        diagnostics.extend(planned.moved.get(name, []))
+    diagnostics.extend(planned.moved_other)
+    unique: dict[str, Diagnostic] = {}
+    for d in diagnostics:
+        unique.setdefault(d.model_dump_json(), d)
+    diagnostics = sorted(
+        unique.values(), key=lambda d: (d.range.start.line, d.range.start.character)
+    )
+
+    index = LineIndex.of(current.text)
+    old_outcomes = {m.name: m for m in previous.result.methods}
+    new_outcomes = {m.name: m for m in fresh.methods} if fresh is not None else {}
+    methods: list[MethodOutcome] = []
+    for name in current.order:
+        decl = current.declarations[name]
+        source = old_outcomes.get(name) if name in reuse else new_outcomes.get(name)
+        if source is None:
+            source = MethodOutcome(name=name, kind=decl.symbol.kind, status=MethodStatus.skipped)
+        outcome = source.model_copy(deep=True)
+        outcome.range = _range_of(index, decl.symbol)
+        methods.append(outcome)
+
+    errors = [
+        d
+        for d in diagnostics
+        if d.severity == Severity.error
+        and d.category not in (DiagnosticCategory.soundness, DiagnosticCategory.tool)
+        and d.category != DiagnosticCategory.timeout
+    ]
+    timed_out = [m for m in methods if m.status == MethodStatus.timed_out]
+    if errors or any(m.status == MethodStatus.errors for m in methods):
+        status = VerificationStatus.errors
+    elif timed_out or any(d.category == DiagnosticCategory.timeout for d in diagnostics):
+        status = VerificationStatus.timeout
+    elif fresh is not None and fresh.status == VerificationStatus.tool_error:
+        status = VerificationStatus.tool_error
+    elif any(d.category == DiagnosticCategory.soundness for d in diagnostics):
+        status = VerificationStatus.unsound
+    else:
+        status = VerificationStatus.verified
+    reused_verified = sum(
+        1 for m in methods if m.name in reuse and m.status == MethodStatus.verified
+    )
+    reused_timeouts = sum(1 for m in timed_out if m.name in reuse)
+    base = fresh if fresh is not None else previous.result
+    return FileVerification(
+        file=filename,
+        status=status,
+        diagnostics=diagnostics,
+        methods=methods,
+        # Dafny counts Boogie units; a reused declaration counts as one.
+        verified_count=(fresh.verified_count if fresh is not None else 0) + reused_verified,
+        error_count=len(errors),
+        timeout_count=(fresh.timeout_count if fresh is not None else 0) + reused_timeouts,
+        shimmed=base.shimmed,
+        dafny=base.dafny,
+        raw_output=fresh.raw_output if fresh is not None else None,
+    )
+
+
+def _reusable(result: FileVerification) -> bool:
+    if result.status in (
+        VerificationStatus.verified,
+        VerificationStatus.errors,
+        VerificationStatus.unsound,
+    ):
+        return True
+    # A per-proof time limit leaves a usable result; a killed run does not.
+    return result.status == VerificationStatus.timeout and not any(
+        m.status == MethodStatus.not_verified for m in result.methods
+    )
+
+
+# -- the verifier ----------------------------------------------------------------------------
+
+
+@dataclass
+class IncrementalResult:
+    verification: FileVerification
+    plan: Plan
+    ran_verifier: bool
+    duration_s: float
+
+    @property
+    def verified(self) -> frozenset[str]:
+        return self.plan.verify
+
+    @property
+    def reused(self) -> frozenset[str]:
+        return self.plan.reuse
+
+
+class IncrementalVerifier:
+    """Per-document incremental verification over any `verify_source` (engine or warm server).
+
+    `key` names a document (e.g. its URI); thread-safe. With `reuse=False` it verifies whole
+    files every time (the baseline the editor benchmark compares against).
+    """
+
+    def __init__(
+        self,
+        verifier: SourceVerifier,
+        *,
+        default_request: VerifyRequest | None = None,
+        reuse: bool = True,
+        capacity: int = 64,
+    ) -> None:
+        self.verifier = verifier
+        self.default_request = default_request or VerifyRequest()
+        self.reuse = reuse
+        self.capacity = capacity
+        self._snapshots: OrderedDict[str, Snapshot] = OrderedDict()
+        self._lock = threading.Lock()
+        self.warm: WarmVerifier | None = verifier if isinstance(verifier, WarmVerifier) else None
+        self.engine: DafnyEngine | None = (
+            verifier.engine
+            if isinstance(verifier, WarmVerifier)
+            else verifier
+            if isinstance(verifier, DafnyEngine)
+            else None
+        )
+
+    @classmethod
+    def for_settings(
+        cls,
+        settings: DafnySettings,
+        *,
+        reuse: bool = True,
+        warm: bool = True,
+        cache: ResultCache | None = None,
+    ) -> IncrementalVerifier:
+        """The verifier an editor wants: the warm server where Dafny has one, else the CLI.
+
+        Raises ToolNotFoundError (with an install hint) when Dafny is missing.
+        """
+        engine = DafnyEngine.discover(settings, cache)
+        server = WarmVerifier(engine) if warm else None
+        verifier: SourceVerifier = server if server is not None and server.available else engine
+        made = cls(
+            verifier,
+            default_request=VerifyRequest(
+                timeout_s=settings.timeout_s, vc_time_limit_s=settings.vc_time_limit_s
+            ),
+            reuse=reuse,
+        )
+        made.engine = engine
+        made.warm = server if server is not None and server.available else None
+        return made
+
+    def close(self) -> None:
+        """Stop the warm server, if any (the next verification would start it again)."""
+        if self.warm is not None:
+            self.warm.close()
+
+    def forget(self, key: str | None = None) -> None:
+        with self._lock:
+            if key is None:
+                self._snapshots.clear()
+            else:
+                self._snapshots.pop(key, None)
+
+    def _options(self, request: VerifyRequest) -> str:
+        return request.model_dump_json(exclude={"procedures"})
+
+    def _plan(
+        self, key: str, text: str, filename: str, request: VerifyRequest, force: Iterable[str]
+    ) -> tuple[Outline, _Planned]:
+        outline = Outline.of(text)
+        with self._lock:
+            previous = self._snapshots.get(key)
+        if not self.reuse:
+            return outline, _full(outline, "incremental verification is off")
+        planned = plan_against(previous, outline, self._options(request), filename)
+        forced = frozenset(force) & planned.plan.reuse
+        if forced and not planned.plan.full:
+            p = planned.plan
+            planned.plan = Plan(False, p.verify | forced, p.reuse - forced, p.reason)
+            for name in forced:
+                planned.moved.pop(name, None)
+        return outline, planned
+
+    def plan(
+        self,
+        key: str,
+        text: str,
+        filename: str = "input.dfy",
+        request: VerifyRequest | None = None,
+    ) -> Plan:
+        """What `verify` would do for this text now (for showing "verifying..." up front)."""
+        return self._plan(key, text, filename, request or self.default_request, ())[1].plan
+
+    def verify(
+        self,
+        key: str,
+        text: str,
+        filename: str = "input.dfy",
+        request: VerifyRequest | None = None,
+        cancel: CancelToken | None = None,
+        *,
+        force: Iterable[str] = (),
+        full: bool = False,
+    ) -> IncrementalResult:
+        """Verify `text`, reusing what the document's last complete result still says.
+
+        `force` names declarations to verify even when unaffected; `full` verifies everything.
+        """
+        started = time.monotonic()
+        request = request or self.default_request
+        outline, planned = self._plan(key, text, filename, request, force)
+        if full:
+            planned = _full(outline, "a full verification was asked for")
+        plan = planned.plan
+        if plan.full:
+            result = self.verifier.verify_source(
+                text, filename, request.model_copy(update={"procedures": None}), cancel
+            )
+            ran = True
+        elif plan.verify:
+            partial = request.model_copy(update={"procedures": sorted(plan.verify)})
+            fresh = self.verifier.verify_source(text, filename, partial, cancel)
+            ran = True
+            if _reusable(fresh):
+                result = _merge(planned, outline, filename, fresh)
+            else:
+                result = fresh  # parse/resolution/tool errors speak for the whole file
+        else:
+            result = _merge(planned, outline, filename, None)
+            ran = False
+        elapsed = time.monotonic() - started
+        result.duration_s = elapsed
+        if _reusable(result):
+            with self._lock:
+                self._snapshots[key] = Snapshot(outline, result, self._options(request))
+                self._snapshots.move_to_end(key)
+                while len(self._snapshots) > self.capacity:
+                    self._snapshots.popitem(last=False)
+        return IncrementalResult(result, plan, ran, elapsed)
+
+
+__all__ = [
+    "Declaration",
+    "IncrementalResult",
+    "IncrementalVerifier",
+    "Outline",
+    "Plan",
+    "PositionMap",
+    "SourceVerifier",
+]
