@@ -366,6 +366,7 @@ class FunctionDecl(Decl):
     body: Expr | None
     type_params: list[str] = field(default_factory=list)
     body_error: tuple[str, int] | None = None
+    body_open: int = -1  # offset of the body's `{`
 
     def specs_of(self, kind: str) -> list[Spec]:
         return [s for s in self.specs if s.kind == kind]

@@ -373,6 +373,10 @@ class WidthStatus(StrEnum):
     EXPLICIT = "explicit"  # {:hw_width N}; Dafny proved the value fits
     UNPROVEN = "unproven"  # the verifier could not prove a range: see the diagnostics
     UNBOUNDED = "unbounded"  # no finite range was derived at all
+    PRECONDITION = "precondition"  # an input bounded by the method's `requires`
+    DERIVED = "derived"  # a temporary: interval arithmetic over proven / precondition ranges
+    ASSUMED = "assumed"  # an unbounded input given a width by an explicit hardware contract
+    UNCHECKED = "unchecked"  # a range was found but no verifier was run to prove it
 
 
 @dataclass(kw_only=True)
@@ -432,5 +436,12 @@ class HardwareMethod:
     @property
     def widths_proven(self) -> bool:
         """True when every integer's width is proven, declared or explicit (and proven)."""
-        ok = {WidthStatus.PROVEN, WidthStatus.DECLARED, WidthStatus.EXPLICIT}
+        ok = {
+            WidthStatus.PROVEN,
+            WidthStatus.DECLARED,
+            WidthStatus.EXPLICIT,
+            WidthStatus.PRECONDITION,
+            WidthStatus.DERIVED,
+            WidthStatus.ASSUMED,
+        }
         return all(w.status in ok for w in self.widths)

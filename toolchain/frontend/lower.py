@@ -53,6 +53,8 @@ class LoopSite:
     loop: A.WhileStmt | A.ForStmt
     decreases: ir.Expr | None
     inserts_at: int  # offset where extra `invariant` clauses can be inserted
+    names: dict[str, str] = field(default_factory=dict)  # source name -> IR name in scope
+    decreases_min: int = 0  # the measure is at least this at every iteration's start
 
 
 @dataclass
@@ -75,6 +77,8 @@ class Lowered:
     input_facts: Facts  # from the method's requires, over port names
     array_alloc: dict[str, ir.Expr]  # local / result array -> its allocation size
     recursive_functions: set[str]  # functions turned into loops (their params need requires)
+    program_text: str
+    program_decls: list[A.Decl]
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -213,6 +217,14 @@ class Lowerer:
             return ConstVal(self.consts[name])
         return None
 
+    def visible_names(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for scope in self.scopes:
+            for k, b in scope.items():
+                if isinstance(b, Scalar | ArrayRef):
+                    out[k] = b.ir_name
+        return out
+
     def bind(self, name: str, b: Binding) -> None:
         self.scopes[-1][name] = b
 
@@ -344,6 +356,8 @@ class Lowerer:
             input_facts=facts,
             array_alloc=self.array_alloc,
             recursive_functions=self.recursive_functions,
+            program_text=self.text,
+            program_decls=self.program.decls,
             diagnostics=self.diags,
         )
 
@@ -695,24 +709,47 @@ class Lowerer:
             )
         return [*pre, ir.If(cond=cond, then=then, otherwise=other, loc=self.loc(s))]
 
-    def _decreases_of(self, s: A.WhileStmt) -> ir.Expr | None:
+    def _decreases_of(self, s: A.WhileStmt) -> tuple[ir.Expr | None, int]:
+        """The loop's termination measure in the IR, and a lower bound it has in the body."""
         dec = [x for x in s.specs if x.kind == "decreases"]
         if dec:
             if len(dec[0].exprs) != 1:
-                return None  # lexicographic: no simple trip bound
+                return None, 0  # lexicographic: no simple trip bound
             e = dec[0].exprs[0]
         else:
-            e = self._guessed_decreases(s.cond)
-            if e is None:
-                return None
+            guessed = self._guessed_decreases(s.cond)
+            if guessed is None:
+                return None, 0
+            e = guessed
         pre: list[ir.Stmt] = []
+        saved = len(self.diags)
         try:
-            saved = len(self.diags)
             d = self.expr(e, pre)
-            del self.diags[saved:]
         except Abort:
-            return None
-        return d if not pre else None
+            return None, 0
+        finally:
+            del self.diags[saved:]
+        return (d if not pre else None), self._strict_guard_min(s.cond, e)
+
+    def _strict_guard_min(self, cond: A.Expr | None, measure: A.Expr) -> int:
+        """1 when the guard `A < B` makes the measure `B - A` at least 1 in the body."""
+        if not isinstance(measure, A.BinaryExpr) or measure.op != "-":
+            return 0
+        text = self.text
+
+        def same(x: A.Expr, y: A.Expr) -> bool:
+            return text[x.start : x.end].strip("() ") == text[y.start : y.end].strip("() ")
+
+        from toolchain.frontend.facts import conjuncts
+
+        for c in conjuncts(cond) if cond is not None else []:
+            if not isinstance(c, A.BinaryExpr):
+                continue
+            if c.op == "<" and same(c.rhs, measure.lhs) and same(c.lhs, measure.rhs):
+                return 1
+            if c.op == ">" and same(c.lhs, measure.lhs) and same(c.rhs, measure.rhs):
+                return 1
+        return 0
 
     def _guessed_decreases(self, cond: A.Expr | None) -> A.Expr | None:
         """Dafny's own guess for a loop without `decreases`: B - A for guards A < B, A <= B."""
@@ -742,7 +779,7 @@ class Lowerer:
             raise self.fail(s, "HW108", "a loop without a body is not hardware")
         pre: list[ir.Stmt] = []
         cond = self.expr(s.cond, pre)
-        decreases = self._decreases_of(s)
+        decreases, dec_min = self._decreases_of(s)
         self.loop_depth += 1
         self.labels.append((s.label, self.loop_depth))
         try:
@@ -770,7 +807,12 @@ class Lowerer:
             loc=self.span(s.start, s.cond.end),
         )
         self.loop_sites[id(loop)] = LoopSite(
-            self.decl_stack[-1], s, decreases, self._spec_insert_point(s)
+            self.decl_stack[-1],
+            s,
+            decreases,
+            self._spec_insert_point(s),
+            self.visible_names(),
+            dec_min,
         )
         return [*head, loop]
 
@@ -792,6 +834,7 @@ class Lowerer:
         name = self.new_local(base, d.to_ir(), self.span(s.start, s.start + 3), dtype=d)
         self.bind(s.var, Scalar(name, d))
         self.var_source[name] = SourceVar(self.decl_stack[-1], s.var, s.start, "local")
+        names = self.visible_names()
         self.loop_depth += 1
         self.labels.append((s.label, self.loop_depth))
         try:
@@ -810,7 +853,7 @@ class Lowerer:
             loc=self.span(s.start, s.hi.end),
         )
         self.loop_sites[id(loop)] = LoopSite(
-            self.decl_stack[-1], s, None, self._spec_insert_point(s)
+            self.decl_stack[-1], s, None, self._spec_insert_point(s), names
         )
         return [*pre, loop]
 

@@ -1437,6 +1437,7 @@ class Parser:
         specs = self.specs()
         body: A.Expr | None = None
         body_error = None
+        body_open = self.tok.start
         if self.tok.is_op("{"):
             body_start = self.pos
             try:
@@ -1467,6 +1468,7 @@ class Parser:
             specs=specs,
             body=body,
             body_error=body_error,
+            body_open=body_open,
             type_params=tparams,
             name=name_tok.text,
             name_start=name_tok.start,

@@ -1,0 +1,450 @@
+"""The width obligation program: the user's Dafny plus range assertions, checked by Dafny itself.
+
+For every integer variable of the user's code whose range the analysis found, the program gets
+  * `assert lo <= x <= hi;` right after each assignment to x,
+  * `invariant lo <= x <= hi` on each loop that modifies x (after x is first assigned), plus,
+    for accumulators, the relational invariant that makes the range inductive
+    (`s <= s0 + step * (M - D)`, D the loop's termination measure, M its bound at entry),
+  * `requires` on inlined callees' parameters and `ensures` on their results, so that each
+    callee is checked modularly under the ranges its call sites give it.
+Dafny runs on the whole program; an error on an inserted line (or one whose related location is
+an inserted line) refutes that obligation. Refuted obligations are dropped and the rest re-run
+(a failed assertion is assumed afterwards, so what it helped prove must be proven again).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from shared_schemas.verification import (
+    Diagnostic,
+    FileVerification,
+    Severity,
+    VerificationStatus,
+    VerifyRequest,
+)
+from toolchain.dafny import DafnyEngine
+from toolchain.dafny.text import LineIndex
+from toolchain.frontend import ast as A
+from toolchain.frontend import ir
+from toolchain.frontend.interval import Interval
+from toolchain.frontend.lower import Lowered, SourceVar
+from toolchain.frontend.printer import format_expr
+from toolchain.frontend.ranges import RangeResult
+
+SourceKey = tuple[str, str, int]  # declaration, name, declaration offset
+
+_MAX_ROUNDS = 4
+
+
+@dataclass
+class Ob:
+    id: int
+    kind: str  # assert, invariant, requires, ensures
+    text: str
+    offset: int  # insertion point in the user's text
+    key: SourceKey | None  # the source variable it is about (None for helpers)
+    lo: int
+    hi: int
+    where: str
+    loc: ir.SourceSpan
+    helper: bool = False  # relational invariant that supports the range claims
+    proven: bool | None = None
+    message: str | None = None  # the verifier's message when refuted
+
+
+@dataclass
+class ObligationRun:
+    obligations: list[Ob]
+    program: str  # the last program given to Dafny
+    rounds: int
+    other_errors: list[Diagnostic] = field(default_factory=list)  # errors not on our lines
+    status: VerificationStatus | None = None
+
+    def proven_keys(self) -> set[SourceKey]:
+        bad = {o.key for o in self.obligations if o.proven is not True and o.key is not None}
+        return {o.key for o in self.obligations if o.key is not None and o.key not in bad}
+
+
+def _range_text(name: str, iv: Interval) -> str:
+    return f"{iv.lo} <= {name} <= {iv.hi}"
+
+
+class ObligationBuilder:
+    def __init__(self, low: Lowered, ranges: RangeResult, filename: str) -> None:
+        self.low = low
+        self.ranges = ranges
+        self.program_text = _program_text(low)
+        self.index = LineIndex.of(self.program_text)
+        self.filename = filename
+        self.obs: list[Ob] = []
+        self.decls = {
+            d.name: d for d in _all_decls(low) if isinstance(d, A.MethodDecl | A.FunctionDecl)
+        }
+
+    def span(self, start: int, end: int) -> ir.SourceSpan:
+        sl, sc = self.index.position(start)
+        el, ec = self.index.position(end)
+        return ir.SourceSpan(self.filename, sl, sc, el, ec)
+
+    def add(self, **kw: object) -> None:
+        self.obs.append(Ob(id=len(self.obs), **kw))  # type: ignore[arg-type]
+
+    def source_ranges(self) -> dict[SourceKey, tuple[Interval, list[str]]]:
+        """Hull of the ranges of every IR variable that stands for one source variable."""
+        out: dict[SourceKey, tuple[Interval, list[str]]] = {}
+        types = {p.name: p.type for p in self.low.method.ports}
+        types.update({v.name: v.type for v in self.low.method.locals})
+        for ir_name, sv in self.low.var_source.items():
+            t = types.get(ir_name)
+            if not isinstance(t, ir.IntType) or t.wraps:
+                continue
+            iv = self.ranges.vars.get(ir_name)
+            if iv is None or not iv.bounded:
+                continue
+            key = (sv.decl, sv.name, sv.decl_offset)
+            if key in out:
+                old, names = out[key]
+                out[key] = (old.join(iv), [*names, ir_name])
+            else:
+                out[key] = (iv, [ir_name])
+        return out
+
+    def build(self) -> list[Ob]:
+        ranges = self.source_ranges()
+        sources: dict[SourceKey, SourceVar] = {
+            (sv.decl, sv.name, sv.decl_offset): sv for sv in self.low.var_source.values()
+        }
+        top = self.low.decl.name
+        # 1. asserts after assignments
+        seen: set[tuple[int, SourceKey]] = set()
+        first_assign: dict[SourceKey, int] = {}
+        for site in self.low.assign_sites:
+            sv = self.low.var_source.get(site.ir_var)
+            if sv is None:
+                continue
+            key = (sv.decl, sv.name, sv.decl_offset)
+            first_assign[key] = min(first_assign.get(key, site.stmt_end), site.stmt_end)
+            if key not in ranges or (site.stmt_end, key) in seen:
+                continue
+            seen.add((site.stmt_end, key))
+            iv = ranges[key][0]
+            self.add(
+                kind="assert",
+                text=_range_text(sv.name, iv),
+                offset=site.stmt_end,
+                key=key,
+                lo=iv.lo,
+                hi=iv.hi,
+                where="after assignment",
+                loc=self.span(site.stmt_end - 1, site.stmt_end),
+            )
+        # 2. loop heads
+        done_loops: set[int] = set()
+        for loop_id, site in self.low.loop_sites.items():
+            if site.inserts_at < 0 or id(site.loop) in done_loops:
+                continue
+            done_loops.add(id(site.loop))
+            loop = self._ir_loop(loop_id)
+            if loop is None:
+                continue
+            modified = _assigned_vars(loop.body)
+            reverse = {v: k for k, v in site.names.items()}
+            accs = {a.variable: a for a in self.ranges.accumulations.get(loop_id, [])}
+            for ir_name in sorted(modified):
+                src = reverse.get(ir_name)
+                sv = self.low.var_source.get(ir_name)
+                if src is None or sv is None:
+                    continue
+                key = (sv.decl, sv.name, sv.decl_offset)
+                if key not in ranges:
+                    continue
+                if first_assign.get(key, 1 << 62) > site.loop.start:
+                    continue  # not assigned before the loop: Dafny sees an arbitrary value
+                iv = ranges[key][0]
+                acc = accs.get(ir_name)
+                if acc is not None and site.decreases is not None:
+                    helper = self._accumulator_invariant(src, acc, site, loop_id)
+                    if helper is not None:
+                        self.add(
+                            kind="invariant",
+                            text=helper,
+                            offset=site.inserts_at,
+                            key=None,
+                            lo=iv.lo,
+                            hi=iv.hi,
+                            where="loop head (accumulator)",
+                            loc=self.span(site.loop.start, site.loop.start + 5),
+                            helper=True,
+                        )
+                self.add(
+                    kind="invariant",
+                    text=_range_text(src, iv),
+                    offset=site.inserts_at,
+                    key=key,
+                    lo=iv.lo,
+                    hi=iv.hi,
+                    where="loop head",
+                    loc=self.span(site.loop.start, site.loop.start + 5),
+                )
+        # 3. callee contracts: parameters (requires) and results (ensures)
+        for key, (iv, _names) in ranges.items():
+            decl_name, name, _ = key
+            if decl_name == top:
+                continue
+            sv = sources.get(key)
+            decl = self.decls.get(decl_name)
+            if sv is None or decl is None or decl.body is None:
+                continue
+            body_start = decl.body.start if isinstance(decl, A.MethodDecl) else decl.body_open
+            loc = self.span(decl.name_start, decl.name_end)
+            if sv.kind in ("param", "fparam"):
+                if sv.kind == "fparam" and decl_name not in self.low.recursive_functions:
+                    continue
+                self.add(
+                    kind="requires",
+                    text=_range_text(name, iv),
+                    offset=body_start,
+                    key=key,
+                    lo=iv.lo,
+                    hi=iv.hi,
+                    where=f"parameter of {decl_name}",
+                    loc=loc,
+                )
+            elif sv.kind == "result":
+                self.add(
+                    kind="ensures",
+                    text=_range_text(name, iv),
+                    offset=body_start,
+                    key=key,
+                    lo=iv.lo,
+                    hi=iv.hi,
+                    where=f"result of {decl_name}",
+                    loc=loc,
+                )
+            elif sv.kind == "fresult" and isinstance(decl, A.FunctionDecl):
+                args = ", ".join(p.name for p in decl.params)
+                self.add(
+                    kind="ensures",
+                    text=_range_text(f"{decl.name}({args})", iv),
+                    offset=body_start,
+                    key=key,
+                    lo=iv.lo,
+                    hi=iv.hi,
+                    where=f"result of {decl_name}",
+                    loc=loc,
+                )
+        return self.obs
+
+    def _ir_loop(self, loop_id: int) -> ir.While | ir.For | None:
+        def walk(stmts: list[ir.Stmt]) -> ir.While | ir.For | None:
+            for s in stmts:
+                if isinstance(s, ir.While | ir.For):
+                    if id(s) == loop_id:
+                        return s
+                    r = walk(s.body)
+                    if r is not None:
+                        return r
+                elif isinstance(s, ir.If):
+                    r = walk(s.then) or walk(s.otherwise)
+                    if r is not None:
+                        return r
+            return None
+
+        return walk(self.low.method.body)
+
+    def _accumulator_invariant(
+        self, name: str, acc: object, site: object, loop_id: int
+    ) -> str | None:
+        from toolchain.frontend.lower import LoopSite
+        from toolchain.frontend.ranges import Accumulation
+
+        assert isinstance(acc, Accumulation) and isinstance(site, LoopSite)
+        if site.decreases is None or not isinstance(site.loop, A.WhileStmt):
+            return None
+        d_text = _source_text_of(site, self.program_text)
+        if d_text is None:
+            return None
+        # M: the measure's bound at entry, with decreases_min folded in
+        m = acc.trips + site.decreases_min - 1
+        k = f"({m} - ({d_text}))"
+        parts = []
+        if acc.entry.hi is not None and acc.delta.hi is not None:
+            parts.append(f"{name} <= {acc.entry.hi} + {max(acc.delta.hi, 0)} * {k}")
+        if acc.entry.lo is not None and acc.delta.lo is not None:
+            parts.append(f"{acc.entry.lo} + {min(acc.delta.lo, 0)} * {k} <= {name}")
+        return " && ".join(parts) if parts else None
+
+
+def _source_text_of(site: object, text: str) -> str | None:
+    """The termination measure of a source loop as Dafny text (explicit or Dafny's guess)."""
+    from toolchain.frontend.lower import LoopSite
+
+    assert isinstance(site, LoopSite)
+    loop = site.loop
+    if not isinstance(loop, A.WhileStmt):
+        return None
+    dec = [s for s in loop.specs if s.kind == "decreases"]
+    if dec:
+        if len(dec[0].exprs) != 1:
+            return None
+        e = dec[0].exprs[0]
+        return text[e.start : e.end]
+    c = loop.cond
+    from toolchain.frontend.facts import conjuncts
+
+    for part in conjuncts(c) if c is not None else []:
+        if isinstance(part, A.BinaryExpr) and part.op in ("<", "<="):
+            return (
+                f"({text[part.rhs.start : part.rhs.end]}) - ({text[part.lhs.start : part.lhs.end]})"
+            )
+        if isinstance(part, A.BinaryExpr) and part.op in (">", ">="):
+            return (
+                f"({text[part.lhs.start : part.lhs.end]}) - ({text[part.rhs.start : part.rhs.end]})"
+            )
+    return None
+
+
+def _program_text(low: Lowered) -> str:
+    return low.program_text
+
+
+def _all_decls(low: Lowered) -> list[A.Decl]:
+    return low.program_decls
+
+
+def _assigned_vars(stmts: list[ir.Stmt]) -> set[str]:
+    out: set[str] = set()
+    for s in stmts:
+        if isinstance(s, ir.Assign):
+            out.update(t.name for t in s.targets if isinstance(t, ir.VarTarget))
+        elif isinstance(s, ir.If):
+            out |= _assigned_vars(s.then) | _assigned_vars(s.otherwise)
+        elif isinstance(s, ir.While):
+            out |= _assigned_vars(s.body)
+        elif isinstance(s, ir.For):
+            out |= _assigned_vars(s.body) | {s.var}
+    return out
+
+
+@dataclass
+class Rendered:
+    program: str
+    line_of: dict[int, int]  # 0-based line of the program -> obligation id
+    inserted: list[int]  # every line the insertions added, sorted
+
+    def original_line(self, line: int) -> int:
+        """A line of the obligation program back in the user's text."""
+        import bisect
+
+        return line - bisect.bisect_left(self.inserted, line)
+
+
+def render(text: str, obs: list[Ob]) -> Rendered:
+    """Insert the obligations into `text`, each on a line of its own."""
+    by_offset: dict[int, list[Ob]] = defaultdict(list)
+    for o in obs:
+        by_offset[o.offset].append(o)
+    pieces: list[str] = []
+    line_of: dict[int, int] = {}
+    inserted: list[int] = []
+    pos = 0
+    line = 0
+    for offset in sorted(by_offset):
+        chunk = text[pos:offset]
+        pieces.append(chunk)
+        line += chunk.count("\n")
+        group = by_offset[offset]
+        clauses = [o for o in group if o.kind != "assert"]
+        asserts = [o for o in group if o.kind == "assert"]
+        for o in asserts:
+            pieces.append(f"\n  assert {o.text};")
+            line += 1
+            line_of[line] = o.id
+            inserted.append(line)
+        for o in clauses:
+            pieces.append(f"\n  {o.kind} {o.text}")
+            line += 1
+            line_of[line] = o.id
+            inserted.append(line)
+        if clauses:
+            pieces.append("\n")
+            line += 1
+            inserted.append(line)
+        pos = offset
+    pieces.append(text[pos:])
+    return Rendered("".join(pieces), line_of, inserted)
+
+
+def check(
+    engine: DafnyEngine,
+    low: Lowered,
+    obs: list[Ob],
+    filename: str,
+    timeout_s: float = 120.0,
+) -> ObligationRun:
+    """Verify the obligation program, dropping refuted obligations until the rest all hold."""
+    text = low.program_text
+    active = list(obs)
+    procs = [low.decl.name, *low.method.inlined]
+    program = text
+    status: VerificationStatus | None = None
+    other: list[Diagnostic] = []
+    rounds = 0
+    for rounds in range(1, _MAX_ROUNDS + 1):  # noqa: B007
+        rendered = render(text, active)
+        program, line_of = rendered.program, rendered.line_of
+        result = engine.verify_source(
+            program,
+            filename=filename,
+            request=VerifyRequest(timeout_s=timeout_s, vc_time_limit_s=20, procedures=procs),
+        )
+        status = result.status
+        refuted, other = _refuted(result, line_of)
+        for d in other:
+            d.range.start.line = rendered.original_line(d.range.start.line)
+            d.range.end.line = rendered.original_line(d.range.end.line)
+        if not refuted:
+            # anything else wrong (an original error, a timeout) leaves the rest unproven:
+            # Boogie assumes a failed assertion afterwards, so nothing after it is trustworthy
+            ok = result.status == VerificationStatus.verified
+            for o in active:
+                o.proven = ok
+            break
+        by_id = {o.id: o for o in active}
+        for oid, msg in refuted.items():
+            by_id[oid].proven = False
+            by_id[oid].message = msg
+        active = [o for o in active if o.id not in refuted]
+    return ObligationRun(
+        obligations=obs, program=program, rounds=rounds, other_errors=other, status=status
+    )
+
+
+def _refuted(
+    result: FileVerification, line_of: dict[int, int]
+) -> tuple[dict[int, str], list[Diagnostic]]:
+    refuted: dict[int, str] = {}
+    other: list[Diagnostic] = []
+    for d in result.diagnostics:
+        if d.severity != Severity.error:
+            continue
+        oid = line_of.get(d.range.start.line)
+        if oid is None:
+            for rel in d.related:
+                oid = line_of.get(rel.location.range.start.line)
+                if oid is not None:
+                    break
+        if oid is not None:
+            refuted.setdefault(oid, d.message)
+        else:
+            other.append(d)
+    return refuted, other
+
+
+def describe(o: Ob) -> str:
+    return f"{o.kind} {o.text}"
+
+
+__all__ = ["Ob", "ObligationBuilder", "ObligationRun", "check", "describe", "format_expr", "render"]

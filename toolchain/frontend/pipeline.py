@@ -1,0 +1,55 @@
+"""The front end end to end: parse, lower, analyse ranges, prove widths, choose types."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from toolchain.dafny.text import LineIndex
+from toolchain.frontend.api import LoweringResult
+from toolchain.frontend.diagnostics import hw_diagnostic
+from toolchain.frontend.lower import lower_program_method
+from toolchain.frontend.obligations import ObligationBuilder, check
+from toolchain.frontend.parser import parse_program
+from toolchain.frontend.ranges import Options, analyze_ranges
+from toolchain.frontend.widths import WidthFinalizer
+
+if TYPE_CHECKING:
+    from toolchain.dafny import DafnyEngine
+
+
+def run_frontend(
+    source_text: str,
+    method_name: str,
+    *,
+    filename: str = "input.dfy",
+    engine: DafnyEngine | None = None,
+    options: Options | None = None,
+) -> LoweringResult:
+    options = options or Options()
+    program = parse_program(source_text)
+    index = LineIndex.of(program.text)
+    decl = program.find(method_name)
+    diags = []
+    for msg, start, end in program.errors:
+        # a parse error inside the method (or before we could find it) blocks lowering
+        if decl is None or decl.start <= start <= decl.end:
+            diags.append(
+                hw_diagnostic(filename, index, start, end, "HW110", f"cannot read this: {msg}")
+            )
+    if diags and decl is None:
+        return LoweringResult(None, diags)
+    low, lower_diags = lower_program_method(program, method_name, filename)
+    diags.extend(lower_diags)
+    if low is None:
+        return LoweringResult(None, diags)
+    ranges, assumed = analyze_ranges(low, options)
+    run = None
+    if engine is not None:
+        obligations = ObligationBuilder(low, ranges, filename).build()
+        run = check(engine, low, obligations, filename)
+        for d in run.other_errors:
+            d.code = d.code or "HW204"
+            d.message = f"the program does not verify here: {d.message}"
+            diags.append(d)
+    diags.extend(WidthFinalizer(low, ranges, run, assumed, options).finalize())
+    return LoweringResult(low.method, diags, run.program if run is not None else None)

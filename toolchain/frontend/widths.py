@@ -1,0 +1,375 @@
+"""Choose the hardware width of every integer, record why it is trusted, and explain failures.
+
+A variable of the user's code gets the narrowest width holding its range once Dafny has proven
+that range (status `proven`); an input gets it from its precondition or type; a temporary from
+interval arithmetic over those. A range that is missing or not proven becomes a diagnostic at the
+assignment, naming the variable and suggesting the `requires` bound that would fix it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from shared_schemas.verification import Diagnostic, Severity
+from toolchain.dafny.text import LineIndex
+from toolchain.frontend import ir
+from toolchain.frontend.diagnostics import hw_diagnostic
+from toolchain.frontend.facts import Facts
+from toolchain.frontend.interval import Interval
+from toolchain.frontend.lower import Lowered
+from toolchain.frontend.obligations import Ob, ObligationRun
+from toolchain.frontend.ranges import Options, RangeResult, analyze_ranges
+
+
+def _type_for(iv: Interval) -> ir.IntType | None:
+    if iv.lo is None or iv.hi is None or iv.lo > iv.hi:
+        return None
+    return ir.width_for_range(iv.lo, iv.hi)
+
+
+def _fits(iv: Interval, t: ir.IntType) -> bool:
+    return iv.lo is not None and iv.hi is not None and t.min_value <= iv.lo and iv.hi <= t.max_value
+
+
+class WidthFinalizer:
+    def __init__(
+        self,
+        low: Lowered,
+        ranges: RangeResult,
+        run: ObligationRun | None,
+        assumed: set[str],
+        options: Options,
+    ) -> None:
+        self.low = low
+        self.m = low.method
+        self.ranges = ranges
+        self.run = run
+        self.assumed = assumed
+        self.options = options
+        self.index = LineIndex.of(low.program_text)
+        self.diags: list[Diagnostic] = []
+        self.input_names = {p.name for p in self.m.ports if p.direction != "out"}
+
+    def finalize(self) -> list[Diagnostic]:
+        proven_keys = self.run.proven_keys() if self.run is not None else set()
+        refuted: dict[tuple[str, str, int], Ob] = {}
+        if self.run is not None:
+            for o in self.run.obligations:
+                if o.key is not None and o.proven is False and o.key not in refuted:
+                    refuted[o.key] = o
+            self.m.obligations = [
+                ir.Obligation(
+                    variable=o.key[1] if o.key else "(helper)",
+                    lo=o.lo,
+                    hi=o.hi,
+                    where=f"{o.where}: {o.kind} {o.text}",
+                    loc=o.loc,
+                    proven=o.proven,
+                )
+                for o in self.run.obligations
+            ]
+        facts: list[ir.WidthFact] = []
+        for holder in [*self.m.ports, *self.m.locals]:
+            t = holder.type
+            if isinstance(t, ir.ArrayType):
+                holder.type = self._array_type(holder.name, t, facts, holder.loc)
+                continue
+            if not isinstance(t, ir.IntType):
+                continue
+            iv = self.ranges.vars.get(holder.name, Interval(None, None))
+            new_t, status = self._scalar(holder.name, t, iv, proven_keys, refuted, holder.loc)
+            holder.type = new_t
+            facts.append(
+                ir.WidthFact(
+                    name=holder.name, lo=iv.lo, hi=iv.hi, type=new_t, status=status, loc=holder.loc
+                )
+            )
+        self.m.widths = facts
+        self._retype_nodes()
+        return self.diags
+
+    # -- scalars -------------------------------------------------------------------------------
+
+    def _scalar(
+        self,
+        name: str,
+        t: ir.IntType,
+        iv: Interval,
+        proven: set[tuple[str, str, int]],
+        refuted: dict[tuple[str, str, int], Ob],
+        loc: ir.SourceSpan,
+    ) -> tuple[ir.IntType, ir.WidthStatus]:
+        if t.wraps:
+            return t, ir.WidthStatus.DECLARED
+        sv = self.low.var_source.get(name)
+        key = (sv.decl, sv.name, sv.decl_offset) if sv is not None else None
+        explicit = self.low.explicit_width.get(name)
+        chosen = _type_for(iv)
+        if explicit is not None:
+            w, signed = explicit
+            et = ir.IntType(width=w, signed=signed or (iv.lo is not None and iv.lo < 0))
+            if not _fits(iv, et):
+                self._overflow(name, iv, et, loc)
+                return et, ir.WidthStatus.UNPROVEN
+            if self.run is None:
+                return et, ir.WidthStatus.UNCHECKED
+            if key is not None and key in proven:
+                return et, ir.WidthStatus.EXPLICIT
+            self._unproven(name, iv, refuted.get(key) if key else None, loc)
+            return et, ir.WidthStatus.UNPROVEN
+        if chosen is None:
+            self._unbounded(name, iv, loc)
+            return ir.IntType(width=None, signed=t.signed), ir.WidthStatus.UNBOUNDED
+        if name in self.input_names:
+            if name in self.assumed:
+                return chosen, ir.WidthStatus.ASSUMED
+            declared = self.low.declared.get(name, Interval(None, None))
+            if declared.bounded and iv == declared:
+                return chosen, ir.WidthStatus.DECLARED
+            return chosen, ir.WidthStatus.PRECONDITION
+        if (
+            key is None
+            or sv is None
+            or sv.kind == "fparam"
+            and sv.decl not in self.low.recursive_functions
+        ):
+            return chosen, ir.WidthStatus.DERIVED
+        if (
+            sv.kind == "param"
+            and sv.decl != self.low.decl.name
+            and key not in refuted
+            and key not in proven
+        ):
+            return chosen, ir.WidthStatus.DERIVED  # callee parameter bound by its call sites
+        if self.run is None:
+            return chosen, ir.WidthStatus.UNCHECKED
+        if key in proven:
+            return chosen, ir.WidthStatus.PROVEN
+        if key not in refuted and not any(o.key == key for o in self.run.obligations):
+            # no obligation could be placed (e.g. only assigned inside a callee's loop head)
+            return chosen, ir.WidthStatus.DERIVED
+        self._unproven(name, iv, refuted.get(key), loc)
+        return chosen, ir.WidthStatus.UNPROVEN
+
+    def _array_type(
+        self, name: str, t: ir.ArrayType, facts: list[ir.WidthFact], loc: ir.SourceSpan
+    ) -> ir.ArrayType:
+        length = self.ranges.lens.get(name)
+        alloc = self.low.array_alloc.get(name)
+        if alloc is not None:
+            length = self.ranges.nodes.get(id(alloc), length)
+        exact = length.lo if length is not None and length.lo == length.hi else None
+        max_len = length.hi if length is not None else None
+        if max_len is None:
+            self._unbounded_length(name, loc)
+        elem = t.element
+        if isinstance(elem, ir.IntType) and not elem.wraps:
+            iv = self.ranges.elems.get(name, Interval(None, None))
+            et = _type_for(iv)
+            status = ir.WidthStatus.DERIVED
+            if name in self.input_names and not t.mutable:
+                status = (
+                    ir.WidthStatus.ASSUMED
+                    if f"{name}[..]" in self.assumed
+                    else ir.WidthStatus.PRECONDITION
+                )
+            if et is None:
+                self._unbounded(f"{name}[..]", iv, loc)
+                et = ir.IntType(width=None, signed=elem.signed)
+                status = ir.WidthStatus.UNBOUNDED
+            facts.append(
+                ir.WidthFact(
+                    name=f"{name}[..]", lo=iv.lo, hi=iv.hi, type=et, status=status, loc=loc
+                )
+            )
+            elem = et
+        return dataclasses.replace(t, element=elem, length=exact, max_length=max_len)
+
+    # -- expression nodes ----------------------------------------------------------------------
+
+    def _retype_nodes(self) -> None:
+        types = {p.name: p.type for p in self.m.ports}
+        types.update({v.name: v.type for v in self.m.locals})
+
+        def fix(e: ir.Expr) -> None:
+            for v in vars(e).values():
+                if isinstance(v, ir.Expr):
+                    fix(v)
+            t = e.type
+            if isinstance(t, ir.IntType) and not t.wraps:
+                iv = self.ranges.nodes.get(id(e))
+                chosen = _type_for(iv) if iv is not None else None
+                if isinstance(e, ir.Var | ir.Index) and (chosen is None or iv is None):
+                    src = types.get(e.name) if isinstance(e, ir.Var) else types.get(e.array)
+                    if isinstance(src, ir.ArrayType):
+                        src = src.element
+                    if isinstance(src, ir.IntType):
+                        chosen = src
+                if chosen is None and iv is None:
+                    chosen = ir.IntType(width=1, signed=False)  # never evaluated: unreachable
+                e.type = chosen if chosen is not None else ir.IntType(width=None, signed=True)
+
+        def walk(stmts: list[ir.Stmt]) -> None:
+            for s in stmts:
+                if isinstance(s, ir.Assign):
+                    for v in s.values:
+                        fix(v)
+                    for t in s.targets:
+                        if isinstance(t, ir.IndexTarget):
+                            fix(t.index)
+                elif isinstance(s, ir.If):
+                    fix(s.cond)
+                    walk(s.then)
+                    walk(s.otherwise)
+                elif isinstance(s, ir.While):
+                    fix(s.cond)
+                    walk(s.body)
+                elif isinstance(s, ir.For):
+                    fix(s.lo)
+                    fix(s.hi)
+                    walk(s.body)
+
+        walk(self.m.body)
+
+    # -- diagnostics ---------------------------------------------------------------------------
+
+    def _diag_at(self, name: str, loc: ir.SourceSpan, code: str, message: str) -> None:
+        start = self.index.offset(loc.start_line, loc.start_col)
+        end = self.index.offset(loc.end_line, loc.end_col)
+        self.diags.append(
+            hw_diagnostic(
+                loc.file,
+                self.index,
+                start,
+                end,
+                code,
+                message,
+                symbol=self.low.decl.name,
+                severity=Severity.error,
+            )
+        )
+
+    def _site_of(self, name: str, fallback: ir.SourceSpan) -> ir.SourceSpan:
+        """The first assignment to `name` in the user's code (where the overflow happens)."""
+        for site in self.low.assign_sites:
+            if site.ir_var == name:
+                return _assignment_span(
+                    self.low.program_text, self.index, site.stmt_end, fallback.file
+                )
+        return fallback
+
+    def _source_name(self, name: str) -> str:
+        sv = self.low.var_source.get(name)
+        return sv.name if sv is not None else name
+
+    def _overflow(self, name: str, iv: Interval, t: ir.IntType, loc: ir.SourceSpan) -> None:
+        fix = self.suggest(name, t)
+        where = self._site_of(name, loc)
+        self._diag_at(
+            name,
+            where,
+            "HW201",
+            f"{self._source_name(name)} may overflow its {t.width}-bit width: its range is {iv}, "
+            f"{t} holds [{t.min_value}, {t.max_value}]" + (f"; add `{fix}`" if fix else ""),
+        )
+
+    def _unbounded(self, name: str, iv: Interval, loc: ir.SourceSpan) -> None:
+        fix = self.suggest(name, None)
+        where = self._site_of(name, loc)
+        self._diag_at(
+            name,
+            where,
+            "HW202",
+            f"{self._source_name(name)} has no bound ({iv}): its hardware width would be "
+            "unbounded" + (f"; add `{fix}`" if fix else ""),
+        )
+
+    def _unbounded_length(self, name: str, loc: ir.SourceSpan) -> None:
+        self._diag_at(
+            name,
+            loc,
+            "HW202",
+            f"the length of {name} has no bound: add `requires {name}.Length <= N` "
+            "(hardware memories have a fixed size)",
+        )
+
+    def _unproven(self, name: str, iv: Interval, ob: Ob | None, loc: ir.SourceSpan) -> None:
+        where = ob.loc if ob is not None and ob.kind == "assert" else self._site_of(name, loc)
+        why = f" ({ob.message})" if ob is not None and ob.message else ""
+        self._diag_at(
+            name,
+            where,
+            "HW203",
+            f"Dafny did not prove {self._source_name(name)} stays in {iv}{why}: add a loop "
+            "invariant that bounds it, or a `requires` bound on the inputs it grows from",
+        )
+
+    # -- suggestions ---------------------------------------------------------------------------
+
+    def suggest(self, name: str, target: ir.IntType | None) -> str | None:
+        """The widest uniform input bound (in bits) under which `name` fits / is bounded."""
+        ports = [p for p in self.m.ports if p.direction != "out"]
+        for bits in (32, 24, 16, 12, 8, 6, 4, 2, 1):
+            facts, clauses = self._bounded_inputs(ports, bits)
+            if not clauses:
+                continue
+            trial = dataclasses.replace(self.low, input_facts=facts)
+            result, _ = analyze_ranges(trial, Options())
+            iv = result.vars.get(name) if not name.endswith("[..]") else result.elems.get(name[:-4])
+            if iv is None or not iv.bounded:
+                continue
+            if target is None or _fits(iv, target):
+                return " && ".join(clauses) if len(clauses) > 1 else clauses[0]
+        return None
+
+    def _bounded_inputs(self, ports: list[ir.Port], bits: int) -> tuple[Facts, list[str]]:
+        base = self.low.input_facts
+        facts = Facts(dict(base.bounds), list(base.relations))
+        clauses: list[str] = []
+        length_bits = min(bits, 16)
+        for p in ports:
+            t = p.type
+            if isinstance(t, ir.ArrayType):
+                ln = facts.get(("len", p.name))
+                cap = (1 << length_bits) - 1 if bits > 1 else 1
+                if ln.hi is None or ln.hi > cap:
+                    facts.bounds[("len", p.name)] = ln.meet(Interval(0, cap))
+                    clauses.append(f"requires {p.name}.Length <= {cap}")
+                if isinstance(t.element, ir.IntType) and not t.element.wraps:
+                    rng = _bits_range(bits, t.element.signed)
+                    el = facts.get(("elem", p.name))
+                    if not el.within(rng):
+                        facts.bounds[("elem", p.name)] = el.meet(rng)
+                        acc = "[k]"
+                        clauses.append(
+                            f"requires forall k :: 0 <= k < {p.name}.Length ==> "
+                            f"{rng.lo} <= {p.name}{acc} <= {rng.hi}"
+                        )
+                continue
+            if not isinstance(t, ir.IntType) or t.wraps:
+                continue
+            rng = _bits_range(bits, t.signed)
+            cur = facts.get(("var", p.name)).meet(
+                self.low.declared.get(p.name, Interval(None, None))
+            )
+            if not cur.within(rng):
+                facts.bounds[("var", p.name)] = cur.meet(rng)
+                clauses.append(f"requires {rng.lo} <= {p.name} <= {rng.hi}")
+        return facts, clauses
+
+
+def _bits_range(bits: int, signed: bool) -> Interval:
+    if signed:
+        return Interval(-(1 << (bits - 1)), (1 << (bits - 1)) - 1)
+    return Interval(0, (1 << bits) - 1)
+
+
+def _assignment_span(text: str, index: LineIndex, stmt_end: int, file: str) -> ir.SourceSpan:
+    """The statement that ends at `stmt_end`: from the start of its line to its `;`."""
+    line, _ = index.position(stmt_end - 1)
+    start = index.offset(line, 0)
+    while start < stmt_end and text[start] in " \t":
+        start += 1
+    sl, sc = index.position(start)
+    el, ec = index.position(stmt_end)
+    return ir.SourceSpan(file, sl, sc, el, ec)
