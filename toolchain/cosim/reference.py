@@ -1,0 +1,252 @@
+"""Expected outputs from Dafny's own compiler, independent of our IR and back ends.
+
+A harness is appended to the user's (verified) program: one method per candidate vector that
+builds the inputs, evaluates the method's `requires` as compiled code (rejection sampling on the
+compiled precondition), and only then calls the method and prints every result and every array
+argument. Dafny 2.x compiles it to C# and runs it under Mono (`/compile:4`, verification off: the
+program itself was verified already); Dafny 4 uses `dafny run --no-verify`.
+
+Ghost `function`s and `predicate`s are promoted to compiled ones so that preconditions written
+with them can run; when that does not resolve, the harness falls back to the program as written,
+and then to no precondition check at all (the candidates then come from the proven ranges only,
+and the report says so).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from toolchain.atomic import write_atomic
+from toolchain.cosim.vectors import Scalar, Value, Vector
+from toolchain.errors import InputError, ToolCrashedError, ToolTimeoutError
+from toolchain.frontend import ast as A
+from toolchain.frontend.parser import parse_program
+from toolchain.proc import CancelToken, run_tool
+
+if TYPE_CHECKING:
+    from toolchain.dafny import DafnyEngine
+
+_LINE = re.compile(r"^P2S (\d+) (\S+)(?: (.*))?$")
+_GHOST_FN = re.compile(
+    r"(?<![\w.])(?<!ghost )(?<!twostate )(?<!inductive )(function|predicate)\b(?!\s+method)"
+)
+_MAIN = re.compile(r"(?<![\w.])method\s+Main\s*\(")
+
+
+@dataclass
+class ReferenceRun:
+    accepted: list[int]  # candidate indices that satisfied the precondition, in order
+    outputs: dict[int, dict[str, Value]]  # candidate index -> Dafny name -> value
+    precondition_checked: bool
+    program: str
+    log: str
+    duration_s: float
+    warnings: list[str] = field(default_factory=list)
+
+
+def _literal(value: Scalar) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if value >= 0 else f"({value})"
+
+
+def _element_type(t: A.TypeRef) -> A.TypeRef:
+    if not t.args:
+        raise InputError(f"the harness cannot build a value of type {t}")
+    return t.args[0]
+
+
+def _bind(param: A.Param, value: Value, lines: list[str]) -> None:
+    t, name = param.type, param.name
+    if t.name in ("array", "array?"):
+        items = value if isinstance(value, list) else []
+        elem = _element_type(t)
+        lines.append(f"  var {name} := new {elem}[{len(items)}];")
+        for i, item in enumerate(items):
+            lines.append(f"  {name}[{i}] := {_literal(item)};")
+    elif t.name == "seq":
+        items = value if isinstance(value, list) else []
+        lines.append(f"  var {name}: {t} := [{', '.join(_literal(i) for i in items)}];")
+    else:
+        assert not isinstance(value, list)
+        lines.append(f"  var {name}: {t} := {_literal(value)};")
+
+
+def _print_value(name: str, t: A.TypeRef) -> str:
+    return f"{name}[..]" if t.name in ("array", "array?") else name
+
+
+def harness(
+    decl: A.MethodDecl,
+    call_name: str,
+    candidates: list[Vector],
+    precondition: str | None,
+) -> str:
+    """The Dafny text appended to the program (a Main and one method per candidate)."""
+    out: list[str] = ["", "// ---- Proof2Silicon co-simulation harness ----"]
+    main = ["method Main() {"]
+    for k, vec in enumerate(candidates):
+        main.append(f"  P2sVector{k}();")
+        body: list[str] = [f"method P2sVector{k}() {{"]
+        for p in decl.params:
+            if p.name not in vec:
+                raise InputError(f"no value for parameter {p.name} of {decl.name}")
+            _bind(p, vec[p.name], body)
+        guard = precondition if precondition else "true"
+        body.append(f"  if {guard} {{")
+        results = [r.name for r in decl.returns]
+        args = ", ".join(p.name for p in decl.params)
+        if results:
+            body.append(f"    var {', '.join(results)} := {call_name}({args});")
+        else:
+            body.append(f"    {call_name}({args});")
+        body.append(f'    print "P2S {k} ok\\n";')
+        for r in decl.returns:
+            body.append(f'    print "P2S {k} {r.name} ", {_print_value(r.name, r.type)}, "\\n";')
+        for p in decl.params:
+            if p.type.name in ("array", "array?"):
+                body.append(f'    print "P2S {k} {p.name} ", {p.name}[..], "\\n";')
+        body.append("  } else {")
+        body.append(f'    print "P2S {k} reject\\n";')
+        body.append("  }")
+        body.append("}")
+        out.extend(body)
+    main.append("}")
+    out.extend(main)
+    return "\n".join(out) + "\n"
+
+
+def _parse_value(text: str) -> Value:
+    text = text.strip()
+    if text.startswith("["):
+        inner = text[1:-1].strip()
+        if not inner:
+            return []
+        return [_parse_scalar(x) for x in inner.split(",")]
+    return _parse_scalar(text)
+
+
+def _parse_scalar(text: str) -> Scalar:
+    text = text.strip()
+    if text in ("true", "false"):
+        return text == "true"
+    try:
+        return int(text)
+    except ValueError as exc:
+        raise ToolCrashedError(
+            f"the Dafny harness printed a value we cannot read: {text!r}"
+        ) from exc
+
+
+def parse_harness_output(stdout: str) -> tuple[list[int], dict[int, dict[str, Value]]]:
+    accepted: list[int] = []
+    outputs: dict[int, dict[str, Value]] = {}
+    for line in stdout.splitlines():
+        m = _LINE.match(line.strip())
+        if not m:
+            continue
+        k, tag, rest = int(m.group(1)), m.group(2), m.group(3)
+        if tag == "ok":
+            accepted.append(k)
+            outputs.setdefault(k, {})
+        elif tag != "reject" and rest is not None:
+            outputs.setdefault(k, {})[tag] = _parse_value(rest)
+    return accepted, outputs
+
+
+def _promote_ghost_functions(text: str) -> str:
+    from toolchain.dafny.text import mask_comments_and_strings
+
+    masked = mask_comments_and_strings(text)
+    pieces: list[str] = []
+    pos = 0
+    for m in _GHOST_FN.finditer(masked):
+        before = masked[max(0, m.start() - 12) : m.start()]
+        if re.search(r"\b(ghost|twostate|inductive|least|greatest)\s+$", before):
+            continue
+        pieces.append(text[pos : m.end()])
+        pieces.append(" method")
+        pos = m.end()
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def _run_args(engine: DafnyEngine, path: Path) -> list[str]:
+    if engine.info.major >= 3:
+        return [engine.info.path, "run", "--no-verify", "--allow-warnings", str(path)]
+    return [*engine.base_args(), "/noVerify", "/compile:4", "/compileTarget:cs", str(path)]
+
+
+def dafny_reference(
+    source: str,
+    method_name: str,
+    candidates: list[Vector],
+    engine: DafnyEngine,
+    *,
+    workdir: Path | None = None,
+    timeout_s: float = 300.0,
+    cancel: CancelToken | None = None,
+) -> ReferenceRun:
+    """Run the candidates through Dafny's compiled code; see the module docstring."""
+    if _MAIN.search(source):
+        raise InputError(
+            "the program already has a Main method; the co-simulation harness needs its own",
+            hint="move Main to another file",
+        )
+    program = parse_program(source)
+    decl = program.find(method_name)
+    if not isinstance(decl, A.MethodDecl):
+        raise InputError(f"no method {method_name} in the program")
+    call_name = method_name
+    requires = [s.text for s in decl.specs_of("requires")]
+    precondition = " && ".join(f"({r})" for r in requires) if requires else None
+    base = engine.shim_for(source).text
+    attempts: list[tuple[str, str | None, str]] = [
+        (_promote_ghost_functions(base), precondition, "ghost functions compiled"),
+        (base, precondition, "as written"),
+        (base, None, "no precondition check"),
+    ]
+    if precondition is None:
+        attempts = attempts[1:2]
+    logs: list[str] = []
+    total = 0.0
+    with tempfile.TemporaryDirectory(prefix="p2s-ref-") as tmp:
+        folder = workdir or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for text, pre, label in attempts:
+            program_text = text + harness(decl, call_name, candidates, pre)
+            path = folder / "p2s_reference.dfy"
+            write_atomic(path, program_text)
+            result = run_tool(
+                _run_args(engine, path), timeout_s=timeout_s, cwd=folder, cancel=cancel
+            )
+            total += result.duration_s
+            logs.append(f"--- attempt: {label} (exit {result.returncode})\n{result.output}")
+            if result.timed_out:
+                raise ToolTimeoutError(
+                    f"Dafny's compiled reference ran past {timeout_s:.0f} s",
+                    hint="a candidate may violate an unchecked precondition and loop",
+                )
+            accepted, outputs = parse_harness_output(result.stdout)
+            if accepted or "P2S " in result.stdout:
+                warnings = []
+                if pre is None and precondition is not None:
+                    warnings.append(
+                        "the precondition could not be compiled: candidates come from the proven "
+                        "input ranges only"
+                    )
+                return ReferenceRun(
+                    accepted=accepted,
+                    outputs=outputs,
+                    precondition_checked=pre is not None or precondition is None,
+                    program=program_text,
+                    log="\n".join(logs),
+                    duration_s=total,
+                    warnings=warnings,
+                )
+    tail = " | ".join(logs[-1].strip().splitlines()[-3:]) if logs else ""
+    raise ToolCrashedError(f"Dafny could not compile and run the reference harness: {tail}")

@@ -1,0 +1,175 @@
+"""Co-simulation: the generated RTL against Dafny's compiled program, vector by vector."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from shared_schemas.synthesis import CosimMismatch, CosimReport, CosimVerdict
+from toolchain.cosim.reference import ReferenceRun, dafny_reference
+from toolchain.cosim.simulate import simulate
+from toolchain.cosim.vectors import Value, Vector, pack_inputs, sample_candidates, unpack_outputs
+from toolchain.frontend.ir import ArrayType, HardwareMethod
+from toolchain.hls.interface import HwInterface
+from toolchain.proc import CancelToken
+
+if TYPE_CHECKING:
+    from toolchain.dafny import DafnyEngine
+
+CANDIDATE_FACTOR = 4  # candidates drawn per vector wanted, before the precondition filter
+
+
+@dataclass
+class CosimOutcome:
+    report: CosimReport
+    latencies: list[int] = field(default_factory=list)
+    vectors: list[Vector] = field(default_factory=list)
+    expected: list[dict[str, Value]] = field(default_factory=list)
+    actual: list[dict[str, Value | None]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def first_mismatch(
+    method: HardwareMethod,
+    vectors: list[Vector],
+    expected: list[dict[str, Value]],
+    actual: list[dict[str, Value | None]],
+) -> tuple[int, CosimMismatch | None]:
+    """How many vectors match in every output, and the first output that does not."""
+    passed = 0
+    first: CosimMismatch | None = None
+    for k, (vec, exp, act) in enumerate(zip(vectors, expected, actual, strict=True)):
+        bad: CosimMismatch | None = None
+        for port in method.outputs:
+            want = exp.get(port.name)
+            got = act.get(port.name)
+            if (
+                isinstance(port.type, ArrayType)
+                and isinstance(want, list)
+                and isinstance(got, list)
+            ):
+                got = got[: len(want)]
+            if want is None:
+                bad = CosimMismatch(
+                    vector=k,
+                    inputs=_plain(vec),
+                    output=port.name,
+                    expected=None,
+                    actual=_plain_value(got),
+                    message="the reference printed no value for this output",
+                )
+            elif got != want:
+                message = "x or z bits on the port" if got is None else ""
+                bad = CosimMismatch(
+                    vector=k,
+                    inputs=_plain(vec),
+                    output=port.name,
+                    expected=_plain_value(want),
+                    actual=_plain_value(got),
+                    message=message,
+                )
+            if bad is not None:
+                break
+        if bad is None:
+            passed += 1
+        elif first is None:
+            first = bad
+    return passed, first
+
+
+def _plain_value(v: Value | None) -> int | list[int] | None:
+    if v is None:
+        return None
+    if isinstance(v, list):
+        return [int(x) for x in v]
+    return int(v)
+
+
+def _plain(vec: Vector) -> dict[str, int | list[int]]:
+    return {k: v for k, v in ((k, _plain_value(v)) for k, v in vec.items()) if v is not None}
+
+
+def cosimulate(
+    method: HardwareMethod,
+    iface: HwInterface,
+    rtl: list[Path],
+    source: str,
+    engine: DafnyEngine,
+    workdir: Path,
+    *,
+    vectors: int = 64,
+    seed: int = 1,
+    max_cycles: int = 100_000,
+    cancel: CancelToken | None = None,
+    reference: ReferenceRun | None = None,
+) -> CosimOutcome:
+    started = time.monotonic()
+    workdir.mkdir(parents=True, exist_ok=True)
+    candidates = sample_candidates(method, max(vectors * CANDIDATE_FACTOR, 16), seed)
+    if reference is None:
+        reference = dafny_reference(
+            source, method.name, candidates, engine, workdir=workdir / "reference", cancel=cancel
+        )
+    chosen = [k for k in reference.accepted if k in reference.outputs][:vectors]
+    warnings = list(reference.warnings)
+    log_file = workdir / "cosim.log"
+    if not chosen:
+        report = CosimReport(
+            verdict=CosimVerdict.error,
+            rejected_candidates=len(candidates),
+            seed=seed,
+            duration_s=time.monotonic() - started,
+            message=f"none of {len(candidates)} random candidates satisfied the precondition",
+        )
+        return CosimOutcome(report=report, warnings=warnings)
+    vecs = [candidates[k] for k in chosen]
+    expected = [reference.outputs[k] for k in chosen]
+    packed = [pack_inputs(iface, v) for v in vecs]
+    sim = simulate(
+        rtl,
+        iface.top,
+        [s.rtl_name for s in iface.inputs],
+        [s.rtl_name for s in iface.outputs],
+        packed,
+        workdir,
+        max_cycles=max_cycles,
+        cancel=cancel,
+    )
+    actual: list[dict[str, Value | None]] = []
+    for vec, res in zip(vecs, sim.results, strict=False):
+        lengths = {n: len(v) for n, v in vec.items() if isinstance(v, list)}
+        actual.append(unpack_outputs(iface, res["outputs"], lengths))
+    latencies = [int(r["latency"]) for r in sim.results]
+    ran = len(actual)
+    passed, mismatch = first_mismatch(method, vecs[:ran], expected[:ran], actual)
+    if sim.status != "ok":
+        verdict = CosimVerdict.failed
+        message = f"simulation stopped: {sim.status}"
+    elif mismatch is not None:
+        verdict = CosimVerdict.failed
+        message = f"{ran - passed} of {ran} vectors differ from Dafny's compiled program"
+    else:
+        verdict = CosimVerdict.passed
+        message = f"all {ran} vectors match Dafny's compiled program"
+    report = CosimReport(
+        verdict=verdict,
+        vectors_run=ran,
+        vectors_passed=passed,
+        reference="dafny-compiled" + ("" if reference.precondition_checked else " (unfiltered)"),
+        first_mismatch=mismatch,
+        rejected_candidates=len(candidates) - len(reference.accepted),
+        seed=seed,
+        duration_s=time.monotonic() - started,
+        log_file=str(log_file),
+        message=message,
+    )
+    return CosimOutcome(
+        report=report,
+        latencies=latencies,
+        vectors=vecs,
+        expected=expected,
+        actual=actual,
+        warnings=warnings,
+    )

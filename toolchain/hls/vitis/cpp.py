@@ -1,0 +1,424 @@
+"""Hardware IR -> Vitis HLS C++: `ap_int`/`ap_uint` of the proven widths, loop and interface pragmas.
+
+The function keeps the method's structure (C++ has loops, `break` and `return`); Dafny's
+short-circuit operators stay `&&` / `||` / `?:`, so a guarded array read is never evaluated out
+of bounds. Every operator gets operands of one type (the node's type, or the common type for
+comparisons and division), so the code means the same under Vitis's `ap_int.h` and under the small
+`p2s_ap_int.h` that g++ uses for C simulation here.
+
+Signature: `void <Top>(scalar inputs by value, arrays as T name[N], <arr>_len for run-time
+lengths, results by reference)`; arrays the method modifies are updated in place.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from toolchain.frontend.ir import (
+    ArrayType,
+    Assign,
+    Binary,
+    BinOp,
+    BoolType,
+    Break,
+    Cast,
+    Cond,
+    Const,
+    Expr,
+    For,
+    HardwareMethod,
+    HwType,
+    If,
+    Index,
+    IndexTarget,
+    IntType,
+    Length,
+    Return,
+    Stmt,
+    Unary,
+    UnOp,
+    Var,
+    VarTarget,
+    While,
+    width_for_range,
+)
+from toolchain.hls.dslx import common_type
+from toolchain.hls.errors import HlsError
+from toolchain.hls.interface import HwInterface
+
+MAX_WIDTH = 64  # p2s_ap_int.h's limit; Vitis's own ap_int goes far beyond
+
+
+def ctype(t: HwType) -> str:
+    if isinstance(t, BoolType):
+        return "bool"
+    if isinstance(t, IntType):
+        if t.width is None:
+            raise HlsError(f"integer of unknown width ({t})")
+        if t.width > MAX_WIDTH:
+            raise HlsError(
+                f"{t.width}-bit integers exceed the {MAX_WIDTH}-bit C simulation header",
+                hint="narrow the range in the precondition",
+            )
+        return f"ap_{'' if t.signed else 'u'}int<{t.width}>"
+    raise HlsError(f"no scalar C++ type for {t}")
+
+
+def _int(t: HwType) -> IntType:
+    if not isinstance(t, IntType) or t.width is None:
+        raise HlsError(f"expected a sized integer, found {t}")
+    return t
+
+
+def literal(value: int | bool, t: HwType) -> str:
+    if isinstance(t, BoolType):
+        return "true" if value else "false"
+    it = _int(t)
+    v = int(value)
+    suffix = "LL" if v < 0 or v < (1 << 63) else "ULL"
+    return f"{ctype(it)}({v}{suffix})"
+
+
+def conv(text: str, src: HwType, dst: HwType) -> str:
+    if isinstance(src, BoolType) and isinstance(dst, BoolType):
+        return text
+    if ctype(src) == ctype(dst):
+        return text
+    return f"{ctype(dst)}({text})"
+
+
+_OPS = {
+    BinOp.ADD: "+",
+    BinOp.SUB: "-",
+    BinOp.MUL: "*",
+    BinOp.BAND: "&",
+    BinOp.BOR: "|",
+    BinOp.BXOR: "^",
+    BinOp.EQ: "==",
+    BinOp.NE: "!=",
+    BinOp.LT: "<",
+    BinOp.LE: "<=",
+    BinOp.GT: ">",
+    BinOp.GE: ">=",
+}
+
+_HELPERS = """\
+// Dafny's Euclidean division and modulus (the remainder is never negative).
+template <typename T>
+static T p2s_ediv(T a, T b) {
+  T q = a / b;
+  T r = a % b;
+  if (r < T(0)) q = b > T(0) ? T(q - T(1)) : T(q + T(1));
+  return q;
+}
+template <typename T>
+static T p2s_emod(T a, T b) {
+  T r = a % b;
+  if (r < T(0)) r = b > T(0) ? T(r + b) : T(r - b);
+  return r;
+}
+"""
+
+
+@dataclass
+class CppDesign:
+    top: str
+    source: str  # <top>.cpp
+    header: str  # <top>.h: the prototype, shared with the testbench
+    params: list[tuple[str, str]]  # (C++ parameter name, role) in signature order
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Loop:
+    label: int
+    cpp_loop: bool = True
+
+
+class _CppWriter:
+    def __init__(self, method: HardwareMethod, iface: HwInterface, unroll_limit: int) -> None:
+        self.m = method
+        self.iface = iface
+        self.unroll_limit = unroll_limit
+        self.types: dict[str, HwType] = {p.name: p.type for p in method.ports}
+        for v in method.locals:
+            self.types[v.name] = v.type
+        self.names = {n: "v_" + "".join(c if c.isalnum() else "_" for c in n) for n in self.types}
+        self.lengths = {s.ir_name: s for s in iface.inputs if s.kind == "length"}
+        self.lines: list[str] = []
+        self.ids = itertools.count(1)
+        self.loops: list[_Loop] = []
+        self.warnings: list[str] = []
+
+    def var(self, name: str) -> str:
+        if name not in self.names:
+            raise HlsError(f"unknown variable {name}")
+        return self.names[name]
+
+    # ---- expressions -----------------------------------------------------------------------
+
+    def expr(self, e: Expr) -> str:
+        if isinstance(e, Const):
+            return literal(e.value, e.type)
+        if isinstance(e, Var):
+            return conv(self.var(e.name), self.types[e.name], e.type)
+        if isinstance(e, Length):
+            arr = self.types[e.array]
+            if not isinstance(arr, ArrayType):
+                raise HlsError(f"length of non-array {e.array}")
+            if arr.length is not None:
+                return literal(arr.length, e.type)
+            slot = self.lengths[e.array]
+            return conv(f"{self.var(e.array)}_len", slot.element, e.type)
+        if isinstance(e, Index):
+            arr = self.types[e.array]
+            if not isinstance(arr, ArrayType):
+                raise HlsError(f"indexing non-array {e.array}")
+            idx = self.expr(e.index)
+            return conv(f"{self.var(e.array)}[({idx}).to_uint64()]", arr.element, e.type)
+        if isinstance(e, Unary):
+            x = self.expr(e.operand)
+            if e.op == UnOp.NOT:
+                return f"(!{x})"
+            x = conv(x, e.operand.type, e.type)
+            op = "-" if e.op == UnOp.NEG else "~"
+            return f"{ctype(e.type)}({op}{x})"
+        if isinstance(e, Binary):
+            return self.binary(e)
+        if isinstance(e, Cond):
+            c = self.expr(e.cond)
+            t = conv(self.expr(e.then), e.then.type, e.type)
+            f = conv(self.expr(e.otherwise), e.otherwise.type, e.type)
+            return f"({c} ? {t} : {f})"
+        if isinstance(e, Cast):
+            return conv(self.expr(e.operand), e.operand.type, e.type)
+        raise HlsError(f"unsupported expression {type(e).__name__} at {e.loc}")
+
+    def binary(self, e: Binary) -> str:
+        a, b, op = self.expr(e.lhs), self.expr(e.rhs), e.op
+        if op == BinOp.AND:
+            return f"({a} && {b})"
+        if op == BinOp.OR:
+            return f"({a} || {b})"
+        if op == BinOp.IMPLIES:
+            return f"(!{a} || {b})"
+        if op == BinOp.IFF:
+            return f"({a} == {b})"
+        if op.is_comparison:
+            if isinstance(e.lhs.type, BoolType):
+                return f"({a} {_OPS[op]} {b})"
+            c = common_type(_int(e.lhs.type), _int(e.rhs.type))
+            return f"({conv(a, e.lhs.type, c)} {_OPS[op]} {conv(b, e.rhs.type, c)})"
+        if isinstance(e.type, BoolType):  # & | ^ on booleans
+            return f"({a} {_OPS[op]} {b})"
+        t = _int(e.type)
+        if op in (BinOp.SHL, BinOp.SHR):
+            shifted = conv(a, e.lhs.type, t)
+            sym = "<<" if op == BinOp.SHL else ">>"
+            return f"{ctype(t)}({shifted} {sym} ({b}).to_uint64())"
+        if op in (BinOp.DIV, BinOp.MOD):
+            if t.wraps:
+                c = t
+            else:
+                c = common_type(_int(e.lhs.type), _int(e.rhs.type))
+                if c.signed:
+                    c = IntType(width=(c.width or 1) + 1, signed=True)
+            ca, cb = conv(a, e.lhs.type, c), conv(b, e.rhs.type, c)
+            if e.euclidean_needed and c.signed:
+                fn = "p2s_ediv" if op == BinOp.DIV else "p2s_emod"
+                return conv(f"{fn}<{ctype(c)}>({ca}, {cb})", c, t)
+            sym = "/" if op == BinOp.DIV else "%"
+            return conv(f"{ctype(c)}({ca} {sym} {cb})", c, t)
+        if op in _OPS:
+            ca, cb = conv(a, e.lhs.type, t), conv(b, e.rhs.type, t)
+            return f"{ctype(t)}({ca} {_OPS[op]} {cb})"
+        raise HlsError(f"unsupported operator {op} at {e.loc}")
+
+    # ---- statements ------------------------------------------------------------------------
+
+    def emit(self, depth: int, text: str) -> None:
+        self.lines.append("  " * depth + text)
+
+    def block(self, stmts: list[Stmt], depth: int) -> None:
+        for s in stmts:
+            self.stmt(s, depth)
+
+    def target_type(self, t: VarTarget | IndexTarget) -> HwType:
+        if isinstance(t, VarTarget):
+            return self.types[t.name]
+        arr = self.types[t.array]
+        if not isinstance(arr, ArrayType):
+            raise HlsError(f"element assignment to non-array {t.array}")
+        return arr.element
+
+    def stmt(self, s: Stmt, depth: int) -> None:
+        if isinstance(s, Assign):
+            only = s.targets[0]
+            if len(s.targets) == 1 and isinstance(only, VarTarget):
+                value = conv(self.expr(s.values[0]), s.values[0].type, self.types[only.name])
+                self.emit(depth, f"{self.var(only.name)} = {value};")
+                return
+            # Dafny's parallel assignment: every value and index before any write.
+            n = next(self.ids)
+            self.emit(depth, "{")
+            for k, (tgt, v) in enumerate(zip(s.targets, s.values, strict=True)):
+                tt = self.target_type(tgt)
+                self.emit(
+                    depth + 1, f"{ctype(tt)} p2s_v{n}_{k} = {conv(self.expr(v), v.type, tt)};"
+                )
+                if isinstance(tgt, IndexTarget):
+                    index = self.expr(tgt.index)
+                    self.emit(depth + 1, f"uint64_t p2s_i{n}_{k} = ({index}).to_uint64();")
+            for k, target in enumerate(s.targets):
+                if isinstance(target, VarTarget):
+                    self.emit(depth + 1, f"{self.var(target.name)} = p2s_v{n}_{k};")
+                else:
+                    self.emit(depth + 1, f"{self.var(target.array)}[p2s_i{n}_{k}] = p2s_v{n}_{k};")
+            self.emit(depth, "}")
+        elif isinstance(s, If):
+            self.emit(depth, f"if ({self.expr(s.cond)}) {{")
+            self.block(s.then, depth + 1)
+            if s.otherwise:
+                self.emit(depth, "} else {")
+                self.block(s.otherwise, depth + 1)
+            self.emit(depth, "}")
+        elif isinstance(s, While):
+            loop = _Loop(next(self.ids))
+            self.emit(depth, f"p2s_loop_{loop.label}: while ({self.expr(s.cond)}) {{")
+            self.loop_pragmas(s.max_trips, s.body, depth + 1, constant=False)
+            self.loops.append(loop)
+            self.block(s.body, depth + 1)
+            self.loops.pop()
+            self.emit(depth, "}")
+            self.emit(depth, f"p2s_brk_{loop.label}:;")
+        elif isinstance(s, For):
+            self.for_loop(s, depth)
+        elif isinstance(s, Break):
+            if s.levels == 1:
+                self.emit(depth, "break;")
+            else:
+                target = self.loops[-s.levels]
+                self.warnings.append(
+                    f"a break out of {s.levels} loops became a goto, which Vitis HLS may reject"
+                )
+                self.emit(depth, f"goto p2s_brk_{target.label};")
+        elif isinstance(s, Return):
+            self.emit(depth, "return;")
+        else:
+            raise HlsError(f"unsupported statement {type(s).__name__} at {s.loc}")
+
+    def loop_pragmas(
+        self, trips: int | None, body: list[Stmt], depth: int, *, constant: bool
+    ) -> None:
+        if trips is not None:
+            self.emit(depth, f"#pragma HLS LOOP_TRIPCOUNT min=0 max={trips}")
+        if constant and trips is not None and trips <= self.unroll_limit:
+            self.emit(depth, "#pragma HLS UNROLL")
+        elif not _has_loop(body):
+            self.emit(depth, "#pragma HLS PIPELINE II=1")
+
+    def for_loop(self, s: For, depth: int) -> None:
+        var_t = _int(self.types[s.var])
+        lo_t, hi_t = _int(s.lo.type), _int(s.hi.type)
+        ct = width_for_range(
+            min(lo_t.min_value, hi_t.min_value, var_t.min_value),
+            max(lo_t.max_value, hi_t.max_value, var_t.max_value),
+        )
+        n = next(self.ids)
+        c, bound, tc = f"p2s_c{n}", f"p2s_b{n}", ctype(ct)
+        constant = isinstance(s.lo, Const) and isinstance(s.hi, Const)
+        loop = _Loop(n)
+        self.emit(depth, "{")
+        if s.descending:
+            self.emit(depth + 1, f"const {tc} {bound} = {conv(self.expr(s.lo), s.lo.type, ct)};")
+            self.emit(
+                depth + 1,
+                f"p2s_loop_{n}: for ({tc} {c} = {conv(self.expr(s.hi), s.hi.type, ct)}; "
+                f"{c} > {bound};) {{",
+            )
+            self.loop_pragmas(s.max_trips, s.body, depth + 2, constant=constant)
+            self.emit(depth + 2, f"{c} = {tc}({c} - {tc}(1));")
+        else:
+            self.emit(depth + 1, f"const {tc} {bound} = {conv(self.expr(s.hi), s.hi.type, ct)};")
+            self.emit(
+                depth + 1,
+                f"p2s_loop_{n}: for ({tc} {c} = {conv(self.expr(s.lo), s.lo.type, ct)}; "
+                f"{c} < {bound}; {c} = {tc}({c} + {tc}(1))) {{",
+            )
+            self.loop_pragmas(s.max_trips, s.body, depth + 2, constant=constant)
+        self.emit(depth + 2, f"{self.var(s.var)} = {ctype(var_t)}({c});")
+        self.loops.append(loop)
+        self.block(s.body, depth + 2)
+        self.loops.pop()
+        self.emit(depth + 1, "}")
+        self.emit(depth, "}")
+        self.emit(depth, f"p2s_brk_{n}:;")
+
+
+def _has_loop(stmts: list[Stmt]) -> bool:
+    for s in stmts:
+        if isinstance(s, While | For):
+            return True
+        if isinstance(s, If) and (_has_loop(s.then) or _has_loop(s.otherwise)):
+            return True
+    return False
+
+
+def to_cpp(method: HardwareMethod, iface: HwInterface, unroll_limit: int = 32) -> CppDesign:
+    w = _CppWriter(method, iface, unroll_limit)
+    params: list[str] = []
+    roles: list[tuple[str, str]] = []
+    pragmas: list[str] = ["#pragma HLS INTERFACE mode=ap_ctrl_hs port=return"]
+    for port in method.ports:
+        t, name = port.type, w.var(port.name)
+        if isinstance(t, ArrayType):
+            cap = t.capacity
+            const = "const " if port.direction == "in" else ""
+            params.append(f"{const}{ctype(t.element)} {name}[{cap}]")
+            roles.append((name, f"array:{port.direction}"))
+            if (cap or 0) <= unroll_limit:
+                pragmas.append(f"#pragma HLS ARRAY_PARTITION variable={name} type=complete")
+            else:
+                pragmas.append(f"#pragma HLS INTERFACE mode=ap_memory port={name}")
+            if t.length is None and port.direction != "out":
+                slot = w.lengths[port.name]
+                params.append(f"{ctype(slot.element)} {name}_len")
+                roles.append((f"{name}_len", "length"))
+        elif port.direction == "in":
+            params.append(f"{ctype(t)} {name}")
+            roles.append((name, "in"))
+        else:
+            params.append(f"{ctype(t)} &{name}")
+            roles.append((name, "out"))
+            pragmas.append(f"#pragma HLS INTERFACE mode=ap_vld port={name}")
+    body_start = len(w.lines)
+    for local in method.locals:
+        t, name = local.type, w.var(local.name)
+        if isinstance(t, ArrayType):
+            w.emit(1, f"{ctype(t.element)} {name}[{t.capacity}] = {{}};")
+        else:
+            w.emit(
+                1, f"{ctype(t)} {name} = {literal(0, t) if isinstance(t, IntType) else 'false'};"
+            )
+    for port in method.ports:
+        if port.direction == "out" and not isinstance(port.type, ArrayType):
+            zero = literal(0, port.type) if isinstance(port.type, IntType) else "false"
+            w.emit(1, f"{w.var(port.name)} = {zero};")
+    w.block(method.body, 1)
+    body = w.lines[body_start:]
+    signature = f"void {iface.top}({', '.join(params)})"
+    header = (
+        f"// Generated by Proof2Silicon from the verified Dafny method {method.name}.\n"
+        f"#ifndef P2S_{iface.top.upper()}_H\n#define P2S_{iface.top.upper()}_H\n"
+        "#include <ap_int.h>\n#include <cstdint>\n\n"
+        f"{signature};\n\n#endif\n"
+    )
+    source = (
+        f'#include "{iface.top}.h"\n\n{_HELPERS}\n{signature} {{\n'
+        + "\n".join("  " + p for p in pragmas)
+        + "\n"
+        + "\n".join(body)
+        + "\n}\n"
+    )
+    return CppDesign(top=iface.top, source=source, header=header, params=roles, warnings=w.warnings)
