@@ -12,6 +12,8 @@ from toolchain.errors import ToolchainError
 # One module per subcommand; each defines add_parser(subparsers).
 COMMAND_MODULES = [
     "toolchain.commands.verify",
+    "toolchain.commands.generate",
+    "toolchain.commands.train",
 ]
 
 

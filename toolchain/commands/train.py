@@ -1,0 +1,103 @@
+"""`p2s train --tasks DIR [--policy compact|hf_lora] ...`: train the PREFACE agent with PPO
+against an OpenAI-compatible LLM and the real Dafny verifier."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
+from shared_schemas.generation import PolicyKind, TrainingConfig, TrainingIteration
+from shared_schemas.settings import DafnySettings, LlmSettings
+from toolchain.dafny import DafnyEngine
+from toolchain.errors import InputError
+from toolchain.llm.client import EndpointConfig, LlmClient
+from toolchain.llm.tasks import load_tasks
+from toolchain.proc import CancelToken
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "train",
+        help="train the PREFACE prompt-repair agent (PPO) on a task set",
+        description="Needs an LLM endpoint: OPENAI_BASE_URL / OPENAI_API_KEY / P2S_MODEL.",
+    )
+    p.add_argument("--tasks", required=True, metavar="DIR", help="task folder or corpus file")
+    p.add_argument("--limit", type=int, metavar="N", help="use the first N tasks")
+    p.add_argument("--policy", choices=[k.value for k in PolicyKind], default="compact")
+    p.add_argument("--hf-model", metavar="PATH", help="local Hugging Face weights (hf_lora)")
+    p.add_argument("--iterations", type=int, default=20)
+    p.add_argument("--episodes", type=int, default=8, help="episodes per PPO iteration")
+    p.add_argument("--max-attempts", type=int, default=7, help="LLM attempts per episode")
+    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="preface-run", metavar="DIR", help="checkpoint and curves")
+    p.add_argument("--force", action="store_true", help="overwrite a checkpoint in --out")
+    p.add_argument("--base-url")
+    p.add_argument("--model")
+    p.add_argument("--temperature", type=float)
+    p.add_argument("--dafny", default=None)
+    p.add_argument("--verify-timeout", type=float, default=60.0, metavar="S")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from toolchain.preface.env import LoopEnvironment
+    from toolchain.preface.train import train
+
+    tasks = load_tasks(args.tasks, args.limit)
+    out = Path(args.out)
+    if (out / "policy.pt").exists() and not args.force:
+        raise InputError(f"{out / 'policy.pt'} already exists", hint="pass --force to overwrite it")
+    config = TrainingConfig(
+        tasks=str(args.tasks),
+        policy=PolicyKind(args.policy),
+        hf_model_path=args.hf_model,
+        iterations=args.iterations,
+        episodes_per_iteration=args.episodes,
+        max_attempts=args.max_attempts,
+        learning_rate=args.lr,
+        seed=args.seed,
+        out_dir=str(out),
+    )
+    llm = LlmClient(
+        EndpointConfig.resolve(
+            LlmSettings(), base_url=args.base_url, model=args.model, temperature=args.temperature
+        )
+    )
+    engine = DafnyEngine.discover(DafnySettings(path=args.dafny))
+    cancel = CancelToken()
+
+    def on_sigint(signum: int, frame: FrameType | None) -> None:
+        if cancel.cancelled:
+            raise KeyboardInterrupt
+        print("p2s train: stopping after this episode (Ctrl-C again to abort)", file=sys.stderr)
+        cancel.cancel()
+
+    def show(row: TrainingIteration) -> None:
+        print(
+            f"iteration {row.iteration}: success {row.success_rate:.2f}, return "
+            f"{row.mean_return:.2f}, attempts {row.mean_attempts:.2f}, "
+            f"entropy {row.entropy:.2f} ({row.duration_s:.0f} s)",
+            flush=True,
+        )
+
+    print(f"p2s train: {len(tasks)} tasks, {llm.config.describe()}", file=sys.stderr)
+    env = LoopEnvironment(
+        llm,
+        engine,
+        max_attempts=args.max_attempts,
+        verify_timeout_s=args.verify_timeout,
+        cancel=cancel,
+    )
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        report = train(config, env, tasks, progress=show, cancel=cancel)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        llm.close()
+    print(f"checkpoint: {report.checkpoint}")
+    print(f"curves: {report.curves_csv} {report.curves_png or ''}".rstrip())
+    return 0

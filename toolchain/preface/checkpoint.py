@@ -1,0 +1,104 @@
+"""Policy checkpoints: weights plus metadata (kind, edit library, features, config, results).
+
+`NAME.pt` holds {"meta": ..., "state": ...}; `NAME.json` beside it repeats the metadata for
+people and tools. Loading refuses a checkpoint whose edit library differs from this build's.
+Compact and tiny test policies store all weights; a LoRA policy over local weights stores only
+the adapters and the value head, and names the weights folder it needs.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import torch
+
+from shared_schemas.generation import CheckpointMeta, PolicyKind, TrainingConfig
+from toolchain.atomic import write_atomic
+from toolchain.errors import InputError
+from toolchain.preface.edits import EDIT_IDS
+from toolchain.preface.features import FEATURE_NAMES
+from toolchain.preface.policy import CompactPolicy, Policy
+
+
+def save_policy(
+    policy: Policy,
+    path: str | Path,
+    *,
+    config: TrainingConfig | None = None,
+    iterations: int = 0,
+    success_rate: float | None = None,
+) -> Path:
+    target = Path(path)
+    meta = CheckpointMeta(
+        kind=policy.kind,
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        edit_ids=list(EDIT_IDS),
+        feature_names=list(FEATURE_NAMES) if policy.kind == PolicyKind.compact else [],
+        config=config,
+        iterations_trained=iterations,
+        final_success_rate=success_rate,
+        torch_version=torch.__version__,
+    )
+    if isinstance(policy, CompactPolicy):
+        meta.hidden_size = policy.hidden_size
+        state = policy.state_dict()
+    elif policy.kind == PolicyKind.hf_lora:
+        from toolchain.preface.hf_policy import HfLoraPolicy
+
+        assert isinstance(policy, HfLoraPolicy)
+        meta.hf_model_path = policy.model_path
+        if policy.model_path is None:
+            meta.hf_config = policy.base_config()
+            state = policy.state_dict()
+        else:
+            state = policy.trainable_state()
+        meta.config = config
+    else:
+        raise TypeError(f"cannot save a {type(policy).__name__}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    torch.save({"meta": meta.model_dump(mode="json"), "state": state}, tmp)
+    tmp.replace(target)
+    write_atomic(target.with_suffix(".json"), meta.model_dump_json(indent=2) + "\n")
+    return target
+
+
+def load_policy(path: str | Path) -> tuple[Policy, CheckpointMeta]:
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: no such checkpoint")
+    try:
+        blob = torch.load(p, map_location="cpu", weights_only=True)
+    except Exception as exc:  # a damaged or foreign file: say so in one line
+        raise InputError(f"{p} is not a PREFACE checkpoint ({type(exc).__name__})") from exc
+    meta = CheckpointMeta.model_validate(blob["meta"])
+    if tuple(meta.edit_ids) != EDIT_IDS:
+        raise InputError(
+            f"{p} was trained with a different prompt-edit library",
+            hint="retrain with `p2s train`",
+        )
+    policy: Policy
+    if meta.kind == PolicyKind.compact:
+        if tuple(meta.feature_names) != FEATURE_NAMES:
+            raise InputError(f"{p} was trained with different features", hint="retrain it")
+        policy = CompactPolicy(hidden_size=meta.hidden_size or 64)
+        policy.load_state_dict(blob["state"])
+    else:
+        from toolchain.preface.hf_policy import HfLoraPolicy
+
+        cfg = meta.config or TrainingConfig(tasks="")
+        kw = {"lora_rank": cfg.lora_rank, "lora_alpha": cfg.lora_alpha}
+        if meta.hf_model_path:
+            policy = HfLoraPolicy.from_pretrained(meta.hf_model_path, **kw)
+            policy.load_state_dict(blob["state"], strict=False)
+        elif meta.hf_config is not None:
+            policy = HfLoraPolicy.from_config_dict(meta.hf_config, **kw)
+            policy.load_state_dict(blob["state"])
+        else:
+            raise InputError(f"{p} names no model for its LoRA adapters")
+    policy.eval()
+    return policy, meta
+
+
+__all__ = ["load_policy", "save_policy"]

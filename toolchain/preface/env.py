@@ -1,0 +1,106 @@
+"""The PREFACE MDP. State: the repair state after an attempt (featurised by the policy). Action:
+an edit from the library. Transition: the LLM answers the edited prompt and Dafny judges the
+code. Reward: +R_succ on success, else -0.2 * errors - 0.5, a large penalty for no code. An
+episode ends on success or after at most `max_attempts` LLM attempts.
+
+`reset` plays the first attempt (the unedited prompt): an episode that verifies at once has no
+decision in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from shared_schemas.generation import PromptEditInfo, PromptStrategy, TrajectoryRecord
+from toolchain.dafny import DafnyEngine
+from toolchain.llm.client import LlmClient
+from toolchain.llm.loop import Budget, GenerateLoop, LoopSession
+from toolchain.llm.state import RepairState
+from toolchain.llm.tasks import Task
+from toolchain.preface.edits import apply_edit, render_edit
+from toolchain.preface.reward import RewardConfig
+from toolchain.proc import CancelToken
+
+
+@dataclass(frozen=True)
+class StepResult:
+    state: RepairState | None  # None once the episode is over
+    reward: float
+    done: bool
+    success: bool
+
+
+class Environment(Protocol):
+    max_attempts: int
+
+    def reset(self, task: Task) -> StepResult: ...
+
+    def step(self, action: int, log_prob: float | None = None) -> StepResult: ...
+
+
+class LoopEnvironment:
+    """The real environment: an OpenAI-compatible LLM and the Dafny verifier."""
+
+    def __init__(
+        self,
+        llm: LlmClient,
+        engine: DafnyEngine,
+        *,
+        max_attempts: int = 7,
+        rewards: RewardConfig | None = None,
+        verify_timeout_s: float = 60.0,
+        max_tokens_per_episode: int | None = None,
+        cancel: CancelToken | None = None,
+    ) -> None:
+        self.max_attempts = max_attempts
+        self.llm = llm
+        self.engine = engine
+        self.rewards = rewards or RewardConfig()
+        self.verify_timeout_s = verify_timeout_s
+        self.max_tokens_per_episode = max_tokens_per_episode
+        self.cancel = cancel or CancelToken()
+        self.session: LoopSession | None = None
+        self.trajectories: list[TrajectoryRecord] = []
+
+    def _result(self) -> StepResult:
+        assert self.session is not None
+        s = self.session
+        last = s.rounds[-1] if s.rounds else None
+        r = last.reward if last else self.rewards.empty
+        success = s.final_code is not None
+        if s.done:
+            self.trajectories.append(s.record())
+        return StepResult(None if s.done else s.state, r, s.done, success)
+
+    def reset(self, task: Task) -> StepResult:
+        loop = GenerateLoop(
+            self.llm,
+            self.engine,
+            PromptStrategy.preface,
+            Budget(self.max_attempts, self.max_tokens_per_episode),
+            chooser=_Unused(),
+            verify_timeout_s=self.verify_timeout_s,
+            rewards=self.rewards,
+            cancel=self.cancel,
+            render_edit=render_edit,
+        )
+        self.session = loop.session(task.spec)
+        self.session.play(None)
+        return self._result()
+
+    def step(self, action: int, log_prob: float | None = None) -> StepResult:
+        if self.session is None or self.session.done or self.session.state is None:
+            raise RuntimeError("step() after the episode ended; call reset()")
+        self.session.play(apply_edit(action, self.session.state, log_prob=log_prob))
+        return self._result()
+
+
+class _Unused:
+    """The environment is stepped from outside; the loop's own chooser is never asked."""
+
+    def choose(self, state: RepairState) -> PromptEditInfo:
+        raise RuntimeError("LoopEnvironment is driven by step()")
+
+
+__all__ = ["Environment", "LoopEnvironment", "StepResult"]

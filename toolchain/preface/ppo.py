@@ -1,0 +1,162 @@
+"""PPO-clip for the PREFACE policy: episodes, GAE advantages, normalised, clipped surrogate,
+value loss, entropy bonus, gradient clipping."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import torch
+
+from shared_schemas.generation import TrainingConfig
+from toolchain.llm.state import RepairState
+from toolchain.llm.tasks import Task
+from toolchain.preface.env import Environment
+from toolchain.preface.policy import Policy
+
+
+@dataclass
+class Episode:
+    task_id: str
+    states: list[RepairState] = field(default_factory=list)
+    actions: list[int] = field(default_factory=list)
+    log_probs: list[float] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    rewards: list[float] = field(default_factory=list)  # reward of the attempt each action led to
+    first_reward: float = 0.0  # the unedited first attempt's reward (no action behind it)
+    success: bool = False
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class UpdateStats:
+    policy_loss: float
+    value_loss: float
+    entropy: float
+    approx_kl: float
+    clip_fraction: float
+
+
+def run_episode(env: Environment, policy: Policy, task: Task, greedy: bool = False) -> Episode:
+    ep = Episode(task.id)
+    step = env.reset(task)
+    ep.first_reward = step.reward
+    ep.attempts = 1
+    while not step.done and step.state is not None:
+        act = policy.act([step.state], greedy=greedy)
+        a = int(act.actions[0])
+        ep.states.append(step.state)
+        ep.actions.append(a)
+        ep.log_probs.append(float(act.log_probs[0]))
+        ep.values.append(float(act.values[0]))
+        step = env.step(a, log_prob=float(act.log_probs[0]))
+        ep.rewards.append(step.reward)
+        ep.attempts += 1
+    ep.success = step.success
+    return ep
+
+
+def advantages(ep: Episode, gamma: float, lam: float) -> tuple[list[float], list[float]]:
+    """GAE(lambda) advantages and the value targets (advantage + value) for one episode."""
+    n = len(ep.rewards)
+    adv = [0.0] * n
+    gae = 0.0
+    for t in reversed(range(n)):
+        next_value = ep.values[t + 1] if t + 1 < n else 0.0  # the episode ends after the last
+        delta = ep.rewards[t] + gamma * next_value - ep.values[t]
+        gae = delta + gamma * lam * gae
+        adv[t] = gae
+    return adv, [a + v for a, v in zip(adv, ep.values, strict=True)]
+
+
+class PPOTrainer:
+    def __init__(self, policy: Policy, config: TrainingConfig) -> None:
+        self.policy = policy
+        self.config = config
+        self.optimizer = torch.optim.Adam(
+            list(policy.trainable_parameters()), lr=config.learning_rate
+        )
+        self.rng = random.Random(config.seed)
+
+    def collect(
+        self,
+        env: Environment,
+        tasks: Sequence[Task],
+        episodes: int,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> list[Episode]:
+        out = []
+        for _ in range(episodes):
+            if should_stop is not None and should_stop():
+                break
+            out.append(run_episode(env, self.policy, self.rng.choice(list(tasks))))
+        return out
+
+    def update(self, episodes: Sequence[Episode]) -> UpdateStats:
+        cfg = self.config
+        states: list[RepairState] = []
+        actions: list[int] = []
+        old_logp: list[float] = []
+        adv: list[float] = []
+        targets: list[float] = []
+        for ep in episodes:
+            a, r = advantages(ep, cfg.gamma, cfg.gae_lambda)
+            states += ep.states
+            actions += ep.actions
+            old_logp += ep.log_probs
+            adv += a
+            targets += r
+        if not states:
+            return UpdateStats(0.0, 0.0, 0.0, 0.0, 0.0)
+        actions_t = torch.tensor(actions, dtype=torch.long)
+        old_logp_t = torch.tensor(old_logp)
+        adv_t = torch.tensor(adv)
+        if len(adv) > 1:
+            adv_t = (adv_t - adv_t.mean()) / (adv_t.std() + 1e-8)
+        targets_t = torch.tensor(targets)
+        n = len(states)
+        totals = {"pl": 0.0, "vl": 0.0, "ent": 0.0, "kl": 0.0, "clip": 0.0}
+        batches = 0
+        self.policy.train()
+        for _ in range(cfg.ppo_epochs):
+            order = list(range(n))
+            self.rng.shuffle(order)
+            for start in range(0, n, cfg.minibatch_size):
+                idx = order[start : start + cfg.minibatch_size]
+                idx_t = torch.tensor(idx, dtype=torch.long)
+                logp, entropy, values = self.policy.evaluate(
+                    [states[i] for i in idx], actions_t[idx_t]
+                )
+                ratio = torch.exp(logp - old_logp_t[idx_t])
+                adv_b = adv_t[idx_t]
+                surrogate = torch.min(
+                    ratio * adv_b, torch.clamp(ratio, 1 - cfg.clip, 1 + cfg.clip) * adv_b
+                )
+                policy_loss = -surrogate.mean()
+                value_loss = torch.mean((values - targets_t[idx_t]) ** 2)
+                loss = policy_loss + cfg.value_coef * value_loss - cfg.entropy_coef * entropy.mean()
+                self.optimizer.zero_grad()
+                loss.backward()  # type: ignore[no-untyped-call]
+                torch.nn.utils.clip_grad_norm_(
+                    list(self.policy.trainable_parameters()), cfg.max_grad_norm
+                )
+                self.optimizer.step()
+                with torch.no_grad():
+                    totals["pl"] += float(policy_loss)
+                    totals["vl"] += float(value_loss)
+                    totals["ent"] += float(entropy.mean())
+                    totals["kl"] += float((old_logp_t[idx_t] - logp).mean())
+                    totals["clip"] += float(((ratio - 1).abs() > cfg.clip).float().mean())
+                batches += 1
+        self.policy.eval()
+        return UpdateStats(
+            policy_loss=totals["pl"] / batches,
+            value_loss=totals["vl"] / batches,
+            entropy=totals["ent"] / batches,
+            approx_kl=totals["kl"] / batches,
+            clip_fraction=totals["clip"] / batches,
+        )
+
+
+__all__ = ["Episode", "PPOTrainer", "UpdateStats", "advantages", "run_episode"]
