@@ -94,18 +94,22 @@ def parse_stat_json(text: str, target: SynthTarget, top: str | None = None) -> R
 
 
 def synth_script(
-    sources: list[Path], top: str, target: SynthTarget, stat_path: Path, netlist: Path | None
+    sources: list[Path], top: str, target: SynthTarget, stat_name: str, netlist: str | None
 ) -> str:
-    """A yosys script; every path is quoted so that spaces in folder names do no harm."""
+    """A yosys script run in the work folder. Sources are quoted (read_verilog accepts quotes);
+    the files yosys writes get plain names inside the work folder (tee -o keeps quotes)."""
     if not _IDENT.match(top):
         raise InputError(f"not a Verilog module name: {top!r}")
+    for name in (stat_name, netlist or "x"):
+        if not re.fullmatch(r"[\w.-]+", name):
+            raise InputError(f"unsafe file name for yosys: {name!r}")
     lines = [f'read_verilog -sv "{p}"' for p in sources]
     if target == SynthTarget.xilinx:
         lines.append(f"synth_xilinx -flatten -noiopad -top {top}")
     else:
-        write = f' -json "{netlist}"' if netlist is not None else ""
+        write = f" -json {netlist}" if netlist is not None else ""
         lines.append(f"synth_ice40 -top {top}{write}")
-    lines.append(f'tee -q -o "{stat_path}" stat -json')
+    lines.append(f"tee -q -o {stat_name} stat -json")
     return "\n".join(lines) + "\n"
 
 
@@ -122,10 +126,19 @@ def synthesize(
     """Run yosys on `sources` and return the resources of `top` mapped to `target`."""
     workdir.mkdir(parents=True, exist_ok=True)
     stat_path = workdir / f"stat_{target.value}.json"
-    netlist = workdir / f"{top}_{target.value}.json" if keep_netlist else None
+    netlist = workdir / f"netlist_{target.value}.json" if keep_netlist else None
     stat_path.unlink(missing_ok=True)
     script = workdir / f"synth_{target.value}.ys"
-    write_atomic(script, synth_script(sources, top, target, stat_path.resolve(), netlist))
+    write_atomic(
+        script,
+        synth_script(
+            [p.resolve() for p in sources],
+            top,
+            target,
+            stat_path.name,
+            netlist.name if netlist is not None else None,
+        ),
+    )
     result = run_tool(
         [YOSYS, "-q", "-l", str(workdir / f"yosys_{target.value}.log"), "-s", str(script)],
         timeout_s=timeout_s,

@@ -65,6 +65,11 @@ def ctype(t: HwType) -> str:
     raise HlsError(f"no scalar C++ type for {t}")
 
 
+def cpp_name(name: str) -> str:
+    """The C++ name of an IR variable (prefixed: Dafny names may be C++ keywords)."""
+    return "v_" + "".join(c if c.isalnum() else "_" for c in name)
+
+
 def _int(t: HwType) -> IntType:
     if not isinstance(t, IntType) or t.width is None:
         raise HlsError(f"expected a sized integer, found {t}")
@@ -144,7 +149,7 @@ class _CppWriter:
         self.types: dict[str, HwType] = {p.name: p.type for p in method.ports}
         for v in method.locals:
             self.types[v.name] = v.type
-        self.names = {n: "v_" + "".join(c if c.isalnum() else "_" for c in n) for n in self.types}
+        self.names = {n: cpp_name(n) for n in self.types}
         self.lengths = {s.ir_name: s for s in iface.inputs if s.kind == "length"}
         self.lines: list[str] = []
         self.ids = itertools.count(1)
@@ -298,11 +303,11 @@ class _CppWriter:
             if s.levels == 1:
                 self.emit(depth, "break;")
             else:
-                target = self.loops[-s.levels]
+                outer = self.loops[-s.levels]
                 self.warnings.append(
                     f"a break out of {s.levels} loops became a goto, which Vitis HLS may reject"
                 )
-                self.emit(depth, f"goto p2s_brk_{target.label};")
+                self.emit(depth, f"goto p2s_brk_{outer.label};")
         elif isinstance(s, Return):
             self.emit(depth, "return;")
         else:

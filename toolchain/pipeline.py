@@ -1,0 +1,565 @@
+"""One-click synthesis: verified Dafny method -> RTL, synthesis numbers and a co-simulation verdict.
+
+Stages, in order (the names progress callbacks receive):
+
+    verify  the real Dafny verifier; only a verified (and sound) program goes on
+    lower   the front end: hardware IR with widths the verifier proved
+    hls     XLS (DSLX -> Verilog with the stable port interface), or the Vitis C++ back end
+    synth   yosys: cells for the chosen target (Xilinx 7-series or iCE40)
+    fmax    yosys + nextpnr-ice40 place and route of the design in a pin-saving wrapper
+    cosim   cocotb + iverilog against Dafny's own compiled program (Vitis: g++ C simulation)
+    report  report.json, report.html, manifest.json, rtl/*.v
+
+Everything the result depends on (the source, the options, the versions of the tools and of this
+code) is hashed into a content key; when the output folder already holds a report with that key
+and the files it lists are unchanged, the run returns at once.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import shutil
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from shared_schemas.settings import HlsBackend, SynthTarget
+from shared_schemas.synthesis import (
+    Architecture,
+    ArtifactDigest,
+    CosimReport,
+    CosimVerdict,
+    EvidenceManifest,
+    LatencyReport,
+    ResourceReport,
+    StageTiming,
+    SynthesisProgress,
+    SynthesisReport,
+    TimingReport,
+    WidthEvidence,
+)
+from shared_schemas.verification import FileVerification
+from toolchain.atomic import write_atomic
+from toolchain.errors import InputError, ToolchainError
+from toolchain.proc import CancelToken
+
+if TYPE_CHECKING:
+    from toolchain.dafny import DafnyEngine
+    from toolchain.frontend.ir import HardwareMethod
+
+STAGES = ("verify", "lower", "hls", "synth", "fmax", "cosim", "report")
+REPORT_JSON = "report.json"
+REPORT_HTML = "report.html"
+MANIFEST_JSON = "manifest.json"
+COSIM_LOG = "cosim.log"
+_CODE_PACKAGES = ("hls", "synth", "cosim", "frontend")
+
+ProgressFn = Callable[[SynthesisProgress], None]
+IrTransform = Callable[["HardwareMethod"], "HardwareMethod"]
+
+
+@dataclass(frozen=True)
+class SynthesisRequest:
+    source_text: str
+    method: str
+    out_dir: Path
+    source_file: str = "input.dfy"
+    backend: HlsBackend = HlsBackend.xls
+    target: SynthTarget = SynthTarget.xilinx
+    clock_ns: float = 10.0
+    vectors: int = 64
+    seed: int = 1
+    fmax: bool = True
+    delay_model: str = "sky130"
+    pipeline_stages: int | None = None
+    unroll_limit: int = 32
+    use_cache: bool = True
+
+    def key_fields(self) -> dict[str, object]:
+        return {
+            "method": self.method,
+            "backend": self.backend.value,
+            "target": self.target.value,
+            "clock_ns": self.clock_ns,
+            "vectors": self.vectors,
+            "seed": self.seed,
+            "fmax": self.fmax,
+            "delay_model": self.delay_model,
+            "pipeline_stages": self.pipeline_stages,
+            "unroll_limit": self.unroll_limit,
+        }
+
+
+@dataclass
+class SynthesisOutcome:
+    report: SynthesisReport
+    manifest: EvidenceManifest
+    out_dir: Path
+    report_json: Path
+    report_html: Path
+    cached: bool = False
+
+
+@dataclass
+class _Run:
+    request: SynthesisRequest
+    progress: ProgressFn | None
+    cancel: CancelToken | None
+    engine: DafnyEngine
+    stages: list[StageTiming] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @contextmanager
+    def stage(self, name: str, message: str) -> Iterator[None]:
+        if self.cancel is not None:
+            self.cancel.raise_if_cancelled()
+        if self.progress is not None:
+            self.progress(
+                SynthesisProgress(
+                    stage=name, message=message, fraction=STAGES.index(name) / len(STAGES)
+                )
+            )
+        started = time.monotonic()
+        yield
+        self.stages.append(StageTiming(stage=name, duration_s=round(time.monotonic() - started, 3)))
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def code_digest() -> str:
+    """A digest of the code that shapes the result, so an upgrade invalidates old reports."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for package in _CODE_PACKAGES:
+        for path in sorted((root / package).rglob("*")):
+            if path.suffix in (".py", ".h") and path.is_file():
+                h.update(path.relative_to(root).as_posix().encode())
+                h.update(path.read_bytes())
+    h.update((root / "pipeline.py").read_bytes())
+    return h.hexdigest()[:16]
+
+
+def content_key(request: SynthesisRequest, tools: dict[str, str]) -> str:
+    blob = json.dumps(
+        {
+            "source": _sha256(request.source_text.encode("utf-8")),
+            "options": request.key_fields(),
+            "tools": tools,
+            "code": code_digest(),
+        },
+        sort_keys=True,
+    )
+    return _sha256(blob.encode("utf-8"))[:32]
+
+
+def _digest(path: Path, root: Path) -> ArtifactDigest:
+    data = path.read_bytes()
+    return ArtifactDigest(
+        path=path.relative_to(root).as_posix(), sha256=_sha256(data), bytes=len(data)
+    )
+
+
+def _cached(request: SynthesisRequest, key: str) -> SynthesisOutcome | None:
+    out = request.out_dir
+    report_path, manifest_path = out / REPORT_JSON, out / MANIFEST_JSON
+    if not (report_path.exists() and manifest_path.exists() and (out / REPORT_HTML).exists()):
+        return None
+    try:
+        report = SynthesisReport.model_validate_json(report_path.read_text(encoding="utf-8"))
+        manifest = EvidenceManifest.model_validate_json(manifest_path.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
+    if report.content_key != key or manifest.content_key != key:
+        return None
+    for art in manifest.artifacts:
+        path = out / art.path
+        if not path.exists() or _sha256(path.read_bytes()) != art.sha256:
+            return None
+    return SynthesisOutcome(
+        report=report,
+        manifest=manifest,
+        out_dir=out,
+        report_json=report_path,
+        report_html=out / REPORT_HTML,
+        cached=True,
+    )
+
+
+def _tool_versions(engine_version: str, backend: HlsBackend) -> dict[str, str]:
+    from toolchain.synth.versions import tool_versions
+
+    names = ["yosys", "nextpnr-ice40", "iverilog", "cocotb"]
+    names += ["xls"] if backend == HlsBackend.xls else ["g++", "vitis_hls", "vivado_hls"]
+    found = tool_versions(names)
+    found["dafny"] = engine_version
+    return found
+
+
+def run_synthesis(
+    request: SynthesisRequest,
+    *,
+    engine: DafnyEngine | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+    transform_ir: IrTransform | None = None,
+) -> SynthesisOutcome:
+    """Run every stage (see the module docstring). `transform_ir` rewrites the lowered IR before
+    HLS; tests use it to inject a wrong lowering that co-simulation must catch."""
+    from toolchain.dafny import DafnyEngine
+
+    if request.vectors < 1:
+        raise InputError("at least one co-simulation vector is needed")
+    if request.clock_ns <= 0:
+        raise InputError("the clock period must be positive")
+    dafny = engine if engine is not None else DafnyEngine.discover()
+    tools = _tool_versions(f"Dafny {dafny.info.version}", request.backend)
+    key = content_key(request, tools)
+    if transform_ir is not None:
+        key = f"{key}-transformed"
+    if request.use_cache and transform_ir is None:
+        hit = _cached(request, key)
+        if hit is not None:
+            if progress is not None:
+                progress(SynthesisProgress(stage="report", message="unchanged: cached", fraction=1))
+            return hit
+    run = _Run(request, progress, cancel, dafny)
+    request.out_dir.mkdir(parents=True, exist_ok=True)
+    return _run_stages(run, dafny, tools, key, transform_ir)
+
+
+def _run_stages(
+    run: _Run,
+    dafny: DafnyEngine,
+    tools: dict[str, str],
+    key: str,
+    transform_ir: IrTransform | None,
+) -> SynthesisOutcome:
+    from toolchain.frontend import lower
+
+    req = run.request
+    with run.stage("verify", f"verifying {req.source_file}"):
+        verification = dafny.verify_source(req.source_text, req.source_file, cancel=run.cancel)
+        if not verification.ok:
+            raise ToolchainError(
+                f"{req.source_file} is not verified ({verification.status.value}); only verified "
+                "programs are synthesized",
+                hint=_first_error(verification),
+            )
+    with run.stage("lower", f"lowering {req.method} to hardware IR"):
+        lowered = lower(req.source_text, req.method, filename=req.source_file, engine=dafny)
+        if lowered.method is None or not lowered.ok:
+            errors = lowered.errors or lowered.diagnostics
+            first = errors[0] if errors else None
+            hint = (
+                f"line {first.range.start.line + 1}: {first.message}" if first is not None else None
+            )
+            raise ToolchainError(f"{req.method} cannot become hardware", hint=hint)
+        method = lowered.method
+        if transform_ir is not None:
+            method = transform_ir(method)
+    if req.backend == HlsBackend.vitis:
+        return _vitis_rest(run, method, verification, tools, key)
+    return _xls_rest(run, method, verification, tools, key)
+
+
+def _first_error(v: FileVerification) -> str | None:
+    for d in v.diagnostics:
+        return f"line {d.range.start.line + 1}: {d.message}"
+    return None
+
+
+def _xls_rest(
+    run: _Run,
+    method: HardwareMethod,
+    verification: FileVerification,
+    tools: dict[str, str],
+    key: str,
+) -> SynthesisOutcome:
+    from toolchain.cosim.run import cosimulate
+    from toolchain.hls.interface import describe
+    from toolchain.hls.structurize import StructureOptions
+    from toolchain.hls.xls_backend import XlsOptions, synthesize_xls
+    from toolchain.synth.nextpnr import estimate_fmax
+    from toolchain.synth.yosys import synthesize
+
+    req = run.request
+    out = req.out_dir
+    with run.stage("hls", "XLS: DSLX, scheduling, Verilog"):
+        hls = synthesize_xls(
+            method,
+            XlsOptions(
+                clock_ns=req.clock_ns,
+                delay_model=req.delay_model,
+                pipeline_stages=req.pipeline_stages,
+                structure=StructureOptions(unroll_limit=req.unroll_limit),
+            ),
+            cancel=run.cancel,
+        )
+        rtl_dir, hls_dir = out / "rtl", out / "hls"
+        for old in (rtl_dir, hls_dir):
+            shutil.rmtree(old, ignore_errors=True)
+        rtl_paths: list[Path] = []
+        for name, text in hls.files.items():
+            folder = rtl_dir if name in hls.rtl_files else hls_dir
+            write_atomic(folder / name, text)
+            if name in hls.rtl_files:
+                rtl_paths.append(folder / name)
+        run.warnings.extend(hls.warnings)
+    iface = hls.interface
+    resources: ResourceReport | None = None
+    ice40: ResourceReport | None = None
+    with run.stage("synth", f"yosys synth_{req.target.value}"):
+        resources = synthesize(
+            rtl_paths, iface.top, req.target, out / "synth", cancel=run.cancel
+        ).resources
+    fmax_mhz: float | None = None
+    device: str | None = None
+    if req.fmax:
+        with run.stage("fmax", "nextpnr-ice40 place and route"):
+            fmax = estimate_fmax(
+                rtl_paths,
+                iface.top,
+                iface.rtl_ports(),
+                out / "fmax",
+                target_mhz=1000.0 / req.clock_ns,
+                cancel=run.cancel,
+            )
+            fmax_mhz, device = fmax.fmax_mhz, fmax.device
+            if req.target == SynthTarget.ice40:
+                ice40 = resources
+            else:
+                ice40 = synthesize(
+                    rtl_paths, iface.top, SynthTarget.ice40, out / "synth", cancel=run.cancel
+                ).resources
+    with run.stage("cosim", f"co-simulating {req.vectors} vectors against Dafny"):
+        sim = cosimulate(
+            method,
+            iface,
+            rtl_paths,
+            req.source_text,
+            run.engine,
+            out / "cosim",
+            vectors=req.vectors,
+            seed=req.seed,
+            cancel=run.cancel,
+        )
+        run.warnings.extend(sim.warnings)
+        if (out / "cosim" / COSIM_LOG).exists():
+            shutil.copyfile(out / "cosim" / COSIM_LOG, out / COSIM_LOG)
+            sim.report.log_file = COSIM_LOG
+    lat = sim.latencies
+    scheduler_fmax = 1e6 / hls.critical_path_ps if hls.critical_path_ps else None
+    best = fmax_mhz if fmax_mhz is not None else scheduler_fmax
+    report = SynthesisReport(
+        method=req.method,
+        source_file=req.source_file,
+        backend=req.backend,
+        target=req.target,
+        top_module=iface.top,
+        architecture=hls.architecture,
+        ports=iface.rtl_ports(),
+        interface_doc=describe(iface),
+        latency=LatencyReport(
+            measured_min_cycles=min(lat) if lat else None,
+            measured_max_cycles=max(lat) if lat else None,
+            measured_mean_cycles=round(statistics.fmean(lat), 2) if lat else None,
+            estimate_cycles=hls.latency_estimate,
+            estimate_note=hls.latency_note,
+            initiation_interval=hls.initiation_interval,
+        ),
+        timing=TimingReport(
+            clock_target_ns=req.clock_ns,
+            scheduler_delay_model=hls.delay_model,
+            scheduler_critical_path_ps=hls.critical_path_ps,
+            scheduler_fmax_mhz=round(scheduler_fmax, 2) if scheduler_fmax else None,
+            nextpnr_fmax_mhz=fmax_mhz,
+            nextpnr_device=device,
+            meets_target=None if best is None else best >= 1000.0 / req.clock_ns,
+        ),
+        resources=resources,
+        ice40_resources=ice40,
+        cosim=sim.report,
+        warnings=run.warnings,
+        tool_versions=tools,
+        rtl_files=[p.relative_to(out).as_posix() for p in rtl_paths],
+        content_key=key,
+    )
+    if fmax_mhz is not None and fmax_mhz < 1000.0 / req.clock_ns:
+        report.warnings.append(
+            f"nextpnr-ice40 reached {fmax_mhz:.1f} MHz, below the {1000.0 / req.clock_ns:.1f} MHz "
+            "target (on an iCE40 HX8K: a Xilinx part is several times faster)"
+        )
+    return _finish(run, report, method, verification, lat, key)
+
+
+def _vitis_rest(
+    run: _Run,
+    method: HardwareMethod,
+    verification: FileVerification,
+    tools: dict[str, str],
+    key: str,
+) -> SynthesisOutcome:
+    from toolchain.cosim.reference import dafny_reference
+    from toolchain.cosim.run import CANDIDATE_FACTOR
+    from toolchain.cosim.vectors import sample_candidates
+    from toolchain.hls.interface import build_interface
+    from toolchain.hls.vitis.flow import run_vitis
+
+    req = run.request
+    out = req.out_dir
+    if req.target != SynthTarget.xilinx:
+        raise InputError("the Vitis back end targets Xilinx parts only", hint="use --target xilinx")
+    iface = build_interface(method)
+    with run.stage("cosim", "reference outputs from Dafny's compiler"):
+        candidates = sample_candidates(method, max(req.vectors * CANDIDATE_FACTOR, 16), req.seed)
+        ref = dafny_reference(
+            req.source_text,
+            method.name,
+            candidates,
+            run.engine,
+            workdir=out / "cosim" / "reference",
+            cancel=run.cancel,
+        )
+        chosen = [k for k in ref.accepted if k in ref.outputs][: req.vectors]
+        vectors = [candidates[k] for k in chosen]
+        expected = [ref.outputs[k] for k in chosen]
+        run.warnings.extend(ref.warnings)
+    with run.stage("hls", "Vitis C++, C simulation, C synthesis where Vitis HLS is installed"):
+        shutil.rmtree(out / "hls", ignore_errors=True)
+        outcome = run_vitis(
+            method, iface, out / "hls", vectors, expected, clock_ns=req.clock_ns, cancel=run.cancel
+        )
+        run.warnings.extend(outcome.warnings)
+        rtl_dir = out / "rtl"
+        shutil.rmtree(rtl_dir, ignore_errors=True)
+        rtl_files: list[str] = []
+        for path in outcome.rtl_files:
+            write_atomic(rtl_dir / path.name, path.read_bytes())
+            rtl_files.append(f"rtl/{path.name}")
+        csim: CosimReport = outcome.csim
+        csim.rejected_candidates = len(candidates) - len(ref.accepted)
+        csim.seed = req.seed
+        if (out / "hls" / "csim.log").exists():
+            shutil.copyfile(out / "hls" / "csim.log", out / COSIM_LOG)
+            csim.log_file = COSIM_LOG
+    cs = outcome.csynth
+    report = SynthesisReport(
+        method=req.method,
+        source_file=req.source_file,
+        backend=req.backend,
+        target=req.target,
+        top_module=iface.top,
+        architecture=Architecture.vitis,
+        ports=iface.rtl_ports() if cs is None else [],
+        interface_doc=(
+            "Vitis HLS block protocol ap_ctrl_hs (ap_start/ap_done/ap_idle/ap_ready); scalars "
+            "ap_none, results ap_vld, small arrays partitioned into registers, large ones ap_memory."
+            " The ports listed are the C function's parameters in the stable order of "
+            "toolchain/hls/interface.py."
+        ),
+        latency=LatencyReport(
+            estimate_cycles=cs.worst_latency if cs else None,
+            estimate_note=(
+                f"Vitis HLS estimate: best {cs.best_latency}, worst {cs.worst_latency} cycles"
+                if cs
+                else "Vitis HLS is not installed: no schedule"
+            ),
+            initiation_interval=cs.interval_min if cs else None,
+        ),
+        timing=TimingReport(
+            clock_target_ns=req.clock_ns,
+            scheduler_delay_model="vitis_hls" if cs else None,
+            scheduler_critical_path_ps=int(cs.estimated_clock_ns * 1000)
+            if cs and cs.estimated_clock_ns
+            else None,
+            scheduler_fmax_mhz=round(cs.fmax_mhz, 2) if cs and cs.fmax_mhz else None,
+            meets_target=(cs.estimated_clock_ns <= req.clock_ns)
+            if cs and cs.estimated_clock_ns
+            else None,
+        ),
+        resources=cs.resource_report() if cs else None,
+        cosim=csim,
+        warnings=run.warnings,
+        tool_versions=tools,
+        rtl_files=rtl_files,
+        content_key=key,
+    )
+    return _finish(run, report, method, verification, [], key)
+
+
+def _finish(
+    run: _Run,
+    report: SynthesisReport,
+    method: HardwareMethod,
+    verification: FileVerification,
+    latencies: list[int],
+    key: str,
+) -> SynthesisOutcome:
+    from toolchain.synth.html import render_report
+
+    req = run.request
+    out = req.out_dir
+    with run.stage("report", "writing report.json, report.html, manifest.json"):
+        # the evidence files; report.json and report.html summarise them and carry the key
+        artifacts = [
+            _digest(p, out)
+            for p in sorted(out.rglob("*"))
+            if p.is_file() and (p.parent in (out / "rtl", out / "hls") or p == out / COSIM_LOG)
+        ]
+        manifest = EvidenceManifest(
+            method=req.method,
+            source_file=req.source_file,
+            source_sha256=_sha256(req.source_text.encode("utf-8")),
+            verification_status=verification.status.value,
+            verified_count=verification.verified_count,
+            dafny_version=verification.dafny.version if verification.dafny else None,
+            widths=[
+                WidthEvidence(
+                    name=w.name, lo=w.lo, hi=w.hi, type=str(w.type), status=w.status.value
+                )
+                for w in method.widths
+            ],
+            width_obligations_total=len(method.obligations),
+            width_obligations_proven=sum(1 for o in method.obligations if o.proven),
+            cosim_verdict=report.cosim.verdict,
+            cosim_vectors=report.cosim.vectors_run,
+            cosim_reference=report.cosim.reference,
+            tool_versions=report.tool_versions,
+            artifacts=artifacts,
+            content_key=key,
+            created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        )
+        if not method.widths_proven:
+            report.warnings.append("some widths are not proven by the verifier")
+        write_atomic(out / MANIFEST_JSON, manifest.model_dump_json(indent=2) + "\n")
+    report.stages = list(run.stages)
+    html_path = write_atomic(out / REPORT_HTML, render_report(report, latencies))
+    json_path = write_atomic(out / REPORT_JSON, report.model_dump_json(indent=2) + "\n")
+    if run.progress is not None:
+        run.progress(SynthesisProgress(stage="report", message="done", fraction=1.0))
+    return SynthesisOutcome(
+        report=report,
+        manifest=manifest,
+        out_dir=out,
+        report_json=json_path,
+        report_html=html_path,
+        cached=False,
+    )
+
+
+__all__ = [
+    "STAGES",
+    "CosimVerdict",
+    "SynthesisOutcome",
+    "SynthesisRequest",
+    "content_key",
+    "run_synthesis",
+]
