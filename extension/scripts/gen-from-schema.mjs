@@ -44,6 +44,8 @@ const FALLBACK_DESCRIPTIONS = {
   "hls.backend": "HLS backend: the open XLS flow, or Vitis HLS when installed.",
   "hls.target": "Synthesis target for resource and timing estimates.",
   "hls.clock_ns": "Target clock period in nanoseconds.",
+  incremental: "Re-verify only the declarations an edit affected, reusing earlier results.",
+  warm_verifier: "Keep one Dafny 2.x DafnyServer.exe running instead of starting Dafny per run.",
 };
 
 function deref(schema, node) {
@@ -83,7 +85,8 @@ function settingFromProperty(schema, key, prop) {
 }
 
 export function settingsContribution(schema) {
-  const settings = schema.$defs.Settings;
+  // The server reads the section as ServerSettings (Settings plus server-only options).
+  const settings = schema.$defs.ServerSettings ?? schema.$defs.Settings;
   const properties = {
     "proof2silicon.pythonPath": {
       type: ["string", "null"],

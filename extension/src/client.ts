@@ -11,7 +11,7 @@ import {
 } from "vscode-languageclient/node";
 import { buildServerSettings, SECTION } from "./config";
 import { shouldDropDiagnostics } from "./dafnyExtension";
-import { LENS_COMMAND_REWRITES } from "./protocol";
+import { ClientCommand, LENS_COMMAND_REWRITES } from "./protocol";
 
 export interface ClientSetup {
   interpreter: string;
@@ -21,6 +21,8 @@ export interface ClientSetup {
   traceChannel: vscode.OutputChannel;
   contributedSettingIds: readonly string[];
   deferDafnyDiagnostics: () => boolean;
+  /** Called when the server itself offers a Synthesize lens for a document. */
+  onServerSynthesizeLens: (uri: string) => void;
 }
 
 export function currentServerSettings(contributedSettingIds: readonly string[], scope?: vscode.Uri): Record<string, unknown> {
@@ -46,8 +48,11 @@ export function createClient(setup: ClientSetup): LanguageClient {
       next(uri, shouldDropDiagnostics(uri.toString(), setup.deferDafnyDiagnostics()) ? [] : diagnostics);
     },
     async provideCodeLenses(document, token, next) {
-      const lenses = await next(document, token);
-      return lenses?.map(rewriteLens);
+      const lenses = (await next(document, token))?.map(rewriteLens);
+      if (lenses?.some((l) => l.command?.command === ClientCommand.synthesize)) {
+        setup.onServerSynthesizeLens(document.uri.toString());
+      }
+      return lenses;
     },
     async resolveCodeLens(lens, token, next) {
       const resolved = await next(lens, token);

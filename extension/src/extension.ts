@@ -3,7 +3,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { DidChangeConfigurationNotification, State, type LanguageClient } from "vscode-languageclient/node";
+import {
+  DidChangeConfigurationNotification,
+  ExecuteCommandRequest,
+  State,
+  type LanguageClient,
+} from "vscode-languageclient/node";
 import { createClient, currentServerSettings } from "./client";
 import { SECTION } from "./config";
 import { OFFICIAL_DAFNY_EXTENSION_ID } from "./dafnyExtension";
@@ -21,13 +26,20 @@ import { generateParams, outputPathForSelection, specFromSelection, synthesizePa
 import { toReportView } from "./reportView";
 import { callWithProgress, CancelledByUser, describeError } from "./serverCall";
 import { ServerStatusBar } from "./statusBar";
-import { SymbolStatusStore } from "./symbolStatus";
+import { describeServerStatus, SymbolStatusStore } from "./symbolStatus";
 import { SynthesizeLensProvider } from "./synthesizeLens";
 import { isGenerationResult, parseTrajectory, toTrajectoryView, verifiedOutputPath } from "./trajectoryView";
 import { TrajectoryPanelView } from "./views/generate";
 import { SynthesisReportView } from "./views/synthesize";
 
 let client: LanguageClient | undefined;
+
+/** Server lenses pass one object argument ({uri, method} or {uri, procedures}). */
+function objectArg(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null && !(value instanceof vscode.Uri)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel("Proof2Silicon");
@@ -73,6 +85,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       traceChannel: trace,
       contributedSettingIds,
       deferDafnyDiagnostics,
+      onServerSynthesizeLens: (uri) => lensProvider.serverProvidesLens(uri),
     });
     next.onDidChangeState((event) => {
       if (event.newState === State.Running) statusBar.update({ state: "ready" });
@@ -99,6 +112,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }
     const serverInfo = next.initializeResult?.serverInfo;
     log(`server ready${serverInfo ? `: ${serverInfo.name} ${serverInfo.version ?? ""}` : ""}`);
+    void next
+      .sendRequest(ExecuteCommandRequest.type, { command: ServerCommand.serverStatus, arguments: [] })
+      .then((status: unknown) => {
+        const info = describeServerStatus(status);
+        statusBar.update({ dafnyVersion: info.dafnyVersion, problem: info.problem });
+        if (info.problem) log(info.problem);
+      })
+      .catch((err: unknown) => log(`server status: ${describeError(err)}`));
     context.subscriptions.push(
       next.onNotification(VERIFICATION_STATUS_NOTIFICATION, (params: unknown) => {
         const update = symbols.accept(params);
@@ -107,7 +128,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         statusBar.update({
           state: update.busy ? "busy" : "ready",
           busyWhat: update.busy ? "verifying" : null,
-          dafnyVersion: update.dafnyVersion ?? undefined,
+          problem: update.problem,
+          ...(update.dafnyVersion ? { dafnyVersion: update.dafnyVersion } : {}),
         });
       }),
     );
@@ -155,8 +177,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const uri =
       uriArg instanceof vscode.Uri
         ? uriArg
-        : typeof uriArg === "string"
-          ? vscode.Uri.parse(uriArg)
+        : objectArg(uriArg)?.uri !== undefined
+          ? vscode.Uri.parse(String(objectArg(uriArg)?.uri))
+          : typeof uriArg === "string"
+            ? vscode.Uri.parse(uriArg)
           : vscode.window.activeTextEditor?.document.uri;
     if (!uri) throw new Error("open a Dafny file first");
     const document = await vscode.workspace.openTextDocument(uri);
@@ -166,8 +190,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     return document;
   }
 
-  async function pickMethod(document: vscode.TextDocument, methodArg: unknown): Promise<string | undefined> {
+  async function pickMethod(document: vscode.TextDocument, uriArg: unknown, methodArg: unknown): Promise<string | undefined> {
     if (typeof methodArg === "string" && methodArg) return methodArg;
+    const fromObject = objectArg(uriArg)?.method;
+    if (typeof fromObject === "string" && fromObject) return fromObject;
     const declared = declaredMethods(document.getText()).filter((m) => isSynthesizable(m.kind));
     const editor = vscode.window.activeTextEditor;
     if (editor && editor.document.uri.toString() === document.uri.toString()) {
@@ -196,7 +222,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           const result = await callWithProgress<unknown>(
             requireClient(),
             ServerCommand.verify,
-            verifyParams(document.uri.toString()),
+            verifyParams(document.uri.toString(), objectArg(uriArg)?.procedures),
             `Verifying ${path.basename(document.uri.fsPath)}`,
           );
           const summary = symbols.describeVerification(result);
@@ -209,7 +235,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       (uriArg, methodArg) =>
         runGuarded("synthesis", async () => {
           const document = await savedDafnyDocument(uriArg);
-          const method = await pickMethod(document, methodArg);
+          const method = await pickMethod(document, uriArg, methodArg);
           if (!method) return;
           const settings = currentServerSettings(contributedSettingIds, document.uri);
           const result = await callWithProgress<unknown>(

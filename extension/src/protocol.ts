@@ -6,6 +6,7 @@ export const ServerCommand = {
   generate: "proof2silicon.generate",
   synthesize: "proof2silicon.synthesize",
   showReport: "proof2silicon.showReport",
+  serverStatus: "proof2silicon.serverStatus",
 } as const;
 
 export type ServerCommandId = (typeof ServerCommand)[keyof typeof ServerCommand];

@@ -1,6 +1,6 @@
 // Builds the params of the server commands (shared_schemas models) from the editor's state and
 // the user's settings. Pure, so the mapping is unit-tested against the generated types.
-import type { GenerationParams, GenerationSpec, SynthesizeParams } from "./generated/schema";
+import type { GenerationParams, GenerationSpec, SynthesizeParams, VerifyCommandParams } from "./generated/schema";
 
 type Settings = Record<string, unknown>;
 
@@ -17,8 +17,9 @@ function numberOr<T>(value: unknown, fallback: T): number | T {
   return typeof value === "number" && Number.isFinite(value) ? value : fallback;
 }
 
-export function verifyParams(uri: string): { uri: string } {
-  return { uri };
+export function verifyParams(uri: string, procedures?: unknown): VerifyCommandParams {
+  const names = Array.isArray(procedures) ? procedures.filter((p): p is string => typeof p === "string") : [];
+  return names.length > 0 ? { uri, procedures: names } : { uri };
 }
 
 export function synthesizeParams(uri: string, method: string, settings: Settings): SynthesizeParams {

@@ -8,6 +8,8 @@ export interface StatusInput {
   busyWhat?: string | null;
   deferringToDafnyExtension?: boolean;
   interpreter?: string | null;
+  /** Why verification cannot run (Dafny missing, ...); shown as a warning. */
+  problem?: string | null;
 }
 
 export interface StatusText {
@@ -40,6 +42,10 @@ export function statusText(input: StatusInput): StatusText {
       text = "$(error) P2S failed";
       tooltipLines.push("Proof2Silicon: the language server failed; see the Proof2Silicon output");
       break;
+  }
+  if (input.problem && (input.state === "ready" || input.state === "busy")) {
+    text = "$(warning) P2S · Dafny unavailable";
+    tooltipLines.push(input.problem);
   }
   if (input.dafnyVersion) tooltipLines.push(dafny);
   if (input.deferringToDafnyExtension) {

@@ -13,6 +13,8 @@ export interface StatusUpdate {
   uri: string;
   busy: boolean;
   dafnyVersion: string | null;
+  /** Set when the server says verification is unavailable (state "unavailable"). */
+  problem: string | null;
 }
 
 function asRecord(value: unknown): Record<string, unknown> | null {
@@ -51,7 +53,9 @@ export class SymbolStatusStore {
     const dafny = asRecord(p.dafny);
     const dafnyVersion =
       typeof dafny?.version === "string" ? dafny.version : typeof p.dafny_version === "string" ? p.dafny_version : null;
-    return { uri: p.uri, busy, dafnyVersion };
+    const problem =
+      state === "unavailable" ? (typeof p.message === "string" && p.message ? p.message : "Dafny is unavailable") : null;
+    return { uri: p.uri, busy, dafnyVersion, problem };
   }
 
   symbols(uri: string): readonly SymbolState[] {
@@ -77,4 +81,14 @@ export class SymbolStatusStore {
     if (status === "verified") return `verified${verified !== null ? `, ${verified} proof unit(s)` : ""}${seconds}`;
     return `${status.replace(/_/g, " ")}${errors !== null ? `, ${errors} error(s)` : ""}${seconds}`;
   }
+}
+
+/** The `proof2silicon.serverStatus` answer (shared_schemas.lsp.ServerStatus), for the status bar. */
+export function describeServerStatus(status: unknown): { dafnyVersion: string | null; problem: string | null } {
+  const s = asRecord(status);
+  const dafny = asRecord(s?.dafny);
+  return {
+    dafnyVersion: typeof dafny?.version === "string" ? dafny.version : null,
+    problem: typeof s?.dafny_error === "string" && s.dafny_error ? s.dafny_error : null,
+  };
 }

@@ -9,7 +9,17 @@ export class SynthesizeLensProvider implements vscode.CodeLensProvider, vscode.D
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
+  // Documents for which the server offers its own Synthesize lens: it knows better what the
+  // hardware front end accepts, so this provider steps aside there.
+  private readonly serverLensUris = new Set<string>();
+
   constructor(private readonly symbols: SymbolStatusStore) {}
+
+  serverProvidesLens(uri: string): void {
+    if (this.serverLensUris.has(uri)) return;
+    this.serverLensUris.add(uri);
+    this.refresh();
+  }
 
   refresh(): void {
     this.changed.fire();
@@ -17,6 +27,7 @@ export class SynthesizeLensProvider implements vscode.CodeLensProvider, vscode.D
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const uri = document.uri.toString();
+    if (this.serverLensUris.has(uri)) return [];
     return this.symbols
       .symbols(uri)
       .filter((s) => s.status === "verified" && s.line !== null && isSynthesizable(s.kind))

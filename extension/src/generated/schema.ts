@@ -111,6 +111,19 @@ export type ReplayStrategy = "contextless" | "signature" | "dynamic_few_shot";
  * via the `definition` "VerifyOn".
  */
 export type VerifyOn = "change" | "save" | "never";
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "SymbolState".
+ */
+export type SymbolState =
+  "verifying" | "verified" | "errors" | "timed_out" | "not_verified" | "skipped";
+/**
+ * Where the verification of one document version stands.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "VerificationState".
+ */
+export type VerificationState = "verifying" | "done" | "cancelled" | "unavailable";
 
 export interface Proof2Silicon {
   [k: string]: unknown;
@@ -147,7 +160,17 @@ export interface CheckpointMeta {
   edit_ids: string[];
   feature_names?: string[];
   final_success_rate?: number | null;
+  /**
+   * config of a model built without local weights (tests)
+   */
+  hf_config?: {
+    [k: string]: unknown;
+  } | null;
   hf_model_path?: string | null;
+  /**
+   * compact policy width
+   */
+  hidden_size?: number | null;
   iterations_trained?: number;
   kind: PolicyKind;
   torch_version: string;
@@ -551,6 +574,10 @@ export interface GenerationProgress {
  * via the `definition` "GenerationResult".
  */
 export interface GenerationResult {
+  /**
+   * the verified program, if any
+   */
+  code?: string | null;
   duration_s?: number;
   error_count?: number | null;
   final_status?: string | null;
@@ -947,6 +974,46 @@ export interface RtlPort {
   width: number;
 }
 /**
+ * The `proof2silicon` configuration section as the language server reads it.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ServerSettings".
+ */
+export interface ServerSettings {
+  dafny?: DafnySettings;
+  debounce_ms?: number;
+  hls?: HlsSettings;
+  /**
+   * re-verify only the declarations an edit affected, reusing earlier results
+   */
+  incremental?: boolean;
+  llm?: LlmSettings;
+  verify_on?: VerifyOn;
+  /**
+   * keep one Dafny 2.x DafnyServer.exe running instead of starting Dafny per run
+   */
+  warm_verifier?: boolean;
+}
+/**
+ * Result of `proof2silicon.serverStatus`.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ServerStatus".
+ */
+export interface ServerStatus {
+  dafny?: DafnyInfo | null;
+  /**
+   * why Dafny cannot be used
+   */
+  dafny_error?: string | null;
+  settings: ServerSettings;
+  version: string;
+  /**
+   * a warm DafnyServer.exe serves verifications
+   */
+  warm_verifier: boolean;
+}
+/**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "Settings".
  */
@@ -965,6 +1032,28 @@ export interface StageTiming {
   cached?: boolean;
   duration_s: number;
   stage: string;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "SymbolVerificationStatus".
+ */
+export interface SymbolVerificationStatus {
+  duration_s?: number | null;
+  error_count?: number;
+  /**
+   * method, function, lemma, predicate, constructor, ...
+   */
+  kind: string;
+  /**
+   * qualified name, e.g. Max or M.C.Foo
+   */
+  name: string;
+  range: Range;
+  /**
+   * carried over from an earlier version: unaffected by edits
+   */
+  reused?: boolean;
+  status: SymbolState;
 }
 /**
  * One progress step of a synthesis run, named after its stage.
@@ -1131,6 +1220,52 @@ export interface TrajectoryRecord {
   success: boolean;
   temperature: number;
   usage?: TokenUsage;
+}
+/**
+ * Params of the `proof2silicon/verificationStatus` notification.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "VerificationStatusParams".
+ */
+export interface VerificationStatusParams {
+  dafny?: DafnyInfo | null;
+  duration_s?: number | null;
+  /**
+   * only some declarations were verified; the rest were reused
+   */
+  incremental?: boolean;
+  message?: string | null;
+  state: VerificationState;
+  /**
+   * the file's result when state is done
+   */
+  status?: VerificationStatus | null;
+  symbols?: SymbolVerificationStatus[];
+  uri: string;
+  /**
+   * document version this describes
+   */
+  version?: number | null;
+}
+/**
+ * Argument of `proof2silicon.verify`.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "VerifyCommandParams".
+ */
+export interface VerifyCommandParams {
+  /**
+   * verify every declaration, reuse nothing
+   */
+  full?: boolean;
+  /**
+   * declarations to verify afresh even if unchanged
+   */
+  procedures?: string[] | null;
+  /**
+   * document to verify (its open buffer, else the file on disk)
+   */
+  uri: string;
 }
 /**
  * Options for one verification; part of the cache key.

@@ -36,7 +36,7 @@ const THEME_CSS = `
   h2 { font-size: 1.1em; font-weight: 600; margin: 22px 0 8px;
     border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, #8884)); padding-bottom: 4px; }
   .subtitle { color: var(--vscode-descriptionForeground); margin: 0 0 12px; }
-  .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(132px, 1fr)); gap: 10px; }
+  .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(112px, 1fr)); gap: 10px; }
   .card { background: var(--vscode-editorWidget-background, var(--vscode-sideBar-background));
     border: 1px solid var(--vscode-widget-border, #8884); border-radius: 6px; padding: 10px 12px; }
   .card .label { color: var(--vscode-descriptionForeground); font-size: 0.85em; text-transform: uppercase;

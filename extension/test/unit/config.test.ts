@@ -18,8 +18,8 @@ test("camelToSnake matches the pydantic field names", () => {
   assert.equal(camelToSnake("path"), "path");
 });
 
-test("every Settings field has a contributed setting and nothing else reaches the server", () => {
-  const settings = schema.$defs.Settings.properties as Record<string, { $ref?: string }>;
+test("every ServerSettings field has a contributed setting and nothing else reaches the server", () => {
+  const settings = schema.$defs.ServerSettings.properties as Record<string, { $ref?: string }>;
   const expected: string[] = [];
   for (const [field, prop] of Object.entries(settings)) {
     const ref = prop.$ref?.replace("#/$defs/", "");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { statusText } from "../../src/statusText";
-import { SymbolStatusStore } from "../../src/symbolStatus";
+import { describeServerStatus, SymbolStatusStore } from "../../src/symbolStatus";
 
 test("the status bar names the state and the Dafny version", () => {
   assert.match(statusText({ state: "ready", dafnyVersion: "2.3.0" }).text, /Dafny 2\.3\.0/);
@@ -26,12 +26,25 @@ test("verification status notifications feed per-symbol state", () => {
       { bogus: true },
     ],
   });
-  assert.deepEqual(update, { uri: "file:///a.dfy", busy: true, dafnyVersion: "2.3.0" });
+  assert.deepEqual(update, { uri: "file:///a.dfy", busy: true, dafnyVersion: "2.3.0", problem: null });
   assert.deepEqual([...store.verifiedNames("file:///a.dfy")], ["Max"]);
   assert.equal(store.symbols("file:///a.dfy")[0].line, 3);
   assert.equal(store.symbols("file:///a.dfy")[1].line, null);
   store.forget("file:///a.dfy");
   assert.equal(store.symbols("file:///a.dfy").length, 0);
+});
+
+test("an unavailable Dafny becomes a status bar warning", () => {
+  const store = new SymbolStatusStore();
+  const update = store.accept({ uri: "file:///a.dfy", state: "unavailable", message: "Dafny not found: apt-get install dafny" });
+  assert.equal(update?.problem, "Dafny not found: apt-get install dafny");
+  const text = statusText({ state: "ready", problem: update?.problem });
+  assert.match(text.text, /Dafny unavailable/);
+  assert.match(text.tooltip, /apt-get install dafny/);
+  assert.deepEqual(describeServerStatus({ version: "0.1.0", dafny: { version: "2.3.0" }, dafny_error: null }), {
+    dafnyVersion: "2.3.0",
+    problem: null,
+  });
 });
 
 test("a verify answer is summarised in one line", () => {
