@@ -218,6 +218,52 @@ def _element_facts(q: A.Quantifier, consts: Mapping[str, int], facts: Facts) -> 
     array = _covers_whole_array(range_expr, var, consts, facts)
     if array is not None:
         _element_bounds(body, var, array, consts, facts, membership=False)
+        return
+    # `forall k :: 0 <= k < 4 ==> ...c[k]...` covers c when c.Length <= 4 is known
+    upper = _constant_upper(range_expr, var, consts)
+    if upper is None:
+        return
+    for name in _indexed_arrays(body, var):
+        length = facts.get(("len", name))
+        if length.hi is not None and length.hi <= upper:
+            _element_bounds(body, var, name, consts, facts, membership=False)
+
+
+def _constant_upper(range_expr: A.Expr | None, var: str, consts: Mapping[str, int]) -> int | None:
+    """N when the range is `0 <= k < N` (or `<= N - 1`) with a constant N."""
+    if range_expr is None:
+        return None
+    lower_ok = False
+    upper: int | None = None
+    for c in conjuncts(range_expr):
+        if not isinstance(c, A.BinaryExpr) or c.op not in ("<", "<="):
+            continue
+        if isinstance(c.rhs, A.Name) and c.rhs.name == var:
+            lo = const_value(c.lhs, consts)
+            lower_ok = lower_ok or (lo is not None and lo <= 0)
+        if isinstance(c.lhs, A.Name) and c.lhs.name == var:
+            hi = const_value(c.rhs, consts)
+            if hi is not None:
+                upper = hi if c.op == "<" else hi + 1
+    return upper if lower_ok else None
+
+
+def _indexed_arrays(e: A.Node, var: str) -> set[str]:
+    out: set[str] = set()
+    if (
+        isinstance(e, A.IndexExpr)
+        and isinstance(e.seq, A.Name)
+        and len(e.indices) == 1
+        and isinstance(e.indices[0], A.Name)
+        and e.indices[0].name == var
+    ):
+        out.add(e.seq.name)
+    for v in vars(e).values():
+        items = v if isinstance(v, list) else [v]
+        for x in items:
+            if isinstance(x, A.Node):
+                out |= _indexed_arrays(x, var)
+    return out
 
 
 def _element_bounds(
@@ -261,8 +307,17 @@ def add_facts(e: A.Expr, consts: Mapping[str, int], facts: Facts) -> None:
 
 def facts_from(exprs: list[A.Expr], consts: Mapping[str, int]) -> Facts:
     facts = Facts({}, [])
+    # plain bounds first: whether a quantifier covers an array can depend on its length
+    quantified: list[A.Expr] = []
     for e in exprs:
-        add_facts(e, consts, facts)
+        for c in conjuncts(e):
+            if isinstance(c, A.Quantifier):
+                quantified.append(c)
+            else:
+                add_facts(c, consts, facts)
+    facts.propagate()
+    for q in quantified:
+        add_facts(q, consts, facts)
     facts.propagate()
     return facts
 

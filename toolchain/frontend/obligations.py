@@ -164,7 +164,9 @@ class ObligationBuilder:
                     continue  # not assigned before the loop: Dafny sees an arbitrary value
                 iv = ranges[key][0]
                 acc = accs.get(ir_name)
-                if acc is not None and site.decreases is not None:
+                if acc is not None and (
+                    site.decreases is not None or isinstance(site.loop, A.ForStmt)
+                ):
                     helper = self._accumulator_invariant(src, acc, site, loop_id)
                     if helper is not None:
                         self.add(
@@ -261,14 +263,24 @@ class ObligationBuilder:
         from toolchain.frontend.ranges import Accumulation
 
         assert isinstance(acc, Accumulation) and isinstance(site, LoopSite)
-        if site.decreases is None or not isinstance(site.loop, A.WhileStmt):
-            return None
-        d_text = _source_text_of(site, self.program_text)
-        if d_text is None:
-            return None
-        # M: the measure's bound at entry, with decreases_min folded in
-        m = acc.trips + site.decreases_min - 1
-        k = f"({m} - ({d_text}))"
+        loop = site.loop
+        if isinstance(loop, A.ForStmt):
+            # trips done so far: the distance the loop variable has moved
+            text = self.program_text
+            lo = text[loop.lo.start : loop.lo.end]
+            hi = text[loop.hi.start : loop.hi.end] if loop.hi is not None else None
+            if hi is None:
+                return None
+            k = f"(({hi}) - {loop.var})" if loop.descending else f"({loop.var} - ({lo}))"
+        else:
+            if site.decreases is None:
+                return None
+            d_text = _source_text_of(site, self.program_text)
+            if d_text is None:
+                return None
+            # M: the measure's bound at entry, with decreases_min folded in
+            m = acc.trips + site.decreases_min - 1
+            k = f"({m} - ({d_text}))"
         parts = []
         if acc.entry.hi is not None and acc.delta.hi is not None:
             parts.append(f"{name} <= {acc.entry.hi} + {max(acc.delta.hi, 0)} * {k}")

@@ -101,6 +101,8 @@ class RangeAnalysis:
         self.assumed: set[str] = set()
         # accumulators with one update per trip: every value they take is a loop-head value
         self.clamps: dict[str, Interval] = {}
+        # (id(assign), var) -> the loop-head range: the value reaches the next head unchanged
+        self.final_clamps: dict[tuple[int, str], Interval] = {}
         for loop_id, site in low.loop_sites.items():
             loop = site.loop
             invs = [s.expr for s in loop.specs if s.kind == "invariant" and s.expr is not None]
@@ -227,6 +229,9 @@ class RangeAnalysis:
                         v = v.meet(self.declared(t.name))
                         if t.name in self.clamps:
                             v = v.meet(self.clamps[t.name])
+                        final = self.final_clamps.get((id(s), t.name))
+                        if final is not None:
+                            v = v.meet(final)
                         out.vars[t.name] = v
                         if record:
                             self._record_var(t.name, v)
@@ -326,6 +331,13 @@ class RangeAnalysis:
                     clamped.append(acc.variable)
         # the recording pass: body ranges under the final head
         body_in = self._body_entry(s, head)
+        finals = [
+            (key, head.vars[key[1]])
+            for key in _final_assignments(s.body)
+            if key[1] in head.vars and self.loop_facts.get(id(s)) is not None
+        ]
+        for key, iv in finals:
+            self.final_clamps[key] = iv
         self.breaks.append([])
         try:
             if body_in is not None:
@@ -334,12 +346,22 @@ class RangeAnalysis:
             brk = self.breaks.pop()
             for v in clamped:
                 del self.clamps[v]
+            for key, _ in finals:
+                self.final_clamps.pop(key, None)
         if record:
+            if isinstance(s, ir.While):
+                self.expr(s.cond, head, True)
+            else:
+                self.expr(s.lo, entry, True)
+                self.expr(s.hi, entry, True)
             self.result.loop_heads[id(s)] = dict(head.vars)
             for k, v in head.vars.items():
                 self._record_var(k, v)
             if isinstance(s, ir.For) and body_in is not None:
-                self._record_var(s.var, body_in.vars[s.var])
+                # a hardware counter also holds the exit value hi
+                lo = self.expr(s.lo, entry, False)
+                hi = self.expr(s.hi, entry, False)
+                self._record_var(s.var, body_in.vars[s.var].join(Interval(lo.lo, hi.hi)))
             if trips is not None:
                 old = s.max_trips
                 s.max_trips = trips if old is None or id(s) in self.low.loop_sites else old
@@ -633,6 +655,57 @@ def _assigned_forms(v: str, stmts: list[ir.Stmt]) -> list[ir.Expr]:
         elif isinstance(s, ir.While | ir.For):
             out.extend(_assigned_forms(v, s.body))
     return out
+
+
+def _final_assignments(body: list[ir.Stmt]) -> set[tuple[int, str]]:
+    """(assignment, variable) pairs whose value reaches the end of the loop body unchanged."""
+    out: set[tuple[int, str]] = set()
+
+    def exits(stmts: list[ir.Stmt], depth: int) -> bool:
+        for x in stmts:
+            if isinstance(x, ir.Return) or (isinstance(x, ir.Break) and x.levels > depth):
+                return True
+            if isinstance(x, ir.If) and (exits(x.then, depth) or exits(x.otherwise, depth)):
+                return True
+            if isinstance(x, ir.While | ir.For) and exits(x.body, depth + 1):
+                return True
+        return False
+
+    def walk(stmts: list[ir.Stmt], later: set[str], exit_later: bool) -> tuple[set[str], bool]:
+        for x in reversed(stmts):
+            if isinstance(x, ir.Assign):
+                for t in x.targets:
+                    if isinstance(t, ir.VarTarget) and t.name not in later and not exit_later:
+                        out.add((id(x), t.name))
+                later = later | {t.name for t in x.targets if isinstance(t, ir.VarTarget)}
+            elif isinstance(x, ir.If):
+                a, ea = walk(x.then, later, exit_later)
+                b, eb = walk(x.otherwise, later, exit_later)
+                later = later | a | b
+                exit_later = exit_later or ea or eb
+            elif isinstance(x, ir.While | ir.For):
+                later = (
+                    later | _assigned_names(x.body) | ({x.var} if isinstance(x, ir.For) else set())
+                )
+                exit_later = exit_later or exits(x.body, 1)
+            elif isinstance(x, ir.Break | ir.Return):
+                exit_later = True
+        return later, exit_later
+
+    walk(body, set(), False)
+    return out
+
+
+def _assigned_names(stmts: list[ir.Stmt]) -> set[str]:
+    names: set[str] = set()
+    for x in stmts:
+        if isinstance(x, ir.Assign):
+            names |= {t.name for t in x.targets if isinstance(t, ir.VarTarget)}
+        elif isinstance(x, ir.If):
+            names |= _assigned_names(x.then) | _assigned_names(x.otherwise)
+        elif isinstance(x, ir.While | ir.For):
+            names |= _assigned_names(x.body)
+    return names
 
 
 def _single_update(v: str, body: list[ir.Stmt]) -> bool:

@@ -1,0 +1,89 @@
+"""`p2s hw-ir FILE --method M [--json]`: the hardware IR of a verified method, its widths and
+the verdicts of the width obligations Dafny checked."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from shared_schemas.settings import DafnySettings
+from toolchain.dafny import DafnyEngine, read_dafny_file
+from toolchain.frontend.pipeline import run_frontend
+from toolchain.frontend.printer import format_widths
+from toolchain.frontend.ranges import Options
+from toolchain.frontend.report import build_report
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "hw-ir", help="lower a verified Dafny method to hardware IR with Dafny-proven widths"
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--method", "-m", required=True, metavar="M", help="the method to lower")
+    p.add_argument("--json", action="store_true", help="print a HardwareIrReport as JSON")
+    p.add_argument(
+        "--no-prove", action="store_true", help="skip the Dafny width proofs (ranges unchecked)"
+    )
+    p.add_argument(
+        "--assume-input-bits",
+        type=int,
+        default=None,
+        metavar="N",
+        help="hardware contract: unbounded integer inputs are N-bit (reported as assumed)",
+    )
+    p.add_argument(
+        "--assume-max-length",
+        type=int,
+        default=None,
+        metavar="N",
+        help="hardware contract: arrays without a length bound hold at most N elements",
+    )
+    p.add_argument("--program", action="store_true", help="also print the obligation program")
+    p.add_argument("--dafny", default=None, help="Dafny executable (else $P2S_DAFNY, PATH)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    text = read_dafny_file(args.file)
+    engine = None if args.no_prove else DafnyEngine.discover(DafnySettings(path=args.dafny))
+    options = Options(
+        assume_input_bits=args.assume_input_bits, assume_max_length=args.assume_max_length
+    )
+    started = time.monotonic()
+    result = run_frontend(text, args.method, filename=args.file, engine=engine, options=options)
+    report = build_report(result, args.file, args.method, time.monotonic() - started)
+    if args.json:
+        print(report.model_dump_json(indent=2))
+        return 0 if report.ok else 1
+    out = sys.stdout
+    for d in result.diagnostics:
+        code = f" [{d.code}]" if d.code else ""
+        print(
+            f"{d.file}:{d.range.start.line + 1}:{d.range.start.character + 1}: "
+            f"{d.severity.value}: {d.message}{code}",
+            file=out,
+        )
+    if result.method is not None:
+        print(report.ir_text, file=out)
+        print("widths:", file=out)
+        print(format_widths(result.method), file=out)
+        if result.method.obligations:
+            proven = sum(o.proven is True for o in result.method.obligations)
+            print(
+                f"obligations: {proven}/{len(result.method.obligations)} proven by Dafny",
+                file=out,
+            )
+            for o in result.method.obligations:
+                verdict = {True: "proven", False: "REFUTED", None: "unchecked"}[o.proven]
+                print(f"  {o.loc}: {o.where}: {verdict}", file=out)
+        if args.program and result.obligation_program:
+            print("obligation program:", file=out)
+            print(result.obligation_program, file=out)
+    status = (
+        "ok"
+        if report.ok
+        else ("lowered, widths not all proven" if report.lowered else "not lowered")
+    )
+    print(f"{args.file}: {args.method}: {status} ({report.duration_s:.2f} s)", file=out)
+    return 0 if report.ok else 1
