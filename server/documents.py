@@ -1,0 +1,371 @@
+"""Per-document verification runs: debounce, latest version wins, publish only what is current.
+
+Every trigger (open, change, save, command) starts a run for the document's current version and
+cancels the run before it (its Dafny process is killed, or the warm server gets a short grace).
+A run publishes diagnostics and the `proof2silicon/verificationStatus` notification only while
+its version is still the document's version, so an older result never replaces a newer one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lsprotocol import types as lsp
+
+from server.convert import filename_for, line_one_diagnostic, lsp_diagnostic, symbol_range
+from server.progress import WorkDone
+from shared_schemas.lsp import (
+    VERIFICATION_STATUS_NOTIFICATION,
+    SymbolState,
+    SymbolVerificationStatus,
+    VerificationState,
+    VerificationStatusParams,
+)
+from shared_schemas.settings import VerifyOn
+from shared_schemas.verification import FileVerification, VerifyRequest
+from toolchain.dafny.incremental import Plan
+from toolchain.dafny.symbols import find_symbols
+from toolchain.dafny.text import LineIndex
+from toolchain.errors import CancelledError, ToolchainError, ToolNotFoundError
+from toolchain.proc import CancelToken
+
+if TYPE_CHECKING:
+    from server.app import P2SServer
+
+PROGRESS_AFTER_S = 1.0  # runs shorter than this show no progress notification
+# What started a run; `verifyOn` is applied when the run starts, after the settings arrived.
+TRIGGERS_BY_SETTING = {
+    VerifyOn.change: {"open", "change", "save", "command", "settings"},
+    VerifyOn.save: {"open", "save", "command", "settings"},
+    VerifyOn.never: {"command"},
+}
+SETTINGS_WAIT_S = 5.0
+
+
+@dataclass
+class Run:
+    version: int | None
+    task: asyncio.Task[FileVerification | None]
+    cancel: CancelToken
+
+
+@dataclass
+class DocumentRecord:
+    uri: str
+    run: Run | None = None
+    status: VerificationStatusParams | None = None
+    error: ToolchainError | None = None  # why the last run produced no verification
+
+
+class DocumentRuns:
+    def __init__(self, server: P2SServer) -> None:
+        self.server = server
+        self.records: dict[str, DocumentRecord] = {}
+
+    # -- triggers ------------------------------------------------------------------------------
+    def schedule(
+        self,
+        uri: str,
+        delay_s: float = 0.0,
+        *,
+        trigger: str = "command",
+        force: Iterable[str] = (),
+        full: bool = False,
+        progress_token: lsp.ProgressToken | None = None,
+    ) -> Run:
+        record = self.records.setdefault(uri, DocumentRecord(uri))
+        self._stop(record)
+        version = self._document(uri).version
+        token = CancelToken()
+        task = asyncio.create_task(
+            self._run(uri, version, delay_s, trigger, token, tuple(force), full, progress_token),
+            name=f"verify {uri} v{version}",
+        )
+        record.run = Run(version, task, token)
+        task.add_done_callback(lambda t: self._after(uri, t))
+        return record.run
+
+    def current_run(self, uri: str) -> Run | None:
+        record = self.records.get(uri)
+        return record.run if record is not None else None
+
+    def status(self, uri: str) -> VerificationStatusParams | None:
+        record = self.records.get(uri)
+        return record.status if record is not None else None
+
+    def closed(self, uri: str) -> None:
+        record = self.records.pop(uri, None)
+        if record is not None:
+            self._stop(record)
+        self.server.forget_document(uri)
+        self.server.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
+
+    def cancel_all(self) -> None:
+        for record in self.records.values():
+            self._stop(record)
+
+    # -- internals -----------------------------------------------------------------------------
+    def _document(self, uri: str) -> lsp.VersionedTextDocumentIdentifier:
+        doc = self.server.workspace.get_text_document(uri)
+        return lsp.VersionedTextDocumentIdentifier(uri=uri, version=doc.version or 0)
+
+    def _stop(self, record: DocumentRecord) -> None:
+        run = record.run
+        if run is not None and not run.task.done():
+            run.cancel.cancel()
+            run.task.cancel()
+
+    def _is_current(self, uri: str, run_version: int | None, task: asyncio.Task[object]) -> bool:
+        record = self.records.get(uri)
+        if record is None or record.run is None or record.run.task is not task:
+            return False
+        return self._document(uri).version == run_version
+
+    def _after(self, uri: str, task: asyncio.Task[FileVerification | None]) -> None:
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is not None:
+            self.server.report_task_error(f"verifying {uri}", error)
+
+    async def _run(
+        self,
+        uri: str,
+        version: int | None,
+        delay_s: float,
+        trigger: str,
+        cancel: CancelToken,
+        force: tuple[str, ...],
+        full: bool,
+        progress_token: lsp.ProgressToken | None,
+    ) -> FileVerification | None:
+        server = self.server
+        if delay_s > 0:
+            await asyncio.sleep(delay_s)  # debounce: a newer edit cancels this sleep
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(server.settings_loaded.wait(), SETTINGS_WAIT_S)
+        if trigger not in TRIGGERS_BY_SETTING[server.settings.verify_on]:
+            return None
+        task = asyncio.current_task()
+        record = self.records.get(uri)
+        if task is None or record is None:
+            return None  # closed meanwhile
+        try:
+            text = server.workspace.get_text_document(uri).source
+        except (OSError, UnicodeDecodeError) as exc:
+            self._unusable(uri, version, ToolchainError(f"cannot read {uri}: {exc}"), task)
+            return None
+        filename = filename_for(uri)
+        try:
+            verifier = await server.verifier()
+        except ToolchainError as exc:
+            self._unusable(uri, version, exc, task)
+            return None
+        request = VerifyRequest(
+            timeout_s=server.settings.dafny.timeout_s,
+            vc_time_limit_s=server.settings.dafny.vc_time_limit_s,
+        )
+        plan = await asyncio.to_thread(verifier.plan, uri, text, filename, request)
+        if force and not plan.full:
+            forced = frozenset(force) & plan.reuse
+            plan = Plan(False, plan.verify | forced, plan.reuse - forced, plan.reason)
+        if full:
+            plan = Plan(True, plan.verify | plan.reuse, frozenset(), "full verification asked")
+        if self._is_current(uri, version, task):
+            self._notify(self._starting(uri, version, text, plan, record.status), record)
+        progress = WorkDone(
+            server,
+            f"Verifying {Path(filename).name}",
+            on_cancel=cancel.cancel,
+            token=progress_token,
+            message=f"{len(plan.verify)} declaration(s)" + ("" if plan.full else " changed"),
+        )
+        shower = asyncio.create_task(self._show_progress(progress, progress_token is not None))
+        started = time.monotonic()
+        try:
+            outcome = await asyncio.to_thread(
+                verifier.verify,
+                uri,
+                text,
+                filename,
+                request,
+                cancel,
+                force=force,
+                full=full,
+            )
+        except asyncio.CancelledError:
+            # Superseded by a newer version (which reports for itself), or the request that
+            # asked for this run was cancelled: the thread's Dafny run stops either way.
+            cancel.cancel()
+            self._cancelled(uri, version, task, record)
+            raise
+        except CancelledError:
+            # The client's Cancel button on the progress notification.
+            self._cancelled(uri, version, task, record)
+            return None
+        except ToolchainError as exc:
+            self._unusable(uri, version, exc, task)
+            return None
+        finally:
+            shower.cancel()
+            progress.end()
+        result = outcome.verification
+        if self._is_current(uri, version, task):
+            record.error = None
+            self._publish(uri, version, result)
+            self._notify(
+                self._finished(uri, version, result, outcome.plan, time.monotonic() - started),
+                record,
+            )
+        return result
+
+    def _cancelled(
+        self, uri: str, version: int | None, task: asyncio.Task[object], record: DocumentRecord
+    ) -> None:
+        if not self._is_current(uri, version, task):
+            return
+        self._notify(
+            VerificationStatusParams(
+                uri=uri,
+                version=version,
+                state=VerificationState.cancelled,
+                symbols=[
+                    s.model_copy(update={"status": SymbolState.not_verified})
+                    if s.status == SymbolState.verifying
+                    else s
+                    for s in (record.status.symbols if record.status else [])
+                ],
+                dafny=self.server.dafny_info,
+                message="verification cancelled",
+            ),
+            record,
+        )
+
+    async def _show_progress(self, progress: WorkDone, at_once: bool) -> None:
+        if not at_once:
+            await asyncio.sleep(PROGRESS_AFTER_S)
+        await progress.begin()
+
+    def _publish(self, uri: str, version: int | None, result: FileVerification) -> None:
+        related = self.server.client_supports(
+            "text_document.publish_diagnostics.related_information"
+        )
+        diagnostics = [lsp_diagnostic(d, result.file, uri, related) for d in result.diagnostics]
+        self.server.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
+        )
+
+    def _unusable(
+        self, uri: str, version: int | None, error: ToolchainError, task: asyncio.Task[object]
+    ) -> None:
+        """Dafny missing or failing: one message, and a line-1 diagnostic saying what to do."""
+        if not self._is_current(uri, version, task):
+            return
+        record = self.records.setdefault(uri, DocumentRecord(uri))
+        record.error = error
+        code = "dafny-not-found" if isinstance(error, ToolNotFoundError) else "dafny-failed"
+        if isinstance(error, ToolNotFoundError):
+            self.server.report_dafny_unusable_once(error)
+        else:
+            self.server.log(f"verifying {uri}: {error}", lsp.MessageType.Error)
+        self.server.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(
+                uri=uri, diagnostics=[line_one_diagnostic(str(error), code)], version=version
+            )
+        )
+        self._notify(
+            VerificationStatusParams(
+                uri=uri, version=version, state=VerificationState.unavailable, message=str(error)
+            ),
+            record,
+        )
+
+    def _notify(self, params: VerificationStatusParams, record: DocumentRecord) -> None:
+        record.status = params
+        self.server.protocol.notify(
+            VERIFICATION_STATUS_NOTIFICATION, params.model_dump(mode="json", exclude_none=True)
+        )
+        if self.server.client_supports("workspace.code_lens.refresh_support"):
+            with contextlib.suppress(Exception):
+                self.server.workspace_code_lens_refresh(None)
+
+    def _starting(
+        self,
+        uri: str,
+        version: int | None,
+        text: str,
+        plan: Plan,
+        previous: VerificationStatusParams | None,
+    ) -> VerificationStatusParams:
+        before = {s.name: s for s in previous.symbols} if previous is not None else {}
+        index = LineIndex.of(text)
+        symbols: list[SymbolVerificationStatus] = []
+        for sym in find_symbols(text):
+            rng = symbol_range(index, sym)
+            earlier = before.get(sym.qualified)
+            if sym.qualified in plan.verify or earlier is None:
+                state, reused, duration, errors = SymbolState.verifying, False, None, 0
+            else:
+                state, reused = earlier.status, True
+                duration, errors = earlier.duration_s, earlier.error_count
+            symbols.append(
+                SymbolVerificationStatus(
+                    name=sym.qualified,
+                    kind=sym.kind,
+                    range=rng,
+                    status=state,
+                    duration_s=duration,
+                    error_count=errors,
+                    reused=reused,
+                )
+            )
+        return VerificationStatusParams(
+            uri=uri,
+            version=version,
+            state=VerificationState.verifying,
+            symbols=symbols,
+            dafny=self.server.dafny_info,
+            incremental=not plan.full,
+            message=plan.reason,
+        )
+
+    def _finished(
+        self,
+        uri: str,
+        version: int | None,
+        result: FileVerification,
+        plan: Plan,
+        duration_s: float,
+    ) -> VerificationStatusParams:
+        symbols = [
+            SymbolVerificationStatus(
+                name=m.name,
+                kind=m.kind,
+                range=m.range,
+                status=SymbolState(m.status.value),
+                duration_s=m.duration_s,
+                error_count=m.error_count,
+                reused=m.name in plan.reuse,
+            )
+            for m in result.methods
+            if m.range is not None
+        ]
+        return VerificationStatusParams(
+            uri=uri,
+            version=version,
+            state=VerificationState.done,
+            status=result.status,
+            symbols=symbols,
+            dafny=result.dafny or self.server.dafny_info,
+            duration_s=duration_s,
+            incremental=not plan.full,
+            message=plan.reason,
+        )

@@ -1,0 +1,66 @@
+"""Settings at start-up and on change; clean shutdown (the warm verifier stops with the server)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lsprotocol import types as lsp
+
+from server.app import P2SServer
+from server.convert import is_dafny_document
+from server.settings import parse_settings, unwrap_initialization_options
+from shared_schemas.lsp import CONFIGURATION_SECTION
+
+
+async def _fetch_settings(ls: P2SServer, fallback: object) -> object:
+    if not ls.client_supports("workspace.configuration"):
+        return fallback
+    try:
+        values = await ls.workspace_configuration_async(
+            lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section=CONFIGURATION_SECTION)])
+        )
+    except Exception as exc:
+        ls.log(f"workspace/configuration failed ({exc}); using the start-up settings")
+        return fallback
+    return values[0] if values and values[0] is not None else fallback
+
+
+def _apply(ls: P2SServer, raw: object) -> bool:
+    settings, warnings = parse_settings(raw)
+    for w in warnings:
+        ls.log(w, lsp.MessageType.Warning)
+    return ls.apply_settings(settings)
+
+
+def register(server: P2SServer) -> None:
+    startup: dict[str, Any] = {"settings": None}
+
+    @server.feature(lsp.INITIALIZE)
+    def initialize(ls: P2SServer, params: lsp.InitializeParams) -> None:
+        startup["settings"] = unwrap_initialization_options(params.initialization_options)
+
+    @server.feature(lsp.INITIALIZED)
+    async def initialized(ls: P2SServer, params: lsp.InitializedParams) -> None:
+        _apply(ls, await _fetch_settings(ls, startup["settings"]))
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def configuration_changed(
+        ls: P2SServer, params: lsp.DidChangeConfigurationParams
+    ) -> None:
+        pushed = params.settings
+        if isinstance(pushed, dict) and CONFIGURATION_SECTION in pushed:
+            pushed = pushed[CONFIGURATION_SECTION]
+        if not _apply(ls, await _fetch_settings(ls, pushed)):
+            return
+        # Dafny runs differently now: verify the open documents again.
+        for uri, doc in list(ls.workspace.text_documents.items()):
+            if is_dafny_document(uri, doc.language_id):
+                ls.documents.schedule(uri, trigger="settings")
+
+    @server.feature(lsp.SHUTDOWN)
+    def shutdown(ls: P2SServer, params: None) -> None:
+        ls.close()
+
+    @server.feature(lsp.EXIT)
+    def exit_(ls: P2SServer, params: None) -> None:
+        ls.close()
