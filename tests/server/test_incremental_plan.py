@@ -1,0 +1,167 @@
+"""Planning incremental verification: which declarations an edit affects, how results move."""
+
+from __future__ import annotations
+
+from shared_schemas.verification import (
+    Diagnostic,
+    DiagnosticCategory,
+    FileVerification,
+    Location,
+    MethodOutcome,
+    MethodStatus,
+    Range,
+    RelatedLocation,
+    VerificationStatus,
+)
+from toolchain.dafny.incremental import Outline, PositionMap, Snapshot, plan_against
+
+BASE = """// arithmetic helpers
+datatype Color = Red | Green
+
+function Sq(x: int): int { x * x }
+
+lemma SqNonNeg(x: int)
+  ensures Sq(x) >= 0
+{
+}
+
+method UseSq(x: int) returns (y: int)
+  ensures y >= 0
+{
+  SqNonNeg(x);
+  y := Sq(x);
+}
+
+method Alone(a: int) returns (b: int)
+  ensures b == a + 1
+{
+  b := a + 1;
+}
+
+class Counter {
+  var n: int
+  method Bump()
+    modifies this
+    ensures n == old(n) + 1
+  {
+    n := n + 1;
+  }
+}
+"""
+
+OPTIONS = "{}"
+FILE = "/work/f.dfy"
+
+
+def snapshot(text: str, diagnostics: list[Diagnostic] | None = None) -> Snapshot:
+    outline = Outline.of(text)
+    methods = [
+        MethodOutcome(name=name, kind=d.symbol.kind, status=MethodStatus.verified)
+        for name, d in outline.declarations.items()
+    ]
+    result = FileVerification(
+        file=FILE,
+        status=VerificationStatus.verified,
+        methods=methods,
+        diagnostics=diagnostics or [],
+    )
+    return Snapshot(outline, result, OPTIONS)
+
+
+def plan(before: str, after: str, diagnostics: list[Diagnostic] | None = None):  # type: ignore[no-untyped-def]
+    return plan_against(snapshot(before, diagnostics), Outline.of(after), OPTIONS, FILE)
+
+
+def test_declarations_are_found_with_qualified_names() -> None:
+    outline = Outline.of(BASE)
+    assert list(outline.declarations) == ["Sq", "SqNonNeg", "UseSq", "Alone", "Counter.Bump"]
+    assert "Sq" in outline.declarations["UseSq"].mentions
+
+
+def test_editing_one_method_body_verifies_only_that_method() -> None:
+    planned = plan(BASE, BASE.replace("b := a + 1;", "b := 1 + a;"))
+    assert not planned.plan.full
+    assert planned.plan.verify == {"Alone"}
+    assert planned.plan.reuse == {"Sq", "SqNonNeg", "UseSq", "Counter.Bump"}
+
+
+def test_changing_a_function_reverifies_everything_that_uses_it_transitively() -> None:
+    planned = plan(BASE, BASE.replace("{ x * x }", "{ x * x + 0 }"))
+    assert planned.plan.verify == {"Sq", "SqNonNeg", "UseSq"}
+    assert planned.plan.reuse == {"Alone", "Counter.Bump"}
+
+
+def test_comments_and_blank_lines_outside_methods_change_nothing() -> None:
+    edited = "// a new header\n\n\n" + BASE.replace("// arithmetic helpers", "// helpers")
+    planned = plan(BASE, edited)
+    assert not planned.plan.full and planned.plan.verify == frozenset()
+
+
+def test_a_comment_inside_a_method_reverifies_it_but_not_its_callers() -> None:
+    planned = plan(BASE, BASE.replace("{ x * x }", "{ x * x /* squared */ }"))
+    assert planned.plan.verify == {"Sq"}
+
+
+def test_changing_a_datatype_or_a_field_verifies_the_whole_file() -> None:
+    assert plan(BASE, BASE.replace("Red | Green", "Red | Green | Blue")).plan.full
+    assert plan(BASE, BASE.replace("var n: int", "var n: nat")).plan.full
+
+
+def test_a_new_method_is_verified_alone() -> None:
+    added = BASE + "\nmethod Fresh() { assert 1 + 1 == 2; }\n"
+    planned = plan(BASE, added)
+    assert planned.plan.verify == {"Fresh"}
+
+
+def test_removing_a_lemma_reverifies_its_callers() -> None:
+    without = BASE.replace("lemma SqNonNeg(x: int)\n  ensures Sq(x) >= 0\n{\n}\n", "")
+    planned = plan(BASE, without)
+    assert planned.plan.verify == {"UseSq"}
+
+
+def test_string_literals_count_even_though_comments_do_not() -> None:
+    text = 'const Greeting := "hi"\n' + BASE
+    assert plan(text, text.replace('"hi"', '"ho"')).plan.full
+    assert not plan(text, text.replace("// arithmetic", "// some arithmetic")).plan.full
+
+
+def test_files_with_includes_are_always_verified_whole() -> None:
+    text = 'include "lib.dfy"\n' + BASE
+    assert plan(text, text.replace("b := a + 1;", "b := 1 + a;")).plan.full
+
+
+def test_previous_findings_move_with_their_method() -> None:
+    line = BASE.splitlines().index("  y := Sq(x);")
+    error = Diagnostic(
+        file=FILE,
+        range=Range.point(line, 2, 1),
+        category=DiagnosticCategory.verification,
+        message="postcondition might not hold",
+        symbol="UseSq",
+        related=[
+            RelatedLocation(
+                location=Location(file=FILE, range=Range.point(line - 3, 10, 6)),
+                message="this postcondition",
+            )
+        ],
+    )
+    edited = "\n\n" + BASE.replace("b := a + 1;", "b := 1 + a;")
+    planned = plan(BASE, edited, [error])
+    assert "UseSq" in planned.plan.reuse
+    (moved,) = planned.moved["UseSq"]
+    assert moved.range.start.line == line + 2 and moved.range.start.character == 2
+    assert moved.related[0].location.range.start.line == line - 1
+
+
+def test_position_map_refuses_positions_in_changed_text() -> None:
+    edited = BASE.replace("b := a + 1;", "b := 1 + a;")
+    moves = PositionMap(Outline.of(BASE), Outline.of(edited))
+    line = BASE.splitlines().index("  b := a + 1;")
+    assert moves.range(Range.point(line, 2, 1)) is None
+    assert moves.range(Range.point(line - 1, 0, 1)) is not None
+
+
+def test_other_options_or_no_history_mean_a_full_run() -> None:
+    outline = Outline.of(BASE)
+    assert plan_against(None, outline, OPTIONS, FILE).plan.full
+    assert plan_against(snapshot(BASE), outline, '{"vc_time_limit_s": 3}', FILE).plan.full
