@@ -25,8 +25,14 @@ export function toReportView(result: unknown): ReportView {
   const fmaxPnr = timing.nextpnr_fmax_mhz ?? null;
   const fmaxSched = timing.scheduler_fmax_mhz ?? null;
   const fmax = fmaxPnr ?? fmaxSched;
+  const schedLabel = `${timing.scheduler_delay_model ?? "scheduler"} delay model`;
+  // Place-and-route beats a delay model; the model's figure stays visible beside it.
   const fmaxSource =
-    fmaxPnr !== null ? `nextpnr ${timing.nextpnr_device ?? "iCE40"}` : fmaxSched !== null ? `${timing.scheduler_delay_model ?? "scheduler"} delay model` : null;
+    fmaxPnr !== null
+      ? `nextpnr ${timing.nextpnr_device ?? "iCE40"}${fmaxSched !== null ? `; ${schedLabel} ${fmaxSched.toFixed(1)} MHz` : ""}`
+      : fmaxSched !== null
+        ? schedLabel
+        : null;
 
   const cosim = r.cosim ?? { verdict: "not_run" };
   let detail: string | null = cosim.message ? cosim.message : null;

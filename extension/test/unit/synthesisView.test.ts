@@ -3,7 +3,27 @@ import { test } from "node:test";
 import { toReportView } from "../../src/reportView";
 import { synthesizeParams } from "../../src/requests";
 import { renderReportPage } from "../../src/views/synthesizeHtml";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { SynthesisReport } from "../../src/generated/schema";
 import { synthesizeResult } from "./fixtures/synthesis";
+
+// report.json written by `p2s synth examples/saturating_add.dfy --method SaturatingAdd` (real run).
+const recorded = JSON.parse(
+  readFileSync(join(__dirname, "..", "..", "..", "test", "unit", "fixtures", "saturating_add.report.json"), "utf8"),
+) as SynthesisReport;
+
+test("a report recorded from the real flow renders its numbers", () => {
+  const view = toReportView({ report: recorded, out_dir: "/w/out", report_json: "/w/out/report.json", report_html: "/w/out/report.html" });
+  assert.equal(view.method, "SaturatingAdd");
+  assert.equal(view.latencyCycles, recorded.latency?.measured_max_cycles);
+  assert.equal(view.fmaxMhz, recorded.timing.nextpnr_fmax_mhz);
+  assert.equal(view.resources.find((r) => r.key === "lut")?.value, recorded.resources?.lut);
+  assert.equal(view.cosim.state, recorded.cosim?.verdict === "passed" ? "pass" : "fail");
+  assert.deepEqual(view.rtlFiles, (recorded.rtl_files ?? []).map((f) => `/w/out/${f}`));
+  const html = renderReportPage(view, "c", "n");
+  assert.ok(html.includes(`>${recorded.resources?.lut}<`));
+});
 
 test("a synthesis result becomes cards, absolute file links and a verdict", () => {
   const view = toReportView(synthesizeResult());
