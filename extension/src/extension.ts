@@ -28,7 +28,13 @@ import { callWithProgress, CancelledByUser, describeError } from "./serverCall";
 import { ServerStatusBar } from "./statusBar";
 import { describeServerStatus, SymbolStatusStore } from "./symbolStatus";
 import { SynthesizeLensProvider } from "./synthesizeLens";
-import { isGenerationResult, parseTrajectory, toTrajectoryView, verifiedOutputPath } from "./trajectoryView";
+import {
+  isGenerationResult,
+  parseTrajectory,
+  toTrajectoryView,
+  verifiedOutputPath,
+  withAbsolutePaths,
+} from "./trajectoryView";
 import { TrajectoryPanelView } from "./views/generate";
 import { SynthesisReportView } from "./views/synthesize";
 
@@ -296,9 +302,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
               generateParams(specPath, selection, settings, { force, outputPath }),
               `Generating verified Dafny from ${label}`,
             );
-          let result: unknown;
+          let answer: unknown;
           try {
-            result = await run(false);
+            answer = await run(false);
           } catch (err) {
             if (err instanceof CancelledByUser || !/already exists/i.test(describeError(err))) throw err;
             const choice = await vscode.window.showWarningMessage(
@@ -307,8 +313,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
               "Overwrite",
             );
             if (choice !== "Overwrite") return;
-            result = await run(true);
+            answer = await run(true);
           }
+          const result = withAbsolutePaths(answer, path.dirname(uri.fsPath));
           const trajectoryPath = isGenerationResult(result) ? result.trajectory_path : null;
           let record: TrajectoryRecord | null = null;
           if (trajectoryPath) {

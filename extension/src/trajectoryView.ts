@@ -1,5 +1,6 @@
 // GenerationResult + the TrajectoryRecord it points to (shared_schemas.generation) -> what the
 // trajectory page shows. Pure.
+import * as path from "node:path";
 import type { GenerationResult, RoundRecord, TrajectoryRecord } from "./generated/schema";
 import type { RoundView, TrajectoryView } from "./views/generateHtml";
 
@@ -61,4 +62,11 @@ export function toTrajectoryView(result: unknown, record: TrajectoryRecord | nul
 /** The verified program's path, only when the run succeeded (a failed run writes no Dafny). */
 export function verifiedOutputPath(result: unknown): string | null {
   return isGenerationResult(result) && result.success && result.output_path ? result.output_path : null;
+}
+
+/** The server may answer with paths relative to the spec's folder; the editor needs absolute ones. */
+export function withAbsolutePaths<T>(result: T, baseDir: string): T {
+  if (!isGenerationResult(result)) return result;
+  const abs = (p: string | null | undefined) => (p ? (path.isAbsolute(p) ? p : path.resolve(baseDir, p)) : p);
+  return { ...result, output_path: abs(result.output_path), trajectory_path: abs(result.trajectory_path) };
 }

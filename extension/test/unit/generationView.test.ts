@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { GenerationResult, TrajectoryRecord } from "../../src/generated/schema";
 import { generateParams, outputPathForSelection, specFromSelection } from "../../src/requests";
-import { parseTrajectory, toTrajectoryView, verifiedOutputPath } from "../../src/trajectoryView";
+import { parseTrajectory, toTrajectoryView, verifiedOutputPath, withAbsolutePaths } from "../../src/trajectoryView";
 import { renderTrajectoryPage } from "../../src/views/generateHtml";
 
 const result: GenerationResult = {
@@ -103,4 +103,11 @@ test("generate params: a spec file or the selection, LLM settings, overwrite onl
   });
   assert.throws(() => generateParams(null, "  ", settings), /nothing to generate/);
   assert.equal(outputPathForSelection("/ws/notes.md", specFromSelection("# Abs value!\nx")), "/ws/abs_value.dfy");
+});
+
+test("relative output paths are taken from the spec's folder", () => {
+  const rel = withAbsolutePaths({ ...result, output_path: "max_byte.dfy", trajectory_path: "/abs/t.json" }, "/ws/specs");
+  assert.equal(rel.output_path, "/ws/specs/max_byte.dfy");
+  assert.equal(rel.trajectory_path, "/abs/t.json");
+  assert.deepEqual(withAbsolutePaths({ other: 1 }, "/x"), { other: 1 });
 });
