@@ -41,7 +41,11 @@ export function renderTrajectoryBody(view: TrajectoryView): string {
     .map(
       (r) => `<tr data-round="${r.index}"><td>${r.index}</td><td>${escapeHtml(r.status)}</td><td>${r.errors}</td><td>${
         r.reward === null ? "–" : formatNumber(r.reward, 2)
-      }</td><td>${r.promptEdit ? escapeHtml(r.promptEdit) : `<span class="muted">initial prompt</span>`}${
+      }</td><td>${
+        r.promptEdit
+          ? escapeHtml(r.promptEdit)
+          : `<span class="muted">${r.index === 1 ? "initial prompt" : "previous reply + verifier feedback"}</span>`
+      }${
         r.notes.length > 0 ? `<div class="muted">${r.notes.map(escapeHtml).join("<br>")}</div>` : ""
       }</td></tr>`,
     )

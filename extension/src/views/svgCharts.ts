@@ -45,9 +45,9 @@ export interface Point {
 /** Errors per round: a line with one dot per round, green where the round verified. */
 export function roundsLineChart(points: readonly Point[], yLabel: string, width = 520, height = 200): string {
   if (points.length === 0) return `<p class="muted">No rounds recorded.</p>`;
-  const left = 40;
+  const left = 44;
   const bottom = 28;
-  const top = 10;
+  const top = 22;
   const right = 12;
   const plotW = width - left - right;
   const plotH = height - top - bottom;
@@ -67,6 +67,7 @@ export function roundsLineChart(points: readonly Point[], yLabel: string, width 
   for (const p of points) {
     parts.push(`<text x="${sx(p.x)}" y="${height - 10}" text-anchor="middle">${p.x}</text>`);
   }
+  parts.push(`<text x="${left - 30}" y="${top + 4}" text-anchor="start">${escapeHtml(yLabel)}</text>`);
   const path = points.map((p, i) => `${i === 0 ? "M" : "L"}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(" ");
   parts.push(`<path class="line" d="${path}"/>`);
   for (const p of points) {
