@@ -81,6 +81,20 @@ export type GuardReason =
   | "include";
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "HwWidthStatus".
+ */
+export type HwWidthStatus =
+  | "proven"
+  | "declared"
+  | "explicit"
+  | "precondition"
+  | "derived"
+  | "assumed"
+  | "unproven"
+  | "unbounded"
+  | "unchecked";
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "HlsBackend".
  */
 export type HlsBackend = "xls" | "vitis";
@@ -615,6 +629,93 @@ export interface GuardViolation {
   line?: number | null;
   message: string;
   reason: GuardReason;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "HardwareIrReport".
+ */
+export interface HardwareIrReport {
+  diagnostics?: Diagnostic[];
+  duration_s?: number;
+  file: string;
+  inlined?: string[];
+  ir_text?: string | null;
+  /**
+   * the method became IR
+   */
+  lowered: boolean;
+  method: string;
+  obligations?: HwObligation[];
+  /**
+   * lowered, widths proven, no error diagnostics
+   */
+  ok: boolean;
+  ports?: HwPort[];
+  verifier_ran?: boolean;
+  widths?: HwWidth[];
+  /**
+   * every width is proven, declared or bounded by inputs
+   */
+  widths_proven: boolean;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "HwObligation".
+ */
+export interface HwObligation {
+  hi: number;
+  lo: number;
+  /**
+   * None when no verifier ran
+   */
+  proven?: boolean | null;
+  range: Range;
+  variable: string;
+  /**
+   * after assignment, loop head, parameter of F, ...
+   */
+  where: string;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "HwPort".
+ */
+export interface HwPort {
+  /**
+   * in, out or inout
+   */
+  direction: string;
+  name: string;
+  type: string;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "HwWidth".
+ */
+export interface HwWidth {
+  /**
+   * largest value; None = unbounded
+   */
+  hi?: number | null;
+  /**
+   * smallest value; None = unbounded
+   */
+  lo?: number | null;
+  /**
+   * IR variable (inlined callee variables are prefixed)
+   */
+  name: string;
+  /**
+   * where the variable is declared
+   */
+  range?: Range | null;
+  signed?: boolean;
+  status: HwWidthStatus;
+  /**
+   * u12, s18, bv8, ...
+   */
+  type: string;
+  width?: number | null;
 }
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
