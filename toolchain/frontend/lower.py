@@ -111,6 +111,9 @@ class ConstVal:
 Binding = Scalar | ArrayRef | GhostVar | ConstVal
 
 
+Located = A.Node | A.Param | A.LocalVar | A.Attribute | tuple[int, int]
+
+
 class Abort(Exception):
     """Stop lowering the current construct (the diagnostic is already recorded)."""
 
@@ -166,8 +169,8 @@ class Lowerer:
     def loc(self, node: A.Node) -> ir.SourceSpan:
         return self.span(node.start, node.end)
 
-    def report(self, node: A.Node | tuple[int, int], code: str, message: str) -> None:
-        start, end = (node.start, node.end) if isinstance(node, A.Node) else node
+    def report(self, node: Located, code: str, message: str) -> None:
+        start, end = node if isinstance(node, tuple) else (node.start, node.end)
         # keep multi-line constructs to their first line: editors underline less noise
         nl = self.text.find("\n", start)
         if nl != -1 and nl < end:
@@ -178,7 +181,7 @@ class Lowerer:
         if not any(x.range == d.range and x.code == d.code for x in self.diags):
             self.diags.append(d)
 
-    def fail(self, node: A.Node | tuple[int, int], code: str, message: str) -> Abort:
+    def fail(self, node: Located, code: str, message: str) -> Abort:
         self.report(node, code, message)
         return Abort()
 
@@ -228,7 +231,7 @@ class Lowerer:
     def bind(self, name: str, b: Binding) -> None:
         self.scopes[-1][name] = b
 
-    def resolve_type(self, t: A.TypeRef, node: A.Node | tuple[int, int]) -> DType:
+    def resolve_type(self, t: A.TypeRef, node: Located) -> DType:
         d = self.types.resolve(t)
         if d.kind == "unsupported":
             raise self.fail(node, d.code, f"type {d.name}: {d.reason}")
@@ -462,8 +465,7 @@ class Lowerer:
                     out.extend(self.new_array(v.name, r))
                     continue
                 if isinstance(r, A.Havoc):
-                    self._declare_local(v, v.type, None, s)
-                    continue
+                    raise self.fail(r, "HW107", "`*` assigns an arbitrary value")
                 if self._is_collection_expr(r) and v.type is None:
                     # `var b := a;` aliases an array
                     self._alias(v, r)
@@ -1616,7 +1618,13 @@ class Lowerer:
             decreases=[self.spec_clause(s) for s in dec],
             loc=f_loc,
         )
-        self.loop_sites[id(loop)] = LoopSite(f.name, _FUNCTION_LOOP, decreases, -1)
+        # the function's preconditions hold at every (recursive) call: loop-head facts
+        as_invariants = [
+            A.Spec(kind="invariant", expr=x.expr, text=x.text, start=x.start, end=x.end)
+            for x in f.specs_of("requires")
+        ]
+        head = A.WhileStmt(cond=None, specs=as_invariants, body=None, start=f.start, end=f.end)
+        self.loop_sites[id(loop)] = LoopSite(f.name, head, decreases, -1, dict(ir_params))
         pre.append(
             ir.Assign(
                 targets=[ir.VarTarget(name=done)],
@@ -1686,9 +1694,6 @@ class Lowerer:
             )
         )
         return out
-
-
-_FUNCTION_LOOP = A.WhileStmt(cond=None, specs=[], body=None, start=0, end=0)
 
 
 def _clone_stmts(stmts: list[ir.Stmt]) -> list[ir.Stmt]:

@@ -375,6 +375,30 @@ class RangeAnalysis:
         return exit_state
 
     def _narrow(self, s: ir.While | ir.For, entry: State, head: State) -> State:
+        head = self._narrow_once(s, entry, head)
+        # Variables first assigned inside the loop hold, at the head, only values the body
+        # assigned: recompute them with their own head value forgotten (reads see the declared
+        # range), which breaks the `v := v` cycle plain narrowing cannot.
+        fresh = [k for k in head.vars if k not in entry.vars]
+        if fresh:
+            probe = head.copy()
+            for k in fresh:
+                del probe.vars[k]
+            out, brk = self._iterate(s, probe)
+            for b in brk:
+                out = _join_states(out, b)
+            if out is not None:
+                changed = False
+                for k in fresh:
+                    v = out.vars.get(k)
+                    if v is not None and v.within(head.vars[k]) and v != head.vars[k]:
+                        head.vars[k] = v
+                        changed = True
+                if changed:
+                    head = self._narrow_once(s, entry, head)
+        return head
+
+    def _narrow_once(self, s: ir.While | ir.For, entry: State, head: State) -> State:
         for _ in range(3):
             out, _ = self._iterate(s, head)
             new_head = self._head_refine(s, _join_states(entry, out) or entry)

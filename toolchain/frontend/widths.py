@@ -106,8 +106,8 @@ class WidthFinalizer:
         explicit = self.low.explicit_width.get(name)
         chosen = _type_for(iv)
         if explicit is not None:
-            w, signed = explicit
-            et = ir.IntType(width=w, signed=signed or (iv.lo is not None and iv.lo < 0))
+            w, _ = explicit
+            et = ir.IntType(width=w, signed=iv.lo is None or iv.lo < 0)
             if not _fits(iv, et):
                 self._overflow(name, iv, et, loc)
                 return et, ir.WidthStatus.UNPROVEN
@@ -249,14 +249,24 @@ class WidthFinalizer:
             )
         )
 
-    def _site_of(self, name: str, fallback: ir.SourceSpan) -> ir.SourceSpan:
-        """The first assignment to `name` in the user's code (where the overflow happens)."""
-        for site in self.low.assign_sites:
-            if site.ir_var == name:
-                return _assignment_span(
-                    self.low.program_text, self.index, site.stmt_end, fallback.file
-                )
-        return fallback
+    def _site_of(
+        self, name: str, fallback: ir.SourceSpan, fits: ir.IntType | None = None
+    ) -> ir.SourceSpan:
+        """The user's assignment to `name` whose value escapes `fits` (or has no bound)."""
+        first: ir.SourceSpan | None = None
+        for stmt in _assignments(self.m.body):
+            for t, v in zip(stmt.targets, stmt.values, strict=True):
+                if not isinstance(t, ir.VarTarget) or t.name != name:
+                    continue
+                if stmt.loc is ir.UNKNOWN_SPAN:
+                    continue
+                first = first or stmt.loc
+                iv = self.ranges.nodes.get(id(v))
+                if iv is None:
+                    continue
+                if (fits is None and not iv.bounded) or (fits is not None and not _fits(iv, fits)):
+                    return _first_line(stmt.loc, self.low.program_text, self.index)
+        return _first_line(first, self.low.program_text, self.index) if first else fallback
 
     def _source_name(self, name: str) -> str:
         sv = self.low.var_source.get(name)
@@ -264,7 +274,7 @@ class WidthFinalizer:
 
     def _overflow(self, name: str, iv: Interval, t: ir.IntType, loc: ir.SourceSpan) -> None:
         fix = self.suggest(name, t)
-        where = self._site_of(name, loc)
+        where = self._site_of(name, loc, t)
         self._diag_at(
             name,
             where,
@@ -309,7 +319,7 @@ class WidthFinalizer:
     def suggest(self, name: str, target: ir.IntType | None) -> str | None:
         """The widest uniform input bound (in bits) under which `name` fits / is bounded."""
         ports = [p for p in self.m.ports if p.direction != "out"]
-        for bits in (32, 24, 16, 12, 8, 6, 4, 2, 1):
+        for bits in range(32, 0, -1):
             facts, clauses = self._bounded_inputs(ports, bits)
             if not clauses:
                 continue
@@ -319,7 +329,7 @@ class WidthFinalizer:
             if iv is None or not iv.bounded:
                 continue
             if target is None or _fits(iv, target):
-                return " && ".join(clauses) if len(clauses) > 1 else clauses[0]
+                return "` and `".join(clauses)
         return None
 
     def _bounded_inputs(self, ports: list[ir.Port], bits: int) -> tuple[Facts, list[str]]:
@@ -356,6 +366,27 @@ class WidthFinalizer:
                 facts.bounds[("var", p.name)] = cur.meet(rng)
                 clauses.append(f"requires {rng.lo} <= {p.name} <= {rng.hi}")
         return facts, clauses
+
+
+def _assignments(stmts: list[ir.Stmt]) -> list[ir.Assign]:
+    out: list[ir.Assign] = []
+    for s in stmts:
+        if isinstance(s, ir.Assign):
+            out.append(s)
+        elif isinstance(s, ir.If):
+            out += _assignments(s.then) + _assignments(s.otherwise)
+        elif isinstance(s, ir.While | ir.For):
+            out += _assignments(s.body)
+    return out
+
+
+def _first_line(span: ir.SourceSpan, text: str, index: LineIndex) -> ir.SourceSpan:
+    if span.end_line == span.start_line:
+        return span
+    start = index.offset(span.start_line, span.start_col)
+    nl = text.find("\n", start)
+    _, col = index.position(nl if nl >= 0 else len(text))
+    return ir.SourceSpan(span.file, span.start_line, span.start_col, span.start_line, col)
 
 
 def _bits_range(bits: int, signed: bool) -> Interval:
