@@ -84,10 +84,16 @@ class ReplayOutcome(Model):
     verified: bool = Field(description="extracted, passed the guard, and Dafny verified it")
     authors_verified: bool
     hardware_plausible: bool | None = Field(
-        default=None, description="the front end lowers a method of it to hardware IR"
+        default=None,
+        description="the front end finds a method with no structural obstacle (no HW1xx)",
+    )
+    lowers_to_ir: bool | None = Field(
+        default=None, description="that method lowers to hardware IR with no error"
     )
     hardware_method: str | None = None
-    hardware_reason: str | None = Field(default=None, description="why not, when it does not")
+    hardware_reason: str | None = Field(
+        default=None, description="the front end's first reason (HW code) when it stops short"
+    )
     reaches_rtl: bool | None = None
     cosim_passed: bool | None = None
     disagreement: str | None = Field(
@@ -119,6 +125,7 @@ class ReplayRow(Model):
     ours_only: int
     authors_only: int
     hardware_plausible: int | None = None
+    lowers_to_ir: int | None = None
     reaches_rtl: int | None = None
     cosim_passed: int | None = None
 
@@ -161,6 +168,8 @@ class ReplayReport(Model):
     replies: int
     unique_programs: int
     verifier_runs: int = Field(description="programs the verifier actually ran (not cached)")
+    synthesized: int = Field(default=0, description="distinct programs sent through synthesis")
+    synthesis_s: float = Field(default=0.0, description="wall time spent in synthesis")
     wall_s: float
     disagreements_file: str | None = None
     missing: list[str] = Field(default_factory=list, description="columns not available, and why")

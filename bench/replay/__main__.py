@@ -25,7 +25,7 @@ from shared_schemas.verification import VerifyRequest
 from toolchain.atomic import write_atomic
 from toolchain.dafny import DafnyEngine
 from toolchain.dafny.cache import ResultCache, default_cache_dir
-from toolchain.datasets.hardware_probe import FrontendProbe
+from toolchain.datasets.hardware_probe import FrontendProbe, SynthesisOptions
 from toolchain.datasets.mbpp_dfy import MbppDfy
 from toolchain.datasets.replay_check import ReplayChecker, summarise
 from toolchain.datasets.strategy_selection import cross_validate, outcomes_by_task
@@ -56,6 +56,15 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="hardware-plausible also requires Dafny to prove the chosen widths (slower)",
     )
+    ap.add_argument(
+        "--no-synth",
+        dest="synth",
+        action="store_false",
+        help="skip synthesis: no RTL / cosim columns (by default every verified program that "
+        "lowers to hardware IR goes through XLS, yosys and co-simulation)",
+    )
+    ap.add_argument("--synth-limit", type=int, default=None, help="at most N distinct programs")
+    ap.add_argument("--synth-vectors", type=int, default=16, help="co-simulation vectors")
     ap.add_argument("--out", type=Path, default=Path("build/bench-replay"))
     return ap.parse_args(argv)
 
@@ -79,7 +88,12 @@ def run(argv: list[str] | None = None) -> ReplayReport:
         cache=cache,
     )
     request = VerifyRequest(timeout_s=args.timeout, vc_time_limit_s=args.vc_time_limit)
-    probe = FrontendProbe(engine if args.prove_widths else None)
+    synthesis = (
+        SynthesisOptions(args.out / "synth", args.synth_vectors, args.synth_limit)
+        if args.synth
+        else None
+    )
+    probe = FrontendProbe(engine, synthesis, prove_widths=args.prove_widths)
     print(
         f"replaying {len(replies)} published replies ({corpus.root}); Dafny "
         f"{engine.info.version}, --jobs {args.jobs}, "
@@ -108,6 +122,17 @@ def run(argv: list[str] | None = None) -> ReplayReport:
         "".join(o.model_dump_json() + "\n" for o in run_.outcomes),
     )
     missing = [f"{column}: {why}" for column, why in run_.missing.items()]
+    if (
+        synthesis is not None
+        and synthesis.limit is not None
+        and probe.synthesized >= synthesis.limit
+    ):
+        missing.append(
+            f"reaches_rtl/cosim_passed: only the first {synthesis.limit} distinct hardware-plausible "
+            "programs were synthesized (--synth-limit)"
+        )
+    for crash, n in Counter(probe.crashes).most_common():
+        missing.append(f"front end / synthesis crashed {n}x: {crash}")
     if not full_strategies:
         missing.append("strategy selection: needs all three strategies")
     report = ReplayReport(
@@ -119,6 +144,8 @@ def run(argv: list[str] | None = None) -> ReplayReport:
         replies=len(replies),
         unique_programs=run_.unique_programs,
         verifier_runs=run_.verifier_runs,
+        synthesized=probe.synthesized,
+        synthesis_s=probe.synthesis_s,
         wall_s=time.monotonic() - started,
         disagreements_file=str(dis_file),
         missing=missing,

@@ -55,6 +55,7 @@ def _total(rows: list[ReplayRow]) -> list[int | None]:
         sum(r.ours_only for r in rows),
         sum(r.authors_only for r in rows),
         add([r.hardware_plausible for r in rows]),
+        add([r.lowers_to_ir for r in rows]),
         add([r.reaches_rtl for r in rows]),
         add([r.cosim_passed for r in rows]),
     ]
@@ -79,6 +80,7 @@ def _main_rows(rows: list[ReplayRow]) -> list[list[str]]:
                 str(r.ours_only),
                 str(r.authors_only),
                 _cell(r.hardware_plausible),
+                _cell(r.lowers_to_ir),
                 _cell(r.reaches_rtl),
                 _cell(r.cosim_passed),
             ]
@@ -101,6 +103,30 @@ def _main_rows(rows: list[ReplayRow]) -> list[list[str]]:
             ]
         )
     return out
+
+
+def _reason_key(reason: str | None) -> str:
+    if not reason:
+        return "unknown"
+    head = reason.split(" ", 1)
+    if head[0].startswith("HW") and len(head) > 1:
+        return f"{head[0]} {head[1].split(':')[0][:60]}"
+    return reason.split(":")[0][:60]
+
+
+def _frontend_reasons(outcomes: Sequence[ReplayOutcome]) -> list[str]:
+    judged = [o for o in outcomes if o.verified and o.hardware_plausible is not None]
+    if not judged:
+        return []
+    short = [o for o in judged if not o.lowers_to_ir]
+    lines = [
+        "",
+        f"Front end on our {len(judged)} verified replies: {len(judged) - len(short)} lower to "
+        f"hardware IR; top reasons for the other {len(short)} (first error of the best method):",
+    ]
+    for reason, n in Counter(_reason_key(o.hardware_reason) for o in short).most_common(10):
+        lines.append(f"  {n:4d}  {reason}")
+    return lines
 
 
 def render_report(
@@ -129,6 +155,7 @@ def render_report(
         "ours-only",
         "auth-only",
         "hw-plaus",
+        "lowers",
         "RTL",
         "cosim",
     ]
@@ -137,7 +164,8 @@ def render_report(
         "",
         "code = a program was extracted; guard = rejected by the guard rails (any reason, no_code "
         "includes replies with no extractable code); ours = extracted, passed the guard and "
-        "verified; hw-plaus/RTL/cosim count among ours.",
+        "verified; hw-plaus (no structural obstacle: the front end's HW1xx codes), lowers (to "
+        "hardware IR with no error), RTL and cosim count among ours.",
         "",
         "Dafny verdicts on the extracted code (before the guard):",
     ]
@@ -158,6 +186,7 @@ def render_report(
             "(counted, not rejected: the authors did not require it):",
         ]
         lines += [f"  {r.model.value}: {r.signature_changed} of {r.code_extracted}" for r in sig]
+    lines += _frontend_reasons(outcomes)
     lines += [
         "",
         f"Disagreements with the authors' flag ({sum(reasons.values())}, listed in "
@@ -222,8 +251,9 @@ def render_report(
     lines += [
         "",
         f"{report.replies} replies, {report.unique_programs} distinct programs, "
-        f"{report.verifier_runs} verifier runs (the rest from the result cache); "
-        f"wall {report.wall_s:.1f} s",
+        f"{report.verifier_runs} verifier runs (the rest from the result cache; rechecks of the "
+        f"authors' code included); {report.synthesized} programs synthesized "
+        f"({report.synthesis_s:.0f} s); wall {report.wall_s:.1f} s",
     ]
     if report.missing:
         lines += ["", "Not measured:"] + [f"  {m}" for m in report.missing]

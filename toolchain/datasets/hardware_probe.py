@@ -1,24 +1,33 @@
 """How far a verified replayed program gets towards hardware: front end (IR), RTL, co-simulation.
 
-"Hardware-plausible" means what the front end says: one method of the program lowers to the
-hardware IR with no error diagnostic. Columns whose stage is not in this checkout are reported
-as missing, with the reason, never guessed.
+Both judgements are the front end's own (its stable HW codes): "hardware-plausible" means some
+method of the program has no structural obstacle (no HW1xx: recursion, heap, strings, reals,
+unbounded collections, ...), so at most integer bounds (HW2xx, fixable with a `requires`) are
+missing; "lowers" means it lowers to the hardware IR with no error at all. Columns whose stage is
+not in this checkout are reported as missing, with the reason, never guessed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import re
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from shared_schemas.replay import MbppTask
+from shared_schemas.synthesis import CosimVerdict
 from toolchain.dafny.symbols import find_symbols
+from toolchain.errors import ToolchainError
 
 if TYPE_CHECKING:
     from toolchain.dafny import DafnyEngine
 
-COLUMNS = ("hardware_plausible", "reaches_rtl", "cosim_passed")
+COLUMNS = ("hardware_plausible", "lowers_to_ir", "reaches_rtl", "cosim_passed")
+# once the HLS stage is done, RTL exists: a failure in any of these still reached it
+_AFTER_HLS = ("synth", "fmax", "cosim", "report")
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,7 @@ class HardwareVerdict:
     plausible: bool
     method: str | None = None
     reason: str | None = None
+    lowers: bool = False  # the method lowers to IR with no error (widths included)
     reaches_rtl: bool | None = None
     cosim_passed: bool | None = None
 
@@ -73,48 +83,165 @@ def candidate_methods(code: str, task: MbppTask | None) -> list[str]:
     return sorted(dict.fromkeys(names), key=rank)
 
 
-class FrontendProbe:
-    """Lower verified programs with `toolchain.frontend`; RTL and co-simulation are not wired."""
+def _unshadow_frontend_lower() -> None:
+    """`toolchain.pipeline` calls `from toolchain.frontend import lower`, but once the front end
+    has run, the package attribute `lower` is the submodule `toolchain/frontend/lower.py`, not
+    the function (reported to the front-end owner). Point it back at the function."""
+    import types
 
-    def __init__(self, engine: DafnyEngine | None = None) -> None:
-        # With an engine, widths must also be proven by Dafny (one more verifier run per method).
+    import toolchain.frontend as frontend
+    from toolchain.frontend.api import lower
+
+    if isinstance(getattr(frontend, "lower", None), types.ModuleType):
+        frontend.lower = lower
+
+
+@dataclass(frozen=True)
+class SynthesisOptions:
+    """How far to push the programs that lower: XLS RTL, yosys, co-simulation."""
+
+    out_dir: Path
+    vectors: int = 16
+    limit: int | None = None  # at most this many distinct programs (None: all)
+
+
+class FrontendProbe:
+    """Lower verified programs with `toolchain.frontend`; with synthesis options, push the ones
+    that lower through `toolchain.pipeline` (XLS -> Verilog -> yosys -> co-simulation)."""
+
+    def __init__(
+        self,
+        engine: DafnyEngine | None = None,
+        synthesis: SynthesisOptions | None = None,
+        *,
+        prove_widths: bool = False,
+    ) -> None:
+        # prove_widths: "lowers" also needs Dafny to prove the chosen widths (one more verifier
+        # run per method). Synthesis always proves them, with the same engine.
         self.engine = engine
+        self.prove_widths = prove_widths and engine is not None
+        self.synthesis = synthesis
+        self.crashes: list[str] = []
+        self.synthesized = 0
+        self.synthesis_s = 0.0
 
     def missing(self) -> dict[str, str]:
         gone: dict[str, str] = {}
         if not _module_present("toolchain.frontend.pipeline"):
-            gone["hardware_plausible"] = (
+            gone["hardware_plausible"] = gone["lowers_to_ir"] = (
                 "the front end's lowering (toolchain.frontend.pipeline, issue #5) is not in "
                 "this checkout"
             )
-        reason = (
-            "synthesis (toolchain.pipeline, issue #6) is not in this checkout"
-            if not _module_present("toolchain.pipeline")
-            else "synthesis exists but the replay bench does not drive it yet"
-        )
-        gone["reaches_rtl"] = reason
-        gone["cosim_passed"] = reason
+        if not _module_present("toolchain.pipeline"):
+            why = "synthesis (toolchain.pipeline, issue #6) is not in this checkout"
+            gone["reaches_rtl"] = gone["cosim_passed"] = why
+        elif self.synthesis is None:
+            gone["reaches_rtl"] = gone["cosim_passed"] = "synthesis not requested"
         return gone
 
     def classify(self, code: str, task: MbppTask | None) -> HardwareVerdict:
-        from toolchain.frontend import lower
+        # from the api module: the package attribute `lower` is shadowed by the submodule
+        # `toolchain.frontend.lower` once that has been imported
+        from toolchain.frontend.api import lower
 
         methods = candidate_methods(code, task)
         if not methods:
             return HardwareVerdict(False, reason="no method to lower")
-        first_reason: str | None = None
+        blocked: str | None = None  # the first structural reason (HW1xx), or a crash
+        needs_bounds: tuple[str, str] | None = None  # a method held back by widths only
         for name in methods:
-            result = lower(code, name, engine=self.engine)
-            if result.method is not None and not result.errors:
-                if self.engine is not None and not result.ok:
-                    first_reason = first_reason or f"{name}: widths not proven"
+            try:
+                result = lower(code, name, engine=self.engine if self.prove_widths else None)
+            except Exception as exc:  # a front-end bug must not sink the whole replay
+                blocked = blocked or f"front end crashed: {type(exc).__name__}"
+                self.crashes.append(f"lower: {type(exc).__name__}: {exc}"[:200])
+                continue
+            errors = result.errors
+            if result.method is not None and not errors:
+                if self.prove_widths and not result.ok:
+                    needs_bounds = needs_bounds or (name, "widths not proven")
                     continue
-                return HardwareVerdict(True, method=name)
-            if first_reason is None:
-                errors = result.errors or result.diagnostics
-                detail = errors[0].message if errors else "not lowered"
-                first_reason = f"{name}: {detail}"[:200]
-        return HardwareVerdict(False, reason=first_reason)
+                return self._synthesize(code, name)
+            structural = [d for d in errors if not (d.code or "").startswith("HW2")]
+            if errors and not structural:
+                first = errors[0]
+                needs_bounds = needs_bounds or (name, f"{first.code} {first.message}"[:200])
+            elif blocked is None:
+                shown = structural or result.diagnostics
+                blocked = f"{shown[0].code} {shown[0].message}"[:200] if shown else "not lowered"
+        if needs_bounds is not None:
+            name, why = needs_bounds
+            return HardwareVerdict(True, method=name, reason=why)
+        return HardwareVerdict(False, reason=blocked)
+
+    def _synthesize(self, code: str, method: str) -> HardwareVerdict:
+        options = self.synthesis
+        if options is None:
+            return HardwareVerdict(True, method=method, lowers=True)
+        if options.limit is not None and self.synthesized >= options.limit:
+            return HardwareVerdict(
+                True, method=method, lowers=True, reason="over the synthesis limit"
+            )
+        from toolchain.pipeline import SynthesisRequest, run_synthesis
+
+        _unshadow_frontend_lower()
+
+        digest = hashlib.sha256(f"{method}\0{code}".encode()).hexdigest()[:16]
+        stages: list[str] = []
+        request = SynthesisRequest(
+            source_text=code,
+            method=method,
+            out_dir=options.out_dir / digest,
+            source_file="candidate.dfy",
+            vectors=options.vectors,
+            fmax=False,  # place and route is the slowest stage and adds nothing to "reaches RTL"
+        )
+        self.synthesized += 1
+        started = time.monotonic()
+        try:
+            outcome = run_synthesis(
+                request, engine=self.engine, progress=lambda p: stages.append(p.stage)
+            )
+        except ToolchainError as exc:
+            where = stages[-1] if stages else "synthesis"
+            return HardwareVerdict(
+                True,
+                method=method,
+                lowers=True,
+                reason=f"{where}: {exc}"[:200],
+                reaches_rtl=any(s in stages for s in _AFTER_HLS),
+                cosim_passed=False,
+            )
+        except Exception as exc:  # a back-end bug must not sink the whole replay
+            self.crashes.append(f"synthesis: {type(exc).__name__}: {exc}"[:200])
+            return HardwareVerdict(
+                True,
+                method=method,
+                lowers=True,
+                reason=f"synthesis crashed: {type(exc).__name__}",
+                reaches_rtl=any(s in stages for s in _AFTER_HLS),
+                cosim_passed=False,
+            )
+        finally:
+            self.synthesis_s += time.monotonic() - started
+        report = outcome.report
+        passed = report.cosim.verdict == CosimVerdict.passed
+        reason = None if passed else f"cosim {report.cosim.verdict.value}: {report.cosim.message}"
+        return HardwareVerdict(
+            True,
+            method=method,
+            lowers=True,
+            reason=reason[:200] if reason else None,
+            reaches_rtl=bool(report.rtl_files),
+            cosim_passed=passed,
+        )
 
 
-__all__ = ["COLUMNS", "FrontendProbe", "HardwareProbe", "HardwareVerdict", "candidate_methods"]
+__all__ = [
+    "COLUMNS",
+    "FrontendProbe",
+    "HardwareProbe",
+    "HardwareVerdict",
+    "SynthesisOptions",
+    "candidate_methods",
+]

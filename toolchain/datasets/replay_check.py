@@ -8,10 +8,12 @@ with the authors' flag, and every disagreement gets a reason.
 from __future__ import annotations
 
 import hashlib
+import queue
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from shared_schemas.generation import ExtractionResult, GuardReason
 from shared_schemas.replay import (
@@ -30,6 +32,7 @@ from toolchain.dafny import DafnyEngine
 from toolchain.datasets.hardware_probe import COLUMNS, HardwareProbe, HardwareVerdict
 from toolchain.llm.extract import extract_dafny
 from toolchain.llm.guard import check_candidate, check_signature
+from toolchain.proc import CancelToken
 
 CANDIDATE_FILE = "candidate.dfy"
 Progress = Callable[[int, int], None]
@@ -113,30 +116,56 @@ def _disagreement(
     return f"ours_only{suffix}", differs
 
 
+class Verifier(Protocol):
+    """What the checker needs of a verifier: the engine, or a warm DafnyServer in front of it."""
+
+    def verify_source(
+        self,
+        text: str,
+        filename: str = ...,
+        request: VerifyRequest | None = ...,
+        cancel: CancelToken | None = ...,
+    ) -> FileVerification: ...
+
+
 class ReplayChecker:
     def __init__(
         self,
         engine: DafnyEngine,
         request: VerifyRequest | None = None,
         hardware: HardwareProbe | None = None,
+        verifiers: Sequence[Verifier] | None = None,
     ) -> None:
         self.engine = engine
         self.request = request or VerifyRequest(
             timeout_s=engine.settings.timeout_s, vc_time_limit_s=engine.settings.vc_time_limit_s
         )
         self.hardware = hardware
+        # One verifier per concurrent job: the engine is thread-safe (its own job slots); a warm
+        # server answers one request at a time, so each job gets its own.
+        self.verifiers: list[Verifier] = (
+            list(verifiers) if verifiers else [engine] * engine.settings.jobs
+        )
         self._runs = 0
 
     def _verify_all(
         self, programs: Iterable[str], progress: Progress | None
     ) -> dict[str, FileVerification]:
-        todo = list(dict.fromkeys(programs))
+        # longest first: the slow proofs start early instead of trailing at the end
+        todo = sorted(dict.fromkeys(programs), key=len, reverse=True)
         done: dict[str, FileVerification] = {}
+        free: queue.SimpleQueue[Verifier] = queue.SimpleQueue()
+        for v in self.verifiers:
+            free.put(v)
 
         def one(code: str) -> tuple[str, FileVerification]:
-            return code, self.engine.verify_source(code, CANDIDATE_FILE, self.request)
+            verifier = free.get()
+            try:
+                return code, verifier.verify_source(code, CANDIDATE_FILE, self.request)
+            finally:
+                free.put(verifier)
 
-        with ThreadPoolExecutor(max_workers=self.engine.settings.jobs) as pool:
+        with ThreadPoolExecutor(max_workers=len(self.verifiers)) as pool:
             for future in as_completed([pool.submit(one, code) for code in todo]):
                 code, result = future.result()
                 done[code] = result
@@ -226,6 +255,7 @@ class ReplayChecker:
                 memo[key] = self.hardware.classify(code, task)
             v = memo[key]
             o.hardware_plausible = v.plausible
+            o.lowers_to_ir = v.lowers
             o.hardware_method = v.method
             o.hardware_reason = v.reason
             o.reaches_rtl = None if "reaches_rtl" in missing else v.reaches_rtl
@@ -281,6 +311,7 @@ def summarise(outcomes: list[ReplayOutcome], missing: Iterable[str] = ()) -> lis
                 ours_only=sum(1 for o in group if o.verified and not o.authors_verified),
                 authors_only=sum(1 for o in group if o.authors_verified and not o.verified),
                 hardware_plausible=count("hardware_plausible", lambda o: o.hardware_plausible),
+                lowers_to_ir=count("lowers_to_ir", lambda o: o.lowers_to_ir),
                 reaches_rtl=count("reaches_rtl", lambda o: o.reaches_rtl),
                 cosim_passed=count("cosim_passed", lambda o: o.cosim_passed),
             )
