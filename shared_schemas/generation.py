@@ -303,6 +303,9 @@ class CheckpointMeta(Model):
         default=None, description="config of a model built without local weights (tests)"
     )
     hidden_size: int | None = Field(default=None, description="compact policy width")
+    lora_rank: int | None = None
+    lora_alpha: int | None = None
+    max_state_tokens: int | None = None
     iterations_trained: int = 0
     final_success_rate: float | None = None
     torch_version: str

@@ -124,7 +124,10 @@ class ScriptedServer:
 
     def start(self) -> ScriptedServer:
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="scripted-openai", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="scripted-openai",
+            daemon=True,
         )
         self._thread.start()
         return self

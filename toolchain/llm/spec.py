@@ -49,7 +49,7 @@ def _examples(text: str) -> list[str]:
         if not s:
             continue
         s = re.sub(r"^(?:[-*+]|\d+[.)])\s+", "", s)
-        items.append(s.strip("`").strip())
+        items.append(s)
     return [i for i in items if i]
 
 

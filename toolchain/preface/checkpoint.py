@@ -47,6 +47,9 @@ def save_policy(
         from toolchain.preface.hf_policy import HfLoraPolicy
 
         assert isinstance(policy, HfLoraPolicy)
+        meta.lora_rank = policy.lora_rank
+        meta.lora_alpha = policy.lora_alpha
+        meta.max_state_tokens = policy.max_state_tokens
         meta.hf_model_path = policy.model_path
         if policy.model_path is None:
             meta.hf_config = policy.base_config()
@@ -88,10 +91,16 @@ def load_policy(path: str | Path) -> tuple[Policy, CheckpointMeta]:
         from toolchain.preface.hf_policy import HfLoraPolicy
 
         cfg = meta.config or TrainingConfig(tasks="")
-        kw = {"lora_rank": cfg.lora_rank, "lora_alpha": cfg.lora_alpha}
+        kw = {
+            "lora_rank": meta.lora_rank or cfg.lora_rank,
+            "lora_alpha": meta.lora_alpha or cfg.lora_alpha,
+            "max_state_tokens": meta.max_state_tokens or 384,
+        }
         if meta.hf_model_path:
             policy = HfLoraPolicy.from_pretrained(meta.hf_model_path, **kw)
-            policy.load_state_dict(blob["state"], strict=False)
+            missing = policy.load_state_dict(blob["state"], strict=False)
+            if missing.unexpected_keys:
+                raise InputError(f"{p} does not fit the model in {meta.hf_model_path}")
         elif meta.hf_config is not None:
             policy = HfLoraPolicy.from_config_dict(meta.hf_config, **kw)
             policy.load_state_dict(blob["state"])
