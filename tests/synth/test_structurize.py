@@ -7,10 +7,11 @@ import random
 
 import pytest
 
-from . import ir_builders as irb
 from toolchain.frontend.interp import run_method
 from toolchain.frontend.ir import Break, For, HardwareMethod, If, Return, Stmt, While
 from toolchain.hls.structurize import StructureOptions, has_loops, structurize
+
+from . import ir_builders as irb
 
 
 def _kinds(stmts: list[Stmt]) -> set[str]:
