@@ -29,8 +29,7 @@ from shared_schemas.lsp import (
 )
 from shared_schemas.settings import VerifyOn
 from shared_schemas.verification import FileVerification, VerifyRequest
-from toolchain.dafny.incremental import Plan
-from toolchain.dafny.symbols import find_symbols
+from toolchain.dafny.incremental import Plan, Prepared
 from toolchain.dafny.text import LineIndex
 from toolchain.errors import CancelledError, ToolchainError, ToolNotFoundError
 from toolchain.proc import CancelToken
@@ -173,14 +172,12 @@ class DocumentRuns:
             timeout_s=server.settings.dafny.timeout_s,
             vc_time_limit_s=server.settings.dafny.vc_time_limit_s,
         )
-        plan = await asyncio.to_thread(verifier.plan, uri, text, filename, request)
-        if force and not plan.full:
-            forced = frozenset(force) & plan.reuse
-            plan = Plan(False, plan.verify | forced, plan.reuse - forced, plan.reason)
-        if full:
-            plan = Plan(True, plan.verify | plan.reuse, frozenset(), "full verification asked")
+        prepared = await asyncio.to_thread(
+            verifier.prepare, uri, text, filename, request, force=force, full=full
+        )
+        plan = prepared.plan
         if self._is_current(uri, version, task):
-            self._notify(self._starting(uri, version, text, plan, record.status), record)
+            self._notify(self._starting(uri, version, prepared, record.status), record)
         progress = WorkDone(
             server,
             f"Verifying {Path(filename).name}",
@@ -191,16 +188,7 @@ class DocumentRuns:
         shower = asyncio.create_task(self._show_progress(progress, progress_token is not None))
         started = time.monotonic()
         try:
-            outcome = await asyncio.to_thread(
-                verifier.verify,
-                uri,
-                text,
-                filename,
-                request,
-                cancel,
-                force=force,
-                full=full,
-            )
+            outcome = await asyncio.to_thread(verifier.run, prepared, cancel)
         except asyncio.CancelledError:
             # Superseded by a newer version (which reports for itself), or the request that
             # asked for this run was cancelled: the thread's Dafny run stops either way.
@@ -301,14 +289,15 @@ class DocumentRuns:
         self,
         uri: str,
         version: int | None,
-        text: str,
-        plan: Plan,
+        prepared: Prepared,
         previous: VerificationStatusParams | None,
     ) -> VerificationStatusParams:
+        plan = prepared.plan
         before = {s.name: s for s in previous.symbols} if previous is not None else {}
-        index = LineIndex.of(text)
+        index = LineIndex.of(prepared.text)
         symbols: list[SymbolVerificationStatus] = []
-        for sym in find_symbols(text):
+        for name in prepared.outline.order:
+            sym = prepared.outline.declarations[name].symbol
             rng = symbol_range(index, sym)
             earlier = before.get(sym.qualified)
             if sym.qualified in plan.verify or earlier is None:

@@ -47,6 +47,7 @@ FEATURES: tuple[str, ...] = (
     "diagnostics",
     "code_lens",
     "commands",
+    "generate",
 )
 
 

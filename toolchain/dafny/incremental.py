@@ -502,6 +502,22 @@ class IncrementalResult:
         return self.plan.reuse
 
 
+@dataclass
+class Prepared:
+    """A planned verification of one text, ready for `IncrementalVerifier.run`."""
+
+    key: str
+    text: str
+    filename: str
+    request: VerifyRequest
+    outline: Outline
+    planned: _Planned
+
+    @property
+    def plan(self) -> Plan:
+        return self.planned.plan
+
+
 class IncrementalVerifier:
     """Per-document incremental verification over any `verify_source` (engine or warm server).
 
@@ -574,22 +590,37 @@ class IncrementalVerifier:
     def _options(self, request: VerifyRequest) -> str:
         return request.model_dump_json(exclude={"procedures"})
 
-    def _plan(
-        self, key: str, text: str, filename: str, request: VerifyRequest, force: Iterable[str]
-    ) -> tuple[Outline, _Planned]:
+    def prepare(
+        self,
+        key: str,
+        text: str,
+        filename: str = "input.dfy",
+        request: VerifyRequest | None = None,
+        *,
+        force: Iterable[str] = (),
+        full: bool = False,
+    ) -> Prepared:
+        """Plan the verification of `text` (cheap, no verifier): `.plan` says what will run.
+
+        `force` names declarations to verify even when unaffected; `full` verifies everything.
+        """
+        request = request or self.default_request
         outline = Outline.of(text)
         with self._lock:
             previous = self._snapshots.get(key)
-        if not self.reuse:
-            return outline, _full(outline, "incremental verification is off")
-        planned = plan_against(previous, outline, self._options(request), filename)
+        if full:
+            planned = _full(outline, "a full verification was asked for")
+        elif not self.reuse:
+            planned = _full(outline, "incremental verification is off")
+        else:
+            planned = plan_against(previous, outline, self._options(request), filename)
         forced = frozenset(force) & planned.plan.reuse
         if forced and not planned.plan.full:
             p = planned.plan
             planned.plan = Plan(False, p.verify | forced, p.reuse - forced, p.reason)
             for name in forced:
                 planned.moved.pop(name, None)
-        return outline, planned
+        return Prepared(key, text, filename, request, outline, planned)
 
     def plan(
         self,
@@ -598,8 +629,8 @@ class IncrementalVerifier:
         filename: str = "input.dfy",
         request: VerifyRequest | None = None,
     ) -> Plan:
-        """What `verify` would do for this text now (for showing "verifying..." up front)."""
-        return self._plan(key, text, filename, request or self.default_request, ())[1].plan
+        """What `verify` would do for this text now."""
+        return self.prepare(key, text, filename, request).plan
 
     def verify(
         self,
@@ -612,15 +643,14 @@ class IncrementalVerifier:
         force: Iterable[str] = (),
         full: bool = False,
     ) -> IncrementalResult:
-        """Verify `text`, reusing what the document's last complete result still says.
+        """Verify `text`, reusing what the document's last complete result still says."""
+        return self.run(self.prepare(key, text, filename, request, force=force, full=full), cancel)
 
-        `force` names declarations to verify even when unaffected; `full` verifies everything.
-        """
+    def run(self, prepared: Prepared, cancel: CancelToken | None = None) -> IncrementalResult:
+        """Carry out a prepared plan and remember the result for the document's next edit."""
         started = time.monotonic()
-        request = request or self.default_request
-        outline, planned = self._plan(key, text, filename, request, force)
-        if full:
-            planned = _full(outline, "a full verification was asked for")
+        text, filename, request = prepared.text, prepared.filename, prepared.request
+        outline, planned = prepared.outline, prepared.planned
         plan = planned.plan
         if plan.full:
             result = self.verifier.verify_source(
@@ -642,8 +672,8 @@ class IncrementalVerifier:
         result.duration_s = elapsed
         if _reusable(result):
             with self._lock:
-                self._snapshots[key] = Snapshot(outline, result, self._options(request))
-                self._snapshots.move_to_end(key)
+                self._snapshots[prepared.key] = Snapshot(outline, result, self._options(request))
+                self._snapshots.move_to_end(prepared.key)
                 while len(self._snapshots) > self.capacity:
                     self._snapshots.popitem(last=False)
         return IncrementalResult(result, plan, ran, elapsed)
@@ -656,5 +686,6 @@ __all__ = [
     "Outline",
     "Plan",
     "PositionMap",
+    "Prepared",
     "SourceVerifier",
 ]
