@@ -105,8 +105,8 @@ class P2SServer(LanguageServer):
         async with self._verifier_lock:
             if self._verifier is not None:
                 return self._verifier
-            if self._verifier_error is not None:
-                raise self._verifier_error
+            # Discovery is retried on every run (cheap when Dafny is missing), so installing it
+            # needs no restart; the user is told only once per settings.
             settings = self.settings
             try:
                 made = await asyncio.to_thread(
@@ -119,6 +119,8 @@ class P2SServer(LanguageServer):
                 self._verifier_error = exc
                 raise
             self._verifier = made
+            self._verifier_error = None
+            self._missing_reported = False
             info = made.engine.info if made.engine else None
             self.log(
                 f"Dafny {info.version if info else '?'} at {info.path if info else '?'}; "

@@ -218,8 +218,8 @@ class DocumentRuns:
     def _cancelled(
         self, uri: str, version: int | None, task: asyncio.Task[object], record: DocumentRecord
     ) -> None:
-        if not self._is_current(uri, version, task):
-            return
+        if self.records.get(uri) is not record or record.run is None or record.run.task is not task:
+            return  # superseded: the newer run reports for itself
         self._notify(
             VerificationStatusParams(
                 uri=uri,
