@@ -177,11 +177,13 @@ def load_tasks(folder: Path) -> dict[str, MbppTask]:
     return dict(sorted(tasks.items(), key=lambda kv: _task_order(kv[0])))
 
 
-def task_spec_markdown(task: MbppTask) -> str:
+def task_spec_markdown(task: MbppTask, *, signature: bool = True) -> str:
     """The task as a `*.spec.md` (see toolchain.llm.spec): its title carries the
-    `MBPP-DFY task <id>` marker the replay recognises; the signature and the tests go along."""
+    `MBPP-DFY task <id>` marker the replay recognises; the tests go along, and the signature
+    unless `signature=False` (a spec's signature is binding for the guard, and the published
+    replies seldom keep MBPP's)."""
     parts = [f"# MBPP-DFY task {task.task_id}", "", task.description.strip(), ""]
-    if task.method_signature.strip():
+    if signature and task.method_signature.strip():
         parts += ["## Signature", "", "```dafny", task.method_signature.strip(), "```", ""]
     if task.test_cases:
         parts += ["## Examples", ""]

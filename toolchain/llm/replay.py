@@ -188,7 +188,7 @@ class ReplayClient:
             model=f"replay:{model.value}:{label}",
             temperature=0.0,
             timeout_s=1.0,
-            max_tokens=0,
+            max_tokens=4096,  # nominal: a recorded reply is returned whatever the limit
             max_retries=0,
         )
 
