@@ -7,9 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .kernel_table import CORPUS, Kernel
 from toolchain.dafny import DafnyEngine
 from toolchain.frontend import LoweringResult, lower
+
+from .kernel_table import CORPUS, Kernel
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .kernel_table import CORPUS, KERNELS, Kernel
 from toolchain.dafny import DafnyEngine
 from toolchain.frontend import LoweringResult, ir
+
+from .kernel_table import CORPUS, KERNELS, Kernel
 
 TRUSTED = {
     ir.WidthStatus.PROVEN,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from toolchain.dafny import DafnyEngine
 from toolchain.frontend import ir, lower
-from toolchain.frontend.lower import lower_program_method
+from toolchain.frontend.lowering import lower_program_method
 from toolchain.frontend.obligations import Ob, ObligationBuilder, check, render
 from toolchain.frontend.parser import parse_program
 from toolchain.frontend.ranges import Options, analyze_ranges

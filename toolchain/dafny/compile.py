@@ -149,7 +149,7 @@ def parse_reference_output(output: str, count: int) -> list[dict[str, RefValue]]
     for line in output.splitlines():
         if not line.startswith(_MARK + " "):
             continue
-        _, k_text, name, value = (line.split(" ", 3) + [""])[:4]
+        _, k_text, name, value = ([*line.split(" ", 3), ""])[:4]
         k = int(k_text)
         if name == ".":
             done[k] = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
@@ -47,7 +48,7 @@ class DType:
             assert self.element is not None
             elem = self.element.to_ir()
             assert isinstance(elem, ir.BoolType | ir.IntType)
-            kind = "array" if self.kind == "array" else "seq"
+            kind: Literal["array", "seq"] = "array" if self.kind == "array" else "seq"
             return ir.ArrayType(
                 element=elem, length=None, max_length=None, kind=kind, mutable=mutable
             )

@@ -29,7 +29,7 @@ from toolchain.dafny.text import LineIndex
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
 from toolchain.frontend.interval import Interval
-from toolchain.frontend.lower import Lowered, SourceVar
+from toolchain.frontend.lowering import Lowered, SourceVar
 from toolchain.frontend.printer import format_expr
 from toolchain.frontend.ranges import RangeResult
 
@@ -142,15 +142,15 @@ class ObligationBuilder:
             )
         # 2. loop heads
         done_loops: set[int] = set()
-        for loop_id, site in self.low.loop_sites.items():
-            if site.inserts_at < 0 or id(site.loop) in done_loops:
+        for loop_id, lsite in self.low.loop_sites.items():
+            if lsite.inserts_at < 0 or id(lsite.loop) in done_loops:
                 continue
-            done_loops.add(id(site.loop))
+            done_loops.add(id(lsite.loop))
             loop = self._ir_loop(loop_id)
             if loop is None:
                 continue
             modified = _assigned_vars(loop.body)
-            reverse = {v: k for k, v in site.names.items()}
+            reverse = {v: k for k, v in lsite.names.items()}
             accs = {a.variable: a for a in self.ranges.accumulations.get(loop_id, [])}
             for ir_name in sorted(modified):
                 src = reverse.get(ir_name)
@@ -160,35 +160,35 @@ class ObligationBuilder:
                 key = (sv.decl, sv.name, sv.decl_offset)
                 if key not in ranges:
                     continue
-                if first_assign.get(key, 1 << 62) > site.loop.start:
+                if first_assign.get(key, 1 << 62) > lsite.loop.start:
                     continue  # not assigned before the loop: Dafny sees an arbitrary value
                 iv = ranges[key][0]
                 acc = accs.get(ir_name)
                 if acc is not None and (
-                    site.decreases is not None or isinstance(site.loop, A.ForStmt)
+                    lsite.decreases is not None or isinstance(lsite.loop, A.ForStmt)
                 ):
-                    helper = self._accumulator_invariant(src, acc, site, loop_id)
+                    helper = self._accumulator_invariant(src, acc, lsite, loop_id)
                     if helper is not None:
                         self.add(
                             kind="invariant",
                             text=helper,
-                            offset=site.inserts_at,
+                            offset=lsite.inserts_at,
                             key=None,
                             lo=iv.lo,
                             hi=iv.hi,
                             where="loop head (accumulator)",
-                            loc=self.span(site.loop.start, site.loop.start + 5),
+                            loc=self.span(lsite.loop.start, lsite.loop.start + 5),
                             helper=True,
                         )
                 self.add(
                     kind="invariant",
                     text=_range_text(src, iv),
-                    offset=site.inserts_at,
+                    offset=lsite.inserts_at,
                     key=key,
                     lo=iv.lo,
                     hi=iv.hi,
                     where="loop head",
-                    loc=self.span(site.loop.start, site.loop.start + 5),
+                    loc=self.span(lsite.loop.start, lsite.loop.start + 5),
                 )
         # 3. callee contracts: parameters (requires) and results (ensures)
         for key, (iv, _names) in ranges.items():
@@ -259,7 +259,7 @@ class ObligationBuilder:
     def _accumulator_invariant(
         self, name: str, acc: object, site: object, loop_id: int
     ) -> str | None:
-        from toolchain.frontend.lower import LoopSite
+        from toolchain.frontend.lowering import LoopSite
         from toolchain.frontend.ranges import Accumulation
 
         assert isinstance(acc, Accumulation) and isinstance(site, LoopSite)
@@ -291,7 +291,7 @@ class ObligationBuilder:
 
 def _source_text_of(site: object, text: str) -> str | None:
     """The termination measure of a source loop as Dafny text (explicit or Dafny's guess)."""
-    from toolchain.frontend.lower import LoopSite
+    from toolchain.frontend.lowering import LoopSite
 
     assert isinstance(site, LoopSite)
     loop = site.loop

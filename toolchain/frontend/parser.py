@@ -800,11 +800,11 @@ class Parser:
             word = t.text
             if word == "label":
                 self.advance()
-                label = self.ident().text
+                loop_label = self.ident().text
                 self.expect_op(":")
                 inner = self.statement()
                 if isinstance(inner, A.WhileStmt | A.ForStmt):
-                    inner.label = label
+                    inner.label = loop_label
                 return inner
             if word == "var" or (word == "ghost" and self.peek().is_kw("var")):
                 return self.var_decl()

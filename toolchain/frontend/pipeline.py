@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from toolchain.dafny.text import LineIndex
 from toolchain.frontend.api import LoweringResult
 from toolchain.frontend.diagnostics import hw_diagnostic
-from toolchain.frontend.lower import lower_program_method
+from toolchain.frontend.lowering import lower_program_method
 from toolchain.frontend.obligations import ObligationBuilder, check
 from toolchain.frontend.parser import parse_program
 from toolchain.frontend.ranges import Options, analyze_ranges

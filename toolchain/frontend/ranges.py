@@ -16,7 +16,7 @@ from toolchain.frontend import interval as I
 from toolchain.frontend import ir
 from toolchain.frontend.facts import Facts, Term, facts_from
 from toolchain.frontend.interval import BOOL_RANGE, TOP, Interval
-from toolchain.frontend.lower import Lowered
+from toolchain.frontend.lowering import Lowered
 
 _MAX_WIDEN_ROUNDS = 8
 
@@ -355,8 +355,8 @@ class RangeAnalysis:
                 self.expr(s.lo, entry, True)
                 self.expr(s.hi, entry, True)
             self.result.loop_heads[id(s)] = dict(head.vars)
-            for k, v in head.vars.items():
-                self._record_var(k, v)
+            for k, head_iv in head.vars.items():
+                self._record_var(k, head_iv)
             if isinstance(s, ir.For) and body_in is not None:
                 # a hardware counter also holds the exit value hi
                 lo = self.expr(s.lo, entry, False)
@@ -422,7 +422,7 @@ class RangeAnalysis:
             for v, iv in head.vars.items()
             if not iv.bounded and v in entry.vars and _is_accumulator(v, s.body)
         ]
-        self._last_accumulations: list[Accumulation] = []
+        self._last_accumulations = []
         if not unbounded:
             return head
         found: list[Accumulation] = []
@@ -494,9 +494,9 @@ class RangeAnalysis:
                     cur = out.vars.get(side.name)
                     if cur is not None:
                         if cur.lo == other.lo:
-                            out.vars[side.name] = Interval(other.lo + 1, cur.hi)  # type: ignore[operator]
+                            out.vars[side.name] = Interval(other.lo + 1, cur.hi)
                         elif cur.hi == other.hi:
-                            out.vars[side.name] = Interval(cur.lo, other.hi - 1)  # type: ignore[operator]
+                            out.vars[side.name] = Interval(cur.lo, other.hi - 1)
             return out
         # lhs op rhs -> bounds for each side from the other
         lt: dict[ir.BinOp, tuple[int, int]] = {

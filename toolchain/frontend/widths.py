@@ -16,7 +16,7 @@ from toolchain.frontend import ir
 from toolchain.frontend.diagnostics import hw_diagnostic
 from toolchain.frontend.facts import Facts
 from toolchain.frontend.interval import Interval
-from toolchain.frontend.lower import Lowered
+from toolchain.frontend.lowering import Lowered
 from toolchain.frontend.obligations import Ob, ObligationRun
 from toolchain.frontend.ranges import Options, RangeResult, analyze_ranges
 
@@ -69,7 +69,8 @@ class WidthFinalizer:
                 for o in self.run.obligations
             ]
         facts: list[ir.WidthFact] = []
-        for holder in [*self.m.ports, *self.m.locals]:
+        holders: list[ir.Port | ir.Local] = [*self.m.ports, *self.m.locals]
+        for holder in holders:
             t = holder.type
             if isinstance(t, ir.ArrayType):
                 holder.type = self._array_type(holder.name, t, facts, holder.loc)
@@ -130,8 +131,7 @@ class WidthFinalizer:
         if (
             key is None
             or sv is None
-            or sv.kind == "fparam"
-            and sv.decl not in self.low.recursive_functions
+            or (sv.kind == "fparam" and sv.decl not in self.low.recursive_functions)
         ):
             return chosen, ir.WidthStatus.DERIVED
         if (

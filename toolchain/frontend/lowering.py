@@ -166,7 +166,7 @@ class Lowerer:
         el, ec = self.index.position(max(end, start))
         return ir.SourceSpan(self.filename, sl, sc, el, ec)
 
-    def loc(self, node: A.Node) -> ir.SourceSpan:
+    def loc(self, node: A.Node | A.Param | A.LocalVar) -> ir.SourceSpan:
         return self.span(node.start, node.end)
 
     def report(self, node: Located, code: str, message: str) -> None:
@@ -459,19 +459,19 @@ class Lowerer:
         if s.rhs:
             if len(s.rhs) != len(s.vars):
                 raise self.fail(s, "HW114", "the number of values differs from the variables")
-            for v, r in zip(s.vars, s.rhs, strict=True):
-                if isinstance(r, A.NewArray):
-                    self._declare_local(v, v.type, r, s)
-                    out.extend(self.new_array(v.name, r))
+            for v, rhs in zip(s.vars, s.rhs, strict=True):
+                if isinstance(rhs, A.NewArray):
+                    self._declare_local(v, v.type, rhs, s)
+                    out.extend(self.new_array(v.name, rhs))
                     continue
-                if isinstance(r, A.Havoc):
-                    raise self.fail(r, "HW107", "`*` assigns an arbitrary value")
-                if self._is_collection_expr(r) and v.type is None:
+                if isinstance(rhs, A.Havoc):
+                    raise self.fail(rhs, "HW107", "`*` assigns an arbitrary value")
+                if self._is_collection_expr(rhs) and v.type is None:
                     # `var b := a;` aliases an array
-                    self._alias(v, r)
+                    self._alias(v, rhs)
                     continue
                 pre: list[ir.Stmt] = []
-                val = self.expr(r, pre)
+                val = self.expr(rhs, pre)
                 out.extend(pre)
                 self._declare_local(v, v.type, val, s)
                 values.append(val)
@@ -518,7 +518,7 @@ class Lowerer:
             d = self._dtype_of_ir(value)
         else:
             raise self.fail(v, "HW114", f"cannot infer the type of {v.name}: give it a type")
-        origin = ".".join(self.decl_stack[1:] + [v.name]) if len(self.decl_stack) > 1 else ""
+        origin = ".".join([*self.decl_stack[1:], v.name]) if len(self.decl_stack) > 1 else ""
         base = v.name if len(self.decl_stack) == 1 else f"{self.decl_stack[-1]}_{v.name}"
         if d.is_collection:
             name = self.new_local(base, d.to_ir(mutable=True), self.span(v.start, v.end), origin)
@@ -1039,18 +1039,18 @@ class Lowerer:
                 self.loop_depth -= 1
             self.scopes, self.exit, self.decl_stack, self.labels = saved
         if wrapper_flag is not None:
-            t = ir.Const(value=True, type=ir.BOOL, loc=self.loc(call))
-            f = ir.Const(value=False, type=ir.BOOL, loc=self.loc(call))
+            true = ir.Const(value=True, type=ir.BOOL, loc=self.loc(call))
+            false = ir.Const(value=False, type=ir.BOOL, loc=self.loc(call))
             body = [
                 ir.Assign(
-                    targets=[ir.VarTarget(name=wrapper_flag)], values=[t], loc=self.loc(call)
+                    targets=[ir.VarTarget(name=wrapper_flag)], values=[true], loc=self.loc(call)
                 ),
                 ir.While(
                     cond=ir.Var(name=wrapper_flag, type=ir.BOOL, loc=self.loc(call)),
                     body=[
                         ir.Assign(
                             targets=[ir.VarTarget(name=wrapper_flag)],
-                            values=[f],
+                            values=[false],
                             loc=self.loc(call),
                         ),
                         *body,
@@ -1065,10 +1065,10 @@ class Lowerer:
             if len(targets) != len(outs):
                 raise self.fail(s, "HW114", f"{name} returns {len(outs)} values")
             ir_targets: list[ir.Target] = []
-            pre: list[ir.Stmt] = []
+            target_pre: list[ir.Stmt] = []
             for t in targets:
-                ir_targets.append(self.target(t, pre))
-            out.extend(pre)
+                ir_targets.append(self.target(t, target_pre))
+            out.extend(target_pre)
             out.append(
                 ir.Assign(
                     targets=ir_targets,
@@ -1173,16 +1173,16 @@ class Lowerer:
             other_pre: list[ir.Stmt] = []
             then = self.expr(e.then, then_pre)
             other = self.expr(e.otherwise, other_pre)
-            t = _join_types(then.type, other.type)
+            joined = _join_types(then.type, other.type)
             if not then_pre and not other_pre:
                 return ir.Cond(
                     cond=cond,
-                    then=_retype_literal(then, t),
-                    otherwise=_retype_literal(other, t),
-                    type=t,
+                    then=_retype_literal(then, joined),
+                    otherwise=_retype_literal(other, joined),
+                    type=joined,
                     loc=loc,
                 )
-            res = self.temp(t, loc)
+            res = self.temp(joined, loc)
             pre.append(
                 ir.If(
                     cond=cond,
@@ -1197,7 +1197,7 @@ class Lowerer:
                     loc=loc,
                 )
             )
-            return ir.Var(name=res, type=t, loc=loc)
+            return ir.Var(name=res, type=joined, loc=loc)
         if isinstance(e, A.CastExpr):
             if e.is_test:
                 raise self.fail(e, "HW111", "`is` type tests are not supported")
@@ -1211,13 +1211,17 @@ class Lowerer:
         if isinstance(e, A.LetExpr):
             self.scopes.append({})
             try:
-                for n, v in zip(e.names, e.values, strict=False):
-                    val = self.expr(v, pre)
-                    name = self.temp(val.type, self.loc(v))
+                for n, bound in zip(e.names, e.values, strict=False):
+                    let_val = self.expr(bound, pre)
+                    name = self.temp(let_val.type, self.loc(bound))
                     pre.append(
-                        ir.Assign(targets=[ir.VarTarget(name=name)], values=[val], loc=self.loc(v))
+                        ir.Assign(
+                            targets=[ir.VarTarget(name=name)],
+                            values=[let_val],
+                            loc=self.loc(bound),
+                        )
                     )
-                    self.bind(n, Scalar(name, self._dtype_of_ir(val)))
+                    self.bind(n, Scalar(name, self._dtype_of_ir(let_val)))
                 return self.expr(e.body, pre)
             finally:
                 self.scopes.pop()
