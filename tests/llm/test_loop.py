@@ -200,6 +200,15 @@ def test_token_budget_stops_before_the_next_round(
     assert len(server.chat_requests) == 1
 
 
+def test_wall_time_budget_stops_before_the_next_round(
+    server: ScriptedServer, dafny: DafnyEngine, spec_path: Path
+) -> None:
+    server.load(Script(steps=[{"delay_s": 0.6, "reply": fenced(WRONG)}, {"reply": fenced(RIGHT)}]))
+    result = generate(server, dafny, spec_path, max_wall_s=0.5).result
+    assert result.outcome == GenerationOutcome.time_exhausted and result.rounds_used == 1
+    assert len(server.chat_requests) == 1
+
+
 def test_existing_output_is_refused_before_any_request_unless_forced(
     server: ScriptedServer, dafny: DafnyEngine, spec_path: Path
 ) -> None:

@@ -57,6 +57,11 @@ def test_train_then_generate_with_the_policy(
         meta = json.loads((out / "policy.json").read_text())
         assert meta["kind"] == "compact" and meta["iterations_trained"] == 2
         assert len(server.chat_requests) == 8  # 2 iterations x 2 episodes x 2 attempts
+        episodes = (out / "episodes.jsonl").read_text().splitlines()
+        assert len(episodes) == 4
+        first = TrajectoryRecord.model_validate_json(episodes[0])
+        assert [r.status for r in first.rounds] == ["errors", "verified"]
+        assert first.rounds[1].edit is not None
         assert p2s(argv) == 2  # the checkpoint exists: refused without --force
         assert "already exists" in capsys.readouterr().err
 

@@ -29,7 +29,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--strategy",
         choices=[s.value for s in PromptStrategy],
         default=PromptStrategy.error_specified.value,
-        help="prompting strategy (default error_specified; preface with --policy)",
+        help="prompting strategy (default error_specified); preface uses --policy, or the "
+        "rule-based agent without one",
     )
     p.add_argument("--policy", metavar="CKPT", help="PREFACE policy checkpoint (implies preface)")
     p.add_argument("--rounds", type=int, metavar="N", help="LLM attempts (default 7 / 6)")

@@ -91,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
         max_attempts=args.max_attempts,
         verify_timeout_s=args.verify_timeout,
         cancel=cancel,
+        record_to=out / "episodes.jsonl",
     )
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:

@@ -10,6 +10,7 @@ decision in it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from shared_schemas.generation import PromptEditInfo, PromptStrategy, TrajectoryRecord
@@ -52,6 +53,7 @@ class LoopEnvironment:
         verify_timeout_s: float = 60.0,
         max_tokens_per_episode: int | None = None,
         cancel: CancelToken | None = None,
+        record_to: Path | None = None,
     ) -> None:
         self.max_attempts = max_attempts
         self.llm = llm
@@ -61,7 +63,7 @@ class LoopEnvironment:
         self.max_tokens_per_episode = max_tokens_per_episode
         self.cancel = cancel or CancelToken()
         self.session: LoopSession | None = None
-        self.trajectories: list[TrajectoryRecord] = []
+        self.record_to = record_to  # finished episodes appended here as JSON lines
 
     def _result(self) -> StepResult:
         assert self.session is not None
@@ -69,9 +71,19 @@ class LoopEnvironment:
         last = s.rounds[-1] if s.rounds else None
         r = last.reward if last else self.rewards.empty
         success = s.final_code is not None
-        if s.done:
-            self.trajectories.append(s.record())
+        if s.done and self.record_to is not None:
+            self._append(s.record())
         return StepResult(None if s.done else s.state, r, s.done, success)
+
+    def _append(self, record: TrajectoryRecord) -> None:
+        self.record_to.parent.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
+        with open(self.record_to, "a", encoding="utf-8") as fh:  # type: ignore[arg-type]
+            fh.write(
+                record.model_dump_json(
+                    exclude={"rounds": {"__all__": {"verification": {"raw_output"}}}}
+                )
+                + "\n"
+            )
 
     def reset(self, task: Task) -> StepResult:
         loop = GenerateLoop(
