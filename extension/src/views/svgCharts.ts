@@ -67,7 +67,7 @@ export function roundsLineChart(points: readonly Point[], yLabel: string, width 
   for (const p of points) {
     parts.push(`<text x="${sx(p.x)}" y="${height - 10}" text-anchor="middle">${p.x}</text>`);
   }
-  parts.push(`<text x="${left - 30}" y="${top + 4}" text-anchor="start">${escapeHtml(yLabel)}</text>`);
+  parts.push(`<text x="${left}" y="${top - 10}" text-anchor="middle">${escapeHtml(yLabel)}</text>`);
   const path = points.map((p, i) => `${i === 0 ? "M" : "L"}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(" ");
   parts.push(`<path class="line" d="${path}"/>`);
   for (const p of points) {

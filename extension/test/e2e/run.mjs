@@ -206,12 +206,24 @@ async function startCodeServer(codeServer, workspace) {
 // --- the workbench ------------------------------------------------------------------------------
 
 async function runCommand(page, title) {
-  await page.keyboard.press("F1");
+  // The palette sometimes answers a query typed the instant it opens from a stale command list
+  // ("similar commands"); typing again, a beat later, gets the real one.
   const input = page.locator(".quick-input-widget input");
-  await input.waitFor({ state: "visible", timeout: 10000 });
-  await input.fill(`>${title}`);
   const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
-  await row.waitFor({ state: "visible", timeout: 10000 });
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press("F1");
+    await input.waitFor({ state: "visible", timeout: 10000 });
+    await page.waitForTimeout(300);
+    await input.fill("");
+    await page.keyboard.type(`>${title}`, { delay: 10 });
+    try {
+      await row.waitFor({ state: "visible", timeout: 5000 });
+      break;
+    } catch (err) {
+      await page.keyboard.press("Escape");
+      if (attempt === 3) throw err;
+    }
+  }
   await page.waitForTimeout(200);
   await page.keyboard.press("Enter");
 }
@@ -334,9 +346,10 @@ async function generateFlow(page, workspace) {
 
   await openFile(page, "max_byte.spec.md");
   await runCommand(page, "Proof2Silicon: Generate Verified Dafny from Spec or Selection");
-  const progress = page.locator(".notifications-toasts .notification-toast", { hasText: "Generating" });
-  await progress.first().waitFor({ state: "visible", timeout: 20000 }).catch(() => undefined);
-  if (await progress.count()) await shot(page, "07-generate-progress", 400);
+  // The scripted server holds its second reply for 2 s: time to see "round 2 of 3".
+  const progress = page.locator(".notifications-toasts .notification-toast", { hasText: "round 2 of" });
+  await progress.first().waitFor({ state: "visible", timeout: 60000 }).catch(() => undefined);
+  if (await progress.count()) await shot(page, "07-generate-progress", 100);
   const frame = page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");
   const outcome = frame.locator("[data-outcome]");
   await outcome.waitFor({ state: "visible", timeout: 240000 });
