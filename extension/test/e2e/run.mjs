@@ -369,6 +369,15 @@ async function generateFlow(page, workspace) {
   check("Dafny verifies the written file", verify.status === 0, verify.detail);
   await page.locator(`.tab:has-text("${written[0].split("/").pop()}")`).first().click().catch(() => undefined);
   await shot(page, "09-generated-dafny");
+  // The key reached the server (the scripted server refuses requests without it) and no log has it.
+  const logs = [join(runDir, "user", "logs"), join(e2eDir, "code-server.log"), join(e2eDir, "scripted-llm.log")];
+  let leaks = "";
+  try {
+    leaks = execFileSync("grep", ["-rl", "--", API_KEY, ...logs], { encoding: "utf8" }).trim();
+  } catch (err) {
+    if (err.status !== 1) throw err; // 1: no match
+  }
+  check("the API key appears in no log", leaks === "", leaks);
 }
 
 function spawnSyncJson(command, args) {
