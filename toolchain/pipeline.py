@@ -24,6 +24,8 @@ import shutil
 import statistics
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +52,7 @@ from toolchain.errors import InputError, ToolchainError
 from toolchain.proc import CancelToken
 
 if TYPE_CHECKING:
+    from toolchain.cosim.run import PreparedReference
     from toolchain.dafny import DafnyEngine
     from toolchain.frontend.ir import HardwareMethod
 
@@ -76,6 +79,7 @@ class SynthesisRequest:
     vectors: int = 64
     seed: int = 1
     fmax: bool = True
+    synth: bool = True
     delay_model: str = "sky130"
     pipeline_stages: int | None = None
     unroll_limit: int = 32
@@ -90,6 +94,7 @@ class SynthesisRequest:
             "vectors": self.vectors,
             "seed": self.seed,
             "fmax": self.fmax,
+            "synth": self.synth,
             "delay_model": self.delay_model,
             "pipeline_stages": self.pipeline_stages,
             "unroll_limit": self.unroll_limit,
@@ -283,6 +288,49 @@ def _xls_rest(
     tools: dict[str, str],
     key: str,
 ) -> SynthesisOutcome:
+    from toolchain.cosim.run import prepare_reference
+
+    req = run.request
+    out = req.out_dir
+    # Dafny's compiled reference does not depend on the RTL: let it run while XLS and yosys work.
+    ref_cancel = CancelToken()
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="p2s-reference")
+    reference = pool.submit(
+        prepare_reference,
+        method,
+        req.source_text,
+        run.engine,
+        out / "cosim",
+        vectors=req.vectors,
+        seed=req.seed,
+        cancel=ref_cancel,
+    )
+    try:
+        return _xls_stages(run, method, verification, tools, key, reference)
+    finally:
+        if not reference.done():
+            ref_cancel.cancel()
+        pool.shutdown(wait=True)
+
+
+def _wait(future: Future[PreparedReference], cancel: CancelToken | None) -> PreparedReference:
+    while True:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        try:
+            return future.result(timeout=0.1)
+        except FutureTimeout:
+            continue
+
+
+def _xls_stages(
+    run: _Run,
+    method: HardwareMethod,
+    verification: FileVerification,
+    tools: dict[str, str],
+    key: str,
+    reference: Future[PreparedReference],
+) -> SynthesisOutcome:
     from toolchain.cosim.run import cosimulate
     from toolchain.hls.interface import describe
     from toolchain.hls.structurize import StructureOptions
@@ -316,10 +364,11 @@ def _xls_rest(
     iface = hls.interface
     resources: ResourceReport | None = None
     ice40: ResourceReport | None = None
-    with run.stage("synth", f"yosys synth_{req.target.value}"):
-        resources = synthesize(
-            rtl_paths, iface.top, req.target, out / "synth", cancel=run.cancel
-        ).resources
+    if req.synth:
+        with run.stage("synth", f"yosys synth_{req.target.value}"):
+            resources = synthesize(
+                rtl_paths, iface.top, req.target, out / "synth", cancel=run.cancel
+            ).resources
     fmax_mhz: float | None = None
     device: str | None = None
     if req.fmax:
@@ -350,6 +399,7 @@ def _xls_rest(
             vectors=req.vectors,
             seed=req.seed,
             cancel=run.cancel,
+            prepared=_wait(reference, run.cancel),
         )
         run.warnings.extend(sim.warnings)
         if (out / "cosim" / COSIM_LOG).exists():
@@ -407,9 +457,7 @@ def _vitis_rest(
     tools: dict[str, str],
     key: str,
 ) -> SynthesisOutcome:
-    from toolchain.cosim.reference import dafny_reference
-    from toolchain.cosim.run import CANDIDATE_FACTOR
-    from toolchain.cosim.vectors import sample_candidates
+    from toolchain.cosim.run import prepare_reference
     from toolchain.hls.interface import build_interface
     from toolchain.hls.vitis.flow import run_vitis
 
@@ -419,15 +467,16 @@ def _vitis_rest(
         raise InputError("the Vitis back end targets Xilinx parts only", hint="use --target xilinx")
     iface = build_interface(method)
     with run.stage("cosim", "reference outputs from Dafny's compiler"):
-        candidates = sample_candidates(method, max(req.vectors * CANDIDATE_FACTOR, 16), req.seed)
-        ref = dafny_reference(
+        prepared = prepare_reference(
+            method,
             req.source_text,
-            method.name,
-            candidates,
             run.engine,
-            workdir=out / "cosim" / "reference",
+            out / "cosim",
+            vectors=req.vectors,
+            seed=req.seed,
             cancel=run.cancel,
         )
+        ref, candidates = prepared.run, prepared.candidates
         chosen = [k for k in ref.accepted if k in ref.outputs][: req.vectors]
         vectors = [candidates[k] for k in chosen]
         expected = [ref.outputs[k] for k in chosen]

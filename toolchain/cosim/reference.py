@@ -30,6 +30,9 @@ from toolchain.proc import CancelToken, run_tool
 if TYPE_CHECKING:
     from toolchain.dafny import DafnyEngine
 
+# Markers that no Dafny identifier (a result's name) can equal.
+ACCEPT = "!accepted"
+REJECT = "!rejected"
 _LINE = re.compile(r"^P2S (\d+) (\S+)(?: (.*))?$")
 _GHOST_FN = re.compile(
     r"(?<![\w.])(?<!ghost )(?<!twostate )(?<!inductive )(function|predicate)\b(?!\s+method)"
@@ -104,14 +107,14 @@ def harness(
             body.append(f"    var {', '.join(results)} := {call_name}({args});")
         else:
             body.append(f"    {call_name}({args});")
-        body.append(f'    print "P2S {k} ok\\n";')
+        body.append(f'    print "P2S {k} {ACCEPT}\\n";')
         for r in decl.returns:
             body.append(f'    print "P2S {k} {r.name} ", {_print_value(r.name, r.type)}, "\\n";')
         for p in decl.params:
             if p.type.name in ("array", "array?"):
                 body.append(f'    print "P2S {k} {p.name} ", {p.name}[..], "\\n";')
         body.append("  } else {")
-        body.append(f'    print "P2S {k} reject\\n";')
+        body.append(f'    print "P2S {k} {REJECT}\\n";')
         body.append("  }")
         body.append("}")
         out.extend(body)
@@ -150,10 +153,10 @@ def parse_harness_output(stdout: str) -> tuple[list[int], dict[int, dict[str, Va
         if not m:
             continue
         k, tag, rest = int(m.group(1)), m.group(2), m.group(3)
-        if tag == "ok":
+        if tag == ACCEPT:
             accepted.append(k)
             outputs.setdefault(k, {})
-        elif tag != "reject" and rest is not None:
+        elif tag != REJECT and rest is not None:
             outputs.setdefault(k, {})[tag] = _parse_value(rest)
     return accepted, outputs
 

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING
 from shared_schemas.synthesis import CosimMismatch, CosimReport, CosimVerdict
 from toolchain.cosim.reference import ReferenceRun, dafny_reference
 from toolchain.cosim.simulate import simulate
-from toolchain.cosim.vectors import Value, Vector, pack_inputs, sample_candidates, unpack_outputs
+from toolchain.cosim.vectors import (
+    Value,
+    Vector,
+    pack_inputs,
+    sample_candidates,
+    unpack_outputs,
+)
 from toolchain.frontend.ir import ArrayType, HardwareMethod
 from toolchain.hls.interface import HwInterface
 from toolchain.proc import CancelToken
@@ -91,6 +97,33 @@ def _plain(vec: Vector) -> dict[str, int | list[int]]:
     return {k: v for k, v in ((k, _plain_value(v)) for k, v in vec.items()) if v is not None}
 
 
+@dataclass
+class PreparedReference:
+    """Candidate inputs and what Dafny's compiled program made of them."""
+
+    candidates: list[Vector]
+    run: ReferenceRun
+
+
+def prepare_reference(
+    method: HardwareMethod,
+    source: str,
+    engine: DafnyEngine,
+    workdir: Path,
+    *,
+    vectors: int = 64,
+    seed: int = 1,
+    cancel: CancelToken | None = None,
+) -> PreparedReference:
+    """Draw candidates and run them through Dafny's compiler (independent of the RTL, so it may
+    run while the RTL is being synthesized)."""
+    candidates = sample_candidates(method, max(vectors * CANDIDATE_FACTOR, 16), seed)
+    run = dafny_reference(
+        source, method.name, candidates, engine, workdir=workdir / "reference", cancel=cancel
+    )
+    return PreparedReference(candidates=candidates, run=run)
+
+
 def cosimulate(
     method: HardwareMethod,
     iface: HwInterface,
@@ -103,15 +136,15 @@ def cosimulate(
     seed: int = 1,
     max_cycles: int = 100_000,
     cancel: CancelToken | None = None,
-    reference: ReferenceRun | None = None,
+    prepared: PreparedReference | None = None,
 ) -> CosimOutcome:
     started = time.monotonic()
     workdir.mkdir(parents=True, exist_ok=True)
-    candidates = sample_candidates(method, max(vectors * CANDIDATE_FACTOR, 16), seed)
-    if reference is None:
-        reference = dafny_reference(
-            source, method.name, candidates, engine, workdir=workdir / "reference", cancel=cancel
+    if prepared is None:
+        prepared = prepare_reference(
+            method, source, engine, workdir, vectors=vectors, seed=seed, cancel=cancel
         )
+    candidates, reference = prepared.candidates, prepared.run
     chosen = [k for k in reference.accepted if k in reference.outputs][:vectors]
     warnings = list(reference.warnings)
     log_file = workdir / "cosim.log"

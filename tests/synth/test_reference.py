@@ -1,0 +1,61 @@
+"""Expected outputs from Dafny's own compiler, with the precondition compiled as the filter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from toolchain.cosim.reference import dafny_reference, parse_harness_output
+from toolchain.dafny import DafnyEngine
+from toolchain.errors import InputError
+
+PROGRAM = """
+predicate Sorted(a: array<int>)
+  reads a
+{
+  forall i, j :: 0 <= i < j < a.Length ==> a[i] <= a[j]
+}
+
+method Spread(a: array<int>, lo: int, hi: int) returns (d: int, ok: bool)
+  requires lo <= hi && a.Length >= 1
+  requires Sorted(a)
+  modifies a
+  ensures d == a[a.Length - 1] - old(a[0]) + hi - lo
+{
+  d := a[a.Length - 1] - a[0] + hi - lo;
+  ok := d > 10;
+  a[0] := 0;
+}
+"""
+
+
+def test_only_candidates_meeting_the_precondition_run(dafny: DafnyEngine, tmp_path: Path) -> None:
+    candidates: list[dict[str, object]] = [
+        {"a": [1, 5, 9], "lo": 1, "hi": 4},  # fine
+        {"a": [1, 5, 9], "lo": 5, "hi": 4},  # lo > hi
+        {"a": [9, 5, 1], "lo": 0, "hi": 0},  # not sorted: needs the ghost predicate, compiled
+        {"a": [], "lo": 0, "hi": 0},  # empty
+        {"a": [-3], "lo": -2, "hi": 7},  # fine
+    ]
+    run = dafny_reference(PROGRAM, "Spread", candidates, dafny, workdir=tmp_path)  # type: ignore[arg-type]
+    assert run.precondition_checked
+    assert run.accepted == [0, 4]
+    assert run.outputs[0] == {"d": 11, "ok": True, "a": [0, 5, 9]}
+    assert run.outputs[4] == {"d": 9, "ok": False, "a": [0]}
+    assert "method P2sVector4()" in run.program
+
+
+def test_harness_output_parser() -> None:
+    accepted, outputs = parse_harness_output(
+        "noise\nP2S 0 !accepted\nP2S 0 r -5\nP2S 0 ok [1, -2]\nP2S 1 !rejected\nP2S 2 !accepted\nP2S 2 b true\n"
+    )
+    assert accepted == [0, 2]
+    assert outputs == {0: {"r": -5, "ok": [1, -2]}, 2: {"b": True}}
+
+
+def test_a_program_with_its_own_main_is_refused(dafny: DafnyEngine) -> None:
+    with pytest.raises(InputError, match="Main"):
+        dafny_reference(
+            "method Main() {}\nmethod M(x: int) returns (y: int) { y := x; }", "M", [], dafny
+        )
