@@ -12,7 +12,9 @@ take turns edit by edit, so machine load hits them alike:
 - warm whole-file: the whole file re-sent to a warm DafnyServer.exe (incremental off): shows
   what the warm process alone brings;
 - incremental: warm server plus per-declaration planning (only the edited method is verified,
-  the other results carried over): the server's default.
+  the other results carried over): the server's default;
+- cold incremental (only with `--modes`): per-declaration planning on a fresh Dafny process per
+  edit, as with Dafny 4.x where there is no DafnyServer.exe.
 
 Prints each mode's median and the ratio incremental / whole-file (target <= 0.3). Each server
 gets an empty result cache and every edit is new text, so nothing is served from a cache.
@@ -43,7 +45,11 @@ MODES: dict[str, dict[str, Any]] = {
     "whole-file": {"incremental": False, "warmVerifier": False},
     "warm whole-file": {"incremental": False, "warmVerifier": True},
     "incremental": {"incremental": True, "warmVerifier": True},
+    # Per-declaration `/proc:` runs of a fresh Dafny each time: what Dafny 4.x users (no
+    # DafnyServer.exe) get. Not run by default (slow); `--modes` adds it.
+    "cold incremental": {"incremental": True, "warmVerifier": False},
 }
+DEFAULT_MODES = ("whole-file", "warm whole-file", "incremental")
 
 
 def method_source(i: int, k: int = 0, broken: bool = False) -> str:
@@ -216,11 +222,11 @@ class Session:
         await self.client.stop()
 
 
-async def run(edits: int, methods: int) -> int:
+async def run(edits: int, methods: int, modes: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="p2s-bench-latency-") as tmp:
         sessions = [
-            Session(name, s, str(Path(tmp) / f"cache-{i}"))
-            for i, (name, s) in enumerate(MODES.items())
+            Session(name, MODES[name], str(Path(tmp) / f"cache-{i}"))
+            for i, name in enumerate(modes)
         ]
         text = file_source(methods)
         try:
@@ -251,7 +257,7 @@ async def run(edits: int, methods: int) -> int:
                 name = re.findall(r"method (\w+)", method_source(target))[0]
                 print(
                     f"{k:>4}  {name:<16} {'breaks' if broken else 'keeps':<8}"
-                    + "".join(f"{t:>15.3f} s" for t in row)
+                    + "".join(f"{t:>17.3f} s" for t in row)
                 )
         finally:
             for s in sessions:
@@ -261,8 +267,10 @@ async def run(edits: int, methods: int) -> int:
     for name, m in medians.items():
         print(f"median {name:<16} {m:7.3f} s")
     ratio = medians["incremental"] / medians["whole-file"]
-    warm_ratio = medians["warm whole-file"] / medians["whole-file"]
-    print(f"ratio warm whole-file / whole-file: {warm_ratio:.3f}")
+    for name in modes:
+        if name not in ("whole-file", "incremental"):
+            other = medians[name] / medians["whole-file"]
+            print(f"ratio {name} / whole-file: {other:.3f}")
     print(
         f"ratio incremental / whole-file:     {ratio:.3f}  "
         f"(target <= {TARGET_RATIO}: {'met' if ratio <= TARGET_RATIO else 'NOT met'})"
@@ -274,10 +282,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.editor_latency", description=__doc__)
     parser.add_argument("--edits", type=int, default=8, help="timed edits per mode")
     parser.add_argument("--methods", type=int, default=20, help="methods in the file")
+    parser.add_argument(
+        "--modes",
+        default=",".join(DEFAULT_MODES),
+        help=f"comma-separated, from: {', '.join(MODES)} (whole-file and incremental required)",
+    )
     args = parser.parse_args(argv)
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if args.edits < 1 or args.methods < 2:
         parser.error("need at least one edit and two methods")
-    return asyncio.run(run(args.edits, args.methods))
+    if not {"whole-file", "incremental"} <= set(modes) or not set(modes) <= set(MODES):
+        parser.error(
+            f"--modes: choose from {', '.join(MODES)}, including whole-file and incremental"
+        )
+    return asyncio.run(run(args.edits, args.methods, modes))
 
 
 if __name__ == "__main__":
