@@ -242,7 +242,7 @@ async def run(edits: int, methods: int, modes: list[str]) -> int:
             )
             print()
             header = f"{'edit':>4}  {'method':<16} {'kind':<8}" + "".join(
-                f"{s.name:>17}" for s in sessions
+                f"{s.name:>19}" for s in sessions
             )
             print(header)
             state: dict[int, tuple[int, bool]] = {}
