@@ -7,9 +7,11 @@ spaces, newlines kept) so that keywords inside comments never count, and offsets
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass
 
 
+@functools.lru_cache(maxsize=64)  # the scanners mask the same buffer many times per edit
 def mask_comments_and_strings(text: str) -> str:
     out = list(text)
     i, n = 0, len(text)
