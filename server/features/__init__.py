@@ -48,6 +48,7 @@ FEATURES: tuple[str, ...] = (
     "code_lens",
     "commands",
     "generate",
+    "synthesize",
 )
 
 
