@@ -94,26 +94,25 @@ def _no_program(code: str) -> bool:
     return any(v.reason == GuardReason.no_code for v in check_candidate(code))
 
 
-def _disagreement(
-    o: ReplayOutcome, reply: RecordedReply, ours_code: str | None
-) -> tuple[str | None, bool]:
-    """A short reason code for a disagreement, and whether the authors' code is worth a check."""
+def _disagreement(o: ReplayOutcome, reply: RecordedReply, ours_code: str | None) -> str | None:
+    """A short reason code for a disagreement with the authors' flag; `/other-code` marks the
+    ones where our extraction differs from theirs (their code is then verified too)."""
     if o.verified == reply.authors_verified:
-        return None, False
+        return None
     differs = ours_code is None or not same_program(ours_code, reply.authors_code)
     suffix = "/other-code" if differs else ""
     if reply.authors_verified:
         if _no_program(reply.authors_code):
             # Dafny accepts a file with no declarations (empty, or only a comment): the authors'
             # extraction found no program and it "verified"
-            return "authors_only/authors-code-has-no-program", False
+            return "authors_only/authors-code-has-no-program"
         if not o.extracted:
-            return f"authors_only/no-code-extracted{suffix}", differs
+            return f"authors_only/no-code-extracted{suffix}"
         if o.guard_reasons:
-            return f"authors_only/guard:{'+'.join(o.guard_reasons)}{suffix}", differs
+            return f"authors_only/guard:{'+'.join(o.guard_reasons)}{suffix}"
         status = o.dafny_status.value if o.dafny_status else "not-run"
-        return f"authors_only/dafny:{status}{suffix}", differs
-    return f"ours_only{suffix}", differs
+        return f"authors_only/dafny:{status}{suffix}"
+    return f"ours_only{suffix}"
 
 
 class Verifier(Protocol):
@@ -230,7 +229,7 @@ class ReplayChecker:
             verified=verified,
             authors_verified=r.authors_verified,
         )
-        o.disagreement, _ = _disagreement(o, r, code)
+        o.disagreement = _disagreement(o, r, code)
         return o
 
     def _classify_hardware(
