@@ -57,19 +57,22 @@ def test_unbounded_accumulator_names_the_variable_and_the_inputs() -> None:
     assert "requires forall k :: 0 <= k < a.Length ==>" in s_diag.message
 
 
-def test_hardware_contract_assumes_input_widths() -> None:
-    from toolchain.frontend.pipeline import run_frontend
-
-    result = run_frontend(
-        UNBOUNDED, "SumAll", options=Options(assume_input_bits=16, assume_max_length=64)
-    )
+def test_hardware_contract_assumes_input_widths(dafny: DafnyEngine) -> None:
+    contract = Options(assume_input_bits=16, assume_max_length=64)
+    result = lower(UNBOUNDED, "SumAll", engine=dafny, options=contract)
     assert result.method is not None
     widths = {w.name: w for w in result.method.widths}
     assert widths["a[..]"].status == ir.WidthStatus.ASSUMED
     assert str(widths["a[..]"].type) == "s16"
-    # 64 elements of 16-bit signed values: s fits 22 bits
+    # 64 elements of 16-bit signed values: s fits 22 bits, and Dafny proves it under the
+    # contract, which the obligation program states as preconditions
     assert (widths["s"].lo, widths["s"].hi) == (-(1 << 15) * 64, ((1 << 15) - 1) * 64)
     assert str(widths["s"].type) == "s22"
+    assert widths["s"].status == ir.WidthStatus.PROVEN
+    assert result.ok, [d.message for d in result.diagnostics]
+    assert result.obligation_program is not None
+    assert "requires a.Length <= 64" in result.obligation_program
+    assert "==> -32768 <= a[k] <= 32767" in result.obligation_program
 
 
 def test_a_range_dafny_refutes_is_not_accepted(dafny: DafnyEngine) -> None:

@@ -11,6 +11,7 @@ from toolchain.frontend.ir import HardwareMethod
 
 if TYPE_CHECKING:
     from toolchain.dafny import DafnyEngine
+    from toolchain.frontend.ranges import Options
 
 
 @dataclass
@@ -45,11 +46,17 @@ def lower(
     *,
     filename: str = "input.dfy",
     engine: DafnyEngine | None = None,
+    options: Options | None = None,
 ) -> LoweringResult:
-    """Lower one method; with an engine, prove the widths with the real Dafny verifier."""
+    """Lower one method; with an engine, prove the widths with the real Dafny verifier.
+
+    `options` (toolchain.frontend.ranges.Options) can state a hardware contract for inputs the
+    program leaves unbounded (`assume_input_bits`, `assume_max_length`): reported as assumed,
+    and given to the proofs as preconditions.
+    """
     from toolchain.frontend.pipeline import run_frontend
 
-    return run_frontend(source_text, method_name, filename=filename, engine=engine)
+    return run_frontend(source_text, method_name, filename=filename, engine=engine, options=options)
 
 
 def lower_method(
@@ -58,8 +65,9 @@ def lower_method(
     engine: DafnyEngine | None = None,
     *,
     filename: str = "input.dfy",
+    options: Options | None = None,
 ) -> HardwareMethod:
-    result = lower(source_text, method_name, filename=filename, engine=engine)
+    result = lower(source_text, method_name, filename=filename, engine=engine, options=options)
     if result.method is None or result.errors:
         raise HardwareLoweringError(
             f"{method_name} cannot be lowered to hardware", result.errors or result.diagnostics

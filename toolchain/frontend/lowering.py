@@ -593,7 +593,12 @@ class Lowerer:
             if isinstance(r, A.Havoc):
                 raise self.fail(r, "HW107", "`*` assigns an arbitrary value")
             if isinstance(t, A.Name) and isinstance(self.lookup(t.name), ArrayRef):
-                raise self.fail(s, "HW103", "assigning whole arrays / sequences is not supported")
+                raise self.fail(
+                    s,
+                    "HW103",
+                    "assigning a whole array or sequence (such as `r := r + [x]`): "
+                    "variable-length sequence values are not hardware yet",
+                )
             target = self.target(t, out)
             pre: list[ir.Stmt] = []
             values.append(self.expr(r, pre))

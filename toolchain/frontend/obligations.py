@@ -111,7 +111,53 @@ class ObligationBuilder:
                 out[key] = (iv, [ir_name])
         return out
 
-    def build(self) -> list[Ob]:
+    def contract(self, assumed: set[str]) -> None:
+        """The hardware contract (assumed input widths) as `requires` of the method: what the
+        proofs may rely on, as the hardware relies on it."""
+        decl = self.low.decl
+        if decl.body is None:
+            return
+        loc = self.span(decl.name_start, decl.name_end)
+        for name in sorted(assumed):
+            if name.endswith(".Length"):
+                array = name[: -len(".Length")]
+                iv = self.ranges.lens.get(array)
+                text = f"{name} <= {iv.hi}" if iv is not None and iv.hi is not None else None
+            elif name.endswith("[..]"):
+                array = name[:-4]
+                iv = self.ranges.elems.get(array)
+                length = f"|{array}|" if self._is_seq(array) else f"{array}.Length"
+                text = (
+                    f"forall k :: 0 <= k < {length} ==> {iv.lo} <= {array}[k] <= {iv.hi}"
+                    if iv is not None and iv.bounded
+                    else None
+                )
+            else:
+                iv = self.ranges.inputs.get(name)
+                text = _range_text(name, iv) if iv is not None and iv.bounded else None
+            if text is None or iv is None:
+                continue
+            self.add(
+                kind="requires",
+                text=text,
+                offset=decl.body.start,
+                key=None,
+                lo=iv.lo if iv.lo is not None else 0,
+                hi=iv.hi if iv.hi is not None else 0,
+                where="hardware contract (assumed)",
+                loc=loc,
+                helper=True,
+            )
+
+    def _is_seq(self, name: str) -> bool:
+        for p in self.low.method.ports:
+            if p.name == name and isinstance(p.type, ir.ArrayType):
+                return p.type.kind == "seq"
+        return False
+
+    def build(self, assumed: set[str] | None = None) -> list[Ob]:
+        if assumed:
+            self.contract(assumed)
         ranges = self.source_ranges()
         sources: dict[SourceKey, SourceVar] = {
             (sv.decl, sv.name, sv.decl_offset): sv for sv in self.low.var_source.values()

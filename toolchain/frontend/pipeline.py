@@ -45,7 +45,7 @@ def run_frontend(
     ranges, assumed = analyze_ranges(low, options)
     run = None
     if engine is not None:
-        obligations = ObligationBuilder(low, ranges, filename).build()
+        obligations = ObligationBuilder(low, ranges, filename).build(assumed)
         run = check(engine, low, obligations, filename)
         for d in run.other_errors:
             d.code = d.code or "HW204"
