@@ -76,9 +76,8 @@ def plausible_methods(program: A.Program) -> list[A.MethodDecl]:
 
 
 def _reason_key(code: str | None, message: str) -> str:
-    gist = re.sub(r"\b[A-Za-z_][\w']*\b(?=\s*\()", "F", message.split(":")[0])
-    gist = re.sub(r"\d+", "N", gist)
-    return f"{code} {gist[:70]}"
+    gist = re.sub(r"\d+", "N", message.split(": ")[0])
+    return f"{code} {gist[:80]}"
 
 
 def measure(name: str, files: list[Path], tally: Tally) -> None:
