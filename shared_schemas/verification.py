@@ -46,6 +46,7 @@ class DiagnosticCategory(StrEnum):
     verification = "verification"
     timeout = "timeout"
     soundness = "soundness"
+    hardware = "hardware"
     tool = "tool"
 
 

@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "toolchain.commands.verify",
     "toolchain.commands.generate",
     "toolchain.commands.train",
+    "toolchain.commands.hw_ir",
     "toolchain.commands.synth",
 ]
 

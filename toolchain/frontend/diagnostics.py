@@ -29,7 +29,7 @@ from toolchain.dafny.text import LineIndex
 
 # Dafny's own categories have no slot for "cannot become hardware": these are resolution-time
 # facts about the program, reported with HW codes the editor can filter on.
-HARDWARE_CATEGORY = DiagnosticCategory.resolution
+HARDWARE_CATEGORY = DiagnosticCategory.hardware
 
 
 def span_range(index: LineIndex, start: int, end: int) -> Range:
