@@ -125,6 +125,9 @@ class ReplayRow(Model):
     ours_only: int
     authors_only: int
     hardware_plausible: int | None = None
+    hardware_unjudged: int | None = Field(
+        default=None, description="verified replies the front end crashed on (unknown)"
+    )
     lowers_to_ir: int | None = None
     reaches_rtl: int | None = None
     cosim_passed: int | None = None

@@ -79,7 +79,7 @@ def _main_rows(rows: list[ReplayRow]) -> list[list[str]]:
                 f"{r.agree} ({100 * r.agreement:.0f}%)",
                 str(r.ours_only),
                 str(r.authors_only),
-                _cell(r.hardware_plausible),
+                _cell(r.hardware_plausible) + ("*" if r.hardware_unjudged else ""),
                 _cell(r.lowers_to_ir),
                 _cell(r.reaches_rtl),
                 _cell(r.cosim_passed),
@@ -116,14 +116,23 @@ def _reason_key(reason: str | None) -> str:
 
 def _frontend_reasons(outcomes: Sequence[ReplayOutcome]) -> list[str]:
     judged = [o for o in outcomes if o.verified and o.hardware_plausible is not None]
-    if not judged:
+    crashed = [
+        o for o in outcomes if o.verified and o.hardware_plausible is None and o.hardware_reason
+    ]
+    if not judged and not crashed:
         return []
     short = [o for o in judged if not o.lowers_to_ir]
     lines = [
         "",
-        f"Front end on our {len(judged)} verified replies: {len(judged) - len(short)} lower to "
-        f"hardware IR; top reasons for the other {len(short)} (first error of the best method):",
+        f"Front end on our {len(judged)} judged verified replies: {len(judged) - len(short)} lower "
+        f"to hardware IR; top reasons for the other {len(short)} (first error of the best method):",
     ]
+    if crashed:
+        lines.insert(
+            1,
+            f"* the front end crashed on {len(crashed)} verified replies: not judged, not counted "
+            "in hw-plaus / lowers / RTL / cosim.",
+        )
     for reason, n in Counter(_reason_key(o.hardware_reason) for o in short).most_common(10):
         lines.append(f"  {n:4d}  {reason}")
     return lines

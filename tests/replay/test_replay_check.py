@@ -185,3 +185,23 @@ def test_a_replayed_program_reaches_rtl_and_passes_cosimulation(
     assert verdict.cosim_passed, verdict.reason
     assert probe.synthesized == 1
     assert list(tmp_path.glob("*/rtl/*.v"))
+
+
+class _CrashingProbe:
+    def missing(self) -> dict[str, str]:
+        return {}
+
+    def classify(self, code: str, task: MbppTask | None) -> HardwareVerdict:
+        return HardwareVerdict(False, reason="front end crashed: KeyError: x", crashed=True)
+
+
+def test_a_front_end_crash_is_unknown_not_a_no(corpus: MbppDfy, dafny: DafnyEngine) -> None:
+    replies = [corpus.reply(t, m, s) for t, m, s in SLICE]
+    result = ReplayChecker(dafny, hardware=_CrashingProbe()).check(replies, corpus.tasks)
+    verified = [o for o in result.outcomes if o.verified]
+    assert verified
+    assert all(o.hardware_plausible is None and o.lowers_to_ir is None for o in verified)
+    assert all(o.hardware_reason == "front end crashed: KeyError: x" for o in verified)
+    rows = summarise(result.outcomes, result.missing)
+    assert sum(r.hardware_unjudged or 0 for r in rows) == len(verified)
+    assert sum(r.hardware_plausible or 0 for r in rows) == 0

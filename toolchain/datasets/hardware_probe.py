@@ -38,6 +38,7 @@ class HardwareVerdict:
     lowers: bool = False  # the method lowers to IR with no error (widths included)
     reaches_rtl: bool | None = None
     cosim_passed: bool | None = None
+    crashed: bool = False  # the front end crashed and nothing else decided: unknown, not "no"
 
 
 class HardwareProbe(Protocol):
@@ -147,13 +148,14 @@ class FrontendProbe:
         methods = candidate_methods(code, task)
         if not methods:
             return HardwareVerdict(False, reason="no method to lower")
-        blocked: str | None = None  # the first structural reason (HW1xx), or a crash
+        blocked: str | None = None  # the first structural reason (HW1xx)
+        crash: str | None = None
         needs_bounds: tuple[str, str] | None = None  # a method held back by widths only
         for name in methods:
             try:
                 result = lower(code, name, engine=self.engine if self.prove_widths else None)
             except Exception as exc:  # a front-end bug must not sink the whole replay
-                blocked = blocked or f"front end crashed: {type(exc).__name__}"
+                crash = crash or f"front end crashed: {type(exc).__name__}: {exc}"[:200]
                 self.crashes.append(f"lower: {type(exc).__name__}: {exc}"[:200])
                 continue
             errors = result.errors
@@ -172,6 +174,9 @@ class FrontendProbe:
         if needs_bounds is not None:
             name, why = needs_bounds
             return HardwareVerdict(True, method=name, reason=why)
+        if crash is not None:
+            # a method the front end crashed on might have been the one to lower
+            return HardwareVerdict(False, reason=crash, crashed=True)
         return HardwareVerdict(False, reason=blocked)
 
     def _synthesize(self, code: str, method: str) -> HardwareVerdict:

@@ -253,10 +253,12 @@ class ReplayChecker:
             if key not in memo:
                 memo[key] = self.hardware.classify(code, task)
             v = memo[key]
+            o.hardware_reason = v.reason
+            if v.crashed:
+                continue  # unknown: counted apart, never as "not hardware"
             o.hardware_plausible = v.plausible
             o.lowers_to_ir = v.lowers
             o.hardware_method = v.method
-            o.hardware_reason = v.reason
             o.reaches_rtl = None if "reaches_rtl" in missing else v.reaches_rtl
             o.cosim_passed = None if "cosim_passed" in missing else v.cosim_passed
         return missing
@@ -309,6 +311,11 @@ def summarise(outcomes: list[ReplayOutcome], missing: Iterable[str] = ()) -> lis
                 agree=sum(1 for o in group if o.verified == o.authors_verified),
                 ours_only=sum(1 for o in group if o.verified and not o.authors_verified),
                 authors_only=sum(1 for o in group if o.authors_verified and not o.verified),
+                hardware_unjudged=(
+                    None
+                    if "hardware_plausible" in absent
+                    else sum(1 for o in verified if o.hardware_plausible is None)
+                ),
                 hardware_plausible=count("hardware_plausible", lambda o: o.hardware_plausible),
                 lowers_to_ir=count("lowers_to_ir", lambda o: o.lowers_to_ir),
                 reaches_rtl=count("reaches_rtl", lambda o: o.reaches_rtl),
