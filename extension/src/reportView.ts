@@ -29,7 +29,7 @@ export function toReportView(result: unknown): ReportView {
   // Place-and-route beats a delay model; the model's figure stays visible beside it.
   const fmaxSource =
     fmaxPnr !== null
-      ? `nextpnr ${timing.nextpnr_device ?? "iCE40"}${fmaxSched !== null ? `; ${schedLabel} ${fmaxSched.toFixed(1)} MHz` : ""}`
+      ? `nextpnr ${timing.nextpnr_device ?? "iCE40"}${fmaxSched !== null ? `\n${schedLabel}: ${fmaxSched.toFixed(1)} MHz` : ""}`
       : fmaxSched !== null
         ? schedLabel
         : null;

@@ -57,7 +57,7 @@ export interface ReportView {
 function card(label: string, value: string, detail = "", id = ""): string {
   const idAttr = id ? ` data-metric="${escapeHtml(id)}"` : "";
   return `<div class="card"${idAttr}><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(value)}</div>${
-    detail ? `<div class="detail">${escapeHtml(detail)}</div>` : ""
+    detail ? `<div class="detail">${detail.split("\n").map(escapeHtml).join("<br>")}</div>` : ""
   }</div>`;
 }
 
@@ -99,9 +99,9 @@ export function renderReportBody(view: ReportView): string {
         ? "scheduler estimate"
         : "";
   const targetMhz = view.clockNs !== null ? `target ${formatNumber(1000 / view.clockNs, 1)} MHz` : "";
-  const fmaxDetail = [view.fmaxSource, targetMhz, view.meetsTarget === false ? "misses target" : ""]
+  const fmaxDetail = [view.fmaxSource, targetMhz, view.meetsTarget === false ? "misses the target" : ""]
     .filter(Boolean)
-    .join(" · ");
+    .join("\n");
   const resourceCards = (["lut", "ff", "dsp", "bram"] as const).map((key) => {
     const r = resource(view, key);
     const fallbackLabel = key === "lut" ? "LUT" : key === "ff" ? "FF" : key.toUpperCase();

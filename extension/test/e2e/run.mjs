@@ -6,7 +6,7 @@
 //
 // Usage: node extension/test/e2e/run.mjs [--only verify,synthesize,generate] [--keep]
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -228,6 +228,11 @@ async function runCommand(page, title) {
   await page.keyboard.press("Enter");
 }
 
+/** The text area of the focused editor group (a report panel may sit in another group). */
+function activeEditor(page) {
+  return page.locator(".editor-group-container.active .monaco-editor .view-lines").first();
+}
+
 async function openFile(page, name) {
   await page.keyboard.press("Control+P");
   const input = page.locator(".quick-input-widget input");
@@ -237,7 +242,7 @@ async function openFile(page, name) {
   await row.waitFor({ state: "visible", timeout: 10000 });
   await page.keyboard.press("Enter");
   await page.locator(`.tab.active:has-text("${name}")`).waitFor({ timeout: 10000 });
-  await page.locator(".monaco-editor .view-lines").first().click();
+  await activeEditor(page).click();
 }
 
 async function problemsCount(page) {
@@ -270,7 +275,7 @@ async function verifyFlow(page, workspace) {
 
   // Fix the bug as a user would: go to the bound on line 9, select it, type the right one.
   const t1 = Date.now();
-  await page.locator(".monaco-editor .view-lines").first().click();
+  await activeEditor(page).click();
   await page.keyboard.press("Control+G");
   await page.locator(".quick-input-widget input").waitFor({ state: "visible", timeout: 10000 });
   await page.keyboard.insertText("9:10");
@@ -282,7 +287,7 @@ async function verifyFlow(page, workspace) {
   check("fixing the file clears the squiggle and the Problems entry", true, `${timings.fix_to_clear_s.toFixed(1)} s after the edit`);
   await page.keyboard.press("Control+S");
   await shot(page, "03-fixed-no-problems");
-  await page.keyboard.press("Control+Shift+M"); // hide the panel again
+  await page.keyboard.press("Control+J"); // hide the panel again
 }
 
 async function synthesizeFlow(page, workspace) {
@@ -297,7 +302,7 @@ async function synthesizeFlow(page, workspace) {
     await lens.click();
   } catch {
     via = "command palette";
-    await page.locator(".monaco-editor .view-lines").first().click();
+    await activeEditor(page).click();
     await runCommand(page, "Proof2Silicon: Synthesize Method");
   }
   log(`synthesize started via the ${via}`);
@@ -326,6 +331,14 @@ async function synthesizeFlow(page, workspace) {
   check("the panel's LUT count is the report's", metrics.lut.replace(/,/g, "") === String(lut), `panel ${metrics.lut}, report.json ${lut}`);
   await shot(page, "06-synthesis-report");
   timings.synthesis_metrics = metrics;
+  // The report's links open the generated Verilog in an editor.
+  const rtlLink = frame.locator('ul.files a[data-open$=".v"]').first();
+  const rtlName = (await rtlLink.innerText()).trim();
+  await rtlLink.click();
+  await page.locator(`.tab.active:has-text("${rtlName}")`).waitFor({ timeout: 20000 });
+  const rtlText = await activeEditor(page).innerText();
+  check("a report link opens the generated Verilog", /module\s/.test(rtlText), rtlName);
+  await shot(page, "07-rtl-opened-from-report");
 }
 
 function findFile(root, name) {
@@ -349,7 +362,7 @@ async function generateFlow(page, workspace) {
   // The scripted server holds its second reply for 2 s: time to see "round 2 of 3".
   const progress = page.locator(".notifications-toasts .notification-toast", { hasText: "round 2 of" });
   await progress.first().waitFor({ state: "visible", timeout: 60000 }).catch(() => undefined);
-  if (await progress.count()) await shot(page, "07-generate-progress", 100);
+  if (await progress.count()) await shot(page, "08-generate-progress", 100);
   const frame = page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");
   const outcome = frame.locator("[data-outcome]");
   await outcome.waitFor({ state: "visible", timeout: 240000 });
@@ -358,9 +371,10 @@ async function generateFlow(page, workspace) {
   check("generation reports verified Dafny", (await outcome.getAttribute("data-outcome")) === "verified", outcomeText);
   const rounds = await frame.locator("tr[data-round]").count();
   check("the trajectory shows the failed round and the repaired one", rounds === 2, `${rounds} rounds`);
-  await shot(page, "08-generation-trajectory");
-  const generated = findFile(workspace, "*.dfy") && execFileSync("find", [workspace, "-name", "*.dfy", "-newer", join(workspace, "max_byte.spec.md")], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
-  const written = (generated || []).filter((f) => !f.endsWith("saturating_add.dfy"));
+  await shot(page, "09-generation-trajectory");
+  const written = readdirSync(workspace)
+    .filter((f) => f.endsWith(".dfy") && f !== "saturating_add.dfy")
+    .map((f) => join(workspace, f));
   check("verified Dafny was written beside the spec", written.length === 1, written.join(", "));
   const text = readFileSync(written[0], "utf8");
   check("the written Dafny is the repaired program", /if a >= b/.test(text), written[0]);
@@ -368,7 +382,7 @@ async function generateFlow(page, workspace) {
   const verify = spawnSyncJson(python, ["-m", "toolchain.cli", "verify", "--json", written[0]]);
   check("Dafny verifies the written file", verify.status === 0, verify.detail);
   await page.locator(`.tab:has-text("${written[0].split("/").pop()}")`).first().click().catch(() => undefined);
-  await shot(page, "09-generated-dafny");
+  await shot(page, "10-generated-dafny");
   // The key reached the server (the scripted server refuses requests without it) and no log has it.
   const logs = [join(runDir, "user", "logs"), join(e2eDir, "code-server.log"), join(e2eDir, "scripted-llm.log")];
   let leaks = "";
