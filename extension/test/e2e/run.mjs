@@ -4,7 +4,7 @@
 // the synthesis flow and the scripted OpenAI-compatible server. Screenshots go to
 // .e2e/screenshots/; a JSON summary to .e2e/result.json. Exit 0 only when every check passed.
 //
-// Usage: node extension/test/e2e/run.mjs [--only verify,synthesize,generate] [--keep]
+// Usage: node extension/test/e2e/run.mjs [--only verify,synthesize,generate,defer] [--keep]
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -23,7 +23,7 @@ const chromiumPath = process.env.P2S_CHROMIUM ?? "/usr/bin/chromium";
 const API_KEY = "sk-p2s-e2e-secret"; // the scripted server's require_key: proves the key got through
 
 const argv = process.argv.slice(2);
-const onlyArg = argv.includes("--only") ? argv[argv.indexOf("--only") + 1] : "verify,synthesize,generate";
+const onlyArg = argv.includes("--only") ? argv[argv.indexOf("--only") + 1] : "verify,synthesize,generate,defer";
 const only = new Set(onlyArg.split(","));
 const keep = argv.includes("--keep");
 
@@ -121,7 +121,6 @@ function prepare() {
   rmSync(runDir, { recursive: true, force: true });
   rmSync(shots, { recursive: true, force: true });
   mkdirSync(shots, { recursive: true });
-  mkdirSync(join(runDir, "user", "User"), { recursive: true });
   if (!existsSync(vsix)) throw new Error(`${vsix} missing: run npm run package first`);
   if (!existsSync(python)) throw new Error(`${python} missing: run scripts/setup first`);
   const codeServer = execFileSync(join(repo, "scripts", "e2e-setup"), { encoding: "utf8" }).trim().split("\n").pop();
@@ -145,8 +144,9 @@ async function startScriptedLlm() {
   return { baseUrl: `http://127.0.0.1:${port}/v1`, port };
 }
 
-function writeSettings(llmBaseUrl) {
+function writeSettings(session, llmBaseUrl, extra = {}) {
   const settings = {
+    ...extra,
     "proof2silicon.pythonPath": python,
     "proof2silicon.verifyOn": "change",
     "proof2silicon.debounceMs": 300,
@@ -170,22 +170,25 @@ function writeSettings(llmBaseUrl) {
     "git.enabled": false,
     "git.openRepositoryInParentFolders": "never",
   };
-  writeFileSync(join(runDir, "user", "User", "settings.json"), JSON.stringify(settings, null, 2));
+  mkdirSync(join(runDir, session, "user", "User"), { recursive: true });
+  writeFileSync(join(runDir, session, "user", "User", "settings.json"), JSON.stringify(settings, null, 2));
 }
 
-async function startCodeServer(codeServer, workspace) {
-  const user = join(runDir, "user");
-  const ext = join(runDir, "extensions");
+async function startCodeServer(codeServer, workspace, session, extraVsix = []) {
+  const user = join(runDir, session, "user");
+  const ext = join(runDir, session, "extensions");
   const t0 = Date.now();
-  execFileSync(codeServer, ["--user-data-dir", user, "--extensions-dir", ext, "--install-extension", vsix], {
-    stdio: ["ignore", "pipe", "pipe"],
-    timeout: 120000,
-  });
-  timings.install_vsix_s = (Date.now() - t0) / 1000;
+  for (const file of [vsix, ...extraVsix]) {
+    execFileSync(codeServer, ["--user-data-dir", user, "--extensions-dir", ext, "--install-extension", file], {
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 120000,
+    });
+  }
+  timings[`${session}_install_vsix_s`] = (Date.now() - t0) / 1000;
   const port = await freePort();
-  const config = join(runDir, "config.yaml");
+  const config = join(runDir, session, "config.yaml");
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-  startChild("code-server", codeServer, [
+  startChild(`code-server-${session}`, codeServer, [
     "--config", config,
     "--auth", "none",
     "--bind-addr", `127.0.0.1:${port}`,
@@ -199,7 +202,7 @@ async function startCodeServer(codeServer, workspace) {
   ], { cwd: workspace, env: { ...process.env, PYTHONUNBUFFERED: "1" } });
   const url = `http://127.0.0.1:${port}`;
   await waitFor("code-server /healthz", async () => (await fetch(`${url}/healthz`)).ok, 60000, 300);
-  timings.code_server_ready_s = (Date.now() - t0) / 1000;
+  timings[`${session}_code_server_ready_s`] = (Date.now() - t0) / 1000;
   return url;
 }
 
@@ -384,7 +387,7 @@ async function generateFlow(page, workspace) {
   await page.locator(`.tab:has-text("${written[0].split("/").pop()}")`).first().click().catch(() => undefined);
   await shot(page, "10-generated-dafny");
   // The key reached the server (the scripted server refuses requests without it) and no log has it.
-  const logs = [join(runDir, "user", "logs"), join(e2eDir, "code-server.log"), join(e2eDir, "scripted-llm.log")];
+  const logs = [join(runDir, "main", "user", "logs"), join(e2eDir, "code-server-main.log"), join(e2eDir, "scripted-llm.log")];
   let leaks = "";
   try {
     leaks = execFileSync("grep", ["-rl", "--", API_KEY, ...logs], { encoding: "utf8" }).trim();
@@ -405,6 +408,82 @@ function spawnSyncJson(command, args) {
 
 // --- main ---------------------------------------------------------------------------------------
 
+async function openWorkbench(url, workspace, session) {
+  const browser = await chromium.launchPersistentContext(join(runDir, session, "browser"), {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  const t0 = Date.now();
+  await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
+  await page.locator(".monaco-workbench").waitFor({ timeout: 60000 });
+  await page.locator(".statusbar").waitFor({ timeout: 60000 });
+  timings[`${session}_workbench_s`] = (Date.now() - t0) / 1000;
+  return { browser, page };
+}
+
+/**
+ * A stand-in for the official Dafny extension (its id, nothing else: the real one cannot be
+ * downloaded here), packaged like any .vsix, to check that ours detects it and defers.
+ */
+function standInDafnyExtension() {
+  const dir = join(runDir, "dafny-lang.ide-vscode");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({
+      name: "ide-vscode",
+      publisher: "dafny-lang",
+      displayName: "Dafny (stand-in for the e2e test)",
+      description: "Carries the official Dafny extension's id so the coexistence path can be tested offline",
+      version: "0.0.1",
+      license: "MIT",
+      engines: { vscode: "^1.82.0" },
+    }),
+  );
+  writeFileSync(join(dir, "README.md"), "Stand-in used by the Proof2Silicon e2e test.\n");
+  writeFileSync(join(dir, "LICENSE"), "MIT\n");
+  const out = join(runDir, "dafny-stand-in.vsix");
+  execFileSync(join(repo, "node_modules", ".bin", "vsce"), ["package", "--allow-missing-repository", "--out", out], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 60000,
+  });
+  return out;
+}
+
+async function deferFlow(page, workspace) {
+  // The buggy file again: our server still verifies it (the code lens says so), but the error
+  // is left to the Dafny extension: no squiggle and no Problems entry from us.
+  writeFileSync(join(workspace, "saturating_add.dfy"), readFileSync(join(here, "workspace", "saturating_add.dfy"), "utf8"));
+  await openFile(page, "saturating_add.dfy");
+  const lens = page.locator(".monaco-editor .codelens-decoration", { hasText: "error" }).first();
+  await lens.waitFor({ state: "visible", timeout: 90000 });
+  // The LSP trace shows the server did publish the error; the client dropped it.
+  const published = await waitFor("the server's publishDiagnostics with the error", () => {
+    const found = execFileSync("find", [join(runDir, "defer", "user", "logs"), "-name", "*Proof2Silicon Trace.log"], { encoding: "utf8" }).trim();
+    if (!found) return false;
+    const trace = readFileSync(found.split("\n")[0], "utf8");
+    return /publishDiagnostics[\s\S]*postcondition might not hold/.test(trace);
+  }, 60000);
+  await page.waitForTimeout(500);
+  const squiggles = await page.locator(".monaco-editor .squiggly-error").count();
+  const problems = await problemsCount(page);
+  check("with the Dafny extension installed our .dfy diagnostics are dropped", published && squiggles === 0 && problems === 0, `lens "${(await lens.innerText()).trim()}", ${squiggles} squiggle(s), ${problems} problem(s)`);
+  await page.locator(".statusbar-item", { hasText: "P2S" }).first().hover();
+  await shot(page, "11-deferring-to-dafny-extension");
+}
+
 async function main() {
   let browser;
   let page;
@@ -412,31 +491,22 @@ async function main() {
   try {
     const { codeServer, workspace } = prepare();
     const llm = only.has("generate") ? await startScriptedLlm() : { baseUrl: null };
-    writeSettings(llm.baseUrl);
-    const url = await startCodeServer(codeServer, workspace);
-    browser = await chromium.launchPersistentContext(join(runDir, "browser"), {
-      executablePath: chromiumPath,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    const t0 = Date.now();
-    await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator(".monaco-workbench").waitFor({ timeout: 60000 });
-    await page.locator(".statusbar").waitFor({ timeout: 60000 });
-    timings.workbench_s = (Date.now() - t0) / 1000;
-    if (only.has("verify")) await verifyFlow(page, workspace);
-    if (only.has("synthesize")) await synthesizeFlow(page, workspace);
-    if (only.has("generate")) await generateFlow(page, workspace);
+    if (only.has("verify") || only.has("synthesize") || only.has("generate")) {
+      writeSettings("main", llm.baseUrl);
+      const url = await startCodeServer(codeServer, workspace, "main");
+      ({ browser, page } = await openWorkbench(url, workspace, "main"));
+      if (only.has("verify")) await verifyFlow(page, workspace);
+      if (only.has("synthesize")) await synthesizeFlow(page, workspace);
+      if (only.has("generate")) await generateFlow(page, workspace);
+      await browser.close();
+      browser = undefined;
+    }
+    if (only.has("defer")) {
+      writeSettings("defer", null, { "proof2silicon.trace.server": "verbose" });
+      const url = await startCodeServer(codeServer, workspace, "defer", [standInDafnyExtension()]);
+      ({ browser, page } = await openWorkbench(url, workspace, "defer"));
+      await deferFlow(page, workspace);
+    }
   } catch (err) {
     failure = err;
     log(`ERROR ${err.stack ?? err}`);
