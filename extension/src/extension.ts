@@ -308,7 +308,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           } catch (err) {
             if (err instanceof CancelledByUser || !/already exists/i.test(describeError(err))) throw err;
             const choice = await vscode.window.showWarningMessage(
-              `Proof2Silicon: ${describeError(err)}. Overwrite it?`,
+              // The engine's hint names the CLI flag; here the button is the way to force.
+              `Proof2Silicon: ${describeError(err).replace(/\s*\(pass --force[^)]*\)/, "")}. Overwrite it?`,
               { modal: true },
               "Overwrite",
             );

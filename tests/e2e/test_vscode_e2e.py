@@ -58,6 +58,8 @@ def test_extension_flows_in_code_server() -> None:
         "fixing the file clears the squiggle and the Problems entry",
         "the report shows a latency and resource numbers from the flow",
         "a report link opens the generated Verilog",
+        "Show Last Synthesis Report reopens the panel",
+        "cancelling generation from the notification stops it, writes no Dafny and records the cancel",
         "Dafny verifies the written file",
         "the API key appears in no log",
         "with the Dafny extension installed our .dfy diagnostics are dropped",

@@ -141,7 +141,7 @@ async function startScriptedLlm() {
     String(port),
   ], { cwd: repo });
   await waitFor("the scripted OpenAI-compatible server", () => /http:\/\/127\.0\.0\.1:\d+\/v1/.test(output()), 30000);
-  return { baseUrl: `http://127.0.0.1:${port}/v1`, port };
+  return { baseUrl: `http://127.0.0.1:${port}/v1`, root: `http://127.0.0.1:${port}`, port };
 }
 
 function writeSettings(session, llmBaseUrl, extra = {}) {
@@ -342,6 +342,12 @@ async function synthesizeFlow(page, workspace) {
   const rtlText = await activeEditor(page).innerText();
   check("a report link opens the generated Verilog", /module\s/.test(rtlText), rtlName);
   await shot(page, "07-rtl-opened-from-report");
+  // Close the report; "Show Last Synthesis Report" brings it back.
+  await page.locator('.tab:has-text("Synthesis: SaturatingAdd") .codicon-close').first().click({ force: true });
+  await page.locator('.tab:has-text("Synthesis: SaturatingAdd")').waitFor({ state: "detached", timeout: 10000 });
+  await runCommand(page, "Proof2Silicon: Show Last Synthesis Report");
+  await latency.waitFor({ state: "visible", timeout: 20000 });
+  check("Show Last Synthesis Report reopens the panel", (await latency.innerText()).trim() === metrics.latency, metrics.latency);
 }
 
 function findFile(root, name) {
@@ -349,7 +355,7 @@ function findFile(root, name) {
   return out ? out.split("\n")[0] : null;
 }
 
-async function generateFlow(page, workspace) {
+async function generateFlow(page, workspace, llm) {
   const t0 = Date.now();
   // The key goes into VS Code's secret storage through the command a user would run.
   await runCommand(page, "Proof2Silicon: Set LLM API Key");
@@ -361,11 +367,34 @@ async function generateFlow(page, workspace) {
   await waitFor("the restarted server", async () => /Dafny|P2S ·/.test(await page.locator(".statusbar-item", { hasText: "P2S" }).first().innerText()), 60000);
 
   await openFile(page, "max_byte.spec.md");
-  await runCommand(page, "Proof2Silicon: Generate Verified Dafny from Spec or Selection");
-  // The scripted server holds its second reply for 2 s: time to see "round 2 of 3".
-  const progress = page.locator(".notifications-toasts .notification-toast", { hasText: "round 2 of" });
-  await progress.first().waitFor({ state: "visible", timeout: 60000 }).catch(() => undefined);
-  if (await progress.count()) await shot(page, "08-generate-progress", 100);
+  const GENERATE = "Proof2Silicon: Generate Verified Dafny from Spec or Selection";
+  // First run: cancel it from the progress notification while round 2 waits on the LLM (the
+  // scripted server holds that reply for 2 s). Nothing may be written.
+  await runCommand(page, GENERATE);
+  const progress = page.locator(".notifications-toasts .notification-toast", { hasText: "round 2 of" }).first();
+  await progress.waitFor({ state: "visible", timeout: 60000 });
+  await shot(page, "08-generate-progress", 100);
+  await progress.getByRole("button", { name: "Cancel" }).click();
+  await page.locator(".notifications-toasts", { hasText: "generation cancelled" }).waitFor({ timeout: 30000 });
+  await page.waitForTimeout(3000); // the in-flight LLM reply lands; a cancelled run must ignore it
+  const dafnyAfterCancel = readdirSync(workspace).filter((f) => f.startsWith("max_byte") && f.endsWith(".dfy"));
+  const record = join(workspace, "max_byte.trajectory.json");
+  const outcomeAfterCancel = existsSync(record) ? JSON.parse(readFileSync(record, "utf8")).outcome : "no record";
+  check(
+    "cancelling generation from the notification stops it, writes no Dafny and records the cancel",
+    dafnyAfterCancel.length === 0 && outcomeAfterCancel === "cancelled",
+    `Dafny files: ${dafnyAfterCancel.join(", ") || "none"}; trajectory outcome: ${outcomeAfterCancel}`,
+  );
+  await fetch(`${llm.root}/_scripted/script`, { method: "POST", body: readFileSync(join(here, "workspace", "llm-script.json")) });
+
+  // Second run, to the end. The cancelled run's trajectory record is in the way: the extension
+  // asks before overwriting it.
+  await activeEditor(page).click();
+  await runCommand(page, GENERATE);
+  const overwrite = page.locator(".monaco-dialog-box", { hasText: "already exists" });
+  await overwrite.waitFor({ state: "visible", timeout: 30000 });
+  await shot(page, "09-overwrite-prompt", 300);
+  await overwrite.getByRole("button", { name: "Overwrite" }).click();
   const frame = page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");
   const outcome = frame.locator("[data-outcome]");
   await outcome.waitFor({ state: "visible", timeout: 240000 });
@@ -374,7 +403,7 @@ async function generateFlow(page, workspace) {
   check("generation reports verified Dafny", (await outcome.getAttribute("data-outcome")) === "verified", outcomeText);
   const rounds = await frame.locator("tr[data-round]").count();
   check("the trajectory shows the failed round and the repaired one", rounds === 2, `${rounds} rounds`);
-  await shot(page, "09-generation-trajectory");
+  await shot(page, "10-generation-trajectory");
   const written = readdirSync(workspace)
     .filter((f) => f.endsWith(".dfy") && f !== "saturating_add.dfy")
     .map((f) => join(workspace, f));
@@ -385,7 +414,7 @@ async function generateFlow(page, workspace) {
   const verify = spawnSyncJson(python, ["-m", "toolchain.cli", "verify", "--json", written[0]]);
   check("Dafny verifies the written file", verify.status === 0, verify.detail);
   await page.locator(`.tab:has-text("${written[0].split("/").pop()}")`).first().click().catch(() => undefined);
-  await shot(page, "10-generated-dafny");
+  await shot(page, "11-generated-dafny");
   // The key reached the server (the scripted server refuses requests without it) and no log has it.
   const logs = [join(runDir, "main", "user", "logs"), join(e2eDir, "code-server-main.log"), join(e2eDir, "scripted-llm.log")];
   let leaks = "";
@@ -481,7 +510,7 @@ async function deferFlow(page, workspace) {
   const problems = await problemsCount(page);
   check("with the Dafny extension installed our .dfy diagnostics are dropped", published && squiggles === 0 && problems === 0, `lens "${(await lens.innerText()).trim()}", ${squiggles} squiggle(s), ${problems} problem(s)`);
   await page.locator(".statusbar-item", { hasText: "P2S" }).first().hover();
-  await shot(page, "11-deferring-to-dafny-extension");
+  await shot(page, "12-deferring-to-dafny-extension");
 }
 
 async function main() {
@@ -497,7 +526,7 @@ async function main() {
       ({ browser, page } = await openWorkbench(url, workspace, "main"));
       if (only.has("verify")) await verifyFlow(page, workspace);
       if (only.has("synthesize")) await synthesizeFlow(page, workspace);
-      if (only.has("generate")) await generateFlow(page, workspace);
+      if (only.has("generate")) await generateFlow(page, workspace, llm);
       await browser.close();
       browser = undefined;
     }
