@@ -196,7 +196,9 @@ class FrontendProbe:
         request = SynthesisRequest(
             source_text=code,
             method=method,
-            out_dir=options.out_dir / digest,
+            # absolute: the synthesis tools run in folders of their own, where a relative
+            # output path would point elsewhere
+            out_dir=(options.out_dir / digest).resolve(),
             source_file="candidate.dfy",
             vectors=options.vectors,
             fmax=False,  # place and route is the slowest stage and adds nothing to "reaches RTL"
