@@ -36,7 +36,11 @@ export function synthesizeParams(uri: string, method: string, settings: Settings
 export function specFromSelection(text: string): GenerationSpec {
   const trimmed = text.trim();
   const firstLine = trimmed.split(/\r?\n/, 1)[0].replace(/^#+\s*/, "").trim();
-  const title = firstLine.length > 80 ? `${firstLine.slice(0, 77)}...` : firstLine || "selection";
+  // "Absolute difference: a method ..." -> "Absolute difference": the clause before the first
+  // colon or full stop names the task.
+  const clause = firstLine.split(/[:.](?:\s|$)/, 1)[0].trim();
+  const named = clause || firstLine;
+  const title = named.length > 80 ? `${named.slice(0, 77)}...` : named || "selection";
   return { title, description: trimmed };
 }
 
@@ -76,11 +80,12 @@ export function generateParams(
 /** Where Dafny generated from a selection goes: beside the document, named after the title. */
 export function outputPathForSelection(documentPath: string, spec: GenerationSpec): string {
   const dir = documentPath.replace(/[\\/][^\\/]*$/, "");
-  const slug =
-    spec.title
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "_")
-      .replace(/^_+|_+$/g, "")
-      .slice(0, 40) || "generated";
+  const full = spec.title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
+  // At most 40 characters, cut at a word boundary.
+  const cut = full.length <= 40 ? full : full.slice(0, 40).replace(/_[^_]*$/, "");
+  const slug = cut || "generated";
   return `${dir}/${slug}.dfy`;
 }

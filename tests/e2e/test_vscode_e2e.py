@@ -61,6 +61,7 @@ def test_extension_flows_in_code_server() -> None:
         "Show Last Synthesis Report reopens the panel",
         "cancelling generation from the notification stops it, writes no Dafny and records the cancel",
         "Dafny verifies the written file",
+        "Generate from a selection writes verified Dafny beside the document",
         "the API key appears in no log",
         "with the Dafny extension installed our .dfy diagnostics are dropped",
     ):

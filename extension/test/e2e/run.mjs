@@ -415,6 +415,41 @@ async function generateFlow(page, workspace, llm) {
   check("Dafny verifies the written file", verify.status === 0, verify.detail);
   await page.locator(`.tab:has-text("${written[0].split("/").pop()}")`).first().click().catch(() => undefined);
   await shot(page, "11-generated-dafny");
+
+  // From a selection in an ordinary Markdown file: the selected paragraph is the spec.
+  const absDiff = [
+    "```dafny",
+    "method AbsDiff(a: int, b: int) returns (d: int)",
+    "  requires 0 <= a < 256 && 0 <= b < 256",
+    "  ensures d >= 0 && (d == a - b || d == b - a)",
+    "{",
+    "  if a >= b { d := a - b; } else { d := b - a; }",
+    "}",
+    "```",
+  ].join("\n");
+  await fetch(`${llm.root}/_scripted/script`, {
+    method: "POST",
+    body: JSON.stringify({ require_key: API_KEY, steps: [{ reply: absDiff, usage: { prompt_tokens: 120, completion_tokens: 70 } }] }),
+  });
+  await openFile(page, "notes.md");
+  await page.keyboard.press("Control+G");
+  await page.locator(".quick-input-widget input").waitFor({ state: "visible", timeout: 10000 });
+  await page.keyboard.insertText("6");
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Home");
+  await page.keyboard.press("Shift+ArrowDown");
+  await page.keyboard.press("Shift+End");
+  await runCommand(page, GENERATE);
+  const heading = frame.locator("h1", { hasText: "Absolute difference" });
+  await heading.waitFor({ state: "visible", timeout: 120000 });
+  const selectionOutcome = await frame.locator("[data-outcome]").getAttribute("data-outcome");
+  const fromSelection = join(workspace, "absolute_difference_of_two_bytes.dfy");
+  check(
+    "Generate from a selection writes verified Dafny beside the document",
+    selectionOutcome === "verified" && existsSync(fromSelection) && /AbsDiff/.test(readFileSync(fromSelection, "utf8")),
+    `${selectionOutcome}; ${existsSync(fromSelection) ? fromSelection : `no ${fromSelection}`}`,
+  );
+  await shot(page, "12-generated-from-selection");
   // The key reached the server (the scripted server refuses requests without it) and no log has it.
   const logs = [join(runDir, "main", "user", "logs"), join(e2eDir, "code-server-main.log"), join(e2eDir, "scripted-llm.log")];
   let leaks = "";
@@ -510,7 +545,7 @@ async function deferFlow(page, workspace) {
   const problems = await problemsCount(page);
   check("with the Dafny extension installed our .dfy diagnostics are dropped", published && squiggles === 0 && problems === 0, `lens "${(await lens.innerText()).trim()}", ${squiggles} squiggle(s), ${problems} problem(s)`);
   await page.locator(".statusbar-item", { hasText: "P2S" }).first().hover();
-  await shot(page, "12-deferring-to-dafny-extension");
+  await shot(page, "13-deferring-to-dafny-extension");
 }
 
 async function main() {

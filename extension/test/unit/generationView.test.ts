@@ -103,6 +103,12 @@ test("generate params: a spec file or the selection, LLM settings, overwrite onl
   });
   assert.throws(() => generateParams(null, "  ", settings), /nothing to generate/);
   assert.equal(outputPathForSelection("/ws/notes.md", specFromSelection("# Abs value!\nx")), "/ws/abs_value.dfy");
+  const long = specFromSelection("Absolute difference of two bytes: a method AbsDiff(a: int) for 8-bit a.");
+  assert.equal(long.title, "Absolute difference of two bytes");
+  assert.equal(
+    outputPathForSelection("/ws/n.md", { title: "a very long title that goes on and on beyond forty characters", description: "" }),
+    "/ws/a_very_long_title_that_goes_on_and_on.dfy",
+  );
 });
 
 test("relative output paths are taken from the spec's folder", () => {
