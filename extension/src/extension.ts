@@ -72,6 +72,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       extensionPath: context.extensionPath,
       platform: process.platform,
       exists: (file) => fs.existsSync(file),
+      workspaceTrusted: vscode.workspace.isTrusted,
     });
     const apiKey = await context.secrets.get(API_KEY_SECRET);
     const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: "1" };
@@ -405,6 +406,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           settings: { [SECTION]: currentServerSettings(contributedSettingIds) },
         });
       }
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log("workspace trusted: restarting the server (the workspace's .venv may now be used)");
+      void restartServer();
     }),
     vscode.extensions.onDidChange(() => {
       statusBar.update({ deferringToDafnyExtension: deferDafnyDiagnostics() });

@@ -16,6 +16,8 @@ export interface InterpreterQuery {
   extensionPath: string;
   platform: NodeJS.Platform;
   exists: (file: string) => boolean;
+  /** An untrusted workspace's own .venv is never run: that would execute the workspace's code. */
+  workspaceTrusted: boolean;
 }
 
 export function venvPython(venvDir: string, platform: NodeJS.Platform): string {
@@ -37,7 +39,7 @@ export function resolveInterpreter(query: InterpreterQuery): ResolvedInterpreter
   if (setting) {
     return { command: expandVariables(setting, query.workspaceFolders[0]), source: "setting" };
   }
-  for (const folder of query.workspaceFolders) {
+  for (const folder of query.workspaceTrusted ? query.workspaceFolders : []) {
     const candidate = venvPython(path.join(folder, ".venv"), query.platform);
     if (query.exists(candidate)) return { command: candidate, source: "workspace" };
   }

@@ -21,7 +21,7 @@ export type CosimVerdict = "passed" | "failed" | "error" | "not_run";
  * via the `definition` "DiagnosticCategory".
  */
 export type DiagnosticCategory =
-  "parse" | "resolution" | "verification" | "timeout" | "soundness" | "tool";
+  "parse" | "resolution" | "verification" | "timeout" | "soundness" | "hardware" | "tool";
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "Severity".
@@ -187,6 +187,9 @@ export interface CheckpointMeta {
   hidden_size?: number | null;
   iterations_trained?: number;
   kind: PolicyKind;
+  lora_alpha?: number | null;
+  lora_rank?: number | null;
+  max_state_tokens?: number | null;
   torch_version: string;
 }
 /**
@@ -870,13 +873,17 @@ export interface ReplayOutcome {
   guard_reasons?: string[];
   hardware_method?: string | null;
   /**
-   * the front end lowers a method of it to hardware IR
+   * the front end finds a method with no structural obstacle (no HW1xx)
    */
   hardware_plausible?: boolean | null;
   /**
-   * why not, when it does not
+   * the front end's first reason (HW code) when it stops short
    */
   hardware_reason?: string | null;
+  /**
+   * that method lowers to hardware IR with no error
+   */
+  lowers_to_ir?: boolean | null;
   model: ReplayModelName;
   reaches_rtl?: boolean | null;
   /**
@@ -910,6 +917,14 @@ export interface ReplayReport {
   replies: number;
   rows: ReplayRow[];
   selection?: StrategySelectionResult[];
+  /**
+   * wall time spent in synthesis
+   */
+  synthesis_s?: number;
+  /**
+   * distinct programs sent through synthesis
+   */
+  synthesized?: number;
   unique_programs: number;
   vc_time_limit_s: number;
   /**
@@ -937,6 +952,11 @@ export interface ReplayRow {
   };
   guard_rejected: number;
   hardware_plausible?: number | null;
+  /**
+   * verified replies the front end crashed on (unknown)
+   */
+  hardware_unjudged?: number | null;
+  lowers_to_ir?: number | null;
   model: ReplayModelName;
   ours_only: number;
   reaches_rtl?: number | null;

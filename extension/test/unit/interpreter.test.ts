@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { expandVariables, resolveInterpreter } from "../../src/interpreter";
 
-const base = { workspaceFolders: ["/ws"], extensionPath: "/repo/extension", platform: "linux" as const };
+const base = { workspaceFolders: ["/ws"], extensionPath: "/repo/extension", platform: "linux" as const, workspaceTrusted: true };
 
 test("the setting wins, with ${workspaceFolder} expanded", () => {
   const r = resolveInterpreter({ ...base, setting: "${workspaceFolder}/env/bin/python", exists: () => false });
@@ -47,4 +47,9 @@ test("~ expands to the home folder", () => {
   } finally {
     process.env.HOME = home;
   }
+});
+
+test("an untrusted workspace's .venv is skipped", () => {
+  const r = resolveInterpreter({ ...base, workspaceTrusted: false, setting: null, exists: (f) => f.startsWith("/ws/") });
+  assert.deepEqual(r, { command: "python3", source: "path" });
 });
