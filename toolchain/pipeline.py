@@ -83,6 +83,10 @@ class SynthesisRequest:
     delay_model: str = "sky130"
     pipeline_stages: int | None = None
     unroll_limit: int = 32
+    # a hardware contract for inputs the precondition leaves unbounded (front-end Options)
+    assume_input_bits: int | None = None
+    assume_max_length: int | None = None
+    cosim_time_limit_s: float = 300.0  # for Dafny's compiled reference, and for the simulation
     use_cache: bool = True
 
     def key_fields(self) -> dict[str, object]:
@@ -98,6 +102,9 @@ class SynthesisRequest:
             "delay_model": self.delay_model,
             "pipeline_stages": self.pipeline_stages,
             "unroll_limit": self.unroll_limit,
+            "assume_input_bits": self.assume_input_bits,
+            "assume_max_length": self.assume_max_length,
+            "cosim_time_limit_s": self.cosim_time_limit_s,
         }
 
 
@@ -248,6 +255,7 @@ def _run_stages(
     transform_ir: IrTransform | None,
 ) -> SynthesisOutcome:
     from toolchain.frontend import lower
+    from toolchain.frontend.ranges import Options
 
     req = run.request
     with run.stage("verify", f"verifying {req.source_file}"):
@@ -259,7 +267,18 @@ def _run_stages(
                 hint=_first_error(verification),
             )
     with run.stage("lower", f"lowering {req.method} to hardware IR"):
-        lowered = lower(req.source_text, req.method, filename=req.source_file, engine=dafny)
+        contract = Options(
+            assume_input_bits=req.assume_input_bits, assume_max_length=req.assume_max_length
+        )
+        lowered = lower(
+            req.source_text, req.method, filename=req.source_file, engine=dafny, options=contract
+        )
+        if req.assume_input_bits is not None or req.assume_max_length is not None:
+            run.warnings.append(
+                "hardware contract beyond the precondition: unbounded integer inputs assumed to "
+                f"fit {req.assume_input_bits} bits, unbounded array lengths at most "
+                f"{req.assume_max_length}"
+            )
         if lowered.method is None or not lowered.ok:
             errors = lowered.errors or lowered.diagnostics
             first = errors[0] if errors else None
@@ -303,6 +322,7 @@ def _xls_rest(
         out / "cosim",
         vectors=req.vectors,
         seed=req.seed,
+        timeout_s=req.cosim_time_limit_s,
         cancel=ref_cancel,
     )
     try:
@@ -398,6 +418,7 @@ def _xls_stages(
             out / "cosim",
             vectors=req.vectors,
             seed=req.seed,
+            timeout_s=req.cosim_time_limit_s,
             cancel=run.cancel,
             prepared=_wait(reference, run.cancel),
         )
@@ -474,6 +495,7 @@ def _vitis_rest(
             out / "cosim",
             vectors=req.vectors,
             seed=req.seed,
+            timeout_s=req.cosim_time_limit_s,
             cancel=run.cancel,
         )
         ref, candidates = prepared.run, prepared.candidates

@@ -33,6 +33,20 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.add_argument("--stages", type=int, default=None, help="XLS pipeline stages (else by clock)")
     p.add_argument("--unroll-limit", type=int, default=32, help="unroll loops up to N trips")
+    p.add_argument(
+        "--assume-input-bits",
+        type=int,
+        default=None,
+        metavar="N",
+        help="hardware contract: integer inputs the precondition leaves unbounded fit N bits",
+    )
+    p.add_argument(
+        "--assume-max-length",
+        type=int,
+        default=None,
+        metavar="N",
+        help="hardware contract: arrays the precondition leaves unbounded hold at most N elements",
+    )
     p.add_argument("--no-cache", action="store_true", help="rebuild even if nothing changed")
     p.add_argument("--json", action="store_true", help="print report.json to stdout")
     p.add_argument("--dafny", default=None, help="Dafny executable (else $P2S_DAFNY, PATH)")
@@ -121,6 +135,8 @@ def run(args: argparse.Namespace) -> int:
             delay_model=args.delay_model,
             pipeline_stages=args.stages,
             unroll_limit=args.unroll_limit,
+            assume_input_bits=args.assume_input_bits,
+            assume_max_length=args.assume_max_length,
             use_cache=not args.no_cache,
         ),
         engine=engine,

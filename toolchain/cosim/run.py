@@ -113,13 +113,20 @@ def prepare_reference(
     *,
     vectors: int = 64,
     seed: int = 1,
+    timeout_s: float = 300.0,
     cancel: CancelToken | None = None,
 ) -> PreparedReference:
     """Draw candidates and run them through Dafny's compiler (independent of the RTL, so it may
     run while the RTL is being synthesized)."""
     candidates = sample_candidates(method, max(vectors * CANDIDATE_FACTOR, 16), seed)
     run = dafny_reference(
-        source, method.name, candidates, engine, workdir=workdir / "reference", cancel=cancel
+        source,
+        method.name,
+        candidates,
+        engine,
+        workdir=workdir / "reference",
+        timeout_s=timeout_s,
+        cancel=cancel,
     )
     return PreparedReference(candidates=candidates, run=run)
 
@@ -135,6 +142,7 @@ def cosimulate(
     vectors: int = 64,
     seed: int = 1,
     max_cycles: int = 100_000,
+    timeout_s: float = 300.0,
     cancel: CancelToken | None = None,
     prepared: PreparedReference | None = None,
 ) -> CosimOutcome:
@@ -142,7 +150,14 @@ def cosimulate(
     workdir.mkdir(parents=True, exist_ok=True)
     if prepared is None:
         prepared = prepare_reference(
-            method, source, engine, workdir, vectors=vectors, seed=seed, cancel=cancel
+            method,
+            source,
+            engine,
+            workdir,
+            vectors=vectors,
+            seed=seed,
+            timeout_s=timeout_s,
+            cancel=cancel,
         )
     candidates, reference = prepared.candidates, prepared.run
     chosen = [k for k in reference.accepted if k in reference.outputs][:vectors]
@@ -168,6 +183,7 @@ def cosimulate(
         packed,
         workdir,
         max_cycles=max_cycles,
+        timeout_s=timeout_s,
         cancel=cancel,
     )
     actual: list[dict[str, Value | None]] = []
@@ -177,7 +193,11 @@ def cosimulate(
     latencies = [int(r["latency"]) for r in sim.results]
     ran = len(actual)
     passed, mismatch = first_mismatch(method, vecs[:ran], expected[:ran], actual)
-    if sim.status != "ok":
+    if sim.status != "ok" and mismatch is None and sim.status.startswith("no result within"):
+        # every result that came matched; the next one needed more cycles than the budget
+        verdict = CosimVerdict.error
+        message = f"{passed} vectors matched, then the simulation budget ran out: {sim.status}"
+    elif sim.status != "ok":
         verdict = CosimVerdict.failed
         message = f"simulation stopped: {sim.status}"
     elif mismatch is not None:

@@ -19,7 +19,8 @@ Value = Scalar | list[Scalar]
 Vector = dict[str, Value]
 
 # Ranges wider than this are sampled with extra weight near zero and the ends: uniform draws over
-# 2**32 values almost never hit the small numbers most programs branch on.
+# 2**32 values almost never hit the small numbers most programs branch on, and make loops that
+# count up to an input run for billions of steps.
 _WIDE = 1 << 12
 
 
@@ -40,11 +41,19 @@ def _draw(rng: random.Random, lo: int, hi: int) -> int:
     if hi - lo <= _WIDE:
         return rng.randint(lo, hi)
     pick = rng.random()
-    if pick < 0.25:
-        return rng.randint(max(lo, -16), min(hi, 16)) if lo <= 16 and hi >= -16 else lo
-    if pick < 0.35:
+    if pick < 0.2 and lo <= 16 and hi >= -16:
+        return rng.randint(max(lo, -16), min(hi, 16))
+    if pick < 0.3:
         return rng.choice([lo, hi, lo + 1, hi - 1])
-    return rng.randint(lo, hi)
+    # log-uniform magnitudes: every bit length is as likely as any other, so small operands (the
+    # ones loops finish quickly on) are common and the extremes still occur
+    bits = rng.randint(1, (hi - lo).bit_length())
+    magnitude = rng.randint(0, (1 << bits) - 1)
+    if lo >= 0:
+        return min(lo + magnitude, hi)
+    if hi <= 0:
+        return max(hi - magnitude, lo)
+    return min(max(magnitude if rng.random() < 0.5 else -magnitude, lo), hi)
 
 
 def _as(t: ScalarType, v: int) -> Scalar:
