@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
@@ -22,9 +23,22 @@ E2E_DIR = REPO / ".e2e"
 
 
 def _run(argv: list[str], timeout_s: float) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        argv, cwd=REPO, capture_output=True, text=True, timeout=timeout_s, check=False
-    )
+    """Run with a time limit; past it, SIGTERM first so the e2e driver can stop code-server and
+    the language server it started, then SIGKILL."""
+    with subprocess.Popen(
+        argv, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                out, err = proc.communicate(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                out, err = proc.communicate()
+            err += f"\n[killed after {timeout_s} s]"
+        return subprocess.CompletedProcess(argv, proc.returncode, out, err)
 
 
 @pytest.mark.e2e

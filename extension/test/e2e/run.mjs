@@ -588,4 +588,16 @@ async function main() {
   }
 }
 
+// Never leave code-server, the language server or Dafny behind: on a signal or past the time
+// limit the children's process groups are stopped before exiting.
+const LIMIT_S = Number(process.env.P2S_E2E_LIMIT_S ?? 360);
+async function abort(why) {
+  log(`aborting: ${why}`);
+  await stopChildren();
+  process.exit(1);
+}
+const watchdog = setTimeout(() => void abort(`over the ${LIMIT_S} s limit`), LIMIT_S * 1000);
+for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(signal, () => void abort(signal));
+
 await main();
+clearTimeout(watchdog);
