@@ -369,7 +369,7 @@ async function generateFlow(page, workspace, llm) {
   await openFile(page, "max_byte.spec.md");
   const GENERATE = "Proof2Silicon: Generate Verified Dafny from Spec or Selection";
   // First run: cancel it from the progress notification while round 2 waits on the LLM (the
-  // scripted server holds that reply for 2 s). Nothing may be written.
+  // scripted server holds that reply for 3 s). No Dafny may be written.
   await runCommand(page, GENERATE);
   const progress = page.locator(".notifications-toasts .notification-toast", { hasText: "round 2 of" }).first();
   await progress.waitFor({ state: "visible", timeout: 60000 });
