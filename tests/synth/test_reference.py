@@ -54,8 +54,10 @@ def test_harness_output_parser() -> None:
     assert outputs == {0: {"r": -5, "ok": [1, -2]}, 2: {"b": True}}
 
 
-def test_a_program_with_its_own_main_is_refused(dafny: DafnyEngine) -> None:
-    with pytest.raises(InputError, match="Main"):
-        dafny_reference(
-            "method Main() {}\nmethod M(x: int) returns (y: int) { y := x; }", "M", [], dafny
-        )
+def test_a_program_with_its_own_main_still_runs(dafny: DafnyEngine, tmp_path: Path) -> None:
+    program = "method Main() { print 42; }\nmethod M(x: int) returns (y: int) { y := x + 1; }\n"
+    run = dafny_reference(program, "M", [{"x": 2}], dafny, workdir=tmp_path)
+    assert run.accepted == [0] and run.outputs[0] == {"y": 3}
+    assert "method P2sProgramMain()" in run.program
+    with pytest.raises(InputError, match="entry point"):
+        dafny_reference(program, "Main", [], dafny)

@@ -92,7 +92,10 @@ def summary_lines(report: SynthesisReport, out: Path, cached: bool) -> list[str]
         )
     fmax = []
     if tim.scheduler_fmax_mhz:
-        fmax.append(f"{tim.scheduler_fmax_mhz:.1f} MHz ({tim.scheduler_delay_model} model)")
+        fmax.append(
+            f"{tim.scheduler_fmax_mhz:.1f} MHz (XLS {tim.scheduler_delay_model} delay model, "
+            "an ASIC estimate)"
+        )
     if tim.nextpnr_fmax_mhz:
         fmax.append(f"{tim.nextpnr_fmax_mhz:.1f} MHz (nextpnr {tim.nextpnr_device})")
     if fmax:

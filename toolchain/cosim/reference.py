@@ -37,7 +37,7 @@ _LINE = re.compile(r"^P2S (\d+) (\S+)(?: (.*))?$")
 _GHOST_FN = re.compile(
     r"(?<![\w.])(?<!ghost )(?<!twostate )(?<!inductive )(function|predicate)\b(?!\s+method)"
 )
-_MAIN = re.compile(r"(?<![\w.])method\s+Main\s*\(")
+_MAIN = re.compile(r"(?<![\w.])method\s+Main\s*\(")  # Dafny 2.x: the entry point is Main
 
 
 @dataclass
@@ -202,11 +202,8 @@ def dafny_reference(
     cancel: CancelToken | None = None,
 ) -> ReferenceRun:
     """Run the candidates through Dafny's compiled code; see the module docstring."""
-    if _MAIN.search(source):
-        raise InputError(
-            "the program already has a Main method; the co-simulation harness needs its own",
-            hint="move Main to another file",
-        )
+    if method_name == "Main":
+        raise InputError("Main is the program's entry point, not a hardware method")
     program = parse_program(source)
     decl = program.find(method_name)
     if not isinstance(decl, A.MethodDecl):
@@ -214,7 +211,8 @@ def dafny_reference(
     call_name = method_name
     requires = [s.text for s in decl.specs_of("requires")]
     precondition = " && ".join(f"({r})" for r in requires) if requires else None
-    base = engine.shim_for(source).text
+    # The harness brings its own Main; the program's Main (if any) is renamed and never called.
+    base = _MAIN.sub("method P2sProgramMain(", engine.shim_for(source).text)
     attempts: list[tuple[str, str | None, str]] = [
         (_promote_ghost_functions(base), precondition, "ghost functions compiled"),
         (base, precondition, "as written"),

@@ -49,7 +49,7 @@ from toolchain.frontend.ir import (
     While,
 )
 from toolchain.hls.errors import HlsError
-from toolchain.hls.interface import HwInterface, length_width, scalar_width
+from toolchain.hls.interface import HwInterface, scalar_width
 
 MODULE = "core"
 TOP_FN = "top"
@@ -105,7 +105,10 @@ def literal(value: int | bool, t: ScalarType) -> str:
             if it.signed and v > it.max_value:
                 v -= 1 << (it.width or 1)
         else:
-            raise HlsError(f"constant {value} does not fit {t}")
+            raise HlsError(
+                f"constant {value} does not fit its IR type {t}",
+                hint="the front end typed this node too narrowly; please report it",
+            )
     return f"{dtype(it)}:{v}"
 
 
@@ -631,4 +634,4 @@ def to_dslx(method: HardwareMethod, iface: HwInterface) -> DslxModule:
     return writer.proc_module()
 
 
-__all__ = ["DslxModule", "common_type", "dtype", "length_width", "to_dslx"]
+__all__ = ["DslxModule", "bits_type", "common_type", "dtype", "to_dslx"]

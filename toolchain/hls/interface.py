@@ -106,12 +106,6 @@ class HwInterface:
     def out_width(self) -> int:
         return sum(p.width for p in self.outputs)
 
-    def input_for(self, ir_name: str, kind: str = "scalar") -> PortSlot:
-        for p in self.inputs:
-            if p.ir_name == ir_name and (p.kind == kind or kind == "scalar"):
-                return p
-        raise KeyError(ir_name)
-
     def rtl_ports(self) -> list[RtlPort]:
         ports = [
             RtlPort(name="clk", direction="input", width=1, role=PortRole.clock),
