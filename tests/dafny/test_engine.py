@@ -159,3 +159,10 @@ def test_dafny4_command_line_is_built_for_4x() -> None:
         "--filter-symbol:Max",
         "f.dfy",
     ]
+
+
+def test_decreases_star_method_has_a_body() -> None:
+    from toolchain.dafny.symbols import find_symbols
+
+    [m] = find_symbols("method M(n: nat) returns (r: bool) decreases * { r := true; }\n")
+    assert not m.bodiless

@@ -34,6 +34,9 @@ _EXPRESSION_CONTEXT = re.compile(
     r"==|!=|:=|<=|>=|==>|<==|<==>|&&|\|\||[-+*/%<!(,:\[]|\s>)\s*$"
 )
 
+# `decreases *` (possibly non-terminating) ends in `*` yet is followed by the body.
+_DECREASES_STAR = re.compile(r"\bdecreases\s+\*\s*$")
+
 
 @dataclass(frozen=True)
 class Symbol:
@@ -93,7 +96,10 @@ def _find_body(masked: str, header_end: int, limit: int) -> int | None:
             if masked.startswith("{:", i):
                 i = _match_brace(masked, i)
                 continue
-            if paren <= 0 and not _EXPRESSION_CONTEXT.search(masked[header_end:i]):
+            before = masked[header_end:i]
+            if paren <= 0 and (
+                _DECREASES_STAR.search(before) or not _EXPRESSION_CONTEXT.search(before)
+            ):
                 return i
             i = _match_brace(masked, i)
             continue
