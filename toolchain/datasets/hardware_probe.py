@@ -84,19 +84,6 @@ def candidate_methods(code: str, task: MbppTask | None) -> list[str]:
     return sorted(dict.fromkeys(names), key=rank)
 
 
-def _unshadow_frontend_lower() -> None:
-    """`toolchain.pipeline` calls `from toolchain.frontend import lower`, but once the front end
-    has run, the package attribute `lower` is the submodule `toolchain/frontend/lower.py`, not
-    the function (reported to the front-end owner). Point it back at the function."""
-    import types
-
-    import toolchain.frontend as frontend
-    from toolchain.frontend.api import lower
-
-    if isinstance(getattr(frontend, "lower", None), types.ModuleType):
-        frontend.lower = lower
-
-
 @dataclass(frozen=True)
 class SynthesisOptions:
     """How far to push the programs that lower: XLS RTL, yosys, co-simulation."""
@@ -188,8 +175,6 @@ class FrontendProbe:
                 True, method=method, lowers=True, reason="over the synthesis limit"
             )
         from toolchain.pipeline import SynthesisRequest, run_synthesis
-
-        _unshadow_frontend_lower()
 
         digest = hashlib.sha256(f"{method}\0{code}".encode()).hexdigest()[:16]
         stages: list[str] = []
