@@ -71,3 +71,14 @@ def test_no_code_and_empty_reply_are_typed_failures() -> None:
     r = extract_dafny("I cannot help with that, but methods are nice.")
     assert r.failure == ExtractionFailure.no_code and r.code == ""
     assert extract_dafny("\x00\x01garbage{{{ ]]]").failure == ExtractionFailure.no_code
+
+
+def test_top_level_test_statements_are_dropped() -> None:
+    reply = (
+        "```dafny\nmethod Double(x: int) returns (r: int) ensures r == 2 * x { r := 2 * x; }\n```\n"
+        "Usage:\n```dafny\nvar out := Double(2);\nassert out == 4;\n```\n"
+    )
+    result = extract_dafny(reply)
+    assert result.code is not None
+    assert "method Double" in result.code and "var out" not in result.code
+    assert result.blocks_used == 1

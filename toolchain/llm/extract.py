@@ -75,10 +75,16 @@ def _top_level_names(code: str) -> set[str]:
 
 
 def merge_blocks(blocks: list[str]) -> list[str]:
-    """Later blocks that redeclare a name replace the earlier blocks declaring it."""
+    """Later blocks that redeclare a name replace the earlier blocks declaring it.
+
+    Blocks that declare nothing (top-level test statements such as `var r := F(2); assert r
+    == 4;`) are dropped when another block declares something: Dafny rejects such statements
+    outside a method, and they are the model's usage examples, not its answer."""
+    named = [(code, _top_level_names(code)) for code in blocks]
+    if any(names for _, names in named):
+        named = [(code, names) for code, names in named if names]
     kept: list[tuple[str, set[str]]] = []
-    for code in blocks:
-        names = _top_level_names(code)
+    for code, names in named:
         kept = [(c, n) for c, n in kept if not (n & names)]
         kept.append((code, names))
     return [c for c, _ in kept]
