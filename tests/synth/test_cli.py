@@ -4,6 +4,7 @@ nextpnr numbers, a passing co-simulation, and an instant second run."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -15,10 +16,11 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "saturating_add.dfy"
 
 
-def _p2s(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def _p2s(*args: str, cache: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "toolchain.cli", *args],
         cwd=REPO,
+        env={**os.environ, "P2S_CACHE_DIR": str(cache)},
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -39,7 +41,7 @@ def test_p2s_synth_bundled_example(tmp_path: Path) -> None:
         "--vectors",
         "32",
     ]
-    first = _p2s(*args)
+    first = _p2s(*args, cache=tmp_path / "cache")
     assert first.returncode == 0, first.stderr + first.stdout
     for stage in ("[verify]", "[lower]", "[hls]", "[synth]", "[fmax]", "[cosim]", "[report]"):
         assert stage in first.stderr
@@ -59,7 +61,7 @@ def test_p2s_synth_bundled_example(tmp_path: Path) -> None:
     assert (out / "report.html").read_text().count("<svg") >= 2
 
     started = time.monotonic()
-    again = _p2s(*args)
+    again = _p2s(*args, cache=tmp_path / "cache")
     assert again.returncode == 0
     assert "(cached)" in again.stdout
     assert "[hls]" not in again.stderr
@@ -67,7 +69,7 @@ def test_p2s_synth_bundled_example(tmp_path: Path) -> None:
 
     # a changed input is not served from the cache
     (out / "rtl" / "SaturatingAdd.v").write_text("// edited\n")
-    third = _p2s(*args, "--no-fmax", "--target", "ice40")
+    third = _p2s(*args, "--no-fmax", "--target", "ice40", cache=tmp_path / "cache")
     assert third.returncode == 0 and "(cached)" not in third.stdout
     assert json.loads((out / "report.json").read_text())["resources"]["source"].endswith(
         "synth_ice40"
@@ -75,12 +77,12 @@ def test_p2s_synth_bundled_example(tmp_path: Path) -> None:
 
 
 def test_p2s_synth_reports_bad_input_in_one_line(tmp_path: Path) -> None:
-    missing = _p2s("synth", str(tmp_path / "none.dfy"), "--method", "M")
+    missing = _p2s("synth", str(tmp_path / "none.dfy"), "--method", "M", cache=tmp_path)
     assert missing.returncode == 2
     assert missing.stderr.startswith("p2s: error:") and "Traceback" not in missing.stderr
     two = tmp_path / "two.dfy"
     two.write_text(
         "method A(x: int) returns (y: int) { y := x; }\nmethod B(x: int) returns (y: int) { y := x; }\n"
     )
-    ambiguous = _p2s("synth", str(two))
+    ambiguous = _p2s("synth", str(two), cache=tmp_path)
     assert ambiguous.returncode == 2 and "--method" in ambiguous.stderr

@@ -16,7 +16,9 @@
 Integers travel in the width the verifier proved sufficient, two's complement when the range
 includes negative numbers; `bool` is one bit. Arrays are flat: element i is bits [i*W +: W],
 element 0 in the low bits; an array shorter than its proven capacity leaves the top elements
-unused (inputs: ignored; outputs: unspecified). A port name is the Dafny name with every
+unused (inputs: ignored; outputs: unspecified). A result array whose length the program decides
+at run time comes out at its proven capacity: the elements beyond the length the program
+allocated are zero. A port name is the Dafny name with every
 character outside [A-Za-z0-9_] replaced by `_`, suffixed with `_p` when it would collide with a
 Verilog keyword or one of the control ports above.
 
@@ -202,11 +204,6 @@ def build_interface(method: HardwareMethod) -> HwInterface:
         if port.direction not in ("out", "inout"):
             continue
         if isinstance(t, ArrayType):
-            if port.direction == "out" and t.length is None:
-                raise HlsError(
-                    f"result array {port.name} has no fixed length; hardware needs one "
-                    "(state its length in the postcondition)"
-                )
             cap = _capacity(port.name, t)
             rtl = port.name if port.direction == "out" else f"{port.name}_out"
             slot = PortSlot(
