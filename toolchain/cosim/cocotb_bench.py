@@ -31,12 +31,16 @@ def _read(handle: Any) -> int | None:
         return None  # x or z bits
 
 
+def _hex(value: int | None) -> str | None:
+    return None if value is None else hex(value)
+
+
 @cocotb.test()
 async def run_vectors(dut: Any) -> None:
     job = json.loads(Path(os.environ[JOB_ENV]).read_text(encoding="utf-8"))
     inputs: list[str] = job["inputs"]
     outputs: list[str] = job["outputs"]
-    vectors: list[list[int]] = job["vectors"]
+    vectors = [[int(v, 16) for v in vec] for vec in job["vectors"]]
     max_cycles: int = job["max_cycles"]
 
     clock = Clock(dut.clk, 10, unit="ns")
@@ -66,7 +70,7 @@ async def run_vectors(dut: Any) -> None:
         await ReadOnly()
         took = next_vector < len(vectors) and _read(dut.in_ready) == 1
         gave = _read(dut.out_valid) == 1
-        sample = {name: _read(getattr(dut, name)) for name in outputs} if gave else None
+        sample = {name: _hex(_read(getattr(dut, name))) for name in outputs} if gave else None
         await RisingEdge(dut.clk)
         cycle += 1
         if took or sample is not None:

@@ -93,7 +93,8 @@ def simulate(
             {
                 "inputs": inputs,
                 "outputs": outputs,
-                "vectors": vectors,
+                # hex strings: wide ports hold integers with more digits than int() parses
+                "vectors": [[hex(v) for v in vec] for vec in vectors],
                 "max_cycles": max_cycles,
                 "results": str(results_file),
             }
@@ -114,10 +115,13 @@ def simulate(
         tail = " | ".join(log.strip().splitlines()[-4:])
         raise ToolCrashedError(f"the cocotb bench for {top} wrote no results: {tail}")
     data = json.loads(results_file.read_text(encoding="utf-8"))
+    results = list(data["results"])
+    for r in results:
+        r["outputs"] = {k: None if v is None else int(v, 16) for k, v in r["outputs"].items()}
     return SimResult(
         status=str(data["status"]),
         cycles=int(data["cycles"]),
-        results=list(data["results"]),
+        results=results,
         log=log,
         duration_s=build.duration_s + run.duration_s,
     )
