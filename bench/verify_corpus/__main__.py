@@ -43,7 +43,10 @@ def run_pass(
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = list(
-            pool.map(lambda a: engine.verify_source(a[1], str(a[0]), request), zip(files, texts, strict=True))
+            pool.map(
+                lambda a: engine.verify_source(a[1], str(a[0]), request),
+                zip(files, texts, strict=True),
+            )
         )
     return results, time.monotonic() - start
 
