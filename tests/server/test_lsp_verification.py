@@ -107,12 +107,16 @@ async def test_burst_of_edits_publishes_only_the_final_version(
         change_doc(client, uri, version, broken(version))
     final = await published_version(client, uri, 6)
     await asyncio.sleep(1.0)  # anything late from older runs would arrive now
-    after = client.published_for(uri)[before:]
-    assert {p.version for p in after} == {6}, [p.version for p in after]
+    after = [p.version for p in client.published_for(uri)[before:]]
+    # Version 2 may legitimately finish inside the 0.3 s gap on a fast machine (then it was the
+    # document's version when published); the intermediate versions never may, and nothing
+    # older may arrive after the final result.
+    assert after[-1] == 6 and not {3, 4, 5} & set(after), after
+    assert after.count(6) == 1 and set(after) <= {2, 6}, after
     assert len(final) == 1 and "assertion" in final[0].message
     assert final[0].range.start.line == MAX_FIXED.count("\n") + 2
     done_versions = {s.version for s in client.statuses_for(uri) if s.state == "done"}
-    assert done_versions <= {1, 6}, done_versions
+    assert done_versions <= {1, 2, 6}, done_versions
 
 
 async def test_untitled_buffer_and_other_languages(
