@@ -17,6 +17,7 @@ from shared_schemas.lsp import (
     VerifyCommandParams,
 )
 from shared_schemas.verification import FileVerification
+from toolchain.dafny import DafnyEngine
 from toolchain.errors import ToolchainError
 
 
@@ -24,6 +25,19 @@ class CommandFailed(JsonRpcException):
     """A failure the user can act on, as the request's error response."""
 
     CODE = -32803  # LSP RequestFailed
+
+
+async def require_engine(ls: P2SServer) -> DafnyEngine:
+    """The Dafny engine for a command (the warm verifier's, else a fresh discovery), or a
+    CommandFailed that tells the user how to install Dafny."""
+    try:
+        verifier = await ls.verifier()
+        if verifier.engine is not None:
+            return verifier.engine
+        engine: DafnyEngine = await asyncio.to_thread(DafnyEngine.discover, ls.settings.dafny)
+        return engine
+    except ToolchainError as exc:
+        raise CommandFailed(str(exc)) from exc
 
 
 async def _wait(run_task: asyncio.Task[FileVerification | None]) -> None:

@@ -8,11 +8,10 @@ import asyncio
 from typing import Any
 
 from server.app import P2SServer
-from server.features.commands import CommandFailed
+from server.features.commands import CommandFailed, require_engine
 from server.progress import WorkDone
 from shared_schemas.generation import GenerationParams, GenerationProgress
 from shared_schemas.lsp import COMMAND_GENERATE
-from toolchain.dafny import DafnyEngine
 from toolchain.errors import ToolchainError
 from toolchain.llm.generate import run_generate
 from toolchain.proc import CancelToken
@@ -31,13 +30,7 @@ def register(server: P2SServer) -> None:
         params = GenerationParams.model_validate(args[0] if args else {})
         loop = asyncio.get_running_loop()
         cancel = CancelToken()
-        try:
-            verifier = await ls.verifier()
-            engine = verifier.engine or await asyncio.to_thread(
-                DafnyEngine.discover, ls.settings.dafny
-            )
-        except ToolchainError as exc:
-            raise CommandFailed(str(exc)) from exc
+        engine = await require_engine(ls)
         with ls.cancellable_request() as token:
             async with WorkDone(
                 ls, "Generating verified Dafny", on_cancel=cancel.cancel, token=token

@@ -10,7 +10,7 @@ from typing import Any
 
 from server.app import P2SServer
 from server.convert import filename_for
-from server.features.commands import CommandFailed
+from server.features.commands import CommandFailed, require_engine
 from server.progress import WorkDone
 from shared_schemas.lsp import COMMAND_SHOW_REPORT, COMMAND_SYNTHESIZE
 from shared_schemas.synthesis import (
@@ -19,7 +19,6 @@ from shared_schemas.synthesis import (
     SynthesizeParams,
     SynthesizeResult,
 )
-from toolchain.dafny import DafnyEngine
 from toolchain.errors import ToolchainError
 from toolchain.pipeline import REPORT_HTML, REPORT_JSON, SynthesisRequest, run_synthesis
 from toolchain.proc import CancelToken
@@ -72,13 +71,7 @@ def register(server: P2SServer) -> None:
         out = Path(params.out_dir) if params.out_dir else default_out_dir(source, params.method)
         loop = asyncio.get_running_loop()
         cancel = CancelToken()
-        try:
-            verifier = await ls.verifier()
-            engine = verifier.engine or await asyncio.to_thread(
-                DafnyEngine.discover, ls.settings.dafny
-            )
-        except ToolchainError as exc:
-            raise CommandFailed(str(exc)) from exc
+        engine = await require_engine(ls)
         request = SynthesisRequest(
             source_text=text,
             method=params.method,
