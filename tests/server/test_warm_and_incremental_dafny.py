@@ -139,3 +139,27 @@ def test_incremental_results_equal_whole_file_results(
         if version > 0:
             assert not outcome.plan.full, outcome.plan.reason
     assert ran == [True, True, True, False]
+
+
+# GPT-4's published few-shot reply to MBPP-DFY task 142: the CLI proves it; DafnyServer with its
+# default snapshot verification reported a false postcondition error.
+SET_CARDINALITY = """\
+method CountIdenticalPositions(a: seq<int>, b: seq<int>, c: seq<int>) returns (count: int)
+    requires |a| == |b| && |b| == |c|
+    ensures count >= 0
+    ensures count == | set i: int | 0 <= i < |a| && a[i] == b[i] && b[i] == c[i]|
+{
+    var identical := set i: int | 0 <= i < |a| && a[i] == b[i] && b[i] == c[i];
+    count := |identical|;
+}
+"""
+
+
+def test_warm_verdict_equals_the_cli_on_set_cardinality(
+    engine: DafnyEngine, warm: WarmVerifier
+) -> None:
+    cold = engine.verify_source(SET_CARDINALITY, "/tmp/cardinality.dfy")
+    hot = warm.verify_source(SET_CARDINALITY, "/tmp/cardinality.dfy")
+    assert cold.status == "verified"
+    assert summary(hot) == summary(cold)
+    assert warm.fallbacks == 0

@@ -251,7 +251,7 @@ class WarmVerifier:
             return engine.verify_source(text, filename, request, cancel)
         info = engine.info
         key = cache_key(
-            "warm-v1", info.path, info.version, str(info.prover), request.model_dump_json(), text
+            "warm-v2", info.path, info.version, str(info.prover), request.model_dump_json(), text
         )
         hit = engine.cache.get(key)
         if hit is not None and hit.file == filename:
@@ -263,6 +263,10 @@ class WarmVerifier:
         payload: dict[str, object] = {
             "args": [
                 *engine.base_args()[1:],
+                # DafnyServer turns on Boogie's snapshot verification, which gave a false error
+                # on a program the CLI proves (MBPP task 142, GPT-4 few-shot): keep the CLI's
+                # semantics so the editor and `p2s verify` never disagree.
+                "/verifySnapshots:0",
                 *engine.verifier_options(
                     request, engine.procedure_filters(text, request.procedures)
                 ),
