@@ -14,7 +14,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from shared_schemas.settings import DafnySettings
@@ -341,7 +341,7 @@ def read_dafny_file(path: str | Path) -> str:
 
 
 @contextlib.contextmanager
-def _materialise(text: str, filename: str):  # type: ignore[no-untyped-def]
+def _materialise(text: str, filename: str) -> Iterator[Path]:
     """Put the source where Dafny can read it: beside the original when it includes other files
     (so relative includes resolve), else in a private temporary folder."""
     original = Path(filename)

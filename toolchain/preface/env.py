@@ -76,8 +76,11 @@ class LoopEnvironment:
         return StepResult(None if s.done else s.state, r, s.done, success)
 
     def _append(self, record: TrajectoryRecord) -> None:
-        self.record_to.parent.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
-        with open(self.record_to, "a", encoding="utf-8") as fh:  # type: ignore[arg-type]
+        target = self.record_to
+        if target is None:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "a", encoding="utf-8") as fh:
             fh.write(
                 record.model_dump_json(
                     exclude={"rounds": {"__all__": {"verification": {"raw_output"}}}}
