@@ -13,7 +13,13 @@ from shared_schemas.verification import (
     RelatedLocation,
     VerificationStatus,
 )
-from toolchain.dafny.incremental import Outline, PositionMap, Snapshot, plan_against
+from toolchain.dafny.incremental import (
+    Outline,
+    PositionMap,
+    Snapshot,
+    _Planned,
+    plan_against,
+)
 
 BASE = """// arithmetic helpers
 datatype Color = Red | Green
@@ -68,7 +74,7 @@ def snapshot(text: str, diagnostics: list[Diagnostic] | None = None) -> Snapshot
     return Snapshot(outline, result, OPTIONS)
 
 
-def plan(before: str, after: str, diagnostics: list[Diagnostic] | None = None):  # type: ignore[no-untyped-def]
+def plan(before: str, after: str, diagnostics: list[Diagnostic] | None = None) -> _Planned:
     return plan_against(snapshot(before, diagnostics), Outline.of(after), OPTIONS, FILE)
 
 
