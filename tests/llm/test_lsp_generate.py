@@ -5,8 +5,6 @@ k of N and error counts, the Cancel button, and errors as one clear response."""
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,40 +13,20 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from lsprotocol import types as lsp
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
+from tests.lsp_session import lsp_session
 from toolchain.llm.scripted_server import Script, ScriptedServer
 
-from .conftest import REPO, RIGHT, WRONG, fenced
+from .conftest import RIGHT, WRONG, fenced
 
 
 @pytest_asyncio.fixture
 async def lsp_client(server: ScriptedServer, tmp_path: Path) -> AsyncIterator[LanguageClient]:
-    config = ClientServerConfig(
-        server_command=[sys.executable, "-m", "server"],
-        server_env={
-            **os.environ,
-            "PYTHONPATH": str(REPO),
-            "P2S_CACHE_DIR": str(tmp_path / "cache"),
-            "OPENAI_BASE_URL": server.base_url,
-            "P2S_MODEL": "scripted",
-        },
-    )
-    client = await config.start()
-    await client.initialize_session(
-        lsp.InitializeParams(
-            capabilities=lsp.ClientCapabilities(
-                workspace=lsp.WorkspaceClientCapabilities(configuration=True),
-                window=lsp.WindowClientCapabilities(work_done_progress=True),
-            ),
-            root_uri=tmp_path.as_uri(),
-        )
-    )
-    yield client
-    try:
-        await asyncio.wait_for(client.shutdown_session(), 20)
-    finally:
-        await client.stop()
+    async with lsp_session(
+        tmp_path, OPENAI_BASE_URL=server.base_url, P2S_MODEL="scripted"
+    ) as client:
+        yield client
 
 
 def _generate(client: LanguageClient, params: dict[str, Any]) -> Any:

@@ -5,9 +5,7 @@ button, and the last report served again."""
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
-import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,36 +14,17 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from lsprotocol import types as lsp
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
+
+from tests.lsp_session import lsp_session
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest_asyncio.fixture
 async def lsp_client(tmp_path: Path) -> AsyncIterator[LanguageClient]:
-    config = ClientServerConfig(
-        server_command=[sys.executable, "-m", "server"],
-        server_env={
-            **os.environ,
-            "PYTHONPATH": str(REPO),
-            "P2S_CACHE_DIR": str(tmp_path / "cache"),
-        },
-    )
-    client = await config.start()
-    await client.initialize_session(
-        lsp.InitializeParams(
-            capabilities=lsp.ClientCapabilities(
-                workspace=lsp.WorkspaceClientCapabilities(configuration=True),
-                window=lsp.WindowClientCapabilities(work_done_progress=True),
-            ),
-            root_uri=tmp_path.as_uri(),
-        )
-    )
-    yield client
-    try:
-        await asyncio.wait_for(client.shutdown_session(), 20)
-    finally:
-        await client.stop()
+    async with lsp_session(tmp_path) as client:
+        yield client
 
 
 def _command(client: LanguageClient, command: str, params: dict[str, Any]) -> Any:
