@@ -97,8 +97,8 @@ def test_facts_from_preconditions() -> None:
     assert facts.get(("var", "n")).hi == 16 and facts.get(("var", "n")).lo == 1
 
 
-def test_parses_the_public_corpora() -> None:
-    files = sorted((DATASETS / "dafnybench" / "ground_truth").glob("*.dfy"))[:300]
+def test_parses_the_public_corpora(datasets_dir: Path) -> None:
+    files = sorted((datasets_dir / "dafnybench" / "ground_truth").glob("*.dfy"))[:300]
     assert len(files) == 300
     failed = 0
     for f in files:

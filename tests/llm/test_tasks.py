@@ -11,8 +11,6 @@ from toolchain.errors import InputError
 from toolchain.llm.signature import parse_signatures
 from toolchain.llm.tasks import load_tasks, strip_method_bodies
 
-from .conftest import DATASETS
-
 
 def test_proof2silicon_layout(tmp_path: Path) -> None:
     for n, (one, detailed) in {10: ("Add two numbers.", "Return a + b."), 2: ("Max.", "")}.items():
@@ -77,16 +75,16 @@ def test_strip_method_bodies_keeps_contracts_and_functions() -> None:
     assert names == ["F", "M"]
 
 
-def test_public_corpora_read_in_place() -> None:
+def test_public_corpora_read_in_place(datasets_dir: Path) -> None:
     counts = {
-        "mbpp-dfy": len(load_tasks(DATASETS / "mbpp-dfy")),
-        "clover": len(load_tasks(DATASETS / "clover")),
+        "mbpp-dfy": len(load_tasks(datasets_dir / "mbpp-dfy")),
+        "clover": len(load_tasks(datasets_dir / "clover")),
         "mbpp50": len(
-            load_tasks(DATASETS / "mbpp-dfy" / "MBPP-DFY-50" / "mbpp-dfy-50-examples-db.json")
+            load_tasks(datasets_dir / "mbpp-dfy" / "MBPP-DFY-50" / "mbpp-dfy-50-examples-db.json")
         ),
-        "dafnybench": len(load_tasks(DATASETS / "dafnybench", limit=5)),
+        "dafnybench": len(load_tasks(datasets_dir / "dafnybench", limit=5)),
     }
     assert counts == {"mbpp-dfy": 166, "clover": 62, "mbpp50": 50, "dafnybench": 5}
-    clover_abs = next(t for t in load_tasks(DATASETS / "clover") if t.id == "clover-abs")
+    clover_abs = next(t for t in load_tasks(datasets_dir / "clover") if t.id == "clover-abs")
     assert clover_abs.spec.signature and "ensures x>=0 ==> x==y" in clover_abs.spec.signature
     assert "return -x" not in clover_abs.spec.signature

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from toolchain.datasets.mbpp_dfy import MbppDfy
 
 
 @pytest.fixture(scope="session")
-def corpus() -> MbppDfy:
-    return MbppDfy.load()
+def corpus(datasets_dir: Path) -> MbppDfy:
+    return MbppDfy.load(datasets_dir)

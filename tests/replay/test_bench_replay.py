@@ -24,8 +24,17 @@ def bench(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
     )
 
 
-def test_bench_on_two_tasks(tmp_path: Path) -> None:
-    done = bench("--cold", "--limit", "2", "--models", "gpt4", "--out", str(tmp_path))
+def test_bench_on_two_tasks(tmp_path: Path, datasets_dir: Path) -> None:
+    done = bench(
+        "--cold",
+        "--limit",
+        "2",
+        "--models",
+        "gpt4",
+        "--out",
+        str(tmp_path),
+        env={"P2S_DATASETS": str(datasets_dir)},
+    )
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Replayed published outputs" in out
