@@ -2,6 +2,11 @@
 
 `>` and `<` are always single tokens (so `array<seq<int>>` closes two type argument lists); the
 parser joins two adjacent ones into a shift operator.
+
+Numeric literals follow Dafny's grammar (measured against Dafny 2.3): decimal digits, leading zeros
+allowed (`08` is eight); `0x` and at least one hexadecimal digit; a single `_` only between two
+digits (`1_000`, `0x1_0000`); a real is digits `.` digits. Anything else glued to a number (`0x`,
+`1__0`, `1_`, `0X10`, `1e5`) is one BAD_NUMBER token that the parser reports where it stands.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ class Kind(StrEnum):
     CHAR = "char"
     OP = "op"
     ATTR_OPEN = "attr_open"  # `{:`
+    BAD_NUMBER = "bad_number"  # a malformed numeric literal; `number_problem` says why
     EOF = "eof"
 
 
@@ -54,6 +60,81 @@ _OPERATORS = sorted(
 
 _IDENT_START = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 _IDENT_PART = _IDENT_START | set("0123456789'?")
+
+
+_DIGITS = frozenset("0123456789")
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+_WORD_PART = _IDENT_START | _DIGITS
+# A keyword may touch a number (`if 2in s`): Dafny's scanner ends the number there.
+_KEYWORDS_AFTER_NUMBER = frozenset({"in", "as", "is", "then", "else", "by", "to", "downto"})
+# Python refuses to turn longer decimal strings into ints (and to print such ints); no hardware
+# constant is that long, so the front end reports it instead of carrying it to a traceback.
+MAX_LITERAL_DIGITS = 4000
+
+
+def _digits_end(text: str, i: int, digits: frozenset[str]) -> int:
+    """End of `digit {['_'] digit}` starting at i (text[i] is a digit)."""
+    n = len(text)
+    i += 1
+    while i < n:
+        if text[i] in digits:
+            i += 1
+        elif text[i] == "_" and i + 1 < n and text[i + 1] in digits:
+            i += 2
+        else:
+            break
+    return i
+
+
+def _scan_number(text: str, i: int) -> tuple[int, Kind]:
+    """Scan the number at i; a well-formed literal followed by word characters is malformed."""
+    n = len(text)
+    if text.startswith("0x", i) and i + 2 < n and text[i + 2] in _HEX_DIGITS:
+        end, kind = _digits_end(text, i + 2, _HEX_DIGITS), Kind.NUMBER
+    else:
+        end, kind = _digits_end(text, i, _DIGITS), Kind.NUMBER
+        if end + 1 < n and text[end] == "." and text[end + 1] in _DIGITS:
+            end, kind = _digits_end(text, end + 1, _DIGITS), Kind.REAL
+    tail = end
+    while tail < n and text[tail] in _WORD_PART:
+        tail += 1
+    if tail == end or text[end:tail] in _KEYWORDS_AFTER_NUMBER:
+        return end, kind
+    return tail, Kind.BAD_NUMBER
+
+
+def number_problem(text: str) -> str:
+    """Why a BAD_NUMBER token (or an overlong NUMBER) is not a literal Dafny accepts."""
+    if text.startswith(("0X", "0x")) and not text.startswith("0x"):
+        return f"malformed numeric literal '{text}': hexadecimal literals start with a lowercase 0x"
+    if text.startswith("0x") and (len(text) == 2 or text[2] not in _HEX_DIGITS):
+        return f"malformed numeric literal '{text}': 0x must be followed by a hexadecimal digit"
+    if "__" in text or text.endswith("_") or "_." in text or "._" in text:
+        return f"malformed numeric literal '{text}': '_' may only stand between two digits"
+    if text.startswith("0x"):
+        return f"malformed numeric literal '{text}': not a hexadecimal digit in it"
+    if "e" in text.lower() and text[0] in _DIGITS:
+        return f"malformed numeric literal '{text}': Dafny has no exponent notation"
+    digits = text.replace("_", "")
+    if digits.isdigit() and len(digits) > MAX_LITERAL_DIGITS:
+        return (
+            f"numeric literal of {len(digits)} digits: the hardware front end reads literals of "
+            f"up to {MAX_LITERAL_DIGITS} digits"
+        )
+    return f"malformed numeric literal '{text}': a number cannot run into letters"
+
+
+def int_value(text: str) -> int | None:
+    """The value of a NUMBER token's text, or None when it is too long to be a hardware constant."""
+    digits = text.replace("_", "")
+    if digits.startswith("0x"):
+        # 4 bits a hex digit: keep the value's decimal form within Python's printable limit
+        if (len(digits) - 2) * 4 > MAX_LITERAL_DIGITS * 3:
+            return None
+        return int(digits[2:], 16)
+    if len(digits) > MAX_LITERAL_DIGITS:
+        return None
+    return int(digits, 10)
 
 
 def _skip_block_comment(text: str, i: int) -> int:
@@ -95,22 +176,9 @@ def tokenize(text: str) -> list[Token]:
                 i += 1
             tokens.append(Token(Kind.IDENT, text[start:i], start, i))
             continue
-        if c.isdigit():
-            if text.startswith(("0x", "0X"), i):
-                i += 2
-                while i < n and (text[i] in "0123456789abcdefABCDEF_"):
-                    i += 1
-                tokens.append(Token(Kind.NUMBER, text[start:i], start, i))
-                continue
-            while i < n and (text[i].isdigit() or text[i] == "_"):
-                i += 1
-            if i + 1 < n and text[i] == "." and text[i + 1].isdigit():
-                i += 1
-                while i < n and (text[i].isdigit() or text[i] == "_"):
-                    i += 1
-                tokens.append(Token(Kind.REAL, text[start:i], start, i))
-                continue
-            tokens.append(Token(Kind.NUMBER, text[start:i], start, i))
+        if c in _DIGITS:
+            i, kind = _scan_number(text, i)
+            tokens.append(Token(kind, text[start:i], start, i))
             continue
         if c == '"' or (c == "@" and i + 1 < n and text[i + 1] == '"'):
             verbatim = c == "@"

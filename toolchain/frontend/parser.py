@@ -10,7 +10,7 @@ not parse becomes a parse error and the parser resumes at the next declaration.
 from __future__ import annotations
 
 from toolchain.frontend import ast as A
-from toolchain.frontend.lexer import Kind, LexError, Token, tokenize
+from toolchain.frontend.lexer import Kind, LexError, Token, int_value, number_problem, tokenize
 
 SPEC_KEYWORDS = frozenset(
     {"requires", "ensures", "invariant", "decreases", "modifies", "reads", "yield", "free"}
@@ -83,9 +83,15 @@ class Parser:
         return self.toks[min(self.pos + k, len(self.toks) - 1)]
 
     def advance(self) -> Token:
+        """Consume the current token; there is none to consume at the end of the file.
+
+        Raising there is what bounds every loop that consumes as it goes ("skip until `>`",
+        "skip until `{`"): without it such a loop spins forever on a truncated file.
+        """
         t = self.toks[self.pos]
-        if t.kind != Kind.EOF:
-            self.pos += 1
+        if t.kind == Kind.EOF:
+            raise self.error("unexpected end of file", t)
+        self.pos += 1
         return t
 
     @property
@@ -188,6 +194,8 @@ class Parser:
         # arrow types: ->, ~>, -->
         if self.tok.is_op("-", "~") and self.peek().is_op(">", "-"):
             while not self.tok.is_op(">"):
+                if not self.tok.is_op("-", "~"):
+                    raise self.error("expected '>' of an arrow type")
                 self.advance()
             self.advance()
             result = self.type_ref()
@@ -511,8 +519,13 @@ class Parser:
     def primary(self) -> A.Expr:
         t = self.tok
         if t.kind == Kind.NUMBER:
+            value = int_value(t.text)
+            if value is None:
+                raise ParseError(number_problem(t.text), t.start, t.end)
             self.advance()
-            return A.IntLit(value=int(t.text.replace("_", ""), 0), start=t.start, end=t.end)
+            return A.IntLit(value=value, start=t.start, end=t.end)
+        if t.kind == Kind.BAD_NUMBER:
+            raise ParseError(number_problem(t.text), t.start, t.end)
         if t.kind in (Kind.REAL, Kind.STRING, Kind.CHAR):
             self.advance()
             return A.OtherLit(kind=t.kind.value, text=t.text, start=t.start, end=t.end)
@@ -887,6 +900,8 @@ class Parser:
         if word == "calc":
             self.attributes()
             while not self.tok.is_op("{"):
+                if self.tok.kind == Kind.EOF:
+                    raise self.error("expected '{' of the calc body")
                 self.advance()
             self.skip_balanced()
         else:
@@ -1086,6 +1101,8 @@ class Parser:
         if self.tok.is_op("<"):
             self.advance()
             while not self.tok.is_op(">"):
+                if self.tok.kind == Kind.EOF:
+                    raise self.error("expected '>' closing the type parameters")
                 if self.tok.kind == Kind.IDENT and self.tok.text not in ("==", "0"):
                     names.append(self.tok.text)
                 self.skip_balanced()
@@ -1102,10 +1119,13 @@ class Parser:
             save = self.pos
             try:
                 decls.extend(self.declaration(module, container))
-            except (ParseError, LexError) as exc:
+            except (ParseError, LexError, RecursionError) as exc:
+                if isinstance(exc, RecursionError):
+                    exc = _too_deep(self.toks[save])
                 start = exc.start if isinstance(exc, ParseError) else exc.offset
                 end = exc.end if isinstance(exc, ParseError) else start + 1
                 self.errors.append((str(exc), start, end))
+                # the failed declaration may have consumed nothing: step past its first token
                 self.pos = max(self.pos, save + 1)
                 self._resync()
         return decls
@@ -1481,6 +1501,14 @@ class Parser:
         )
 
 
+def _too_deep(at: Token) -> ParseError:
+    # Each nesting level of an expression costs a dozen Python frames; far fewer levels than
+    # any real program uses would exhaust the interpreter's stack.
+    return ParseError(
+        "nesting too deep for the hardware front end", at.start, max(at.end, at.start + 1)
+    )
+
+
 def parse_program(text: str) -> A.Program:
     """Parse a whole file; lexical and declaration-level errors are collected, not raised."""
     text = text.removeprefix("\ufeff")
@@ -1493,9 +1521,15 @@ def parse_program(text: str) -> A.Program:
 
 
 def parse_expression(text: str) -> A.Expr:
-    """Parse one expression (used by tests and by the obligation generator's checks)."""
+    """Parse one expression (used by tests and by the obligation generator's checks).
+
+    Raises ParseError (or LexError for text that does not tokenize), and nothing else.
+    """
     parser = Parser(text)
-    e = parser.expression()
+    try:
+        e = parser.expression()
+    except RecursionError:
+        raise _too_deep(parser.toks[0]) from None
     if parser.tok.kind != Kind.EOF:
         raise parser.error("unexpected text after the expression")
     return e
