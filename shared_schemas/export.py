@@ -2,6 +2,11 @@
 
 The TypeScript types of the extension are generated from these files; CI regenerates them and
 fails when the committed copies differ.
+
+Besides the models, the bundle holds the protocol enums (`shared_schemas.lsp.PROTOCOL_ENUMS`:
+command ids, notification names, error codes). JSON Schema keeps an enum's values but not its
+member names, so each of those carries them in `x-enum-names`; the extension's generator turns
+such an enum into a TypeScript enum with the same member names.
 """
 
 import importlib
@@ -9,12 +14,14 @@ import inspect
 import json
 import pkgutil
 import sys
+from enum import Enum
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 import shared_schemas
 from shared_schemas.base import Model
+from shared_schemas.lsp import PROTOCOL_ENUMS
 
 
 def all_models() -> dict[str, type[BaseModel]]:
@@ -31,6 +38,13 @@ def all_models() -> dict[str, type[BaseModel]]:
     return found
 
 
+def enum_schema(enum: type[Enum]) -> dict[str, object]:
+    """An enum's JSON Schema with its member names, in value order, as `x-enum-names`."""
+    schema: dict[str, object] = TypeAdapter(enum).json_schema()
+    schema["x-enum-names"] = [member.name for member in enum]
+    return schema
+
+
 def bundle() -> dict[str, object]:
     """One schema document whose $defs hold every model, so cross references resolve."""
     defs: dict[str, object] = {}
@@ -38,6 +52,10 @@ def bundle() -> dict[str, object]:
         schema = model.model_json_schema(ref_template="#/$defs/{model}")
         defs.update(schema.pop("$defs", {}))
         defs[name] = schema
+    for enum in PROTOCOL_ENUMS:
+        if enum.__name__ in defs:
+            raise SystemExit(f"the protocol enum {enum.__name__} shares its name with a model")
+        defs[enum.__name__] = enum_schema(enum)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Proof2Silicon",

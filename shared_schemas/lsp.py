@@ -11,9 +11,13 @@
 Command names of other features (`proof2silicon.generate`, `proof2silicon.synthesize`,
 `proof2silicon.showReport`) are listed here too; their params and results live in the modules of
 those features.
+
+`ServerCommand`, `ServerNotification` and `ErrorCode` are `PROTOCOL_ENUMS`: the schema export
+keeps their member names, so the extension gets them as TypeScript enums and never spells a
+command id or an error code by hand.
 """
 
-from enum import StrEnum
+from enum import Enum, IntEnum, StrEnum
 
 from pydantic import Field
 
@@ -21,13 +25,50 @@ from shared_schemas.base import Model
 from shared_schemas.settings import Settings
 from shared_schemas.verification import DafnyInfo, Range, VerificationStatus
 
-COMMAND_VERIFY = "proof2silicon.verify"
-COMMAND_SERVER_STATUS = "proof2silicon.serverStatus"
-COMMAND_GENERATE = "proof2silicon.generate"
-COMMAND_SYNTHESIZE = "proof2silicon.synthesize"
-COMMAND_SHOW_REPORT = "proof2silicon.showReport"
-VERIFICATION_STATUS_NOTIFICATION = "proof2silicon/verificationStatus"
+
+class ServerCommand(StrEnum):
+    """The `workspace/executeCommand` ids the language server registers."""
+
+    verify = "proof2silicon.verify"
+    server_status = "proof2silicon.serverStatus"
+    generate = "proof2silicon.generate"
+    synthesize = "proof2silicon.synthesize"
+    show_report = "proof2silicon.showReport"
+
+
+class ServerNotification(StrEnum):
+    """Notifications the server sends beyond standard LSP."""
+
+    verification_status = "proof2silicon/verificationStatus"
+
+
+class ErrorCode(IntEnum):
+    """Codes of the error responses a client decides on (it never parses error text).
+
+    Application codes, outside -32768..-32000, which JSON-RPC and LSP reserve (vscode-jsonrpc
+    itself answers with -32099..-32096 and -32002..-32001).
+    """
+
+    output_exists = 1001  # nothing was written; `data` is OutputExistsData; resend with force
+
+
+PROTOCOL_ENUMS: tuple[type[Enum], ...] = (ServerCommand, ServerNotification, ErrorCode)
+
+# The names server/ imports, as plain strings: pygls and its serializer see exactly what they
+# saw before the enums existed.
+COMMAND_VERIFY: str = ServerCommand.verify.value
+COMMAND_SERVER_STATUS: str = ServerCommand.server_status.value
+COMMAND_GENERATE: str = ServerCommand.generate.value
+COMMAND_SYNTHESIZE: str = ServerCommand.synthesize.value
+COMMAND_SHOW_REPORT: str = ServerCommand.show_report.value
+VERIFICATION_STATUS_NOTIFICATION: str = ServerNotification.verification_status.value
 CONFIGURATION_SECTION = "proof2silicon"
+
+
+class OutputExistsData(Model):
+    """`data` of an `ErrorCode.output_exists` error response."""
+
+    paths: list[str] = Field(description="the files the request would have overwritten")
 
 
 class ServerSettings(Settings):
