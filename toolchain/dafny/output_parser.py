@@ -3,11 +3,16 @@
 Both versions print `file(line,col): Error[ CODE]: message`, line 1-based and column 0-based, and
 `file(line,col): Related location: message` after the error it belongs to. 4.x adds source
 snippets (`  |` lines) which are skipped. Positions come out 0-based for both line and column.
+
+The output is read as untrusted text: no input makes these functions raise or loop. A line of an
+unknown shape is ignored (it stays in `cleaned`), numbers too large to convert are clamped, and a
+JSON diagnostic whose severity cannot be read counts as an error, never as something milder.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,7 +42,7 @@ _PARSE_COUNT = re.compile(r"^(?P<n>\d+) parse errors? detected in (?P<file>.+)$"
 _RESOLUTION_COUNT = re.compile(r"^(?P<n>\d+) resolution/type errors? detected in (?P<file>.+)$")
 _VERIFYING = re.compile(r"^Verifying (?P<proc>\S+) \.\.\.$")
 _PROC_RESULT = re.compile(
-    r"^\s*\[(?P<secs>[\d.]+) s, (?P<n>\d+) proof obligations?\]\s+"
+    r"^\s*\[(?P<secs>\d+(?:\.\d+)?) s, (?P<n>\d+) proof obligations?\]\s+"
     r"(?P<outcome>verified|error|errors|"
     r"timed out|out of memory|out of resource|inconclusive)"
 )
@@ -76,9 +81,29 @@ class ParsedOutput:
 FileMapper = Callable[[str], str]
 
 
-def _range(line: int, col: int) -> Range:
+# LSP positions are unsigned 32-bit and many clients read them as signed: stay below both.
+MAX_POSITION = 2**31 - 1
+
+
+def _clamped(digits: str, hi: int = MAX_POSITION) -> int:
+    """A matched `-?\\d+` as an int in [0, hi]; negative is 0, too many digits to convert is hi."""
+    if digits.startswith("-"):
+        return 0
+    body = digits.lstrip("0") or "0"
+    if len(body) > len(str(hi)):
+        return hi
+    return min(int(body), hi)
+
+
+def _seconds(text: str) -> float | None:
+    secs = float(text)
+    return secs if math.isfinite(secs) else None
+
+
+def _range(line: str, col: str) -> Range:
     # Dafny reports (0,-1) for some whole-program errors; clamp into the document.
-    return Range.point(max(line - 1, 0), max(col, 0))
+    # the point range ends one past its column: keep that end a valid position too
+    return Range.point(max(_clamped(line) - 1, 0), _clamped(col, MAX_POSITION - 1))
 
 
 _RESOLUTION_HINTS = (
@@ -167,20 +192,24 @@ def parse_output(text: str, map_file: FileMapper = lambda f: f) -> ParsedOutput:
                 "timed out": MethodStatus.timed_out,
             }.get(outcome, MethodStatus.not_verified)
             result.procedures.append(
-                ProcedureOutcome(current_proc, status, float(m.group("secs")), int(m.group("n")))
+                ProcedureOutcome(
+                    current_proc, status, _seconds(m.group("secs")), _clamped(m.group("n"))
+                )
             )
             current_proc = None
             continue
         if m := _SUMMARY.search(stripped):
-            result.verified = int(m.group("verified"))
-            result.errors = int(m.group("errors"))
-            result.timeouts = int(m.group("timeouts") or 0)
+            result.verified = _clamped(m.group("verified"))
+            result.errors = _clamped(m.group("errors"))
+            result.timeouts = _clamped(m.group("timeouts") or "0")
             continue
         if m := _PARSE_COUNT.match(stripped):
-            result.parse_errors += int(m.group("n"))
+            result.parse_errors = min(result.parse_errors + _clamped(m.group("n")), MAX_POSITION)
             continue
         if m := _RESOLUTION_COUNT.match(stripped):
-            result.resolution_errors += int(m.group("n"))
+            result.resolution_errors = min(
+                result.resolution_errors + _clamped(m.group("n")), MAX_POSITION
+            )
             continue
         if m := _PROVER_ERROR.match(stripped):
             result.prover_errors.append(m.group("msg"))
@@ -188,7 +217,7 @@ def parse_output(text: str, map_file: FileMapper = lambda f: f) -> ParsedOutput:
         if m := _VC_TIMEOUT.match(stripped):
             last_error = Diagnostic(
                 file=map_file(m.group("file")),
-                range=_range(int(m.group("line")), int(m.group("col"))),
+                range=_range(m.group("line"), m.group("col")),
                 severity=Severity.information,
                 category=DiagnosticCategory.timeout,
                 code=None,
@@ -200,7 +229,7 @@ def parse_output(text: str, map_file: FileMapper = lambda f: f) -> ParsedOutput:
         if m := _TIMED_OUT_ON.match(stripped):
             last_error = Diagnostic(
                 file=map_file(m.group("file")),
-                range=_range(int(m.group("line")), int(m.group("col"))),
+                range=_range(m.group("line"), m.group("col")),
                 category=DiagnosticCategory.timeout,
                 message=f"timed out on: {m.group('msg')}",
             )
@@ -211,7 +240,7 @@ def parse_output(text: str, map_file: FileMapper = lambda f: f) -> ParsedOutput:
                 RelatedLocation(
                     location=Location(
                         file=map_file(m.group("file")),
-                        range=_range(int(m.group("line")), int(m.group("col"))),
+                        range=_range(m.group("line"), m.group("col")),
                     ),
                     message=m.group("msg").strip() or "related location",
                 )
@@ -225,7 +254,7 @@ def parse_output(text: str, map_file: FileMapper = lambda f: f) -> ParsedOutput:
             msg = m.group("msg").strip()
             last_error = Diagnostic(
                 file=map_file(m.group("file")),
-                range=_range(int(m.group("line")), int(m.group("col"))),
+                range=_range(m.group("line"), m.group("col")),
                 severity=sev,
                 category=_category(msg, code, context),
                 code=code,
@@ -253,36 +282,90 @@ def widen_to_token(diag_range: Range, line_text: str) -> Range:
     return Range.point(diag_range.start.line, col, end - col)
 
 
+def _json_int(value: object) -> int | None:
+    """A JSON position as an int in [0, MAX_POSITION], or None when it is not a number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return min(max(value, 0), MAX_POSITION)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        # 1e400 arrives as infinity
+        return MAX_POSITION if value >= MAX_POSITION else 0 if value <= 0 else int(value)
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
+        return _clamped(value.strip())
+    return None
+
+
+def _json_position(node: object) -> tuple[int, int] | None:
+    """A JSON `{line, character}` as 0-based (line, character); JSON lines are 1-based."""
+    if not isinstance(node, dict):
+        return None
+    line, char = _json_int(node.get("line")), _json_int(node.get("character"))
+    if line is None or char is None:
+        return None
+    return max(line - 1, 0), char
+
+
 def _json_location(node: dict[str, object], map_file: FileMapper) -> Location | None:
     """A location of Dafny's JSON diagnostics: 3.x `{filename, range: {start}}`, 4.x adds `end`."""
     rng = node.get("range")
     filename = node.get("filename") or node.get("filePath")
     if not isinstance(rng, dict) or not isinstance(filename, str):
         return None
-    start = rng.get("start")
-    end = rng.get("end") or start
-    if not isinstance(start, dict) or not isinstance(end, dict):
+    start = _json_position(rng.get("start"))
+    if start is None:
         return None
-    try:
-        sl, sc = int(start["line"]), int(start["character"])
-        el, ec = int(end["line"]), int(end["character"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    # JSON lines are 1-based like the text format; characters are 0-based.
+    # a range never ends before it starts
+    end = max(_json_position(rng.get("end")) or start, start)
     r = Range.model_validate(
         {
-            "start": {"line": max(sl - 1, 0), "character": max(sc, 0)},
-            "end": {"line": max(el - 1, 0), "character": max(ec, sc, 0)},
+            "start": {"line": start[0], "character": start[1]},
+            "end": {"line": end[0], "character": end[1]},
         }
     )
     return Location(file=map_file(filename), range=r)
+
+
+_JSON_SEVERITY: dict[object, Severity] = {
+    1: Severity.error,
+    2: Severity.warning,
+    3: Severity.information,
+    4: Severity.hint,
+    "error": Severity.error,
+    "warning": Severity.warning,
+    "information": Severity.information,
+    "info": Severity.information,
+    "hint": Severity.hint,
+}
+
+
+def _json_severity(value: object) -> Severity:
+    # Absent, null, "high", 7: whatever was meant, reading it as milder than an error could let
+    # a failed proof pass for a verified one.
+    if isinstance(value, str):
+        return _JSON_SEVERITY.get(value.strip().lower(), Severity.error)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return Severity.error
+    return _JSON_SEVERITY.get(value, Severity.error)
+
+
+def _json_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value)
+    except (ValueError, RecursionError):
+        return "?"
 
 
 def _json_diagnostic(line: str, map_file: FileMapper) -> Diagnostic | None:
     """One diagnostic line of `--json-diagnostics` (3.x/4.x) or `--json-output` (4.10+)."""
     try:
         data = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: a line of a few thousand nested brackets
         return None
     if not isinstance(data, dict):
         return None
@@ -294,22 +377,22 @@ def _json_diagnostic(line: str, map_file: FileMapper) -> Diagnostic | None:
     loc = _json_location(where, map_file)
     if loc is None:
         return None
-    message = re.sub(r"^(Error|Warning|Info): ", "", str(data["message"]))
-    severity = {1: Severity.error, 2: Severity.warning, 3: Severity.information}.get(
-        int(data.get("severity", 1)), Severity.hint
-    )
-    source = str(data.get("source", "")).lower()
+    message = re.sub(r"^(Error|Warning|Info): ", "", _json_text(data["message"]))
+    severity = _json_severity(data.get("severity", 1))
+    source = _json_text(data.get("source", "")).lower()
     context = {"parser": "parse", "resolver": "resolution"}.get(source, "verification")
     if source == "verifier":
         category = DiagnosticCategory.verification
     else:
         category = _category(message, None, context)
     related: list[RelatedLocation] = []
-    for rel in data.get("relatedInformation") or []:
+    infos = data.get("relatedInformation")
+    for rel in infos if isinstance(infos, list) else []:
         if isinstance(rel, dict) and isinstance(rel.get("location"), dict):
             rel_loc = _json_location(rel["location"], map_file)
             if rel_loc is not None:
-                text = re.sub(r"^Related location(?: \d+)?: ?", "", str(rel.get("message", "")))
+                text = _json_text(rel.get("message", ""))
+                text = re.sub(r"^Related location(?: \d+)?: ?", "", text)
                 related.append(
                     RelatedLocation(location=rel_loc, message=text or "related location")
                 )
