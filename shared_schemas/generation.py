@@ -36,11 +36,16 @@ class ExtractionResult(Model):
 
 
 class GuardReason(StrEnum):
+    """Why a candidate may not count as verified. `bodiless`: a method, function, lemma or loop
+    without a body, or a call of a bodiless trait member (assumed, not proved);
+    `decreases_star`: `decreases *` (the code may not terminate: partial correctness only)."""
+
     assume = "assume"
     axiom = "axiom"
     verify_false = "verify_false"
     extern = "extern"
     bodiless = "bodiless"
+    decreases_star = "decreases_star"
     no_code = "no_code"
     signature_changed = "signature_changed"
     options = "options"

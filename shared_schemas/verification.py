@@ -41,11 +41,16 @@ class Severity(StrEnum):
 
 
 class DiagnosticCategory(StrEnum):
+    """What a diagnostic is about. `soundness`: a construct the verifier takes on trust, so the
+    file is not reported verified; `termination`: a `decreases *` (or a call of a method that has
+    one), so what is proved holds only if the code terminates."""
+
     parse = "parse"
     resolution = "resolution"
     verification = "verification"
     timeout = "timeout"
     soundness = "soundness"
+    termination = "termination"
     hardware = "hardware"
     tool = "tool"
 
@@ -67,7 +72,12 @@ class Diagnostic(Model):
 
 
 class MethodStatus(StrEnum):
+    """A declaration's outcome. `partial`: proved, but only for partial correctness: it uses
+    `decreases *` (on itself or a loop) or calls a method that does, so it may not terminate;
+    never counted as verified."""
+
     verified = "verified"
+    partial = "partial"
     errors = "errors"
     timed_out = "timed_out"
     not_verified = "not_verified"
@@ -85,7 +95,18 @@ class MethodOutcome(Model):
 
 
 class VerificationStatus(StrEnum):
+    """A file's outcome; only `verified` means everything in it is proved (and `ok` is true).
+
+    `partial`: Dafny proved it, but some method uses `decreases *` (or calls one that does), so
+    the proof holds only if it terminates (partial correctness). `unsound`: Dafny proved it, but it
+    relies on something taken on trust (`assume`, `{:axiom}`, a bodiless method or loop, ...).
+    `nothing_to_verify`: the file declares nothing Dafny proves anything about (empty, comments
+    only, or no method, function, lemma or constrained type): an information diagnostic says so.
+    """
+
     verified = "verified"
+    partial = "partial"
+    nothing_to_verify = "nothing_to_verify"
     errors = "errors"
     timeout = "timeout"
     parse_error = "parse_error"

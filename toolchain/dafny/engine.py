@@ -40,7 +40,7 @@ from toolchain.dafny.output_parser import (
     widen_to_token,
 )
 from toolchain.dafny.shim import ShimResult, needs_shim, rewrite_for_dafny2
-from toolchain.dafny.soundness import soundness_issues
+from toolchain.dafny.soundness import qualify_verdict, soundness_issues
 from toolchain.dafny.symbols import Symbol, boogie_member_name, find_symbols, proc_filter
 from toolchain.dafny.text import LineIndex
 from toolchain.errors import InputError
@@ -169,7 +169,7 @@ class DafnyEngine:
             raise InputError(f"{filename} is larger than {MAX_SOURCE_BYTES // 1024} KiB")
         shim = self.shim_for(text)
         key = cache_key(
-            "v1",
+            "v2",  # v2: verdicts qualified by toolchain.dafny.soundness.qualify_verdict
             self.info.path,
             self.info.version,
             str(self.info.prover),
@@ -302,7 +302,7 @@ class DafnyEngine:
             if parsed.errors is not None
             else sum(1 for d in parsed.diagnostics if d.severity == "error")
         )
-        return FileVerification(
+        result = FileVerification(
             file=filename,
             status=status,
             diagnostics=diagnostics,
@@ -314,6 +314,7 @@ class DafnyEngine:
             dafny=self.info,
             raw_output=parsed.cleaned,
         )
+        return qualify_verdict(result, text)  # partial correctness, nothing to verify
 
 
 def read_dafny_file(path: str | Path) -> str:

@@ -49,6 +49,7 @@ class Symbol:
     end: int  # offset just past the body's `}` (or the header's end when bodiless)
     ghost: bool
     compiled_function: bool  # `function method` / Dafny 4 `function` without ghost
+    static: bool = False  # a trait's static members have no implementing class to prove them
 
     @property
     def qualified(self) -> str:
@@ -157,6 +158,7 @@ def _scan(masked: str) -> tuple[list[Symbol], list[Container]]:
                 end=end,
                 ghost=ghost,
                 compiled_function=compiled,
+                static="static" in prefix.split(),
             )
         )
         pos = (body + 1) if body is not None else m.end()

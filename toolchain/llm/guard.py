@@ -1,10 +1,12 @@
 """Guard rails: what disqualifies LLM-written Dafny from counting as verified.
 
-The engine's soundness scan already refuses `assume`, `{:axiom}`, `{:verify false}`, `{:extern}`
-and bodiless declarations; here the same findings become reason codes, plus what only matters
-for generated code: no code at all, a signature or contract that differs from the one the spec
-fixed, `{:options}` (which can switch verification off from inside the file) and `include` (code
-pulled in from outside the candidate). A violation is feedback for the next round, never success.
+The engine's soundness scan already refuses `assume`, `{:axiom}`, `{:verify false}`, `{:extern}`,
+bodiless declarations and bodiless loops; here the same findings become reason codes, plus what
+only matters for generated code: `decreases *` (the engine reports it as partial correctness; a
+reply must prove termination), calls of bodiless trait members that no declaration in the reply
+implements, no code at all, a signature or contract that differs from the one the spec fixed,
+`{:options}` (which can switch verification off from inside the file) and `include` (code pulled
+in from outside the candidate). A violation is feedback for the next round, never success.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from __future__ import annotations
 import re
 
 from shared_schemas.generation import GuardReason, GuardViolation
-from toolchain.dafny.soundness import soundness_issues
-from toolchain.dafny.symbols import find_containers, find_symbols
+from toolchain.dafny.soundness import DECREASES_STAR, soundness_issues, termination_notes
+from toolchain.dafny.symbols import Symbol, find_containers, find_symbols
 from toolchain.dafny.text import LineIndex, mask_comments_and_strings
 from toolchain.llm.signature import Signature, declared_signatures, parse_signatures
 
@@ -23,7 +25,11 @@ _SOUNDNESS_CODES = {
     "P2S-NOVERIFY": GuardReason.verify_false,
     "P2S-EXTERN": GuardReason.extern,
     "P2S-BODILESS": GuardReason.bodiless,
+    "P2S-BODILESS-LOOP": GuardReason.bodiless,
+    "P2S-NOTERMINATION": GuardReason.decreases_star,
+    DECREASES_STAR: GuardReason.decreases_star,
 }
+_CALL = re.compile(r"(?<![\w'])([A-Za-z_][\w'?]*)\s*(?:<[^<>;{}()]*>)?\s*\(")
 _OPTIONS = re.compile(r"\{:\s*options\b[^}]*\}")
 _INCLUDE = re.compile(r"(?m)^[ \t]*include\b")
 # Contract clauses whose addition makes the obligation weaker (a stronger precondition, a wider
@@ -78,6 +84,37 @@ def check_signature(code: str, spec_signature: str) -> list[GuardViolation]:
     return found
 
 
+def _bodiless_trait_calls(code: str, masked: str, index: LineIndex) -> list[GuardViolation]:
+    """Calls of a bodiless trait member that no declaration in the reply gives a body.
+
+    Dafny makes every class that extends the trait implement it; a reply that calls it with no
+    implementation at all proves its result from the trait's contract alone, which is vacuous
+    for a task's own code."""
+    symbols = find_symbols(code)
+    traits = [c for c in find_containers(code) if c.kind == "trait"]
+    implemented = {s.name for s in symbols if not s.bodiless}
+
+    def in_trait(sym: Symbol) -> bool:
+        return any(t.body_start < sym.start < t.end for t in traits)
+
+    abstract = {s.name for s in symbols if s.bodiless and in_trait(s)} - implemented
+    found: list[GuardViolation] = []
+    for sym in symbols:
+        if sym.body_start is None:
+            continue
+        for call in _CALL.finditer(masked, sym.body_start, sym.end):
+            if call.group(1) in abstract:
+                found.append(
+                    GuardViolation(
+                        reason=GuardReason.bodiless,
+                        message=f"{sym.name} calls trait member {call.group(1)}, which has no "
+                        "body anywhere in the reply: its contract is assumed, not proved",
+                        line=index.position(call.start())[0],
+                    )
+                )
+    return found
+
+
 def check_candidate(code: str, spec_signature: str | None = None) -> list[GuardViolation]:
     """Every reason `code` may not count as verified; empty when it may."""
     masked = mask_comments_and_strings(code)
@@ -85,11 +122,14 @@ def check_candidate(code: str, spec_signature: str | None = None) -> list[GuardV
         return [GuardViolation(reason=GuardReason.no_code, message="the reply holds no Dafny code")]
     index = LineIndex.of(code)
     found: list[GuardViolation] = []
-    for d in soundness_issues(code, "candidate.dfy"):
-        reason = _SOUNDNESS_CODES.get(d.code or "")
-        if reason is not None:
-            message = d.message.split(";")[0]
-            found.append(GuardViolation(reason=reason, message=message, line=d.range.start.line))
+    for d in soundness_issues(code, "candidate.dfy") + termination_notes(code, "candidate.dfy"):
+        if d.code == DECREASES_STAR and d.symbol is not None:
+            continue  # a caller of a `decreases *` method: the `decreases *` itself is reported
+        # A soundness finding without a reason of its own still disqualifies the candidate.
+        reason = _SOUNDNESS_CODES.get(d.code or "", GuardReason.bodiless)
+        message = d.message.split(";")[0].split(": it is proved")[0]
+        found.append(GuardViolation(reason=reason, message=message, line=d.range.start.line))
+    found.extend(_bodiless_trait_calls(code, masked, index))
     for m in _OPTIONS.finditer(masked):
         found.append(
             GuardViolation(
