@@ -1,0 +1,285 @@
+"""Inlining of calls: a method call becomes its body, a function call its value.
+
+The callee's parameters and results become IR locals named after the call (`F_x`), and its body
+is lowered in a scope of its own. A method with an early `return` runs inside a one-trip wrapper
+loop that the `return` breaks out of; a tail-recursive function becomes a loop (see
+`lowering.recursion`).
+"""
+
+from __future__ import annotations
+
+from toolchain.frontend import ast as A
+from toolchain.frontend import ir
+from toolchain.frontend.lowering.expressions import ExpressionLowerer
+from toolchain.frontend.lowering.recursion import TailRecursion, has_call_to
+from toolchain.frontend.lowering.results import CallFrame, SourceVar
+from toolchain.frontend.lowering.scope import (
+    ArrayRef,
+    Binding,
+    ExitTarget,
+    GhostVar,
+    LoweringContext,
+    Scalar,
+)
+from toolchain.frontend.lowering.statements import StatementLowerer
+
+
+class CallInliner:
+    """Inlines the method and function calls of one method; the lowerers call back into it."""
+
+    def __init__(
+        self, ctx: LoweringContext, exprs: ExpressionLowerer, stmts: StatementLowerer
+    ) -> None:
+        self.ctx = ctx
+        self.exprs = exprs
+        self.stmts = stmts
+        self.tail = TailRecursion(ctx, exprs)
+        # the lowerers reach the inliner through these: calls nest inside their constructs
+        exprs.functions = self
+        stmts.methods = self
+
+    def _bind_args(
+        self,
+        callee: A.MethodDecl | A.FunctionDecl,
+        call: A.Apply,
+        pre: list[ir.Stmt],
+        scope: dict[str, Binding],
+        prefix: str,
+    ) -> dict[str, str]:
+        params = [p for p in callee.params]
+        if len(call.args) != len(params):
+            raise self.ctx.fail(call, "HW114", f"{callee.name} takes {len(params)} arguments")
+        ir_params: dict[str, str] = {}
+        targets: list[ir.Target] = []
+        values: list[ir.Expr] = []
+        for p, a in zip(params, call.args, strict=True):
+            if p.ghost:
+                scope[p.name] = GhostVar()
+                continue
+            d = self.ctx.resolve_type(p.type, p)
+            if d.is_collection:
+                src = a.seq if isinstance(a, A.SliceExpr) and a.lo is None and a.hi is None else a
+                b = self.ctx.lookup(src.name) if isinstance(src, A.Name) else None
+                if not isinstance(b, ArrayRef):
+                    raise self.ctx.fail(
+                        a,
+                        "HW103",
+                        "pass arrays and sequences whole (a variable or `a[..]`): slices and "
+                        "built sequences have no fixed hardware size",
+                    )
+                scope[p.name] = b
+                continue
+            name = self.ctx.new_local(
+                f"{prefix}_{p.name}",
+                d.to_ir(),
+                self.ctx.loc(p),
+                origin=f"{callee.name}.{p.name}",
+                dtype=d,
+            )
+            self.ctx.var_source[name] = SourceVar(
+                callee.name,
+                p.name,
+                p.start,
+                "fparam" if isinstance(callee, A.FunctionDecl) else "param",
+            )
+            scope[p.name] = Scalar(name, d)
+            ir_params[p.name] = name
+            targets.append(ir.VarTarget(name=name, loc=self.ctx.loc(a)))
+            values.append(self.exprs.expr(a, pre))
+        if targets:
+            pre.append(ir.Assign(targets=targets, values=values, loc=self.ctx.loc(call)))
+        return ir_params
+
+    def call_stmt(self, call: A.Apply, targets: list[A.Expr], s: A.Stmt) -> list[ir.Stmt]:
+        if isinstance(call.func, A.Member):
+            raise self.ctx.fail(
+                call, "HW102", "calling a method of an object: heap objects are not hardware"
+            )
+        name = self.ctx.call_name(call)
+        callee = self.ctx.find_callable(name)
+        if callee is None:
+            raise self.ctx.fail(call, "HW114", f"unknown method {name}")
+        if isinstance(callee, A.FunctionDecl):
+            # a function called as a statement target: `x := F(a)` handled by expr
+            raise self.ctx.fail(call, "HW114", f"{name} is a function, not a method")
+        if callee.ghost:
+            return []  # lemma call: verification only
+        if name in self.ctx.decl_stack:
+            raise self.ctx.fail(
+                call,
+                "HW101",
+                f"recursive call to {name}: general recursion cannot become hardware "
+                "(write it as a loop, or as a tail-recursive function)",
+            )
+        if callee.body is None:
+            raise self.ctx.fail(call, "HW100", f"{name} has no body to inline")
+        if callee.body_error is not None:
+            raise self.ctx.fail(call, "HW110", f"cannot read the body of {name}")
+        if callee.container is not None:
+            raise self.ctx.fail(call, "HW102", f"{name} is a member of {callee.container}")
+        out: list[ir.Stmt] = []
+        self.ctx.inlined.append(name) if name not in self.ctx.inlined else None
+        prefix = self.ctx.fresh(f"{name}")
+        self.ctx.used_names.discard(prefix)
+        scope: dict[str, Binding] = {}
+        ir_params = self._bind_args(callee, call, out, scope, prefix)
+        ir_results: dict[str, str] = {}
+        outs: list[str] = []
+        for r in callee.returns:
+            if r.ghost:
+                scope[r.name] = GhostVar()
+                continue
+            d = self.ctx.resolve_type(r.type, r)
+            if d.is_collection:
+                raise self.ctx.fail(call, "HW103", f"{name} returns an array: inline it by hand")
+            rn = self.ctx.new_local(
+                f"{prefix}_{r.name}", d.to_ir(), self.ctx.loc(r), origin=f"{name}.{r.name}", dtype=d
+            )
+            self.ctx.var_source[rn] = SourceVar(name, r.name, r.start, "result")
+            scope[r.name] = Scalar(rn, d)
+            ir_results[r.name] = rn
+            outs.append(rn)
+        self.ctx.frames.append(CallFrame(callee, ir_params, ir_results))
+        saved = (self.ctx.scopes, self.ctx.exit, self.ctx.decl_stack, self.ctx.labels)
+        self.ctx.scopes = [scope]
+        self.ctx.decl_stack = [*self.ctx.decl_stack, name]
+        self.ctx.labels = []
+        needs_wrapper = _has_early_return(callee.body.body)
+        wrapper_flag = None
+        if needs_wrapper:
+            self.ctx.loop_depth += 1
+            wrapper_flag = self.ctx.temp(ir.BOOL, self.ctx.loc(call))
+        self.ctx.exit = ExitTarget(outs, self.ctx.loop_depth if needs_wrapper else -1)
+        try:
+            body = self.stmts.block(
+                _strip_final_return(callee.body.body) if not needs_wrapper else callee.body.body,
+                new_scope=True,
+            )
+            final = _final_return(callee.body.body)
+            if final is not None and not needs_wrapper:
+                body.extend(self._final_return_values(final))
+        finally:
+            if needs_wrapper:
+                self.ctx.loop_depth -= 1
+            self.ctx.scopes, self.ctx.exit, self.ctx.decl_stack, self.ctx.labels = saved
+        if wrapper_flag is not None:
+            true = ir.Const(value=True, type=ir.BOOL, loc=self.ctx.loc(call))
+            false = ir.Const(value=False, type=ir.BOOL, loc=self.ctx.loc(call))
+            body = [
+                ir.Assign(
+                    targets=[ir.VarTarget(name=wrapper_flag)], values=[true], loc=self.ctx.loc(call)
+                ),
+                ir.While(
+                    cond=ir.Var(name=wrapper_flag, type=ir.BOOL, loc=self.ctx.loc(call)),
+                    body=[
+                        ir.Assign(
+                            targets=[ir.VarTarget(name=wrapper_flag)],
+                            values=[false],
+                            loc=self.ctx.loc(call),
+                        ),
+                        *body,
+                    ],
+                    max_trips=1,
+                    loc=self.ctx.loc(call),
+                ),
+            ]
+        out.extend(body)
+        # results to the caller's targets
+        if targets:
+            if len(targets) != len(outs):
+                raise self.ctx.fail(s, "HW114", f"{name} returns {len(outs)} values")
+            ir_targets: list[ir.Target] = []
+            target_pre: list[ir.Stmt] = []
+            for t in targets:
+                ir_targets.append(self.stmts.target(t, target_pre))
+            out.extend(target_pre)
+            out.append(
+                ir.Assign(
+                    targets=ir_targets,
+                    values=[
+                        ir.Var(name=o, type=self.ctx.type_of_local(o), loc=self.ctx.loc(call))
+                        for o in outs
+                    ],
+                    loc=self.ctx.loc(s),
+                )
+            )
+            self.ctx.record_assign(s, [t.name for t in ir_targets if isinstance(t, ir.VarTarget)])
+        return out
+
+    def _final_return_values(self, final: A.ReturnStmt) -> list[ir.Stmt]:
+        if not final.values:
+            return []
+        # lowered in the callee's scope: called while scopes are still the callee's
+        out: list[ir.Stmt] = []
+        values = [self.exprs.expr(v, out) for v in final.values]
+        out.append(
+            ir.Assign(
+                targets=[ir.VarTarget(name=n) for n in self.ctx.exit.outs],
+                values=values,
+                loc=self.ctx.loc(final),
+            )
+        )
+        return out
+
+    def inline_function(self, f: A.FunctionDecl, call: A.Apply, pre: list[ir.Stmt]) -> ir.Expr:
+        loc = self.ctx.loc(call)
+        if f.body is None:
+            raise self.ctx.fail(call, "HW100", f"{f.name} has no body to inline")
+        if f.body_error is not None:
+            raise self.ctx.fail(call, "HW110", f"cannot read the body of {f.name}")
+        if f.container is not None:
+            raise self.ctx.fail(call, "HW102", f"{f.name} is a member of {f.container}")
+        if f.type_params:
+            raise self.ctx.fail(
+                call, "HW111", f"{f.name} is generic: hardware needs concrete types"
+            )
+        if f.name in self.ctx.decl_stack:
+            raise self.ctx.fail(
+                call,
+                "HW101",
+                f"recursive call to {f.name} outside tail position: general recursion cannot "
+                "become hardware (make the recursive call the last thing the function does)",
+            )
+        rtype = self.ctx.resolve_type(f.result_type, (f.name_start, f.name_end))
+        if rtype.is_collection:
+            raise self.ctx.fail(call, "HW103", f"{f.name} returns a collection value")
+        if f.name not in self.ctx.inlined:
+            self.ctx.inlined.append(f.name)
+        prefix = self.ctx.fresh(f.name)
+        self.ctx.used_names.discard(prefix)
+        scope: dict[str, Binding] = {}
+        ir_params = self._bind_args(f, call, pre, scope, prefix)
+        self.ctx.frames.append(CallFrame(f, ir_params, {}))
+        recursive = has_call_to(f.body, f.name)
+        saved = (self.ctx.scopes, self.ctx.decl_stack, self.ctx.current_decl)
+        self.ctx.scopes = [scope]
+        self.ctx.decl_stack = [*self.ctx.decl_stack, f.name]
+        try:
+            if not recursive:
+                return self.exprs.expr(f.body, pre)
+            return self.tail.loop(f, ir_params, rtype, call, pre, loc)
+        finally:
+            self.ctx.scopes, self.ctx.decl_stack, self.ctx.current_decl = saved
+
+
+def _final_return(stmts: list[A.Stmt]) -> A.ReturnStmt | None:
+    return stmts[-1] if stmts and isinstance(stmts[-1], A.ReturnStmt) else None
+
+
+def _strip_final_return(stmts: list[A.Stmt]) -> list[A.Stmt]:
+    return stmts[:-1] if _final_return(stmts) is not None else stmts
+
+
+def _has_early_return(stmts: list[A.Stmt]) -> bool:
+    def walk(s: A.Stmt) -> bool:
+        if isinstance(s, A.ReturnStmt):
+            return True
+        if isinstance(s, A.BlockStmt):
+            return any(walk(x) for x in s.body)
+        if isinstance(s, A.IfStmt):
+            return walk(s.then) or (s.otherwise is not None and walk(s.otherwise))
+        if isinstance(s, A.WhileStmt | A.ForStmt):
+            return s.body is not None and walk(s.body)
+        return False
+
+    return any(walk(s) for s in _strip_final_return(stmts))

@@ -1,0 +1,491 @@
+"""Lowering of Dafny expressions to IR expressions.
+
+An expression that needs statements to evaluate (an inlined function call, a short-circuit whose
+right operand needs statements, a quantifier's search loop) appends them to `pre`, the statements
+that run just before the expression's value is used.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from toolchain.frontend import ast as A
+from toolchain.frontend import ir
+from toolchain.frontend.dtypes import INT
+from toolchain.frontend.facts import conjuncts
+from toolchain.frontend.interval import Interval
+from toolchain.frontend.lowering.scope import (
+    ArrayRef,
+    ConstVal,
+    GhostVar,
+    LoweringContext,
+    Scalar,
+    dtype_of_ir,
+)
+
+
+class FunctionInliner(Protocol):
+    """Inlines a call of a compiled Dafny function (see `lowering.calls.CallInliner`)."""
+
+    def inline_function(self, f: A.FunctionDecl, call: A.Apply, pre: list[ir.Stmt]) -> ir.Expr: ...
+
+
+class ExpressionLowerer:
+    """Lowers the expressions of one method; function calls go to `functions`."""
+
+    # set by the call inliner, which itself needs this lowerer to lower arguments
+    functions: FunctionInliner
+
+    def __init__(self, ctx: LoweringContext) -> None:
+        self.ctx = ctx
+
+    def expr(self, e: A.Expr, pre: list[ir.Stmt]) -> ir.Expr:
+        loc = self.ctx.loc(e)
+        if isinstance(e, A.IntLit):
+            return ir.Const(
+                value=e.value, type=ir.UNSIZED_INT if e.value < 0 else ir.UNSIZED_NAT, loc=loc
+            )
+        if isinstance(e, A.BoolLit):
+            return ir.Const(value=e.value, type=ir.BOOL, loc=loc)
+        if isinstance(e, A.Name):
+            b = self.ctx.lookup(e.name)
+            if isinstance(b, Scalar):
+                return ir.Var(name=b.ir_name, type=self._var_type(b), loc=loc)
+            if isinstance(b, ConstVal):
+                return ir.Const(value=b.value, type=ir.UNSIZED_INT, loc=loc)
+            if isinstance(b, ArrayRef):
+                raise self.ctx.fail(
+                    e, "HW103", f"{e.name} used as a whole value: read elements instead"
+                )
+            if isinstance(b, GhostVar):
+                raise self.ctx.fail(e, "HW114", f"ghost variable {e.name} used in executable code")
+            raise self.ctx.fail(e, "HW114", f"unknown name {e.name}")
+        if isinstance(e, A.Member):
+            if e.member == "Length" and isinstance(e.obj, A.Name):
+                b = self.ctx.lookup(e.obj.name)
+                if isinstance(b, ArrayRef):
+                    return ir.Length(array=b.ir_name, type=ir.UNSIZED_NAT, loc=loc)
+            if e.member.startswith("Length") and e.member[6:].isdigit():
+                raise self.ctx.fail(e, "HW113", "multi-dimensional arrays are not supported yet")
+            raise self.ctx.fail(e, "HW102", f"member access .{e.member}: objects are heap data")
+        if isinstance(e, A.Cardinality):
+            if isinstance(e.operand, A.Name):
+                b = self.ctx.lookup(e.operand.name)
+                if isinstance(b, ArrayRef):
+                    return ir.Length(array=b.ir_name, type=ir.UNSIZED_NAT, loc=loc)
+            raise self.ctx.fail(e, "HW103", "the size of a built collection is not hardware")
+        if isinstance(e, A.IndexExpr):
+            if len(e.indices) != 1:
+                raise self.ctx.fail(e, "HW113", "multi-dimensional arrays are not supported yet")
+            if isinstance(e.seq, A.Name):
+                b = self.ctx.lookup(e.seq.name)
+                if isinstance(b, ArrayRef):
+                    idx = self.expr(e.indices[0], pre)
+                    assert b.dtype.element is not None
+                    et = b.dtype.element.to_ir()
+                    return ir.Index(array=b.ir_name, index=idx, type=et, loc=loc)
+            raise self.ctx.fail(
+                e, "HW103", "indexing a built sequence: only array / sequence inputs can be read"
+            )
+        if isinstance(e, A.SliceExpr | A.UpdateExpr):
+            raise self.ctx.fail(
+                e,
+                "HW103",
+                "slices and updated sequences in executable code have no fixed hardware size",
+            )
+        if isinstance(e, A.UnaryExpr):
+            v = self.expr(e.operand, pre)
+            if e.op == "!":
+                op = ir.UnOp.NOT if isinstance(v.type, ir.BoolType) else ir.UnOp.BNOT
+                return ir.Unary(op=op, operand=v, type=v.type, loc=loc)
+            t = v.type if isinstance(v.type, ir.IntType) and v.type.wraps else ir.UNSIZED_INT
+            return ir.Unary(op=ir.UnOp.NEG, operand=v, type=t, loc=loc)
+        if isinstance(e, A.BinaryExpr):
+            return self.binary(e, pre)
+        if isinstance(e, A.IfExpr):
+            cond = self.expr(e.cond, pre)
+            then_pre: list[ir.Stmt] = []
+            other_pre: list[ir.Stmt] = []
+            then = self.expr(e.then, then_pre)
+            other = self.expr(e.otherwise, other_pre)
+            joined = _join_types(then.type, other.type)
+            if not then_pre and not other_pre:
+                return ir.Cond(
+                    cond=cond,
+                    then=_retype_literal(then, joined),
+                    otherwise=_retype_literal(other, joined),
+                    type=joined,
+                    loc=loc,
+                )
+            res = self.ctx.temp(joined, loc)
+            pre.append(
+                ir.If(
+                    cond=cond,
+                    then=[
+                        *then_pre,
+                        ir.Assign(targets=[ir.VarTarget(name=res)], values=[then], loc=loc),
+                    ],
+                    otherwise=[
+                        *other_pre,
+                        ir.Assign(targets=[ir.VarTarget(name=res)], values=[other], loc=loc),
+                    ],
+                    loc=loc,
+                )
+            )
+            return ir.Var(name=res, type=joined, loc=loc)
+        if isinstance(e, A.CastExpr):
+            if e.is_test:
+                raise self.ctx.fail(e, "HW111", "`is` type tests are not supported")
+            v = self.expr(e.operand, pre)
+            d = self.ctx.resolve_type(e.target, e)
+            if not d.is_int:
+                raise self.ctx.fail(e, "HW111", f"conversion to {e.target} is not supported")
+            return ir.Cast(operand=v, type=d.to_ir(), loc=loc)
+        if isinstance(e, A.Apply):
+            return self.apply(e, pre)
+        if isinstance(e, A.LetExpr):
+            self.ctx.scopes.append({})
+            try:
+                for n, bound in zip(e.names, e.values, strict=False):
+                    let_val = self.expr(bound, pre)
+                    name = self.ctx.temp(let_val.type, self.ctx.loc(bound))
+                    pre.append(
+                        ir.Assign(
+                            targets=[ir.VarTarget(name=name)],
+                            values=[let_val],
+                            loc=self.ctx.loc(bound),
+                        )
+                    )
+                    self.ctx.bind(n, Scalar(name, dtype_of_ir(let_val)))
+                return self.expr(e.body, pre)
+            finally:
+                self.ctx.scopes.pop()
+        if isinstance(e, A.Quantifier):
+            return self.quantifier(e, pre)
+        if isinstance(e, A.OtherLit):
+            if e.kind == "real":
+                raise self.ctx.fail(e, "HW105", "real numbers have no fixed-width hardware form")
+            if e.kind == "null":
+                raise self.ctx.fail(e, "HW102", "null: heap references are not hardware")
+            raise self.ctx.fail(
+                e, "HW104", "strings and characters are not hardware data in this flow"
+            )
+        if isinstance(e, A.Display):
+            raise self.ctx.fail(
+                e, "HW103", f"a {e.kind} value built in executable code has no fixed hardware size"
+            )
+        if isinstance(e, A.Comprehension):
+            code = "HW106" if e.kind == "lambda" else "HW103"
+            what = (
+                "lambdas (higher-order functions)"
+                if e.kind == "lambda"
+                else f"{e.kind} comprehensions"
+            )
+            raise self.ctx.fail(e, code, f"{what} are not hardware")
+        if isinstance(e, A.MatchExpr):
+            raise self.ctx.fail(
+                e, "HW108", "match expressions are not supported yet: use if-then-else"
+            )
+        if isinstance(e, A.NewArray | A.NewObject):
+            raise self.ctx.fail(e, "HW102", "allocation inside an expression is not supported")
+        if isinstance(e, A.Havoc):
+            raise self.ctx.fail(e, "HW107", "`*` is an arbitrary value")
+        raise self.ctx.fail(e, "HW114", "this expression is not supported")
+
+    def _var_type(self, b: Scalar) -> ir.HwType:
+        return b.dtype.to_ir()
+
+    def binary(self, e: A.BinaryExpr, pre: list[ir.Stmt]) -> ir.Expr:
+        loc = self.ctx.loc(e)
+        op_map = {
+            "+": ir.BinOp.ADD,
+            "-": ir.BinOp.SUB,
+            "*": ir.BinOp.MUL,
+            "/": ir.BinOp.DIV,
+            "%": ir.BinOp.MOD,
+            "==": ir.BinOp.EQ,
+            "!=": ir.BinOp.NE,
+            "<": ir.BinOp.LT,
+            "<=": ir.BinOp.LE,
+            ">": ir.BinOp.GT,
+            ">=": ir.BinOp.GE,
+            "&&": ir.BinOp.AND,
+            "||": ir.BinOp.OR,
+            "==>": ir.BinOp.IMPLIES,
+            "<==>": ir.BinOp.IFF,
+            "&": ir.BinOp.BAND,
+            "|": ir.BinOp.BOR,
+            "^": ir.BinOp.BXOR,
+            "<<": ir.BinOp.SHL,
+            ">>": ir.BinOp.SHR,
+        }
+        if e.op in ("in", "!in"):
+            return self.membership(e, pre)
+        if e.op == "<==":
+            return self.binary(
+                A.BinaryExpr(op="==>", lhs=e.rhs, rhs=e.lhs, start=e.start, end=e.end), pre
+            )
+        if e.op not in op_map:
+            raise self.ctx.fail(
+                e, "HW103", f"operator {e.op} works on collections, not hardware values"
+            )
+        op = op_map[e.op]
+        lhs = self.expr(e.lhs, pre)
+        if op.is_logical:
+            rhs_pre: list[ir.Stmt] = []
+            rhs = self.expr(e.rhs, rhs_pre)
+            if not rhs_pre:
+                return ir.Binary(op=op, lhs=lhs, rhs=rhs, type=ir.BOOL, loc=loc)
+            # the right operand needs statements: evaluate it only when the left one allows
+            res = self.ctx.temp(ir.BOOL, loc)
+            pre.append(ir.Assign(targets=[ir.VarTarget(name=res)], values=[lhs], loc=loc))
+            guard: ir.Expr = ir.Var(name=res, type=ir.BOOL, loc=loc)
+            if op == ir.BinOp.OR:
+                guard = ir.Unary(op=ir.UnOp.NOT, operand=guard, type=ir.BOOL, loc=loc)
+            final = rhs
+            if op == ir.BinOp.IFF:
+                final = ir.Binary(
+                    op=ir.BinOp.IFF,
+                    lhs=ir.Var(name=res, type=ir.BOOL, loc=loc),
+                    rhs=rhs,
+                    type=ir.BOOL,
+                    loc=loc,
+                )
+                guard = ir.Const(value=True, type=ir.BOOL, loc=loc)
+            if op == ir.BinOp.IMPLIES:
+                # a ==> b: true when a is false, else b
+                pre.append(
+                    ir.If(
+                        cond=ir.Var(name=res, type=ir.BOOL, loc=loc),
+                        then=[
+                            *rhs_pre,
+                            ir.Assign(targets=[ir.VarTarget(name=res)], values=[rhs], loc=loc),
+                        ],
+                        otherwise=[
+                            ir.Assign(
+                                targets=[ir.VarTarget(name=res)],
+                                values=[ir.Const(value=True, type=ir.BOOL, loc=loc)],
+                                loc=loc,
+                            )
+                        ],
+                        loc=loc,
+                    )
+                )
+                return ir.Var(name=res, type=ir.BOOL, loc=loc)
+            pre.append(
+                ir.If(
+                    cond=guard,
+                    then=[
+                        *rhs_pre,
+                        ir.Assign(targets=[ir.VarTarget(name=res)], values=[final], loc=loc),
+                    ],
+                    loc=loc,
+                )
+            )
+            return ir.Var(name=res, type=ir.BOOL, loc=loc)
+        rhs = self.expr(e.rhs, pre)
+        if op.is_comparison:
+            t: ir.HwType = ir.BOOL
+            common = _join_types(lhs.type, rhs.type)
+            lhs, rhs = _retype_literal(lhs, common), _retype_literal(rhs, common)
+        elif op in (ir.BinOp.SHL, ir.BinOp.SHR):
+            t = lhs.type
+            if not (isinstance(t, ir.IntType) and t.wraps):
+                raise self.ctx.fail(e, "HW111", "shifts work on bit-vector types")
+        else:
+            t = _join_types(lhs.type, rhs.type)
+            lhs, rhs = _retype_literal(lhs, t), _retype_literal(rhs, t)
+            if isinstance(t, ir.IntType) and not t.wraps:
+                t = ir.UNSIZED_INT
+            if op in (ir.BinOp.BAND, ir.BinOp.BOR, ir.BinOp.BXOR) and isinstance(t, ir.BoolType):
+                raise self.ctx.fail(e, "HW111", "use && / || on booleans")
+        return ir.Binary(op=op, lhs=lhs, rhs=rhs, type=t, loc=loc)
+
+    def membership(self, e: A.BinaryExpr, pre: list[ir.Stmt]) -> ir.Expr:
+        loc = self.ctx.loc(e)
+        coll = e.rhs
+        if isinstance(coll, A.Display) and coll.kind in ("set", "seq", "multiset"):
+            v = self.expr(e.lhs, pre)
+            result: ir.Expr = ir.Const(value=False, type=ir.BOOL, loc=loc)
+            for item in coll.items:
+                it = self.expr(item, pre)
+                common = _join_types(v.type, it.type)
+                eq = ir.Binary(
+                    op=ir.BinOp.EQ,
+                    lhs=_retype_literal(v, common),
+                    rhs=_retype_literal(it, common),
+                    type=ir.BOOL,
+                    loc=loc,
+                )
+                result = (
+                    eq
+                    if isinstance(result, ir.Const)
+                    else ir.Binary(op=ir.BinOp.OR, lhs=result, rhs=eq, type=ir.BOOL, loc=loc)
+                )
+            if e.op == "!in":
+                result = ir.Unary(op=ir.UnOp.NOT, operand=result, type=ir.BOOL, loc=loc)
+            return result
+        raise self.ctx.fail(
+            e, "HW103", "membership in a collection value is not hardware (only in a literal set)"
+        )
+
+    def quantifier(self, e: A.Quantifier, pre: list[ir.Stmt]) -> ir.Expr:
+        """A bounded `forall`/`exists` over an integer range becomes a search loop."""
+        loc = self.ctx.loc(e)
+        if len(e.vars) != 1:
+            raise self.ctx.fail(
+                e, "HW103", "quantifiers over several variables are not supported in code"
+            )
+        var = e.vars[0].name
+        rng, body = e.range, e.body
+        if rng is None and isinstance(body, A.BinaryExpr) and body.op in ("==>", "&&"):
+            rng, body = body.lhs, body.rhs
+        if rng is None:
+            raise self.ctx.fail(e, "HW103", "a quantifier in code needs a range `lo <= x < hi`")
+        lo_e: A.Expr | None = None
+        hi_e: A.Expr | None = None
+        rest: list[A.Expr] = []
+        for c in conjuncts(rng):
+            if (
+                isinstance(c, A.BinaryExpr)
+                and c.op in ("<=", "<")
+                and isinstance(c.rhs, A.Name)
+                and c.rhs.name == var
+                and lo_e is None
+            ):
+                lo_e = (
+                    c.lhs
+                    if c.op == "<="
+                    else A.BinaryExpr(
+                        op="+",
+                        lhs=c.lhs,
+                        rhs=A.IntLit(value=1, start=c.start, end=c.start),
+                        start=c.start,
+                        end=c.end,
+                    )
+                )
+            elif (
+                isinstance(c, A.BinaryExpr)
+                and c.op in ("<", "<=")
+                and isinstance(c.lhs, A.Name)
+                and c.lhs.name == var
+                and hi_e is None
+            ):
+                hi_e = (
+                    c.rhs
+                    if c.op == "<"
+                    else A.BinaryExpr(
+                        op="+",
+                        lhs=c.rhs,
+                        rhs=A.IntLit(value=1, start=c.start, end=c.start),
+                        start=c.start,
+                        end=c.end,
+                    )
+                )
+            else:
+                rest.append(c)
+        if lo_e is None or hi_e is None:
+            raise self.ctx.fail(e, "HW103", "a quantifier in code needs a range `lo <= x < hi`")
+        lo = self.expr(lo_e, pre)
+        hi = self.expr(hi_e, pre)
+        res = self.ctx.temp(ir.BOOL, loc)
+        idx = self.ctx.new_local(f"{var}_q", ir.UNSIZED_INT, loc, origin="quantifier")
+        self.ctx.declared[idx] = Interval(None, None)
+        self.ctx.scopes.append({var: Scalar(idx, INT)})
+        try:
+            body_pre: list[ir.Stmt] = []
+            cond = body
+            for r in reversed(rest):
+                cond = A.BinaryExpr(
+                    op="==>" if e.kind == "forall" else "&&",
+                    lhs=r,
+                    rhs=cond,
+                    start=r.start,
+                    end=cond.end,
+                )
+            val = self.expr(cond, body_pre)
+        finally:
+            self.ctx.scopes.pop()
+        forall = e.kind == "forall"
+        hit = val if not forall else ir.Unary(op=ir.UnOp.NOT, operand=val, type=ir.BOOL, loc=loc)
+        pre.append(
+            ir.Assign(
+                targets=[ir.VarTarget(name=res)],
+                values=[ir.Const(value=forall, type=ir.BOOL, loc=loc)],
+                loc=loc,
+            )
+        )
+        pre.append(
+            ir.For(
+                var=idx,
+                lo=lo,
+                hi=hi,
+                body=[
+                    *body_pre,
+                    ir.If(
+                        cond=hit,
+                        then=[
+                            ir.Assign(
+                                targets=[ir.VarTarget(name=res)],
+                                values=[ir.Const(value=not forall, type=ir.BOOL, loc=loc)],
+                                loc=loc,
+                            )
+                        ],
+                        loc=loc,
+                    ),
+                ],
+                loc=loc,
+            )
+        )
+        return ir.Var(name=res, type=ir.BOOL, loc=loc)
+
+    def apply(self, e: A.Apply, pre: list[ir.Stmt]) -> ir.Expr:
+        if isinstance(e.func, A.Member):
+            raise self.ctx.fail(
+                e, "HW102", "calling a member of an object: heap objects are not hardware"
+            )
+        if not isinstance(e.func, A.Name):
+            raise self.ctx.fail(e, "HW106", "calling a computed function value is higher-order")
+        name = e.func.name
+        if name in ("old", "fresh", "unchanged", "allocated"):
+            raise self.ctx.fail(e, "HW114", f"{name}() is specification-only")
+        b = self.ctx.lookup(name)
+        if b is not None:
+            raise self.ctx.fail(e, "HW106", f"{name} is a value: calling it is higher-order")
+        callee = self.ctx.find_callable(name)
+        if callee is None:
+            other = self.ctx.program.find(name)
+            if isinstance(other, A.OtherDecl):
+                raise self.ctx.fail(
+                    e, "HW111", f"{name} builds a {other.kind} value: not hardware data"
+                )
+            raise self.ctx.fail(e, "HW114", f"unknown function {name}")
+        if isinstance(callee, A.MethodDecl):
+            raise self.ctx.fail(e, "HW114", f"method {name} called inside an expression")
+        return self.functions.inline_function(callee, e, pre)
+
+
+def _join_types(a: ir.HwType, b: ir.HwType) -> ir.HwType:
+    if isinstance(a, ir.IntType) and a.wraps:
+        return a
+    if isinstance(b, ir.IntType) and b.wraps:
+        return b
+    if isinstance(a, ir.BoolType) and isinstance(b, ir.BoolType):
+        return ir.BOOL
+    if isinstance(a, ir.IntType) and isinstance(b, ir.IntType):
+        return ir.IntType(width=None, signed=a.signed or b.signed)
+    return a
+
+
+def _retype_literal(e: ir.Expr, t: ir.HwType) -> ir.Expr:
+    """Dafny literals take the type of their context (`x + 1` with x: bv8 adds a bv8 one)."""
+    if (
+        isinstance(e, ir.Const)
+        and isinstance(t, ir.IntType)
+        and t.wraps
+        and isinstance(e.value, int)
+        and not isinstance(e.value, bool)
+    ):
+        assert t.width is not None
+        return ir.Const(value=e.value % (1 << t.width), type=t, loc=e.loc)
+    return e

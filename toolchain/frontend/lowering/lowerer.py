@@ -1,0 +1,200 @@
+"""Lower one Dafny method (AST) to the hardware IR.
+
+Calls to methods and compiled functions are inlined; a tail-recursive function becomes a loop;
+specification (requires, ensures, invariants, asserts, ghost code, lemma calls) is kept as text
+and never lowered. Every construct that cannot become hardware is reported at its location and
+lowering goes on, so one run reports every problem of the method.
+
+`Lowerer` wires the collaborators of one run: the shared `LoweringContext`, the statement and
+expression lowerers, and the call inliner that both of them hand calls to.
+"""
+
+from __future__ import annotations
+
+from shared_schemas.verification import Diagnostic, Severity
+from toolchain.dafny.text import LineIndex
+from toolchain.frontend import ast as A
+from toolchain.frontend import ir
+from toolchain.frontend.diagnostics import hw_diagnostic
+from toolchain.frontend.facts import facts_from
+from toolchain.frontend.lowering.calls import CallInliner
+from toolchain.frontend.lowering.expressions import ExpressionLowerer
+from toolchain.frontend.lowering.results import Lowered, SourceVar
+from toolchain.frontend.lowering.scope import (
+    Abort,
+    ArrayRef,
+    ExitTarget,
+    GhostVar,
+    LoweringContext,
+    Scalar,
+)
+from toolchain.frontend.lowering.statements import StatementLowerer
+
+
+class Lowerer:
+    """Lowers one method of a program; `ctx.diags` collects what could not be lowered."""
+
+    def __init__(self, program: A.Program, filename: str) -> None:
+        self.ctx = LoweringContext(program, filename)
+        self.exprs = ExpressionLowerer(self.ctx)
+        self.stmts = StatementLowerer(self.ctx, self.exprs)
+        self.calls = CallInliner(self.ctx, self.exprs, self.stmts)
+
+    def lower(self, decl: A.MethodDecl) -> Lowered | None:
+        self.ctx.current_decl = decl.name
+        self.ctx.decl_stack = [decl.name]
+        if decl.container is not None:
+            cls = decl.container
+            self.ctx.report(
+                (decl.name_start, decl.name_end),
+                "HW102",
+                f"{decl.name} is a member of {cls}: methods of classes work on heap objects; "
+                "move it to the top level (a static method of a class is fine once moved)",
+            )
+            return None
+        if decl.ghost:
+            self.ctx.report(
+                (decl.name_start, decl.name_end),
+                "HW100",
+                f"{decl.kind} {decl.name} is ghost: it only exists for verification",
+            )
+            return None
+        if decl.body_error is not None:
+            msg, off = decl.body_error
+            self.ctx.report((off, off + 1), "HW110", f"cannot read this method body: {msg}")
+            return None
+        if decl.body is None:
+            self.ctx.report(
+                (decl.name_start, decl.name_end), "HW100", f"{decl.name} has no body to lower"
+            )
+            return None
+        if decl.type_params:
+            self.ctx.report(
+                (decl.name_start, decl.name_end),
+                "HW111",
+                f"{decl.name} is generic (<{', '.join(decl.type_params)}>): hardware needs "
+                "concrete types",
+            )
+            return None
+        self.ctx.scopes = [{}]
+        ports: list[ir.Port] = []
+        modified = self._modified_names(decl)
+        for p in decl.params:
+            if p.ghost:
+                self.ctx.bind(p.name, GhostVar())
+                continue
+            try:
+                d = self.ctx.resolve_type(p.type, p)
+            except Abort:
+                continue
+            self.ctx.used_names.add(p.name)
+            if d.is_collection:
+                mutable = d.kind == "array" and p.name in modified
+                ports.append(
+                    ir.Port(
+                        name=p.name,
+                        type=d.to_ir(mutable=mutable),
+                        direction="inout" if mutable else "in",
+                        loc=self.ctx.loc(p),
+                    )
+                )
+                self.ctx.bind(p.name, ArrayRef(p.name, d))
+            else:
+                ports.append(
+                    ir.Port(name=p.name, type=d.to_ir(), direction="in", loc=self.ctx.loc(p))
+                )
+                self.ctx.bind(p.name, Scalar(p.name, d))
+                if d.is_int:
+                    self.ctx.declared[p.name] = d.range
+            self.ctx.var_source[p.name] = SourceVar(decl.name, p.name, p.start, "param")
+        outs: list[str] = []
+        for r in decl.returns:
+            if r.ghost:
+                self.ctx.bind(r.name, GhostVar())
+                continue
+            try:
+                d = self.ctx.resolve_type(r.type, r)
+            except Abort:
+                continue
+            self.ctx.used_names.add(r.name)
+            ports.append(
+                ir.Port(
+                    name=r.name, type=d.to_ir(mutable=True), direction="out", loc=self.ctx.loc(r)
+                )
+            )
+            self.ctx.bind(r.name, ArrayRef(r.name, d) if d.is_collection else Scalar(r.name, d))
+            if d.is_int:
+                self.ctx.declared[r.name] = d.range
+            self.ctx.var_source[r.name] = SourceVar(decl.name, r.name, r.start, "result")
+            outs.append(r.name)
+        self.ctx.exit = ExitTarget(outs, None)
+        body = self.stmts.block(decl.body.body, new_scope=True)
+        requires = [e for s in decl.specs_of("requires") if (e := s.expr) is not None]
+        facts = facts_from(requires, self.ctx.consts)
+        method = ir.HardwareMethod(
+            name=decl.name,
+            loc=self.ctx.span(decl.name_start, decl.name_end),
+            ports=ports,
+            locals=self.ctx.locals,
+            body=body,
+            requires=[self.ctx.spec_clause(s) for s in decl.specs_of("requires")],
+            ensures=[self.ctx.spec_clause(s) for s in decl.specs_of("ensures")],
+            inlined=self.ctx.inlined,
+        )
+        return Lowered(
+            method=method,
+            decl=decl,
+            var_source=self.ctx.var_source,
+            declared=self.ctx.declared,
+            explicit_width=self.ctx.explicit_width,
+            assign_sites=self.ctx.assign_sites,
+            loop_sites=self.ctx.loop_sites,
+            frames=self.ctx.frames,
+            input_facts=facts,
+            array_alloc=self.ctx.array_alloc,
+            recursive_functions=self.ctx.recursive_functions,
+            program_text=self.ctx.text,
+            program_decls=self.ctx.program.decls,
+            diagnostics=self.ctx.diags,
+        )
+
+    def _modified_names(self, decl: A.MethodDecl) -> set[str]:
+        names: set[str] = set()
+        for s in decl.specs_of("modifies"):
+            for e in s.exprs:
+                if isinstance(e, A.Name):
+                    names.add(e.name)
+        return names
+
+
+def lower_program_method(
+    program: A.Program, method_name: str, filename: str
+) -> tuple[Lowered | None, list[Diagnostic]]:
+    """Lower `method_name` of a parsed program; diagnostics say what could not be lowered."""
+    lowerer = Lowerer(program, filename)
+    decl = program.find(method_name)
+    if decl is None:
+        idx = LineIndex.of(program.text)
+        names = ", ".join(m.name for m in program.methods() if not m.ghost) or "none"
+        return None, [
+            hw_diagnostic(
+                filename, idx, 0, 1, "HW100", f"no method {method_name} (methods: {names})"
+            )
+        ]
+    if not isinstance(decl, A.MethodDecl):
+        idx = LineIndex.of(program.text)
+        return None, [
+            hw_diagnostic(
+                filename,
+                idx,
+                decl.name_start,
+                decl.name_end,
+                "HW100",
+                f"{method_name} is not a method: wrap the function in a method to make hardware",
+            )
+        ]
+    lowered = lowerer.lower(decl)
+    errors = [d for d in lowerer.ctx.diags if d.severity == Severity.error]
+    if lowered is None or errors:
+        return None, lowerer.ctx.diags
+    return lowered, lowerer.ctx.diags

@@ -1,0 +1,71 @@
+"""What lowering hands to the width analysis and the obligation generator.
+
+Besides the IR, the result records how IR variables map back to the user's source variables and
+where each source assignment and loop is, which the obligation program needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from shared_schemas.verification import Diagnostic
+from toolchain.frontend import ast as A
+from toolchain.frontend import ir
+from toolchain.frontend.facts import Facts
+from toolchain.frontend.interval import Interval
+
+
+@dataclass(frozen=True)
+class SourceVar:
+    """A variable of the user's text: which declaration, which name, where it is declared."""
+
+    decl: str  # method or function it belongs to
+    name: str
+    decl_offset: int
+    kind: str  # param, result, local, fparam (function parameter), fresult
+
+
+@dataclass
+class AssignSite:
+    """A source assignment whose IR target must be range-checked right after `stmt_end`."""
+
+    stmt_end: int
+    ir_var: str
+    decl: str
+
+
+@dataclass
+class LoopSite:
+    """A source loop: where its specification goes, and its termination measure in the IR."""
+
+    decl: str
+    loop: A.WhileStmt | A.ForStmt
+    decreases: ir.Expr | None
+    inserts_at: int  # offset where extra `invariant` clauses can be inserted
+    names: dict[str, str] = field(default_factory=dict)  # source name -> IR name in scope
+    decreases_min: int = 0  # the measure is at least this at every iteration's start
+
+
+@dataclass
+class CallFrame:
+    decl: A.MethodDecl | A.FunctionDecl
+    ir_params: dict[str, str]  # source parameter -> IR name (scalars)
+    ir_results: dict[str, str]
+
+
+@dataclass
+class Lowered:
+    method: ir.HardwareMethod
+    decl: A.MethodDecl
+    var_source: dict[str, SourceVar]
+    declared: dict[str, Interval]  # IR var -> the range its Dafny type guarantees
+    explicit_width: dict[str, tuple[int, bool]]  # IR var -> ({:hw_width N}, signed)
+    assign_sites: list[AssignSite]
+    loop_sites: dict[int, LoopSite]  # id(IR loop) -> the source loop
+    frames: list[CallFrame]  # one per inlined call (callee params/results -> IR names)
+    input_facts: Facts  # from the method's requires, over port names
+    array_alloc: dict[str, ir.Expr]  # local / result array -> its allocation size
+    recursive_functions: set[str]  # functions turned into loops (their params need requires)
+    program_text: str
+    program_decls: list[A.Decl]
+    diagnostics: list[Diagnostic] = field(default_factory=list)

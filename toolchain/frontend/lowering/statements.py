@@ -1,0 +1,521 @@
+"""Lowering of Dafny statements to IR statements.
+
+Declarations, assignments, conditionals, loops, `break` and `return`; calls of methods go to the
+call inliner. A construct that cannot become hardware is reported and skipped, and lowering goes
+on with the next statement, so one run reports every problem of the method.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Protocol
+
+from toolchain.frontend import ast as A
+from toolchain.frontend import ir
+from toolchain.frontend.dtypes import INT, DType
+from toolchain.frontend.facts import const_value
+from toolchain.frontend.lowering.expressions import ExpressionLowerer
+from toolchain.frontend.lowering.measures import loop_measure
+from toolchain.frontend.lowering.results import LoopSite, SourceVar
+from toolchain.frontend.lowering.scope import (
+    Abort,
+    ArrayRef,
+    GhostVar,
+    LoweringContext,
+    Scalar,
+    dtype_of_ir,
+)
+
+
+class MethodInliner(Protocol):
+    """Inlines a call of a method (see `lowering.calls.CallInliner`)."""
+
+    def call_stmt(self, call: A.Apply, targets: list[A.Expr], s: A.Stmt) -> list[ir.Stmt]: ...
+
+
+class StatementLowerer:
+    """Lowers the statements of one method; method calls go to `methods`."""
+
+    # set by the call inliner, which itself needs this lowerer for the callee's body
+    methods: MethodInliner
+
+    def __init__(self, ctx: LoweringContext, exprs: ExpressionLowerer) -> None:
+        self.ctx = ctx
+        self.exprs = exprs
+
+    def block(self, stmts: list[A.Stmt], new_scope: bool = True) -> list[ir.Stmt]:
+        if new_scope:
+            self.ctx.scopes.append({})
+        out: list[ir.Stmt] = []
+        try:
+            for s in stmts:
+                try:
+                    out.extend(self.statement(s))
+                except Abort:
+                    continue
+        finally:
+            if new_scope:
+                self.ctx.scopes.pop()
+        return out
+
+    def statement(self, s: A.Stmt) -> list[ir.Stmt]:
+        if isinstance(s, A.BlockStmt):
+            return self.block(s.body)
+        if isinstance(s, A.VarDecl):
+            return self.var_decl(s)
+        if isinstance(s, A.AssignStmt):
+            return self.assign(s)
+        if isinstance(s, A.CallStmt):
+            return self.methods.call_stmt(s.call, [], s)
+        if isinstance(s, A.IfStmt):
+            return self.if_stmt(s)
+        if isinstance(s, A.WhileStmt):
+            return self.while_stmt(s)
+        if isinstance(s, A.ForStmt):
+            return self.for_stmt(s)
+        if isinstance(s, A.BreakStmt):
+            return self.break_stmt(s)
+        if isinstance(s, A.ReturnStmt):
+            return self.return_stmt(s)
+        if isinstance(s, A.SpecStmt):
+            return []
+        if isinstance(s, A.UnsupportedStmt):
+            self.unsupported_stmt(s)
+            return []
+        raise self.ctx.fail(s, "HW108", "this statement is not supported")
+
+    def unsupported_stmt(self, s: A.UnsupportedStmt) -> None:
+        reasons = {
+            "print": ("HW108", "print has no hardware meaning: remove it from the kernel"),
+            "match": ("HW108", "match statements are not supported yet: use if/else"),
+            "forall": (
+                "HW108",
+                "forall statements (parallel updates) are not supported yet: use a loop",
+            ),
+            "continue": ("HW108", "continue is not supported yet: restructure with if"),
+            "if": ("HW107", "a guarded-command if (case arms) is nondeterministic"),
+            "while": ("HW107", "a guarded-command while (case arms) is nondeterministic"),
+            "tuple pattern": ("HW111", "tuple patterns are not supported"),
+            "yield": ("HW102", "iterators are not hardware"),
+        }
+        code, msg = reasons.get(s.kind, ("HW108", f"{s.kind} is not supported"))
+        self.ctx.report(s, code, msg)
+
+    def var_decl(self, s: A.VarDecl) -> list[ir.Stmt]:
+        if s.ghost:
+            for v in s.vars:
+                self.ctx.bind(v.name, GhostVar())
+            return []
+        if s.such_that is not None:
+            raise self.ctx.fail(
+                s, "HW107", "`:|` picks an arbitrary value: not deterministic hardware"
+            )
+        out: list[ir.Stmt] = []
+        if len(s.rhs) == 1 and len(s.vars) >= 1 and self.ctx.is_method_call(s.rhs[0]):
+            # var x, y := M(a);  declare from the callee's result types
+            call = s.rhs[0]
+            assert isinstance(call, A.Apply)
+            callee = self.ctx.find_callable(self.ctx.call_name(call))
+            assert isinstance(callee, A.MethodDecl)
+            targets: list[A.Expr] = []
+            for v, r in zip(s.vars, callee.returns, strict=False):
+                t = v.type or r.type
+                self._declare_local(v, t, None, s)
+                targets.append(A.Name(name=v.name, start=v.start, end=v.end))
+            return self.methods.call_stmt(call, targets, s)
+        values: list[ir.Expr] = []
+        if s.rhs:
+            if len(s.rhs) != len(s.vars):
+                raise self.ctx.fail(s, "HW114", "the number of values differs from the variables")
+            for v, rhs in zip(s.vars, s.rhs, strict=True):
+                if isinstance(rhs, A.NewArray):
+                    self._declare_local(v, v.type, rhs, s)
+                    out.extend(self.new_array(v.name, rhs))
+                    continue
+                if isinstance(rhs, A.Havoc):
+                    raise self.ctx.fail(rhs, "HW107", "`*` assigns an arbitrary value")
+                if self._is_collection_expr(rhs) and v.type is None:
+                    # `var b := a;` aliases an array
+                    self._alias(v, rhs)
+                    continue
+                pre: list[ir.Stmt] = []
+                val = self.exprs.expr(rhs, pre)
+                out.extend(pre)
+                self._declare_local(v, v.type, val, s)
+                values.append(val)
+            targets_ir: list[ir.Target] = []
+            for v in s.vars:
+                b = self.ctx.lookup(v.name)
+                if isinstance(b, Scalar):
+                    targets_ir.append(
+                        ir.VarTarget(name=b.ir_name, loc=self.ctx.span(v.start, v.end))
+                    )
+            if targets_ir and len(targets_ir) == len(values):
+                out.append(ir.Assign(targets=targets_ir, values=values, loc=self.ctx.loc(s)))
+                self.ctx.record_assign(
+                    s, [t.name for t in targets_ir if isinstance(t, ir.VarTarget)]
+                )
+        else:
+            for v in s.vars:
+                self._declare_local(v, v.type, None, s)
+        return out
+
+    def _alias(self, v: A.LocalVar, r: A.Expr) -> None:
+        src = r.seq if isinstance(r, A.SliceExpr) else r
+        b = self.ctx.lookup(src.name) if isinstance(src, A.Name) else None
+        if not isinstance(b, ArrayRef) or (
+            isinstance(r, A.SliceExpr) and (r.lo is not None or r.hi is not None)
+        ):
+            raise self.ctx.fail(
+                r, "HW103", "a sequence built in executable code has no fixed hardware size"
+            )
+        self.ctx.bind(v.name, b)
+
+    def _is_collection_expr(self, e: A.Expr) -> bool:
+        if isinstance(e, A.Name):
+            return isinstance(self.ctx.lookup(e.name), ArrayRef)
+        if isinstance(e, A.SliceExpr):
+            return True
+        return isinstance(e, A.Display) and e.kind in ("seq", "set", "multiset", "map")
+
+    def _declare_local(
+        self, v: A.LocalVar, t: A.TypeRef | None, value: ir.Expr | A.NewArray | None, s: A.Stmt
+    ) -> None:
+        if t is not None:
+            d = self.ctx.resolve_type(t, v)
+        elif isinstance(value, A.NewArray):
+            elem = self.ctx.resolve_type(value.element, value)
+            d = DType("array", element=elem, name=f"array<{elem.name}>")
+        elif isinstance(value, ir.Expr):
+            d = dtype_of_ir(value)
+        else:
+            raise self.ctx.fail(v, "HW114", f"cannot infer the type of {v.name}: give it a type")
+        origin = (
+            ".".join([*self.ctx.decl_stack[1:], v.name]) if len(self.ctx.decl_stack) > 1 else ""
+        )
+        base = v.name if len(self.ctx.decl_stack) == 1 else f"{self.ctx.decl_stack[-1]}_{v.name}"
+        if d.is_collection:
+            name = self.ctx.new_local(
+                base, d.to_ir(mutable=True), self.ctx.span(v.start, v.end), origin
+            )
+            self.ctx.bind(v.name, ArrayRef(name, d))
+        else:
+            name = self.ctx.new_local(
+                base, d.to_ir(), self.ctx.span(v.start, v.end), origin, dtype=d
+            )
+            self.ctx.bind(v.name, Scalar(name, d))
+        self.ctx.var_source[name] = SourceVar(self.ctx.decl_stack[-1], v.name, v.start, "local")
+        for a in v.attrs:
+            if a.name == "hw_width" and a.args:
+                w = const_value(a.args[0], self.ctx.consts)
+                if w is None or w <= 0:
+                    self.ctx.report(a, "HW201", "{:hw_width N} needs a positive constant width")
+                    continue
+                signed = d.range.lo is None or d.range.lo < 0
+                self.ctx.explicit_width[name] = (w, signed)
+
+    def assign(self, s: A.AssignStmt) -> list[ir.Stmt]:
+        if s.such_that is not None:
+            raise self.ctx.fail(
+                s, "HW107", "`:|` picks an arbitrary value: not deterministic hardware"
+            )
+        # ghost targets: the whole statement is ghost
+        if all(
+            isinstance(t, A.Name) and isinstance(self.ctx.lookup(t.name), GhostVar)
+            for t in s.targets
+        ):
+            return []
+        if len(s.rhs) == 1 and self.ctx.is_method_call(s.rhs[0]):
+            call = s.rhs[0]
+            assert isinstance(call, A.Apply)
+            return self.methods.call_stmt(call, s.targets, s)
+        if len(s.rhs) != len(s.targets):
+            raise self.ctx.fail(s, "HW114", "the number of values differs from the targets")
+        out: list[ir.Stmt] = []
+        targets: list[ir.Target] = []
+        values: list[ir.Expr] = []
+        for t, r in zip(s.targets, s.rhs, strict=True):
+            if isinstance(r, A.NewArray):
+                if not isinstance(t, A.Name):
+                    raise self.ctx.fail(t, "HW112", "allocate arrays into a plain variable")
+                b = self.ctx.lookup(t.name)
+                if not isinstance(b, ArrayRef):
+                    raise self.ctx.fail(t, "HW114", f"{t.name} is not an array variable")
+                out.extend(self.new_array(b.ir_name, r))
+                continue
+            if isinstance(r, A.Havoc):
+                raise self.ctx.fail(r, "HW107", "`*` assigns an arbitrary value")
+            if isinstance(t, A.Name) and isinstance(self.ctx.lookup(t.name), ArrayRef):
+                raise self.ctx.fail(
+                    s,
+                    "HW103",
+                    "assigning a whole array or sequence (such as `r := r + [x]`): "
+                    "variable-length sequence values are not hardware yet",
+                )
+            target = self.target(t, out)
+            pre: list[ir.Stmt] = []
+            values.append(self.exprs.expr(r, pre))
+            out.extend(pre)
+            targets.append(target)
+        if targets:
+            out.append(ir.Assign(targets=targets, values=values, loc=self.ctx.loc(s)))
+            self.ctx.record_assign(s, [t.name for t in targets if isinstance(t, ir.VarTarget)])
+        return out
+
+    def target(self, t: A.Expr, pre: list[ir.Stmt]) -> ir.Target:
+        if isinstance(t, A.Name):
+            b = self.ctx.lookup(t.name)
+            if isinstance(b, Scalar):
+                return ir.VarTarget(name=b.ir_name, loc=self.ctx.loc(t))
+            if isinstance(b, GhostVar):
+                raise self.ctx.fail(
+                    t, "HW108", "mixing ghost and non-ghost targets is not supported"
+                )
+            raise self.ctx.fail(t, "HW114", f"cannot assign to {t.name}")
+        if isinstance(t, A.IndexExpr) and isinstance(t.seq, A.Name):
+            b = self.ctx.lookup(t.seq.name)
+            if not isinstance(b, ArrayRef):
+                raise self.ctx.fail(t, "HW114", f"{t.seq.name} is not an array")
+            if len(t.indices) != 1:
+                raise self.ctx.fail(t, "HW113", "multi-dimensional arrays are not supported yet")
+            idx = self.exprs.expr(t.indices[0], pre)
+            return ir.IndexTarget(array=b.ir_name, index=idx, loc=self.ctx.loc(t))
+        if isinstance(t, A.Member):
+            raise self.ctx.fail(t, "HW102", "object fields are heap data, not hardware registers")
+        raise self.ctx.fail(t, "HW114", "this assignment target is not supported")
+
+    def new_array(self, ir_name: str, r: A.NewArray) -> list[ir.Stmt]:
+        if len(r.sizes) != 1:
+            raise self.ctx.fail(r, "HW113", "multi-dimensional arrays are not supported yet")
+        pre: list[ir.Stmt] = []
+        size = self.exprs.expr(r.sizes[0], pre)
+        self.ctx.array_alloc[ir_name] = size
+        out = list(pre)
+        if r.init_text is not None:
+            init = r.init
+            if not isinstance(init, A.Comprehension) or init.kind != "lambda":
+                raise self.ctx.fail(
+                    r, "HW103", "only `new T[n](i => e)` initialisers are supported"
+                )
+            out.extend(self._lambda_init(ir_name, init, size, r))
+        return out
+
+    def _lambda_init(
+        self, ir_name: str, lam: A.Comprehension, size: ir.Expr, r: A.NewArray
+    ) -> list[ir.Stmt]:
+        from toolchain.frontend.parser import Parser
+
+        p = Parser(lam.text)
+        if p.tok.kind.value != "ident" or not p.peek().is_op("=>"):
+            raise self.ctx.fail(r, "HW106", "only a simple `i => e` initialiser is supported")
+        var = p.advance().text
+        p.advance()
+        body = p.expression()
+        shift = lam.start
+
+        def relocate(e: A.Node) -> None:
+            e.start += shift
+            e.end += shift
+            for v in vars(e).values():
+                if isinstance(v, A.Node):
+                    relocate(v)
+                elif isinstance(v, list):
+                    for x in v:
+                        if isinstance(x, A.Node):
+                            relocate(x)
+
+        relocate(body)
+        idx_name = self.ctx.new_local(
+            f"{ir_name}_init_{var}", ir.UNSIZED_NAT, self.ctx.loc(r), origin="initialiser"
+        )
+        self.ctx.scopes.append({var: Scalar(idx_name, INT)})
+        try:
+            pre: list[ir.Stmt] = []
+            value = self.exprs.expr(body, pre)
+        finally:
+            self.ctx.scopes.pop()
+        loop = ir.For(
+            var=idx_name,
+            lo=ir.Const(value=0, type=ir.UNSIZED_NAT, loc=self.ctx.loc(r)),
+            hi=size,
+            body=[
+                *pre,
+                ir.Assign(
+                    targets=[
+                        ir.IndexTarget(
+                            array=ir_name,
+                            index=ir.Var(name=idx_name, type=ir.UNSIZED_NAT, loc=self.ctx.loc(r)),
+                            loc=self.ctx.loc(r),
+                        )
+                    ],
+                    values=[value],
+                    loc=self.ctx.loc(r),
+                ),
+            ],
+            loc=self.ctx.loc(r),
+        )
+        return [loop]
+
+    def if_stmt(self, s: A.IfStmt) -> list[ir.Stmt]:
+        if s.cond is None:
+            raise self.ctx.fail(s, "HW107", "`if *` chooses a branch arbitrarily")
+        pre: list[ir.Stmt] = []
+        cond = self.exprs.expr(s.cond, pre)
+        then = self.block(s.then.body)
+        other: list[ir.Stmt] = []
+        if s.otherwise is not None:
+            other = (
+                self.statement(s.otherwise)
+                if isinstance(s.otherwise, A.IfStmt)
+                else self.block(
+                    s.otherwise.body if isinstance(s.otherwise, A.BlockStmt) else [s.otherwise]
+                )
+            )
+        return [*pre, ir.If(cond=cond, then=then, otherwise=other, loc=self.ctx.loc(s))]
+
+    def while_stmt(self, s: A.WhileStmt) -> list[ir.Stmt]:
+        if s.cond is None:
+            raise self.ctx.fail(s, "HW107", "`while *` runs an arbitrary number of times")
+        if any(x.kind == "decreases" and x.text.strip() == "*" for x in s.specs):
+            raise self.ctx.fail(
+                s,
+                "HW109",
+                "`decreases *` gives no termination bound: hardware needs a loop that ends",
+            )
+        if s.body is None:
+            raise self.ctx.fail(s, "HW108", "a loop without a body is not hardware")
+        pre: list[ir.Stmt] = []
+        cond = self.exprs.expr(s.cond, pre)
+        decreases, dec_min = loop_measure(self.exprs, s)
+        self.ctx.loop_depth += 1
+        self.ctx.labels.append((s.label, self.ctx.loop_depth))
+        try:
+            body = self.block(s.body.body)
+        finally:
+            self.ctx.loop_depth -= 1
+            self.ctx.labels.pop()
+        if pre:
+            # the guard needs statements (an inlined call): evaluate it before each iteration
+            flag = self.ctx.temp(ir.BOOL, self.ctx.loc(s.cond))
+            set_flag = [
+                *pre,
+                ir.Assign(
+                    targets=[ir.VarTarget(name=flag)], values=[cond], loc=self.ctx.loc(s.cond)
+                ),
+            ]
+            cond = ir.Var(name=flag, type=ir.BOOL, loc=self.ctx.loc(s.cond))
+            body = body + _clone_stmts(set_flag)
+            head = set_flag
+        else:
+            head = []
+        loop = ir.While(
+            cond=cond,
+            body=body,
+            invariants=[self.ctx.spec_clause(x) for x in s.specs if x.kind == "invariant"],
+            decreases=[self.ctx.spec_clause(x) for x in s.specs if x.kind == "decreases"],
+            loc=self.ctx.span(s.start, s.cond.end),
+        )
+        self.ctx.loop_sites[id(loop)] = LoopSite(
+            self.ctx.decl_stack[-1],
+            s,
+            decreases,
+            self._spec_insert_point(s),
+            self.ctx.visible_names(),
+            dec_min,
+        )
+        return [*head, loop]
+
+    def _spec_insert_point(self, s: A.WhileStmt | A.ForStmt) -> int:
+        assert s.body is not None
+        return s.body.start
+
+    def for_stmt(self, s: A.ForStmt) -> list[ir.Stmt]:
+        if s.hi is None:
+            raise self.ctx.fail(s, "HW109", "`for ... to *` has no bound")
+        if s.body is None:
+            raise self.ctx.fail(s, "HW108", "a loop without a body is not hardware")
+        pre: list[ir.Stmt] = []
+        lo = self.exprs.expr(s.lo, pre)
+        hi = self.exprs.expr(s.hi, pre)
+        self.ctx.scopes.append({})
+        d = self.ctx.resolve_type(s.var_type, s) if s.var_type is not None else INT
+        base = s.var if len(self.ctx.decl_stack) == 1 else f"{self.ctx.decl_stack[-1]}_{s.var}"
+        name = self.ctx.new_local(base, d.to_ir(), self.ctx.span(s.start, s.start + 3), dtype=d)
+        self.ctx.bind(s.var, Scalar(name, d))
+        self.ctx.var_source[name] = SourceVar(self.ctx.decl_stack[-1], s.var, s.start, "local")
+        names = self.ctx.visible_names()
+        self.ctx.loop_depth += 1
+        self.ctx.labels.append((s.label, self.ctx.loop_depth))
+        try:
+            body = self.block(s.body.body)
+        finally:
+            self.ctx.loop_depth -= 1
+            self.ctx.labels.pop()
+            self.ctx.scopes.pop()
+        loop = ir.For(
+            var=name,
+            lo=lo,
+            hi=hi,
+            body=body,
+            descending=s.descending,
+            invariants=[self.ctx.spec_clause(x) for x in s.specs if x.kind == "invariant"],
+            loc=self.ctx.span(s.start, s.hi.end),
+        )
+        self.ctx.loop_sites[id(loop)] = LoopSite(
+            self.ctx.decl_stack[-1], s, None, self._spec_insert_point(s), names
+        )
+        return [*pre, loop]
+
+    def break_stmt(self, s: A.BreakStmt) -> list[ir.Stmt]:
+        if s.label is not None:
+            for label, depth in reversed(self.ctx.labels):
+                if label == s.label:
+                    return [ir.Break(levels=self.ctx.loop_depth - depth + 1, loc=self.ctx.loc(s))]
+            raise self.ctx.fail(s, "HW114", f"unknown loop label {s.label}")
+        return [ir.Break(levels=s.levels, loc=self.ctx.loc(s))]
+
+    def return_stmt(self, s: A.ReturnStmt) -> list[ir.Stmt]:
+        out: list[ir.Stmt] = []
+        if s.values:
+            if len(s.values) != len(self.ctx.exit.outs):
+                raise self.ctx.fail(s, "HW114", "return values do not match the results")
+            if len(s.values) == 1 and self.ctx.is_method_call(s.values[0]):
+                call = s.values[0]
+                assert isinstance(call, A.Apply)
+                out.extend(
+                    self.methods.call_stmt(
+                        call,
+                        [
+                            A.Name(name=n, start=s.start, end=s.end)
+                            for n in self.ctx.exit_source_names()
+                        ],
+                        s,
+                    )
+                )
+            else:
+                values: list[ir.Expr] = []
+                for v in s.values:
+                    values.append(self.exprs.expr(v, out))
+                out.append(
+                    ir.Assign(
+                        targets=[
+                            ir.VarTarget(name=n, loc=self.ctx.loc(s)) for n in self.ctx.exit.outs
+                        ],
+                        values=values,
+                        loc=self.ctx.loc(s),
+                    )
+                )
+        if self.ctx.exit.wrapper_depth is None:
+            out.append(ir.Return(loc=self.ctx.loc(s)))
+        else:
+            out.append(
+                ir.Break(
+                    levels=self.ctx.loop_depth - self.ctx.exit.wrapper_depth + 1,
+                    loc=self.ctx.loc(s),
+                )
+            )
+        return out
+
+
+def _clone_stmts(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+    return copy.deepcopy(stmts)
