@@ -13,14 +13,20 @@ Stages, in order (the names progress callbacks receive):
 Everything the result depends on (the source, the options, the versions of the tools and of this
 code) is hashed into a content key; when the output folder already holds a report with that key
 and the files it lists are unchanged, the run returns at once.
+
+The output folder is resolved to an absolute path once, here: the tools run in folders of their
+own, where a relative path would name somewhere else. It is guarded by `toolchain.atomic.
+OutputFolder`: a folder holding files this tool did not write is refused unless forced, only files
+the previous run recorded as its own are removed, and `.p2s-files.json` lists what each run wrote.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import hashlib
 import json
-import shutil
+import re
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -47,7 +53,7 @@ from shared_schemas.synthesis import (
     WidthEvidence,
 )
 from shared_schemas.verification import FileVerification
-from toolchain.atomic import write_atomic
+from toolchain.atomic import OutputFolder, write_atomic
 from toolchain.errors import InputError, ToolchainError
 from toolchain.proc import CancelToken
 
@@ -62,6 +68,9 @@ REPORT_HTML = "report.html"
 MANIFEST_JSON = "manifest.json"
 COSIM_LOG = "cosim.log"
 _CODE_PACKAGES = ("hls", "synth", "cosim", "frontend")
+# a Dafny identifier, or a qualified name (Module.Method); it names a folder, so nothing else
+_IDENT = r"[A-Za-z_][A-Za-z0-9_'?]*"
+_METHOD_NAME = re.compile(rf"{_IDENT}(?:\.{_IDENT})*")
 
 ProgressFn = Callable[[SynthesisProgress], None]
 IrTransform = Callable[["HardwareMethod"], "HardwareMethod"]
@@ -88,6 +97,8 @@ class SynthesisRequest:
     assume_max_length: int | None = None
     cosim_time_limit_s: float = 300.0  # for Dafny's compiled reference, and for the simulation
     use_cache: bool = True
+    # write into an output folder that holds files this tool did not write (they are kept)
+    force: bool = False
 
     def key_fields(self) -> dict[str, object]:
         return {
@@ -124,6 +135,7 @@ class _Run:
     progress: ProgressFn | None
     cancel: CancelToken | None
     engine: DafnyEngine
+    folder: OutputFolder
     stages: list[StageTiming] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -179,6 +191,33 @@ def _digest(path: Path, root: Path) -> ArtifactDigest:
     )
 
 
+def check_method_name(name: str) -> str:
+    """A method name becomes a folder name (FILE.p2s/METHOD): refuse anything but a Dafny
+    identifier, or a dotted qualified one, before any path is built from it."""
+    if not _METHOD_NAME.fullmatch(name) or name == "_":
+        raise InputError(
+            f"not a Dafny method name: {name!r}",
+            hint="a name such as SaturatingAdd, or Module.Method",
+        )
+    return name
+
+
+def contract_warnings(assume_input_bits: int | None, assume_max_length: int | None) -> list[str]:
+    """One warning per hardware-contract option given, saying exactly what it assumes."""
+    found: list[str] = []
+    if assume_input_bits is not None:
+        found.append(
+            "hardware contract beyond the precondition: integer inputs the precondition leaves "
+            f"unbounded are assumed to fit {assume_input_bits} bits"
+        )
+    if assume_max_length is not None:
+        found.append(
+            "hardware contract beyond the precondition: arrays whose length the precondition "
+            f"leaves unbounded are assumed to hold at most {assume_max_length} elements"
+        )
+    return found
+
+
 def _cached(request: SynthesisRequest, key: str) -> SynthesisOutcome | None:
     out = request.out_dir
     report_path, manifest_path = out / REPORT_JSON, out / MANIFEST_JSON
@@ -227,24 +266,32 @@ def run_synthesis(
     HLS; tests use it to inject a wrong lowering that co-simulation must catch."""
     from toolchain.dafny import DafnyEngine
 
+    check_method_name(request.method)
     if request.vectors < 1:
         raise InputError("at least one co-simulation vector is needed")
     if request.clock_ns <= 0:
         raise InputError("the clock period must be positive")
-    dafny = engine if engine is not None else DafnyEngine.discover()
-    tools = _tool_versions(f"Dafny {dafny.info.version}", request.backend)
-    key = content_key(request, tools)
-    if transform_ir is not None:
-        key = f"{key}-transformed"
-    if request.use_cache and transform_ir is None:
-        hit = _cached(request, key)
-        if hit is not None:
-            if progress is not None:
-                progress(SynthesisProgress(stage="report", message="unchanged: cached", fraction=1))
-            return hit
-    run = _Run(request, progress, cancel, dafny)
-    request.out_dir.mkdir(parents=True, exist_ok=True)
-    return _run_stages(run, dafny, tools, key, transform_ir)
+    request = dataclasses.replace(request, out_dir=request.out_dir.resolve())
+    folder = OutputFolder.claim(request.out_dir, force=request.force)
+    try:
+        dafny = engine if engine is not None else DafnyEngine.discover()
+        tools = _tool_versions(f"Dafny {dafny.info.version}", request.backend)
+        key = content_key(request, tools)
+        if transform_ir is not None:
+            key = f"{key}-transformed"
+        if request.use_cache and transform_ir is None:
+            hit = _cached(request, key)
+            if hit is not None:
+                if progress is not None:
+                    progress(
+                        SynthesisProgress(stage="report", message="unchanged: cached", fraction=1)
+                    )
+                return hit
+        folder.remove_previous()
+        run = _Run(request, progress, cancel, dafny, folder)
+        return _run_stages(run, dafny, tools, key, transform_ir)
+    finally:
+        folder.release()
 
 
 def _run_stages(
@@ -273,12 +320,7 @@ def _run_stages(
         lowered = lower(
             req.source_text, req.method, filename=req.source_file, engine=dafny, options=contract
         )
-        if req.assume_input_bits is not None or req.assume_max_length is not None:
-            run.warnings.append(
-                "hardware contract beyond the precondition: unbounded integer inputs assumed to "
-                f"fit {req.assume_input_bits} bits, unbounded array lengths at most "
-                f"{req.assume_max_length}"
-            )
+        run.warnings.extend(contract_warnings(req.assume_input_bits, req.assume_max_length))
         if lowered.method is None or not lowered.ok:
             errors = lowered.errors or lowered.diagnostics
             first = errors[0] if errors else None
@@ -372,8 +414,6 @@ def _xls_stages(
             cancel=run.cancel,
         )
         rtl_dir, hls_dir = out / "rtl", out / "hls"
-        for old in (rtl_dir, hls_dir):
-            shutil.rmtree(old, ignore_errors=True)
         rtl_paths: list[Path] = []
         for name, text in hls.files.items():
             folder = rtl_dir if name in hls.rtl_files else hls_dir
@@ -424,7 +464,7 @@ def _xls_stages(
         )
         run.warnings.extend(sim.warnings)
         if (out / "cosim" / COSIM_LOG).exists():
-            shutil.copyfile(out / "cosim" / COSIM_LOG, out / COSIM_LOG)
+            write_atomic(out / COSIM_LOG, (out / "cosim" / COSIM_LOG).read_bytes())
             sim.report.log_file = COSIM_LOG
     lat = sim.latencies
     scheduler_fmax = 1e6 / hls.critical_path_ps if hls.critical_path_ps else None
@@ -504,13 +544,11 @@ def _vitis_rest(
         expected = [ref.outputs[k] for k in chosen]
         run.warnings.extend(ref.warnings)
     with run.stage("hls", "Vitis C++, C simulation, C synthesis where Vitis HLS is installed"):
-        shutil.rmtree(out / "hls", ignore_errors=True)
         outcome = run_vitis(
             method, iface, out / "hls", vectors, expected, clock_ns=req.clock_ns, cancel=run.cancel
         )
         run.warnings.extend(outcome.warnings)
         rtl_dir = out / "rtl"
-        shutil.rmtree(rtl_dir, ignore_errors=True)
         rtl_files: list[str] = []
         for path in outcome.rtl_files:
             write_atomic(rtl_dir / path.name, path.read_bytes())
@@ -519,7 +557,7 @@ def _vitis_rest(
         csim.rejected_candidates = len(candidates) - len(ref.accepted)
         csim.seed = req.seed
         if (out / "hls" / "csim.log").exists():
-            shutil.copyfile(out / "hls" / "csim.log", out / COSIM_LOG)
+            write_atomic(out / COSIM_LOG, (out / "hls" / "csim.log").read_bytes())
             csim.log_file = COSIM_LOG
     cs = outcome.csynth
     report = SynthesisReport(
@@ -579,11 +617,13 @@ def _finish(
     req = run.request
     out = req.out_dir
     with run.stage("report", "writing report.json, report.html, manifest.json"):
-        # the evidence files; report.json and report.html summarise them and carry the key
+        # the evidence files (this run's, never a user's file kept beside them by --force);
+        # report.json and report.html summarise them and carry the key
         artifacts = [
-            _digest(p, out)
-            for p in sorted(out.rglob("*"))
-            if p.is_file() and (p.parent in (out / "rtl", out / "hls") or p == out / COSIM_LOG)
+            _digest(out / rel, out)
+            for rel in sorted(run.folder.written())
+            if (out / rel).is_file()
+            and (Path(rel).parent.as_posix() in ("rtl", "hls") or rel == COSIM_LOG)
         ]
         manifest = EvidenceManifest(
             method=req.method,
@@ -631,6 +671,8 @@ __all__ = [
     "CosimVerdict",
     "SynthesisOutcome",
     "SynthesisRequest",
+    "check_method_name",
     "content_key",
+    "contract_warnings",
     "run_synthesis",
 ]

@@ -1,6 +1,8 @@
 """`proof2silicon.synthesize` (one method -> RTL, report, co-simulation; work-done progress named
 after the stages, with cancel) and `proof2silicon.showReport` (the last report for a file). The
-work is `toolchain.pipeline.run_synthesis`; this only adapts it to LSP."""
+work is `toolchain.pipeline.run_synthesis`; this only adapts it to LSP. A relative `out_dir` is
+taken relative to the document's folder (the server's own working directory means nothing to the
+user); the engine refuses an output folder holding files it did not write, as the CLI does."""
 
 from __future__ import annotations
 
@@ -20,7 +22,13 @@ from shared_schemas.synthesis import (
     SynthesizeResult,
 )
 from toolchain.errors import ToolchainError
-from toolchain.pipeline import REPORT_HTML, REPORT_JSON, SynthesisRequest, run_synthesis
+from toolchain.pipeline import (
+    REPORT_HTML,
+    REPORT_JSON,
+    SynthesisRequest,
+    check_method_name,
+    run_synthesis,
+)
 from toolchain.proc import CancelToken
 
 _last: dict[str, SynthesizeResult] = {}  # document URI -> its latest synthesis
@@ -28,7 +36,14 @@ _last: dict[str, SynthesizeResult] = {}  # document URI -> its latest synthesis
 
 def default_out_dir(source: Path, method: str) -> Path:
     """Where `p2s synth` also writes by default: FILE.p2s/METHOD beside the source."""
-    return source.with_suffix(".p2s") / method
+    return source.with_suffix(".p2s") / check_method_name(method)
+
+
+def out_dir_for(source: Path, method: str, out_dir: str | None) -> Path:
+    """The output folder of a synthesize request, absolute."""
+    if not out_dir:
+        return default_out_dir(source, method).resolve()
+    return (source.parent / Path(out_dir).expanduser()).resolve()
 
 
 def progress_text(p: SynthesisProgress) -> tuple[str, int]:
@@ -68,7 +83,10 @@ def register(server: P2SServer) -> None:
             text = await asyncio.to_thread(source.read_text, encoding="utf-8")
         except OSError as exc:
             raise CommandFailed(f"cannot read {source}: save the file first ({exc})") from exc
-        out = Path(params.out_dir) if params.out_dir else default_out_dir(source, params.method)
+        try:
+            out = out_dir_for(source, params.method, params.out_dir)
+        except ToolchainError as exc:
+            raise CommandFailed(str(exc)) from exc
         loop = asyncio.get_running_loop()
         cancel = CancelToken()
         engine = await require_engine(ls)
@@ -100,7 +118,7 @@ def register(server: P2SServer) -> None:
                     raise
                 except ToolchainError as exc:
                     raise CommandFailed(str(exc)) from exc
-        result = _result(outcome.report, out, outcome.cached)
+        result = _result(outcome.report, outcome.out_dir, outcome.cached)
         _last[params.uri] = result
         return result.model_dump(mode="json")
 
@@ -117,4 +135,4 @@ def register(server: P2SServer) -> None:
         return found.model_dump(mode="json") if found is not None else None
 
 
-__all__ = ["default_out_dir", "latest_on_disk", "progress_text", "register"]
+__all__ = ["default_out_dir", "latest_on_disk", "out_dir_for", "progress_text", "register"]

@@ -1,5 +1,6 @@
 """`p2s synth FILE.dfy --method M [--backend xls|vitis] [--target xilinx|ice40] [--clock-ns N]
-[--out DIR]`: verified Dafny -> RTL, synthesis report and co-simulation (see toolchain.pipeline)."""
+[--out DIR] [--force]`: verified Dafny -> RTL, synthesis report and co-simulation (see
+toolchain.pipeline). An output folder holding files p2s did not write is refused without --force."""
 
 from __future__ import annotations
 
@@ -48,6 +49,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="hardware contract: arrays the precondition leaves unbounded hold at most N elements",
     )
     p.add_argument("--no-cache", action="store_true", help="rebuild even if nothing changed")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write into an output folder that holds files p2s did not write (they are kept; "
+        "only files of the names p2s writes are replaced)",
+    )
     p.add_argument("--json", action="store_true", help="print report.json to stdout")
     p.add_argument("--dafny", default=None, help="Dafny executable (else $P2S_DAFNY, PATH)")
     p.set_defaults(func=run)
@@ -108,11 +115,11 @@ def summary_lines(report: SynthesisReport, out: Path, cached: bool) -> list[str]
 
 def run(args: argparse.Namespace) -> int:
     from toolchain.dafny import DafnyEngine, read_dafny_file
-    from toolchain.pipeline import SynthesisRequest, run_synthesis
+    from toolchain.pipeline import SynthesisRequest, check_method_name, run_synthesis
 
     path = Path(args.file)
     text = read_dafny_file(args.file)
-    method = args.method or _default_method(text, path)
+    method = check_method_name(args.method or _default_method(text, path))
     if args.vectors < 1:
         raise InputError("--vectors must be at least 1")
     if args.clock_ns <= 0:
@@ -141,6 +148,7 @@ def run(args: argparse.Namespace) -> int:
             assume_input_bits=args.assume_input_bits,
             assume_max_length=args.assume_max_length,
             use_cache=not args.no_cache,
+            force=args.force,
         ),
         engine=engine,
         progress=progress,

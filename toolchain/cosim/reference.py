@@ -223,7 +223,8 @@ def dafny_reference(
     logs: list[str] = []
     total = 0.0
     with tempfile.TemporaryDirectory(prefix="p2s-ref-") as tmp:
-        folder = workdir or Path(tmp)
+        # Dafny runs inside the folder: the program path it is given must not depend on that
+        folder = (workdir or Path(tmp)).resolve()
         folder.mkdir(parents=True, exist_ok=True)
         for text, pre, label in attempts:
             program_text = text + harness(decl, call_name, candidates, pre)

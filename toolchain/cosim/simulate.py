@@ -72,6 +72,9 @@ def simulate(
     cancel: CancelToken | None = None,
 ) -> SimResult:
     """Drive `vectors` (one unsigned int per input port) into `top`; read every output port."""
+    # iverilog and vvp run inside `workdir`: the paths they are given must not depend on that
+    workdir = workdir.resolve()
+    sources = [p.resolve() for p in sources]
     workdir.mkdir(parents=True, exist_ok=True)
     sim = workdir / "sim.vvp"
     cmds = workdir / "cmds.f"

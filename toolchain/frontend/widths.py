@@ -284,6 +284,9 @@ class WidthFinalizer:
         )
 
     def _unbounded(self, name: str, iv: Interval, loc: ir.SourceSpan) -> None:
+        if iv.empty:
+            self._no_value(name, iv, loc)
+            return
         fix = self.suggest(name, None)
         where = self._site_of(name, loc)
         self._diag_at(
@@ -293,6 +296,21 @@ class WidthFinalizer:
             f"{self._source_name(name)} has no bound ({iv}): its hardware width would be "
             "unbounded" + (f"; add `{fix}`" if fix else ""),
         )
+
+    def _no_value(self, name: str, iv: Interval, loc: ir.SourceSpan) -> None:
+        # an empty range is no missing bound: no value at all satisfies what is known here
+        source = self._source_name(name)
+        if name in self.input_names:
+            message = (
+                f"the precondition admits no value of {source} (its range {iv} is empty): "
+                "the method can never be called, so there is nothing to build"
+            )
+        else:
+            message = (
+                f"no value of {source} is possible (its range {iv} is empty): the precondition "
+                "is unsatisfiable or this code is unreachable"
+            )
+        self._diag_at(name, loc, "HW202", message)
 
     def _unbounded_length(self, name: str, loc: ir.SourceSpan) -> None:
         self._diag_at(

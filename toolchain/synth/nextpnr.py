@@ -14,6 +14,7 @@ from pathlib import Path
 
 from shared_schemas.settings import SynthTarget
 from shared_schemas.synthesis import PortRole, RtlPort
+from toolchain.atomic import write_atomic
 from toolchain.errors import ToolCrashedError, ToolTimeoutError
 from toolchain.proc import CancelToken, run_tool
 from toolchain.synth.yosys import synthesize
@@ -94,11 +95,12 @@ def estimate_fmax(
     cancel: CancelToken | None = None,
 ) -> FmaxResult:
     """Synthesize the wrapped design for iCE40, place and route it, and read its Fmax."""
+    # nextpnr runs inside `workdir`: the netlist path it is given must not depend on that
+    workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    wrapper = workdir / f"{WRAPPER_TOP}.v"
-    wrapper.write_text(fmax_wrapper(top, ports), encoding="utf-8")
+    wrapper = write_atomic(workdir / f"{WRAPPER_TOP}.v", fmax_wrapper(top, ports))
     synth = synthesize(
-        [*sources, wrapper],
+        [*(p.resolve() for p in sources), wrapper],
         WRAPPER_TOP,
         SynthTarget.ice40,
         workdir,
@@ -129,7 +131,7 @@ def estimate_fmax(
     if result.timed_out:
         raise ToolTimeoutError(f"nextpnr-ice40 ran past {timeout_s:.0f} s on {top}")
     log = result.output
-    (workdir / "nextpnr.log").write_text(log, encoding="utf-8")
+    write_atomic(workdir / "nextpnr.log", log)
     if result.returncode != 0:
         tail = [ln for ln in log.splitlines() if "ERROR" in ln][-2:] or log.splitlines()[-2:]
         raise ToolCrashedError(f"nextpnr-ice40 failed on {top}: {' | '.join(tail)}")

@@ -124,6 +124,8 @@ def synthesize(
     cancel: CancelToken | None = None,
 ) -> YosysResult:
     """Run yosys on `sources` and return the resources of `top` mapped to `target`."""
+    # yosys runs inside `workdir`: every path on its command line must not depend on that
+    workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     stat_path = workdir / f"stat_{target.value}.json"
     netlist = workdir / f"netlist_{target.value}.json" if keep_netlist else None

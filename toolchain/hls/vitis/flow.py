@@ -54,9 +54,10 @@ def _csim(
     """Compile the design and its self-checking testbench with g++ and run it."""
     if shutil.which("g++") is None:
         raise ToolNotFoundError("g++ is not installed", hint="apt-get install g++")
+    workdir = workdir.resolve()  # g++ and the simulation run in `build`, not where we are
     build = workdir / "csim"
     build.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(HEADER, build / HEADER.name)
+    write_atomic(build / HEADER.name, HEADER.read_bytes())
     write_atomic(build / "ap_int.h", f'#include "{HEADER.name}"\n')
     sources = [workdir / f"{design.top}.cpp", workdir / f"{design.top}_tb.cpp"]
     exe = build / "csim"
@@ -110,6 +111,8 @@ def run_vitis(
     timeout_s: float = 3600.0,
     cancel: CancelToken | None = None,
 ) -> VitisOutcome:
+    # g++, the simulation and Vitis HLS run in folders of their own: paths must not depend on it
+    workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     design = to_cpp(method, iface)
     names = {p.name: cpp_name(p.name) for p in method.ports}
