@@ -104,8 +104,12 @@ class VerificationState(StrEnum):
 
 
 class SymbolState(StrEnum):
+    """A declaration's state in the editor; `partial`: proved only for partial correctness (it
+    uses `decreases *` or calls a method that does), shown as such, never as verified."""
+
     verifying = "verifying"
     verified = "verified"
+    partial = "partial"
     errors = "errors"
     timed_out = "timed_out"
     not_verified = "not_verified"

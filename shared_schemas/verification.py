@@ -157,6 +157,9 @@ class VerifyRequest(Model):
 class VerifySummary(Model):
     files: list[FileVerification]
     verified: int
+    partial: int = Field(
+        default=0, description="files proved only for partial correctness (not in `verified`)"
+    )
     failed: int
     timed_out: int
     duration_s: float

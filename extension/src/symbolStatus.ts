@@ -79,6 +79,9 @@ export class SymbolStatusStore {
     const errors = typeof r.error_count === "number" ? r.error_count : null;
     const seconds = typeof r.duration_s === "number" ? ` in ${r.duration_s.toFixed(1)} s` : "";
     if (status === "verified") return `verified${verified !== null ? `, ${verified} proof unit(s)` : ""}${seconds}`;
+    // Proved only if it terminates (`decreases *`), or nothing proved at all: never "verified".
+    if (status === "partial") return `partial correctness only (decreases *: may not terminate)${seconds}`;
+    if (status === "nothing_to_verify") return `nothing to verify${seconds}`;
     return `${status.replace(/_/g, " ")}${errors !== null ? `, ${errors} error(s)` : ""}${seconds}`;
   }
 }

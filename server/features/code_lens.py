@@ -35,6 +35,8 @@ def status_title(s: SymbolVerificationStatus | None, run: VerificationStatusPara
     if s.status == SymbolState.verified:
         took = f" {s.duration_s:.1f} s" if s.duration_s is not None else ""
         return f"✓ verified{took}"
+    if s.status == SymbolState.partial:
+        return "◐ partial correctness only (decreases *: may not terminate)"
     if s.status == SymbolState.errors:
         n = max(s.error_count, 1)
         return f"✗ {n} error{'s' if n != 1 else ''}"

@@ -1,4 +1,9 @@
-"""`p2s verify FILE... [--json] [--timeout S] [--jobs N]`."""
+"""`p2s verify FILE... [--json] [--timeout S] [--jobs N]`.
+
+Exit 0 only when every file is `verified`. A file proved only for partial correctness
+(`decreases *`), one that relies on something unproved (`unsound`) and one with nothing to verify
+all exit 1, each with a last line that says so.
+"""
 
 from __future__ import annotations
 
@@ -52,7 +57,20 @@ def format_text(result: FileVerification) -> list[str]:
     out.append(
         f"{result.file}: {result.status.value} ({counts}; {result.duration_s:.2f} s{cached}{shim})"
     )
+    meaning = _MEANING.get(result.status)
+    if meaning:
+        out.append(f"{result.file}: {meaning}")
     return out
+
+
+_MEANING = {
+    VerificationStatus.partial: "proved for partial correctness only: methods marked partial use "
+    "`decreases *` (or call one that does) and may not terminate; not reported as verified",
+    VerificationStatus.unsound: "Dafny's proof relies on something it was not asked to prove "
+    "(see the soundness errors); not reported as verified",
+    VerificationStatus.nothing_to_verify: "nothing to verify: no method, function, lemma or "
+    "constrained type; not reported as verified",
+}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,7 +92,12 @@ def run(args: argparse.Namespace) -> int:
     summary = VerifySummary(
         files=results,
         verified=sum(r.ok for r in results),
-        failed=sum(not r.ok and r.status != VerificationStatus.timeout for r in results),
+        partial=sum(r.status == VerificationStatus.partial for r in results),
+        failed=sum(
+            r.status not in (VerificationStatus.verified, VerificationStatus.partial)
+            and r.status != VerificationStatus.timeout
+            for r in results
+        ),
         timed_out=sum(r.status == VerificationStatus.timeout for r in results),
         duration_s=time.monotonic() - started,
     )

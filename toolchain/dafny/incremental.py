@@ -44,7 +44,7 @@ from shared_schemas.verification import (
 )
 from toolchain.dafny.cache import ResultCache
 from toolchain.dafny.engine import DafnyEngine
-from toolchain.dafny.soundness import soundness_issues
+from toolchain.dafny.soundness import qualify_verdict, soundness_issues
 from toolchain.dafny.symbols import Symbol, find_symbols
 from toolchain.dafny.text import LineIndex, mask_comments_and_strings
 from toolchain.dafny.warm import WarmVerifier
@@ -52,7 +52,12 @@ from toolchain.proc import CancelToken
 
 _IDENT = re.compile(r"[A-Za-z_][\w'?]*")
 _INCLUDE = re.compile(r"(?m)^\s*include\s+\"")
-_REUSABLE = (MethodStatus.verified, MethodStatus.errors, MethodStatus.timed_out)
+_REUSABLE = (
+    MethodStatus.verified,
+    MethodStatus.partial,
+    MethodStatus.errors,
+    MethodStatus.timed_out,
+)
 # Findings of the verifier proper; resolution warnings and soundness notes are recomputed by
 # every run over the whole file.
 _VERIFIER_CATEGORIES = (DiagnosticCategory.verification, DiagnosticCategory.timeout)
@@ -455,7 +460,7 @@ def _merge(
     )
     reused_timeouts = sum(1 for m in timed_out if m.name in reuse)
     base = fresh if fresh is not None else previous.result
-    return FileVerification(
+    merged = FileVerification(
         file=filename,
         status=status,
         diagnostics=diagnostics,
@@ -468,11 +473,13 @@ def _merge(
         dafny=base.dafny,
         raw_output=fresh.raw_output if fresh is not None else None,
     )
+    return qualify_verdict(merged, current.text)  # partial correctness, nothing to verify
 
 
 def _reusable(result: FileVerification) -> bool:
     if result.status in (
         VerificationStatus.verified,
+        VerificationStatus.partial,
         VerificationStatus.errors,
         VerificationStatus.unsound,
     ):

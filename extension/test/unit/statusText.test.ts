@@ -51,4 +51,9 @@ test("a verify answer is summarised in one line", () => {
   const store = new SymbolStatusStore();
   assert.equal(store.describeVerification({ status: "verified", verified_count: 3, duration_s: 1.25 }), "verified, 3 proof unit(s) in 1.3 s");
   assert.equal(store.describeVerification({ status: "parse_error", error_count: 1 }), "parse error, 1 error(s)");
+  assert.equal(
+    store.describeVerification({ status: "partial", verified_count: 2, duration_s: 1 }),
+    "partial correctness only (decreases *: may not terminate) in 1.0 s",
+  );
+  assert.equal(store.describeVerification({ status: "nothing_to_verify", verified_count: 0 }), "nothing to verify");
 });
