@@ -1,6 +1,6 @@
 // The language client: starts `python -m server` over stdio and adapts what crosses the wire
-// (settings to the server's snake_case model, server lens commands to client commands, .dfy
-// diagnostics dropped while the official Dafny extension owns them).
+// (settings to the server's snake_case model, the server's verify lens command to the client's,
+// .dfy diagnostics dropped while the official Dafny extension owns them).
 import * as vscode from "vscode";
 import {
   LanguageClient,
@@ -11,7 +11,7 @@ import {
 } from "vscode-languageclient/node";
 import { buildServerSettings, SECTION } from "./config";
 import { shouldDropDiagnostics } from "./dafnyExtension";
-import { ClientCommand, LENS_COMMAND_REWRITES } from "./protocol";
+import { clientCommandForLens } from "./protocol";
 
 export interface ClientSetup {
   interpreter: string;
@@ -21,8 +21,6 @@ export interface ClientSetup {
   traceChannel: vscode.OutputChannel;
   contributedSettingIds: readonly string[];
   deferDafnyDiagnostics: () => boolean;
-  /** Called when the server itself offers a Synthesize lens for a document. */
-  onServerSynthesizeLens: (uri: string) => void;
 }
 
 export function currentServerSettings(contributedSettingIds: readonly string[], scope?: vscode.Uri): Record<string, unknown> {
@@ -31,7 +29,7 @@ export function currentServerSettings(contributedSettingIds: readonly string[], 
 }
 
 function rewriteLens(lens: vscode.CodeLens): vscode.CodeLens {
-  const target = lens.command ? LENS_COMMAND_REWRITES[lens.command.command] : undefined;
+  const target = lens.command ? clientCommandForLens(lens.command.command) : undefined;
   if (lens.command && target) lens.command = { ...lens.command, command: target };
   return lens;
 }
@@ -48,15 +46,7 @@ export function createClient(setup: ClientSetup): LanguageClient {
       next(uri, shouldDropDiagnostics(uri.toString(), setup.deferDafnyDiagnostics()) ? [] : diagnostics);
     },
     async provideCodeLenses(document, token, next) {
-      const lenses = (await next(document, token))?.map(rewriteLens);
-      if (lenses?.some((l) => l.command?.command === ClientCommand.synthesize)) {
-        setup.onServerSynthesizeLens(document.uri.toString());
-      }
-      return lenses;
-    },
-    async resolveCodeLens(lens, token, next) {
-      const resolved = await next(lens, token);
-      return resolved ? rewriteLens(resolved) : resolved;
+      return (await next(document, token))?.map(rewriteLens);
     },
     workspace: {
       configuration(params, token, next) {

@@ -1,15 +1,10 @@
-// Names shared with the language server (server/features/*.py). The params and results are the
-// pydantic models of shared_schemas/, whose TypeScript types are generated into generated/schema.ts.
+// Names shared with the language server. The server's command ids, notification names and error
+// codes are generated from shared_schemas/lsp.py (generated/schema.ts); the params and results
+// are its pydantic models. The client's own commands are listed here, and a unit test holds them
+// equal to the commands package.json contributes.
+import { ErrorCode, ServerCommand, ServerNotification } from "./generated/schema";
 
-export const ServerCommand = {
-  verify: "proof2silicon.verify",
-  generate: "proof2silicon.generate",
-  synthesize: "proof2silicon.synthesize",
-  showReport: "proof2silicon.showReport",
-  serverStatus: "proof2silicon.serverStatus",
-} as const;
-
-export type ServerCommandId = (typeof ServerCommand)[keyof typeof ServerCommand];
+export { ErrorCode, ServerCommand, ServerNotification };
 
 /** Client-side commands (contributed in package.json); they wrap server calls with UI. */
 export const ClientCommand = {
@@ -24,15 +19,16 @@ export const ClientCommand = {
   showOutput: "proof2silicon.showOutput",
 } as const;
 
-/** Server code lenses name server commands; clicking them must go through the client's UI. */
-export const LENS_COMMAND_REWRITES: Readonly<Record<string, string>> = {
-  [ServerCommand.verify]: ClientCommand.verify,
-  [ServerCommand.generate]: ClientCommand.generate,
-  [ServerCommand.synthesize]: ClientCommand.synthesize,
-  [ServerCommand.showReport]: ClientCommand.showReport,
-};
+export type ClientCommandId = (typeof ClientCommand)[keyof typeof ClientCommand];
 
-export const VERIFICATION_STATUS_NOTIFICATION = "proof2silicon/verificationStatus";
+// The server's status lenses name its verify command; a click must go through the client's
+// command, which saves the file and shows the outcome. The server sends no other lens command.
+const LENS_COMMAND_REWRITES: ReadonlyMap<string, ClientCommandId> = new Map([[ServerCommand.verify, ClientCommand.verify]]);
+
+/** The client command that stands in for a server lens's command, or undefined to keep it. */
+export function clientCommandForLens(command: string): ClientCommandId | undefined {
+  return LENS_COMMAND_REWRITES.get(command);
+}
 
 export const API_KEY_SECRET = "proof2silicon.llmApiKey";
 export const API_KEY_ENV = "OPENAI_API_KEY";

@@ -1,6 +1,13 @@
 // Builds the params of the server commands (shared_schemas models) from the editor's state and
 // the user's settings. Pure, so the mapping is unit-tested against the generated types.
-import type { GenerationParams, GenerationSpec, SynthesizeParams, VerifyCommandParams } from "./generated/schema";
+import {
+  DEFAULTS,
+  ENUM_VALUES,
+  type GenerationParams,
+  type GenerationSpec,
+  type SynthesizeParams,
+  type VerifyCommandParams,
+} from "./generated/schema";
 
 type Settings = Record<string, unknown>;
 
@@ -22,14 +29,26 @@ export function verifyParams(uri: string, procedures?: unknown): VerifyCommandPa
   return names.length > 0 ? { uri, procedures: names } : { uri };
 }
 
+function oneOf<T extends string>(values: readonly T[], value: unknown): T | null {
+  return values.find((v) => v === value) ?? null;
+}
+
+/**
+ * Every field spelled out: the hls settings where they are valid, else the defaults of the
+ * SynthesizeParams model (generated), so the request says exactly what will be built.
+ */
 export function synthesizeParams(uri: string, method: string, settings: Settings): SynthesizeParams {
   const hls = group(settings, "hls");
-  const params: SynthesizeParams = { uri, method };
-  if (hls.backend === "xls" || hls.backend === "vitis") params.backend = hls.backend;
-  if (hls.target === "xilinx" || hls.target === "ice40") params.target = hls.target;
+  const defaults = DEFAULTS.SynthesizeParams;
   const clock = numberOr(hls.clock_ns, null);
-  if (clock !== null && clock > 0) params.clock_ns = clock;
-  return params;
+  return {
+    uri,
+    method,
+    backend: oneOf(ENUM_VALUES.HlsBackend, hls.backend) ?? defaults.backend,
+    target: oneOf(ENUM_VALUES.SynthTarget, hls.target) ?? defaults.target,
+    clock_ns: clock !== null && clock > 0 ? clock : defaults.clock_ns,
+    vectors: defaults.vectors,
+  };
 }
 
 /** A spec from selected text: the first line is the title, the rest (or all) the description. */

@@ -10,7 +10,7 @@ import {
   ResponseError,
   WorkDoneProgress,
 } from "vscode-languageclient/node";
-import type { ServerCommandId } from "./protocol";
+import type { ServerCommand } from "./protocol";
 
 export class CancelledByUser extends Error {
   constructor() {
@@ -20,7 +20,7 @@ export class CancelledByUser extends Error {
 
 export async function callWithProgress<T>(
   client: LanguageClient,
-  command: ServerCommandId,
+  command: ServerCommand,
   params: unknown,
   title: string,
 ): Promise<T> {

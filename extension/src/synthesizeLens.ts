@@ -9,27 +9,15 @@ export class SynthesizeLensProvider implements vscode.CodeLensProvider, vscode.D
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
-  // Documents for which the server offers its own Synthesize lens: it knows better what the
-  // hardware front end accepts, so this provider steps aside there.
-  private readonly serverLensUris = new Set<string>();
-
   constructor(private readonly symbols: SymbolStatusStore) {}
-
-  serverProvidesLens(uri: string): void {
-    if (this.serverLensUris.has(uri)) return;
-    this.serverLensUris.add(uri);
-    this.refresh();
-  }
 
   refresh(): void {
     this.changed.fire();
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const uri = document.uri.toString();
-    if (this.serverLensUris.has(uri)) return [];
     return this.symbols
-      .symbols(uri)
+      .symbols(document.uri.toString())
       .filter((s) => s.status === "verified" && s.line !== null && isSynthesizable(s.kind))
       .map((s) => {
         const range = new vscode.Range(s.line as number, 0, s.line as number, 0);

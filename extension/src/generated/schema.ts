@@ -790,6 +790,18 @@ export interface MbppTask {
   test_cases?: string[];
 }
 /**
+ * `data` of an `ErrorCode.output_exists` error response.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "OutputExistsData".
+ */
+export interface OutputExistsData {
+  /**
+   * the files the request would have overwritten
+   */
+  paths: string[];
+}
+/**
  * One prompt edit chosen by the PREFACE policy (or by a strategy's fixed rule).
  *
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
@@ -1420,3 +1432,73 @@ export interface VerifySummary {
   timed_out: number;
   verified: number;
 }
+
+/**
+ * Codes of the error responses a client decides on (it never parses error text).
+ *
+ * Application codes, outside -32768..-32000, which JSON-RPC and LSP reserve (vscode-jsonrpc
+ * itself answers with -32099..-32096 and -32002..-32001).
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ErrorCode".
+ */
+export enum ErrorCode {
+  output_exists = 1001
+}
+/**
+ * The `workspace/executeCommand` ids the language server registers.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ServerCommand".
+ */
+export enum ServerCommand {
+  verify = "proof2silicon.verify",
+  server_status = "proof2silicon.serverStatus",
+  generate = "proof2silicon.generate",
+  synthesize = "proof2silicon.synthesize",
+  show_report = "proof2silicon.showReport"
+}
+/**
+ * Notifications the server sends beyond standard LSP.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ServerNotification".
+ */
+export enum ServerNotification {
+  verification_status = "proof2silicon/verificationStatus"
+}
+
+/** Field defaults of the pydantic models, as `python -m shared_schemas.export` wrote them. */
+export const DEFAULTS = {
+  SynthesizeParams: {
+    backend: "xls",
+    clock_ns: 10,
+    target: "xilinx",
+    vectors: 64,
+  },
+} as const satisfies { SynthesizeParams: Partial<SynthesizeParams> };
+
+/** The values of every string enum that is not a TypeScript enum, to validate input against. */
+export const ENUM_VALUES = {
+  Architecture: ["pipeline", "fsm", "vitis"],
+  CosimVerdict: ["passed", "failed", "error", "not_run"],
+  DiagnosticCategory: ["parse", "resolution", "verification", "timeout", "soundness", "hardware", "tool"],
+  ExtractionFailure: ["empty_reply", "no_code"],
+  GenerationOutcome: ["verified", "rounds_exhausted", "tokens_exhausted", "time_exhausted", "cancelled", "llm_error"],
+  GenerationPhase: ["prompting", "verifying", "repairing", "done"],
+  GuardReason: ["assume", "axiom", "verify_false", "extern", "bodiless", "no_code", "signature_changed", "options", "include"],
+  HlsBackend: ["xls", "vitis"],
+  HwWidthStatus: ["proven", "declared", "explicit", "precondition", "derived", "assumed", "unproven", "unbounded", "unchecked"],
+  MethodStatus: ["verified", "errors", "timed_out", "not_verified", "skipped"],
+  PolicyKind: ["compact", "hf_lora"],
+  PortRole: ["clock", "reset", "handshake", "data_in", "data_out"],
+  PromptStrategy: ["short", "detailed", "error_specified", "few_shot", "chain_of_thought", "preface"],
+  ReplayModelName: ["gpt4", "palm2"],
+  ReplayStrategy: ["contextless", "signature", "dynamic_few_shot"],
+  Severity: ["error", "warning", "information", "hint"],
+  SymbolState: ["verifying", "verified", "errors", "timed_out", "not_verified", "skipped"],
+  SynthTarget: ["xilinx", "ice40"],
+  VerificationState: ["verifying", "done", "cancelled", "unavailable"],
+  VerificationStatus: ["verified", "errors", "timeout", "parse_error", "resolution_error", "unsound", "tool_error"],
+  VerifyOn: ["change", "save", "never"],
+} as const;

@@ -388,10 +388,10 @@ async function generateFlow(page, workspace, llm) {
   await fetch(`${llm.root}/_scripted/script`, { method: "POST", body: readFileSync(join(here, "workspace", "llm-script.json")) });
 
   // Second run, to the end. The cancelled run's trajectory record is in the way: the extension
-  // asks before overwriting it.
+  // asks before overwriting it (the server refuses with ErrorCode.output_exists, naming the files).
   await activeEditor(page).click();
   await runCommand(page, GENERATE);
-  const overwrite = page.locator(".monaco-dialog-box", { hasText: "already exists" });
+  const overwrite = page.locator(".monaco-dialog-box", { hasText: /max_byte\.trajectory\.json.* already exists?\. Overwrite/ });
   await overwrite.waitFor({ state: "visible", timeout: 30000 });
   await shot(page, "09-overwrite-prompt", 300);
   await overwrite.getByRole("button", { name: "Overwrite" }).click();

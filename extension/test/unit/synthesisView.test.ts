@@ -5,8 +5,12 @@ import { synthesizeParams } from "../../src/requests";
 import { renderReportPage } from "../../src/views/synthesizeHtml";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { SynthesisReport } from "../../src/generated/schema";
+import { DEFAULTS, type SynthesisReport } from "../../src/generated/schema";
 import { synthesizeResult } from "./fixtures/synthesis";
+
+const schema = JSON.parse(
+  readFileSync(join(__dirname, "..", "..", "..", "src", "generated", "proof2silicon.schema.json"), "utf8"),
+);
 
 // report.json written by `p2s synth examples/saturating_add.dfy --method SaturatingAdd` (real run).
 const recorded = JSON.parse(
@@ -84,9 +88,21 @@ test("synthesize params carry the HLS settings", () => {
     backend: "xls",
     target: "ice40",
     clock_ns: 8,
+    vectors: 64,
   });
-  assert.deepEqual(synthesizeParams("file:///a.dfy", "Max", { hls: { backend: "bogus", clock_ns: -1 } }), {
-    uri: "file:///a.dfy",
-    method: "Max",
-  });
+  assert.equal(synthesizeParams("file:///a.dfy", "Max", { hls: { backend: "vitis" } }).backend, "vitis");
+});
+
+test("synthesize params fall back to the SynthesizeParams defaults of the schema", () => {
+  // The pydantic defaults (shared_schemas/synthesis.py), as the generator copied them.
+  const fromSchema = Object.fromEntries(
+    Object.entries(schema.$defs.SynthesizeParams.properties as Record<string, { default?: unknown }>)
+      .filter(([, prop]) => prop.default !== undefined && prop.default !== null)
+      .map(([field, prop]) => [field, prop.default]),
+  );
+  assert.deepEqual({ ...DEFAULTS.SynthesizeParams }, fromSchema);
+  const expected = { uri: "file:///a.dfy", method: "Max", backend: "xls", target: "xilinx", clock_ns: 10, vectors: 64 };
+  assert.deepEqual(synthesizeParams("file:///a.dfy", "Max", { hls: { backend: "bogus", target: 3, clock_ns: -1 } }), expected);
+  assert.deepEqual(synthesizeParams("file:///a.dfy", "Max", {}), expected);
+  assert.deepEqual(synthesizeParams("file:///a.dfy", "Max", { hls: null }), expected);
 });
