@@ -17,11 +17,22 @@ export type PolicyKind = "compact" | "hf_lora";
  */
 export type CosimVerdict = "passed" | "failed" | "error" | "not_run";
 /**
+ * What a diagnostic is about. `soundness`: a construct the verifier takes on trust, so the
+ * file is not reported verified; `termination`: a `decreases *` (or a call of a method that has
+ * one), so what is proved holds only if the code terminates.
+ *
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "DiagnosticCategory".
  */
 export type DiagnosticCategory =
-  "parse" | "resolution" | "verification" | "timeout" | "soundness" | "hardware" | "tool";
+  | "parse"
+  | "resolution"
+  | "verification"
+  | "timeout"
+  | "soundness"
+  | "termination"
+  | "hardware"
+  | "tool";
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "Severity".
@@ -33,16 +44,37 @@ export type Severity = "error" | "warning" | "information" | "hint";
  */
 export type ExtractionFailure = "empty_reply" | "no_code";
 /**
+ * A declaration's outcome. `partial`: proved, but only for partial correctness: it uses
+ * `decreases *` (on itself or a loop) or calls a method that does, so it may not terminate;
+ * never counted as verified.
+ *
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "MethodStatus".
  */
-export type MethodStatus = "verified" | "errors" | "timed_out" | "not_verified" | "skipped";
+export type MethodStatus =
+  "verified" | "partial" | "errors" | "timed_out" | "not_verified" | "skipped";
 /**
+ * A file's outcome; only `verified` means everything in it is proved (and `ok` is true).
+ *
+ * `partial`: Dafny proved it, but some method uses `decreases *` (or calls one that does), so
+ * the proof holds only if it terminates (partial correctness). `unsound`: Dafny proved it, but it
+ * relies on something taken on trust (`assume`, `{:axiom}`, a bodiless method or loop, ...).
+ * `nothing_to_verify`: the file declares nothing Dafny proves anything about (empty, comments
+ * only, or no method, function, lemma or constrained type): an information diagnostic says so.
+ *
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "VerificationStatus".
  */
 export type VerificationStatus =
-  "verified" | "errors" | "timeout" | "parse_error" | "resolution_error" | "unsound" | "tool_error";
+  | "verified"
+  | "partial"
+  | "nothing_to_verify"
+  | "errors"
+  | "timeout"
+  | "parse_error"
+  | "resolution_error"
+  | "unsound"
+  | "tool_error";
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "GenerationOutcome".
@@ -66,6 +98,10 @@ export type PromptStrategy =
  */
 export type GenerationPhase = "prompting" | "verifying" | "repairing" | "done";
 /**
+ * Why a candidate may not count as verified. `bodiless`: a method, function, lemma or loop
+ * without a body, or a call of a bodiless trait member (assumed, not proved);
+ * `decreases_star`: `decreases *` (the code may not terminate: partial correctness only).
+ *
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "GuardReason".
  */
@@ -75,6 +111,7 @@ export type GuardReason =
   | "verify_false"
   | "extern"
   | "bodiless"
+  | "decreases_star"
   | "no_code"
   | "signature_changed"
   | "options"
@@ -126,11 +163,14 @@ export type ReplayStrategy = "contextless" | "signature" | "dynamic_few_shot";
  */
 export type VerifyOn = "change" | "save" | "never";
 /**
+ * A declaration's state in the editor; `partial`: proved only for partial correctness (it
+ * uses `decreases *` or calls a method that does), shown as such, never as verified.
+ *
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "SymbolState".
  */
 export type SymbolState =
-  "verifying" | "verified" | "errors" | "timed_out" | "not_verified" | "skipped";
+  "verifying" | "verified" | "partial" | "errors" | "timed_out" | "not_verified" | "skipped";
 /**
  * Where the verification of one document version stands.
  *
@@ -1429,6 +1469,10 @@ export interface VerifySummary {
   duration_s: number;
   failed: number;
   files: FileVerification[];
+  /**
+   * files proved only for partial correctness (not in `verified`)
+   */
+  partial?: number;
   timed_out: number;
   verified: number;
 }
@@ -1482,23 +1526,23 @@ export const DEFAULTS = {
 export const ENUM_VALUES = {
   Architecture: ["pipeline", "fsm", "vitis"],
   CosimVerdict: ["passed", "failed", "error", "not_run"],
-  DiagnosticCategory: ["parse", "resolution", "verification", "timeout", "soundness", "hardware", "tool"],
+  DiagnosticCategory: ["parse", "resolution", "verification", "timeout", "soundness", "termination", "hardware", "tool"],
   ExtractionFailure: ["empty_reply", "no_code"],
   GenerationOutcome: ["verified", "rounds_exhausted", "tokens_exhausted", "time_exhausted", "cancelled", "llm_error"],
   GenerationPhase: ["prompting", "verifying", "repairing", "done"],
-  GuardReason: ["assume", "axiom", "verify_false", "extern", "bodiless", "no_code", "signature_changed", "options", "include"],
+  GuardReason: ["assume", "axiom", "verify_false", "extern", "bodiless", "decreases_star", "no_code", "signature_changed", "options", "include"],
   HlsBackend: ["xls", "vitis"],
   HwWidthStatus: ["proven", "declared", "explicit", "precondition", "derived", "assumed", "unproven", "unbounded", "unchecked"],
-  MethodStatus: ["verified", "errors", "timed_out", "not_verified", "skipped"],
+  MethodStatus: ["verified", "partial", "errors", "timed_out", "not_verified", "skipped"],
   PolicyKind: ["compact", "hf_lora"],
   PortRole: ["clock", "reset", "handshake", "data_in", "data_out"],
   PromptStrategy: ["short", "detailed", "error_specified", "few_shot", "chain_of_thought", "preface"],
   ReplayModelName: ["gpt4", "palm2"],
   ReplayStrategy: ["contextless", "signature", "dynamic_few_shot"],
   Severity: ["error", "warning", "information", "hint"],
-  SymbolState: ["verifying", "verified", "errors", "timed_out", "not_verified", "skipped"],
+  SymbolState: ["verifying", "verified", "partial", "errors", "timed_out", "not_verified", "skipped"],
   SynthTarget: ["xilinx", "ice40"],
   VerificationState: ["verifying", "done", "cancelled", "unavailable"],
-  VerificationStatus: ["verified", "errors", "timeout", "parse_error", "resolution_error", "unsound", "tool_error"],
+  VerificationStatus: ["verified", "partial", "nothing_to_verify", "errors", "timeout", "parse_error", "resolution_error", "unsound", "tool_error"],
   VerifyOn: ["change", "save", "never"],
 } as const;
