@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import json
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -44,7 +43,7 @@ from toolchain.dafny.soundness import qualify_verdict, soundness_issues
 from toolchain.dafny.symbols import Symbol, boogie_member_name, find_symbols, proc_filter
 from toolchain.dafny.text import LineIndex
 from toolchain.errors import InputError
-from toolchain.proc import CancelToken, ProcResult, run_tool
+from toolchain.proc import CancelToken, ProcResult, run_tool, temp_dir, temp_file
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 OutputParser = Callable[[str, FileMapper], ParsedOutput]
@@ -344,22 +343,17 @@ def read_dafny_file(path: str | Path) -> str:
 @contextlib.contextmanager
 def _materialise(text: str, filename: str) -> Iterator[Path]:
     """Put the source where Dafny can read it: beside the original when it includes other files
-    (so relative includes resolve), else in a private temporary folder."""
+    (Dafny resolves includes against the including file's folder, not the working directory),
+    else in a private temporary folder. Either is registered with toolchain.proc, so that a
+    SIGINT/SIGTERM to the CLI removes it even when this block never gets to."""
     original = Path(filename)
     if "include" in text and original.parent.is_dir() and os.access(original.parent, os.W_OK):
-        fd, name = tempfile.mkstemp(
-            prefix=f".p2s-{original.stem}-", suffix=".dfy", dir=original.parent
-        )
-        path = Path(name)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
+        with temp_file(original.parent, f".p2s-{original.stem}-", ".dfy") as path:
+            path.write_text(text, encoding="utf-8")
             yield path
-        finally:
-            path.unlink(missing_ok=True)
         return
-    with tempfile.TemporaryDirectory(prefix="p2s-verify-") as d:
-        path = Path(d) / (original.name if original.suffix == ".dfy" else "input.dfy")
+    with temp_dir("p2s-verify-") as folder:
+        path = folder / (original.name if original.suffix == ".dfy" else "input.dfy")
         path.write_text(text, encoding="utf-8")
         yield path
 
