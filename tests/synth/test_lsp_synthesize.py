@@ -99,3 +99,48 @@ async def test_cancel_button_stops_synthesis(lsp_client: LanguageClient, source:
         await asyncio.wait_for(pending, 60)
     assert time.monotonic() - cancelled_at < 30
     assert not (source.with_suffix(".p2s") / "SaturatingAdd" / "report.json").exists()
+
+
+@pytest.mark.slow
+async def test_relative_out_dir_is_taken_from_the_documents_folder(
+    lsp_client: LanguageClient, source: Path
+) -> None:
+    params = {
+        "uri": source.as_uri(),
+        "method": "SaturatingAdd",
+        "target": "ice40",
+        "vectors": 8,
+        "out_dir": "build/sat",
+    }
+    result = await asyncio.wait_for(_command(lsp_client, "proof2silicon.synthesize", params), 300)
+    out = source.parent / "build" / "sat"
+    assert Path(result["out_dir"]) == out
+    assert result["report"]["cosim"]["verdict"] == "passed"
+    assert result["report"]["resources"]["lut"] > 0
+    assert Path(result["report_json"]) == out / "report.json" and (out / "report.json").exists()
+    assert (out / "synth" / "yosys_ice40.log").exists()
+
+
+async def test_a_folder_with_the_users_files_is_refused_and_left_alone(
+    lsp_client: LanguageClient, source: Path
+) -> None:
+    out = source.parent / "mine"
+    (out / "rtl").mkdir(parents=True)
+    (out / "rtl" / "my_design.v").write_text("module my_design; endmodule\n")
+    (out / "report.json").write_text('{"mine": true}\n')
+    params = {"uri": source.as_uri(), "method": "SaturatingAdd", "out_dir": "mine"}
+    with pytest.raises(Exception, match="holds files Proof2Silicon did not write"):
+        await asyncio.wait_for(_command(lsp_client, "proof2silicon.synthesize", params), 60)
+    assert (out / "rtl" / "my_design.v").read_text() == "module my_design; endmodule\n"
+    assert (out / "report.json").read_text() == '{"mine": true}\n'
+    assert sorted(p.name for p in out.iterdir()) == ["report.json", "rtl"]
+
+
+async def test_a_method_name_with_a_path_is_refused(
+    lsp_client: LanguageClient, source: Path
+) -> None:
+    params = {"uri": source.as_uri(), "method": "../../escape"}
+    with pytest.raises(Exception, match="not a Dafny method name"):
+        await asyncio.wait_for(_command(lsp_client, "proof2silicon.synthesize", params), 60)
+    assert not (source.parent.parent / "escape").exists()
+    assert sorted(p.name for p in source.parent.iterdir() if p.suffix == ".p2s") == []
