@@ -2,10 +2,11 @@
 
     lower_program_method(program, method_name, filename) -> (Lowered | None, diagnostics)
 
-The package's modules, each using only the ones before it: `results` (what lowering hands to the
-width analysis and the obligation generator), `scope` (the state one run shares), `expressions`,
-`measures` (loop termination measures), `statements`, `recursion` (tail-recursive functions as
-loops), `calls` (inlining) and `lowerer` (the entry point that wires them together).
+The package's modules, each importing only ones listed before it: `results` (what lowering hands
+to the width analysis and the obligation generator), `scope` (the state one run shares),
+`expressions`, `measures` (loop termination measures), `arrays` (allocation), `statements`,
+`recursion` (tail-recursive functions as loops), `calls` (inlining) and `lowerer` (the entry
+point that wires them together).
 """
 
 from toolchain.frontend.lowering.lowerer import Lowerer, lower_program_method

@@ -118,7 +118,8 @@ class CallInliner:
         if callee.container is not None:
             raise self.ctx.fail(call, "HW102", f"{name} is a member of {callee.container}")
         out: list[ir.Stmt] = []
-        self.ctx.inlined.append(name) if name not in self.ctx.inlined else None
+        if name not in self.ctx.inlined:
+            self.ctx.inlined.append(name)
         prefix = self.ctx.fresh(f"{name}")
         self.ctx.used_names.discard(prefix)
         scope: dict[str, Binding] = {}

@@ -14,6 +14,7 @@ from toolchain.frontend import ast as A
 from toolchain.frontend import ir
 from toolchain.frontend.dtypes import INT, DType
 from toolchain.frontend.facts import const_value
+from toolchain.frontend.lowering.arrays import new_array
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
 from toolchain.frontend.lowering.measures import loop_measure
 from toolchain.frontend.lowering.results import LoopSite, SourceVar
@@ -130,7 +131,7 @@ class StatementLowerer:
             for v, rhs in zip(s.vars, s.rhs, strict=True):
                 if isinstance(rhs, A.NewArray):
                     self._declare_local(v, v.type, rhs, s)
-                    out.extend(self.new_array(v.name, rhs))
+                    out.extend(new_array(self.exprs, v.name, rhs))
                     continue
                 if isinstance(rhs, A.Havoc):
                     raise self.ctx.fail(rhs, "HW107", "`*` assigns an arbitrary value")
@@ -241,7 +242,7 @@ class StatementLowerer:
                 b = self.ctx.lookup(t.name)
                 if not isinstance(b, ArrayRef):
                     raise self.ctx.fail(t, "HW114", f"{t.name} is not an array variable")
-                out.extend(self.new_array(b.ir_name, r))
+                out.extend(new_array(self.exprs, b.ir_name, r))
                 continue
             if isinstance(r, A.Havoc):
                 raise self.ctx.fail(r, "HW107", "`*` assigns an arbitrary value")
@@ -283,78 +284,6 @@ class StatementLowerer:
         if isinstance(t, A.Member):
             raise self.ctx.fail(t, "HW102", "object fields are heap data, not hardware registers")
         raise self.ctx.fail(t, "HW114", "this assignment target is not supported")
-
-    def new_array(self, ir_name: str, r: A.NewArray) -> list[ir.Stmt]:
-        if len(r.sizes) != 1:
-            raise self.ctx.fail(r, "HW113", "multi-dimensional arrays are not supported yet")
-        pre: list[ir.Stmt] = []
-        size = self.exprs.expr(r.sizes[0], pre)
-        self.ctx.array_alloc[ir_name] = size
-        out = list(pre)
-        if r.init_text is not None:
-            init = r.init
-            if not isinstance(init, A.Comprehension) or init.kind != "lambda":
-                raise self.ctx.fail(
-                    r, "HW103", "only `new T[n](i => e)` initialisers are supported"
-                )
-            out.extend(self._lambda_init(ir_name, init, size, r))
-        return out
-
-    def _lambda_init(
-        self, ir_name: str, lam: A.Comprehension, size: ir.Expr, r: A.NewArray
-    ) -> list[ir.Stmt]:
-        from toolchain.frontend.parser import Parser
-
-        p = Parser(lam.text)
-        if p.tok.kind.value != "ident" or not p.peek().is_op("=>"):
-            raise self.ctx.fail(r, "HW106", "only a simple `i => e` initialiser is supported")
-        var = p.advance().text
-        p.advance()
-        body = p.expression()
-        shift = lam.start
-
-        def relocate(e: A.Node) -> None:
-            e.start += shift
-            e.end += shift
-            for v in vars(e).values():
-                if isinstance(v, A.Node):
-                    relocate(v)
-                elif isinstance(v, list):
-                    for x in v:
-                        if isinstance(x, A.Node):
-                            relocate(x)
-
-        relocate(body)
-        idx_name = self.ctx.new_local(
-            f"{ir_name}_init_{var}", ir.UNSIZED_NAT, self.ctx.loc(r), origin="initialiser"
-        )
-        self.ctx.scopes.append({var: Scalar(idx_name, INT)})
-        try:
-            pre: list[ir.Stmt] = []
-            value = self.exprs.expr(body, pre)
-        finally:
-            self.ctx.scopes.pop()
-        loop = ir.For(
-            var=idx_name,
-            lo=ir.Const(value=0, type=ir.UNSIZED_NAT, loc=self.ctx.loc(r)),
-            hi=size,
-            body=[
-                *pre,
-                ir.Assign(
-                    targets=[
-                        ir.IndexTarget(
-                            array=ir_name,
-                            index=ir.Var(name=idx_name, type=ir.UNSIZED_NAT, loc=self.ctx.loc(r)),
-                            loc=self.ctx.loc(r),
-                        )
-                    ],
-                    values=[value],
-                    loc=self.ctx.loc(r),
-                ),
-            ],
-            loc=self.ctx.loc(r),
-        )
-        return [loop]
 
     def if_stmt(self, s: A.IfStmt) -> list[ir.Stmt]:
         if s.cond is None:
