@@ -154,7 +154,7 @@ def test_the_real_probe_names_what_it_cannot_measure() -> None:
 def test_front_end_judgements_on_real_replies(corpus: MbppDfy) -> None:
     probe = FrontendProbe()
     if "hardware_plausible" in probe.missing():
-        pytest.fail("the front end (toolchain.frontend.pipeline) is part of this checkout")
+        pytest.fail("the front end (toolchain.frontend.driver) is part of this checkout")
 
     def judge(task: str) -> HardwareVerdict:
         code = extract_dafny(corpus.reply(task, M.gpt4, S.dynamic_few_shot).reply).code

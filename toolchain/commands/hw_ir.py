@@ -9,7 +9,7 @@ import time
 
 from shared_schemas.settings import DafnySettings
 from toolchain.dafny import DafnyEngine, read_dafny_file
-from toolchain.frontend.pipeline import run_frontend
+from toolchain.frontend.driver import run_frontend
 from toolchain.frontend.printer import format_widths
 from toolchain.frontend.ranges import Options
 from toolchain.frontend.report import build_report

@@ -115,9 +115,9 @@ class FrontendProbe:
 
     def missing(self) -> dict[str, str]:
         gone: dict[str, str] = {}
-        if not _module_present("toolchain.frontend.pipeline"):
+        if not _module_present("toolchain.frontend.driver"):
             gone["hardware_plausible"] = gone["lowers_to_ir"] = (
-                "the front end's lowering (toolchain.frontend.pipeline, issue #5) is not in "
+                "the front end's lowering (toolchain.frontend.driver, issue #5) is not in "
                 "this checkout"
             )
         if not _module_present("toolchain.pipeline"):

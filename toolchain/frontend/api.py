@@ -1,33 +1,20 @@
-"""The front end's public surface: source text in, hardware IR and located diagnostics out."""
+"""The front end's public surface: source text in, hardware IR and located diagnostics out.
+
+The stages themselves run in `toolchain.frontend.driver`, which does not import this module.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from shared_schemas.verification import Diagnostic, Severity
+from shared_schemas.verification import Diagnostic
 from toolchain.errors import ToolchainError
 from toolchain.frontend.ir import HardwareMethod
+from toolchain.frontend.result import LoweringResult
 
 if TYPE_CHECKING:
     from toolchain.dafny import DafnyEngine
     from toolchain.frontend.ranges import Options
-
-
-@dataclass
-class LoweringResult:
-    method: HardwareMethod | None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    obligation_program: str | None = None  # the Dafny text whose verification proved the widths
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == Severity.error]
-
-    @property
-    def ok(self) -> bool:
-        """Lowered, and every width proven (or declared by the type)."""
-        return self.method is not None and not self.errors and self.method.widths_proven
 
 
 class HardwareLoweringError(ToolchainError):
@@ -54,7 +41,9 @@ def lower(
     program leaves unbounded (`assume_input_bits`, `assume_max_length`): reported as assumed,
     and given to the proofs as preconditions.
     """
-    from toolchain.frontend.pipeline import run_frontend
+    # imported here so that `import toolchain.frontend.ir` (the back ends) stays light: the driver
+    # loads the parser, lowering and analyses
+    from toolchain.frontend.driver import run_frontend
 
     return run_frontend(source_text, method_name, filename=filename, engine=engine, options=options)
 
@@ -73,3 +62,6 @@ def lower_method(
             f"{method_name} cannot be lowered to hardware", result.errors or result.diagnostics
         )
     return result.method
+
+
+__all__ = ["HardwareLoweringError", "LoweringResult", "lower", "lower_method"]

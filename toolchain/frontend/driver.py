@@ -1,16 +1,20 @@
-"""The front end end to end: parse, lower, analyse ranges, prove widths, choose types."""
+"""The front end's driver: runs its stages in order (parse, lower, analyse ranges, prove widths,
+choose types) and gathers the IR and every stage's diagnostics in a `LoweringResult`.
+
+`toolchain.frontend.api` is the public surface over it.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from toolchain.dafny.text import LineIndex
-from toolchain.frontend.api import LoweringResult
 from toolchain.frontend.diagnostics import hw_diagnostic
 from toolchain.frontend.lowering import lower_program_method
 from toolchain.frontend.obligations import ObligationBuilder, check
 from toolchain.frontend.parser import parse_program
 from toolchain.frontend.ranges import Options, analyze_ranges
+from toolchain.frontend.result import LoweringResult
 from toolchain.frontend.widths import WidthFinalizer
 
 if TYPE_CHECKING:
