@@ -168,6 +168,15 @@ def width_for_range(lo: int, hi: int) -> IntType:
     return IntType(width=bits, signed=True)
 
 
+def common_type(a: IntType, b: IntType) -> IntType:
+    """The narrowest type holding every value of both (for comparisons and division)."""
+    wa, wb = a.width or 1, b.width or 1
+    if not a.signed and not b.signed:
+        return IntType(width=max(wa, wb), signed=False)
+    width = max(wa if a.signed else wa + 1, wb if b.signed else wb + 1)
+    return IntType(width=width, signed=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # Expressions
 

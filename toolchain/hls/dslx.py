@@ -47,6 +47,7 @@ from toolchain.frontend.ir import (
     Var,
     VarTarget,
     While,
+    common_type,
 )
 from toolchain.hls.errors import HlsError
 from toolchain.hls.interface import HwInterface, scalar_width
@@ -83,15 +84,6 @@ def _int(t: HwType, where: Expr | None = None) -> IntType:
         at = f" at {where.loc}" if where is not None else ""
         raise HlsError(f"expected a sized integer, found {t}{at}")
     return t
-
-
-def common_type(a: IntType, b: IntType) -> IntType:
-    """The narrowest type holding every value of both (for comparisons and division)."""
-    wa, wb = a.width or 1, b.width or 1
-    if not a.signed and not b.signed:
-        return IntType(width=max(wa, wb), signed=False)
-    width = max(wa if a.signed else wa + 1, wb if b.signed else wb + 1)
-    return IntType(width=width, signed=True)
 
 
 def literal(value: int | bool, t: ScalarType) -> str:
@@ -634,4 +626,4 @@ def to_dslx(method: HardwareMethod, iface: HwInterface) -> DslxModule:
     return writer.proc_module()
 
 
-__all__ = ["DslxModule", "bits_type", "common_type", "dtype", "to_dslx"]
+__all__ = ["DslxModule", "bits_type", "dtype", "to_dslx"]

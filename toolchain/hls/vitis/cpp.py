@@ -41,9 +41,9 @@ from toolchain.frontend.ir import (
     Var,
     VarTarget,
     While,
+    common_type,
     width_for_range,
 )
-from toolchain.hls.dslx import common_type
 from toolchain.hls.errors import HlsError
 from toolchain.hls.interface import HwInterface
 
