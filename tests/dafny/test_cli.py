@@ -95,3 +95,33 @@ def test_timeout_flag() -> None:
     assert r.returncode == 1
     assert "did not finish within 2 s" in r.stdout
     assert ": timeout (" in r.stdout
+
+
+def test_partial_correctness_is_not_verified(tmp_path: Path) -> None:
+    f = tmp_path / "spin.dfy"
+    f.write_text("method Spin() ensures false decreases *\n{\n  while true decreases * { }\n}\n")
+    r = p2s(str(f), "--no-cache")
+    assert r.returncode == 1, r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    assert f"{f}:1:29: warning:" in lines[0] and "[P2S-DECREASES-STAR]" in lines[0]
+    assert lines[-2].startswith(f"{f}: partial (")
+    assert lines[-1].startswith(f"{f}: proved for partial correctness only")
+    data = json.loads(p2s("--json", str(f)).stdout)
+    assert (data["verified"], data["partial"], data["failed"]) == (0, 1, 0)
+    assert data["files"][0]["methods"][0]["status"] == "partial"
+
+
+def test_bodiless_loop_and_empty_file_are_not_verified(tmp_path: Path) -> None:
+    loop = tmp_path / "loop.dfy"
+    loop.write_text(
+        "method Count(n: nat) returns (i: nat)\n  ensures i == n\n{\n  i := 0;\n"
+        "  while i < n\n    invariant i <= n\n}\n"
+    )
+    empty = tmp_path / "empty.dfy"
+    empty.write_text("// nothing here yet\n")
+    r = p2s(str(loop), str(empty))
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert f"{loop}:5:3: error: this loop has no body" in r.stdout
+    assert f"{loop}: unsound (1 verified, 0 errors" in r.stdout
+    assert f"{empty}:1:1: information: nothing to verify" in r.stdout
+    assert f"{empty}: nothing_to_verify (0 verified, 0 errors" in r.stdout

@@ -263,7 +263,10 @@ def _modules(masked: str, containers: list[Container]) -> list[_Module]:
             continue
         header = masked[c.start : c.body_start]
         refined = re.search(r"\brefines\s+([\w.']+)", header)
-        abstract = masked[max(0, c.start - 9) : c.start].strip() == "abstract"
+        # The declaration's match starts at its modifiers: `abstract module` begins with it.
+        abstract = header.startswith("abstract") or (
+            masked[max(0, c.start - 9) : c.start].strip() == "abstract"
+        )
         out.append(_Module(c, abstract, refined.group(1).split(".")[-1] if refined else None))
     return out
 
@@ -322,7 +325,7 @@ def _unproved_because(
         return because
     name = info.container.name
     heir = _inherited_by_concrete(sym, name, modules, symbols, {name})
-    return None if heir is None else f" (module {heir} refines {name} and inherits it bodiless)"
+    return None if heir is None else f" (compiled module {heir} inherits it bodiless from {name})"
 
 
 def soundness_issues(text: str, file: str) -> list[Diagnostic]:
