@@ -8,8 +8,10 @@ import pytest
 
 from server.features.code_lens import status_title
 from shared_schemas.lsp import SymbolState, SymbolVerificationStatus
-from shared_schemas.verification import MethodStatus, Range, VerificationStatus
+from shared_schemas.verification import MethodStatus, Range, VerificationStatus, VerifyRequest
 from toolchain.dafny import DafnyEngine
+from toolchain.dafny.cache import ResultCache
+from toolchain.dafny.incremental import IncrementalVerifier
 from toolchain.dafny.soundness import (
     BODILESS_LOOP,
     DECREASES_STAR,
@@ -17,6 +19,7 @@ from toolchain.dafny.soundness import (
     partial_methods,
     soundness_issues,
 )
+from toolchain.dafny.warm import WarmVerifier
 
 BODILESS_WHILE = """method Count(n: nat) returns (i: nat)
   ensures i == n
@@ -193,3 +196,24 @@ def test_abstract_module_members_count_once_a_compiled_module_inherits_them() ->
     assert (
         codes(chain.replace("module C refines B { }", "module C refines B { lemma L() { } }")) == []
     )
+
+
+def test_the_editor_s_incremental_path_keeps_partial_and_nothing_to_verify() -> None:
+    """The server verifies edits incrementally (warm DafnyServer, reused declarations): the
+    qualified verdicts must survive reuse, including an edit that verifies nothing afresh."""
+    engine = DafnyEngine.discover(cache=ResultCache(None, capacity=0))
+    warm = WarmVerifier(engine)
+    assert warm.available
+    try:
+        incremental = IncrementalVerifier(warm, default_request=VerifyRequest())
+        first = incremental.verify("doc", DIVERGES, "/tmp/p2s-partial.dfy").verification
+        assert first.status == VerificationStatus.partial
+        moved = "\n// moved down\n" + DIVERGES
+        again = incremental.verify("doc", moved, "/tmp/p2s-partial.dfy")
+        assert again.verification.status == VerificationStatus.partial
+        assert {m.name: m.status for m in again.verification.methods}["Caller"] == "partial"
+        assert any(d.code == DECREASES_STAR for d in again.verification.diagnostics)
+        empty = incremental.verify("doc", "// gone\n", "/tmp/p2s-partial.dfy").verification
+        assert empty.status == VerificationStatus.nothing_to_verify
+    finally:
+        warm.close()
