@@ -20,6 +20,7 @@ from typing import Any
 
 from toolchain import proc
 from toolchain.errors import ToolchainError
+from toolchain.redact import redact
 
 # One module per subcommand; each defines add_parser(subparsers).
 COMMAND_MODULES = [
@@ -141,7 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if _state.signum is not None:
             # The tools were killed by the signal: what they failed with is no news.
             return _signalled(exc.exit_code)
-        print(f"p2s: error: {exc}", file=sys.stderr)
+        # Any command may carry a key in an error (an endpoint URL, a server's reply).
+        print(f"p2s: error: {redact(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         proc.shutdown()

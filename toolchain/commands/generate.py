@@ -14,8 +14,18 @@ from shared_schemas.generation import (
     PromptStrategy,
 )
 from shared_schemas.settings import DafnySettings, Settings
-from toolchain.llm.generate import run_generate
+from toolchain.llm.generate import is_rescue_path, run_generate
 from toolchain.proc import CancelToken
+from toolchain.redact import redact
+
+EXIT_CODES = """exit status:
+  0    verified, and the program written
+  1    not verified within the budget (rounds, tokens or --max-wall)
+  2    bad input or settings; an endpoint or protocol error (unreachable, HTTP error, request
+       timeout, answers that are not chat completions); or the verified program could not be
+       written where asked (it is then saved to a temporary file whose path is printed)
+  130  cancelled with Ctrl-C (a second Ctrl-C stops at once)
+  143  terminated (SIGTERM)"""
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,6 +33,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "generate",
         help="write verified Dafny for an English spec with an LLM and the Dafny verifier",
         description="Endpoint from OPENAI_BASE_URL / OPENAI_API_KEY / P2S_MODEL unless given.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("spec", metavar="SPEC", help="a .spec.md file")
     p.add_argument(
@@ -51,7 +63,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def _print_progress(p: GenerationProgress) -> None:
-    print(f"p2s generate: {p.message}", file=sys.stderr, flush=True)
+    print(f"p2s generate: {redact(p.message)}", file=sys.stderr, flush=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -76,7 +88,11 @@ def run(args: argparse.Namespace) -> int:
 
     def on_sigint(signum: int, frame: FrameType | None) -> None:
         if cancel.cancelled:
-            raise KeyboardInterrupt
+            # the CLI's own handler: kill every tool, remove temporary files, exit 130
+            from toolchain.cli import on_signal
+
+            on_signal(signum, frame)
+            return
         print("p2s generate: cancelling (Ctrl-C again to abort)", file=sys.stderr, flush=True)
         cancel.cancel()
 
@@ -90,13 +106,18 @@ def run(args: argparse.Namespace) -> int:
         )
     finally:
         signal.signal(signal.SIGINT, previous)
+    rescued = bool(result.output_path and is_rescue_path(result.output_path))
+    lost = result.success and not result.output_path and result.code is not None
     if args.json:
-        sys.stdout.write(result.model_dump_json(indent=2, exclude={"code"}) + "\n")
+        exclude = None if lost else {"code"}
+        sys.stdout.write(result.model_dump_json(indent=2, exclude=exclude) + "\n")
     else:
         if result.output_path:
             print(
                 f"{result.output_path}: verified (round {result.rounds_used} of {result.max_rounds})"
             )
+        elif lost:
+            print(f"{args.spec}: verified, but could not be saved: the program follows")
         else:
             print(f"{args.spec}: not verified: {result.message}")
         if result.trajectory_path:
@@ -106,9 +127,16 @@ def run(args: argparse.Namespace) -> int:
             f"tokens: {result.usage.prompt_tokens} prompt + {result.usage.completion_tokens} "
             f"completion{estimated}; {result.duration_s:.1f} s"
         )
+        if lost:
+            # nowhere on disk would take it: the terminal is the last safe place
+            print(result.code)
+    if rescued or lost or (result.trajectory_path and is_rescue_path(result.trajectory_path)):
+        print(f"p2s generate: warning: {result.message}", file=sys.stderr)
     if result.outcome == GenerationOutcome.cancelled:
         return 130
     if result.outcome == GenerationOutcome.llm_error:
         print(f"p2s: error: {result.message}", file=sys.stderr)
+        return 2
+    if rescued or lost:
         return 2
     return 0 if result.success else 1

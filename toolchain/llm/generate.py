@@ -1,10 +1,23 @@
 """`generate` as one call for the CLI and the language server: spec in, verified Dafny and a
-trajectory record out, beside the spec, never clobbering a file without `force`."""
+trajectory record out, beside the spec, never clobbering a file without `force`.
+
+Before any token is spent the output locations are checked: an existing file refuses the run
+(unless `force`), except a trajectory that a previous failed run of this tool wrote, which a
+retry may replace; a folder that cannot be created or written refuses it too. If writing still
+fails at the end, the result goes to a private temporary folder whose path is reported: a
+verified program is never lost. The trajectory is stored with every secret masked.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from shared_schemas.generation import (
     GenerationOutcome,
@@ -17,13 +30,16 @@ from shared_schemas.generation import (
 from shared_schemas.settings import Settings
 from toolchain.atomic import write_atomic
 from toolchain.dafny import DafnyEngine
-from toolchain.errors import InputError
+from toolchain.errors import InputError, ToolchainError
 from toolchain.llm.client import EndpointConfig, LlmClient
 from toolchain.llm.loop import Budget, GenerateLoop, ProgressFn
 from toolchain.llm.prompts import default_rounds
 from toolchain.llm.spec import default_output_path, default_trajectory_path, load_spec
 from toolchain.llm.state import EditChooser, RepairState
 from toolchain.proc import CancelToken
+from toolchain.redact import redact, redact_data
+
+RESCUE_PREFIX = "p2s-generate-rescued-"
 
 
 def resolve_spec(params: GenerationParams) -> GenerationSpec:
@@ -73,6 +89,96 @@ def _header(spec: GenerationSpec, trajectory: TrajectoryRecord, engine: DafnyEng
     )
 
 
+def is_previous_failed_trajectory(path: Path) -> bool:
+    """True for a trajectory file that this tool wrote for a run that did not succeed: a retry
+    may replace it. Anything else at that path (the user's own file, a successful run's record,
+    something unreadable) is not ours to overwrite."""
+    try:
+        if not path.is_file() or path.is_symlink() or path.stat().st_size > 64 * 1024 * 1024:
+            return False
+        data = json.loads(path.read_text(encoding="utf-8"))
+        record = TrajectoryRecord.model_validate(data)
+    except (OSError, UnicodeDecodeError, ValueError, ValidationError):
+        return False
+    return isinstance(data, dict) and "schema_version" in data and not record.success
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse now, before any LLM call, a path whose folder cannot be created or written to.
+
+    Tried for real (permission bits say nothing to root, nor about /proc or a read-only disk):
+    the missing folders are created, a probe file is written and removed, and the folders this
+    made are removed again."""
+    where = f"cannot write {path}"
+    if path.is_dir():
+        raise InputError(f"{where}: it is a folder", hint="give a file name with --out")
+    made: list[Path] = []
+    try:
+        missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+        for folder in reversed(missing):
+            folder.mkdir()
+            made.append(folder)
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=path.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        culprit = f" ({exc.filename})" if exc.filename else ""
+        raise InputError(f"{where}: {reason}{culprit}", hint="choose another --out") from None
+    finally:
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+
+def _preflight(output: Path | None, trajectory: Path | None, force: bool) -> bool:
+    """Check both locations; True when an existing trajectory from a failed run may be replaced."""
+    replace_trajectory = False
+    for path in (output, trajectory):
+        if path is None:
+            continue
+        _check_writable(path)
+        if not force and path.exists():
+            if path == trajectory and is_previous_failed_trajectory(path):
+                replace_trajectory = True
+                continue
+            raise InputError(f"{path} already exists", hint="pass --force to overwrite it")
+    return replace_trajectory
+
+
+def is_rescue_path(path: str | Path) -> bool:
+    """True for a file that run_generate saved in a temporary folder because the requested
+    location could not be written."""
+    return Path(path).parent.name.startswith(RESCUE_PREFIX)
+
+
+def _save(
+    path: Path, data: str, *, overwrite: bool, rescue: list[Path]
+) -> tuple[Path | None, str | None]:
+    """Write `data` to `path`; when that fails, into a private temporary folder (created once,
+    kept in `rescue`). Returns where it went (None: nowhere) and, after a failure, what
+    happened."""
+    try:
+        return write_atomic(path, data, overwrite=overwrite), None
+    except (OSError, ToolchainError) as exc:
+        problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    try:
+        if not rescue:
+            rescue.append(Path(tempfile.mkdtemp(prefix=RESCUE_PREFIX)))
+        target = rescue[0] / path.name
+        target.write_text(data, encoding="utf-8")
+    except OSError as exc:
+        return None, f"could not write {path} ({problem}) nor a temporary copy ({exc.strerror})"
+    return target, f"could not write {path} ({problem}); saved it to {target}"
+
+
+def _trajectory_json(record: TrajectoryRecord, secrets: list[str]) -> str:
+    data = record.model_dump(
+        mode="json", exclude={"rounds": {"__all__": {"verification": {"raw_output"}}}}
+    )
+    return json.dumps(redact_data(data, secrets), indent=2, ensure_ascii=False) + "\n"
+
+
 def run_generate(
     params: GenerationParams,
     settings: Settings | None = None,
@@ -86,11 +192,8 @@ def run_generate(
     settings = settings or Settings()
     spec = resolve_spec(params)
     output, trajectory_path = output_paths(params, spec)
-    if not params.force:
-        # fail before spending any tokens
-        for path in (output, trajectory_path):
-            if path is not None and path.exists():
-                raise InputError(f"{path} already exists", hint="pass --force to overwrite it")
+    # fail before spending any tokens
+    replace_trajectory = _preflight(output, trajectory_path, params.force)
     checkpoint = params.policy_checkpoint or settings.llm.policy_checkpoint
     strategy = PromptStrategy.preface if params.policy_checkpoint else params.strategy
     if strategy == PromptStrategy.preface and chooser is None:
@@ -125,37 +228,58 @@ def run_generate(
         llm.close()
     if strategy == PromptStrategy.preface and checkpoint:
         record.policy_checkpoint = checkpoint
+    record.message = config.redact(record.message)
+    problems: list[str] = []
+    rescue: list[Path] = []
     written: Path | None = None
     if record.success and record.final_code is not None and output is not None:
-        written = write_atomic(
-            output, _header(spec, record, engine) + record.final_code, overwrite=params.force
-        )
-        record.output_path = str(written)
-    if trajectory_path is not None:
-        write_atomic(
-            trajectory_path,
-            record.model_dump_json(
-                indent=2, exclude={"rounds": {"__all__": {"verification": {"raw_output"}}}}
-            )
-            + "\n",
+        written, problem = _save(
+            output,
+            _header(spec, record, engine) + record.final_code,
             overwrite=params.force,
+            rescue=rescue,
         )
+        problems += [problem] if problem else []
+        record.output_path = str(written)
+    saved_trajectory: Path | None = None
+    if trajectory_path is not None:
+        # A file that appeared meanwhile is replaced only if it is a failed run's record.
+        overwrite = params.force or (
+            replace_trajectory and is_previous_failed_trajectory(trajectory_path)
+        )
+        saved_trajectory, problem = _save(
+            trajectory_path,
+            _trajectory_json(record, config.secrets),
+            overwrite=overwrite,
+            rescue=rescue,
+        )
+        problems += [problem] if problem else []
     last = record.rounds[-1] if record.rounds else None
+    message = record.message or (
+        "verified" if record.outcome == GenerationOutcome.verified else record.outcome.value
+    )
     return GenerationResult(
         success=record.success,
         outcome=record.outcome,
         rounds_used=len(record.rounds),
         max_rounds=record.max_rounds,
         output_path=str(written) if written else None,
-        trajectory_path=str(trajectory_path) if trajectory_path else None,
+        trajectory_path=str(saved_trajectory) if saved_trajectory else None,
         final_status=last.status if last else None,
         error_count=last.error_count if last else None,
         code=record.final_code,
         usage=record.usage,
         duration_s=record.duration_s,
-        message=record.message
-        or ("verified" if record.outcome == GenerationOutcome.verified else record.outcome.value),
+        message=redact("; ".join([message, *problems]), config.secrets),
     )
 
 
-__all__ = ["load_chooser", "output_paths", "resolve_spec", "run_generate"]
+__all__ = [
+    "RESCUE_PREFIX",
+    "is_previous_failed_trajectory",
+    "is_rescue_path",
+    "load_chooser",
+    "output_paths",
+    "resolve_spec",
+    "run_generate",
+]

@@ -28,13 +28,20 @@ from shared_schemas.generation import (
 from shared_schemas.verification import FileVerification, VerifyRequest
 from toolchain.dafny import DafnyEngine
 from toolchain.errors import CancelledError
-from toolchain.llm.client import Completion, LlmClient, LlmError, LlmResponseError
+from toolchain.llm.client import (
+    Completion,
+    LlmClient,
+    LlmDeadlineError,
+    LlmError,
+    LlmResponseError,
+)
 from toolchain.llm.extract import extract_dafny
 from toolchain.llm.guard import check_candidate
 from toolchain.llm.prompts import round_messages
 from toolchain.llm.state import LLM_ERROR, EditChooser, RepairState, round_status
 from toolchain.preface.reward import RewardConfig, discounted_return, reward
 from toolchain.proc import CancelToken
+from toolchain.redact import redact_url
 
 ProgressFn = Callable[[GenerationProgress], None]
 # Guard findings that make running the verifier itself unsafe or meaningless.
@@ -193,18 +200,27 @@ class LoopSession:
         completion: Completion | None = None
         llm_error: str | None = None
         fatal = False
+        out_of_time = False
+        # The wall-time budget bounds the request itself, not only the start of each round.
+        deadline: dict[str, float] = {}
+        if loop.budget.max_wall_s is not None:
+            deadline["deadline"] = self.started + loop.budget.max_wall_s
         try:
             completion = loop.llm.complete(
                 messages,
                 max_tokens=loop._completion_limit(self.used),
                 seed=loop.seed,
                 cancel=loop.cancel,
+                **deadline,
             )
         except CancelledError:
             self._stop(GenerationOutcome.cancelled, f"cancelled after {k - 1} round(s)")
             return None
         except LlmResponseError as exc:
             llm_error = exc.message  # a garbage answer costs a round; the loop goes on
+        except LlmDeadlineError as exc:
+            llm_error = str(exc)
+            out_of_time = True
         except LlmError as exc:
             llm_error = str(exc)
             fatal = True
@@ -261,7 +277,13 @@ class LoopSession:
         if ok:
             self.final_code = extraction.code
             self._stop(GenerationOutcome.verified, f"verified in round {k} of {n}")
+        elif out_of_time:
+            self._stop(GenerationOutcome.time_exhausted, llm_error or "wall-time budget exhausted")
         elif fatal:
+            self._stop(GenerationOutcome.llm_error, llm_error or "LLM error")
+        elif k >= n and all(r.llm_error is not None for r in self.rounds):
+            # Not one usable answer (garbage every time): an endpoint problem like any other,
+            # not a program that failed to verify.
             self._stop(GenerationOutcome.llm_error, llm_error or "LLM error")
         elif k >= n:
             self._stop(GenerationOutcome.rounds_exhausted, f"not verified after {k} round(s)")
@@ -289,7 +311,7 @@ class LoopSession:
             spec=self.spec,
             strategy=loop.strategy,
             model=loop.llm.config.model,
-            base_url=loop.llm.config.base_url,
+            base_url=redact_url(loop.llm.config.base_url),
             temperature=loop.llm.config.temperature,
             max_rounds=loop.budget.max_rounds,
             rounds=list(self.rounds),

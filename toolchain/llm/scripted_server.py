@@ -17,6 +17,10 @@ occurs in the last user message answers; otherwise a 400 "script exhausted" erro
     delay_s          wait this long before answering (a client timeout shorter than it fires)
     raw              send this text verbatim as the body (garbage), status default 200
     close            true: drop the connection without answering
+    trickle_s        send the body one byte at a time, this many seconds apart (a reply that
+                     never stalls long enough for a per-read timeout to fire)
+    echo_key         true, with an error status: the error message repeats the API key the
+                     request carried, as some servers do ("Incorrect API key provided: ...")
 
 Run: `python -m toolchain.llm.scripted_server --script FILE [--port N]`; it prints one line,
 `scripted OpenAI-compatible server on http://127.0.0.1:N/v1`, then serves until interrupted.
@@ -80,6 +84,8 @@ _STEP_FIELDS = {
     "delay_s",
     "raw",
     "close",
+    "trickle_s",
+    "echo_key",
     "contains",
     "content_type",
 }
@@ -169,6 +175,10 @@ class ScriptedServer:
     def wait(self, seconds: float) -> None:
         self._stopping.wait(seconds)
 
+    def wait_stopping(self, seconds: float) -> bool:
+        """Sleep up to `seconds`; True when the server is stopping meanwhile."""
+        return self._stopping.wait(seconds)
+
 
 def _last_user_text(body: JsonDict) -> str:
     messages = body.get("messages") or []
@@ -189,6 +199,8 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:
             return  # quiet: tests read `requests` instead
 
+        trickle_s: float | None = None  # set per request from the step
+
         def _send(self, status: int, body: bytes, ctype: str, headers: dict[str, str]) -> None:
             self.send_response(status)
             self.send_header("Content-Type", ctype)
@@ -196,7 +208,17 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             for k, v in headers.items():
                 self.send_header(k, v)
             self.end_headers()
-            self.wfile.write(body)
+            if not self.trickle_s:
+                self.wfile.write(body)
+                return
+            try:
+                for i in range(len(body)):
+                    self.wfile.write(body[i : i + 1])
+                    self.wfile.flush()
+                    if server.wait_stopping(self.trickle_s):
+                        return
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the client gave up: that is what a trickle is for
 
         def _json(
             self, status: int, payload: object, headers: dict[str, str] | None = None
@@ -212,6 +234,7 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             return self.rfile.read(length) if length else b""
 
         def do_GET(self) -> None:
+            self.trickle_s = None  # a kept-alive connection reuses this handler
             if self.path.rstrip("/").endswith("/models"):
                 self._json(
                     200,
@@ -223,6 +246,7 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 self._error(404, f"no route {self.path}")
 
         def do_POST(self) -> None:
+            self.trickle_s = None
             raw = self._read_body()
             if self.path.startswith("/_scripted/script"):
                 try:
@@ -266,6 +290,7 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             self._answer(step, body)
 
         def _answer(self, step: JsonDict, body: JsonDict) -> None:
+            self.trickle_s = float(step["trickle_s"]) if step.get("trickle_s") else None
             if step.get("delay_s"):
                 server.wait(float(step["delay_s"]))
                 if server._stopping.is_set():
@@ -287,7 +312,11 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 headers = {}
                 if "retry_after" in step:
                     headers["retry-after-ms"] = str(int(float(step["retry_after"]) * 1000))
-                self._error(status, f"scripted error {status}", headers)
+                message = f"scripted error {status}"
+                if step.get("echo_key"):
+                    key = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+                    message += f": Incorrect API key provided: {key.strip()}"
+                self._error(status, message, headers)
                 return
             reply = str(step.get("reply", ""))
             prompt_text = json.dumps(body.get("messages", []))
