@@ -3,6 +3,11 @@
 Features (`server/features/*.py`) register their handlers on a `P2SServer`; it holds the typed
 settings, the Dafny verifier (created on first use, rebuilt when settings change), the
 per-document verification runs, code-lens contributors, and request cancellation.
+
+It also guards what clients send: stdio is read by `server.transport` (bounded framing, an
+answer for every malformed message), documents above `TransportLimits.max_document_bytes` are
+refused on open and on change instead of being kept and verified, a change to a document that is
+not open is ignored with a log line, and closing a document frees what the server held for it.
 """
 
 from __future__ import annotations
@@ -10,16 +15,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import ctypes
+import gc
 import logging
+import os
+import sys
+import threading
 import traceback
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Generator, Iterator
+from typing import Any, BinaryIO
+from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException, JsonRpcMethodNotFound, JsonRpcRequestCancelled
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
 from pygls.workspace import TextDocument
 
+from server.convert import line_one_diagnostic
+from server.framing import MIB, Envelope
+from server.settings import MAX_DOCUMENT_ENV, MAX_MESSAGE_ENV, TransportLimits
 from shared_schemas.lsp import ServerSettings
 from shared_schemas.verification import DafnyInfo
 from toolchain.dafny.incremental import IncrementalVerifier
@@ -31,6 +48,10 @@ SERVER_NAME = "proof2silicon"
 SERVER_VERSION = "0.1.0"
 
 CodeLensContributor = Callable[["P2SServer", TextDocument], list[lsp.CodeLens]]
+TOO_LARGE_CODE = "document-too-large"
+REQUEST_FAILED = -32803  # LSP: a request that is valid but could not be carried out
+# Closing a document at least this large gives memory back to the system.
+RELEASE_AFTER_BYTES = MIB
 
 # The workDoneToken of the executeCommand request being handled (pygls passes commands only
 # their arguments); tasks created while handling it inherit the value.
@@ -57,6 +78,69 @@ class P2SProtocol(LanguageServerProtocol):
         if isinstance(server, P2SServer):
             server.cancel_request(msg_id)
 
+    # pygls' document bookkeeping, with size limits and without a KeyError for a change to a
+    # document that is not open. (The decorator registers these in place of pygls' own.)
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(
+        self, params: lsp.DidOpenTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        server = self._p2s()
+        doc = params.text_document
+        size = utf8_size(doc.text)
+        if size > server.limits.max_document_bytes:
+            server.refuse_document(doc.uri, size, server.limits.max_document_bytes)
+            return
+        server.refused.pop(doc.uri, None)
+        yield from super().lsp_text_document__did_open(params)
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(
+        self, params: lsp.DidChangeTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        server = self._p2s()
+        uri = params.text_document.uri
+        if unquote(uri) not in self.workspace.text_documents:
+            if uri in server.refused:
+                log.debug("ignored a change to %s, refused as too large", uri)
+            else:
+                server.log(
+                    f"ignored a change to {uri}, which is not open (no didOpen came first)",
+                    lsp.MessageType.Warning,
+                )
+            return
+        for change in params.content_changes:
+            self.workspace.update_text_document(params.text_document, change)
+        size = utf8_size(self.workspace.get_text_document(uri).source)
+        if size > server.limits.max_document_bytes:
+            server.refuse_document(uri, size, server.limits.max_document_bytes)
+            return
+        if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(
+        self, params: lsp.DidCloseTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        server = self._p2s()
+        uri = params.text_document.uri
+        refused = server.refused.pop(uri, None) is not None
+        doc = self.workspace.text_documents.get(unquote(uri))
+        size = len(doc.source) if doc is not None else 0
+        del doc
+        yield from super().lsp_text_document__did_close(params)
+        server.forget_document(uri)
+        if refused:
+            server.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            )
+        if refused or size >= RELEASE_AFTER_BYTES:
+            release_memory()
+
+    def _p2s(self) -> P2SServer:
+        server = self._server
+        assert isinstance(server, P2SServer)
+        return server
+
 
 class P2SServer(LanguageServer):
     def __init__(self) -> None:
@@ -77,6 +161,106 @@ class P2SServer(LanguageServer):
         self._verifier_lock = asyncio.Lock()
         self._missing_reported = False
         self._request_tasks: dict[Any, asyncio.Task[Any]] = {}
+        self.limits = TransportLimits()
+        # uri -> why it was refused (too large); its changes are ignored until it is reopened.
+        self.refused: dict[str, str] = {}
+
+    # -- transport -----------------------------------------------------------------------------
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """Serve over stdio with the bounded framing reader (`server.transport`), not pygls'."""
+        from server.transport import serve
+
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(
+                serve(
+                    self,
+                    stdin or sys.stdin.buffer,
+                    self._stop_event,
+                    self.limits.max_message_bytes,
+                )
+            )
+        except BrokenPipeError:
+            log.error("the client closed the connection; stopping")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()  # type: ignore[no-untyped-call]  # pygls leaves it unannotated
+
+    # -- documents above the limits ------------------------------------------------------------
+    def refuse_document(self, uri: str, size: int, limit: int, setting: str = "") -> None:
+        """Drop a document that is too large: nothing kept, nothing verified; one message, and
+        a diagnostic on its first line that says why."""
+        setting = setting or MAX_DOCUMENT_ENV
+        name = os.path.basename(urlparse(uri).path) or uri
+        message = (
+            f"{name} is not verified: it is {size} bytes, above the limit of {limit} bytes "
+            f"(set {setting} to change it)"
+        )
+        first = uri not in self.refused
+        self.refused[uri] = message
+        with contextlib.suppress(RuntimeError):  # no workspace before `initialize`
+            self.workspace.remove_text_document(uri)
+        if uri in self.documents.records:
+            self.documents.closed(uri)
+        else:
+            self.forget_document(uri)
+        log.warning("%s", message)
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(
+                uri=uri, diagnostics=[line_one_diagnostic(message, TOO_LARGE_CODE)]
+            )
+        )
+        if first:
+            self.window_show_message(
+                lsp.ShowMessageParams(
+                    type=lsp.MessageType.Error, message=f"Proof2Silicon: {message}"
+                )
+            )
+        release_memory()
+
+    def refuse_oversized(self, envelope: Envelope, size: int) -> None:
+        """A notification above the message limit was skipped unread: say so."""
+        limit = self.limits.max_message_bytes
+        if envelope.uri and envelope.method in (
+            lsp.TEXT_DOCUMENT_DID_OPEN,
+            lsp.TEXT_DOCUMENT_DID_CHANGE,
+        ):
+            # For a change, the server's copy is now out of date: drop it too.
+            self.refuse_document(envelope.uri, size, limit, MAX_MESSAGE_ENV)
+            return
+        self.window_show_message(
+            lsp.ShowMessageParams(
+                type=lsp.MessageType.Error,
+                message=(
+                    f"Proof2Silicon: ignored a {envelope.method or 'message'} of {size} bytes, "
+                    f"above the limit of {limit} bytes (set {MAX_MESSAGE_ENV} to change it)"
+                ),
+            )
+        )
+
+    def too_large(self, uri: str) -> str | None:
+        """Why `uri` cannot be verified for its size (refused buffer or file on disk), if so."""
+        if uri in self.refused:
+            return self.refused[uri]
+        with contextlib.suppress(RuntimeError):
+            if unquote(uri) in self.workspace.text_documents:
+                return None  # open buffers were checked on open and on every change
+        parsed = urlparse(uri)
+        if parsed.scheme != "file":
+            return None
+        try:
+            size = os.stat(unquote(parsed.path)).st_size
+        except OSError:
+            return None
+        limit = self.limits.max_document_bytes
+        if size <= limit:
+            return None
+        return (
+            f"{os.path.basename(parsed.path)} is not verified: it is {size} bytes, above the "
+            f"limit of {limit} bytes (set {MAX_DOCUMENT_ENV} to change it)"
+        )
 
     # -- settings and the verifier -----------------------------------------------------------
     def apply_settings(self, settings: ServerSettings) -> bool:
@@ -159,6 +343,14 @@ class P2SServer(LanguageServer):
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log every handler failure with its traceback; show the ones no response carries."""
+        if isinstance(error, JsonRpcMethodNotFound | JsonRpcRequestCancelled):
+            # Answered already; a client probing optional methods or cancelling is no failure.
+            log.info("%s", error)
+            return
+        if isinstance(error, JsonRpcException) and error.code == REQUEST_FAILED:
+            # A problem the user can fix, told in the response: its message, no traceback.
+            self.log(f"request failed: {error.message}", lsp.MessageType.Warning)
+            return
         detail = _describe(error)
         log.error("handler failed: %s", detail)
         with contextlib.suppress(Exception):
@@ -215,6 +407,21 @@ class P2SServer(LanguageServer):
     def close(self) -> None:
         self.documents.cancel_all()
         self.drop_verifier()
+
+
+def utf8_size(text: str) -> int:
+    """Bytes of `text` in UTF-8 (lone surrogates from JSON escapes count as 3)."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+def release_memory() -> None:
+    """Collect garbage and hand freed heap back to the system: after a large document, glibc
+    keeps the pages otherwise and the server's footprint never comes down."""
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        # The process' own symbols: glibc's malloc_trim where glibc is the C library.
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).malloc_trim(0)
 
 
 def _describe(error: BaseException) -> str:

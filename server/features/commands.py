@@ -48,6 +48,9 @@ def register(server: P2SServer) -> None:
     @server.command(COMMAND_VERIFY)
     async def verify(ls: P2SServer, *args: Any) -> dict[str, Any]:
         params = VerifyCommandParams.model_validate(args[0] if args else {})
+        refusal = ls.too_large(params.uri)
+        if refusal is not None:
+            raise CommandFailed(refusal)
         doc = ls.workspace.get_text_document(params.uri)
         if not is_dafny_document(params.uri, doc.language_id):
             raise CommandFailed(f"{params.uri} is not a Dafny document")
