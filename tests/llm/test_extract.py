@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
+
 from shared_schemas.generation import ExtractionFailure
-from toolchain.llm.extract import extract_dafny
+from shared_schemas.replay import ReplayModelName, ReplayStrategy
+from toolchain.dafny import DafnyEngine
+from toolchain.datasets.mbpp_dfy import MbppDfy
+from toolchain.datasets.replay_check import same_program
+from toolchain.llm.extract import drop_test_harness, extract_dafny, own_turn, select_answer
+from toolchain.llm.guard import check_candidate
+
+from .conftest import DATASETS
 
 MAX_OK = """method Max(a: int, b: int) returns (m: int)
   ensures m >= a && m >= b
@@ -82,3 +91,111 @@ def test_top_level_test_statements_are_dropped() -> None:
     assert result.code is not None
     assert "method Double" in result.code and "var out" not in result.code
     assert result.blocks_used == 1
+
+
+SQ = "function Sq(x: int): int { x * x }"
+SQ_USER = "method M(x: int) returns (y: int) ensures y == Sq(x) { y := x * x; }"
+
+
+def test_an_invented_next_turn_is_cut_off() -> None:
+    other = "method Other(n: int) returns (r: int) ensures r == n { r := n + 1; }"
+    for marker in ("TASK:", "AI ASSISTANT：", "User:", "### Instruction:"):
+        reply = (
+            f"Step 4: the code.\n```dafny\n{MAX_OK}\n```\n-------\n{marker}\nWrite another.\n\n"
+            f"AI ASSISTANT:\n```dafny\n{other}\n```\n"
+        )
+        r = extract_dafny(reply)
+        assert r.code.strip() == MAX_OK, marker
+        assert (r.blocks_found, r.blocks_used) == (1, 1)
+    # a marker before any code is the model echoing the prompt's layout, not a new turn
+    echoed = f"TASK:\nFind the larger.\n\nAI ASSISTANT:\n```dafny\n{MAX_OK}\n```\n"
+    assert own_turn(echoed) == echoed
+    assert extract_dafny(echoed).code.strip() == MAX_OK
+    # a marker inside prose lines ("Task: ...") is not a turn
+    inline = f"```dafny\n{MAX_OK}\n```\nTask: done.\n```dafny\n{SQ}\n```\n"
+    assert own_turn(inline) == inline
+
+
+def test_test_harness_methods_are_dropped() -> None:
+    harness = "method Main() {\n  var m := Max(1, 2);\n  assert m == 3;\n}"
+    assert drop_test_harness(f"{MAX_OK}\n\n{harness}") == MAX_OK
+    r = extract_dafny(f"```dafny\n{MAX_OK}\n```\nTests:\n```dafny\n{harness}\n```\n")
+    assert r.code.strip() == MAX_OK and r.blocks_used == 1
+    lower = "method testMax()\n{\n  var m := Max(1, 2);\n  assert m == 2;\n}"
+    assert drop_test_harness(f"{lower}\n{MAX_OK}") == MAX_OK
+    # not harnesses: parameters, a contract, a caller, or a name that is not a test's
+    kept = [
+        "method Main(x: int) { assert x == x; }",
+        "method Main() ensures true { }",
+        "method TestAll() { }\nmethod Run() { TestAll(); }",
+        "method Check() { var m := Max(1, 2); }",
+        "class C { method Main() { } }",
+    ]
+    for code in kept:
+        assert drop_test_harness(code) == code, code
+    # a harness the other blocks call stays
+    assert drop_test_harness("method Main() { }", elsewhere="method X() { Main(); }").strip()
+
+
+def test_blocks_unlinked_to_the_answer_are_dropped() -> None:
+    alternative = "method MaxCopy(a: array<int>) returns (b: array<int>) { b := a; }"
+    assert select_answer([MAX_OK, alternative]) == [MAX_OK]
+    # linked either way: the answer calls a later helper, or a later block uses the first
+    assert select_answer([SQ, SQ_USER]) == [SQ, SQ_USER]
+    assert select_answer([SQ_USER, SQ]) == [SQ_USER, SQ]
+    # linked through a third block
+    chain = "method N(x: int) returns (z: int) { z := M(x); }"
+    assert select_answer([SQ, alternative, chain, SQ_USER]) == [SQ, chain, SQ_USER]
+    # a test helper that only the dropped harness called goes with it
+    helper = "method Eq(a: seq<int>, b: seq<int>) returns (r: bool) { r := a == b; }"
+    harness = "method Main() { var m := Max(1, 2); var e := Eq([m], [2]); assert e; }"
+    assert select_answer([MAX_OK, f"{harness}\n\n{helper}"]) == [MAX_OK]
+    # nothing but a harness: keep it rather than answer with nothing
+    assert select_answer(["method Main() { print 1; }"]) == ["method Main() { print 1; }"]
+
+
+# The twelve GPT-4 replies (task, strategy) whose code as the authors extracted it verifies with
+# our Dafny while our earlier extraction from the same reply did not (bench.replay's
+# disagreements.md): an invented next few-shot turn joined to the answer (5), a test harness
+# block with wrong expected values or Dafny 4 syntax (6 incl. its test helpers), and an
+# unlinked alternative method (1).
+PARITY = [
+    ("126", "dynamic_few_shot"),
+    ("284", "dynamic_few_shot"),
+    ("424", "dynamic_few_shot"),
+    ("457", "dynamic_few_shot"),
+    ("759", "dynamic_few_shot"),
+    ("591", "contextless"),
+    ("14", "signature"),
+    ("307", "signature"),
+    ("399", "signature"),
+    ("420", "signature"),
+    ("436", "signature"),
+    ("450", "signature"),
+]
+
+
+@pytest.fixture(scope="module")
+def mbpp() -> MbppDfy:
+    if not (DATASETS / "mbpp-dfy" / "llm-outputs").is_dir():
+        pytest.skip(f"MBPP-DFY corpus not found under {DATASETS} (set P2S_DATASETS)")
+    return MbppDfy.load(DATASETS)
+
+
+@pytest.mark.parametrize(("task", "strategy"), PARITY)
+def test_real_reply_extracts_the_authors_program(mbpp: MbppDfy, task: str, strategy: str) -> None:
+    reply = mbpp.reply(task, ReplayModelName.gpt4, ReplayStrategy(strategy))
+    assert reply.authors_verified
+    r = extract_dafny(reply.reply)
+    assert r.ok and same_program(r.code, reply.authors_code), r.code
+    assert check_candidate(r.code) == []
+
+
+def test_real_replies_extracted_code_verifies(mbpp: MbppDfy, dafny: DafnyEngine) -> None:
+    failed = []
+    for task, strategy in PARITY:
+        reply = mbpp.reply(task, ReplayModelName.gpt4, ReplayStrategy(strategy))
+        result = dafny.verify_source(extract_dafny(reply.reply).code, f"t{task}.dfy")
+        if not result.ok:
+            failed.append((task, strategy, result.status.value))
+    assert failed == []

@@ -2,9 +2,16 @@
 
 Replies come in every shape: one ```dafny block; a helper block and a main block; a first draft
 and a corrected one; Python blocks next to the Dafny; a fence the model never closed because it
-ran out of tokens; bare code with prose around it; `<think>` sections from reasoning models.
-The rule for several Dafny blocks: keep them in order, but a block that declares a name an
-earlier block declared replaces that earlier block (the model's own correction wins).
+ran out of tokens; bare code with prose around it; `<think>` sections from reasoning models;
+a few-shot reply that, after its answer, goes on to invent the next turn of the prompt
+("TASK: ... AI ASSISTANT: ..." with a second, unrelated program).
+The rules for several Dafny blocks: keep them in order, but a block that declares a name an
+earlier block declared replaces that earlier block (the model's own correction wins); test
+harnesses (`method Main()`, `method testFoo()`: no parameters, no contract, called by nothing)
+are usage, not the answer, and go; of what remains, the answer is the first block and the blocks
+linked to it by a call or a use of a declared name. An unlinked later block is an alternative
+("if you want a copy instead, ...") or a helper for the tests; verified or not, it is not the
+answer, and its proof obligations or its errors must not decide the answer's verdict.
 """
 
 from __future__ import annotations
@@ -17,6 +24,12 @@ from toolchain.dafny.symbols import CONTAINER_KINDS, find_containers, find_symbo
 from toolchain.dafny.text import mask_comments_and_strings
 
 _THINK = re.compile(r"<think>.*?(?:</think>|\Z)", re.DOTALL | re.IGNORECASE)
+# A line that opens a new conversation turn, as few-shot prompts lay them out. GPT-4 writes
+# the full-width colon too ("AI ASSISTANT：").
+_TURN_MARKER = re.compile(
+    r"(?mi)^[ \t]*(?:#+[ \t]*)?(?:task|user|human|ai[ \t]+assistant|assistant|instruction|"
+    r"question|response)[ \t]*[:：][ \t]*$"
+)
 _FENCE_OPEN = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)$", re.MULTILINE)
 _DAFNY_TAGS = {"dafny", "dfy", "dafny4", "dafny3"}
 _NEUTRAL_TAGS = {"", "text", "plaintext", "code", "txt"}
@@ -25,6 +38,10 @@ _DECLARATION = re.compile(
     r"(?:method|function|lemma|predicate|datatype|codatatype|class|trait|module|newtype|"
     r"type|const|include|import|iterator)\b"
 )
+# `Main` and `test...` / `Test...`: the names models give their usage examples
+_HARNESS_NAME = re.compile(r"^(?:Main|[Tt]est\w*)$")
+_HARNESS_HEADER = re.compile(r"\(\s*\)")
+_CONTRACT = re.compile(r"\b(?:requires|ensures|returns|modifies|reads|decreases)\b")
 _CALLABLE = re.compile(r"\b(?:method|function|lemma|predicate)\s+[A-Za-z_][\w']*")
 _DAFNY_HINTS = re.compile(r"\b(?:requires|ensures|invariant|decreases|returns|:=|seq<|array<)")
 
@@ -61,6 +78,20 @@ def fenced_blocks(reply: str) -> list[CodeBlock]:
         pos = c.end()
 
 
+def own_turn(reply: str) -> str:
+    """The reply up to the first line that opens a new conversation turn after some code.
+
+    A model continuing a few-shot pattern answers its task, then writes "TASK: <another task>
+    AI ASSISTANT: <another program>". That program is not the answer; joined to it, it breaks
+    the file (its own parse errors) or adds proof obligations the answer never had. A marker
+    before any code is left alone: it is the model restating the prompt's layout."""
+    for m in _TURN_MARKER.finditer(reply):
+        before = reply[: m.start()]
+        if fenced_blocks(before) or looks_like_dafny(before):
+            return before
+    return reply
+
+
 def _top_level_names(code: str) -> set[str]:
     containers = find_containers(code)
     names = {c.name for c in containers if c.name}
@@ -88,6 +119,80 @@ def merge_blocks(blocks: list[str]) -> list[str]:
         kept = [(c, n) for c, n in kept if not (n & names)]
         kept.append((code, names))
     return [c for c, _ in kept]
+
+
+def _mentions(masked: str, name: str) -> bool:
+    return re.search(rf"(?<![\w'.]){re.escape(name)}(?![\w'])", masked) is not None
+
+
+def drop_test_harness(code: str, elsewhere: str = "") -> str:
+    """`code` without its top-level test harness methods.
+
+    A harness is a method named `Main` or `test...`, with no parameters and no contract, that
+    nothing in `code` or `elsewhere` (the other blocks of the reply) calls. Its asserts check the
+    model's own examples, not the answer: one wrong expected value fails a correct answer."""
+    masked = mask_comments_and_strings(code)
+    spans: list[tuple[int, int]] = []
+    for s in find_symbols(code):
+        if (
+            s.kind != "method"
+            or s.module is not None
+            or s.container is not None
+            or s.body_start is None
+            or not _HARNESS_NAME.match(s.name)
+        ):
+            continue
+        header = masked[s.start : s.body_start]
+        after_name = header[header.find(s.name) + len(s.name) :]
+        if not _HARNESS_HEADER.match(after_name.lstrip()) or _CONTRACT.search(after_name):
+            continue
+        rest = masked[: s.start] + masked[s.end :]
+        if _mentions(rest, s.name) or _mentions(mask_comments_and_strings(elsewhere), s.name):
+            continue
+        start = masked.rfind("\n", 0, s.start) + 1
+        if masked[start : s.start].strip():
+            start = s.start  # something else shares the line: cut from the keyword only
+        spans.append((start, s.end))
+    if not spans:
+        return code
+    out: list[str] = []
+    pos = 0
+    for start, end in spans:
+        out.append(code[pos:start])
+        pos = end
+    out.append(code[pos:])
+    return re.sub(r"\n{3,}", "\n\n", "".join(out)).strip("\n")
+
+
+def select_answer(blocks: list[str]) -> list[str]:
+    """The blocks that make up the answer (see the module docstring), in their order."""
+    if not blocks:
+        return blocks
+    stripped: list[str] = []
+    for i, code in enumerate(blocks):
+        elsewhere = "\n".join(b for j, b in enumerate(blocks) if j != i)
+        stripped.append(drop_test_harness(code, elsewhere))
+    named = [(code, _top_level_names(code)) for code in stripped]
+    named = [(code, names) for code, names in named if names and code.strip()]
+    if not named:
+        # nothing but harness code: keep what the model wrote rather than invent an empty answer
+        return blocks
+    masked = [mask_comments_and_strings(code) for code, _ in named]
+    linked = {0}
+    grew = True
+    while grew:
+        grew = False
+        for j in range(len(named)):
+            if j in linked:
+                continue
+            if any(
+                any(_mentions(masked[j], n) for n in named[i][1])
+                or any(_mentions(masked[i], n) for n in named[j][1])
+                for i in linked
+            ):
+                linked.add(j)
+                grew = True
+    return [code for k, (code, _) in enumerate(named) if k in linked]
 
 
 def _balanced_end(masked: str, start: int) -> int:
@@ -134,7 +239,7 @@ def extract_dafny(reply: str) -> ExtractionResult:
     """The Dafny program in `reply`, or an ExtractionResult whose `failure` says why not."""
     if not reply or not reply.strip():
         return ExtractionResult(failure=ExtractionFailure.empty_reply)
-    text = _THINK.sub("", reply.replace("\r\n", "\n"))
+    text = own_turn(_THINK.sub("", reply.replace("\r\n", "\n")))
     blocks = fenced_blocks(text)
     if blocks:
         chosen = [
@@ -147,7 +252,7 @@ def extract_dafny(reply: str) -> ExtractionResult:
             # a model that labels Dafny as another language ("```csharp") is still writing Dafny
             chosen = [b for b in blocks if looks_like_dafny(b.text)]
         if chosen:
-            merged = merge_blocks([b.text.strip("\n") for b in chosen])
+            merged = select_answer(merge_blocks([b.text.strip("\n") for b in chosen]))
             return ExtractionResult(
                 code="\n\n".join(merged).strip("\n") + "\n",
                 fenced=True,
@@ -159,13 +264,24 @@ def extract_dafny(reply: str) -> ExtractionResult:
         code = _unfenced(outside)
         if code is None:
             return ExtractionResult(failure=ExtractionFailure.no_code, blocks_found=len(blocks))
-        return ExtractionResult(code=code + "\n", blocks_found=len(blocks), blocks_used=1)
+        return ExtractionResult(
+            code=select_answer([code])[0] + "\n", blocks_found=len(blocks), blocks_used=1
+        )
     code = _unfenced(text)
     if code is None:
         return ExtractionResult(failure=ExtractionFailure.no_code)
-    return ExtractionResult(code=code + "\n", blocks_used=1)
+    return ExtractionResult(code=select_answer([code])[0] + "\n", blocks_used=1)
 
 
 _FENCED_SPANS = re.compile(r"(?ms)^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$")
 
-__all__ = ["CodeBlock", "extract_dafny", "fenced_blocks", "looks_like_dafny", "merge_blocks"]
+__all__ = [
+    "CodeBlock",
+    "drop_test_harness",
+    "extract_dafny",
+    "fenced_blocks",
+    "looks_like_dafny",
+    "merge_blocks",
+    "own_turn",
+    "select_answer",
+]
