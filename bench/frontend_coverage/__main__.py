@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolchain.frontend import ast as A
+from toolchain.frontend.driver import run_frontend
 from toolchain.frontend.dtypes import TypeResolver
 from toolchain.frontend.parser import parse_program
-from toolchain.frontend.driver import run_frontend
 from toolchain.frontend.ranges import Options
 
 DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
