@@ -10,6 +10,7 @@ appears (an endpoint's error body that repeats it, an exception text, a URL).
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import re
@@ -37,6 +38,12 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         rf"\1{MASK}",
     ),
     (re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]{4,}"), rf"\1{MASK}"),
+    # HTTP Basic credentials (what httpx sends for a URL's user:password); base64-looking
+    # only, so that "basic arithmetic" survives
+    (
+        re.compile(r"(?i)\b(basic\s+)(?=[A-Za-z0-9+/]*[0-9+/=])[A-Za-z0-9+/]{12,}={0,2}"),
+        rf"\1{MASK}",
+    ),
     # OpenAI-style keys: sk-..., sk-proj-..., and the like
     (re.compile(r"\b(sk|pk|rk)-[A-Za-z0-9_-]{8,}"), rf"\1-{MASK}"),
     # credential-named fields anywhere (`api_key=...`, `"access_token": "..."`); values must
@@ -57,7 +64,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 
 
 def url_secrets(url: str | None) -> list[str]:
-    """The user name and password inside a URL's user information, if any."""
+    """The user name and password inside a URL's user information, if any, and the HTTP Basic
+    credentials an HTTP client derives from them (servers echo those back too)."""
     if not url:
         return []
     try:
@@ -71,6 +79,9 @@ def url_secrets(url: str | None) -> list[str]:
             unquoted = urllib.parse.unquote(value)
             if unquoted != value:
                 found.append(unquoted)
+    if parts.username is not None and parts.password is not None:
+        pair = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password)}"
+        found.append(base64.b64encode(pair.encode("utf-8")).decode("ascii"))
     return found
 
 

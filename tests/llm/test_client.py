@@ -3,6 +3,7 @@ cancel, and the key kept out of every record."""
 
 from __future__ import annotations
 
+import base64
 import logging
 import threading
 import time
@@ -15,6 +16,7 @@ from toolchain.errors import CancelledError, InputError
 from toolchain.llm.client import (
     EndpointConfig,
     LlmClient,
+    LlmDeadlineError,
     LlmError,
     LlmResponseError,
     LlmTimeoutError,
@@ -142,3 +144,61 @@ def test_unreachable_endpoint_is_one_clear_error() -> None:
     )
     with pytest.raises(LlmError, match="cannot reach"):
         LlmClient(cfg).complete(ASK)
+
+
+def test_a_reply_trickling_one_byte_at_a_time_is_cut_at_the_request_timeout(
+    server: ScriptedServer,
+) -> None:
+    # ~300 bytes at 0.2 s each: a minute of trickle, yet no single read waits 1 s
+    server.load(Script(steps=[{"reply": "hello", "trickle_s": 0.2}]))
+    started = time.monotonic()
+    with pytest.raises(LlmTimeoutError, match=r"did not answer within 1 s"):
+        client_for(server, timeout_s=1, max_retries=0).complete(ASK)
+    assert time.monotonic() - started < 1 + 1.5
+
+
+def test_the_callers_deadline_bounds_the_whole_call(server: ScriptedServer) -> None:
+    server.load(Script(steps=[{"reply": "hello", "trickle_s": 0.2}]))
+    started = time.monotonic()
+    with pytest.raises(LlmDeadlineError, match="wall-time budget ran out"):
+        client_for(server, timeout_s=30).complete(ASK, deadline=started + 1.0)
+    assert time.monotonic() - started < 1 + 1.0
+
+
+def test_a_trickled_reply_within_the_limit_still_arrives(server: ScriptedServer) -> None:
+    server.load(Script(steps=[{"reply": "ok", "trickle_s": 0.001}]))
+    assert client_for(server, timeout_s=10, max_retries=0).complete(ASK).text == "ok"
+
+
+def test_a_key_echoed_in_an_error_body_or_inside_the_url_is_masked(
+    server: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = "plainKEYwithNoShape42"  # no sk- prefix: only knowing the key can catch it
+    url_key = "urlSECRET-7f3a9b"
+    server.load(Script(steps=[{"status": 400, "echo_key": True}]))
+    caplog.set_level(logging.DEBUG)
+    base = server.base_url.replace("http://", f"http://someone:{url_key}@")
+    client = LlmClient(
+        EndpointConfig(
+            base_url=base,
+            model="scripted",
+            temperature=0.0,
+            timeout_s=5,
+            max_tokens=16,
+            max_retries=0,
+            api_key=key,
+        )
+    )
+    with pytest.raises(LlmError, match="HTTP 400") as info:
+        client.complete(ASK)
+    assert server.chat_requests, "the request reached the server"
+    shown = str(info.value) + client.config.describe() + repr(client) + caplog.text
+    # httpx turns the URL's user:password into HTTP Basic credentials, and the server echoes them
+    assert "Incorrect API key provided: Basic ***" in str(info.value)
+    basic = base64.b64encode(f"someone:{url_key}".encode()).decode()
+    assert key not in shown and url_key not in shown and basic not in shown
+
+    server.load(Script(steps=[{"status": 400, "echo_key": True}]))
+    with pytest.raises(LlmError, match="HTTP 400") as info:
+        client_for(server, max_retries=0, key=key).complete(ASK)
+    assert "Incorrect API key provided: ***" in str(info.value) and key not in str(info.value)
