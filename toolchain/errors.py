@@ -19,6 +19,15 @@ class InputError(ToolchainError):
     """The user's input cannot be used: missing, unreadable, too large, wrong kind."""
 
 
+class OutputExistsError(InputError):
+    """Writing would overwrite files an earlier run left; nothing was written."""
+
+    def __init__(self, paths: list[str]) -> None:
+        message = "; ".join(f"{path} already exists" for path in paths)
+        super().__init__(message, hint="pass --force to overwrite it")
+        self.paths = paths
+
+
 class ToolNotFoundError(ToolchainError):
     """An external tool is not installed or not where the settings say."""
 

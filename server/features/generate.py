@@ -7,12 +7,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from pygls.exceptions import JsonRpcException
+
 from server.app import P2SServer
 from server.features.commands import CommandFailed, require_engine
 from server.progress import WorkDone
 from shared_schemas.generation import GenerationParams, GenerationProgress
-from shared_schemas.lsp import COMMAND_GENERATE
-from toolchain.errors import ToolchainError
+from shared_schemas.lsp import COMMAND_GENERATE, ErrorCode, OutputExistsData
+from toolchain.errors import OutputExistsError, ToolchainError
 from toolchain.llm.generate import run_generate
 from toolchain.proc import CancelToken
 
@@ -52,6 +54,12 @@ def register(server: P2SServer) -> None:
                 except asyncio.CancelledError:
                     cancel.cancel()
                     raise
+                except OutputExistsError as exc:
+                    raise JsonRpcException(
+                        str(exc),
+                        code=int(ErrorCode.output_exists),
+                        data=OutputExistsData(paths=exc.paths).model_dump(mode="json"),
+                    ) from exc
                 except ToolchainError as exc:
                     raise CommandFailed(str(exc)) from exc
         return result.model_dump(mode="json")

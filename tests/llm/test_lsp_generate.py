@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
+from shared_schemas.lsp import ErrorCode, OutputExistsData
 from tests.lsp_session import lsp_session
 from toolchain.llm.scripted_server import Script, ScriptedServer
 
@@ -84,3 +86,18 @@ async def test_bad_spec_is_one_clear_error(lsp_client: LanguageClient, tmp_path:
         await asyncio.wait_for(
             _generate(lsp_client, {"spec_path": str(tmp_path / "no.spec.md")}), 60
         )
+
+
+async def test_existing_output_is_refused_with_the_output_exists_code(
+    lsp_client: LanguageClient, server: ScriptedServer, spec_path: Path
+) -> None:
+    """The client decides to offer "Overwrite?" on this code and data, never on the text."""
+    existing = spec_path.with_name("max_array.dfy")
+    existing.write_text("// the user's own file\n", encoding="utf-8")
+    server.load(Script.replies(fenced(RIGHT)))
+    with pytest.raises(JsonRpcException) as info:
+        await asyncio.wait_for(_generate(lsp_client, {"spec_path": str(spec_path)}), 60)
+    assert info.value.code == int(ErrorCode.output_exists)
+    assert OutputExistsData.model_validate(info.value.data).paths == [str(existing)]
+    assert existing.read_text(encoding="utf-8") == "// the user's own file\n"
+    assert not server.chat_requests  # refused before any token was spent

@@ -30,7 +30,7 @@ from shared_schemas.generation import (
 from shared_schemas.settings import Settings
 from toolchain.atomic import write_atomic
 from toolchain.dafny import DafnyEngine
-from toolchain.errors import InputError, ToolchainError
+from toolchain.errors import InputError, OutputExistsError, ToolchainError
 from toolchain.llm.client import EndpointConfig, LlmClient
 from toolchain.llm.loop import Budget, GenerateLoop, ProgressFn
 from toolchain.llm.prompts import default_rounds
@@ -134,6 +134,7 @@ def _check_writable(path: Path) -> None:
 def _preflight(output: Path | None, trajectory: Path | None, force: bool) -> bool:
     """Check both locations; True when an existing trajectory from a failed run may be replaced."""
     replace_trajectory = False
+    existing: list[str] = []
     for path in (output, trajectory):
         if path is None:
             continue
@@ -142,7 +143,9 @@ def _preflight(output: Path | None, trajectory: Path | None, force: bool) -> boo
             if path == trajectory and is_previous_failed_trajectory(path):
                 replace_trajectory = True
                 continue
-            raise InputError(f"{path} already exists", hint="pass --force to overwrite it")
+            existing.append(str(path))
+    if existing:
+        raise OutputExistsError(existing)
     return replace_trajectory
 
 
