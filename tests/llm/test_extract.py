@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from shared_schemas.generation import ExtractionFailure
@@ -11,8 +13,6 @@ from toolchain.datasets.mbpp_dfy import MbppDfy
 from toolchain.datasets.replay_check import same_program
 from toolchain.llm.extract import drop_test_harness, extract_dafny, own_turn, select_answer
 from toolchain.llm.guard import check_candidate
-
-from .conftest import DATASETS
 
 MAX_OK = """method Max(a: int, b: int) returns (m: int)
   ensures m >= a && m >= b
@@ -176,10 +176,9 @@ PARITY = [
 
 
 @pytest.fixture(scope="module")
-def mbpp() -> MbppDfy:
-    if not (DATASETS / "mbpp-dfy" / "llm-outputs").is_dir():
-        pytest.skip(f"MBPP-DFY corpus not found under {DATASETS} (set P2S_DATASETS)")
-    return MbppDfy.load(DATASETS)
+def mbpp(datasets_dir: Path) -> MbppDfy:
+    # `datasets_dir` (tests/conftest.py) skips, naming P2S_DATASETS, when the corpora are absent
+    return MbppDfy.load(datasets_dir)
 
 
 @pytest.mark.parametrize(("task", "strategy"), PARITY)
