@@ -6,22 +6,13 @@ from enum import StrEnum
 from pydantic import Field
 
 from shared_schemas.base import Model
+from shared_schemas.synthesis import HlsBackend, SynthesizeParams, SynthTarget
 
 
 class VerifyOn(StrEnum):
     change = "change"
     save = "save"
     never = "never"
-
-
-class HlsBackend(StrEnum):
-    xls = "xls"
-    vitis = "vitis"
-
-
-class SynthTarget(StrEnum):
-    xilinx = "xilinx"
-    ice40 = "ice40"
 
 
 class DafnySettings(Model):
@@ -44,10 +35,26 @@ class LlmSettings(Model):
     policy_checkpoint: str | None = None
 
 
+_REQUEST = SynthesizeParams.model_fields
+
+
 class HlsSettings(Model):
-    backend: HlsBackend = HlsBackend.xls
-    target: SynthTarget = SynthTarget.xilinx
-    clock_ns: float = Field(default=10.0, gt=0)
+    """The user's synthesis choices (`proof2silicon.hls.*`), which the editor puts into each
+    synthesize request. Their defaults are the request's own (`SynthesizeParams`), not a copy."""
+
+    backend: HlsBackend = Field(
+        default=_REQUEST["backend"].default,
+        description="HLS backend: the open XLS flow, or Vitis HLS when installed.",
+    )
+    target: SynthTarget = Field(
+        default=_REQUEST["target"].default,
+        description="Synthesis target for resource and timing estimates.",
+    )
+    clock_ns: float = Field(
+        default=_REQUEST["clock_ns"].default,
+        gt=0,
+        description="Target clock period in nanoseconds.",
+    )
 
 
 class Settings(Model):
@@ -56,3 +63,14 @@ class Settings(Model):
     dafny: DafnySettings = Field(default_factory=DafnySettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     hls: HlsSettings = Field(default_factory=HlsSettings)
+
+
+__all__ = [
+    "DafnySettings",
+    "HlsBackend",
+    "HlsSettings",
+    "LlmSettings",
+    "Settings",
+    "SynthTarget",
+    "VerifyOn",
+]

@@ -11,7 +11,16 @@ from enum import StrEnum
 from pydantic import Field
 
 from shared_schemas.base import Model
-from shared_schemas.settings import HlsBackend, SynthTarget
+
+
+class HlsBackend(StrEnum):
+    xls = "xls"
+    vitis = "vitis"
+
+
+class SynthTarget(StrEnum):
+    xilinx = "xilinx"
+    ice40 = "ice40"
 
 
 class PortRole(StrEnum):
@@ -183,24 +192,86 @@ class EvidenceManifest(Model):
     created: str = Field(description="ISO 8601 time the evidence was produced")
 
 
-class SynthesizeParams(Model):
-    """Arguments of the `proof2silicon.synthesize` command."""
+class DelayModel(StrEnum):
+    """XLS scheduler delay models (ASIC estimates; nextpnr gives the FPGA number)."""
 
-    uri: str
-    method: str
-    backend: HlsBackend = HlsBackend.xls
-    target: SynthTarget = SynthTarget.xilinx
-    clock_ns: float = Field(default=10.0, gt=0)
-    out_dir: str | None = Field(default=None, description="default: <file>.p2s/<method>")
-    vectors: int = Field(default=64, ge=1, le=10000)
+    unit = "unit"
+    asap7 = "asap7"
+    sky130 = "sky130"
+
+
+class SynthesizeParams(Model):
+    """One synthesis request: the editor's `proof2silicon.synthesize` command and `p2s synth` alike.
+
+    Every option and its default lives here, once: the command line's flags read their defaults
+    from these fields and the extension fills its requests from the generated DEFAULTS.
+    """
+
+    uri: str = Field(
+        description="the Dafny file: a file:// URI (the editor) or a path (the command line)"
+    )
+    method: str | None = Field(
+        default=None,
+        description="the method to synthesize (Name or Module.Name); default: the file's only "
+        "compiled method",
+    )
+    backend: HlsBackend = Field(
+        default=HlsBackend.xls, description="xls (open flow) or vitis (C++, Vitis HLS)"
+    )
+    target: SynthTarget = Field(
+        default=SynthTarget.xilinx, description="the part whose cells yosys counts"
+    )
+    clock_ns: float = Field(default=10.0, gt=0, description="clock period target in nanoseconds")
+    out_dir: str | None = Field(
+        default=None,
+        description="output folder; default <file>.p2s/<method>. A relative one is taken from "
+        "the document's folder when `uri` is a file:// URI, else from the working directory",
+    )
+    vectors: int = Field(default=64, ge=1, le=10000, description="co-simulation vectors")
+    seed: int = Field(default=1, description="seed of the random input vectors")
+    fmax: bool = Field(default=True, description="nextpnr-ice40 place and route for an Fmax")
+    synth: bool = Field(default=True, description="yosys synthesis for resource counts")
+    delay_model: DelayModel = Field(
+        default=DelayModel.sky130, description="the XLS scheduler's delay model"
+    )
+    pipeline_stages: int | None = Field(
+        default=None, ge=1, description="XLS pipeline stages; default: as the clock needs"
+    )
+    unroll_limit: int = Field(default=32, ge=0, description="unroll loops up to this many trips")
+    assume_input_bits: int | None = Field(
+        default=None,
+        ge=1,
+        description="hardware contract: integer inputs the precondition leaves unbounded fit "
+        "this many bits (reported as an assumption)",
+    )
+    assume_max_length: int | None = Field(
+        default=None,
+        ge=0,
+        description="hardware contract: arrays the precondition leaves unbounded hold at most "
+        "this many elements (reported as an assumption)",
+    )
+    cosim_time_limit_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="seconds for Dafny's compiled reference, and again for the simulation",
+    )
+    use_cache: bool = Field(
+        default=True, description="return the previous report when nothing it depends on changed"
+    )
+    force: bool = Field(
+        default=False,
+        description="write into an output folder holding files Proof2Silicon did not write "
+        "(they are kept; only files of the names it writes are replaced)",
+    )
 
 
 class SynthesizeResult(Model):
     report: SynthesisReport
-    out_dir: str
+    out_dir: str = Field(description="the output folder, absolute")
     report_html: str
     report_json: str
-    cached: bool = False
+    manifest_json: str = Field(description="the evidence manifest (EvidenceManifest)")
+    cached: bool = Field(default=False, description="nothing changed: the previous report")
 
 
 class SynthesisProgress(Model):

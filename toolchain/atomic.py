@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from toolchain.errors import InputError
+from toolchain.errors import InputError, OutputExistsError
 
 
 def write_atomic(path: str | Path, data: str | bytes, *, overwrite: bool = True) -> Path:
@@ -88,6 +88,15 @@ def _safe_relative(rel: str) -> bool:
     return bool(parts) and not Path(rel).is_absolute() and ".." not in parts
 
 
+class ForeignFilesError(OutputExistsError):
+    """An output folder holds files this tool did not write; nothing was changed. An
+    OutputExistsError, so that a client can offer to resend the request with force."""
+
+    def __init__(self, message: str, *, hint: str, paths: list[str]) -> None:
+        InputError.__init__(self, message, hint=hint)  # its own message, not "X already exists"
+        self.paths = paths
+
+
 class OutputFolder:
     """An output folder written without ever deleting or silently replacing a user's file.
 
@@ -130,11 +139,12 @@ class OutputFolder:
         if foreign and not force:
             names = sorted(foreign)[:_SHOWN]
             more = " and more" if len(foreign) > _SHOWN else ""
-            raise InputError(
+            raise ForeignFilesError(
                 f"the output folder {root} holds files Proof2Silicon did not write "
                 f"({', '.join(names)}{more}); nothing was changed",
                 hint="move them away or choose another output folder; `p2s synth --force` "
                 "writes beside them (replacing only files of the very names it writes)",
+                paths=[str(root / name) for name in names],
             )
         folder = cls(root, previous, foreign)
         folder._record(OwnedFiles(complete=False, foreign=sorted(foreign)))

@@ -1,4 +1,10 @@
-"""One-click synthesis: verified Dafny method -> RTL, synthesis numbers and a co-simulation verdict.
+"""Synthesize: verified Dafny method -> RTL, synthesis numbers and a co-simulation verdict.
+
+`run_synthesis(SynthesizeParams, Settings)` is the one entry point: `p2s synth` builds the params
+from its flags and the language server validates the editor's request into the same model. What
+the params leave open is decided here, once: the default method (the file's only compiled
+method), the default output folder (`<file>.p2s/<method>`), where a relative folder starts (the
+document's folder for a file:// URI, else the working directory) and what is valid.
 
 Stages, in order (the names progress callbacks receive):
 
@@ -22,7 +28,6 @@ the previous run recorded as its own are removed, and `.p2s-files.json` lists wh
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 import hashlib
 import json
@@ -36,19 +41,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
-from shared_schemas.settings import HlsBackend, SynthTarget
+from shared_schemas.settings import Settings
 from shared_schemas.synthesis import (
     Architecture,
     ArtifactDigest,
     CosimReport,
-    CosimVerdict,
     EvidenceManifest,
+    HlsBackend,
     LatencyReport,
     ResourceReport,
     StageTiming,
     SynthesisProgress,
     SynthesisReport,
+    SynthesizeParams,
+    SynthesizeResult,
+    SynthTarget,
     TimingReport,
     WidthEvidence,
 )
@@ -77,61 +87,39 @@ IrTransform = Callable[["HardwareMethod"], "HardwareMethod"]
 
 
 @dataclass(frozen=True)
-class SynthesisRequest:
-    source_text: str
+class Job:
+    """A request with everything it left open decided: the method, the source text and where it
+    came from, and the absolute output folder."""
+
+    params: SynthesizeParams
     method: str
+    text: str
+    source_file: str
     out_dir: Path
-    source_file: str = "input.dfy"
-    backend: HlsBackend = HlsBackend.xls
-    target: SynthTarget = SynthTarget.xilinx
-    clock_ns: float = 10.0
-    vectors: int = 64
-    seed: int = 1
-    fmax: bool = True
-    synth: bool = True
-    delay_model: str = "sky130"
-    pipeline_stages: int | None = None
-    unroll_limit: int = 32
-    # a hardware contract for inputs the precondition leaves unbounded (front-end Options)
-    assume_input_bits: int | None = None
-    assume_max_length: int | None = None
-    cosim_time_limit_s: float = 300.0  # for Dafny's compiled reference, and for the simulation
-    use_cache: bool = True
-    # write into an output folder that holds files this tool did not write (they are kept)
-    force: bool = False
 
     def key_fields(self) -> dict[str, object]:
+        p = self.params
         return {
             "method": self.method,
-            "backend": self.backend.value,
-            "target": self.target.value,
-            "clock_ns": self.clock_ns,
-            "vectors": self.vectors,
-            "seed": self.seed,
-            "fmax": self.fmax,
-            "synth": self.synth,
-            "delay_model": self.delay_model,
-            "pipeline_stages": self.pipeline_stages,
-            "unroll_limit": self.unroll_limit,
-            "assume_input_bits": self.assume_input_bits,
-            "assume_max_length": self.assume_max_length,
-            "cosim_time_limit_s": self.cosim_time_limit_s,
+            "backend": p.backend.value,
+            "target": p.target.value,
+            "clock_ns": p.clock_ns,
+            "vectors": p.vectors,
+            "seed": p.seed,
+            "fmax": p.fmax,
+            "synth": p.synth,
+            "delay_model": p.delay_model.value,
+            "pipeline_stages": p.pipeline_stages,
+            "unroll_limit": p.unroll_limit,
+            "assume_input_bits": p.assume_input_bits,
+            "assume_max_length": p.assume_max_length,
+            "cosim_time_limit_s": p.cosim_time_limit_s,
         }
 
 
 @dataclass
-class SynthesisOutcome:
-    report: SynthesisReport
-    manifest: EvidenceManifest
-    out_dir: Path
-    report_json: Path
-    report_html: Path
-    cached: bool = False
-
-
-@dataclass
 class _Run:
-    request: SynthesisRequest
+    job: Job
     progress: ProgressFn | None
     cancel: CancelToken | None
     engine: DafnyEngine
@@ -167,15 +155,15 @@ def code_digest() -> str:
             if path.suffix in (".py", ".h") and path.is_file():
                 h.update(path.relative_to(root).as_posix().encode())
                 h.update(path.read_bytes())
-    h.update((root / "pipeline.py").read_bytes())
+    h.update(Path(__file__).resolve().read_bytes())
     return h.hexdigest()[:16]
 
 
-def content_key(request: SynthesisRequest, tools: dict[str, str]) -> str:
+def content_key(job: Job, tools: dict[str, str]) -> str:
     blob = json.dumps(
         {
-            "source": _sha256(request.source_text.encode("utf-8")),
-            "options": request.key_fields(),
+            "source": _sha256(job.text.encode("utf-8")),
+            "options": job.key_fields(),
             "tools": tools,
             "code": code_digest(),
         },
@@ -218,8 +206,8 @@ def contract_warnings(assume_input_bits: int | None, assume_max_length: int | No
     return found
 
 
-def _cached(request: SynthesisRequest, key: str) -> SynthesisOutcome | None:
-    out = request.out_dir
+def _cached(job: Job, key: str) -> SynthesizeResult | None:
+    out = job.out_dir
     report_path, manifest_path = out / REPORT_JSON, out / MANIFEST_JSON
     if not (report_path.exists() and manifest_path.exists() and (out / REPORT_HTML).exists()):
         return None
@@ -234,14 +222,7 @@ def _cached(request: SynthesisRequest, key: str) -> SynthesisOutcome | None:
         path = out / art.path
         if not path.exists() or _sha256(path.read_bytes()) != art.sha256:
             return None
-    return SynthesisOutcome(
-        report=report,
-        manifest=manifest,
-        out_dir=out,
-        report_json=report_path,
-        report_html=out / REPORT_HTML,
-        cached=True,
-    )
+    return result_for(report, out, cached=True)
 
 
 def _tool_versions(engine_version: str, backend: HlsBackend) -> dict[str, str]:
@@ -255,32 +236,35 @@ def _tool_versions(engine_version: str, backend: HlsBackend) -> dict[str, str]:
 
 
 def run_synthesis(
-    request: SynthesisRequest,
+    params: SynthesizeParams,
+    settings: Settings | None = None,
     *,
-    engine: DafnyEngine | None = None,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
+    engine: DafnyEngine | None = None,
+    source_text: str | None = None,
     transform_ir: IrTransform | None = None,
-) -> SynthesisOutcome:
-    """Run every stage (see the module docstring). `transform_ir` rewrites the lowered IR before
-    HLS; tests use it to inject a wrong lowering that co-simulation must catch."""
+) -> SynthesizeResult:
+    """Run every stage (see the module docstring) for one request.
+
+    `engine`: a Dafny engine already running (the server's); else one is discovered with
+    `settings.dafny`. `source_text`: the program when it is not on disk (replayed candidates);
+    `params.uri` then only names it, and `params.out_dir` must be given. `transform_ir` rewrites
+    the lowered IR before HLS; tests use it to inject a wrong lowering that co-simulation must
+    catch."""
     from toolchain.dafny import DafnyEngine
 
-    check_method_name(request.method)
-    if request.vectors < 1:
-        raise InputError("at least one co-simulation vector is needed")
-    if request.clock_ns <= 0:
-        raise InputError("the clock period must be positive")
-    request = dataclasses.replace(request, out_dir=request.out_dir.resolve())
-    folder = OutputFolder.claim(request.out_dir, force=request.force)
+    settings = settings or Settings()
+    job = resolve(params, source_text=source_text)
+    folder = OutputFolder.claim(job.out_dir, force=params.force)
     try:
-        dafny = engine if engine is not None else DafnyEngine.discover()
-        tools = _tool_versions(f"Dafny {dafny.info.version}", request.backend)
-        key = content_key(request, tools)
+        dafny = engine if engine is not None else DafnyEngine.discover(settings.dafny)
+        tools = _tool_versions(f"Dafny {dafny.info.version}", params.backend)
+        key = content_key(job, tools)
         if transform_ir is not None:
             key = f"{key}-transformed"
-        if request.use_cache and transform_ir is None:
-            hit = _cached(request, key)
+        if params.use_cache and transform_ir is None:
+            hit = _cached(job, key)
             if hit is not None:
                 if progress is not None:
                     progress(
@@ -288,10 +272,92 @@ def run_synthesis(
                     )
                 return hit
         folder.remove_previous()
-        run = _Run(request, progress, cancel, dafny, folder)
+        run = _Run(job, progress, cancel, dafny, folder)
         return _run_stages(run, dafny, tools, key, transform_ir)
     finally:
         folder.release()
+
+
+def synthesize_candidate(
+    code: str,
+    method: str,
+    out_dir: Path,
+    *,
+    vectors: int,
+    engine: DafnyEngine | None,
+    stage: Callable[[str], None],
+) -> SynthesisReport:
+    """A replayed program (text, never a file) through every stage but place and route, which is
+    the slowest and adds nothing to "reaches RTL": the `Synthesizer` that
+    `toolchain.datasets.hardware_probe` is handed."""
+    params = SynthesizeParams(
+        uri="candidate.dfy", method=method, out_dir=str(out_dir), vectors=vectors, fmax=False
+    )
+    return run_synthesis(
+        params, engine=engine, source_text=code, progress=lambda p: stage(p.stage)
+    ).report
+
+
+def source_path(uri: str) -> tuple[Path, bool]:
+    """The file a request names, and whether it was named by a file:// URI (the editor's way)."""
+    parsed = urlparse(uri)
+    if parsed.scheme == "file":
+        return Path(url2pathname(parsed.path)), True
+    return Path(uri).expanduser(), False
+
+
+def default_method(text: str, source: Path) -> str:
+    """The method to synthesize when the request names none: the file's only compiled method."""
+    from toolchain.frontend.parser import parse_program
+
+    program = parse_program(text)
+    methods = [m.name for m in program.methods() if not m.ghost and m.kind == "method"]
+    if len(methods) == 1:
+        return methods[0]
+    raise InputError(
+        f"{source} declares {len(methods)} methods; say which one",
+        hint="--method " + (methods[0] if methods else "NAME"),
+    )
+
+
+def default_out_dir(source: Path, method: str) -> Path:
+    """FILE.p2s/METHOD beside the source (the method name checked before it becomes a folder)."""
+    return source.with_suffix(".p2s") / check_method_name(method)
+
+
+def resolve(params: SynthesizeParams, *, source_text: str | None = None) -> Job:
+    """Decide what the request leaves open, or refuse it before any tool runs."""
+    from toolchain.dafny import read_dafny_file
+
+    source, from_uri = source_path(params.uri)
+    if source_text is None:
+        text = read_dafny_file(source)
+    elif params.out_dir is None:
+        raise InputError("a program given as text needs an output folder")
+    else:
+        text = source_text
+    method = check_method_name(params.method or default_method(text, source))
+    if params.out_dir is None:
+        out = default_out_dir(source, method)
+    else:
+        given = Path(params.out_dir).expanduser()
+        # the editor's server runs in a folder of its own: a relative folder means the document's
+        out = source.parent / given if from_uri else given
+    return Job(
+        params=params, method=method, text=text, source_file=str(source), out_dir=out.resolve()
+    )
+
+
+def result_for(report: SynthesisReport, out: Path, *, cached: bool) -> SynthesizeResult:
+    """What a request returns: the report and where its files are."""
+    return SynthesizeResult(
+        report=report,
+        out_dir=str(out),
+        report_html=str(out / REPORT_HTML),
+        report_json=str(out / REPORT_JSON),
+        manifest_json=str(out / MANIFEST_JSON),
+        cached=cached,
+    )
 
 
 def _run_stages(
@@ -300,25 +366,26 @@ def _run_stages(
     tools: dict[str, str],
     key: str,
     transform_ir: IrTransform | None,
-) -> SynthesisOutcome:
+) -> SynthesizeResult:
     from toolchain.frontend import lower
     from toolchain.frontend.ranges import Options
 
-    req = run.request
-    with run.stage("verify", f"verifying {req.source_file}"):
-        verification = dafny.verify_source(req.source_text, req.source_file, cancel=run.cancel)
+    job = run.job
+    req = job.params
+    with run.stage("verify", f"verifying {job.source_file}"):
+        verification = dafny.verify_source(job.text, job.source_file, cancel=run.cancel)
         if not verification.ok:
             raise ToolchainError(
-                f"{req.source_file} is not verified ({verification.status.value}); only verified "
+                f"{job.source_file} is not verified ({verification.status.value}); only verified "
                 "programs are synthesized",
                 hint=_first_error(verification),
             )
-    with run.stage("lower", f"lowering {req.method} to hardware IR"):
+    with run.stage("lower", f"lowering {job.method} to hardware IR"):
         contract = Options(
             assume_input_bits=req.assume_input_bits, assume_max_length=req.assume_max_length
         )
         lowered = lower(
-            req.source_text, req.method, filename=req.source_file, engine=dafny, options=contract
+            job.text, job.method, filename=job.source_file, engine=dafny, options=contract
         )
         run.warnings.extend(contract_warnings(req.assume_input_bits, req.assume_max_length))
         if lowered.method is None or not lowered.ok:
@@ -327,7 +394,7 @@ def _run_stages(
             hint = (
                 f"line {first.range.start.line + 1}: {first.message}" if first is not None else None
             )
-            raise ToolchainError(f"{req.method} cannot become hardware", hint=hint)
+            raise ToolchainError(f"{job.method} cannot become hardware", hint=hint)
         method = lowered.method
         if transform_ir is not None:
             method = transform_ir(method)
@@ -348,18 +415,19 @@ def _xls_rest(
     verification: FileVerification,
     tools: dict[str, str],
     key: str,
-) -> SynthesisOutcome:
+) -> SynthesizeResult:
     from toolchain.cosim.run import prepare_reference
 
-    req = run.request
-    out = req.out_dir
+    job = run.job
+    req = job.params
+    out = job.out_dir
     # Dafny's compiled reference does not depend on the RTL: let it run while XLS and yosys work.
     ref_cancel = CancelToken()
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="p2s-reference")
     reference = pool.submit(
         prepare_reference,
         method,
-        req.source_text,
+        job.text,
         run.engine,
         out / "cosim",
         vectors=req.vectors,
@@ -392,7 +460,7 @@ def _xls_stages(
     tools: dict[str, str],
     key: str,
     reference: Future[PreparedReference],
-) -> SynthesisOutcome:
+) -> SynthesizeResult:
     from toolchain.cosim.run import cosimulate
     from toolchain.hls.interface import describe
     from toolchain.hls.structurize import StructureOptions
@@ -400,14 +468,15 @@ def _xls_stages(
     from toolchain.synth.nextpnr import estimate_fmax
     from toolchain.synth.yosys import synthesize
 
-    req = run.request
-    out = req.out_dir
+    job = run.job
+    req = job.params
+    out = job.out_dir
     with run.stage("hls", "XLS: DSLX, scheduling, Verilog"):
         hls = synthesize_xls(
             method,
             XlsOptions(
                 clock_ns=req.clock_ns,
-                delay_model=req.delay_model,
+                delay_model=req.delay_model.value,
                 pipeline_stages=req.pipeline_stages,
                 structure=StructureOptions(unroll_limit=req.unroll_limit),
             ),
@@ -453,7 +522,7 @@ def _xls_stages(
             method,
             iface,
             rtl_paths,
-            req.source_text,
+            job.text,
             run.engine,
             out / "cosim",
             vectors=req.vectors,
@@ -470,8 +539,8 @@ def _xls_stages(
     scheduler_fmax = 1e6 / hls.critical_path_ps if hls.critical_path_ps else None
     best = fmax_mhz if fmax_mhz is not None else scheduler_fmax
     report = SynthesisReport(
-        method=req.method,
-        source_file=req.source_file,
+        method=job.method,
+        source_file=job.source_file,
         backend=req.backend,
         target=req.target,
         top_module=iface.top,
@@ -517,20 +586,21 @@ def _vitis_rest(
     verification: FileVerification,
     tools: dict[str, str],
     key: str,
-) -> SynthesisOutcome:
-    from toolchain.cosim.run import prepare_reference
+) -> SynthesizeResult:
+    from toolchain.cosim.run import csim_report, prepare_reference
     from toolchain.hls.interface import build_interface
     from toolchain.hls.vitis.flow import run_vitis
 
-    req = run.request
-    out = req.out_dir
+    job = run.job
+    req = job.params
+    out = job.out_dir
     if req.target != SynthTarget.xilinx:
         raise InputError("the Vitis back end targets Xilinx parts only", hint="use --target xilinx")
     iface = build_interface(method)
     with run.stage("cosim", "reference outputs from Dafny's compiler"):
         prepared = prepare_reference(
             method,
-            req.source_text,
+            job.text,
             run.engine,
             out / "cosim",
             vectors=req.vectors,
@@ -553,7 +623,8 @@ def _vitis_rest(
         for path in outcome.rtl_files:
             write_atomic(rtl_dir / path.name, path.read_bytes())
             rtl_files.append(f"rtl/{path.name}")
-        csim: CosimReport = outcome.csim
+        # co-simulation judges the back end's C simulation (the flow only runs it)
+        csim: CosimReport = csim_report(method, vectors, expected, outcome.csim)
         csim.rejected_candidates = len(candidates) - len(ref.accepted)
         csim.seed = req.seed
         if (out / "hls" / "csim.log").exists():
@@ -561,8 +632,8 @@ def _vitis_rest(
             csim.log_file = COSIM_LOG
     cs = outcome.csynth
     report = SynthesisReport(
-        method=req.method,
-        source_file=req.source_file,
+        method=job.method,
+        source_file=job.source_file,
         backend=req.backend,
         target=req.target,
         top_module=iface.top,
@@ -611,11 +682,11 @@ def _finish(
     verification: FileVerification,
     latencies: list[int],
     key: str,
-) -> SynthesisOutcome:
+) -> SynthesizeResult:
     from toolchain.synth.html import render_report
 
-    req = run.request
-    out = req.out_dir
+    job = run.job
+    out = job.out_dir
     with run.stage("report", "writing report.json, report.html, manifest.json"):
         # the evidence files (this run's, never a user's file kept beside them by --force);
         # report.json and report.html summarise them and carry the key
@@ -626,9 +697,9 @@ def _finish(
             and (Path(rel).parent.as_posix() in ("rtl", "hls") or rel == COSIM_LOG)
         ]
         manifest = EvidenceManifest(
-            method=req.method,
-            source_file=req.source_file,
-            source_sha256=_sha256(req.source_text.encode("utf-8")),
+            method=job.method,
+            source_file=job.source_file,
+            source_sha256=_sha256(job.text.encode("utf-8")),
             verification_status=verification.status.value,
             verified_count=verification.verified_count,
             dafny_version=verification.dafny.version if verification.dafny else None,
@@ -652,27 +723,27 @@ def _finish(
             report.warnings.append("some widths are not proven by the verifier")
         write_atomic(out / MANIFEST_JSON, manifest.model_dump_json(indent=2) + "\n")
     report.stages = list(run.stages)
-    html_path = write_atomic(out / REPORT_HTML, render_report(report, latencies))
-    json_path = write_atomic(out / REPORT_JSON, report.model_dump_json(indent=2) + "\n")
+    write_atomic(out / REPORT_HTML, render_report(report, latencies))
+    write_atomic(out / REPORT_JSON, report.model_dump_json(indent=2) + "\n")
     if run.progress is not None:
         run.progress(SynthesisProgress(stage="report", message="done", fraction=1.0))
-    return SynthesisOutcome(
-        report=report,
-        manifest=manifest,
-        out_dir=out,
-        report_json=json_path,
-        report_html=html_path,
-        cached=False,
-    )
+    return result_for(report, out, cached=False)
 
 
 __all__ = [
+    "MANIFEST_JSON",
+    "REPORT_HTML",
+    "REPORT_JSON",
     "STAGES",
-    "CosimVerdict",
-    "SynthesisOutcome",
-    "SynthesisRequest",
+    "Job",
     "check_method_name",
     "content_key",
     "contract_warnings",
+    "default_method",
+    "default_out_dir",
+    "resolve",
+    "result_for",
     "run_synthesis",
+    "source_path",
+    "synthesize_candidate",
 ]

@@ -20,18 +20,18 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared_schemas.settings import SynthTarget
+from shared_schemas.synthesis import SynthesizeParams, SynthTarget
 from toolchain.cosim.run import first_mismatch, prepare_reference
 from toolchain.cosim.simulate import simulate
 from toolchain.cosim.vectors import pack_inputs, unpack_outputs
 from toolchain.dafny import DafnyEngine
 from toolchain.frontend import lower
 from toolchain.hls.interface import HwInterface, build_interface
-from toolchain.pipeline import SynthesisRequest, run_synthesis
 from toolchain.proc import run_tool
 from toolchain.synth.nextpnr import estimate_fmax
 from toolchain.synth.versions import tool_versions
 from toolchain.synth.yosys import synthesize
+from toolchain.synthesize import run_synthesis
 
 HERE = Path(__file__).resolve().parent
 
@@ -103,11 +103,10 @@ def _adapter(iface: HwInterface, fn: str, poly_v: str) -> str:
 def run_ours(k: Kernel, engine: DafnyEngine, out: Path, vectors: int, fmax: bool) -> Row:
     path = HERE / "kernels" / f"{k.name}.dfy"
     result = run_synthesis(
-        SynthesisRequest(
-            source_text=path.read_text(encoding="utf-8"),
+        SynthesizeParams(
+            uri=str(path),
             method=k.method,
-            out_dir=out / "ours" / k.name,
-            source_file=str(path),
+            out_dir=str(out / "ours" / k.name),
             target=SynthTarget.xilinx,
             vectors=vectors,
             fmax=fmax,

@@ -30,6 +30,7 @@ from toolchain.datasets.mbpp_dfy import MbppDfy
 from toolchain.datasets.replay_check import ReplayChecker, summarise
 from toolchain.datasets.strategy_selection import cross_validate, outcomes_by_task
 from toolchain.errors import ToolchainError
+from toolchain.synthesize import synthesize_candidate
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
@@ -89,7 +90,12 @@ def run(argv: list[str] | None = None) -> ReplayReport:
     )
     request = VerifyRequest(timeout_s=args.timeout, vc_time_limit_s=args.vc_time_limit)
     synthesis = (
-        SynthesisOptions(args.out / "synth", args.synth_vectors, args.synth_limit)
+        SynthesisOptions(
+            args.out / "synth",
+            args.synth_vectors,
+            args.synth_limit,
+            synthesize=synthesize_candidate,
+        )
         if args.synth
         else None
     )

@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.frontend_coverage.__main__ import CORPORA, DATASETS, dedupe, plausible_methods
-from shared_schemas.synthesis import CosimVerdict
+from shared_schemas.synthesis import CosimVerdict, SynthesizeParams
 from toolchain.dafny import DafnyEngine
 from toolchain.errors import ToolchainError
 from toolchain.frontend.parser import parse_program
-from toolchain.pipeline import SynthesisRequest, run_synthesis
+from toolchain.synthesize import run_synthesis
 
 
 @dataclass
@@ -63,11 +63,10 @@ def run_one(
     started = time.monotonic()
     text = path.read_text(encoding="utf-8", errors="replace")
     with tempfile.TemporaryDirectory(prefix="p2s-cov-") as tmp:
-        request = SynthesisRequest(
-            source_text=text,
+        request = SynthesizeParams(
+            uri=path.name,
             method=method,
-            out_dir=Path(tmp),
-            source_file=path.name,
+            out_dir=tmp,
             vectors=vectors,
             synth=False,
             fmax=False,
@@ -77,7 +76,12 @@ def run_one(
             cosim_time_limit_s=60,
         )
         try:
-            out = run_synthesis(request, engine=engine, progress=lambda p: stages.append(p.stage))
+            out = run_synthesis(
+                request,
+                engine=engine,
+                source_text=text,
+                progress=lambda p: stages.append(p.stage),
+            )
         except ToolchainError as exc:
             stage = stages[-1] if stages else "verify"
             reason = f"{stage}: {_gist(str(exc))}"

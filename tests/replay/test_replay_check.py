@@ -24,6 +24,7 @@ from toolchain.datasets.hardware_probe import (
 from toolchain.datasets.mbpp_dfy import MbppDfy
 from toolchain.datasets.replay_check import CheckRun, ReplayChecker, summarise
 from toolchain.llm.extract import extract_dafny
+from toolchain.synthesize import synthesize_candidate
 
 M, S = ReplayModelName, ReplayStrategy
 
@@ -145,10 +146,7 @@ def test_the_real_probe_names_what_it_cannot_measure() -> None:
     assert set(missing) <= set(COLUMNS)
     for why in missing.values():
         assert "issue #" in why or "not requested" in why
-    assert FrontendProbe(synthesis=None).missing().get("cosim_passed") in (
-        "synthesis not requested",
-        "synthesis (toolchain.pipeline, issue #6) is not in this checkout",
-    )
+    assert FrontendProbe(synthesis=None).missing().get("cosim_passed") == "synthesis not requested"
 
 
 def test_front_end_judgements_on_real_replies(corpus: MbppDfy) -> None:
@@ -177,7 +175,8 @@ def test_a_replayed_program_reaches_rtl_and_passes_cosimulation(
     """Real GPT-4 text -> real Dafny -> front end -> XLS Verilog -> yosys -> cocotb/iverilog."""
     code = extract_dafny(corpus.reply("799", M.gpt4, S.dynamic_few_shot).reply).code
     assert dafny.verify_source(code, "candidate.dfy").ok
-    probe = FrontendProbe(dafny, SynthesisOptions(tmp_path, vectors=8))
+    options = SynthesisOptions(tmp_path, vectors=8, synthesize=synthesize_candidate)
+    probe = FrontendProbe(dafny, options)
     assert probe.missing() == {}
     verdict = probe.classify(code, corpus.tasks["799"])
     assert probe.crashes == []

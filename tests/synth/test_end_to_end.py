@@ -10,17 +10,23 @@ from pathlib import Path
 
 import pytest
 
-from shared_schemas.settings import HlsBackend, SynthTarget
-from shared_schemas.synthesis import Architecture, CosimVerdict
+from shared_schemas.synthesis import (
+    Architecture,
+    CosimVerdict,
+    EvidenceManifest,
+    HlsBackend,
+    SynthesizeParams,
+    SynthTarget,
+)
 from toolchain.dafny import DafnyEngine
 from toolchain.frontend.ir import Assign, Binary, BinOp, Expr, HardwareMethod, If, Stmt, While
-from toolchain.pipeline import STAGES, SynthesisRequest, run_synthesis
 from toolchain.proc import CancelToken
+from toolchain.synthesize import STAGES, run_synthesis
 
 KERNELS = Path(__file__).parent / "kernels"
 
 
-def _request(kernel: str, method: str, out: Path, **kw: object) -> SynthesisRequest:
+def _request(kernel: str, method: str, out: Path, **kw: object) -> SynthesizeParams:
     path = KERNELS / f"{kernel}.dfy"
     options: dict[str, object] = {
         "vectors": 24,
@@ -29,11 +35,10 @@ def _request(kernel: str, method: str, out: Path, **kw: object) -> SynthesisRequ
         "synth": kernel == "sum4",  # one yosys run is enough here; test_cli covers both targets
     }
     options.update(kw)
-    return SynthesisRequest(
-        source_text=path.read_text(),
+    return SynthesizeParams(
+        uri=str(path),
         method=method,
-        out_dir=out,
-        source_file=str(path),
+        out_dir=str(out),
         **options,  # type: ignore[arg-type]
     )
 
@@ -77,9 +82,12 @@ def test_kernel_class_passes_cosimulation(
     assert [s for s in STAGES if s in stages] == ran
     assert (tmp_path / "rtl" / f"{r.top_module}.v").exists()
     assert (tmp_path / "report.html").read_text().startswith("<!DOCTYPE html>")
-    assert out.manifest.verification_status == "verified"
-    assert out.manifest.cosim_verdict == CosimVerdict.passed
-    assert {a.path for a in out.manifest.artifacts} >= {f"rtl/{r.top_module}.v", "cosim.log"}
+    assert Path(out.out_dir) == tmp_path.resolve() and not out.cached
+    manifest = EvidenceManifest.model_validate_json(Path(out.manifest_json).read_text())
+    assert manifest.verification_status == "verified"
+    assert manifest.cosim_verdict == CosimVerdict.passed
+    assert manifest.content_key == r.content_key
+    assert {a.path for a in manifest.artifacts} >= {f"rtl/{r.top_module}.v", "cosim.log"}
 
 
 def _flip_first(stmts: list[Stmt], old: BinOp, new: BinOp) -> bool:
@@ -140,11 +148,13 @@ def test_unverified_programs_are_refused(dafny: DafnyEngine, tmp_path: Path) -> 
     from toolchain.errors import ToolchainError
 
     text = "method Bad(a: nat) returns (b: nat)\n  ensures b == a + 1\n{\n  b := a;\n}\n"
-    request = SynthesisRequest(
-        source_text=text, method="Bad", out_dir=tmp_path, source_file="bad.dfy"
-    )
+    source = tmp_path / "bad.dfy"
+    source.write_text(text)
+    request = SynthesizeParams(uri=source.as_uri(), out_dir="out")  # the only method: Bad
     with pytest.raises(ToolchainError, match="not verified"):
         run_synthesis(request, engine=dafny)
+    # the editor's relative folder is the document's, and the method the file's only one
+    assert (tmp_path / "out" / ".p2s-files.json").exists()
 
 
 def test_cancel_before_start_stops_at_the_first_stage(dafny: DafnyEngine, tmp_path: Path) -> None:

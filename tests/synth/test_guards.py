@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from shared_schemas.synthesis import SynthesizeParams
 from toolchain.atomic import OWNERSHIP_FILE, OutputFolder, OwnedFiles
-from toolchain.errors import InputError
+from toolchain.errors import InputError, OutputExistsError
 from toolchain.frontend import lower
-from toolchain.pipeline import check_method_name, contract_warnings
+from toolchain.synthesize import check_method_name, contract_warnings, resolve, source_path
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "saturating_add.dfy"
@@ -157,9 +158,12 @@ def test_a_foreign_file_is_refused_and_nothing_is_deleted(tmp_path: Path) -> Non
     _run_writes(OutputFolder.claim(out), {"rtl/A.v": "a"})
     (out / "rtl" / "mine.v").write_text("user")
     before = _snapshot(out)
-    with pytest.raises(InputError, match=r"did not write \(rtl/mine.v\); nothing was changed"):
+    with pytest.raises(InputError, match=r"did not write \(rtl/mine.v\); nothing was changed") as e:
         OutputFolder.claim(out)
     assert _snapshot(out) == before
+    # an OutputExistsError naming the files: the editor offers to resend with force
+    assert isinstance(e.value, OutputExistsError)
+    assert e.value.paths == [str((out / "rtl" / "mine.v").resolve())]
 
 
 def test_force_keeps_foreign_files_and_replaces_only_its_own(tmp_path: Path) -> None:
@@ -256,3 +260,59 @@ def test_an_unsatisfiable_precondition_is_reported_as_an_empty_range() -> None:
         "never be called, so there is nothing to build"
     )
     assert not any("has no bound" in m for m in messages), messages
+
+
+def test_the_engine_decides_what_a_request_leaves_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = tmp_path / "src" / "one.dfy"
+    one.parent.mkdir()
+    one.write_text("method Only(x: int) returns (y: int) { y := x; }\nghost method G() {}\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    # a path (the command line): the only compiled method, FILE.p2s/METHOD, relative to the cwd
+    job = resolve(SynthesizeParams(uri=str(one)))
+    assert (job.method, job.out_dir) == ("Only", (tmp_path / "src" / "one.p2s" / "Only"))
+    assert resolve(SynthesizeParams(uri=str(one), out_dir="o")).out_dir == work / "o"
+    # a file:// URI (the editor): a relative folder is the document's
+    by_uri = resolve(SynthesizeParams(uri=one.as_uri(), out_dir="o"))
+    assert by_uri.out_dir == tmp_path / "src" / "o" and by_uri.source_file == str(one)
+    assert source_path((tmp_path / "a b.dfy").as_uri()) == (tmp_path / "a b.dfy", True)
+    two = tmp_path / "two.dfy"
+    two.write_text("method A() {}\nmethod B() {}\n")
+    with pytest.raises(InputError, match="declares 2 methods") as e:
+        resolve(SynthesizeParams(uri=str(two)))
+    assert e.value.hint == "--method A"
+    with pytest.raises(InputError, match="not a Dafny method name"):
+        resolve(SynthesizeParams(uri=str(two), method="../x"))
+    with pytest.raises(InputError, match="no such file"):
+        resolve(SynthesizeParams(uri=str(tmp_path / "none.dfy"), method="M"))
+    with pytest.raises(InputError, match="needs an output folder"):
+        resolve(SynthesizeParams(uri="candidate.dfy", method="M"), source_text="method M() {}")
+
+
+def test_every_cli_flag_is_a_request_field_with_the_models_default() -> None:
+    import argparse
+
+    from toolchain.commands import synth as cmd
+
+    parser = argparse.ArgumentParser()
+    cmd.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["synth", "x.dfy"])
+    params = cmd.params_from_args(args)
+    assert params == SynthesizeParams(uri="x.dfy")
+    flags = parser.parse_args(
+        ["synth", "x.dfy", "--stages", "3", "--no-cache", "--no-fmax", "--cosim-time-limit", "9"]
+    )
+    got = cmd.params_from_args(flags)
+    assert (got.pipeline_stages, got.use_cache, got.fmax, got.cosim_time_limit_s) == (
+        3,
+        False,
+        False,
+        9.0,
+    )
+    with pytest.raises(InputError, match=r"--vectors: .*greater than or equal to 1"):
+        cmd.params_from_args(parser.parse_args(["synth", "x.dfy", "--vectors", "0"]))
+    with pytest.raises(InputError, match=r"--clock-ns: .*greater than 0"):
+        cmd.params_from_args(parser.parse_args(["synth", "x.dfy", "--clock-ns", "0"]))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from toolchain.cosim.run import csim_report
 from toolchain.frontend.interp import run_method
 from toolchain.hls.interface import build_interface
 from toolchain.hls.vitis.flow import HEADER, run_vitis
@@ -105,8 +106,9 @@ def test_c_simulation_of_generated_cpp(make: object, tmp_path: Path) -> None:
     vectors = [_inputs(method, rng) for _ in range(40)]
     expected = [run_method(method, v) for v in vectors]
     out = run_vitis(method, build_interface(method), tmp_path, vectors, expected, clock_ns=5)  # type: ignore[arg-type]
-    assert out.csim.verdict.value == "passed", out.csim.message
-    assert out.csim.vectors_run == 40
+    csim = csim_report(method, vectors, expected, out.csim)  # type: ignore[arg-type]
+    assert csim.verdict.value == "passed", csim.message
+    assert csim.vectors_run == 40 and len(out.csim.outputs) == 40 and out.csim.returncode == 0
     assert "#pragma HLS INTERFACE mode=ap_ctrl_hs port=return" in out.design.source
     assert (tmp_path / "run_hls.tcl").exists()
     if out.tool is None:
@@ -119,8 +121,9 @@ def test_c_simulation_catches_a_wrong_expectation(tmp_path: Path) -> None:
     vectors = [{"a": 1, "b": 2}, {"a": 200, "b": 100}]
     expected = [{"s": 3}, {"s": 300}]  # the design saturates at 255
     out = run_vitis(method, build_interface(method), tmp_path, vectors, expected, clock_ns=10)  # type: ignore[arg-type]
-    assert out.csim.verdict.value == "failed"
-    m = out.csim.first_mismatch
+    csim = csim_report(method, vectors, expected, out.csim)  # type: ignore[arg-type]
+    assert csim.verdict.value == "failed"
+    m = csim.first_mismatch
     assert m is not None and (m.vector, m.expected, m.actual) == (1, 300, 255)
 
 

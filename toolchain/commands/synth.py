@@ -1,16 +1,49 @@
 """`p2s synth FILE.dfy --method M [--backend xls|vitis] [--target xilinx|ice40] [--clock-ns N]
 [--out DIR] [--force]`: verified Dafny -> RTL, synthesis report and co-simulation (see
-toolchain.pipeline). An output folder holding files p2s did not write is refused without --force."""
+toolchain.synthesize). Every flag is a field of `SynthesizeParams`, its default read from there.
+An output folder holding files p2s did not write is refused without --force."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
-from shared_schemas.settings import DafnySettings, HlsBackend, SynthTarget
-from shared_schemas.synthesis import CosimVerdict, SynthesisProgress, SynthesisReport
+from pydantic import ValidationError
+
+from shared_schemas.settings import DafnySettings, Settings
+from shared_schemas.synthesis import (
+    CosimVerdict,
+    DelayModel,
+    HlsBackend,
+    SynthesisProgress,
+    SynthesisReport,
+    SynthesizeParams,
+    SynthTarget,
+)
 from toolchain.errors import InputError
+
+_FIELDS = SynthesizeParams.model_fields
+# flag -> field, where the flag is not the field's name
+_FLAG_OF = {
+    "out_dir": "--out",
+    "pipeline_stages": "--stages",
+    "cosim_time_limit_s": "--cosim-time-limit",
+}
+
+
+def _default(name: str) -> Any:
+    return _FIELDS[name].default
+
+
+def _help(name: str, extra: str = "") -> str:
+    text = _FIELDS[name].description or name
+    default = _default(name)
+    shown = getattr(default, "value", default)
+    if default is None or isinstance(default, bool):
+        return f"{text}{extra}"
+    return f"{text}{extra} (default {shown})"
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -19,58 +52,104 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="verified Dafny method -> Verilog, synthesis report, co-simulation against Dafny",
     )
     p.add_argument("file", metavar="FILE.dfy")
-    p.add_argument("--method", "-m", default=None, help="the method to synthesize")
-    p.add_argument("--backend", choices=[b.value for b in HlsBackend], default="xls")
-    p.add_argument("--target", choices=[t.value for t in SynthTarget], default="xilinx")
-    p.add_argument("--clock-ns", type=float, default=10.0, metavar="N", help="clock period target")
+    p.add_argument("--method", "-m", default=_default("method"), help=_help("method"))
     p.add_argument(
-        "--out", default=None, metavar="DIR", help="output folder (default: FILE.p2s/METHOD)"
+        "--backend",
+        choices=[b.value for b in HlsBackend],
+        default=_default("backend").value,
+        help=_help("backend"),
     )
-    p.add_argument("--vectors", type=int, default=64, metavar="N", help="co-simulation vectors")
-    p.add_argument("--seed", type=int, default=1, help="seed of the random input vectors")
-    p.add_argument("--no-fmax", action="store_true", help="skip nextpnr place and route")
     p.add_argument(
-        "--delay-model", default="sky130", choices=["unit", "asap7", "sky130"], help="XLS"
+        "--target",
+        choices=[t.value for t in SynthTarget],
+        default=_default("target").value,
+        help=_help("target"),
     )
-    p.add_argument("--stages", type=int, default=None, help="XLS pipeline stages (else by clock)")
-    p.add_argument("--unroll-limit", type=int, default=32, help="unroll loops up to N trips")
+    p.add_argument(
+        "--clock-ns", type=float, default=_default("clock_ns"), metavar="N", help=_help("clock_ns")
+    )
+    p.add_argument(
+        "--out", dest="out_dir", default=_default("out_dir"), metavar="DIR", help=_help("out_dir")
+    )
+    p.add_argument(
+        "--vectors", type=int, default=_default("vectors"), metavar="N", help=_help("vectors")
+    )
+    p.add_argument("--seed", type=int, default=_default("seed"), help=_help("seed"))
+    p.add_argument(
+        "--no-fmax",
+        dest="fmax",
+        action="store_false",
+        default=_default("fmax"),
+        help="skip: " + _help("fmax"),
+    )
+    p.add_argument(
+        "--delay-model",
+        choices=[d.value for d in DelayModel],
+        default=_default("delay_model").value,
+        help=_help("delay_model"),
+    )
+    p.add_argument(
+        "--stages",
+        dest="pipeline_stages",
+        type=int,
+        metavar="N",
+        default=_default("pipeline_stages"),
+        help=_help("pipeline_stages"),
+    )
+    p.add_argument(
+        "--unroll-limit",
+        type=int,
+        metavar="N",
+        default=_default("unroll_limit"),
+        help=_help("unroll_limit"),
+    )
     p.add_argument(
         "--assume-input-bits",
         type=int,
-        default=None,
+        default=_default("assume_input_bits"),
         metavar="N",
-        help="hardware contract: integer inputs the precondition leaves unbounded fit N bits",
+        help=_help("assume_input_bits"),
     )
     p.add_argument(
         "--assume-max-length",
         type=int,
-        default=None,
+        default=_default("assume_max_length"),
         metavar="N",
-        help="hardware contract: arrays the precondition leaves unbounded hold at most N elements",
+        help=_help("assume_max_length"),
     )
-    p.add_argument("--no-cache", action="store_true", help="rebuild even if nothing changed")
     p.add_argument(
-        "--force",
-        action="store_true",
-        help="write into an output folder that holds files p2s did not write (they are kept; "
-        "only files of the names p2s writes are replaced)",
+        "--cosim-time-limit",
+        dest="cosim_time_limit_s",
+        type=float,
+        default=_default("cosim_time_limit_s"),
+        metavar="S",
+        help=_help("cosim_time_limit_s"),
     )
+    p.add_argument(
+        "--no-cache",
+        dest="use_cache",
+        action="store_false",
+        default=_default("use_cache"),
+        help="rebuild even if nothing changed",
+    )
+    p.add_argument("--force", action="store_true", default=_default("force"), help=_help("force"))
     p.add_argument("--json", action="store_true", help="print report.json to stdout")
     p.add_argument("--dafny", default=None, help="Dafny executable (else $P2S_DAFNY, PATH)")
     p.set_defaults(func=run)
 
 
-def _default_method(text: str, path: Path) -> str:
-    from toolchain.frontend.parser import parse_program
-
-    program = parse_program(text)
-    methods = [m.name for m in program.methods() if not m.ghost and m.kind == "method"]
-    if len(methods) == 1:
-        return methods[0]
-    raise InputError(
-        f"{path} declares {len(methods)} methods; say which one",
-        hint="--method " + (methods[0] if methods else "NAME"),
-    )
+def params_from_args(args: argparse.Namespace) -> SynthesizeParams:
+    """The request the flags describe; a value the model refuses is an InputError naming the flag."""
+    values = {
+        name: getattr(args, name) for name in _FIELDS if name != "uri" and hasattr(args, name)
+    }
+    try:
+        return SynthesizeParams(uri=args.file, **values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else ""
+        flag = _FLAG_OF.get(name, "--" + name.replace("_", "-"))
+        raise InputError(f"{flag}: {first['msg']}") from exc
 
 
 def summary_lines(report: SynthesisReport, out: Path, cached: bool) -> list[str]:
@@ -114,47 +193,17 @@ def summary_lines(report: SynthesisReport, out: Path, cached: bool) -> list[str]
 
 
 def run(args: argparse.Namespace) -> int:
-    from toolchain.dafny import DafnyEngine, read_dafny_file
-    from toolchain.pipeline import SynthesisRequest, check_method_name, run_synthesis
+    from toolchain.synthesize import run_synthesis
 
-    path = Path(args.file)
-    text = read_dafny_file(args.file)
-    method = check_method_name(args.method or _default_method(text, path))
-    if args.vectors < 1:
-        raise InputError("--vectors must be at least 1")
-    if args.clock_ns <= 0:
-        raise InputError("--clock-ns must be positive")
-    out = Path(args.out) if args.out else path.with_suffix(".p2s") / method
-    engine = DafnyEngine.discover(DafnySettings(path=args.dafny))
+    params = params_from_args(args)
+    settings = Settings(dafny=DafnySettings(path=args.dafny))
 
     def progress(p: SynthesisProgress) -> None:
         print(f"[{p.stage}] {p.message}", file=sys.stderr, flush=True)
 
-    outcome = run_synthesis(
-        SynthesisRequest(
-            source_text=text,
-            method=method,
-            out_dir=out,
-            source_file=str(path),
-            backend=HlsBackend(args.backend),
-            target=SynthTarget(args.target),
-            clock_ns=args.clock_ns,
-            vectors=args.vectors,
-            seed=args.seed,
-            fmax=not args.no_fmax,
-            delay_model=args.delay_model,
-            pipeline_stages=args.stages,
-            unroll_limit=args.unroll_limit,
-            assume_input_bits=args.assume_input_bits,
-            assume_max_length=args.assume_max_length,
-            use_cache=not args.no_cache,
-            force=args.force,
-        ),
-        engine=engine,
-        progress=progress,
-    )
+    result = run_synthesis(params, settings, progress=progress)
     if args.json:
-        sys.stdout.write(outcome.report.model_dump_json(indent=2) + "\n")
+        sys.stdout.write(result.report.model_dump_json(indent=2) + "\n")
     else:
-        print("\n".join(summary_lines(outcome.report, out, outcome.cached)))
-    return 0 if outcome.report.cosim.verdict == CosimVerdict.passed else 1
+        print("\n".join(summary_lines(result.report, Path(result.out_dir), result.cached)))
+    return 0 if result.report.cosim.verdict == CosimVerdict.passed else 1

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolchain.atomic import write_atomic
-from toolchain.cosim.vectors import Scalar, Value, Vector
 from toolchain.errors import InputError, ToolCrashedError, ToolTimeoutError
 from toolchain.frontend import ast as A
 from toolchain.frontend.parser import parse_program
+from toolchain.hls.interface import Scalar, Value, Vector
 from toolchain.proc import CancelToken, run_tool
 
 if TYPE_CHECKING:

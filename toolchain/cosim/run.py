@@ -10,19 +10,14 @@ from typing import TYPE_CHECKING
 from shared_schemas.synthesis import CosimMismatch, CosimReport, CosimVerdict
 from toolchain.cosim.reference import ReferenceRun, dafny_reference
 from toolchain.cosim.simulate import simulate
-from toolchain.cosim.vectors import (
-    Value,
-    Vector,
-    pack_inputs,
-    sample_candidates,
-    unpack_outputs,
-)
+from toolchain.cosim.vectors import pack_inputs, sample_candidates, unpack_outputs
 from toolchain.frontend.ir import ArrayType, HardwareMethod
-from toolchain.hls.interface import HwInterface
+from toolchain.hls.interface import HwInterface, Value, Vector
 from toolchain.proc import CancelToken
 
 if TYPE_CHECKING:
     from toolchain.dafny import DafnyEngine
+    from toolchain.hls.vitis.flow import CsimRun
 
 CANDIDATE_FACTOR = 4  # candidates drawn per vector wanted, before the precondition filter
 
@@ -83,6 +78,33 @@ def first_mismatch(
         elif first is None:
             first = bad
     return passed, first
+
+
+def csim_report(
+    method: HardwareMethod,
+    vectors: list[Vector],
+    expected: list[dict[str, Value]],
+    csim: CsimRun,
+) -> CosimReport:
+    """The verdict on a C simulation (the Vitis back end's self-checking testbench): every
+    vector must finish, the program exit cleanly and every output match Dafny's reference."""
+    actual = csim.outputs
+    passed, mismatch = first_mismatch(method, vectors[: len(actual)], expected, actual)
+    ok = mismatch is None and len(actual) == len(vectors) and csim.returncode == 0
+    return CosimReport(
+        verdict=CosimVerdict.passed if ok else CosimVerdict.failed,
+        vectors_run=len(actual),
+        vectors_passed=passed,
+        simulator=csim.simulator,
+        first_mismatch=mismatch,
+        duration_s=csim.duration_s,
+        log_file=str(csim.log_file),
+        message=(
+            f"all {len(actual)} vectors match Dafny's compiled program"
+            if ok
+            else f"{len(actual) - passed} of {len(vectors)} vectors differ (exit {csim.returncode})"
+        ),
+    )
 
 
 def _plain_value(v: Value | None) -> int | list[int] | None:

@@ -12,11 +12,7 @@ import random
 from collections.abc import Mapping
 
 from toolchain.frontend.ir import ArrayType, BoolType, HardwareMethod, IntType, ScalarType
-from toolchain.hls.interface import HwInterface, PortSlot
-
-Scalar = int | bool
-Value = Scalar | list[Scalar]
-Vector = dict[str, Value]
+from toolchain.hls.interface import HwInterface, PortSlot, Scalar, Value, Vector
 
 # Ranges wider than this are sampled with extra weight near zero and the ends: uniform draws over
 # 2**32 values almost never hit the small numbers most programs branch on, and make loops that

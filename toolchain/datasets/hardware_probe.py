@@ -5,6 +5,9 @@ method of the program has no structural obstacle (no HW1xx: recursion, heap, str
 unbounded collections, ...), so at most integer bounds (HW2xx, fixable with a `requires`) are
 missing; "lowers" means it lowers to the hardware IR with no error at all. Columns whose stage is
 not in this checkout are reported as missing, with the reason, never guessed.
+
+Synthesis sits above the datasets: the probe is handed a `Synthesizer` (in practice
+`toolchain.synthesize.synthesize_candidate`) rather than importing it.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ import hashlib
 import importlib.util
 import re
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from shared_schemas.replay import MbppTask
-from shared_schemas.synthesis import CosimVerdict
+from shared_schemas.synthesis import CosimVerdict, SynthesisReport
 from toolchain.dafny.symbols import find_symbols
 from toolchain.errors import ToolchainError
 
@@ -84,6 +88,22 @@ def candidate_methods(code: str, task: MbppTask | None) -> list[str]:
     return sorted(dict.fromkeys(names), key=rank)
 
 
+class Synthesizer(Protocol):
+    def __call__(
+        self,
+        code: str,
+        method: str,
+        out_dir: Path,
+        *,
+        vectors: int,
+        engine: DafnyEngine | None,
+        stage: Callable[[str], None],
+    ) -> SynthesisReport:
+        """Synthesize `method` of the program text into `out_dir`, calling `stage` with the name
+        of each stage as it starts; a ToolchainError says why it stopped."""
+        ...
+
+
 @dataclass(frozen=True)
 class SynthesisOptions:
     """How far to push the programs that lower: XLS RTL, yosys, co-simulation."""
@@ -91,11 +111,12 @@ class SynthesisOptions:
     out_dir: Path
     vectors: int = 16
     limit: int | None = None  # at most this many distinct programs (None: all)
+    synthesize: Synthesizer = field(kw_only=True)
 
 
 class FrontendProbe:
     """Lower verified programs with `toolchain.frontend`; with synthesis options, push the ones
-    that lower through `toolchain.pipeline` (XLS -> Verilog -> yosys -> co-simulation)."""
+    that lower through their synthesizer (XLS -> Verilog -> yosys -> co-simulation)."""
 
     def __init__(
         self,
@@ -120,10 +141,7 @@ class FrontendProbe:
                 "the front end's lowering (toolchain.frontend.driver, issue #5) is not in "
                 "this checkout"
             )
-        if not _module_present("toolchain.pipeline"):
-            why = "synthesis (toolchain.pipeline, issue #6) is not in this checkout"
-            gone["reaches_rtl"] = gone["cosim_passed"] = why
-        elif self.synthesis is None:
+        if self.synthesis is None:
             gone["reaches_rtl"] = gone["cosim_passed"] = "synthesis not requested"
         return gone
 
@@ -174,25 +192,20 @@ class FrontendProbe:
             return HardwareVerdict(
                 True, method=method, lowers=True, reason="over the synthesis limit"
             )
-        from toolchain.pipeline import SynthesisRequest, run_synthesis
-
         digest = hashlib.sha256(f"{method}\0{code}".encode()).hexdigest()[:16]
         stages: list[str] = []
-        request = SynthesisRequest(
-            source_text=code,
-            method=method,
-            # absolute: the synthesis tools run in folders of their own, where a relative
-            # output path would point elsewhere
-            out_dir=(options.out_dir / digest).resolve(),
-            source_file="candidate.dfy",
-            vectors=options.vectors,
-            fmax=False,  # place and route is the slowest stage and adds nothing to "reaches RTL"
-        )
         self.synthesized += 1
         started = time.monotonic()
         try:
-            outcome = run_synthesis(
-                request, engine=self.engine, progress=lambda p: stages.append(p.stage)
+            report = options.synthesize(
+                code,
+                method,
+                # absolute: the synthesis tools run in folders of their own, where a relative
+                # output path would point elsewhere
+                (options.out_dir / digest).resolve(),
+                vectors=options.vectors,
+                engine=self.engine,
+                stage=stages.append,
             )
         except ToolchainError as exc:
             where = stages[-1] if stages else "synthesis"
@@ -216,7 +229,6 @@ class FrontendProbe:
             )
         finally:
             self.synthesis_s += time.monotonic() - started
-        report = outcome.report
         passed = report.cosim.verdict == CosimVerdict.passed
         reason = None if passed else f"cosim {report.cosim.verdict.value}: {report.cosim.message}"
         return HardwareVerdict(
@@ -235,5 +247,6 @@ __all__ = [
     "HardwareProbe",
     "HardwareVerdict",
     "SynthesisOptions",
+    "Synthesizer",
     "candidate_methods",
 ]

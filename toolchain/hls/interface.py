@@ -36,6 +36,13 @@ from shared_schemas.synthesis import PortRole, RtlPort
 from toolchain.frontend.ir import ArrayType, BoolType, HardwareMethod, IntType, ScalarType
 from toolchain.hls.errors import HlsError
 
+# One value on a port, as Dafny and the simulators see it (an integer, a bool, or an array of them),
+# and one input vector: parameter name -> value. Back ends, co-simulation and the reference share
+# these, so they live at the bottom, beside the interface.
+Scalar = int | bool
+Value = Scalar | list[Scalar]
+Vector = dict[str, Value]
+
 CONTROL_PORTS = ("clk", "rst", "in_valid", "in_ready", "out_valid", "out_ready")
 
 _VERILOG_KEYWORDS = frozenset(

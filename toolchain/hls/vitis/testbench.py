@@ -6,8 +6,8 @@ reads these) and returns 1 when any output differs, as Vitis's `csim_design` exp
 
 from __future__ import annotations
 
-from toolchain.cosim.vectors import Value
 from toolchain.frontend.ir import ArrayType, BoolType, HardwareMethod, HwType, IntType
+from toolchain.hls.interface import Value
 from toolchain.hls.vitis.cpp import ctype, literal
 
 
