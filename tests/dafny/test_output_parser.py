@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from shared_schemas.verification import DiagnosticCategory, MethodStatus, Severity
-from toolchain.dafny.output_parser import parse_output
+from toolchain.dafny.output_parser import MAX_POSITION, parse_output
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -105,3 +105,59 @@ def test_json_output_wrapped_diagnostics_transcribed() -> None:
     parsed = parse_output(sample("dafny4_json_output.txt"))
     assert [d.severity for d in parsed.diagnostics] == [Severity.warning, Severity.error]
     assert parsed.diagnostics[1].range.end.character == 20
+
+
+# -- issue #11: lines that raised ----------------------------------------------------------------
+
+
+def test_malformed_timing_line_is_ignored_not_a_traceback() -> None:
+    proc = "Verifying Impl$$_module.__default.M ...\n"
+    bad = parse_output(proc + "  [0..241 s, 1 proof obligation]  verified\n")
+    # no verdict is read off a line of unknown shape; it stays in the tool's text
+    assert bad.procedures == [] and "[0..241 s" in bad.cleaned
+    good = parse_output(proc + "  [0.241 s, 1 proof obligation]  verified\n")
+    [outcome] = good.procedures
+    assert (outcome.status, outcome.duration_s, outcome.obligations) == (
+        MethodStatus.verified,
+        0.241,
+        1,
+    )
+
+
+def _json_line(severity: str = "1", line: str = "3", char: str = "4", related: str = "[]") -> str:
+    return (
+        f'{{"location": {{"filename": "f.dfy", "range": {{"start": {{"line": {line}, '
+        f'"character": {char}}}}}}}, "message": "assertion might not hold", '
+        f'"severity": {severity}, "relatedInformation": {related}}}'
+    )
+
+
+def test_json_severity_that_cannot_be_read_counts_as_an_error() -> None:
+    severities = {'"high"': Severity.error, "null": Severity.error, "7": Severity.error}
+    severities |= {"2": Severity.warning, '"Warning"': Severity.warning, "4": Severity.hint}
+    for written, expected in severities.items():
+        [d] = parse_output(_json_line(severity=written)).diagnostics
+        assert d.severity == expected, written
+
+
+def test_json_related_information_that_is_not_a_list_is_ignored() -> None:
+    [d] = parse_output(_json_line(related="5")).diagnostics
+    assert d.related == [] and d.message == "assertion might not hold"
+
+
+def test_out_of_range_positions_are_clamped() -> None:
+    [d] = parse_output(_json_line(line="1e400", char="-1e400")).diagnostics
+    assert (d.range.start.line, d.range.start.character) == (MAX_POSITION - 1, 0)
+    huge = "9" * 5000
+    text = f"f.dfy({huge},{huge}): Error: assertion violation\n"
+    text += f"Dafny program verifier finished with {huge} verified, 1 errors\n"
+    parsed = parse_output(text)
+    [e] = parsed.diagnostics
+    assert e.range.start.line == MAX_POSITION - 1
+    assert e.range.start.character == MAX_POSITION - 1 and e.range.end.character == MAX_POSITION
+    assert parsed.verified == MAX_POSITION and parsed.errors == 1
+
+
+def test_unreadable_json_lines_are_ignored() -> None:
+    for line in ("{" + '"a": [' * 5000, _json_line(line="NaN"), _json_line(line='"x"'), "{}"):
+        assert parse_output(line).diagnostics == []

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
+import pytest
+
+from shared_schemas.verification import VerificationStatus
+from tests.watchdog import cpu_limit
+from toolchain.commands import hw_ir
+from toolchain.dafny import DafnyEngine
 from toolchain.frontend import ast as A
 from toolchain.frontend.facts import facts_from
-from toolchain.frontend.parser import parse_expression, parse_program
+from toolchain.frontend.parser import ParseError, parse_expression, parse_program
 
 # The public corpora lie beside the repository (CI lays shared/ there too): a required input.
 DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
@@ -106,3 +113,113 @@ def test_parses_the_public_corpora(datasets_dir: Path) -> None:
         if p.errors or any(getattr(d, "body_error", None) for d in p.decls):
             failed += 1
     assert failed <= 12, failed
+
+
+# -- issue #11: inputs that hung or raised --------------------------------------------------------
+
+# Each spun at 100% CPU: the loop over type parameters (or an arrow type, or a calc header) did not
+# stop at the end of the file, where consuming a token had silently done nothing.
+TRUNCATED = {
+    "method M<": "expected '>' closing the type parameters",
+    "method<": "expected '>' closing the type parameters",
+    "lemma<": "expected '>' closing the type parameters",
+    "method M<T": "expected '>' closing the type parameters",
+    "class C<T, U": "expected '>' closing the type parameters",
+    "function F(): int --": "expected '>' of an arrow type",
+    "method M() { calc ": "expected '{' of the calc body",
+}
+
+
+@pytest.mark.parametrize("text", TRUNCATED, ids=list(TRUNCATED))
+def test_truncated_headers_are_located_errors_not_hangs(text: str) -> None:
+    with cpu_limit(2.0):
+        p = parse_program(text)
+    errors = p.errors + [
+        (d.body_error[0], d.body_error[1], d.body_error[1] + 1)
+        for d in p.decls
+        if isinstance(d, A.MethodDecl) and d.body_error
+    ]
+    [(message, start, end)] = errors
+    assert message.startswith(TRUNCATED[text]) and "end of file" in message
+    assert (start, end) == (len(text), len(text) + 1)
+
+
+def test_hw_ir_on_a_truncated_header_reports_the_position(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `p2s hw-ir` (and `p2s synth` without --method) never returned on this file
+    f = tmp_path / "t.dfy"
+    f.write_text("method M<")
+    parser = argparse.ArgumentParser()
+    hw_ir.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["hw-ir", str(f), "--method", "M", "--no-prove"])
+    with cpu_limit(10.0):
+        code = args.func(args)
+    out = capsys.readouterr()
+    assert code != 0
+    assert f"{f}:1:10: error: cannot read this: expected '>'" in out.out + out.err
+
+
+# Dafny 2.3's own readings: `assert LITERAL == VALUE` verifies for each (test below).
+LITERALS = {"08": 8, "0256": 256, "00": 0, "0_8": 8, "1_000": 1000, "0x1_0000": 65536}
+LITERALS |= {"0x0F_ff": 4095, "0xA": 10}
+
+
+def test_integer_literals_follow_dafny() -> None:
+    for text, value in LITERALS.items():
+        e = parse_expression(text)
+        assert isinstance(e, A.IntLit) and e.value == value, text
+    # a keyword may touch a number, as in Dafny's scanner
+    e = parse_expression("2in s")
+    assert isinstance(e, A.BinaryExpr) and e.op == "in"
+
+
+MALFORMED = {
+    "0x": "0x must be followed by a hexadecimal digit",
+    "0x_1": "0x must be followed by a hexadecimal digit",
+    "1__0": "'_' may only stand between two digits",
+    "1_": "'_' may only stand between two digits",
+    "0X10": "lowercase 0x",
+    "0xG": "0x must be followed by a hexadecimal digit",
+    "0x1G": "not a hexadecimal digit",
+    "1e5": "no exponent notation",
+    "12ab": "cannot run into letters",
+}
+
+
+@pytest.mark.parametrize("literal", MALFORMED)
+def test_malformed_literals_are_located_parse_errors(literal: str) -> None:
+    with pytest.raises(ParseError) as info:
+        parse_expression(f"x + {literal} + 1")
+    assert MALFORMED[literal] in str(info.value)
+    assert (info.value.start, info.value.end) == (4, 4 + len(literal))
+    text = f"method M() returns (r: int) {{\n  r := {literal};\n}}\n"
+    [m] = parse_program(text).methods()
+    assert m.body is None and m.body_error is not None
+    assert MALFORMED[literal] in m.body_error[0] and m.body_error[1] == text.index(literal)
+
+
+def test_overlong_literals_and_deep_nesting_are_errors_not_tracebacks() -> None:
+    # int() refuses over 4300 decimal digits; Python's stack refuses deep recursion
+    with pytest.raises(ParseError, match="up to 4000 digits"):
+        parse_expression("9" * 5000)
+    with pytest.raises(ParseError, match="up to 4000 digits"):
+        parse_expression("0x" + "f" * 5000)
+    assert parse_expression("9" * 4000) == A.IntLit(value=int("9" * 4000), start=0, end=4000)
+    deep = "(" * 3000 + "1" + ")" * 3000
+    with pytest.raises(ParseError, match="nesting too deep"):
+        parse_expression(deep)
+    p = parse_program(f"method M() returns (r: int) {{ r := {deep}; }}\nmethod N() {{ }}\n")
+    assert p.find("N") is not None
+    assert any("nesting too deep" in m for m, _, _ in p.errors) or any(
+        d.body_error and "nesting too deep" in d.body_error[0] for d in p.methods()
+    )
+
+
+def test_dafny_agrees_with_the_literal_rules(dafny: DafnyEngine) -> None:
+    asserts = "".join(f"  assert {t} == {v};\n" for t, v in LITERALS.items())
+    ok = dafny.verify_source(f"method M() {{\n{asserts}}}\n", "literals.dfy")
+    assert ok.status == VerificationStatus.verified, ok.raw_output
+    for literal in ("0x", "1__0", "0X10"):
+        bad = dafny.verify_source(f"method M() {{ var x := {literal}; }}\n", "bad.dfy")
+        assert bad.status == VerificationStatus.parse_error, (literal, bad.raw_output)

@@ -104,24 +104,29 @@ def _scan_number(text: str, i: int) -> tuple[int, Kind]:
 
 
 def number_problem(text: str) -> str:
-    """Why a BAD_NUMBER token (or an overlong NUMBER) is not a literal Dafny accepts."""
-    if text.startswith(("0X", "0x")) and not text.startswith("0x"):
-        return f"malformed numeric literal '{text}': hexadecimal literals start with a lowercase 0x"
-    if text.startswith("0x") and (len(text) == 2 or text[2] not in _HEX_DIGITS):
-        return f"malformed numeric literal '{text}': 0x must be followed by a hexadecimal digit"
-    if "__" in text or text.endswith("_") or "_." in text or "._" in text:
-        return f"malformed numeric literal '{text}': '_' may only stand between two digits"
-    if text.startswith("0x"):
-        return f"malformed numeric literal '{text}': not a hexadecimal digit in it"
-    if "e" in text.lower() and text[0] in _DIGITS:
-        return f"malformed numeric literal '{text}': Dafny has no exponent notation"
+    """Why a BAD_NUMBER token (or an overlong NUMBER) is not a literal the front end accepts."""
     digits = text.replace("_", "")
-    if digits.isdigit() and len(digits) > MAX_LITERAL_DIGITS:
+    well_formed = set(digits) <= _DIGITS or (
+        digits.startswith("0x") and len(digits) > 2 and set(digits[2:]) <= _HEX_DIGITS
+    )
+    if well_formed and int_value(text) is None:
         return (
             f"numeric literal of {len(digits)} digits: the hardware front end reads literals of "
             f"up to {MAX_LITERAL_DIGITS} digits"
         )
-    return f"malformed numeric literal '{text}': a number cannot run into letters"
+    shown = text if len(text) <= 24 else text[:20] + "..."
+    bad = f"malformed numeric literal '{shown}'"
+    if text.startswith("0X"):
+        return f"{bad}: hexadecimal literals start with a lowercase 0x"
+    if text.startswith("0x") and (len(text) == 2 or text[2] not in _HEX_DIGITS):
+        return f"{bad}: 0x must be followed by a hexadecimal digit"
+    if "__" in text or text.endswith("_") or "_." in text or "._" in text:
+        return f"{bad}: '_' may only stand between two digits"
+    if text.startswith("0x"):
+        return f"{bad}: not a hexadecimal digit in it"
+    if "e" in text.lower():
+        return f"{bad}: Dafny has no exponent notation"
+    return f"{bad}: a number cannot run into letters"
 
 
 def int_value(text: str) -> int | None:
