@@ -163,16 +163,17 @@ def _compare_facts(op: str, lhs: Linear, rhs: Linear, facts: Facts) -> None:
         facts.relations.append(Relation(lhs.term, rhs.term, rhs.offset - lhs.offset - strict))
 
 
-def _covers_whole_array(
-    range_expr: A.Expr | None, var: str, consts: Mapping[str, int], facts: Facts
-) -> str | None:
-    """The array whose every index the quantifier range `0 <= k < a.Length` covers, if any."""
-    if range_expr is None:
-        return None
+def _index_bounds(
+    range_expr: A.Expr | None, var: str, consts: Mapping[str, int], *, turned: bool
+) -> tuple[bool, list[tuple[str, A.Expr]]]:
+    """Reads a quantifier range's comparisons on `var`: whether one starts it at 0 or below, and
+    each upper bound `var < e` / `var <= e` as (op, e), in order. With `turned`, `>` and `>=`
+    comparisons count too, read the other way round."""
     lower_ok = False
-    upper: str | None = None
-    for c in conjuncts(range_expr):
-        if not isinstance(c, A.BinaryExpr) or c.op not in ("<", "<=", ">", ">="):
+    uppers: list[tuple[str, A.Expr]] = []
+    ops = ("<", "<=", ">", ">=") if turned else ("<", "<=")
+    for c in conjuncts(range_expr) if range_expr is not None else []:
+        if not isinstance(c, A.BinaryExpr) or c.op not in ops:
             continue
         lhs, rhs, op = c.lhs, c.rhs, c.op
         if op in (">", ">="):
@@ -180,16 +181,26 @@ def _covers_whole_array(
             op = "<" if op == ">" else "<="
         if isinstance(rhs, A.Name) and rhs.name == var:
             lo = const_value(lhs, consts)
-            if lo is not None and lo <= 0:
-                lower_ok = True
+            lower_ok = lower_ok or (lo is not None and lo <= 0)
         if isinstance(lhs, A.Name) and lhs.name == var:
-            lin = linear_of(rhs, consts)
-            if lin is None or lin.term is None or lin.term[0] != "len":
-                continue
-            # k < a.Length + off covers the array when off >= 0 (<: off >= 0, <=: off >= -1)
-            need = 0 if op == "<" else -1
-            if lin.offset >= need:
-                upper = lin.term[1]
+            uppers.append((op, rhs))
+    return lower_ok, uppers
+
+
+def _covers_whole_array(
+    range_expr: A.Expr | None, var: str, consts: Mapping[str, int], facts: Facts
+) -> str | None:
+    """The array whose every index the quantifier range `0 <= k < a.Length` covers, if any."""
+    lower_ok, uppers = _index_bounds(range_expr, var, consts, turned=True)
+    upper: str | None = None
+    for op, bound in uppers:
+        lin = linear_of(bound, consts)
+        if lin is None or lin.term is None or lin.term[0] != "len":
+            continue
+        # k < a.Length + off covers the array when off >= 0 (<: off >= 0, <=: off >= -1)
+        need = 0 if op == "<" else -1
+        if lin.offset >= need:
+            upper = lin.term[1]
     return upper if lower_ok else None
 
 
@@ -231,20 +242,14 @@ def _element_facts(q: A.Quantifier, consts: Mapping[str, int], facts: Facts) -> 
 
 def _constant_upper(range_expr: A.Expr | None, var: str, consts: Mapping[str, int]) -> int | None:
     """N when the range is `0 <= k < N` (or `<= N - 1`) with a constant N."""
-    if range_expr is None:
-        return None
-    lower_ok = False
+    # only the `k < N` spelling is read here (not `N > k`): widening it would change which
+    # facts, hence which ranges, existing programs get
+    lower_ok, uppers = _index_bounds(range_expr, var, consts, turned=False)
     upper: int | None = None
-    for c in conjuncts(range_expr):
-        if not isinstance(c, A.BinaryExpr) or c.op not in ("<", "<="):
-            continue
-        if isinstance(c.rhs, A.Name) and c.rhs.name == var:
-            lo = const_value(c.lhs, consts)
-            lower_ok = lower_ok or (lo is not None and lo <= 0)
-        if isinstance(c.lhs, A.Name) and c.lhs.name == var:
-            hi = const_value(c.rhs, consts)
-            if hi is not None:
-                upper = hi if c.op == "<" else hi + 1
+    for op, bound in uppers:
+        hi = const_value(bound, consts)
+        if hi is not None:
+            upper = hi if op == "<" else hi + 1
     return upper if lower_ok else None
 
 

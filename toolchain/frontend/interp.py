@@ -88,6 +88,17 @@ class Interpreter:
         for s in stmts:
             self.stmt(s)
 
+    def _trip(self, body: list[ir.Stmt]) -> bool:
+        """Run one loop trip; True when a `break` leaves this loop. A break out of more loops
+        goes on up, one level fewer."""
+        try:
+            self.block(body)
+        except _Break as b:
+            if b.levels > 1:
+                raise _Break(b.levels - 1) from None
+            return True
+        return False
+
     def _tick(self) -> None:
         self.steps += 1
         if self.steps > self.max_steps:
@@ -121,11 +132,7 @@ class Interpreter:
                 while self.eval(s.cond):
                     trips += 1
                     self._tick()
-                    try:
-                        self.block(s.body)
-                    except _Break as b:
-                        if b.levels > 1:
-                            raise _Break(b.levels - 1) from None
+                    if self._trip(s.body):
                         break
             finally:
                 self.trips[id(s)] = max(self.trips.get(id(s), 0), trips)
@@ -141,11 +148,7 @@ class Interpreter:
                 self._tick()
                 self._check(self.types[s.var], i, s.var, s.loc)
                 self.scalars[s.var] = i
-                try:
-                    self.block(s.body)
-                except _Break as b:
-                    if b.levels > 1:
-                        raise _Break(b.levels - 1) from None
+                if self._trip(s.body):
                     break
             self.trips[id(s)] = max(self.trips.get(id(s), 0), trips)
         elif isinstance(s, ir.Break):

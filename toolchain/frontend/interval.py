@@ -128,6 +128,16 @@ def euclid_mod(x: int, y: int) -> int:
     return x - euclid_div(x, y) * y
 
 
+def join_all(parts: list[Interval]) -> Interval:
+    """The hull of `parts`; TOP when there are none, since the callers then know nothing sound."""
+    if not parts:
+        return TOP
+    out = parts[0]
+    for p in parts[1:]:
+        out = out.join(p)
+    return out
+
+
 def div(a: Interval, b: Interval) -> Interval:
     if b.lo is not None and b.hi is not None and b.lo <= 0 <= b.hi:
         # Dafny proves the divisor non-zero, so split around zero
@@ -136,12 +146,7 @@ def div(a: Interval, b: Interval) -> Interval:
             parts.append(div(a, Interval(b.lo, -1)))
         if b.hi > 0:
             parts.append(div(a, Interval(1, b.hi)))
-        if not parts:
-            return TOP
-        out = parts[0]
-        for p in parts[1:]:
-            out = out.join(p)
-        return out
+        return join_all(parts)
     if b.lo is None or b.hi is None:
         if b.lo is not None and b.lo > 0 and a.lo is not None and a.hi is not None:
             # y >= k > 0: x / y lies between x / k and 0 (-1 for a negative x: Euclidean floor)
@@ -171,6 +176,13 @@ def mod(a: Interval, b: Interval) -> Interval:
 
 def bits_unsigned(width: int) -> Interval:
     return Interval(0, (1 << width) - 1)
+
+
+def bits_range(bits: int, signed: bool) -> Interval:
+    """Every value a `bits`-wide two's-complement (signed) or plain binary number holds."""
+    if signed:
+        return Interval(-(1 << (bits - 1)), (1 << (bits - 1)) - 1)
+    return bits_unsigned(bits)
 
 
 def clamp_wrap(value: Interval, width: int) -> Interval:

@@ -56,6 +56,7 @@ Ports and locals
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
@@ -352,6 +353,18 @@ class Break(Stmt):
 @dataclass(kw_only=True)
 class Return(Stmt):
     pass
+
+
+def walk_stmts(stmts: list[Stmt]) -> Iterator[Stmt]:
+    """Every statement of `stmts` and of the blocks nested in them, in program order (a
+    statement comes before the statements of its own blocks)."""
+    for s in stmts:
+        yield s
+        if isinstance(s, If):
+            yield from walk_stmts(s.then)
+            yield from walk_stmts(s.otherwise)
+        elif isinstance(s, While | For):
+            yield from walk_stmts(s.body)
 
 
 # ---------------------------------------------------------------------------------------------

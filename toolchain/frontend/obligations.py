@@ -14,6 +14,7 @@ an inserted line) refutes that obligation. Refuted obligations are dropped and t
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -28,10 +29,12 @@ from toolchain.dafny import DafnyEngine
 from toolchain.dafny.text import LineIndex
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
+from toolchain.frontend.facts import conjuncts
 from toolchain.frontend.interval import Interval
-from toolchain.frontend.lowering import Lowered, SourceVar
+from toolchain.frontend.lowering import LoopSite, Lowered, SourceVar
 from toolchain.frontend.printer import format_expr
-from toolchain.frontend.ranges import RangeResult
+from toolchain.frontend.ranges import Accumulation, RangeResult
+from toolchain.frontend.ranges.loop_syntax import assigned_names
 
 SourceKey = tuple[str, str, int]  # declaration, name, declaration offset
 
@@ -75,12 +78,12 @@ class ObligationBuilder:
     def __init__(self, low: Lowered, ranges: RangeResult, filename: str) -> None:
         self.low = low
         self.ranges = ranges
-        self.program_text = _program_text(low)
+        self.program_text = low.program_text
         self.index = LineIndex.of(self.program_text)
         self.filename = filename
         self.obs: list[Ob] = []
         self.decls = {
-            d.name: d for d in _all_decls(low) if isinstance(d, A.MethodDecl | A.FunctionDecl)
+            d.name: d for d in low.program_decls if isinstance(d, A.MethodDecl | A.FunctionDecl)
         }
 
     def span(self, start: int, end: int) -> ir.SourceSpan:
@@ -90,6 +93,29 @@ class ObligationBuilder:
 
     def add(self, **kw: object) -> None:
         self.obs.append(Ob(id=len(self.obs), **kw))  # type: ignore[arg-type]
+
+    def add_range(
+        self,
+        kind: str,
+        subject: str,
+        iv: Interval,
+        *,
+        offset: int,
+        key: SourceKey | None,
+        where: str,
+        loc: ir.SourceSpan,
+    ) -> None:
+        """An obligation `lo <= subject <= hi` about the bounded range `iv`."""
+        self.add(
+            kind=kind,
+            text=_range_text(subject, iv),
+            offset=offset,
+            key=key,
+            lo=iv.lo,
+            hi=iv.hi,
+            where=where,
+            loc=loc,
+        )
 
     def source_ranges(self) -> dict[SourceKey, tuple[Interval, list[str]]]:
         """Hull of the ranges of every IR variable that stands for one source variable."""
@@ -175,14 +201,12 @@ class ObligationBuilder:
             if key not in ranges or (site.stmt_end, key) in seen:
                 continue
             seen.add((site.stmt_end, key))
-            iv = ranges[key][0]
-            self.add(
-                kind="assert",
-                text=_range_text(sv.name, iv),
+            self.add_range(
+                "assert",
+                sv.name,
+                ranges[key][0],
                 offset=site.stmt_end,
                 key=key,
-                lo=iv.lo,
-                hi=iv.hi,
                 where="after assignment",
                 loc=self.span(site.stmt_end - 1, site.stmt_end),
             )
@@ -195,7 +219,9 @@ class ObligationBuilder:
             loop = self._ir_loop(loop_id)
             if loop is None:
                 continue
-            modified = _assigned_vars(loop.body)
+            modified = assigned_names(loop.body) | {
+                s.var for s in ir.walk_stmts(loop.body) if isinstance(s, ir.For)
+            }
             reverse = {v: k for k, v in lsite.names.items()}
             accs = {a.variable: a for a in self.ranges.accumulations.get(loop_id, [])}
             for ir_name in sorted(modified):
@@ -226,13 +252,12 @@ class ObligationBuilder:
                             loc=self.span(lsite.loop.start, lsite.loop.start + 5),
                             helper=True,
                         )
-                self.add(
-                    kind="invariant",
-                    text=_range_text(src, iv),
+                self.add_range(
+                    "invariant",
+                    src,
+                    iv,
                     offset=lsite.inserts_at,
                     key=key,
-                    lo=iv.lo,
-                    hi=iv.hi,
                     where="loop head",
                     loc=self.span(lsite.loop.start, lsite.loop.start + 5),
                 )
@@ -250,65 +275,26 @@ class ObligationBuilder:
             if sv.kind in ("param", "fparam"):
                 if sv.kind == "fparam" and decl_name not in self.low.recursive_functions:
                     continue
-                self.add(
-                    kind="requires",
-                    text=_range_text(name, iv),
-                    offset=body_start,
-                    key=key,
-                    lo=iv.lo,
-                    hi=iv.hi,
-                    where=f"parameter of {decl_name}",
-                    loc=loc,
-                )
+                kind, subject, where = "requires", name, f"parameter of {decl_name}"
             elif sv.kind == "result":
-                self.add(
-                    kind="ensures",
-                    text=_range_text(name, iv),
-                    offset=body_start,
-                    key=key,
-                    lo=iv.lo,
-                    hi=iv.hi,
-                    where=f"result of {decl_name}",
-                    loc=loc,
-                )
+                kind, subject, where = "ensures", name, f"result of {decl_name}"
             elif sv.kind == "fresult" and isinstance(decl, A.FunctionDecl):
                 args = ", ".join(p.name for p in decl.params)
-                self.add(
-                    kind="ensures",
-                    text=_range_text(f"{decl.name}({args})", iv),
-                    offset=body_start,
-                    key=key,
-                    lo=iv.lo,
-                    hi=iv.hi,
-                    where=f"result of {decl_name}",
-                    loc=loc,
-                )
+                kind, subject, where = "ensures", f"{decl.name}({args})", f"result of {decl_name}"
+            else:
+                continue
+            self.add_range(kind, subject, iv, offset=body_start, key=key, where=where, loc=loc)
         return self.obs
 
     def _ir_loop(self, loop_id: int) -> ir.While | ir.For | None:
-        def walk(stmts: list[ir.Stmt]) -> ir.While | ir.For | None:
-            for s in stmts:
-                if isinstance(s, ir.While | ir.For):
-                    if id(s) == loop_id:
-                        return s
-                    r = walk(s.body)
-                    if r is not None:
-                        return r
-                elif isinstance(s, ir.If):
-                    r = walk(s.then) or walk(s.otherwise)
-                    if r is not None:
-                        return r
-            return None
-
-        return walk(self.low.method.body)
+        for s in ir.walk_stmts(self.low.method.body):
+            if isinstance(s, ir.While | ir.For) and id(s) == loop_id:
+                return s
+        return None
 
     def _accumulator_invariant(
-        self, name: str, acc: object, site: object, loop_id: int
+        self, name: str, acc: Accumulation, site: LoopSite, loop_id: int
     ) -> str | None:
-        from toolchain.frontend.lowering import LoopSite
-        from toolchain.frontend.ranges import Accumulation
-
-        assert isinstance(acc, Accumulation) and isinstance(site, LoopSite)
         loop = site.loop
         if isinstance(loop, A.ForStmt):
             # trips done so far: the distance the loop variable has moved
@@ -335,11 +321,8 @@ class ObligationBuilder:
         return " && ".join(parts) if parts else None
 
 
-def _source_text_of(site: object, text: str) -> str | None:
+def _source_text_of(site: LoopSite, text: str) -> str | None:
     """The termination measure of a source loop as Dafny text (explicit or Dafny's guess)."""
-    from toolchain.frontend.lowering import LoopSite
-
-    assert isinstance(site, LoopSite)
     loop = site.loop
     if not isinstance(loop, A.WhileStmt):
         return None
@@ -350,40 +333,12 @@ def _source_text_of(site: object, text: str) -> str | None:
         e = dec[0].exprs[0]
         return text[e.start : e.end]
     c = loop.cond
-    from toolchain.frontend.facts import conjuncts
-
     for part in conjuncts(c) if c is not None else []:
-        if isinstance(part, A.BinaryExpr) and part.op in ("<", "<="):
-            return (
-                f"({text[part.rhs.start : part.rhs.end]}) - ({text[part.lhs.start : part.lhs.end]})"
-            )
-        if isinstance(part, A.BinaryExpr) and part.op in (">", ">="):
-            return (
-                f"({text[part.lhs.start : part.lhs.end]}) - ({text[part.rhs.start : part.rhs.end]})"
-            )
+        if isinstance(part, A.BinaryExpr) and part.op in ("<", "<=", ">", ">="):
+            # Dafny's guess for `small < big` is `big - small`
+            small, big = (part.lhs, part.rhs) if part.op in ("<", "<=") else (part.rhs, part.lhs)
+            return f"({text[big.start : big.end]}) - ({text[small.start : small.end]})"
     return None
-
-
-def _program_text(low: Lowered) -> str:
-    return low.program_text
-
-
-def _all_decls(low: Lowered) -> list[A.Decl]:
-    return low.program_decls
-
-
-def _assigned_vars(stmts: list[ir.Stmt]) -> set[str]:
-    out: set[str] = set()
-    for s in stmts:
-        if isinstance(s, ir.Assign):
-            out.update(t.name for t in s.targets if isinstance(t, ir.VarTarget))
-        elif isinstance(s, ir.If):
-            out |= _assigned_vars(s.then) | _assigned_vars(s.otherwise)
-        elif isinstance(s, ir.While):
-            out |= _assigned_vars(s.body)
-        elif isinstance(s, ir.For):
-            out |= _assigned_vars(s.body) | {s.var}
-    return out
 
 
 @dataclass
@@ -394,8 +349,6 @@ class Rendered:
 
     def original_line(self, line: int) -> int:
         """A line of the obligation program back in the user's text."""
-        import bisect
-
         return line - bisect.bisect_left(self.inserted, line)
 
 

@@ -15,7 +15,7 @@ from toolchain.dafny.text import LineIndex
 from toolchain.frontend import ir
 from toolchain.frontend.diagnostics import hw_diagnostic
 from toolchain.frontend.facts import Facts
-from toolchain.frontend.interval import Interval
+from toolchain.frontend.interval import Interval, bits_range
 from toolchain.frontend.lowering import Lowered
 from toolchain.frontend.obligations import Ob, ObligationRun
 from toolchain.frontend.ranges import Options, RangeResult, analyze_ranges
@@ -209,27 +209,18 @@ class WidthFinalizer:
                     chosen = ir.IntType(width=1, signed=False)  # never evaluated: unreachable
                 e.type = chosen if chosen is not None else ir.IntType(width=None, signed=True)
 
-        def walk(stmts: list[ir.Stmt]) -> None:
-            for s in stmts:
-                if isinstance(s, ir.Assign):
-                    for v in s.values:
-                        fix(v)
-                    for t in s.targets:
-                        if isinstance(t, ir.IndexTarget):
-                            fix(t.index)
-                elif isinstance(s, ir.If):
-                    fix(s.cond)
-                    walk(s.then)
-                    walk(s.otherwise)
-                elif isinstance(s, ir.While):
-                    fix(s.cond)
-                    walk(s.body)
-                elif isinstance(s, ir.For):
-                    fix(s.lo)
-                    fix(s.hi)
-                    walk(s.body)
-
-        walk(self.m.body)
+        for s in ir.walk_stmts(self.m.body):
+            if isinstance(s, ir.Assign):
+                for v in s.values:
+                    fix(v)
+                for t in s.targets:
+                    if isinstance(t, ir.IndexTarget):
+                        fix(t.index)
+            elif isinstance(s, ir.If | ir.While):
+                fix(s.cond)
+            elif isinstance(s, ir.For):
+                fix(s.lo)
+                fix(s.hi)
 
     # -- diagnostics ---------------------------------------------------------------------------
 
@@ -254,7 +245,9 @@ class WidthFinalizer:
     ) -> ir.SourceSpan:
         """The user's assignment to `name` whose value escapes `fits` (or has no bound)."""
         first: ir.SourceSpan | None = None
-        for stmt in _assignments(self.m.body):
+        for stmt in ir.walk_stmts(self.m.body):
+            if not isinstance(stmt, ir.Assign):
+                continue
             for t, v in zip(stmt.targets, stmt.values, strict=True):
                 if not isinstance(t, ir.VarTarget) or t.name != name:
                     continue
@@ -364,7 +357,7 @@ class WidthFinalizer:
                     facts.bounds[("len", p.name)] = ln.meet(Interval(0, cap))
                     clauses.append(f"requires {p.name}.Length <= {cap}")
                 if isinstance(t.element, ir.IntType) and not t.element.wraps:
-                    rng = _bits_range(bits, t.element.signed)
+                    rng = bits_range(bits, t.element.signed)
                     el = facts.get(("elem", p.name))
                     if not el.within(rng):
                         facts.bounds[("elem", p.name)] = el.meet(rng)
@@ -376,7 +369,7 @@ class WidthFinalizer:
                 continue
             if not isinstance(t, ir.IntType) or t.wraps:
                 continue
-            rng = _bits_range(bits, t.signed)
+            rng = bits_range(bits, t.signed)
             cur = facts.get(("var", p.name)).meet(
                 self.low.declared.get(p.name, Interval(None, None))
             )
@@ -386,18 +379,6 @@ class WidthFinalizer:
         return facts, clauses
 
 
-def _assignments(stmts: list[ir.Stmt]) -> list[ir.Assign]:
-    out: list[ir.Assign] = []
-    for s in stmts:
-        if isinstance(s, ir.Assign):
-            out.append(s)
-        elif isinstance(s, ir.If):
-            out += _assignments(s.then) + _assignments(s.otherwise)
-        elif isinstance(s, ir.While | ir.For):
-            out += _assignments(s.body)
-    return out
-
-
 def _first_line(span: ir.SourceSpan, text: str, index: LineIndex) -> ir.SourceSpan:
     if span.end_line == span.start_line:
         return span
@@ -405,12 +386,6 @@ def _first_line(span: ir.SourceSpan, text: str, index: LineIndex) -> ir.SourceSp
     nl = text.find("\n", start)
     _, col = index.position(nl if nl >= 0 else len(text))
     return ir.SourceSpan(span.file, span.start_line, span.start_col, span.start_line, col)
-
-
-def _bits_range(bits: int, signed: bool) -> Interval:
-    if signed:
-        return Interval(-(1 << (bits - 1)), (1 << (bits - 1)) - 1)
-    return Interval(0, (1 << bits) - 1)
 
 
 def _assignment_span(text: str, index: LineIndex, stmt_end: int, file: str) -> ir.SourceSpan:

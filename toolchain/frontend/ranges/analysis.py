@@ -1,0 +1,392 @@
+"""Interval analysis over the hardware IR: a range for every integer variable and expression.
+
+Flow-sensitive abstract interpretation with guard refinement, loop widening and narrowing, the
+user's loop invariants as facts at loop heads, and one extra step that plain intervals lack:
+an accumulator updated by `v := v + e` in a loop with a trip bound T (from the `decreases`
+measure, which Dafny proved) is bounded by entry + T * range(e). The ranges found here are
+candidates: the obligation program makes Dafny prove the ones of the user's variables.
+"""
+
+from __future__ import annotations
+
+from toolchain.frontend import interval as I
+from toolchain.frontend import ir
+from toolchain.frontend.facts import Facts, Relation, Term, facts_from
+from toolchain.frontend.interval import Interval
+from toolchain.frontend.lowering import Lowered
+from toolchain.frontend.ranges.expressions import ExpressionRanges
+from toolchain.frontend.ranges.loop_syntax import (
+    final_assignments,
+    is_accumulator,
+    single_update,
+)
+from toolchain.frontend.ranges.state import (
+    Accumulation,
+    Options,
+    RangeResult,
+    State,
+    join_states,
+    same_states,
+    widen_states,
+)
+
+_MAX_WIDEN_ROUNDS = 8
+
+
+class RangeAnalysis(ExpressionRanges):
+    def __init__(self, low: Lowered, options: Options | None = None) -> None:
+        super().__init__(low, options)
+        self.breaks: list[list[State]] = []
+        self._last_accumulations: list[Accumulation] = []
+        self.loop_facts: dict[int, Facts] = {}
+        self.assumed: set[str] = set()
+        # accumulators with one update per trip: every value they take is a loop-head value
+        self.clamps: dict[str, Interval] = {}
+        # (id(assign), var) -> the loop-head range: the value reaches the next head unchanged
+        self.final_clamps: dict[tuple[int, str], Interval] = {}
+        for loop_id, site in low.loop_sites.items():
+            loop = site.loop
+            invs = [s.expr for s in loop.specs if s.kind == "invariant" and s.expr is not None]
+            if invs:
+                self.loop_facts[loop_id] = _rename_facts(facts_from(invs, {}), site.names)
+
+    # -- entry ---------------------------------------------------------------------------------
+
+    def run(self) -> RangeResult:
+        state = self.initial_state()
+        out = self.block(self.m.body, state, record=True)
+        del out
+        return self.result
+
+    def initial_state(self) -> State:
+        facts = self.low.input_facts
+        state = State({}, {})
+        bits = self.options.assume_input_bits
+        for p in self.m.ports:
+            t = p.type
+            if isinstance(t, ir.ArrayType):
+                ln = facts.get(("len", p.name)).meet(Interval(0, None))
+                if not ln.bounded and self.options.assume_max_length is not None:
+                    ln = ln.meet(Interval(0, self.options.assume_max_length))
+                    self.assumed.add(f"{p.name}.Length")
+                self.result.lens[p.name] = ln
+                if p.direction != "out":
+                    el = facts.get(("elem", p.name)).meet(self.element_declared(p.name))
+                    if not el.bounded and bits is not None and isinstance(t.element, ir.IntType):
+                        el = el.meet(I.bits_range(bits, t.element.signed))
+                        self.assumed.add(f"{p.name}[..]")
+                    state.elems[p.name] = el
+                    self.result.elems[p.name] = el
+                continue
+            if p.direction == "out" or not isinstance(t, ir.IntType):
+                continue
+            v = facts.get(("var", p.name)).meet(self.declared(p.name))
+            if not v.bounded and bits is not None:
+                v = v.meet(I.bits_range(bits, t.signed))
+                self.assumed.add(p.name)
+            state.vars[p.name] = v
+        # relations between inputs (`x <= y`, `i < a.Length`) tighten the first bounds
+        self._apply_facts(state, facts)
+        for p in self.m.ports:
+            if p.name in state.vars:
+                self.result.inputs[p.name] = state.vars[p.name]
+                self._record_var(p.name, state.vars[p.name])
+        return state
+
+    def _term_range(self, state: State, t: Term) -> Interval:
+        kind, name = t
+        if kind == "var":
+            return state.vars.get(name, self.declared(name))
+        if kind == "len":
+            return self.result.lens.get(name, Interval(0, None))
+        return state.elems.get(name, self.element_declared(name))
+
+    def _apply_facts(self, state: State, template: Facts) -> None:
+        terms: set[Term] = set(template.bounds)
+        for r in template.relations:
+            terms.add(r.lhs)
+            terms.add(r.rhs)
+        local = Facts({t: self._term_range(state, t) for t in terms}, list(template.relations))
+        for t, iv in template.bounds.items():
+            local.tighten(t, iv)
+        local.propagate()
+        for t, iv in local.bounds.items():
+            kind, name = t
+            if kind == "var" and name in self.types:
+                state.vars[name] = iv
+            elif kind == "elem" and name in state.elems:
+                state.elems[name] = iv
+
+    # -- recording -----------------------------------------------------------------------------
+
+    def _record_var(self, name: str, iv: Interval) -> None:
+        old = self.result.vars.get(name)
+        self.result.vars[name] = iv if old is None else old.join(iv)
+
+    # -- statements ----------------------------------------------------------------------------
+
+    def block(self, stmts: list[ir.Stmt], state: State | None, record: bool) -> State | None:
+        for s in stmts:
+            if state is None:
+                return None
+            state = self.stmt(s, state, record)
+        return state
+
+    def stmt(self, s: ir.Stmt, state: State, record: bool) -> State | None:
+        if isinstance(s, ir.Assign):
+            values = [self.expr(v, state, record) for v in s.values]
+            for t in s.targets:
+                if isinstance(t, ir.IndexTarget):
+                    self.expr(t.index, state, record)
+            out = state.copy()
+            for t, v in zip(s.targets, values, strict=True):
+                if isinstance(t, ir.VarTarget):
+                    if isinstance(self.types.get(t.name), ir.IntType):
+                        v = v.meet(self.declared(t.name))
+                        if t.name in self.clamps:
+                            v = v.meet(self.clamps[t.name])
+                        final = self.final_clamps.get((id(s), t.name))
+                        if final is not None:
+                            v = v.meet(final)
+                        out.vars[t.name] = v
+                        if record:
+                            self._record_var(t.name, v)
+                else:
+                    old = out.elems.get(t.array)
+                    out.elems[t.array] = v if old is None else old.join(v)
+                    if record:
+                        prev = self.result.elems.get(t.array)
+                        self.result.elems[t.array] = v if prev is None else prev.join(v)
+            return out
+        if isinstance(s, ir.If):
+            self.expr(s.cond, state, record)
+            then = self.block(s.then, self.refine(state, s.cond, True), record)
+            other = self.block(s.otherwise, self.refine(state, s.cond, False), record)
+            return join_states(then, other)
+        if isinstance(s, ir.While | ir.For):
+            return self.loop(s, state, record)
+        if isinstance(s, ir.Break):
+            target = len(self.breaks) - s.levels
+            if 0 <= target < len(self.breaks):
+                self.breaks[target].append(state.copy())
+            return None
+        if isinstance(s, ir.Return):
+            return None
+        raise TypeError(type(s).__name__)
+
+    def _trip_bound(self, s: ir.While | ir.For, entry: State) -> int | None:
+        if isinstance(s, ir.For):
+            lo = self.expr(s.lo, entry, False)
+            hi = self.expr(s.hi, entry, False)
+            if lo.lo is None or hi.hi is None:
+                return None
+            return max(0, hi.hi - lo.lo)
+        if s.max_trips is not None and id(s) not in self.low.loop_sites:
+            return s.max_trips  # set by lowering (the inlining wrapper)
+        site = self.low.loop_sites.get(id(s))
+        if site is None or site.decreases is None:
+            return None
+        d = self.expr(site.decreases, entry, False)
+        if d.hi is None:
+            return None
+        # the measure starts at most d.hi, drops by at least one per trip, and is at least
+        # decreases_min (>= 0, Dafny's bound) at the start of every trip
+        return max(0, d.hi - site.decreases_min + 1)
+
+    def _head_refine(self, s: ir.While | ir.For, state: State) -> State:
+        facts = self.loop_facts.get(id(s))
+        if facts is not None:
+            state = state.copy()
+            self._apply_facts(state, facts)
+        return state
+
+    def _body_entry(self, s: ir.While | ir.For, head: State) -> State | None:
+        if isinstance(s, ir.While):
+            return self.refine(head, s.cond, True)
+        lo = self.expr(s.lo, head, False)
+        hi = self.expr(s.hi, head, False)
+        st = head.copy()
+        st.vars[s.var] = Interval(lo.lo, None if hi.hi is None else hi.hi - 1).meet(
+            self.declared(s.var)
+        )
+        if st.vars[s.var].empty:
+            return None
+        return st
+
+    def _iterate(self, s: ir.While | ir.For, head: State) -> tuple[State | None, list[State]]:
+        body_in = self._body_entry(s, head)
+        self.breaks.append([])
+        try:
+            out = self.block(s.body, body_in, record=False) if body_in is not None else None
+        finally:
+            brk = self.breaks.pop()
+        return out, brk
+
+    def loop(self, s: ir.While | ir.For, state: State, record: bool) -> State | None:
+        entry = state
+        if isinstance(s, ir.For):
+            entry = state.copy()
+        trips = self._trip_bound(s, entry)
+        head = self._head_refine(s, entry)
+        for rounds in range(_MAX_WIDEN_ROUNDS + 4):
+            out, _ = self._iterate(s, head)
+            new_head = self._head_refine(s, join_states(entry, out) or entry)
+            if rounds >= 2:
+                new_head = widen_states(head, new_head)
+            if same_states(new_head, head):
+                break
+            head = new_head
+        head = self._narrow(s, entry, head)
+        clamped: list[str] = []
+        if trips is not None:
+            head = self._bound_accumulators(s, entry, head, trips, record)
+            head = self._narrow(s, entry, head)
+            for acc in self._last_accumulations:
+                if single_update(acc.variable, s.body) and acc.variable not in self.clamps:
+                    self.clamps[acc.variable] = head.vars[acc.variable]
+                    clamped.append(acc.variable)
+        # the recording pass: body ranges under the final head
+        body_in = self._body_entry(s, head)
+        finals = [
+            (key, head.vars[key[1]])
+            for key in final_assignments(s.body)
+            if key[1] in head.vars and self.loop_facts.get(id(s)) is not None
+        ]
+        for key, iv in finals:
+            self.final_clamps[key] = iv
+        self.breaks.append([])
+        try:
+            if body_in is not None:
+                self.block(s.body, body_in, record=record)
+        finally:
+            brk = self.breaks.pop()
+            for v in clamped:
+                del self.clamps[v]
+            for key, _ in finals:
+                self.final_clamps.pop(key, None)
+        if record:
+            if isinstance(s, ir.While):
+                self.expr(s.cond, head, True)
+            else:
+                self.expr(s.lo, entry, True)
+                self.expr(s.hi, entry, True)
+            self.result.loop_heads[id(s)] = dict(head.vars)
+            for k, head_iv in head.vars.items():
+                self._record_var(k, head_iv)
+            if isinstance(s, ir.For) and body_in is not None:
+                # a hardware counter also holds the exit value hi
+                lo = self.expr(s.lo, entry, False)
+                hi = self.expr(s.hi, entry, False)
+                self._record_var(s.var, body_in.vars[s.var].join(Interval(lo.lo, hi.hi)))
+            if trips is not None:
+                old = s.max_trips
+                s.max_trips = trips if old is None or id(s) in self.low.loop_sites else old
+        if isinstance(s, ir.While):
+            exit_state = self.refine(head, s.cond, False)
+        else:
+            exit_state = head.copy()
+            exit_state.vars.pop(s.var, None)
+        for b in brk:
+            exit_state = join_states(exit_state, b)
+        return exit_state
+
+    def _narrow(self, s: ir.While | ir.For, entry: State, head: State) -> State:
+        head = self._narrow_once(s, entry, head)
+        # Variables first assigned inside the loop hold, at the head, only values the body
+        # assigned: recompute them with their own head value forgotten (reads see the declared
+        # range), which breaks the `v := v` cycle plain narrowing cannot.
+        fresh = [k for k in head.vars if k not in entry.vars]
+        if fresh:
+            probe = head.copy()
+            for k in fresh:
+                del probe.vars[k]
+            out, brk = self._iterate(s, probe)
+            for b in brk:
+                out = join_states(out, b)
+            if out is not None:
+                changed = False
+                for k in fresh:
+                    v = out.vars.get(k)
+                    if v is not None and v.within(head.vars[k]) and v != head.vars[k]:
+                        head.vars[k] = v
+                        changed = True
+                if changed:
+                    head = self._narrow_once(s, entry, head)
+        return head
+
+    def _narrow_once(self, s: ir.While | ir.For, entry: State, head: State) -> State:
+        for _ in range(3):
+            out, _ = self._iterate(s, head)
+            new_head = self._head_refine(s, join_states(entry, out) or entry)
+            narrowed = head.copy()
+            for k, v in new_head.vars.items():
+                if k in narrowed.vars and v.within(narrowed.vars[k]):
+                    narrowed.vars[k] = v
+            for k, v in new_head.elems.items():
+                if k in narrowed.elems and v.within(narrowed.elems[k]):
+                    narrowed.elems[k] = v
+            if same_states(narrowed, head):
+                return head
+            head = narrowed
+        return head
+
+    def _bound_accumulators(
+        self, s: ir.While | ir.For, entry: State, head: State, trips: int, record: bool
+    ) -> State:
+        unbounded = [
+            v
+            for v, iv in head.vars.items()
+            if not iv.bounded and v in entry.vars and is_accumulator(v, s.body)
+        ]
+        self._last_accumulations = []
+        if not unbounded:
+            return head
+        found: list[Accumulation] = []
+        for _ in range(2):
+            for v in unbounded:
+                probe = head.copy()
+                probe.vars[v] = Interval.point(0)
+                out, brk = self._iterate(s, probe)
+                after = join_states(out, None)
+                for b in brk:
+                    after = join_states(after, b)
+                if after is None or v not in after.vars:
+                    continue
+                delta = after.vars[v]
+                if not delta.bounded:
+                    continue
+                assert delta.lo is not None and delta.hi is not None
+                start = entry.vars[v]
+                bound = I.add(start, Interval(min(0, trips * delta.lo), max(0, trips * delta.hi)))
+                head = head.copy()
+                head.vars[v] = head.vars[v].meet(bound)
+                found = [a for a in found if a.variable != v]
+                found.append(Accumulation(v, start, delta, trips))
+        if record and found:
+            self.result.accumulations[id(s)] = found
+        self._last_accumulations = found
+        return head
+
+
+def _rename_facts(f: Facts, names: dict[str, str]) -> Facts:
+    # invariants speak of source names; the IR may have renamed them (inlining, shadowing), and
+    # a fact about a name the loop does not map is dropped rather than misapplied
+    def rn(t: Term) -> Term | None:
+        kind, name = t
+        return (kind, names[name]) if name in names else None
+
+    out = Facts({}, [])
+    for t, iv in f.bounds.items():
+        r = rn(t)
+        if r is not None:
+            out.bounds[r] = iv
+    for rel in f.relations:
+        lhs, rhs = rn(rel.lhs), rn(rel.rhs)
+        if lhs is not None and rhs is not None:
+            out.relations.append(Relation(lhs, rhs, rel.k))
+    return out
+
+
+def analyze_ranges(low: Lowered, options: Options | None = None) -> tuple[RangeResult, set[str]]:
+    a = RangeAnalysis(low, options)
+    return a.run(), a.assumed
