@@ -154,6 +154,18 @@ def test_blocks_unlinked_to_the_answer_are_dropped() -> None:
     assert select_answer(["method Main() { print 1; }"]) == ["method Main() { print 1; }"]
 
 
+def test_the_spec_signature_picks_the_answer_among_unlinked_blocks() -> None:
+    predicate = "predicate Small(x: int) { x < 10 }"
+    reply = f"A helper:\n```dafny\n{predicate}\n```\nThe method:\n```dafny\n{MAX_OK}\n```\n"
+    # without a spec the first block leads; the guard's signature check then rejects it
+    assert extract_dafny(reply).code.strip() == predicate
+    spec = "method Max(a: int, b: int) returns (m: int)\n  ensures m >= a && m >= b"
+    r = extract_dafny(reply, spec)
+    assert r.code.strip() == MAX_OK and r.blocks_used == 1
+    # a spec naming nothing in the reply changes nothing
+    assert extract_dafny(reply, "method Other(x: int)").code.strip() == predicate
+
+
 # The twelve GPT-4 replies (task, strategy) whose code as the authors extracted it verifies with
 # our Dafny while our earlier extraction from the same reply did not (bench.replay's
 # disagreements.md): an invented next few-shot turn joined to the answer (5), a test harness

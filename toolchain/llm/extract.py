@@ -17,11 +17,13 @@ answer, and its proof obligations or its errors must not decide the answer's ver
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from shared_schemas.generation import ExtractionFailure, ExtractionResult
 from toolchain.dafny.symbols import CONTAINER_KINDS, find_containers, find_symbols
 from toolchain.dafny.text import mask_comments_and_strings
+from toolchain.llm.signature import parse_signatures
 
 _THINK = re.compile(r"<think>.*?(?:</think>|\Z)", re.DOTALL | re.IGNORECASE)
 # A line that opens a new conversation turn, as few-shot prompts lay them out. GPT-4 writes
@@ -164,8 +166,12 @@ def drop_test_harness(code: str, elsewhere: str = "") -> str:
     return re.sub(r"\n{3,}", "\n\n", "".join(out)).strip("\n")
 
 
-def select_answer(blocks: list[str]) -> list[str]:
-    """The blocks that make up the answer (see the module docstring), in their order."""
+def select_answer(blocks: list[str], wanted: Collection[str] = ()) -> list[str]:
+    """The blocks that make up the answer (see the module docstring), in their order.
+
+    `wanted`: names the answer must declare (the spec's signature), when known. The answer is
+    then every group of linked blocks that declares one of them; otherwise, or when no block
+    declares one, the group linked to the first block."""
     if not blocks:
         return blocks
     stripped: list[str] = []
@@ -178,21 +184,22 @@ def select_answer(blocks: list[str]) -> list[str]:
         # nothing but harness code: keep what the model wrote rather than invent an empty answer
         return blocks
     masked = [mask_comments_and_strings(code) for code, _ in named]
-    linked = {0}
+
+    def linked(i: int, j: int) -> bool:
+        return any(_mentions(masked[j], n) for n in named[i][1]) or any(
+            _mentions(masked[i], n) for n in named[j][1]
+        )
+
+    seeds = [k for k, (_, names) in enumerate(named) if names & set(wanted)] or [0]
+    keep = set(seeds)
     grew = True
     while grew:
         grew = False
         for j in range(len(named)):
-            if j in linked:
-                continue
-            if any(
-                any(_mentions(masked[j], n) for n in named[i][1])
-                or any(_mentions(masked[i], n) for n in named[j][1])
-                for i in linked
-            ):
-                linked.add(j)
+            if j not in keep and any(linked(i, j) for i in keep):
+                keep.add(j)
                 grew = True
-    return [code for k, (code, _) in enumerate(named) if k in linked]
+    return [code for k, (code, _) in enumerate(named) if k in keep]
 
 
 def _balanced_end(masked: str, start: int) -> int:
@@ -235,8 +242,12 @@ def _unfenced(reply: str) -> str | None:
     return code if looks_like_dafny(code) else None
 
 
-def extract_dafny(reply: str) -> ExtractionResult:
-    """The Dafny program in `reply`, or an ExtractionResult whose `failure` says why not."""
+def extract_dafny(reply: str, spec_signature: str | None = None) -> ExtractionResult:
+    """The Dafny program in `reply`, or an ExtractionResult whose `failure` says why not.
+
+    `spec_signature`: the declarations the spec fixes, when there is one; among blocks that do
+    not use each other, the ones declaring those names are the answer."""
+    wanted = {s.name for s in parse_signatures(spec_signature)} if spec_signature else set()
     if not reply or not reply.strip():
         return ExtractionResult(failure=ExtractionFailure.empty_reply)
     text = own_turn(_THINK.sub("", reply.replace("\r\n", "\n")))
@@ -252,7 +263,7 @@ def extract_dafny(reply: str) -> ExtractionResult:
             # a model that labels Dafny as another language ("```csharp") is still writing Dafny
             chosen = [b for b in blocks if looks_like_dafny(b.text)]
         if chosen:
-            merged = select_answer(merge_blocks([b.text.strip("\n") for b in chosen]))
+            merged = select_answer(merge_blocks([b.text.strip("\n") for b in chosen]), wanted)
             return ExtractionResult(
                 code="\n\n".join(merged).strip("\n") + "\n",
                 fenced=True,
