@@ -37,11 +37,16 @@ function oneOf<T extends string>(values: readonly T[], value: unknown): T | null
  * Every field spelled out: the hls settings where they are valid, else the defaults of the
  * SynthesizeParams model (generated), so the request says exactly what will be built.
  */
-export function synthesizeParams(uri: string, method: string, settings: Settings): SynthesizeParams {
+export function synthesizeParams(
+  uri: string,
+  method: string,
+  settings: Settings,
+  options: { force?: boolean } = {},
+): SynthesizeParams {
   const hls = group(settings, "hls");
   const defaults = DEFAULTS.SynthesizeParams;
   const clock = numberOr(hls.clock_ns, null);
-  return {
+  const params: SynthesizeParams = {
     uri,
     method,
     backend: oneOf(ENUM_VALUES.HlsBackend, hls.backend) ?? defaults.backend,
@@ -49,6 +54,9 @@ export function synthesizeParams(uri: string, method: string, settings: Settings
     clock_ns: clock !== null && clock > 0 ? clock : defaults.clock_ns,
     vectors: defaults.vectors,
   };
+  // only after the user agreed to write beside files Proof2Silicon did not write
+  if (options.force) params.force = true;
+  return params;
 }
 
 /** A spec from selected text: the first line is the title, the rest (or all) the description. */

@@ -2,6 +2,7 @@
 // Synthesize code lenses above verified methods, and "Show Last Synthesis Report".
 import * as vscode from "vscode";
 import { currentServerSettings } from "../client";
+import { existingOutputs } from "../errors";
 import { ClientCommand, ServerCommand } from "../protocol";
 import { toReportView } from "../reportView";
 import { synthesizeParams } from "../requests";
@@ -24,12 +25,29 @@ export function register(
         const method = await pickMethod(document, ctx.symbols, uriArg, methodArg);
         if (!method) return;
         const settings = currentServerSettings(ctx.contributedSettingIds, document.uri);
-        const result = await callWithProgress<unknown>(
-          ctx.connection.require(),
-          ServerCommand.synthesize,
-          synthesizeParams(document.uri.toString(), method, settings),
-          `Synthesizing ${method}`,
-        );
+        const run = (force: boolean) =>
+          callWithProgress<unknown>(
+            ctx.connection.require(),
+            ServerCommand.synthesize,
+            synthesizeParams(document.uri.toString(), method, settings, { force }),
+            `Synthesizing ${method}`,
+          );
+        let result: unknown;
+        try {
+          result = await run(false);
+        } catch (err) {
+          // the output folder holds files Proof2Silicon did not write (ErrorCode.output_exists)
+          const foreign = existingOutputs(err);
+          if (foreign === null) throw err;
+          const choice = await vscode.window.showWarningMessage(
+            `Proof2Silicon: the output folder holds files it did not write${foreign.length > 0 ? ` (${foreign.join(", ")})` : ""}. ` +
+              "Write beside them? They are kept; only files of the names it writes are replaced.",
+            { modal: true },
+            "Write Beside",
+          );
+          if (choice !== "Write Beside") return;
+          result = await run(true);
+        }
         const view = toReportView(result);
         ctx.log(`synthesis of ${method}: report ${view.reportJson ?? "(in memory)"}`);
         reportView.show(view);

@@ -17,6 +17,13 @@ export type PolicyKind = "compact" | "hf_lora";
  */
 export type CosimVerdict = "passed" | "failed" | "error" | "not_run";
 /**
+ * XLS scheduler delay models (ASIC estimates; nextpnr gives the FPGA number).
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "DelayModel".
+ */
+export type DelayModel = "unit" | "asap7" | "sky130";
+/**
  * What a diagnostic is about. `soundness`: a construct the verifier takes on trust, so the
  * file is not reported verified; `termination`: a `decreases *` (or a call of a method that has
  * one), so what is proved holds only if the code terminates.
@@ -761,11 +768,17 @@ export interface HwWidth {
   width?: number | null;
 }
 /**
+ * The user's synthesis choices (`proof2silicon.hls.*`), which the editor puts into each
+ * synthesize request. Their defaults are the request's own (`SynthesizeParams`), not a copy.
+ *
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "HlsSettings".
  */
 export interface HlsSettings {
   backend?: HlsBackend;
+  /**
+   * Target clock period in nanoseconds.
+   */
   clock_ns?: number;
   target?: SynthTarget;
 }
@@ -1300,21 +1313,77 @@ export interface TimingReport {
   scheduler_fmax_mhz?: number | null;
 }
 /**
- * Arguments of the `proof2silicon.synthesize` command.
+ * One synthesis request: the editor's `proof2silicon.synthesize` command and `p2s synth` alike.
+ *
+ * Every option and its default lives here, once: the command line's flags read their defaults
+ * from these fields and the extension fills its requests from the generated DEFAULTS.
  *
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "SynthesizeParams".
  */
 export interface SynthesizeParams {
-  backend?: HlsBackend;
-  clock_ns?: number;
-  method: string;
   /**
-   * default: <file>.p2s/<method>
+   * hardware contract: integer inputs the precondition leaves unbounded fit this many bits (reported as an assumption)
+   */
+  assume_input_bits?: number | null;
+  /**
+   * hardware contract: arrays the precondition leaves unbounded hold at most this many elements (reported as an assumption)
+   */
+  assume_max_length?: number | null;
+  backend?: HlsBackend;
+  /**
+   * clock period target in nanoseconds
+   */
+  clock_ns?: number;
+  /**
+   * seconds for Dafny's compiled reference, and again for the simulation
+   */
+  cosim_time_limit_s?: number;
+  delay_model?: DelayModel;
+  /**
+   * nextpnr-ice40 place and route for an Fmax
+   */
+  fmax?: boolean;
+  /**
+   * write into an output folder holding files Proof2Silicon did not write (they are kept; only files of the names it writes are replaced)
+   */
+  force?: boolean;
+  /**
+   * the method to synthesize (Name or Module.Name); default: the file's only compiled method
+   */
+  method?: string | null;
+  /**
+   * output folder; default <file>.p2s/<method>. A relative one is taken from the document's folder when `uri` is a file:// URI, else from the working directory
    */
   out_dir?: string | null;
+  /**
+   * XLS pipeline stages; default: as the clock needs
+   */
+  pipeline_stages?: number | null;
+  /**
+   * seed of the random input vectors
+   */
+  seed?: number;
+  /**
+   * yosys synthesis for resource counts
+   */
+  synth?: boolean;
   target?: SynthTarget;
+  /**
+   * unroll loops up to this many trips
+   */
+  unroll_limit?: number;
+  /**
+   * the Dafny file: a file:// URI (the editor) or a path (the command line)
+   */
   uri: string;
+  /**
+   * return the previous report when nothing it depends on changed
+   */
+  use_cache?: boolean;
+  /**
+   * co-simulation vectors
+   */
   vectors?: number;
 }
 /**
@@ -1322,7 +1391,17 @@ export interface SynthesizeParams {
  * via the `definition` "SynthesizeResult".
  */
 export interface SynthesizeResult {
+  /**
+   * nothing changed: the previous report
+   */
   cached?: boolean;
+  /**
+   * the evidence manifest (EvidenceManifest)
+   */
+  manifest_json: string;
+  /**
+   * the output folder, absolute
+   */
   out_dir: string;
   report: SynthesisReport;
   report_html: string;
@@ -1517,7 +1596,15 @@ export const DEFAULTS = {
   SynthesizeParams: {
     backend: "xls",
     clock_ns: 10,
+    cosim_time_limit_s: 300,
+    delay_model: "sky130",
+    fmax: true,
+    force: false,
+    seed: 1,
+    synth: true,
     target: "xilinx",
+    unroll_limit: 32,
+    use_cache: true,
     vectors: 64,
   },
 } as const satisfies { SynthesizeParams: Partial<SynthesizeParams> };
@@ -1526,6 +1613,7 @@ export const DEFAULTS = {
 export const ENUM_VALUES = {
   Architecture: ["pipeline", "fsm", "vitis"],
   CosimVerdict: ["passed", "failed", "error", "not_run"],
+  DelayModel: ["unit", "asap7", "sky130"],
   DiagnosticCategory: ["parse", "resolution", "verification", "timeout", "soundness", "termination", "hardware", "tool"],
   ExtractionFailure: ["empty_reply", "no_code"],
   GenerationOutcome: ["verified", "rounds_exhausted", "tokens_exhausted", "time_exhausted", "cancelled", "llm_error"],
