@@ -9,6 +9,8 @@ not parse becomes a parse error and the parser resumes at the next declaration.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from toolchain.frontend import ast as A
 from toolchain.frontend.lexer import Kind, LexError, Token, int_value, number_problem, tokenize
 
@@ -62,6 +64,18 @@ class ParseError(Exception):
         super().__init__(message)
         self.start = start
         self.end = end if end is not None else start + 1
+
+
+class _DeclHeader(TypedDict):
+    """The fields every declaration node shares: its name, where it stands, what encloses it."""
+
+    name: str
+    name_start: int
+    name_end: int
+    module: str | None
+    container: str | None
+    start: int
+    end: int
 
 
 class Parser:
@@ -1075,6 +1089,20 @@ class Parser:
 
     # -- declarations --------------------------------------------------------------------------
 
+    def header(
+        self, name_tok: Token, start: int, module: str | None, container: str | None = None
+    ) -> _DeclHeader:
+        """A declaration's shared fields; it ends where the parser stands now."""
+        return _DeclHeader(
+            name=name_tok.text,
+            name_start=name_tok.start,
+            name_end=name_tok.end,
+            module=module,
+            container=container,
+            start=start,
+            end=self.prev_end,
+        )
+
     def params(self) -> list[A.Param]:
         self.expect_op("(")
         out: list[A.Param] = []
@@ -1239,12 +1267,7 @@ class Parser:
             return [
                 A.OtherDecl(
                     kind=kind,
-                    name=name_tok.text,
-                    name_start=name_tok.start,
-                    name_end=name_tok.end,
-                    module=module,
-                    start=start,
-                    end=self.prev_end,
+                    **self.header(name_tok, start, module),
                 )
             ]
         self.expect_op("{")
@@ -1252,12 +1275,7 @@ class Parser:
         self.expect_op("}")
         cls = A.OtherDecl(
             kind=kind,
-            name=name_tok.text,
-            name_start=name_tok.start,
-            name_end=name_tok.end,
-            module=module,
-            start=start,
-            end=self.prev_end,
+            **self.header(name_tok, start, module),
         )
         return [cls, *members]
 
@@ -1289,12 +1307,7 @@ class Parser:
             self.skip_balanced()
         return A.OtherDecl(
             kind=kind,
-            name=name_tok.text,
-            name_start=name_tok.start,
-            name_end=name_tok.end,
-            module=module,
-            start=start,
-            end=self.prev_end,
+            **self.header(name_tok, start, module),
         )
 
     def type_decl(self, start: int, module: str | None, container: str | None) -> A.Decl:
@@ -1309,13 +1322,7 @@ class Parser:
                 bound_var=None,
                 base=None,
                 constraint=None,
-                name=name_tok.text,
-                name_start=name_tok.start,
-                name_end=name_tok.end,
-                module=module,
-                container=container,
-                start=start,
-                end=self.prev_end,
+                **self.header(name_tok, start, module, container),
             )
         self.expect_op("=")
         bound_var = None
@@ -1347,13 +1354,7 @@ class Parser:
             bound_var=bound_var,
             base=base,
             constraint=constraint,
-            name=name_tok.text,
-            name_start=name_tok.start,
-            name_end=name_tok.end,
-            module=module,
-            container=container,
-            start=start,
-            end=self.prev_end,
+            **self.header(name_tok, start, module, container),
         )
 
     def _skip_type_tail(self) -> None:
@@ -1372,13 +1373,7 @@ class Parser:
         return A.ConstDecl(
             type=ty,
             value=value,
-            name=name_tok.text,
-            name_start=name_tok.start,
-            name_end=name_tok.end,
-            module=module,
-            container=container,
-            start=start,
-            end=self.prev_end,
+            **self.header(name_tok, start, module, container),
         )
 
     def method_decl(
@@ -1421,14 +1416,8 @@ class Parser:
             body=body,
             body_error=body_error,
             type_params=tparams,
-            name=name_tok.text,
-            name_start=name_tok.start,
-            name_end=name_tok.end,
             attrs=attrs,
-            module=module,
-            container=container,
-            start=start,
-            end=self.prev_end,
+            **self.header(name_tok, start, module, container),
         )
 
     def function_decl(
@@ -1490,14 +1479,8 @@ class Parser:
             body_error=body_error,
             body_open=body_open,
             type_params=tparams,
-            name=name_tok.text,
-            name_start=name_tok.start,
-            name_end=name_tok.end,
             attrs=attrs,
-            module=module,
-            container=container,
-            start=start,
-            end=self.prev_end,
+            **self.header(name_tok, start, module, container),
         )
 
 
