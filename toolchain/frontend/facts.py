@@ -62,17 +62,9 @@ def term_of(e: A.Expr, elem_var: str | None = None) -> Term | None:
         return ("len", e.obj.name)
     if isinstance(e, A.Cardinality) and isinstance(e.operand, A.Name):
         return ("len", e.operand.name)
-    if (
-        elem_var is not None
-        and isinstance(e, A.IndexExpr)
-        and isinstance(e.seq, A.Name)
-        and len(e.indices) == 1
-        and isinstance(e.indices[0], A.Name)
-        and e.indices[0].name == elem_var
-    ):
-        return ("elem", e.seq.name)
-    if elem_var is not None and isinstance(e, A.Name) and e.name == elem_var:
-        return None
+    indexed = _indexed_by(e, elem_var) if elem_var is not None else None
+    if indexed is not None:
+        return ("elem", indexed)
     return None
 
 
@@ -253,8 +245,8 @@ def _constant_upper(range_expr: A.Expr | None, var: str, consts: Mapping[str, in
     return upper if lower_ok else None
 
 
-def _indexed_arrays(e: A.Node, var: str) -> set[str]:
-    out: set[str] = set()
+def _indexed_by(e: A.Node, var: str) -> str | None:
+    """The array `a` when `e` is exactly `a[var]`."""
     if (
         isinstance(e, A.IndexExpr)
         and isinstance(e.seq, A.Name)
@@ -262,7 +254,15 @@ def _indexed_arrays(e: A.Node, var: str) -> set[str]:
         and isinstance(e.indices[0], A.Name)
         and e.indices[0].name == var
     ):
-        out.add(e.seq.name)
+        return e.seq.name
+    return None
+
+
+def _indexed_arrays(e: A.Node, var: str) -> set[str]:
+    out: set[str] = set()
+    indexed = _indexed_by(e, var)
+    if indexed is not None:
+        out.add(indexed)
     for v in vars(e).values():
         items = v if isinstance(v, list) else [v]
         for x in items:

@@ -99,6 +99,13 @@ class Interpreter:
             return True
         return False
 
+    def _index(self, array: str, i: Value | None, loc: ir.SourceSpan) -> int:
+        """`i` as an index of `array`; out of bounds is an error, as Dafny proved it cannot be."""
+        assert isinstance(i, int)
+        if not 0 <= i < len(self.arrays[array]):
+            raise InterpError(f"{loc}: index {i} out of range for {array}")
+        return i
+
     def _tick(self) -> None:
         self.steps += 1
         if self.steps > self.max_steps:
@@ -117,9 +124,7 @@ class Interpreter:
                     self.scalars[t.name] = v
                 else:
                     arr = self.arrays[t.array]
-                    assert isinstance(i, int)
-                    if not 0 <= i < len(arr):
-                        raise InterpError(f"{s.loc}: index {i} out of range for {t.array}")
+                    i = self._index(t.array, i, s.loc)
                     at = self.types[t.array]
                     assert isinstance(at, ir.ArrayType)
                     self._check(at.element, v, f"{t.array}[{i}]", s.loc)
@@ -178,12 +183,8 @@ class Interpreter:
         if isinstance(e, ir.Var):
             return self.scalars[e.name]
         if isinstance(e, ir.Index):
-            i = self.eval(e.index)
-            arr = self.arrays[e.array]
-            assert isinstance(i, int)
-            if not 0 <= i < len(arr):
-                raise InterpError(f"{e.loc}: index {i} out of range for {e.array}")
-            return arr[i]
+            i = self._index(e.array, self.eval(e.index), e.loc)
+            return self.arrays[e.array][i]
         if isinstance(e, ir.Length):
             return len(self.arrays[e.array])
         if isinstance(e, ir.Unary):

@@ -369,13 +369,10 @@ def render(text: str, obs: list[Ob]) -> Rendered:
         group = by_offset[offset]
         clauses = [o for o in group if o.kind != "assert"]
         asserts = [o for o in group if o.kind == "assert"]
-        for o in asserts:
-            pieces.append(f"\n  assert {o.text};")
-            line += 1
-            line_of[line] = o.id
-            inserted.append(line)
-        for o in clauses:
-            pieces.append(f"\n  {o.kind} {o.text}")
+        for o in [*asserts, *clauses]:
+            pieces.append(
+                f"\n  assert {o.text};" if o.kind == "assert" else f"\n  {o.kind} {o.text}"
+            )
             line += 1
             line_of[line] = o.id
             inserted.append(line)
