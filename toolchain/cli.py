@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
-import signal
 import sys
-import threading
-from collections.abc import Callable, Sequence
-from types import FrameType
-from typing import Any
+from collections.abc import Sequence
 
 from toolchain import proc
+from toolchain.commands import signals
+from toolchain.commands.signals import Interrupted
 from toolchain.errors import ToolchainError
 from toolchain.redact import redact
 
@@ -30,79 +27,6 @@ COMMAND_MODULES = [
     "toolchain.commands.hw_ir",
     "toolchain.commands.synth",
 ]
-
-# After the first signal, unwinding (worker threads noticing their tools are gone, finally
-# blocks) gets this long before the process ends regardless.
-SHUTDOWN_GRACE_S = 2.0
-_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-_WORDS: dict[int, str] = {int(signal.SIGINT): "interrupted", int(signal.SIGTERM): "terminated"}
-
-
-class Interrupted(BaseException):
-    """Raised on the main thread by a signal. Not an Exception, so that no `except Exception`
-    on the way up can swallow it."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(f"signal {signum}")
-        self.signum = signum
-
-    @property
-    def exit_code(self) -> int:
-        return 128 + self.signum
-
-
-class _SignalState:
-    def __init__(self) -> None:
-        self.signum: int | None = None
-
-
-_state = _SignalState()
-
-
-def _hard_exit(code: int) -> None:
-    proc.shutdown()  # again: a tool may have started since the first call
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(code)
-
-
-def on_signal(signum: int, frame: FrameType | None) -> None:
-    """The handler for SIGINT/SIGTERM (commands with a gentler first Ctrl-C call it for the
-    second): kill every tool, remove temporary files, and unwind (or exit, on a repeat)."""
-    first = _state.signum is None
-    if first:
-        _state.signum = signum
-    proc.shutdown()
-    code = 128 + (_state.signum or signum)
-    if not first:
-        _hard_exit(code)
-    watchdog = threading.Timer(SHUTDOWN_GRACE_S, _hard_exit, (code,))
-    watchdog.daemon = True
-    watchdog.start()
-    if proc.in_spawn():
-        # This thread is between starting a tool and registering it: unwinding here would leak
-        # the tool. The start sees the shutdown flag, kills it and raises instead.
-        return
-    raise Interrupted(signum)
-
-
-Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
-
-
-def install_signal_handlers() -> dict[int, Handler]:
-    """Install on_signal for SIGINT and SIGTERM; returns the previous handlers (empty when not
-    on the main thread, where Python allows no handlers)."""
-    if threading.current_thread() is not threading.main_thread():
-        return {}
-    return {s: signal.signal(s, on_signal) for s in _SIGNALS}
-
-
-def restore_signal_handlers(previous: dict[int, Handler]) -> None:
-    for s, handler in previous.items():
-        signal.signal(s, handler)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,32 +40,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _signalled(default: int) -> int:
-    """`default`, or, after a signal, say so and end the process with its status. Returning
-    instead would let a repeated signal land in the interpreter's own shutdown, after Python has
-    put the default handlers back, and kill the process with the raw signal."""
-    if _state.signum is None:
-        return default
-    print(f"p2s: {_WORDS.get(_state.signum, 'stopped by a signal')}", file=sys.stderr)
-    _hard_exit(128 + _state.signum)
-    return 128 + _state.signum  # not reached
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    _state.signum = None
-    proc.reset_shutdown()
-    previous = install_signal_handlers()
+    signals.reset()
+    previous = signals.install_handlers()
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
         code: int = args.func(args)
-        return _signalled(code)
+        return signals.signalled(code)
     except Interrupted as exc:
-        return _signalled(exc.exit_code)
+        return signals.signalled(exc.exit_code)
     except ToolchainError as exc:
-        if _state.signum is not None:
+        if signals.received() is not None:
             # The tools were killed by the signal: what they failed with is no news.
-            return _signalled(exc.exit_code)
+            return signals.signalled(exc.exit_code)
         # Any command may carry a key in an error (an endpoint URL, a server's reply).
         print(f"p2s: error: {redact(str(exc))}", file=sys.stderr)
         return exc.exit_code
@@ -150,12 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("p2s: interrupted", file=sys.stderr)
         return 130
     except Exception:
-        if _state.signum is not None:
+        if signals.received() is not None:
             # Whatever broke while the signal tore the tools down is a consequence, not news.
-            return _signalled(130)
+            return signals.signalled(130)
         raise
     finally:
-        restore_signal_handlers(previous)
+        signals.restore_handlers(previous)
 
 
 if __name__ == "__main__":

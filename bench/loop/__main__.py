@@ -24,7 +24,7 @@ from shared_schemas.generation import GenerationParams, GenerationResult, Prompt
 from shared_schemas.settings import Settings
 from toolchain.dafny import DafnyEngine
 from toolchain.llm.client import EndpointConfig
-from toolchain.llm.generate import load_chooser, run_generate
+from toolchain.generate import load_chooser, run_generate
 from toolchain.llm.tasks import Task, load_tasks
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,6 +1,6 @@
 """`proof2silicon.generate`: English spec (a *.spec.md file or the selection) -> verified Dafny,
 with work-done progress (round k of N, error count) and cancel. The work is
-`toolchain.llm.generate.run_generate`; this only adapts it to LSP."""
+`toolchain.generate.run_generate`; this only adapts it to LSP."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from server.progress import WorkDone
 from shared_schemas.generation import GenerationParams, GenerationProgress
 from shared_schemas.lsp import COMMAND_GENERATE, ErrorCode, OutputExistsData
 from toolchain.errors import OutputExistsError, ToolchainError
-from toolchain.llm.generate import run_generate
+from toolchain.generate import run_generate
 from toolchain.proc import CancelToken
 
 

@@ -83,9 +83,13 @@ def run_and_signal(main: Path, signals: list[signal.Signals]) -> tuple[int, floa
     marker = uuid.uuid4().hex
     cli = start_verify(main, marker)
     try:
-        assert wait_for(lambda: z3_is_proving(marker), 60), f"z3 never started: {cli.poll()=}"
-        copies = list(main.parent.glob(".p2s-*"))
-        assert copies, f"no copy beside main.dfy: {sorted(main.parent.iterdir())}"
+        # A short z3 version probe may run before the proof starts: wait for both the copy and z3.
+        def proving() -> bool:
+            return bool(list(main.parent.glob(".p2s-*"))) and z3_is_proving(marker)
+
+        assert wait_for(proving, 60), (
+            f"z3 never proved the copy: {cli.poll()=} {sorted(main.parent.iterdir())}"
+        )
         started = time.monotonic()
         for i, sig in enumerate(signals):
             if i:

@@ -27,7 +27,7 @@ from toolchain.cli import build_parser
 from toolchain.cli import main as p2s
 from toolchain.dafny import DafnyEngine
 from toolchain.errors import InputError
-from toolchain.llm.generate import is_previous_failed_trajectory, is_rescue_path, run_generate
+from toolchain.generate import is_previous_failed_trajectory, is_rescue_path, run_generate
 from toolchain.llm.scripted_server import Script, ScriptedServer
 
 from .conftest import REPO, RIGHT, WRONG, fenced

@@ -10,7 +10,7 @@ from shared_schemas.generation import GenerationParams, GuardReason, TrajectoryR
 from shared_schemas.settings import LlmSettings, Settings
 from shared_schemas.verification import VerificationStatus
 from toolchain.dafny import DafnyEngine
-from toolchain.llm.generate import run_generate
+from toolchain.generate import run_generate
 from toolchain.llm.guard import check_candidate
 from toolchain.llm.scripted_server import Script, ScriptedServer
 

@@ -25,7 +25,7 @@ from shared_schemas.verification import VerificationStatus
 from toolchain.cli import main as p2s
 from toolchain.dafny import DafnyEngine
 from toolchain.errors import InputError
-from toolchain.llm.generate import run_generate
+from toolchain.generate import run_generate
 from toolchain.llm.scripted_server import Script, ScriptedServer
 from toolchain.preface.agent import RuleChooser
 from toolchain.proc import CancelToken

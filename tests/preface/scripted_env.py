@@ -28,7 +28,7 @@ from toolchain.llm.state import RepairState, round_status
 from toolchain.llm.tasks import Task
 from toolchain.preface.edits import EDIT_IDS
 from toolchain.preface.env import StepResult
-from toolchain.preface.reward import RewardConfig, reward
+from toolchain.llm.reward import RewardConfig, reward
 
 CODE = """method Sum(a: array<int>) returns (s: int)
   ensures s == SumTo(a[..], a.Length)

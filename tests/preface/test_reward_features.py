@@ -9,7 +9,7 @@ from toolchain.llm.state import RepairState
 from toolchain.preface.agent import RuleChooser
 from toolchain.preface.edits import EDIT_IDS, apply_edit
 from toolchain.preface.features import FEATURE_DIM, FEATURE_NAMES, featurise
-from toolchain.preface.reward import RewardConfig, discounted_return, reward
+from toolchain.llm.reward import RewardConfig, discounted_return, reward
 
 from .scripted_env import ScriptedRepairEnv, scripted_tasks
 

@@ -14,7 +14,7 @@ from shared_schemas.generation import (
     PromptStrategy,
 )
 from shared_schemas.settings import DafnySettings, Settings
-from toolchain.llm.generate import is_rescue_path, run_generate
+from toolchain.generate import is_rescue_path, run_generate
 from toolchain.proc import CancelToken
 from toolchain.redact import redact
 
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     def on_sigint(signum: int, frame: FrameType | None) -> None:
         if cancel.cancelled:
             # the CLI's own handler: kill every tool, remove temporary files, exit 130
-            from toolchain.cli import on_signal
+            from toolchain.commands.signals import on_signal
 
             on_signal(signum, frame)
             return

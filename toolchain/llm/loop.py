@@ -38,8 +38,8 @@ from toolchain.llm.client import (
 from toolchain.llm.extract import extract_dafny
 from toolchain.llm.guard import check_candidate
 from toolchain.llm.prompts import round_messages
+from toolchain.llm.reward import RewardConfig, discounted_return, reward
 from toolchain.llm.state import LLM_ERROR, EditChooser, RepairState, round_status
-from toolchain.preface.reward import RewardConfig, discounted_return, reward
 from toolchain.proc import CancelToken
 from toolchain.redact import redact_url
 

@@ -17,10 +17,10 @@ from shared_schemas.generation import PromptEditInfo, PromptStrategy, Trajectory
 from toolchain.dafny import DafnyEngine
 from toolchain.llm.client import LlmClient
 from toolchain.llm.loop import Budget, GenerateLoop, LoopSession
+from toolchain.llm.reward import RewardConfig
 from toolchain.llm.state import RepairState
 from toolchain.llm.tasks import Task
 from toolchain.preface.edits import apply_edit, render_edit
-from toolchain.preface.reward import RewardConfig
 from toolchain.proc import CancelToken
 
 

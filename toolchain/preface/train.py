@@ -17,12 +17,12 @@ from shared_schemas.generation import (
 )
 from toolchain.atomic import write_atomic
 from toolchain.errors import InputError
+from toolchain.llm.reward import discounted_return
 from toolchain.llm.tasks import Task
 from toolchain.preface.checkpoint import save_policy
 from toolchain.preface.env import Environment
 from toolchain.preface.policy import CompactPolicy, Policy
 from toolchain.preface.ppo import Episode, PPOTrainer
-from toolchain.preface.reward import discounted_return
 from toolchain.proc import CancelToken
 
 CURVE_FIELDS = list(TrainingIteration.model_fields)
