@@ -16,6 +16,7 @@ import pytest_asyncio
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
+from shared_schemas.lsp import ErrorCode, OutputExistsData
 from tests.lsp_session import lsp_session
 
 REPO = Path(__file__).resolve().parents[2]
@@ -129,8 +130,14 @@ async def test_a_folder_with_the_users_files_is_refused_and_left_alone(
     (out / "rtl" / "my_design.v").write_text("module my_design; endmodule\n")
     (out / "report.json").write_text('{"mine": true}\n')
     params = {"uri": source.as_uri(), "method": "SaturatingAdd", "out_dir": "mine"}
-    with pytest.raises(Exception, match="holds files Proof2Silicon did not write"):
+    with pytest.raises(Exception, match="holds files Proof2Silicon did not write") as refused:
         await asyncio.wait_for(_command(lsp_client, "proof2silicon.synthesize", params), 60)
+    # a code the client decides on (resend with force), naming the user's files
+    assert getattr(refused.value, "code", None) == int(ErrorCode.output_exists)
+    data = OutputExistsData.model_validate(getattr(refused.value, "data", None))
+    assert sorted(data.paths) == sorted(
+        str(p.resolve()) for p in (out / "rtl" / "my_design.v", out / "report.json")
+    )
     assert (out / "rtl" / "my_design.v").read_text() == "module my_design; endmodule\n"
     assert (out / "report.json").read_text() == '{"mine": true}\n'
     assert sorted(p.name for p in out.iterdir()) == ["report.json", "rtl"]
