@@ -232,7 +232,7 @@ class LoopSession:
                 estimated=self.used.estimated or completion.usage.estimated,
             )
         extraction = (
-            extract_dafny(reply)
+            extract_dafny(reply, self.spec.signature)
             if completion is not None
             else ExtractionResult(failure=ExtractionFailure.empty_reply)
         )
