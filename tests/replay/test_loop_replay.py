@@ -15,7 +15,7 @@ from toolchain.dafny import DafnyEngine
 from toolchain.datasets.mbpp_dfy import MbppDfy, task_spec_markdown
 from toolchain.llm.client import LlmClient
 from toolchain.llm.loop import Budget, GenerateLoop
-from toolchain.llm.replay import ReplayBook, ReplayClient, ReplayServer
+from toolchain.datasets.replay_server import ReplayBook, ReplayClient, ReplayServer
 from toolchain.llm.spec import parse_spec
 
 REPO = Path(__file__).resolve().parents[2]

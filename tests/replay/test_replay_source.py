@@ -15,7 +15,7 @@ from toolchain.datasets.mbpp_dfy import MbppDfy, task_spec_markdown
 from toolchain.llm.client import EndpointConfig, LlmClient, LlmError
 from toolchain.llm.extract import extract_dafny
 from toolchain.llm.guard import check_candidate
-from toolchain.llm.replay import (
+from toolchain.datasets.replay_server import (
     ReplayBook,
     ReplayClient,
     ReplayLookupError,

@@ -8,7 +8,7 @@ that text into the loop:
   `toolchain.llm.client.LlmClient`), in process.
 * `ReplayServer`: a real local OpenAI-compatible HTTP server (the scripted server with the
   replay as its script), so the CLI, the language server and the extension can be pointed at it
-  with `OPENAI_BASE_URL`. Run `python -m toolchain.llm.replay --model gpt4 --strategy
+  with `OPENAI_BASE_URL`. Run `python -m toolchain.datasets.replay_server --model gpt4 --strategy
   dynamic_few_shot`.
 
 Which reply: the task is recognised in the request's messages, by an `MBPP-DFY task <id>` marker
@@ -275,7 +275,7 @@ def _message_text(message: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        prog="python -m toolchain.llm.replay",
+        prog="python -m toolchain.datasets.replay_server",
         description="A local OpenAI-compatible server that answers with the published GPT-4 / "
         "PaLM-2 replies to MBPP-DFY (replayed published outputs, not a model).",
     )
