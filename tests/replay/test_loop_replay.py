@@ -13,9 +13,9 @@ from shared_schemas.generation import GenerationOutcome, PromptStrategy, Traject
 from shared_schemas.replay import ReplayModelName, ReplayStrategy
 from toolchain.dafny import DafnyEngine
 from toolchain.datasets.mbpp_dfy import MbppDfy, task_spec_markdown
+from toolchain.datasets.replay_server import ReplayBook, ReplayClient, ReplayServer
 from toolchain.llm.client import LlmClient
 from toolchain.llm.loop import Budget, GenerateLoop
-from toolchain.datasets.replay_server import ReplayBook, ReplayClient, ReplayServer
 from toolchain.llm.spec import parse_spec
 
 REPO = Path(__file__).resolve().parents[2]

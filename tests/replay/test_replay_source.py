@@ -12,9 +12,6 @@ from shared_schemas.generation import ChatMessage
 from shared_schemas.replay import ReplayModelName, ReplayStrategy
 from toolchain.dafny import DafnyEngine
 from toolchain.datasets.mbpp_dfy import MbppDfy, task_spec_markdown
-from toolchain.llm.client import EndpointConfig, LlmClient, LlmError
-from toolchain.llm.extract import extract_dafny
-from toolchain.llm.guard import check_candidate
 from toolchain.datasets.replay_server import (
     ReplayBook,
     ReplayClient,
@@ -22,6 +19,9 @@ from toolchain.datasets.replay_server import (
     ReplayServer,
     parse_replay_model,
 )
+from toolchain.llm.client import EndpointConfig, LlmClient, LlmError
+from toolchain.llm.extract import extract_dafny
+from toolchain.llm.guard import check_candidate
 from toolchain.proc import CancelToken
 
 M, S = ReplayModelName, ReplayStrategy
