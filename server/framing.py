@@ -466,6 +466,8 @@ def peek_envelope(head: bytes, tail: bytes = b"") -> Envelope:
             break  # the head ends inside a token, or is not JSON
         pos = token.end()
         punct = token.group("punct")
+        if token.group("atom") is not None and pos == len(head):
+            break  # a number cut short: "-1" of "-100"
         if punct in (b"{", b"["):
             stack.append((punct == b"{", None))
             expect_key = punct == b"{"
