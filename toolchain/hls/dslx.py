@@ -188,6 +188,21 @@ def _or(fn: _Fn, a: str, b: str) -> str:
     return fn.let(f"{a} | {b}", "p")
 
 
+@dataclass(frozen=True)
+class SlowOp:
+    """A divide, modulo or multiply in the DSLX: the operators whose single XLS node can be
+    longer than a clock period, named for diagnostics by the Dafny source they came from."""
+
+    kind: str  # "divide", "modulo" or "multiply"
+    width: int  # bits of the operands as the DSLX computes them
+    signed: bool
+    loc: str  # file:line:col of the Dafny expression
+    xls_op: str  # the IR operation a plain DSLX operator becomes (udiv, smod, umul, ...)
+
+    def describe(self) -> str:
+        return f"the {self.width}-bit {self.kind} at {self.loc}"
+
+
 @dataclass
 class DslxModule:
     text: str
@@ -195,12 +210,24 @@ class DslxModule:
     top: str  # DSLX name of the top function / proc
     segments: int  # proc: number of states besides idle
     state_bits: int
+    slow_ops: list[SlowOp] = field(default_factory=list)
+    # divides and modulos written as shift-subtract steps (see `_Writer.stepped_divmod`)
+    stepped_division: bool = False
+
+    @property
+    def has_division(self) -> bool:
+        return any(op.kind in ("divide", "modulo") for op in self.slow_ops)
 
 
 class _Writer:
-    def __init__(self, method: HardwareMethod, iface: HwInterface) -> None:
+    def __init__(
+        self, method: HardwareMethod, iface: HwInterface, stepped_division: bool = False
+    ) -> None:
         self.m = method
         self.iface = iface
+        self.stepped_division = stepped_division
+        self.slow_ops: list[SlowOp] = []
+        self.helpers: dict[str, str] = {}  # helper function name -> DSLX text
         self.types: dict[str, HwType] = {p.name: p.type for p in method.ports}
         for v in method.locals:
             self.types[v.name] = v.type
@@ -314,6 +341,8 @@ class _Writer:
             ca, cb = convert(a, e.lhs.type, e.type), convert(b, e.rhs.type, e.type)
             return f"({ca} {_BITWISE[op]} {cb})"
         t = _int(e.type, e)
+        if op == BinOp.MUL:
+            self._note_slow("multiply", t, e)
         if op in _ARITH:
             # Exact results fit the node's type, and +, -, * commute with reduction modulo
             # 2**width: truncating a wider operand first is therefore still exact.
@@ -339,6 +368,9 @@ class _Writer:
         fn = self.fn
         ca = fn.let(convert(a, lt, c), "n")
         cb = fn.let(convert(b, rt, c), "d")
+        self._note_slow("divide" if e.op == BinOp.DIV else "modulo", c, e)
+        if self.stepped_division:
+            return convert(self.stepped_divmod(e.op, ca, cb, c, e.euclidean_needed), c, t)
         zero, one = literal(0, c), literal(1, c)
         if e.op == BinOp.DIV:
             q = fn.let(f"{ca} / {cb}", "q")
@@ -352,6 +384,52 @@ class _Writer:
             adj = f"if {cb} > {zero} {{ {r} + {cb} }} else {{ {r} - {cb} }}"
             r = fn.let(f"if {r} < {zero} {{ {adj} }} else {{ {r} }}", "r")
         return convert(r, c, t)
+
+    def _note_slow(self, kind: str, t: IntType, e: Expr) -> None:
+        width = t.width or 1
+        prefix = "s" if t.signed else "u"
+        xls_op = prefix + {"divide": "div", "modulo": "mod", "multiply": "mul"}[kind]
+        self.slow_ops.append(SlowOp(kind, width, t.signed, str(e.loc), xls_op))
+
+    def stepped_divmod(self, op: BinOp, n: str, d: str, c: IntType, euclidean: bool) -> str:
+        """Dafny's `n / d` or `n % d` on type `c` through the restoring divider `udivmod_<w>`.
+
+        A single XLS divide node cannot be cut by the pipeline scheduler (about 24 ns for 32
+        bits on sky130); the divider's steps can, a few per stage. Signed operands go through
+        their magnitudes and are corrected to Dafny's Euclidean rule (0 <= remainder < |d|).
+        """
+        w = c.width or 1
+        uw = bits_type(w)
+        helper = self._udivmod_helper(w)
+        fn = self.fn
+        if not c.signed or not euclidean:
+            # unsigned, or signed operands the front end proved non-negative: plain division
+            qr = fn.let(f"{helper}({n} as {uw}, {d} as {uw})", "qr")
+            part = fn.let(f"{qr}.{0 if op == BinOp.DIV else 1}", "q" if op == BinOp.DIV else "r")
+            return f"({part} as {dtype(c)})" if c.signed else part
+        zero = literal(0, c)
+        n_neg = fn.let(f"{n} < {zero}", "neg")
+        d_neg = fn.let(f"{d} < {zero}", "neg")
+        # the magnitude of the most negative value is 2**(w-1), which u<w> holds
+        n_mag = fn.let(f"(if {n_neg} {{ -{n} }} else {{ {n} }}) as {uw}", "mag")
+        d_mag = fn.let(f"(if {d_neg} {{ -{d} }} else {{ {d} }}) as {uw}", "mag")
+        qr = fn.let(f"{helper}({n_mag}, {d_mag})", "qr")
+        q_mag, r_mag = fn.let(f"{qr}.0", "q"), fn.let(f"{qr}.1", "r")
+        # n < 0 with a remainder: -|n| = -|d|*(Q+1) + (|d| - R), so the remainder stays >= 0
+        bump = fn.let(f"{n_neg} & ({r_mag} != {uw}:0)", "bump")
+        if op == BinOp.MOD:
+            return fn.let(
+                f"(if {bump} {{ {d_mag} - {r_mag} }} else {{ {r_mag} }}) as {dtype(c)}", "r"
+            )
+        q_abs = fn.let(f"(if {bump} {{ {q_mag} + {uw}:1 }} else {{ {q_mag} }}) as {dtype(c)}", "q")
+        # the quotient is negative exactly when the signs differ
+        return fn.let(f"if ({n_neg} != {d_neg}) {{ -{q_abs} }} else {{ {q_abs} }}", "q")
+
+    def _udivmod_helper(self, w: int) -> str:
+        name = f"udivmod_{w}"
+        if name not in self.helpers:
+            self.helpers[name] = udivmod_function(name, w)
+        return name
 
     # ---- statements ----------------------------------------------------------------------
 
@@ -523,7 +601,18 @@ class _Writer:
         packed = self.pack_outputs(exits[0].env)
         body = "\n".join(self.fn.lines)
         text = f"pub fn {TOP_FN}(inp: {iw}) -> {ow} {{\n{body}\n  {packed}\n}}\n"
-        return DslxModule(text=text, kind="function", top=TOP_FN, segments=0, state_bits=0)
+        return DslxModule(
+            text=self._with_helpers(text),
+            kind="function",
+            top=TOP_FN,
+            segments=0,
+            state_bits=0,
+            slow_ops=self.slow_ops,
+            stepped_division=self.stepped_division,
+        )
+
+    def _with_helpers(self, text: str) -> str:
+        return "".join(f"{h}\n\n" for h in self.helpers.values()) + text
 
     def proc_module(self) -> DslxModule:
         iw, ow = bits_type(self.iface.in_width), bits_type(self.iface.out_width)
@@ -586,7 +675,13 @@ pub proc {TOP_PROC} {{
         text = "\n\n".join(fns) + "\n" + proc
         bits = pc_bits + sum(_bits(self.var_type(v)) for v in self.state)
         return DslxModule(
-            text=text, kind="proc", top=TOP_PROC, segments=len(self.loops), state_bits=bits
+            text=self._with_helpers(text),
+            kind="proc",
+            top=TOP_PROC,
+            segments=len(self.loops),
+            state_bits=bits,
+            slow_ops=self.slow_ops,
+            stepped_division=self.stepped_division,
         )
 
     def _destructure(self, st: str) -> Env:
@@ -617,13 +712,42 @@ def _bits(t: HwType) -> int:
     return scalar_width(t)
 
 
-def to_dslx(method: HardwareMethod, iface: HwInterface) -> DslxModule:
-    """DSLX for a structured method (see the module docstring for the shape it takes)."""
-    writer = _Writer(method, iface)
+def udivmod_function(name: str, w: int) -> str:
+    """DSLX of a `w`-bit unsigned restoring divider returning (quotient, remainder).
+
+    One unrolled step per dividend bit, most significant first: shift the next bit into the
+    partial remainder, compare it with the divisor, subtract when it is not smaller; the
+    comparison's outcome is the quotient bit. The partial remainder is below the divisor
+    before each shift, so w + 1 bits hold it. A zero divisor yields (all ones, dividend), a value
+    only a discarded path can see: Dafny proves every divisor that is used non-zero.
+    """
+    uw, uw1 = bits_type(w), bits_type(w + 1)
+    return (
+        f"fn {name}(n: {uw}, d: {uw}) -> ({uw}, {uw}) {{\n"
+        f"  let dw = d as {uw1};\n"
+        f"  for (i, (q, r)): (u32, ({uw}, {uw})) in u32:0..u32:{w} {{\n"
+        f"    let shifted = ((r as {uw1}) << u32:1) | (((n >> (u32:{w - 1} - i)) as u1) as {uw1});\n"
+        f"    let fits = shifted >= dw;\n"
+        f"    let rest = if fits {{ shifted - dw }} else {{ shifted }};\n"
+        f"    ((q << u32:1) | (fits as {uw}), rest as {uw})\n"
+        f"  }}(({uw}:0, {uw}:0))\n"
+        f"}}"
+    )
+
+
+def to_dslx(
+    method: HardwareMethod, iface: HwInterface, *, stepped_division: bool = False
+) -> DslxModule:
+    """DSLX for a structured method (see the module docstring for the shape it takes).
+
+    `stepped_division`: write every divide and modulo as a restoring divider the pipeline
+    scheduler can spread over stages, instead of one XLS operator that cannot be split.
+    """
+    writer = _Writer(method, iface, stepped_division)
     writer.find_loops(method.body, [_Done()])
     if not writer.loops:
         return writer.function_module()
     return writer.proc_module()
 
 
-__all__ = ["DslxModule", "bits_type", "dtype", "to_dslx"]
+__all__ = ["DslxModule", "SlowOp", "bits_type", "dtype", "to_dslx", "udivmod_function"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from shared_schemas.synthesis import Architecture
 from toolchain.errors import ToolCrashedError, ToolTimeoutError
 from toolchain.frontend.ir import HardwareMethod
-from toolchain.hls.dslx import MODULE, DslxModule, to_dslx
+from toolchain.hls.dslx import MODULE, DslxModule, SlowOp, to_dslx
 from toolchain.hls.errors import HlsError
 from toolchain.hls.interface import HwInterface, build_interface, describe
 from toolchain.hls.structurize import StructureOptions, StructureStats, structurize
@@ -62,6 +62,7 @@ def run_xls(
         "delay_model": options.delay_model,
         "clock_ps": max(round(options.clock_ns * 1000), 1),
         "stages": options.pipeline_stages,
+        "probe_ops": sorted({(op.xls_op, op.width) for op in dslx.slow_ops}),
     }
     result = run_tool(
         [sys.executable, "-m", "toolchain.hls.xls_worker"],
@@ -76,9 +77,62 @@ def run_xls(
     except json.JSONDecodeError as exc:
         tail = " | ".join(result.stderr.strip().splitlines()[-3:])
         raise ToolCrashedError(f"XLS worker crashed (exit {result.returncode}): {tail}") from exc
-    if "error" in reply:
+    if "error" in reply and not reply.get("clock_failure"):
         raise HlsError(f"XLS rejected the generated design: {reply['error']}")
     return reply
+
+
+def _misses_clock(reply: dict[str, object], options: XlsOptions) -> bool:
+    if reply.get("clock_failure"):
+        return True
+    cp = reply.get("critical_path_ps")
+    return isinstance(cp, int) and cp > options.clock_ns * 1000
+
+
+def _ns(ps: int) -> str:
+    return f"{ps / 1000:.1f} ns"
+
+
+def _clock_option(ps: int) -> str:
+    """The --clock-ns value (0.1 ns steps, rounded up) that a path of `ps` fits."""
+    tenths = -(-ps // 100)
+    return f"--clock-ns {tenths / 10:g}"
+
+
+def _slowest(dslx: DslxModule, reply: dict[str, object]) -> tuple[SlowOp, int] | None:
+    """The slow operator XLS charges the most, with its delay; None when none was priced."""
+    delays = reply.get("op_delays_ps")
+    if not isinstance(delays, dict):
+        return None
+    priced = [(op, delays.get(f"{op.xls_op}:{op.width}")) for op in dslx.slow_ops]
+    known = [(op, d) for op, d in priced if isinstance(d, int)]
+    return max(known, key=lambda pair: pair[1]) if known else None
+
+
+def clock_diagnostic(
+    method: str, dslx: DslxModule, reply: dict[str, object], options: XlsOptions
+) -> str:
+    """Why `method` misses the clock target, what it needs, and the option that gives it that."""
+    target = f"the {options.clock_ns:g} ns clock target ({options.delay_model} delay model)"
+    needed = reply.get("needed_ps") if reply.get("clock_failure") else reply.get("critical_path_ps")
+    slowest = _slowest(dslx, reply)
+    if slowest is not None and slowest[1] > options.clock_ns * 1000 and not dslx.stepped_division:
+        op, ps = slowest
+        what = f"{op.describe()} in {method} is one XLS operation of {_ns(ps)}"
+        fix_ps = max(ps, needed) if isinstance(needed, int) else ps
+    elif isinstance(needed, int):
+        culprit = ""
+        if slowest is not None and dslx.stepped_division and slowest[0].kind != "multiply":
+            culprit = f", even with {slowest[0].describe()} written as shift-subtract steps"
+        what = f"{method} needs a clock period of at least {_ns(needed)}{culprit}"
+        fix_ps = needed
+    else:
+        return f"{method} cannot meet {target}: XLS found no schedule"
+    if dslx.kind == "proc":
+        why = "; a state machine runs each loop iteration in one cycle, so it cannot be pipelined"
+    else:
+        why = "; a single operation cannot be split across pipeline stages"
+    return f"{what}, longer than {target}{why}: pass {_clock_option(fix_ps)}"
 
 
 def synthesize_xls(
@@ -98,16 +152,30 @@ def synthesize_xls(
     dslx = to_dslx(structured, iface)
     core = f"{iface.top}_core"
     reply = run_xls(dslx, core, opts, cancel)
+    warnings: list[str] = []
+    if dslx.kind == "function" and dslx.has_division and _misses_clock(reply, opts):
+        # One XLS divide node cannot be cut into stages; the restoring divider's steps can.
+        stepped = to_dslx(structured, iface, stepped_division=True)
+        retry = run_xls(stepped, core, opts, cancel)
+        if _better(retry, reply):
+            slowest = _slowest(dslx, reply)
+            was = f" ({_ns(slowest[1])} as one operation)" if slowest is not None else ""
+            warnings.append(
+                f"{method.name}: {slowest[0].describe() if slowest else 'a divide'}{was} is "
+                f"longer than the {opts.clock_ns:g} ns clock target: every divide and modulo is "
+                "written as shift-subtract steps spread over pipeline stages"
+            )
+            dslx, reply = stepped, retry
+    if reply.get("clock_failure"):
+        err = HlsError(clock_diagnostic(method.name, dslx, reply, opts))
+        err.loc = _slow_loc(dslx, reply)
+        raise err
     core_v = str(reply["verilog"])
     arch = Architecture.pipeline if dslx.kind == "function" else Architecture.fsm
     cp = reply.get("critical_path_ps")
     critical = int(cp) if isinstance(cp, int) else None
-    warnings: list[str] = []
     if critical is not None and critical > opts.clock_ns * 1000:
-        warnings.append(
-            f"XLS {opts.delay_model} delay model: the longest stage takes {critical} ps, "
-            f"more than the {opts.clock_ns} ns clock target"
-        )
+        warnings.append(clock_diagnostic(method.name, dslx, reply, opts))
     if dslx.kind == "function":
         stages = int(str(reply["register_stages"]))
         latency: int | None = stages
@@ -155,6 +223,21 @@ def synthesize_xls(
         warnings=warnings,
         structure=stats,
     )
+
+
+def _better(retry: dict[str, object], first: dict[str, object]) -> bool:
+    """Whether the stepped-divider schedule beats the first one on the clock."""
+    if retry.get("clock_failure"):
+        return False
+    if first.get("clock_failure"):
+        return True
+    a, b = retry.get("critical_path_ps"), first.get("critical_path_ps")
+    return isinstance(a, int) and isinstance(b, int) and a < b
+
+
+def _slow_loc(dslx: DslxModule, reply: dict[str, object]) -> str | None:
+    slowest = _slowest(dslx, reply)
+    return slowest[0].loc if slowest is not None else None
 
 
 def _worst_case_cycles(method: HardwareMethod) -> int | None:

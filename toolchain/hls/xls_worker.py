@@ -14,6 +14,9 @@ import sys
 from typing import Any
 
 _MIN_PERIOD = re.compile(r"clock_period_ps=(\d+)")
+# XLS's scheduler error when one stage cannot hold the longest path at the requested period
+CLOCK_FAILURE = "cannot achieve the specified clock period"
+_DSLX_OPS = {"div": "/", "mod": "%", "mul": "*"}
 
 
 def _codegen(ir_text: str, options: dict[str, Any]) -> str:
@@ -36,6 +39,36 @@ def _min_period(ir_text: str, options: dict[str, Any], stages: int) -> int | Non
         match = _MIN_PERIOD.search(str(exc))
         return int(match.group(1)) if match else None
     return 1
+
+
+def _shortest_period(ir_text: str, options: dict[str, Any]) -> int | None:
+    """The clock XLS proposes after failing at `options`' period, with the stages it may use."""
+    probe = dict(options)
+    probe["minimize_clock_on_failure"] = True
+    try:
+        _codegen(ir_text, probe)
+    except Exception as exc:
+        match = _MIN_PERIOD.search(str(exc))
+        return int(match.group(1)) if match else None
+    return None
+
+
+def op_delay_ps(xls_op: str, width: int, delay_model: str) -> int | None:
+    """What the delay model charges one `width`-bit node of `xls_op` (udiv, smod, umul, ...)."""
+    import xls
+
+    t = ("s" if xls_op[0] == "s" else "u") + str(width) if width <= 64 else f"uN[{width}]"
+    if width > 64 and xls_op[0] == "s":
+        t = f"sN[{width}]"
+    text = f"pub fn f(a: {t}, b: {t}) -> {t} {{ a {_DSLX_OPS[xls_op[1:]]} b }}\n"
+    ir = xls.convert_dslx_to_ir(text, "probe.x", "probe")
+    # not optimized: the node must survive as written, whatever its operands
+    top = xls.mangle_dslx_name("probe", "f")
+    return _min_period(
+        ir,
+        {"generator": "pipeline", "delay_model": delay_model, "top": top, "module_name": "probe"},
+        1,
+    )
 
 
 def handle(request: dict[str, Any]) -> dict[str, Any]:
@@ -82,18 +115,44 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
             "flop_inputs": False,
             "flop_outputs": False,
         }
-    verilog = _codegen(opt, options)
+    try:
+        verilog = _codegen(opt, options)
+    except Exception as exc:
+        if CLOCK_FAILURE not in str(exc):
+            raise
+        return {
+            "error": f"{type(exc).__name__}: {exc}",
+            "clock_failure": True,
+            "needed_ps": _shortest_period(opt, options),
+            "op_delays_ps": _op_delays(request),
+        }
     stages = max(len(re.findall(r"// ===== Pipe stage \d+", verilog)), 1)
     # Input and output flops are stages of their own in the text; the datapath is the rest.
     datapath_stages = max(stages - 1, 1) if kind == "function" else 1
+    critical = _min_period(opt, options, datapath_stages)
+    slow = critical is not None and critical > int(request["clock_ps"])
     return {
         "ir": ir,
         "opt_ir": opt,
         "verilog": verilog,
         "register_stages": stages if kind == "function" else 1,
-        "critical_path_ps": _min_period(opt, options, datapath_stages),
+        "critical_path_ps": critical,
         "datapath_stages": datapath_stages,
+        # only a design that misses the clock needs its slow operators priced
+        "op_delays_ps": _op_delays(request) if slow else {},
     }
+
+
+def _op_delays(request: dict[str, Any]) -> dict[str, int]:
+    """Delay of each distinct operator in `request["probe_ops"]` ([xls_op, width] pairs)."""
+    delays: dict[str, int] = {}
+    for xls_op, width in request.get("probe_ops", []):
+        key = f"{xls_op}:{width}"
+        if key not in delays:
+            ps = op_delay_ps(str(xls_op), int(width), str(request["delay_model"]))
+            if ps is not None:
+                delays[key] = ps
+    return delays
 
 
 def main() -> int:
