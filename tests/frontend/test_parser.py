@@ -16,7 +16,6 @@ from toolchain.frontend.facts import facts_from
 from toolchain.frontend.parser import ParseError, parse_expression, parse_program
 
 # The public corpora lie beside the repository (CI lays shared/ there too): a required input.
-DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
 
 
 def test_chained_comparison_becomes_a_conjunction() -> None:
