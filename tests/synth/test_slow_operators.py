@@ -10,17 +10,20 @@ Dafny's compiled program) on a small kernel and on MBPP task 292 read in place f
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import xls
 
-from shared_schemas.synthesis import CosimVerdict, SynthesizeParams, SynthTarget
-from toolchain.dafny import DafnyEngine
 from toolchain.frontend.ir import (
     UNKNOWN_SPAN,
+    Assign,
     Binary,
     BinOp,
     HardwareMethod,
@@ -28,13 +31,16 @@ from toolchain.frontend.ir import (
     Port,
     SourceSpan,
     Var,
+    VarTarget,
 )
 from toolchain.hls.dslx import MODULE, to_dslx, udivmod_function
 from toolchain.hls.errors import HlsError
 from toolchain.hls.interface import build_interface
 from toolchain.hls.xls_backend import XlsOptions, synthesize_xls
-from toolchain.synthesize import run_synthesis
 
+from . import ir_builders as irb
+
+REPO = Path(__file__).resolve().parents[2]
 S32 = IntType(width=32, signed=True)
 S33 = IntType(width=33, signed=True)
 U32 = IntType(width=32, signed=False)
@@ -60,8 +66,6 @@ def divmod_method(t: IntType, result: IntType) -> HardwareMethod:
             euclidean_needed=signed,
             loc=SPAN,
         )
-
-    from toolchain.frontend.ir import Assign, VarTarget
 
     return HardwareMethod(
         name="DivMod",
@@ -138,10 +142,14 @@ def test_unsigned_restoring_divider(width: int) -> None:
     )
     jit = _jit(text, "top")
     top = (1 << width) - 1
-    edges = sorted({x for x in (0, 1, 2, 3, top - 1, top >> 1, (top >> 1) + 1, top) if 0 <= x <= top})
+    edges = sorted(
+        {x for x in (0, 1, 2, 3, top - 1, top >> 1, (top >> 1) + 1, top) if 0 <= x <= top}
+    )
     rng = random.Random(width)
     pairs = [(a, b) for a in edges for b in edges if b != 0]
-    pairs += [(rng.randint(0, top), rng.randint(1, top) >> rng.randint(0, width - 1)) for _ in range(200)]
+    pairs += [
+        (rng.randint(0, top), rng.randint(1, top) >> rng.randint(0, width - 1)) for _ in range(200)
+    ]
     for a, b in pairs:
         b = b or 1
         args = [xls.parse_typed_value(f"bits[{width}]:{x}") for x in (a, b)]
@@ -151,3 +159,139 @@ def test_unsigned_restoring_divider(width: int) -> None:
 
 def _u(width: int) -> str:
     return f"u{width}" if width <= 64 else f"uN[{width}]"
+
+
+# ---- the back end's choice and its diagnostics ----------------------------------------------
+
+
+def test_divide_longer_than_the_clock_is_pipelined_in_steps() -> None:
+    result = synthesize_xls(divmod_method(S32, S33), XlsOptions(clock_ns=10.0))
+    dslx = result.files["DivMod.x"]
+    assert "udivmod_33" in dslx and " / " not in dslx and " % " not in dslx
+    assert result.critical_path_ps is not None and result.critical_path_ps <= 10_000
+    # a 33-bit restoring divider takes several 10 ns stages; input and output flops add two
+    assert result.latency_estimate is not None and result.latency_estimate >= 4
+    (note,) = [w for w in result.warnings if "shift-subtract" in w]
+    m = re.search(r"the 33-bit divide at divmod\.dfy:5:8 \((\d+\.\d) ns as one operation\)", note)
+    assert m is not None, note
+    assert float(m.group(1)) > 10.0
+
+
+def test_a_divide_within_the_clock_stays_one_operation() -> None:
+    result = synthesize_xls(divmod_method(S32, S33), XlsOptions(clock_ns=30.0))
+    assert "udivmod" not in result.files["DivMod.x"]
+    assert not [w for w in result.warnings if "clock" in w]
+
+
+def test_a_clock_even_the_steps_cannot_meet_is_a_located_error() -> None:
+    with pytest.raises(HlsError) as info:
+        synthesize_xls(divmod_method(S32, S33), XlsOptions(clock_ns=0.3))
+    err = info.value
+    assert err.exit_code == 2
+    assert err.loc == str(SPAN)
+    text = str(err)
+    assert "cannot achieve" not in text  # XLS's own words are not the diagnostic
+    m = re.fullmatch(
+        r"DivMod needs a clock period of at least (\d+\.\d) ns, even with the 33-bit divide at "
+        r"divmod\.dfy:5:8 written as shift-subtract steps; the 0\.3 ns clock target \(sky130 "
+        r"delay model\) is shorter, and no single operation can be split across pipeline "
+        r"stages: pass --clock-ns (\d+(?:\.\d)?)",
+        text,
+    )
+    assert m is not None, text
+    assert 0.3 < float(m.group(1)) <= float(m.group(2)) < 10.0
+
+
+def test_too_few_stages_name_the_options_that_fix_it() -> None:
+    result = synthesize_xls(divmod_method(S32, S33), XlsOptions(clock_ns=10.0, pipeline_stages=2))
+    assert "udivmod_33" in result.files["DivMod.x"]  # the steps still shorten the stages
+    (warning,) = [w for w in result.warnings if "too few" in w]
+    assert "2 pipeline stage(s) are too few" in warning
+    assert "or leave out --stages" in warning
+    m = re.search(r"at least (\d+\.\d) ns", warning)
+    assert m is not None and 10.0 < float(m.group(1)) < 27.0, warning
+
+
+def test_state_machine_modulo_reports_the_clock_it_needs() -> None:
+    result = synthesize_xls(irb.gcd8(), XlsOptions(clock_ns=2.0))
+    assert "udivmod" not in result.files["Gcd8.x"]  # one cycle per iteration either way
+    (warning,) = [w for w in result.warnings if "--clock-ns" in w]
+    m = re.search(
+        r"the 8-bit modulo at \S+ in Gcd8 is one XLS operation of (\d+\.\d) ns; the 2 ns clock "
+        r"target \(sky130 delay model\) is shorter, and a state machine runs a whole loop "
+        r"iteration in one cycle: pass --clock-ns (\d+(?:\.\d)?)",
+        warning,
+    )
+    assert m is not None, warning
+    assert 2.0 < float(m.group(1)) <= float(m.group(2))
+
+
+# ---- the whole flow: Dafny -> XLS -> yosys -> iverilog against Dafny's compiled program -----
+
+DIVMOD_DFY = """
+method DivMod(a: int, b: int) returns (q: int, r: int)
+  requires -2147483648 <= a < 2147483648 && -2147483648 <= b < 2147483648 && b != 0
+  ensures q == a / b && r == a % b
+{
+  q := a / b;
+  r := a % b;
+}
+"""
+
+
+def _p2s_synth(
+    *args: str, cache: Path
+) -> tuple[subprocess.CompletedProcess[str], dict[str, object]]:
+    out = cache.parent / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "toolchain.cli", "synth", *args, "--out", str(out), "--no-fmax"],
+        cwd=REPO,
+        env={**os.environ, "P2S_CACHE_DIR": str(cache)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    report: dict[str, object] = json.loads((out / "report.json").read_text())
+    return proc, report
+
+
+def _check_pipelined(report: dict[str, object], vectors: int) -> None:
+    cosim = report["cosim"]
+    assert isinstance(cosim, dict)
+    assert cosim["verdict"] == "passed" and cosim["vectors_passed"] == vectors
+    assert cosim["reference"] == "dafny-compiled"
+    assert report["architecture"] == "pipeline"
+    latency = report["latency"]
+    assert isinstance(latency, dict)
+    assert latency["measured_max_cycles"] == latency["estimate_cycles"] >= 4
+    resources = report["resources"]
+    assert isinstance(resources, dict) and resources["lut"] > 0 and resources["ff"] > 0
+
+
+@pytest.mark.slow
+def test_p2s_synth_divmod_at_10ns_passes_cosimulation(tmp_path: Path) -> None:
+    src = tmp_path / "divmod.dfy"
+    src.write_text(DIVMOD_DFY)
+    proc, report = _p2s_synth(str(src), "--vectors", "48", cache=tmp_path / "cache")
+    _check_pipelined(report, 48)
+    assert "shift-subtract" in proc.stdout
+    assert (tmp_path / "out" / "hls" / "DivMod.x").read_text().count("fn udivmod_") == 1
+
+
+@pytest.mark.slow
+def test_mbpp_292_quotient_reaches_cosimulated_rtl(datasets_dir: Path, tmp_path: Path) -> None:
+    src = datasets_dir / "mbpp-dfy" / "MBPP-DFY-153" / "src" / "task_id_292.dfy"
+    proc, report = _p2s_synth(
+        str(src),
+        "--assume-input-bits",
+        "32",
+        "--assume-max-length",
+        "16",
+        "--vectors",
+        "32",
+        cache=tmp_path / "cache",
+    )
+    _check_pipelined(report, 32)
+    assert re.search(r"the 33-bit divide at \S+task_id_292\.dfy:5:15 \(\d+\.\d ns", proc.stdout)

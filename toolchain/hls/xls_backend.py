@@ -114,9 +114,15 @@ def clock_diagnostic(
 ) -> str:
     """Why `method` misses the clock target, what it needs, and the option that gives it that."""
     target = f"the {options.clock_ns:g} ns clock target ({options.delay_model} delay model)"
-    needed = reply.get("needed_ps") if reply.get("clock_failure") else reply.get("critical_path_ps")
+    failed = bool(reply.get("clock_failure"))
+    needed = reply.get("needed_ps") if failed else reply.get("critical_path_ps")
     slowest = _slowest(dslx, reply)
-    if slowest is not None and slowest[1] > options.clock_ns * 1000 and not dslx.stepped_division:
+    single = (
+        slowest is not None
+        and slowest[1] > options.clock_ns * 1000
+        and not (dslx.stepped_division and slowest[0].kind != "multiply")
+    )
+    if single and slowest is not None:
         op, ps = slowest
         what = f"{op.describe()} in {method} is one XLS operation of {_ns(ps)}"
         fix_ps = max(ps, needed) if isinstance(needed, int) else ps
@@ -128,11 +134,16 @@ def clock_diagnostic(
         fix_ps = needed
     else:
         return f"{method} cannot meet {target}: XLS found no schedule"
+    fix = f"pass {_clock_option(fix_ps)}"
     if dslx.kind == "proc":
-        why = "; a state machine runs each loop iteration in one cycle, so it cannot be pipelined"
+        why = "a state machine runs a whole loop iteration in one cycle"
+    elif failed or single:
+        why = "no single operation can be split across pipeline stages"
     else:
-        why = "; a single operation cannot be split across pipeline stages"
-    return f"{what}, longer than {target}{why}: pass {_clock_option(fix_ps)}"
+        # --stages fixed the stage count and XLS packed the design into it
+        why = f"{options.pipeline_stages} pipeline stage(s) are too few for it"
+        fix += " or leave out --stages (the clock target then chooses the stages)"
+    return f"{what}; {target} is shorter, and {why}: {fix}"
 
 
 def synthesize_xls(
@@ -165,6 +176,9 @@ def synthesize_xls(
                 f"longer than the {opts.clock_ns:g} ns clock target: every divide and modulo is "
                 "written as shift-subtract steps spread over pipeline stages"
             )
+            dslx, reply = stepped, retry
+        elif retry.get("clock_failure") and _needed(retry) < _needed(reply):
+            # neither meets the clock: report the form that comes closest, and what it needs
             dslx, reply = stepped, retry
     if reply.get("clock_failure"):
         err = HlsError(clock_diagnostic(method.name, dslx, reply, opts))
@@ -233,6 +247,11 @@ def _better(retry: dict[str, object], first: dict[str, object]) -> bool:
         return True
     a, b = retry.get("critical_path_ps"), first.get("critical_path_ps")
     return isinstance(a, int) and isinstance(b, int) and a < b
+
+
+def _needed(reply: dict[str, object]) -> float:
+    ps = reply.get("needed_ps")
+    return ps if isinstance(ps, int) else float("inf")
 
 
 def _slow_loc(dslx: DslxModule, reply: dict[str, object]) -> str | None:
