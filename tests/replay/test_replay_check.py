@@ -32,7 +32,7 @@ SLICE = [
     ("2", M.gpt4, S.dynamic_few_shot),  # verified by both
     ("20", M.gpt4, S.contextless),  # the model declined; the authors' empty code "verified"
     ("57", M.gpt4, S.dynamic_few_shot),  # only a comment in a dafny block
-    ("14", M.gpt4, S.signature),  # the reply's own test block breaks it; theirs has none
+    ("14", M.gpt4, S.signature),  # the reply's own test harness is dropped, as the authors did
     ("2", M.palm2, S.contextless),  # PaLM-2 pseudo-Dafny: a parse error
     ("17", M.palm2, S.contextless),
 ]
@@ -70,13 +70,28 @@ def test_the_authors_counted_programs_with_no_code_as_verified(run: CheckRun) ->
     assert comment.disagreement == "authors_only/authors-code-has-no-program"
 
 
-def test_an_extraction_difference_is_told_from_a_verifier_difference(run: CheckRun) -> None:
+def test_the_replys_own_test_harness_is_dropped_so_it_verifies_like_the_authors(
+    run: CheckRun,
+) -> None:
     o = _get(run, "14", M.gpt4, S.signature)
+    assert o.authors_verified and o.verified and o.same_code_as_authors
+    assert o.dafny_status == VerificationStatus.verified and o.disagreement is None
+    assert o.signature_kept is not None  # only the signature strategy fixes one
+
+
+def test_an_extraction_difference_is_told_from_a_verifier_difference(
+    corpus: MbppDfy, dafny: DafnyEngine
+) -> None:
+    """The real reply with a second, unlinked answer that does not resolve put first: ours
+    takes the broken block, the authors' code verifies, and the row says the code differs."""
+    real = corpus.reply("14", M.gpt4, S.signature)
+    broken = "```dafny\nmethod Helper() { var x := Undeclared(); }\n```\n\n"
+    reply = real.model_copy(update={"reply": broken + real.reply})
+    [o] = ReplayChecker(dafny).check([reply], corpus.tasks).outcomes
     assert o.authors_verified and not o.verified and not o.same_code_as_authors
     assert o.dafny_status == VerificationStatus.resolution_error
     assert o.disagreement == "authors_only/dafny:resolution_error/other-code"
     assert o.authors_code_status == VerificationStatus.verified
-    assert o.signature_kept is not None  # only the signature strategy fixes one
 
 
 def test_palm2_pseudo_dafny_fails_to_parse(run: CheckRun) -> None:
