@@ -53,9 +53,10 @@ def euclid(a: int, b: int) -> tuple[int, int]:
     return (a - r) // b, r
 
 
-def divmod_method(t: IntType, result: IntType) -> HardwareMethod:
-    """q := a / b; r := a % b over inputs of type t (as the front end lowers them)."""
-    signed = t.signed
+def divmod_method(t: IntType, result: IntType, euclidean: bool | None = None) -> HardwareMethod:
+    """q := a / b; r := a % b over inputs of type t (as the front end lowers them); the front end
+    leaves `euclidean_needed` off when it proved both operands non-negative."""
+    signed = t.signed if euclidean is None else euclidean
 
     def op(o: BinOp) -> Binary:
         return Binary(
@@ -112,25 +113,37 @@ def _pairs(edges: list[int], lo: int, hi: int, seed: int) -> list[tuple[int, int
 
 
 @pytest.mark.parametrize("stepped", [True, False], ids=["stepped", "single_node"])
-def test_signed_divmod_is_euclidean_on_edge_values(stepped: bool) -> None:
-    method = divmod_method(S32, S33)
+@pytest.mark.parametrize(
+    ("t", "result", "euclidean", "lo"),
+    [(S32, S33, True, -(2**31)), (S32, S33, False, 0), (U32, U32, False, 0)],
+    ids=["signed", "signed_proven_non_negative", "unsigned"],
+)
+def test_divmod_is_euclidean_on_edge_values(
+    stepped: bool, t: IntType, result: IntType, euclidean: bool, lo: int
+) -> None:
+    method = divmod_method(t, result, euclidean)
     iface = build_interface(method)
     module = to_dslx(method, iface, stepped_division=stepped)
+    w = 33 if t.signed else 32
     assert module.stepped_division == stepped
-    assert ("udivmod_33" in module.text) == stepped
+    assert (f"udivmod_{w}" in module.text) == stepped
     assert [op.kind for op in module.slow_ops] == ["divide", "modulo"]
-    assert module.slow_ops[0].describe() == f"the 33-bit divide at {SPAN}"
+    assert module.slow_ops[0].describe() == f"the {w}-bit divide at {SPAN}"
     jit = _jit(module.text, module.top)
     (qs,) = [s for s in iface.outputs if s.ir_name == "q"]
     (rs,) = [s for s in iface.outputs if s.ir_name == "r"]
     (a_slot,) = [s for s in iface.inputs if s.ir_name == "a"]
     (b_slot,) = [s for s in iface.inputs if s.ir_name == "b"]
     mask = (1 << 32) - 1
-    for a, b in _pairs(EDGES_S32, -(2**31), 2**31 - 1, seed=16):
+    hi = 2**31 - 1 if t.signed else mask
+    edges = [x for x in [*EDGES_S32, mask, mask - 1, 2**31] if lo <= x <= hi]
+    for a, b in _pairs(edges, lo, hi, seed=16):
         word = ((a & mask) << a_slot.offset) | ((b & mask) << b_slot.offset)
         (out,) = _bits(jit.run([xls.parse_typed_value(f"bits[{iface.in_width}]:{word}")]))
-        q = _signed((out >> qs.offset) & ((1 << 33) - 1), 33)
-        r = _signed((out >> rs.offset) & ((1 << 33) - 1), 33)
+        q = (out >> qs.offset) & ((1 << qs.width) - 1)
+        r = (out >> rs.offset) & ((1 << rs.width) - 1)
+        if result.signed:
+            q, r = _signed(q, qs.width), _signed(r, rs.width)
         assert (q, r) == euclid(a, b), (a, b)
 
 
