@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         server.start_io()
     finally:
         server.close()
-    return 0
+    return server.exit_code
 
 
 if __name__ == "__main__":

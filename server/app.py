@@ -34,7 +34,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 from pygls.workspace import TextDocument
 
-from server.convert import line_one_diagnostic
+from server.convert import TOO_LARGE_CODE, line_one_diagnostic
 from server.framing import MIB, Envelope
 from server.settings import MAX_DOCUMENT_ENV, MAX_MESSAGE_ENV, TransportLimits
 from shared_schemas.lsp import ServerSettings
@@ -48,7 +48,6 @@ SERVER_NAME = "proof2silicon"
 SERVER_VERSION = "0.1.0"
 
 CodeLensContributor = Callable[["P2SServer", TextDocument], list[lsp.CodeLens]]
-TOO_LARGE_CODE = "document-too-large"
 REQUEST_FAILED = -32803  # LSP: a request that is valid but could not be carried out
 # Closing a document at least this large gives memory back to the system.
 RELEASE_AFTER_BYTES = MIB
@@ -162,6 +161,7 @@ class P2SServer(LanguageServer):
         self._missing_reported = False
         self._request_tasks: dict[Any, asyncio.Task[Any]] = {}
         self.limits = TransportLimits()
+        self.exit_code = 0
         # uri -> why it was refused (too large); its changes are ignored until it is reopened.
         self.refused: dict[str, str] = {}
 
@@ -183,7 +183,10 @@ class P2SServer(LanguageServer):
             )
         except BrokenPipeError:
             log.error("the client closed the connection; stopping")
-        except (KeyboardInterrupt, SystemExit):
+        except SystemExit as exc:
+            # `exit`: 0 after `shutdown`, 1 without (LSP); pygls' own loop drops the status.
+            self.exit_code = exc.code if isinstance(exc.code, int) else 1
+        except KeyboardInterrupt:
             pass
         finally:
             self.shutdown()  # type: ignore[no-untyped-call]  # pygls leaves it unannotated

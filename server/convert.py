@@ -12,6 +12,8 @@ from toolchain.dafny.symbols import Symbol
 from toolchain.dafny.text import LineIndex
 
 SOURCE = "dafny"
+# Diagnostic code of a document above the size limits (not kept, not verified).
+TOO_LARGE_CODE = "document-too-large"
 _SEVERITY = {
     Severity.error: lsp.DiagnosticSeverity.Error,
     Severity.warning: lsp.DiagnosticSeverity.Warning,

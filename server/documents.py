@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from server.convert import filename_for, line_one_diagnostic, lsp_diagnostic, symbol_range
+from server.convert import (
+    TOO_LARGE_CODE,
+    filename_for,
+    line_one_diagnostic,
+    lsp_diagnostic,
+    symbol_range,
+)
 from server.progress import WorkDone
 from shared_schemas.lsp import (
     VERIFICATION_STATUS_NOTIFICATION,
@@ -157,6 +163,11 @@ class DocumentRuns:
         record = self.records.get(uri)
         if task is None or record is None:
             return None  # closed meanwhile
+        refusal = server.too_large(uri)
+        if refusal is not None:
+            # A refused buffer, or a file on disk above the limit (a save, a command): not read.
+            self._unusable(uri, version, ToolchainError(refusal), task, code=TOO_LARGE_CODE)
+            return None
         try:
             text = server.workspace.get_text_document(uri).source
         except (OSError, UnicodeDecodeError) as exc:
@@ -252,14 +263,20 @@ class DocumentRuns:
         )
 
     def _unusable(
-        self, uri: str, version: int | None, error: ToolchainError, task: asyncio.Task[object]
+        self,
+        uri: str,
+        version: int | None,
+        error: ToolchainError,
+        task: asyncio.Task[object],
+        code: str | None = None,
     ) -> None:
         """Dafny missing or failing: one message, and a line-1 diagnostic saying what to do."""
         if not self._is_current(uri, version, task):
             return
         record = self.records.setdefault(uri, DocumentRecord(uri))
         record.error = error
-        code = "dafny-not-found" if isinstance(error, ToolNotFoundError) else "dafny-failed"
+        if code is None:
+            code = "dafny-not-found" if isinstance(error, ToolNotFoundError) else "dafny-failed"
         if isinstance(error, ToolNotFoundError):
             self.server.report_dafny_unusable_once(error)
         else:

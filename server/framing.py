@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -203,15 +204,16 @@ class FrameDecoder:
 
     # -- the state machine -------------------------------------------------------------------
     def _run(self, events: list[Event]) -> None:
-        while True:
-            step = {
-                "headers": self._headers,
-                "seek": self._seek,
-                "body": self._body,
-                "skip": self._skipping,
-            }[self._state]
-            if not step(events):
-                return
+        """Step until a step needs more input. Every step that returns True consumed bytes or
+        changed state in a way that leads to consuming some, so this ends."""
+        steps: dict[str, Callable[[list[Event]], bool]] = {
+            "headers": self._headers,
+            "seek": self._seek,
+            "body": self._body,
+            "skip": self._skipping,
+        }
+        while steps[self._state](events):
+            pass
 
     def _malformed(self, events: list[Event], reason: str) -> None:
         events.append(Malformed(reason))

@@ -132,6 +132,13 @@ async def test_requests_after_shutdown_get_invalid_request(start: Start) -> None
     assert await server.proc.wait() == 0
 
 
+async def test_exit_without_shutdown_exits_with_1(start: Start) -> None:
+    server = await start()
+    await server.request("init", "initialize", INIT_PARAMS)
+    await server.send({"method": "exit"})
+    assert await server.proc.wait() == 1
+
+
 async def test_content_length_999999999999_is_skipped_in_bounded_memory(start: Start) -> None:
     server = await start()
     await server.request("init", "initialize", INIT_PARAMS)
@@ -204,6 +211,7 @@ async def test_messages_and_documents_above_the_limits_are_refused_unread(
     assert "14000 bytes" in str(diagnostic["message"]) and "P2S_MAX_DOCUMENT_BYTES" in str(
         diagnostic["message"]
     )
+    await server.wait_for(lambda m: len(server.notifications("window/showMessage")) >= 2)
     shown = [m["params"]["message"] for m in server.notifications("window/showMessage")]
     assert len(shown) == 2 and "huge.dfy" in shown[0] and "large.dfy" in shown[1], shown
     # Its edits are ignored quietly, and the verify command refuses it without running Dafny.
@@ -224,6 +232,21 @@ async def test_messages_and_documents_above_the_limits_are_refused_unread(
     )
     assert verify["error"]["code"] == REQUEST_FAILED
     assert "4096" in verify["error"]["message"]
+    # A save does not verify the file on disk either.
+    (tmp_path / "large.dfy").write_text("method M() {}\n" * 1000)
+    await server.send(
+        {"method": "textDocument/didSave", "params": {"textDocument": {"uri": large_uri}}}
+    )
+    status = await server.wait_for(
+        lambda m: (
+            m.get("method") == "proof2silicon/verificationStatus"
+            and m["params"]["uri"] == large_uri
+        ),
+        what="the status of the save",
+    )
+    assert status["params"]["state"] == "unavailable"
+    assert "4096" in status["params"]["message"]
+    assert diagnostics_of(large_uri)[-1][0]["code"] == "document-too-large"
 
     # A document that grows past the limit is dropped and says so.
     notes_uri = (tmp_path / "notes.txt").as_uri()
@@ -245,6 +268,7 @@ async def test_messages_and_documents_above_the_limits_are_refused_unread(
         {"method": "textDocument/didClose", "params": {"textDocument": {"uri": large_uri}}}
     )
     await server.wait_for(lambda m: diagnostics_of(large_uri)[-1] == [], what="cleared")
+    await server.request("sync", "p2s/probe")
     shown_now = server.notifications("window/showMessage")
     assert len(shown_now) == 3, [m["params"]["message"] for m in shown_now]
     assert not [
