@@ -1,0 +1,306 @@
+"""Operator expressions by precedence, from `<==>` down to unary operators, and the binders.
+
+Quantifiers, comprehensions, lambdas, `if`/`var`/`match` expressions and a statement in front of
+an expression (`assert P; e`) are read here; specification-only forms keep their source text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from toolchain.frontend import ast as A
+from toolchain.frontend.lexer import Kind
+from toolchain.frontend.parser.primaries import PrimaryParser
+
+
+class ExpressionParser(PrimaryParser):
+    if TYPE_CHECKING:
+        # implemented by StatementParser, the subclass: `assert P; e` inside a function body
+        def statement(self) -> A.Stmt: ...
+
+    def expression(self) -> A.Expr:
+        """A full expression, including a trailing `;`-separated let body form."""
+        return self.equivalence()
+
+    def _lambda_ahead(self) -> bool:
+        if self.tok.kind == Kind.IDENT and (
+            self.peek().is_op("=>") or self.peek().is_kw("requires", "reads")
+        ):
+            return True
+        if self.tok.is_op("("):
+            k = 1
+            while self.peek(k).kind == Kind.IDENT or self.peek(k).is_op(",", ":"):
+                k += 1
+                if self.peek(k - 1).is_op(":"):
+                    # typed lambda parameter: skip the type name
+                    k += 0
+            return self.peek(k).is_op(")") and self.peek(k + 1).is_op("=>")
+        return False
+
+    def lambda_expr(self) -> A.Expr:
+        start = self.tok.start
+        if self.tok.is_op("("):
+            self.skip_balanced()
+        else:
+            self.advance()
+        while self.tok.is_kw("requires", "reads"):
+            self.advance()
+            saved = self.pos
+            self.expression()
+            if self.pos == saved:
+                break
+        self.expect_op("=>")
+        self.expression()
+        return A.Comprehension(
+            kind="lambda", text=self.text[start : self.prev_end], start=start, end=self.prev_end
+        )
+
+    def equivalence(self) -> A.Expr:
+        if self._lambda_ahead():
+            return self.lambda_expr()
+        lhs = self.implication()
+        while self.tok.is_op("<==>"):
+            self.advance()
+            rhs = self.implication()
+            lhs = A.BinaryExpr(op="<==>", lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
+        return lhs
+
+    def implication(self) -> A.Expr:
+        lhs = self.logical()
+        if self.tok.is_op("==>"):
+            self.advance()
+            rhs = self.implication()  # right associative
+            return A.BinaryExpr(op="==>", lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
+        while self.tok.is_op("<=="):
+            self.advance()
+            rhs = self.logical()
+            lhs = A.BinaryExpr(op="<==", lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
+        return lhs
+
+    def logical(self) -> A.Expr:
+        # Dafny allows a leading && / || in a (multi-line) conjunction
+        if self.tok.is_op("&&", "||"):
+            self.advance()
+        lhs = self.relational()
+        while self.tok.is_op("&&", "||"):
+            op = self.advance().text
+            rhs = self.relational()
+            lhs = A.BinaryExpr(op=op, lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
+        return lhs
+
+    def _relational_op(self) -> str | None:
+        t = self.tok
+        if t.is_op("==", "!=", "<=", ">=", "!!"):
+            return t.text
+        if t.is_op("<") and not (self.peek().is_op("<") and self.adjacent(t, self.peek())):
+            return "<"
+        if t.is_op(">") and not (self.peek().is_op(">") and self.adjacent(t, self.peek())):
+            return ">"
+        if t.is_kw("in"):
+            return "in"
+        if t.is_op("!") and self.peek().is_kw("in") and self.adjacent(t, self.peek()):
+            return "!in"
+        return None
+
+    def relational(self) -> A.Expr:
+        first = self.shift()
+        op = self._relational_op()
+        if op is None:
+            return first
+        result: A.Expr | None = None
+        lhs = first
+        while op is not None:
+            self.advance()
+            if op == "!in":
+                self.advance()
+            if op in ("==", "!=") and self.tok.is_op("#["):
+                # prefix equality `==#[k]`: skip the depth
+                self.skip_balanced()
+            rhs = self.shift()
+            cmp = A.BinaryExpr(op=op, lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
+            result = (
+                cmp
+                if result is None
+                else A.BinaryExpr(op="&&", lhs=result, rhs=cmp, start=result.start, end=rhs.end)
+            )
+            lhs = rhs
+            op = self._relational_op()
+        assert result is not None
+        return result
+
+    def shift(self) -> A.Expr:
+        lhs = self.additive()
+        while True:
+            t, n = self.tok, self.peek()
+            if t.is_op("<", ">") and n.text == t.text and self.adjacent(t, n):
+                self.advance()
+                self.advance()
+                rhs = self.additive()
+                op = "<<" if t.text == "<" else ">>"
+                lhs = A.BinaryExpr(op=op, lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
+            else:
+                return lhs
+
+    def additive(self) -> A.Expr:
+        lhs = self.multiplicative()
+        while self.tok.is_op("+", "-"):
+            op = self.advance().text
+            rhs = self.multiplicative()
+            lhs = A.BinaryExpr(op=op, lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
+        return lhs
+
+    def multiplicative(self) -> A.Expr:
+        lhs = self.bitwise()
+        while self.tok.is_op("*", "/", "%"):
+            op = self.advance().text
+            rhs = self.bitwise()
+            lhs = A.BinaryExpr(op=op, lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
+        return lhs
+
+    def bitwise(self) -> A.Expr:
+        lhs = self.conversion()
+        while self.tok.is_op("&", "|", "^") and not (self.tok.is_op("|") and self.bar_stops):
+            op = self.advance().text
+            rhs = self.conversion()
+            lhs = A.BinaryExpr(op=op, lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
+        return lhs
+
+    def conversion(self) -> A.Expr:
+        e = self.unary()
+        while self.tok.is_kw("as", "is"):
+            is_test = self.advance().text == "is"
+            target = self.type_ref(spaced_args=False)
+            e = A.CastExpr(
+                operand=e, target=target, is_test=is_test, start=e.start, end=self.prev_end
+            )
+        return e
+
+    def unary(self) -> A.Expr:
+        t = self.tok
+        if t.is_op("-"):
+            self.advance()
+            operand = self.unary()
+            if isinstance(operand, A.IntLit):
+                return A.IntLit(value=-operand.value, start=t.start, end=operand.end)
+            return A.UnaryExpr(op="-", operand=operand, start=t.start, end=operand.end)
+        if t.is_op("!"):
+            self.advance()
+            operand = self.unary()
+            return A.UnaryExpr(op="!", operand=operand, start=t.start, end=operand.end)
+        if t.is_kw("forall", "exists") or t.is_op("\u2200"):
+            return self.quantifier()
+        if t.is_kw("if"):
+            return self.if_expr()
+        if t.is_kw("var"):
+            return self.let_expr()
+        if t.is_kw("match"):
+            return self.match_expr()
+        if t.is_kw("set", "iset", "imap") or (t.is_kw("map") and not self.peek().is_op("[")):
+            if not self.peek().is_op("{"):
+                return self.comprehension()
+        if t.is_kw("assert", "assume", "reveal", "calc"):
+            return self.stmt_in_expr()
+        return self.suffixes(self.primary())
+
+    def stmt_in_expr(self) -> A.Expr:
+        # `assert P; e` inside a function body: skip the statement, keep the expression
+        start = self.tok.start
+        self.statement()
+        body = self.expression()
+        return A.LetExpr(names=[], values=[], body=body, start=start, end=body.end)
+
+    def bound_vars(self) -> list[A.BoundVar]:
+        out: list[A.BoundVar] = []
+        while True:
+            t = self.ident()
+            ty = None
+            if self.accept_op(":"):
+                ty = self.type_ref()
+            out.append(A.BoundVar(name=t.text, type=ty, start=t.start, end=self.prev_end))
+            if self.tok.is_op(",") and self.peek().kind == Kind.IDENT:
+                self.advance()
+                continue
+            return out
+
+    def _binder_range(self) -> A.Expr | None:
+        if not self.accept_op("|"):
+            return None
+        return self.expression()
+
+    def quantifier(self) -> A.Expr:
+        start = self.advance()
+        kind = "forall" if start.text in ("forall", "\u2200") else "exists"
+        bvs = self.bound_vars()
+        self.attributes()
+        rng = self._binder_range()
+        self.attributes()
+        self.expect_op("::")
+        body = self.expression()
+        return A.Quantifier(
+            kind=kind, vars=bvs, range=rng, body=body, start=start.start, end=body.end
+        )
+
+    def comprehension(self) -> A.Expr:
+        start = self.advance()
+        self.bound_vars()
+        self.attributes()
+        self._binder_range()
+        if self.accept_op("::"):
+            self.expression()
+            if self.accept_op(":="):
+                self.expression()
+        end = self.prev_end
+        return A.Comprehension(
+            kind=start.text, text=self.text[start.start : end], start=start.start, end=end
+        )
+
+    def if_expr(self) -> A.Expr:
+        start = self.expect_kw("if").start
+        cond = self.expression()
+        self.expect_kw("then")
+        then = self.expression()
+        self.expect_kw("else")
+        other = self.expression()
+        return A.IfExpr(cond=cond, then=then, otherwise=other, start=start, end=other.end)
+
+    def let_expr(self) -> A.Expr:
+        start = self.expect_kw("var").start
+        names: list[str] = []
+        while True:
+            names.append(self.ident().text)
+            if self.accept_op(":"):
+                self.type_ref()
+            if not self.accept_op(","):
+                break
+        if self.accept_op(":|"):
+            cond = self.expression()
+            self.expect_op(";")
+            body = self.expression()
+            return A.Comprehension(
+                kind="let-such-that",
+                text=self.text[start : body.end],
+                start=start,
+                end=max(body.end, cond.end),
+            )
+        if not self.accept_op(":="):
+            self.expect_op("=")
+        values = [self.expression()]
+        while self.accept_op(","):
+            values.append(self.expression())
+        self.expect_op(";")
+        body = self.expression()
+        return A.LetExpr(names=names, values=values, body=body, start=start, end=body.end)
+
+    def match_expr(self) -> A.Expr:
+        start = self.expect_kw("match").start
+        self.expression()
+        if self.tok.is_op("{"):
+            self.skip_balanced()
+        else:
+            while self.tok.is_kw("case"):
+                self.advance()
+                while not self.tok.is_op("=>") and self.tok.kind != Kind.EOF:
+                    self.skip_balanced()
+                self.advance()
+                self.expression()
+        return A.MatchExpr(text=self.text[start : self.prev_end], start=start, end=self.prev_end)

@@ -1,0 +1,351 @@
+"""Statements and the specification clauses of loops and declarations.
+
+Executable statements are parsed in full; specification statements (`assert`, `calc`, `reveal`,
+ghost blocks) and the constructs the hardware front end diagnoses keep their source text.
+"""
+
+from __future__ import annotations
+
+from toolchain.frontend import ast as A
+from toolchain.frontend.lexer import Kind
+from toolchain.frontend.parser.core import DECL_KEYWORDS, SPEC_KEYWORDS, ParseError
+from toolchain.frontend.parser.expressions import ExpressionParser
+
+
+class StatementParser(ExpressionParser):
+    def spec_clause(self) -> A.Spec:
+        start = self.tok.start
+        if self.accept_kw("free"):
+            pass
+        kind = self.advance().text
+        self.attributes()
+        # labelled clause `requires L: e`
+        if self.tok.kind == Kind.IDENT and self.peek().is_op(":") and not self.peek(2).is_op("="):
+            self.advance()
+            self.advance()
+        save = self.pos
+        try:
+            if kind == "decreases" and self.tok.is_op("*"):
+                self.advance()
+                return A.Spec(
+                    kind=kind, expr=None, text="*", start=start, end=self.prev_end, exprs=[]
+                )
+            exprs = [self.expression()]
+            if kind in ("decreases", "modifies", "reads"):
+                while self.accept_op(","):
+                    exprs.append(self.expression())
+            if kind in ("modifies", "reads") and self.tok.is_op("`"):
+                self.advance()
+                self.ident()
+            self.accept_op(";")
+            expr = exprs[0] if len(exprs) == 1 else None
+            text = self.text[exprs[0].start : exprs[-1].end]
+            return A.Spec(
+                kind=kind, expr=expr, text=text, start=start, end=self.prev_end, exprs=exprs
+            )
+        except ParseError:
+            self.pos = save
+            self._skip_spec_text()
+            text = self.text[self.toks[save].start : self.prev_end]
+            return A.Spec(kind=kind, expr=None, text=text, start=start, end=self.prev_end)
+
+    def _skip_spec_text(self) -> None:
+        """Recover from a spec the subset parser cannot read: skip to the next clause or body."""
+        while self.tok.kind != Kind.EOF:
+            t = self.tok
+            if t.kind == Kind.IDENT and (t.text in SPEC_KEYWORDS or t.text in DECL_KEYWORDS):
+                return
+            if t.is_op("{") and self.pos > 0:
+                prev = self.toks[self.pos - 1]
+                if prev.kind in (Kind.IDENT, Kind.NUMBER) or prev.is_op(")", "]", "}", "|"):
+                    if not prev.is_kw("in", "multiset", "set", "iset"):
+                        return
+            self.skip_balanced()
+
+    def specs(self) -> list[A.Spec]:
+        out: list[A.Spec] = []
+        while self.tok.kind == Kind.IDENT and self.tok.text in SPEC_KEYWORDS:
+            out.append(self.spec_clause())
+        return out
+
+    def block(self) -> A.BlockStmt:
+        start = self.expect_op("{").start
+        body: list[A.Stmt] = []
+        while not self.tok.is_op("}"):
+            if self.tok.kind == Kind.EOF:
+                raise self.error("expected '}'")
+            body.append(self.statement())
+        end = self.advance().end
+        return A.BlockStmt(body=body, start=start, end=end)
+
+    def statement(self) -> A.Stmt:
+        t = self.tok
+        start = t.start
+        if t.is_op("{"):
+            return self.block()
+        if t.is_op(";"):
+            self.advance()
+            return A.BlockStmt(body=[], start=start, end=t.end)
+        if t.kind == Kind.IDENT:
+            word = t.text
+            if word == "label":
+                self.advance()
+                loop_label = self.ident().text
+                self.expect_op(":")
+                inner = self.statement()
+                if isinstance(inner, A.WhileStmt | A.ForStmt):
+                    inner.label = loop_label
+                return inner
+            if word == "var" or (word == "ghost" and self.peek().is_kw("var")):
+                return self.var_decl()
+            if word == "if":
+                return self.if_stmt()
+            if word == "while":
+                return self.while_stmt()
+            if word == "for":
+                return self.for_stmt()
+            if word == "break":
+                self.advance()
+                levels = 1
+                label = None
+                while self.accept_kw("break"):
+                    levels += 1
+                if self.tok.kind == Kind.IDENT:
+                    label = self.advance().text
+                self.expect_op(";")
+                return A.BreakStmt(levels=levels, label=label, start=start, end=self.prev_end)
+            if word == "continue":
+                self._skip_to_semicolon()
+                return A.UnsupportedStmt(
+                    kind="continue", text="continue", start=start, end=self.prev_end
+                )
+            if word == "return":
+                self.advance()
+                values: list[A.Expr] = []
+                if not self.tok.is_op(";"):
+                    values = [self.rhs()]
+                    while self.accept_op(","):
+                        values.append(self.rhs())
+                self.expect_op(";")
+                return A.ReturnStmt(values=values, start=start, end=self.prev_end)
+            if word in ("assert", "assume", "expect") or (
+                word == "ghost" and self.peek().is_op("{")
+            ):
+                return self.assertion()
+            if word == "new" and self.peek().is_op(";"):
+                self.advance()
+                self.advance()
+                return A.SpecStmt(kind="new", text="new;", start=start, end=self.prev_end)
+            if word in ("calc", "reveal", "modify", "hide"):
+                return self.spec_like(word)
+            if word in ("forall", "match", "print", "yield", "while"):
+                return self.unsupported_stmt(word)
+        return self.simple_stmt()
+
+    def _skip_to_semicolon(self) -> None:
+        while not self.tok.is_op(";") and self.tok.kind != Kind.EOF:
+            if self.tok.is_op("}"):
+                raise self.error("expected ';'")
+            self.skip_balanced()
+        self.expect_op(";")
+
+    def assertion(self) -> A.Stmt:
+        start = self.tok.start
+        kind = self.advance().text
+        if kind == "ghost":
+            self.block()
+            return A.SpecStmt(
+                kind="ghost", text=self.text[start : self.prev_end], start=start, end=self.prev_end
+            )
+        self.attributes()
+        if self.tok.kind == Kind.IDENT and self.peek().is_op(":") and not self.peek(2).is_op("="):
+            self.advance()
+            self.advance()
+        self.expression()
+        if kind == "expect" and self.accept_op(","):
+            self.expression()
+        if self.accept_kw("by"):
+            self.block()
+        else:
+            self.expect_op(";")
+        return A.SpecStmt(
+            kind=kind, text=self.text[start : self.prev_end], start=start, end=self.prev_end
+        )
+
+    def spec_like(self, word: str) -> A.Stmt:
+        start = self.advance().start
+        if word == "calc":
+            self.attributes()
+            while not self.tok.is_op("{"):
+                if self.tok.kind == Kind.EOF:
+                    raise self.error("expected '{' of the calc body")
+                self.advance()
+            self.skip_balanced()
+        else:
+            self._skip_to_semicolon()
+        kind = "modify" if word == "modify" else word
+        return A.SpecStmt(
+            kind=kind, text=self.text[start : self.prev_end], start=start, end=self.prev_end
+        )
+
+    def unsupported_stmt(self, word: str) -> A.Stmt:
+        start = self.advance().start
+        if word == "print" or word == "yield":
+            self._skip_to_semicolon()
+        else:
+            # forall / match: header then a braced body (or `case` arms for match)
+            arms = word in ("match", "if", "while")
+            while not self.tok.is_op("{") and self.tok.kind != Kind.EOF:
+                if arms and self.tok.is_kw("case"):
+                    break
+                self.skip_balanced()
+            if self.tok.is_op("{"):
+                self.skip_balanced()
+            while arms and self.tok.is_kw("case"):
+                self.advance()
+                while not self.tok.is_op("=>") and self.tok.kind != Kind.EOF:
+                    self.skip_balanced()
+                self.advance()
+                while not self.tok.is_kw("case") and not self.tok.is_op("}"):
+                    self.statement()
+        return A.UnsupportedStmt(
+            kind=word, text=self.text[start : self.prev_end], start=start, end=self.prev_end
+        )
+
+    def rhs(self) -> A.Expr:
+        if self.tok.is_op("*"):
+            t = self.advance()
+            return A.Havoc(start=t.start, end=t.end)
+        e = self.expression()
+        self.attributes()
+        return e
+
+    def var_decl(self) -> A.Stmt:
+        start = self.tok.start
+        ghost = self.accept_kw("ghost")
+        self.expect_kw("var")
+        attrs_common = self.attributes()
+        vars_: list[A.LocalVar] = []
+        if self.tok.is_op("("):
+            # tuple pattern `var (a, b) := ...`
+            self._skip_to_semicolon()
+            return A.UnsupportedStmt(
+                kind="tuple pattern",
+                text=self.text[start : self.prev_end],
+                start=start,
+                end=self.prev_end,
+            )
+        while True:
+            attrs = self.attributes() + attrs_common
+            t = self.ident()
+            ty = None
+            if self.accept_op(":"):
+                ty = self.type_ref()
+            vars_.append(
+                A.LocalVar(name=t.text, type=ty, start=t.start, end=self.prev_end, attrs=attrs)
+            )
+            if not self.accept_op(","):
+                break
+        rhs: list[A.Expr] = []
+        such_that = None
+        if self.accept_op(":="):
+            rhs.append(self.rhs())
+            while self.accept_op(","):
+                rhs.append(self.rhs())
+        elif self.accept_op(":|"):
+            self.attributes()
+            such_that = self.expression()
+        self.expect_op(";")
+        return A.VarDecl(
+            vars=vars_, rhs=rhs, ghost=ghost, such_that=such_that, start=start, end=self.prev_end
+        )
+
+    def if_stmt(self) -> A.Stmt:
+        start = self.expect_kw("if").start
+        if self.tok.is_op("{") or self.tok.is_kw("case"):
+            # alternative `if { case g => ... }`
+            self.pos -= 1
+            return self.unsupported_stmt("if")
+        cond: A.Expr | None
+        if self.tok.is_op("*"):
+            self.advance()
+            cond = None
+        else:
+            cond = self.expression()
+        then = self.block()
+        other: A.Stmt | None = None
+        if self.accept_kw("else"):
+            other = self.if_stmt() if self.tok.is_kw("if") else self.block()
+        return A.IfStmt(cond=cond, then=then, otherwise=other, start=start, end=self.prev_end)
+
+    def while_stmt(self) -> A.Stmt:
+        start = self.expect_kw("while").start
+        if self.tok.is_op("{") or self.tok.is_kw("case", *SPEC_KEYWORDS):
+            self.pos -= 1
+            return self.unsupported_stmt("while")
+        cond: A.Expr | None
+        if self.tok.is_op("*"):
+            self.advance()
+            cond = None
+        else:
+            cond = self.expression()
+        specs = self.specs()
+        body = self.block() if self.tok.is_op("{") else None
+        return A.WhileStmt(cond=cond, specs=specs, body=body, start=start, end=self.prev_end)
+
+    def for_stmt(self) -> A.Stmt:
+        start = self.expect_kw("for").start
+        var = self.ident().text
+        var_type = self.type_ref() if self.accept_op(":") else None
+        self.expect_op(":=")
+        lo = self.expression()
+        if self.accept_kw("to"):
+            descending = False
+        else:
+            self.expect_kw("downto")
+            descending = True
+        hi: A.Expr | None
+        if self.tok.is_op("*"):
+            self.advance()
+            hi = None
+        else:
+            hi = self.expression()
+        specs = self.specs()
+        body = self.block() if self.tok.is_op("{") else None
+        # normalise to [lo, hi): `for i := hi downto lo` walks hi-1 .. lo
+        if descending and hi is not None:
+            lo, hi = hi, lo
+        return A.ForStmt(
+            var=var,
+            var_type=var_type,
+            lo=lo,
+            hi=hi,
+            descending=descending,
+            specs=specs,
+            body=body,
+            start=start,
+            end=self.prev_end,
+        )
+
+    def simple_stmt(self) -> A.Stmt:
+        start = self.tok.start
+        targets = [self.expression()]
+        while self.accept_op(","):
+            targets.append(self.expression())
+        if self.accept_op(":="):
+            rhs = [self.rhs()]
+            while self.accept_op(","):
+                rhs.append(self.rhs())
+            self.expect_op(";")
+            return A.AssignStmt(targets=targets, rhs=rhs, start=start, end=self.prev_end)
+        if self.accept_op(":|"):
+            self.attributes()
+            cond = self.expression()
+            self.expect_op(";")
+            return A.AssignStmt(
+                targets=targets, rhs=[], such_that=cond, start=start, end=self.prev_end
+            )
+        if len(targets) == 1 and isinstance(targets[0], A.Apply):
+            self.expect_op(";")
+            return A.CallStmt(call=targets[0], start=start, end=self.prev_end)
+        raise self.error("expected a statement")
