@@ -49,70 +49,24 @@ from toolchain.frontend.ir import (
     While,
     common_type,
 )
+from toolchain.hls.dslx_syntax import (
+    SlowOp,
+    bits_type,
+    convert,
+    dtype,
+    int_type,
+    literal,
+    packed_bits,
+    udivmod_function,
+)
 from toolchain.hls.errors import HlsError
-from toolchain.hls.interface import HwInterface, scalar_width
+from toolchain.hls.interface import HwInterface
 
 MODULE = "core"
 TOP_FN = "top"
 TOP_PROC = "Machine"
 IN_CHANNEL = "inp"
 OUT_CHANNEL = "outp"
-
-
-def bits_type(width: int, signed: bool = False) -> str:
-    """DSLX names u1..u64 and s1..s64; wider types are spelled uN[w] / sN[w]."""
-    if width <= 64:
-        return f"{'s' if signed else 'u'}{width}"
-    return f"{'sN' if signed else 'uN'}[{width}]"
-
-
-def dtype(t: HwType) -> str:
-    if isinstance(t, BoolType):
-        return "bool"
-    if isinstance(t, IntType):
-        if t.width is None:
-            raise HlsError(f"integer of unknown width ({t})")
-        return bits_type(t.width, t.signed)
-    cap = t.capacity
-    if cap is None:
-        raise HlsError(f"array of unknown size ({t})")
-    return f"{dtype(t.element)}[{cap}]"
-
-
-def _int(t: HwType, where: Expr | None = None) -> IntType:
-    if not isinstance(t, IntType) or t.width is None:
-        at = f" at {where.loc}" if where is not None else ""
-        raise HlsError(f"expected a sized integer, found {t}{at}")
-    return t
-
-
-def literal(value: int | bool, t: ScalarType) -> str:
-    if isinstance(t, BoolType):
-        return "true" if value else "false"
-    it = _int(t)
-    v = int(value)
-    if not it.min_value <= v <= it.max_value:
-        if it.wraps:
-            v %= 1 << (it.width or 1)
-            if it.signed and v > it.max_value:
-                v -= 1 << (it.width or 1)
-        else:
-            raise HlsError(
-                f"constant {value} does not fit its IR type {t}",
-                hint="the front end typed this node too narrowly; please report it",
-            )
-    return f"{dtype(it)}:{v}"
-
-
-def convert(text: str, src: HwType, dst: HwType) -> str:
-    """Re-type a value: sign/zero-extend by the source's signedness, or truncate."""
-    if dtype(src) == dtype(dst):
-        return text
-    if isinstance(src, BoolType) or isinstance(dst, BoolType):
-        raise HlsError(f"cannot convert {src} to {dst}")
-    if isinstance(src, ArrayType) or isinstance(dst, ArrayType):
-        raise HlsError(f"cannot convert array {src} to {dst}")
-    return f"({text} as {dtype(dst)})"
 
 
 _ARITH = {BinOp.ADD: "+", BinOp.SUB: "-", BinOp.MUL: "*"}
@@ -186,21 +140,6 @@ def _or(fn: _Fn, a: str, b: str) -> str:
     if a == "true" or b == "true":
         return "true"
     return fn.let(f"{a} | {b}", "p")
-
-
-@dataclass(frozen=True)
-class SlowOp:
-    """A divide, modulo or multiply in the DSLX: the operators whose single XLS node can be
-    longer than a clock period, named for diagnostics by the Dafny source they came from."""
-
-    kind: str  # "divide", "modulo" or "multiply"
-    width: int  # bits of the operands as the DSLX computes them
-    signed: bool
-    loc: str  # file:line:col of the Dafny expression
-    xls_op: str  # the IR operation a plain DSLX operator becomes (udiv, smod, umul, ...)
-
-    def describe(self) -> str:
-        return f"the {self.width}-bit {self.kind} at {self.loc}"
 
 
 @dataclass
@@ -312,7 +251,7 @@ class _Writer:
         raise HlsError(f"unsupported expression {type(e).__name__} at {e.loc}")
 
     def index(self, e: Expr, env: Env) -> str:
-        t = _int(e.type, e)
+        t = int_type(e.type, e)
         text = self.expr(e, env)
         # A negative index only occurs on a path whose result is discarded (a short-circuit
         # guard failed): reinterpreting it as unsigned yields an out-of-range index, which XLS
@@ -334,13 +273,13 @@ class _Writer:
         if op in _COMPARE:
             if isinstance(e.lhs.type, BoolType) or isinstance(e.rhs.type, BoolType):
                 return f"({a} {_COMPARE[op]} {b})"
-            c = common_type(_int(e.lhs.type, e.lhs), _int(e.rhs.type, e.rhs))
+            c = common_type(int_type(e.lhs.type, e.lhs), int_type(e.rhs.type, e.rhs))
             ca, cb = convert(a, e.lhs.type, c), convert(b, e.rhs.type, c)
             return f"({ca} {_COMPARE[op]} {cb})"
         if op in _BITWISE:
             ca, cb = convert(a, e.lhs.type, e.type), convert(b, e.rhs.type, e.type)
             return f"({ca} {_BITWISE[op]} {cb})"
-        t = _int(e.type, e)
+        t = int_type(e.type, e)
         if op == BinOp.MUL:
             self._note_slow("multiply", t, e)
         if op in _ARITH:
@@ -349,7 +288,7 @@ class _Writer:
             ca, cb = convert(a, e.lhs.type, t), convert(b, e.rhs.type, t)
             return f"({ca} {_ARITH[op]} {cb})"
         if op in (BinOp.SHL, BinOp.SHR):
-            amount_t = _int(e.rhs.type, e.rhs)
+            amount_t = int_type(e.rhs.type, e.rhs)
             amount = f"({b} as {bits_type(amount_t.width or 1)})" if amount_t.signed else b
             shifted = convert(a, e.lhs.type, t)
             return f"({shifted} {'<<' if op == BinOp.SHL else '>>'} {amount})"
@@ -358,7 +297,7 @@ class _Writer:
         raise HlsError(f"unsupported operator {op} at {e.loc}")
 
     def division(self, e: Binary, a: str, b: str, t: IntType) -> str:
-        lt, rt = _int(e.lhs.type, e.lhs), _int(e.rhs.type, e.rhs)
+        lt, rt = int_type(e.lhs.type, e.lhs), int_type(e.rhs.type, e.rhs)
         if t.wraps:
             c = t
         else:
@@ -560,13 +499,13 @@ class _Writer:
     def _from_bits(raw: str, t: ScalarType) -> str:
         if isinstance(t, BoolType):
             return f"({raw} == u1:1)"
-        return f"({raw} as {dtype(t)})" if _int(t).signed else raw
+        return f"({raw} as {dtype(t)})" if int_type(t).signed else raw
 
     @staticmethod
     def _to_bits(value: str, t: ScalarType) -> str:
         if isinstance(t, BoolType):
             return f"({value} as u1)"
-        it = _int(t)
+        it = int_type(t)
         return f"({value} as {bits_type(it.width or 1)})" if it.signed else value
 
     def pack_outputs(self, env: Env) -> str:
@@ -673,7 +612,7 @@ pub proc {TOP_PROC} {{
 }}
 """
         text = "\n\n".join(fns) + "\n" + proc
-        bits = pc_bits + sum(_bits(self.var_type(v)) for v in self.state)
+        bits = pc_bits + sum(packed_bits(self.var_type(v)) for v in self.state)
         return DslxModule(
             text=self._with_helpers(text),
             kind="proc",
@@ -704,35 +643,6 @@ pub proc {TOP_PROC} {{
         state = "(" + ", ".join(results[1:]) + ("," if len(results) == 2 else "") + ")"
         body = "\n".join(self.fn.lines)
         return f"fn {name}({params}) -> ({pc_t}, State) {{\n{body}\n  ({results[0]}, {state})\n}}"
-
-
-def _bits(t: HwType) -> int:
-    if isinstance(t, ArrayType):
-        return _bits(t.element) * (t.capacity or 0)
-    return scalar_width(t)
-
-
-def udivmod_function(name: str, w: int) -> str:
-    """DSLX of a `w`-bit unsigned restoring divider returning (quotient, remainder).
-
-    One unrolled step per dividend bit, most significant first: shift the next bit into the
-    partial remainder, compare it with the divisor, subtract when it is not smaller; the
-    comparison's outcome is the quotient bit. The partial remainder is below the divisor
-    before each shift, so w + 1 bits hold it. A zero divisor yields (all ones, dividend), a value
-    only a discarded path can see: Dafny proves every divisor that is used non-zero.
-    """
-    uw, uw1 = bits_type(w), bits_type(w + 1)
-    return (
-        f"fn {name}(n: {uw}, d: {uw}) -> ({uw}, {uw}) {{\n"
-        f"  let dw = d as {uw1};\n"
-        f"  for (i, (q, r)): (u32, ({uw}, {uw})) in u32:0..u32:{w} {{\n"
-        f"    let shifted = ((r as {uw1}) << u32:1) | (((n >> (u32:{w - 1} - i)) as u1) as {uw1});\n"
-        f"    let fits = shifted >= dw;\n"
-        f"    let rest = if fits {{ shifted - dw }} else {{ shifted }};\n"
-        f"    ((q << u32:1) | (fits as {uw}), rest as {uw})\n"
-        f"  }}(({uw}:0, {uw}:0))\n"
-        f"}}"
-    )
 
 
 def to_dslx(
