@@ -272,6 +272,14 @@ class SynthesizeResult(Model):
     report_json: str
     manifest_json: str = Field(description="the evidence manifest (EvidenceManifest)")
     cached: bool = Field(default=False, description="nothing changed: the previous report")
+    report_body: str = Field(
+        description="the report rendered by the engine as an HTML fragment (report.html's body; "
+        "the editor shows it in its webview)"
+    )
+    report_links: list[str] = Field(
+        description="absolute paths of the files report_body links to (data-open attributes); "
+        "the editor opens these and nothing else"
+    )
 
 
 class SynthesisProgress(Model):

@@ -14,14 +14,19 @@ from shared_schemas.synthesis import (
     CosimMismatch,
     CosimReport,
     CosimVerdict,
+    LatencyReport,
+    PortRole,
+    ResourceReport,
+    RtlPort,
     SynthesisReport,
     TimingReport,
 )
 from toolchain.errors import ToolCrashedError
 from toolchain.hls.vitis.csynth import parse_csynth_xml
-from toolchain.synth.html import render_report
+from toolchain.synth.html import render_report, render_report_body
 from toolchain.synth.nextpnr import parse_fmax
 from toolchain.synth.yosys import classify_cells, parse_stat_json
+from toolchain.synthesize import result_for
 
 DATA = Path(__file__).parent / "data"
 
@@ -146,7 +151,7 @@ def test_report_json_round_trip() -> None:
 
 
 def test_html_report_is_self_contained_and_escaped() -> None:
-    page = render_report(_report(), latencies=[2, 2, 3])
+    page = render_report(_report(), Path("/w/out"), latencies=[2, 2, 3])
     assert page.startswith("<!DOCTYPE html>")
     assert "<script" not in page  # the method name is escaped, and there are no scripts
     urls = re.findall(r"(?:src|href)\s*=\s*['\"]([^'\"]+)", page)
@@ -155,3 +160,152 @@ def test_html_report_is_self_contained_and_escaped() -> None:
     assert "https://" not in page
     assert page.count("<svg") >= 1
     assert "expected <code>3</code>, got <code>4</code>" in page
+
+
+# The editor's panel shows the engine's report body (toolchain/synth/html.py); these are the facts
+# the panel showed when it rendered the report itself (extension/test/unit/synthesisView.test.ts).
+OUT = Path("/ws/max.dfy.p2s/Max")
+RECORDED = Path(__file__).parents[2] / "extension/test/unit/fixtures/saturating_add.report.json"
+
+
+def _max_report(**overrides: object) -> SynthesisReport:
+    fields: dict[str, object] = dict(
+        method="Max",
+        source_file="/ws/max.dfy",
+        backend=HlsBackend.xls,
+        target=SynthTarget.xilinx,
+        top_module="p2s_Max",
+        architecture=Architecture.pipeline,
+        ports=[
+            RtlPort(name="a", direction="input", width=32, role=PortRole.data_in, source="a"),
+            RtlPort(name="out", direction="output", width=32, role=PortRole.data_out, source="m"),
+        ],
+        latency=LatencyReport(
+            measured_min_cycles=2, measured_max_cycles=2, estimate_cycles=2, initiation_interval=1
+        ),
+        timing=TimingReport(
+            clock_target_ns=10,
+            scheduler_fmax_mhz=412.5,
+            nextpnr_fmax_mhz=187.3,
+            nextpnr_device="up5k",
+            meets_target=True,
+        ),
+        resources=ResourceReport(
+            target=SynthTarget.xilinx, source="yosys synth_xilinx", lut=48, ff=96, carry=8
+        ),
+        cosim=CosimReport(
+            verdict=CosimVerdict.passed, vectors_run=64, vectors_passed=64, log_file="cosim.log"
+        ),
+        warnings=["a <script>warning</script>"],
+        tool_versions={"yosys": "0.23", "xls": "0.1.9934"},
+        rtl_files=["rtl/p2s_Max.v"],
+    )
+    fields.update(overrides)
+    return SynthesisReport.model_validate(fields)
+
+
+def _card(page: str, metric: str) -> tuple[str, str, str]:
+    """(label, value, detail) of the card with this data-metric."""
+    m = re.search(
+        rf'data-metric="{metric}"><div class="label">([^<]*)</div><div class="value">([^<]*)</div>'
+        r'(?:<div class="detail">(.*?)</div>)?</div>',
+        page,
+    )
+    assert m is not None, f"no {metric} card"
+    return m.group(1), m.group(2), m.group(3) or ""
+
+
+def test_report_body_cards_verdict_and_links() -> None:
+    body = render_report_body(_max_report(), OUT)
+    page = body.html
+    assert _card(page, "latency")[1:] == ("2 cyc", "measured; estimate 2")
+    assert _card(page, "ii")[1] == "1"
+    label, value, detail = _card(page, "fmax")
+    assert label == "Fmax"
+    assert value == "187.3 MHz", "place-and-route Fmax is preferred over the scheduler's"
+    assert detail.split("<br>") == [
+        "nextpnr up5k",
+        "scheduler delay model: 412.5 MHz",
+        "target 100.0 MHz",
+    ]
+    assert [_card(page, k)[:2] for k in ("lut", "ff", "dsp", "bram")] == [
+        ("LUT", "48"),
+        ("FF", "96"),
+        ("DSP", "0"),
+        ("BRAM", "0"),
+    ]
+    assert _card(page, "clock")[1] == "10 ns"
+    assert 'data-verdict="pass">PASS: the RTL matches the verified Dafny on 64 vectors' in page
+    assert "64 of 64 vectors match" in page
+    assert "<script" not in page and "a &lt;script&gt;warning&lt;/script&gt;" in page
+    assert "XLS → xilinx · pipeline · top module p2s_Max · /ws/max.dfy" in page
+    assert "cached" not in page
+    # every file the page links is in `links` (the panel opens only those), the log included
+    assert body.links == [
+        "/ws/max.dfy.p2s/Max/rtl/p2s_Max.v",
+        "/ws/max.dfy.p2s/Max/cosim.log",
+        "/ws/max.dfy.p2s/Max/report.json",
+        "/ws/max.dfy.p2s/Max/manifest.json",
+        "/ws/max.dfy.p2s/Max/report.html",
+    ]
+    assert re.findall(r'data-open="([^"]+)"', page) == [
+        body.links[1],  # the verdict's co-simulation log link
+        *body.links,
+    ]
+    assert re.search(r'<ul class=\'files\'><li><a data-open="[^"]+p2s_Max.v">p2s_Max.v</a>', page)
+    assert "<svg" in page and "<code>p2s_Max</code>" in page
+
+
+def test_report_body_ice40_names_and_a_mismatch() -> None:
+    page = render_report_body(
+        _max_report(
+            target=SynthTarget.ice40,
+            resources=ResourceReport(
+                target=SynthTarget.ice40, source="yosys synth_ice40", lut=70, ff=40, dsp=1, bram=2
+            ),
+            timing=TimingReport(clock_target_ns=4, scheduler_fmax_mhz=200.0, meets_target=False),
+            latency=LatencyReport(estimate_cycles=3),
+            cosim=CosimReport(
+                verdict=CosimVerdict.failed,
+                vectors_run=5,
+                first_mismatch=CosimMismatch(
+                    vector=4, inputs={"a": 1, "b": 2}, output="m", expected=2, actual=1
+                ),
+            ),
+            warnings=[],
+        ),
+        OUT,
+        cached=True,
+    ).html
+    assert [_card(page, k)[:2] for k in ("lut", "ff", "dsp", "bram")] == [
+        ("LUT4", "70"),
+        ("DFF", "40"),
+        ("DSP", "1"),
+        ("RAM", "2"),
+    ]
+    assert _card(page, "latency")[1:] == ("3 cyc", "scheduler estimate")
+    assert _card(page, "fmax")[1:] == (
+        "200.0 MHz",
+        "scheduler delay model<br>target 250.0 MHz<br>misses the target",
+    )
+    assert (
+        'data-verdict="fail">FAIL: the RTL differs from the verified Dafny (5 vectors run)' in page
+    )
+    assert "vector 4, output <code>m</code>: expected <code>2</code>, got <code>1</code>" in page
+    assert "co-simulation log" not in page  # no log file, no link
+    assert "<h2>Warnings</h2><p class='muted'>None.</p>" in page
+    assert page.split("</p>")[0].endswith(" · cached")
+
+
+def test_a_recorded_report_renders_its_numbers_and_the_result_carries_the_body() -> None:
+    recorded = SynthesisReport.model_validate_json(RECORDED.read_text(encoding="utf-8"))
+    assert recorded.resources is not None and recorded.latency.measured_max_cycles is not None
+    result = result_for(recorded, Path("/w/out"), cached=False)
+    assert result.report_body == render_report_body(recorded, Path("/w/out")).html
+    assert _card(result.report_body, "lut")[1] == f"{recorded.resources.lut:,}"
+    assert _card(result.report_body, "latency")[1] == f"{recorded.latency.measured_max_cycles} cyc"
+    assert [p for p in result.report_links if p.endswith(".v")] == [
+        f"/w/out/{f}" for f in recorded.rtl_files
+    ]
+    page = render_report(recorded, Path("/w/out"))
+    assert result.report_body in page, "report.html and the panel show one rendering"

@@ -16,11 +16,9 @@ from shared_schemas.settings import DafnySettings, Settings
 from shared_schemas.synthesis import (
     CosimVerdict,
     DelayModel,
-    HlsBackend,
     SynthesisProgress,
     SynthesisReport,
     SynthesizeParams,
-    SynthTarget,
 )
 from toolchain.errors import InputError
 
@@ -46,6 +44,23 @@ def _help(name: str, extra: str = "") -> str:
     return f"{text}{extra} (default {shown})"
 
 
+def _option(p: argparse.ArgumentParser, name: str, **kw: Any) -> None:
+    """A valued flag for a field of SynthesizeParams: its default and help come from the field."""
+    default = _default(name)
+    p.add_argument(
+        _FLAG_OF.get(name, "--" + name.replace("_", "-")),
+        dest=name,
+        default=getattr(default, "value", default),
+        help=_help(name),
+        **kw,
+    )
+
+
+def _switch(p: argparse.ArgumentParser, name: str, flag: str, text: str) -> None:
+    """A flag that turns off a field that is on by default."""
+    p.add_argument(flag, dest=name, action="store_false", default=_default(name), help=text)
+
+
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "synth",
@@ -53,85 +68,18 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.add_argument("file", metavar="FILE.dfy")
     p.add_argument("--method", "-m", default=_default("method"), help=_help("method"))
-    p.add_argument(
-        "--backend",
-        choices=[b.value for b in HlsBackend],
-        default=_default("backend").value,
-        help=_help("backend"),
-    )
-    p.add_argument(
-        "--target",
-        choices=[t.value for t in SynthTarget],
-        default=_default("target").value,
-        help=_help("target"),
-    )
-    p.add_argument(
-        "--clock-ns", type=float, default=_default("clock_ns"), metavar="N", help=_help("clock_ns")
-    )
-    p.add_argument(
-        "--out", dest="out_dir", default=_default("out_dir"), metavar="DIR", help=_help("out_dir")
-    )
-    p.add_argument(
-        "--vectors", type=int, default=_default("vectors"), metavar="N", help=_help("vectors")
-    )
-    p.add_argument("--seed", type=int, default=_default("seed"), help=_help("seed"))
-    p.add_argument(
-        "--no-fmax",
-        dest="fmax",
-        action="store_false",
-        default=_default("fmax"),
-        help="skip: " + _help("fmax"),
-    )
-    p.add_argument(
-        "--delay-model",
-        choices=[d.value for d in DelayModel],
-        default=_default("delay_model").value,
-        help=_help("delay_model"),
-    )
-    p.add_argument(
-        "--stages",
-        dest="pipeline_stages",
-        type=int,
-        metavar="N",
-        default=_default("pipeline_stages"),
-        help=_help("pipeline_stages"),
-    )
-    p.add_argument(
-        "--unroll-limit",
-        type=int,
-        metavar="N",
-        default=_default("unroll_limit"),
-        help=_help("unroll_limit"),
-    )
-    p.add_argument(
-        "--assume-input-bits",
-        type=int,
-        default=_default("assume_input_bits"),
-        metavar="N",
-        help=_help("assume_input_bits"),
-    )
-    p.add_argument(
-        "--assume-max-length",
-        type=int,
-        default=_default("assume_max_length"),
-        metavar="N",
-        help=_help("assume_max_length"),
-    )
-    p.add_argument(
-        "--cosim-time-limit",
-        dest="cosim_time_limit_s",
-        type=float,
-        default=_default("cosim_time_limit_s"),
-        metavar="S",
-        help=_help("cosim_time_limit_s"),
-    )
-    p.add_argument(
-        "--no-cache",
-        dest="use_cache",
-        action="store_false",
-        default=_default("use_cache"),
-        help="rebuild even if nothing changed",
-    )
+    for name in ("backend", "target"):
+        _option(p, name, choices=[v.value for v in type(_default(name))])
+    _option(p, "clock_ns", type=float, metavar="N")
+    _option(p, "out_dir", metavar="DIR")
+    _option(p, "vectors", type=int, metavar="N")
+    _option(p, "seed", type=int)
+    _switch(p, "fmax", "--no-fmax", "skip: " + _help("fmax"))
+    _option(p, "delay_model", choices=[d.value for d in DelayModel])
+    for name in ("pipeline_stages", "unroll_limit", "assume_input_bits", "assume_max_length"):
+        _option(p, name, type=int, metavar="N")
+    _option(p, "cosim_time_limit_s", type=float, metavar="S")
+    _switch(p, "use_cache", "--no-cache", "rebuild even if nothing changed")
     p.add_argument("--force", action="store_true", default=_default("force"), help=_help("force"))
     p.add_argument("--json", action="store_true", help="print report.json to stdout")
     p.add_argument("--dafny", default=None, help="Dafny executable (else $P2S_DAFNY, PATH)")

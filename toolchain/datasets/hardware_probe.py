@@ -88,20 +88,21 @@ def candidate_methods(code: str, task: MbppTask | None) -> list[str]:
     return sorted(dict.fromkeys(names), key=rank)
 
 
-class Synthesizer(Protocol):
-    def __call__(
-        self,
-        code: str,
-        method: str,
-        out_dir: Path,
-        *,
-        vectors: int,
-        engine: DafnyEngine | None,
-        stage: Callable[[str], None],
-    ) -> SynthesisReport:
-        """Synthesize `method` of the program text into `out_dir`, calling `stage` with the name
-        of each stage as it starts; a ToolchainError says why it stopped."""
-        ...
+@dataclass(frozen=True)
+class Candidate:
+    """One program for a `Synthesizer`: synthesize `method` of `code` into `out_dir` (absolute),
+    co-simulating `vectors` vectors, calling `stage` with the name of each stage as it starts."""
+
+    code: str
+    method: str
+    out_dir: Path
+    vectors: int
+    engine: DafnyEngine | None
+    stage: Callable[[str], None]
+
+
+# a ToolchainError it raises says why the candidate stopped
+Synthesizer = Callable[[Candidate], SynthesisReport]
 
 
 @dataclass(frozen=True)
@@ -196,39 +197,36 @@ class FrontendProbe:
         stages: list[str] = []
         self.synthesized += 1
         started = time.monotonic()
+        failure: str | None = None
         try:
             report = options.synthesize(
-                code,
-                method,
-                # absolute: the synthesis tools run in folders of their own, where a relative
-                # output path would point elsewhere
-                (options.out_dir / digest).resolve(),
-                vectors=options.vectors,
-                engine=self.engine,
-                stage=stages.append,
+                Candidate(
+                    code,
+                    method,
+                    # absolute: the synthesis tools run in folders of their own, where a relative
+                    # output path would point elsewhere
+                    (options.out_dir / digest).resolve(),
+                    vectors=options.vectors,
+                    engine=self.engine,
+                    stage=stages.append,
+                )
             )
         except ToolchainError as exc:
-            where = stages[-1] if stages else "synthesis"
-            return HardwareVerdict(
-                True,
-                method=method,
-                lowers=True,
-                reason=f"{where}: {exc}"[:200],
-                reaches_rtl=any(s in stages for s in _AFTER_HLS),
-                cosim_passed=False,
-            )
+            failure = f"{stages[-1] if stages else 'synthesis'}: {exc}"
         except Exception as exc:  # a back-end bug must not sink the whole replay
             self.crashes.append(f"synthesis: {type(exc).__name__}: {exc}"[:200])
+            failure = f"synthesis crashed: {type(exc).__name__}"
+        finally:
+            self.synthesis_s += time.monotonic() - started
+        if failure is not None:
             return HardwareVerdict(
                 True,
                 method=method,
                 lowers=True,
-                reason=f"synthesis crashed: {type(exc).__name__}",
+                reason=failure[:200],
                 reaches_rtl=any(s in stages for s in _AFTER_HLS),
                 cosim_passed=False,
             )
-        finally:
-            self.synthesis_s += time.monotonic() - started
         passed = report.cosim.verdict == CosimVerdict.passed
         reason = None if passed else f"cosim {report.cosim.verdict.value}: {report.cosim.message}"
         return HardwareVerdict(
@@ -243,6 +241,7 @@ class FrontendProbe:
 
 __all__ = [
     "COLUMNS",
+    "Candidate",
     "FrontendProbe",
     "HardwareProbe",
     "HardwareVerdict",

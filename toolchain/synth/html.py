@@ -1,41 +1,75 @@
-"""The synthesis report as one self-contained HTML page: inline CSS and SVG, no remote resources,
-no scripts, so it opens anywhere (a browser, a VS Code webview, an e-mail attachment)."""
+"""The synthesis report rendered once, here: `render_report_body` gives the HTML fragment (cards,
+co-simulation verdict, schedule, resources, interface, warnings, stages, files, tools) and the
+files it links to; `render_report` wraps it into report.html, one self-contained page (inline CSS
+and SVG, no remote resources, no scripts) that opens anywhere. The editor's panel shows the same
+fragment inside its own webview shell, whose script opens the files named by `data-open`.
+
+The class names and `data-metric` / `data-verdict` / `data-open` attributes are the contract with
+that shell (its theme CSS and link handling) and with the editor's end-to-end test."""
 
 from __future__ import annotations
 
 import html
 from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 
-from shared_schemas.synthesis import CosimVerdict, ResourceReport, SynthesisReport
+from shared_schemas.synthesis import CosimReport, CosimVerdict, ResourceReport, SynthesisReport
+
+# the files a run writes in its output folder (the report links the ones that exist)
+REPORT_JSON = "report.json"
+REPORT_HTML = "report.html"
+MANIFEST_JSON = "manifest.json"
+COSIM_LOG = "cosim.log"
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color:#1d2330;
 background:#fafbfc;max-width:70rem}
 h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.1rem;margin-top:2rem;
 border-bottom:1px solid #d8dde6;padding-bottom:.3rem}
-.sub{color:#5b6578;margin-top:0}
+.subtitle,.muted{color:#5b6578}.subtitle{margin-top:0}
 .cards{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}
 .card{background:#fff;border:1px solid #d8dde6;border-radius:6px;padding:.7rem 1rem;min-width:9rem}
-.card .k{font-size:.75rem;color:#5b6578;text-transform:uppercase;letter-spacing:.04em}
-.card .v{font-size:1.35rem;font-weight:600}
-.pass{color:#1a7f37}.fail{color:#cf222e}.none{color:#6e7781}
-table{border-collapse:collapse;width:100%;background:#fff}
+.card .label{font-size:.75rem;color:#5b6578;text-transform:uppercase;letter-spacing:.04em}
+.card .value{font-size:1.35rem;font-weight:600}.card .detail{font-size:.75rem;color:#5b6578}
+.verdict{border-radius:6px;padding:.6rem 1rem;font-weight:600;border:1px solid #d8dde6}
+.verdict.pass{border-color:#1a7f37;color:#1a7f37}.verdict.fail{border-color:#cf222e;color:#cf222e}
+.verdict .detail{font-weight:normal;color:#1d2330;margin-top:.3rem}
+table{border-collapse:collapse;background:#fff}
 th,td{border:1px solid #d8dde6;padding:.3rem .5rem;text-align:left;font-size:.85rem}
 th{background:#f0f3f7}code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.82rem}
 pre{background:#fff;border:1px solid #d8dde6;padding:.6rem;overflow-x:auto}
-ul.warn li{color:#9a6700}
+ul.warnings li{color:#9a6700}
 svg text{font-family:system-ui,sans-serif;font-size:11px;fill:#1d2330}
 """
+
+_VERDICT_CLASS = {
+    CosimVerdict.passed: "pass",
+    CosimVerdict.failed: "fail",
+    CosimVerdict.error: "error",
+}
+
+
+@dataclass(frozen=True)
+class ReportBody:
+    """The report's HTML fragment, and the absolute paths of the files its links open."""
+
+    html: str
+    links: list[str]
 
 
 def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _n(value: float | None, digits: int = 0) -> str:
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
 def bar_chart(items: list[tuple[str, float]], unit: str = "", width: int = 560) -> str:
     """A horizontal bar chart in inline SVG."""
     if not items:
-        return "<p class='none'>no data</p>"
+        return "<p class='muted'>no data</p>"
     top = max((v for _, v in items), default=0) or 1
     row, label_w, value_w = 24, 150, 80
     bar_w = width - label_w - value_w
@@ -57,82 +91,125 @@ def bar_chart(items: list[tuple[str, float]], unit: str = "", width: int = 560) 
     return "".join(parts)
 
 
-def _card(key: str, value: str, cls: str = "") -> str:
+def _card(label: str, value: str, metric: str, detail: list[str] | None = None) -> str:
+    lines = "<br>".join(_e(d) for d in detail or [] if d)
     return (
-        f'<div class="card"><div class="k">{_e(key)}</div><div class="v {cls}">{value}</div></div>'
+        f'<div class="card" data-metric="{metric}"><div class="label">{_e(label)}</div>'
+        f'<div class="value">{_e(value)}</div>'
+        + (f'<div class="detail">{lines}</div>' if lines else "")
+        + "</div>"
     )
+
+
+def _cell_names(r: ResourceReport | None) -> tuple[str, str, str, str, str]:
+    # iCE40 cells have their own names; the cards keep one layout for both targets
+    if r is not None and r.target.value == "ice40":
+        return ("LUT4", "DFF", "DSP", "RAM", "CARRY")
+    return ("LUT", "FF", "DSP", "BRAM", "CARRY")
 
 
 def _resources(r: ResourceReport | None, title: str) -> str:
     if r is None:
         return ""
-    ice40 = r.target.value == "ice40"
-    names = (
-        ("LUT4", "DFF", "DSP", "RAM", "CARRY") if ice40 else ("LUT", "FF", "DSP", "BRAM", "CARRY")
-    )
     values = (r.lut, r.ff, r.dsp, r.bram, r.carry)
-    chart = bar_chart([(n, float(v)) for n, v in zip(names, values, strict=True)])
+    chart = bar_chart([(n, float(v)) for n, v in zip(_cell_names(r), values, strict=True)])
     cells = "".join(
         f"<tr><td><code>{_e(k)}</code></td><td>{v}</td></tr>" for k, v in r.cells.items()
     )
     return (
-        f"<h2>{_e(title)}</h2><p class='sub'>{_e(r.source)}</p>{chart}"
+        f"<h2>{_e(title)}</h2>{chart}<p class='muted'>{_e(r.source)}</p>"
         f"<details><summary>all {r.total_cells} cells</summary><table><tr><th>cell</th>"
         f"<th>count</th></tr>{cells}</table></details>"
     )
 
 
-def render_report(report: SynthesisReport, latencies: list[int] | None = None) -> str:
-    lat = report.latency
-    tim = report.timing
-    cos = report.cosim
-    verdict_cls = {
-        CosimVerdict.passed: "pass",
-        CosimVerdict.failed: "fail",
-        CosimVerdict.error: "fail",
-    }.get(cos.verdict, "none")
-    if lat.measured_max_cycles is not None:
-        if lat.measured_min_cycles != lat.measured_max_cycles:
-            measured = f"{lat.measured_min_cycles}-{lat.measured_max_cycles}"
-        else:
-            measured = str(lat.measured_max_cycles)
+def _cards(report: SynthesisReport) -> str:
+    lat, tim = report.latency, report.timing
+    measured = lat.measured_max_cycles
+    if measured is not None:
+        low = lat.measured_min_cycles
+        latency_detail = [
+            (f"min {_n(low)}, " if low is not None and low != measured else "")
+            + "measured"
+            + (f"; estimate {_n(lat.estimate_cycles)}" if lat.estimate_cycles is not None else "")
+        ]
     else:
-        measured = "n/a"
+        latency_detail = ["scheduler estimate"] if lat.estimate_cycles is not None else []
+    shown = measured if measured is not None else lat.estimate_cycles
     fmax = tim.nextpnr_fmax_mhz if tim.nextpnr_fmax_mhz is not None else tim.scheduler_fmax_mhz
-    res = report.resources
-    cards = [
-        _card("co-simulation", _e(cos.verdict.value), verdict_cls),
-        _card("vectors", f"{cos.vectors_passed}/{cos.vectors_run}"),
-        _card("latency (cycles)", _e(measured)),
-        _card("II", _e(lat.initiation_interval if lat.initiation_interval is not None else "n/a")),
-        _card("clock target", f"{tim.clock_target_ns:g} ns"),
-        _card("Fmax", f"{fmax:.1f} MHz" if fmax else "n/a"),
+    model = f"{tim.scheduler_delay_model or 'scheduler'} delay model"
+    # place and route beats a delay model; the model's figure stays visible beside it
+    if tim.nextpnr_fmax_mhz is not None:
+        sources = [f"nextpnr {tim.nextpnr_device or 'iCE40'}"]
+        if tim.scheduler_fmax_mhz is not None:
+            sources.append(f"{model}: {_n(tim.scheduler_fmax_mhz, 1)} MHz")
+    else:
+        sources = [model] if tim.scheduler_fmax_mhz is not None else []
+    fmax_detail = [
+        *sources,
+        f"target {_n(1000 / tim.clock_target_ns, 1)} MHz",
+        "misses the target" if tim.meets_target is False else "",
     ]
-    if res is not None:
-        ice40 = res.target.value == "ice40"
-        cards.append(_card("LUT4" if ice40 else "LUT", str(res.lut)))
-        cards.append(_card("DFF" if ice40 else "FF", str(res.ff)))
-    sections: list[str] = []
-    # co-simulation
-    detail = _e(cos.message)
-    if cos.first_mismatch is not None:
-        m = cos.first_mismatch
-        detail += (
-            f"<p class='fail'>first mismatch: vector {m.vector}, output <code>{_e(m.output)}"
-            f"</code>: expected <code>{_e(m.expected)}</code>, got <code>{_e(m.actual)}</code>"
-            f" for inputs <code>{_e(m.inputs)}</code> {_e(m.message)}</p>"
-        )
-    sections.append(
-        f"<h2>Co-simulation</h2><p>{detail}</p><p class='sub'>reference: {_e(cos.reference)}; "
-        f"simulator: {_e(cos.simulator)}; seed {_e(cos.seed)}; "
-        f"{cos.rejected_candidates} candidates rejected by the precondition</p>"
+    res = report.resources or report.ice40_resources
+    names = _cell_names(res)
+    values = (res.lut, res.ff, res.dsp, res.bram) if res is not None else (None,) * 4
+    ii = lat.initiation_interval
+    return "".join(
+        [
+            _card(
+                "Latency", "–" if shown is None else f"{_n(shown)} cyc", "latency", latency_detail
+            ),
+            _card("II", _n(ii), "ii", ["initiation interval"]),
+            _card("Fmax", "–" if fmax is None else f"{_n(fmax, 1)} MHz", "fmax", fmax_detail),
+            _card("Clock target", f"{tim.clock_target_ns:g} ns", "clock"),
+            *(
+                _card(name, _n(value), key)
+                for name, value, key in zip(
+                    names[:4], values, ("lut", "ff", "dsp", "bram"), strict=True
+                )
+            ),
+        ]
     )
-    if latencies:
-        hist = Counter(latencies)
-        items = [(f"{c} cycles", float(n)) for c, n in sorted(hist.items())][:24]
-        sections.append("<h2>Measured latency</h2>" + bar_chart(items, " vectors"))
+
+
+def _verdict(cos: CosimReport, log: str | None) -> str:
+    state = _VERDICT_CLASS.get(cos.verdict, "none")
+    vectors = f"{cos.vectors_run:,} vectors"
+    head = {
+        "pass": f"PASS: the RTL matches the verified Dafny on {vectors}",
+        "fail": f"FAIL: the RTL differs from the verified Dafny ({vectors} run)",
+        "error": "ERROR: co-simulation could not complete",
+        "none": "Co-simulation not run",
+    }[state]
+    details = [_e(cos.message)] if cos.message else []
+    if cos.verdict == CosimVerdict.passed:
+        details.append(
+            f"{cos.vectors_passed} of {cos.vectors_run} vectors match {_e(cos.reference)} "
+            f"({_e(cos.simulator)})"
+        )
+    m = cos.first_mismatch
+    if m is not None:
+        details.append(
+            f"first mismatch: vector {m.vector}, output <code>{_e(m.output)}</code>: expected "
+            f"<code>{_e(m.expected)}</code>, got <code>{_e(m.actual)}</code> for inputs "
+            f"<code>{_e(m.inputs)}</code> {_e(m.message)}"
+        )
+    if log is not None:
+        details.append(f'<a data-open="{_e(log)}">co-simulation log</a>')
+    state_class = "fail" if state == "error" else state
+    return (
+        f'<div class="verdict {state_class}" data-verdict="{state}">{_e(head)}'
+        + "".join(f'<div class="detail">{d}</div>' for d in details)
+        + f"</div><p class='muted'>reference: {_e(cos.reference)}; simulator: "
+        f"{_e(cos.simulator)}; seed {_e(cos.seed)}; {cos.rejected_candidates} candidates "
+        "rejected by the precondition</p>"
+    )
+
+
+def _schedule(report: SynthesisReport) -> str:
+    lat, tim = report.latency, report.timing
     est = lat.estimate_cycles if lat.estimate_cycles is not None else "unbounded"
-    sections.append(
+    return (
         f"<h2>Schedule</h2><p>architecture <b>{_e(report.architecture.value)}</b>; scheduler "
         f"estimate {_e(est)} cycles. {_e(lat.estimate_note)}</p>"
         f"<p>delay model {_e(tim.scheduler_delay_model or 'n/a')}: critical path "
@@ -145,6 +222,56 @@ def render_report(report: SynthesisReport, latencies: list[int] | None = None) -
         )
         + "</p>"
     )
+
+
+def _files(out: Path, rtl: list[str], log: str | None) -> tuple[str, list[str]]:
+    entries = [(str(out / f), Path(f).name, f) for f in rtl]
+    if log is not None:
+        entries.append((log, COSIM_LOG, "co-simulation log"))
+    entries += [
+        (str(out / REPORT_JSON), REPORT_JSON, "the report as JSON"),
+        (str(out / MANIFEST_JSON), MANIFEST_JSON, "the evidence manifest"),
+        (str(out / REPORT_HTML), REPORT_HTML, "standalone page"),
+    ]
+    items = "".join(
+        f'<li><a data-open="{_e(target)}">{_e(text)}</a> <span class="muted">{_e(note)}</span></li>'
+        for target, text, note in entries
+    )
+    return f"<h2>Files</h2><ul class='files'>{items}</ul>", [t for t, _, _ in entries]
+
+
+def render_report_body(
+    report: SynthesisReport,
+    out: Path,
+    *,
+    latencies: list[int] | None = None,
+    cached: bool = False,
+) -> ReportBody:
+    """The report as an HTML fragment; its links name files under `out` (the output folder)."""
+    cos = report.cosim
+    log = str(out / cos.log_file) if cos.log_file else None
+    subtitle = [
+        f"{report.backend.value.upper()} → {report.target.value}",
+        report.architecture.value,
+        f"top module {report.top_module}",
+        report.source_file,
+        "cached" if cached else "",
+    ]
+    sections = [
+        f"<h1>Synthesis report: <code>{_e(report.method)}</code></h1>"
+        f"<p class='subtitle'>{_e(' · '.join(s for s in subtitle if s))}</p>"
+        f"<div class='cards'>{_cards(report)}</div>",
+        "<h2>Co-simulation</h2>" + _verdict(cos, log),
+    ]
+    if latencies:
+        hist = Counter(latencies)
+        items = [(f"{c} cycles", float(n)) for c, n in sorted(hist.items())][:24]
+        sections.append("<h2>Measured latency</h2>" + bar_chart(items, " vectors"))
+    sections.append(_schedule(report))
+    if report.resources is None and report.ice40_resources is None:
+        sections.append(
+            "<h2>Resources</h2><p class='muted'>No resource numbers in this report.</p>"
+        )
     sections.append(_resources(report.resources, "Resources"))
     if report.ice40_resources is not None and report.ice40_resources is not report.resources:
         sections.append(_resources(report.ice40_resources, "iCE40 mapping (for Fmax)"))
@@ -155,31 +282,36 @@ def render_report(report: SynthesisReport, latencies: list[int] | None = None) -
         for p in report.ports
     )
     sections.append(
-        f"<h2>Ports of <code>{_e(report.top_module)}</code></h2><table><tr><th>port</th>"
-        f"<th>dir</th><th>bits</th><th>role</th><th></th><th>Dafny</th><th></th></tr>{rows}"
-        f"</table><pre>{_e(report.interface_doc)}</pre>"
+        f"<h2>Interface: ports of <code>{_e(report.top_module)}</code></h2><table class='ports'>"
+        "<tr><th>port</th><th>dir</th><th>bits</th><th>role</th><th></th><th>carries</th>"
+        f"<th></th></tr>{rows}</table><pre>{_e(report.interface_doc)}</pre>"
     )
-    if report.warnings:
-        warned = "".join(f"<li>{_e(w)}</li>" for w in report.warnings)
-        sections.append(f"<h2>Warnings</h2><ul class='warn'>{warned}</ul>")
+    warned = "".join(f"<li>{_e(w)}</li>" for w in report.warnings)
+    sections.append(
+        "<h2>Warnings</h2>"
+        + (f"<ul class='warnings'>{warned}</ul>" if warned else "<p class='muted'>None.</p>")
+    )
     if report.stages:
         sections.append(
             "<h2>Stages</h2>"
             + bar_chart([(s.stage, round(s.duration_s, 2)) for s in report.stages], " s")
         )
+    files, links = _files(out, report.rtl_files, log)
+    sections.append(files)
     tools = "".join(
-        f"<tr><td>{_e(k)}</td><td><code>{_e(v)}</code></td></tr>"
+        f"<tr><th>{_e(k)}</th><td><code>{_e(v)}</code></td></tr>"
         for k, v in sorted(report.tool_versions.items())
     )
-    files = "".join(f"<li><code>{_e(f)}</code></li>" for f in report.rtl_files)
-    sections.append(f"<h2>Tools</h2><table>{tools}</table><h2>RTL</h2><ul>{files}</ul>")
-    sections.append(f"<p class='sub'>content key <code>{_e(report.content_key)}</code></p>")
+    sections.append(f"<h2>Tools</h2><table>{tools}</table>")
+    sections.append(f"<p class='muted'>content key <code>{_e(report.content_key)}</code></p>")
+    return ReportBody(html="\n".join(sections), links=links)
+
+
+def render_report(report: SynthesisReport, out: Path, latencies: list[int] | None = None) -> str:
+    """report.html: the body in a page of its own."""
+    body = render_report_body(report, out, latencies=latencies)
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>Synthesis report: {_e(report.method)}</title><style>{_CSS}</style></head><body>"
-        f"<h1>Synthesis report: <code>{_e(report.method)}</code></h1>"
-        f"<p class='sub'>{_e(report.source_file)} &middot; {_e(report.backend.value)} &rarr; "
-        f"{_e(report.target.value)}</p><div class='cards'>{''.join(cards)}</div>"
-        + "".join(sections)
-        + "</body></html>\n"
+        f"{body.html}</body></html>\n"
     )

@@ -1,0 +1,123 @@
+"""The composer: `run_synthesis` takes a request through every stage (see the package docstring),
+and `synthesize_candidate` is the same for a replayed program held as text."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from shared_schemas.settings import Settings
+from shared_schemas.synthesis import (
+    HlsBackend,
+    SynthesisReport,
+    SynthesizeParams,
+    SynthesizeResult,
+)
+from toolchain.atomic import OutputFolder
+from toolchain.errors import ToolchainError
+from toolchain.proc import CancelToken
+from toolchain.synthesize.cache import cached, content_key, tool_versions
+from toolchain.synthesize.job import contract_warnings, resolve
+from toolchain.synthesize.stages import IrTransform, ProgressFn, Run
+from toolchain.synthesize.vitis_flow import run_vitis_flow
+from toolchain.synthesize.xls_flow import run_xls
+
+if TYPE_CHECKING:
+    from toolchain.dafny import DafnyEngine
+    from toolchain.datasets.hardware_probe import Candidate
+
+
+def run_synthesis(
+    params: SynthesizeParams,
+    settings: Settings | None = None,
+    *,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+    engine: DafnyEngine | None = None,
+    source_text: str | None = None,
+    transform_ir: IrTransform | None = None,
+) -> SynthesizeResult:
+    """Run every stage (see the package docstring) for one request.
+
+    `engine`: a Dafny engine already running (the server's); else one is discovered with
+    `settings.dafny`. `source_text`: the program when it is not on disk (replayed candidates);
+    `params.uri` then only names it, and `params.out_dir` must be given. `transform_ir` rewrites
+    the lowered IR before HLS; tests use it to inject a wrong lowering that co-simulation must
+    catch."""
+    from toolchain.dafny import DafnyEngine
+
+    settings = settings or Settings()
+    job = resolve(params, source_text=source_text)
+    folder = OutputFolder.claim(job.out_dir, force=params.force)
+    try:
+        dafny = engine if engine is not None else DafnyEngine.discover(settings.dafny)
+        tools = tool_versions(f"Dafny {dafny.info.version}", params.backend)
+        key = content_key(job, tools)
+        if transform_ir is not None:
+            key = f"{key}-transformed"
+        run = Run(job, progress, cancel, dafny, folder, tools, key)
+        if params.use_cache and transform_ir is None:
+            hit = cached(job, key)
+            if hit is not None:
+                run.report_progress("report", "unchanged: cached", 1)
+                return hit
+        folder.remove_previous()
+        return _run_stages(run, transform_ir)
+    finally:
+        folder.release()
+
+
+def synthesize_candidate(candidate: Candidate) -> SynthesisReport:
+    """A replayed program (text, never a file) through every stage but place and route, which is
+    the slowest and adds nothing to "reaches RTL": the `Synthesizer` that
+    `toolchain.datasets.hardware_probe` is handed."""
+    params = SynthesizeParams(
+        uri="candidate.dfy",
+        method=candidate.method,
+        out_dir=str(candidate.out_dir),
+        vectors=candidate.vectors,
+        fmax=False,
+    )
+    return run_synthesis(
+        params,
+        engine=candidate.engine,
+        source_text=candidate.code,
+        progress=lambda p: candidate.stage(p.stage),
+    ).report
+
+
+def _run_stages(run: Run, transform_ir: IrTransform | None) -> SynthesizeResult:
+    from toolchain.frontend import lower
+    from toolchain.frontend.ranges import Options
+
+    job = run.job
+    req = job.params
+    with run.stage("verify", f"verifying {job.source_file}"):
+        verification = run.engine.verify_source(job.text, job.source_file, cancel=run.cancel)
+        if not verification.ok:
+            first = next(iter(verification.diagnostics), None)
+            raise ToolchainError(
+                f"{job.source_file} is not verified ({verification.status.value}); only verified "
+                "programs are synthesized",
+                hint=None
+                if first is None
+                else f"line {first.range.start.line + 1}: {first.message}",
+            )
+    with run.stage("lower", f"lowering {job.method} to hardware IR"):
+        contract = Options(
+            assume_input_bits=req.assume_input_bits, assume_max_length=req.assume_max_length
+        )
+        lowered = lower(
+            job.text, job.method, filename=job.source_file, engine=run.engine, options=contract
+        )
+        run.warnings.extend(contract_warnings(req.assume_input_bits, req.assume_max_length))
+        if lowered.method is None or not lowered.ok:
+            errors = lowered.errors or lowered.diagnostics
+            bad = errors[0] if errors else None
+            hint = f"line {bad.range.start.line + 1}: {bad.message}" if bad is not None else None
+            raise ToolchainError(f"{job.method} cannot become hardware", hint=hint)
+        method = lowered.method
+        if transform_ir is not None:
+            method = transform_ir(method)
+    if req.backend == HlsBackend.vitis:
+        return run_vitis_flow(run, method, verification)
+    return run_xls(run, method, verification)

@@ -1,0 +1,113 @@
+"""What a finished run leaves in its output folder and returns: manifest.json (the evidence: the
+source, the verifier's verdict, proven widths, the co-simulation verdict and a digest of every
+file this run wrote), report.html and report.json, and the `SynthesizeResult` naming them with the
+engine-rendered report body the editor's panel shows."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from shared_schemas.synthesis import (
+    ArtifactDigest,
+    EvidenceManifest,
+    SynthesisReport,
+    SynthesizeResult,
+    WidthEvidence,
+)
+from shared_schemas.verification import FileVerification
+from toolchain.atomic import write_atomic
+from toolchain.synth.html import (
+    COSIM_LOG,
+    MANIFEST_JSON,
+    REPORT_HTML,
+    REPORT_JSON,
+    render_report,
+    render_report_body,
+)
+
+if TYPE_CHECKING:
+    from toolchain.frontend.ir import HardwareMethod
+    from toolchain.synthesize.stages import Run
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _digest(path: Path, root: Path) -> ArtifactDigest:
+    data = path.read_bytes()
+    return ArtifactDigest(
+        path=path.relative_to(root).as_posix(), sha256=sha256_hex(data), bytes=len(data)
+    )
+
+
+def result_for(
+    report: SynthesisReport, out: Path, *, cached: bool, latencies: list[int] | None = None
+) -> SynthesizeResult:
+    """What a request returns: the report, where its files are, and the report rendered."""
+    body = render_report_body(report, out, latencies=latencies, cached=cached)
+    return SynthesizeResult(
+        report=report,
+        out_dir=str(out),
+        report_html=str(out / REPORT_HTML),
+        report_json=str(out / REPORT_JSON),
+        manifest_json=str(out / MANIFEST_JSON),
+        cached=cached,
+        report_body=body.html,
+        report_links=body.links,
+    )
+
+
+def write_outputs(
+    run: Run,
+    report: SynthesisReport,
+    method: HardwareMethod,
+    verification: FileVerification,
+    latencies: list[int],
+) -> SynthesizeResult:
+    """The report stage: the manifest of this run's evidence, then report.html and report.json."""
+    job = run.job
+    out = job.out_dir
+    with run.stage("report", "writing report.json, report.html, manifest.json"):
+        # the evidence files (this run's, never a user's file kept beside them by --force);
+        # report.json and report.html summarise them and carry the key
+        artifacts = [
+            _digest(out / rel, out)
+            for rel in sorted(run.folder.written())
+            if (out / rel).is_file()
+            and (Path(rel).parent.as_posix() in ("rtl", "hls") or rel == COSIM_LOG)
+        ]
+        manifest = EvidenceManifest(
+            method=job.method,
+            source_file=job.source_file,
+            source_sha256=sha256_hex(job.text.encode("utf-8")),
+            verification_status=verification.status.value,
+            verified_count=verification.verified_count,
+            dafny_version=verification.dafny.version if verification.dafny else None,
+            widths=[
+                WidthEvidence(
+                    name=w.name, lo=w.lo, hi=w.hi, type=str(w.type), status=w.status.value
+                )
+                for w in method.widths
+            ],
+            width_obligations_total=len(method.obligations),
+            width_obligations_proven=sum(1 for o in method.obligations if o.proven),
+            cosim_verdict=report.cosim.verdict,
+            cosim_vectors=report.cosim.vectors_run,
+            cosim_reference=report.cosim.reference,
+            tool_versions=report.tool_versions,
+            artifacts=artifacts,
+            content_key=run.key,
+            created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        )
+        if not method.widths_proven:
+            report.warnings.append("some widths are not proven by the verifier")
+        write_atomic(out / MANIFEST_JSON, manifest.model_dump_json(indent=2) + "\n")
+    report.stages = list(run.stages)
+    write_atomic(out / REPORT_HTML, render_report(report, out, latencies))
+    write_atomic(out / REPORT_JSON, report.model_dump_json(indent=2) + "\n")
+    run.report_progress("report", "done", 1.0)
+    return result_for(report, out, cached=False, latencies=latencies)
