@@ -46,7 +46,7 @@ from toolchain.dafny.cache import ResultCache
 from toolchain.dafny.engine import DafnyEngine
 from toolchain.dafny.soundness import qualify_verdict, soundness_issues
 from toolchain.dafny.symbols import Symbol, find_symbols
-from toolchain.dafny.text import LineIndex, mask_comments_and_strings
+from toolchain.dafny.text import LineIndex, lex_spans, mask_comments_and_strings
 from toolchain.dafny.warm import WarmVerifier
 from toolchain.proc import CancelToken
 
@@ -74,60 +74,6 @@ class SourceVerifier(Protocol):
 
 
 # -- outlines -------------------------------------------------------------------------------
-
-
-def _lex_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """(comment spans, string and char literal spans), by the rules of mask_comments_and_strings."""
-    comments: list[tuple[int, int]] = []
-    literals: list[tuple[int, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if text.startswith("//", i):
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-            comments.append((i, j))
-            i = j
-        elif text.startswith("/*", i):
-            start, depth = i, 1
-            i += 2
-            while i < n and depth:
-                if text.startswith("/*", i):
-                    depth, i = depth + 1, i + 2
-                elif text.startswith("*/", i):
-                    depth, i = depth - 1, i + 2
-                else:
-                    i += 1
-            comments.append((start, i))
-        elif c == '"' or (c == "@" and i + 1 < n and text[i + 1] == '"'):
-            verbatim = c == "@"
-            start = i
-            i += 2 if verbatim else 1
-            while i < n:
-                if verbatim and text.startswith('""', i):
-                    i += 2
-                elif not verbatim and text[i] == "\\":
-                    i += 2
-                elif text[i] == '"':
-                    i += 1
-                    break
-                else:
-                    i += 1
-            literals.append((start, min(i, n)))
-        elif c == "'" and i + 2 < n and (text[i + 2] == "'" or text[i + 1] == "\\"):
-            end = text.find("'", i + 2)
-            if (
-                (i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_'?"))
-                or end < 0
-                or end - i > 10
-            ):
-                i += 1
-                continue
-            literals.append((i, end + 1))
-            i = end + 1
-        else:
-            i += 1
-    return comments, literals
 
 
 def _fingerprint(
@@ -171,8 +117,7 @@ class Outline:
     @classmethod
     def of(cls, text: str) -> Outline:
         masked = mask_comments_and_strings(text)
-        comments, literals = _lex_spans(text)
-        spans = sorted([(s, e, False) for s, e in comments] + [(s, e, True) for s, e in literals])
+        spans = [(s.start, s.end, s.is_literal) for s in lex_spans(text)]
         symbols = find_symbols(text)
         declarations: dict[str, Declaration] = {}
         ambiguous = False

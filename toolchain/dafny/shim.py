@@ -11,8 +11,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from toolchain.dafny.symbols import _match_brace, find_symbols
+from toolchain.dafny.symbols import find_symbols
 from toolchain.dafny.text import LineIndex, mask_comments_and_strings
+from toolchain.dafny.text import brace_end as _match_brace
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from shared_schemas.verification import (
 )
 from toolchain.dafny.symbols import Container, Symbol, find_containers, find_symbols
 from toolchain.dafny.text import LineIndex, mask_comments_and_strings
+from toolchain.dafny.text import brace_end as _match_brace
 
 _CHECKS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (
@@ -213,18 +214,6 @@ def _header_body(masked: str, start: int, kind: str) -> int | bool | None:
         ends_expr, seen_any, last_word = True, True, ""
         i += 1
     return None
-
-
-def _match_brace(masked: str, open_at: int) -> int:
-    depth = 0
-    for i in range(open_at, len(masked)):
-        if masked[i] == "{":
-            depth += 1
-        elif masked[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-    return len(masked)
 
 
 def bodiless_statements(text: str) -> list[tuple[int, int, str]]:

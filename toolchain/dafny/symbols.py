@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from toolchain.dafny.text import LineIndex, mask_comments_and_strings
+from toolchain.dafny.text import LineIndex, brace_end, mask_comments_and_strings
 
 CALLABLE_KINDS = (
     "method",
@@ -70,19 +70,6 @@ class Container:
     end: int
 
 
-def _match_brace(masked: str, open_at: int) -> int:
-    depth = 0
-    for i in range(open_at, len(masked)):
-        ch = masked[i]
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-    return len(masked)
-
-
 def _find_body(masked: str, header_end: int, limit: int) -> int | None:
     """Offset of the body's `{` after a header, or None when the declaration has no body."""
     i = header_end
@@ -95,14 +82,14 @@ def _find_body(masked: str, header_end: int, limit: int) -> int | None:
             paren -= 1
         elif ch == "{":
             if masked.startswith("{:", i):
-                i = _match_brace(masked, i)
+                i = brace_end(masked, i)
                 continue
             before = masked[header_end:i]
             if paren <= 0 and (
                 _DECREASES_STAR.search(before) or not _EXPRESSION_CONTEXT.search(before)
             ):
                 return i
-            i = _match_brace(masked, i)
+            i = brace_end(masked, i)
             continue
         elif ch == "}" and paren <= 0:
             return None  # end of the enclosing scope
@@ -136,11 +123,11 @@ def _scan(masked: str) -> tuple[list[Symbol], list[Container]]:
                 continue
             if brace < 0:
                 break
-            containers.append(Container(name, kind, m.start(), brace, _match_brace(masked, brace)))
+            containers.append(Container(name, kind, m.start(), brace, brace_end(masked, brace)))
             pos = brace + 1
             continue
         body = _find_body(masked, m.end(), len(masked))
-        end = _match_brace(masked, body) if body is not None else m.end()
+        end = brace_end(masked, body) if body is not None else m.end()
         enclosing = [c for c in containers if c.body_start < m.start() < c.end]
         module = next((c.name for c in reversed(enclosing) if c.kind == "module"), None)
         container = next((c.name for c in reversed(enclosing) if c.kind != "module"), None)

@@ -7,12 +7,17 @@ Numeric literals follow Dafny's grammar (measured against Dafny 2.3): decimal di
 allowed (`08` is eight); `0x` and at least one hexadecimal digit; a single `_` only between two
 digits (`1_000`, `0x1_0000`); a real is digits `.` digits. Anything else glued to a number (`0x`,
 `1__0`, `1_`, `0X10`, `1e5`) is one BAD_NUMBER token that the parser reports where it stands.
+
+Comments and string/char literals come from `toolchain.dafny.text.lex_spans`, the scanner every
+reader of Dafny text shares.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from toolchain.dafny.text import SpanKind, lex_spans
 
 
 class Kind(StrEnum):
@@ -142,75 +147,43 @@ def int_value(text: str) -> int | None:
     return int(digits, 10)
 
 
-def _skip_block_comment(text: str, i: int) -> int:
-    depth = 0
-    n = len(text)
-    while i < n:
-        if text.startswith("/*", i):
-            depth += 1
-            i += 2
-        elif text.startswith("*/", i):
-            depth -= 1
-            i += 2
-            if depth == 0:
-                return i
-        else:
-            i += 1
-    raise LexError("unterminated comment", n)
-
-
 def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
+    spans = lex_spans(text)
+    k = 0  # the next comment or literal
     i, n = 0, len(text)
     while i < n:
         c = text[i]
         if c.isspace():
             i += 1
             continue
-        if text.startswith("//", i):
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-            continue
-        if text.startswith("/*", i):
-            i = _skip_block_comment(text, i)
-            continue
+        while k < len(spans) and spans[k].start < i:
+            k += 1
         start = i
-        if c in _IDENT_START:
+        if k < len(spans) and spans[k].start == i:
+            span = spans[k]
+            i = span.end
+            if span.kind == SpanKind.COMMENT:
+                if not span.closed:
+                    raise LexError("unterminated comment", n)
+                continue
+            if not span.closed:
+                raise LexError("unterminated string", start)
+            kind = Kind.STRING if span.kind == SpanKind.STRING else Kind.CHAR
+            tokens.append(Token(kind, text[start:i], start, i))
+            continue
+        if c in _IDENT_START or (c == "'" and i + 1 < n and text[i + 1] in _IDENT_PART):
+            # a prime that opens no char literal starts an identifier, as in Dafny (`'ab'`)
             i += 1
             while i < n and text[i] in _IDENT_PART:
                 i += 1
             tokens.append(Token(Kind.IDENT, text[start:i], start, i))
             continue
+        if c == "'":
+            raise LexError("bad character literal", start)
         if c in _DIGITS:
             i, kind = _scan_number(text, i)
             tokens.append(Token(kind, text[start:i], start, i))
-            continue
-        if c == '"' or (c == "@" and i + 1 < n and text[i + 1] == '"'):
-            verbatim = c == "@"
-            i += 2 if verbatim else 1
-            while i < n:
-                if verbatim and text.startswith('""', i):
-                    i += 2
-                    continue
-                if not verbatim and text[i] == "\\":
-                    i += 2
-                    continue
-                if text[i] == '"':
-                    i += 1
-                    break
-                if text[i] == "\n" and not verbatim:
-                    raise LexError("unterminated string", start)
-                i += 1
-            tokens.append(Token(Kind.STRING, text[start:i], start, i))
-            continue
-        if c == "'":
-            end = text.find("'", i + 1)
-            if text.startswith("'\\", i):
-                end = text.find("'", i + 2)
-            if end < 0 or end - i > 12:
-                raise LexError("bad character literal", start)
-            i = end + 1
-            tokens.append(Token(Kind.CHAR, text[start:i], start, i))
             continue
         if text.startswith("{:", i):
             tokens.append(Token(Kind.ATTR_OPEN, "{:", i, i + 2))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from shared_schemas.generation import ExtractionFailure, ExtractionResult
 from toolchain.dafny.symbols import CONTAINER_KINDS, find_containers, find_symbols
-from toolchain.dafny.text import mask_comments_and_strings
+from toolchain.dafny.text import balanced_end, mask_comments_and_strings
 from toolchain.llm.signature import parse_signatures
 
 _THINK = re.compile(r"<think>.*?(?:</think>|\Z)", re.DOTALL | re.IGNORECASE)
@@ -202,21 +202,10 @@ def select_answer(blocks: list[str], wanted: Collection[str] = ()) -> list[str]:
     return [code for k, (code, _) in enumerate(named) if k in keep]
 
 
-def _balanced_end(masked: str, start: int) -> int:
+def _code_end(masked: str, start: int) -> int:
     """End of the code that starts at `start`: just past the last `}` at which braces balance."""
-    depth = 0
-    end = -1
-    for i in range(start, len(masked)):
-        ch = masked[i]
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                end = i + 1
-            elif depth < 0:
-                break
-    if end < 0:
+    end = balanced_end(masked, start)
+    if end is None:
         # no balanced body at all (a single bodiless declaration or truncated code): keep the
         # line it is on and what follows up to the first blank line
         stop = masked.find("\n\n", start)
@@ -237,7 +226,7 @@ def _unfenced(reply: str) -> str | None:
         if not (line.startswith("//") or line.startswith("/*") or line.startswith("*")):
             break
         start = prev
-    end = _balanced_end(masked, m.start())
+    end = _code_end(masked, m.start())
     code = reply[start:end].strip("\n")
     return code if looks_like_dafny(code) else None
 

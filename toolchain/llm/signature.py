@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from toolchain.dafny.symbols import find_symbols
-from toolchain.dafny.text import mask_comments_and_strings
+from toolchain.dafny.text import mask_comments_and_strings, matching_close, nesting_depth
 
 _HEADER = re.compile(
     r"\s*(?:(?:ghost|static|twostate|least|greatest|inductive|opaque|abstract|protected)\s+)*"
@@ -54,15 +54,8 @@ class Signature:
 
 
 def _close(masked: str, i: int, open_ch: str, close_ch: str) -> int:
-    depth = 0
-    for k in range(i, len(masked)):
-        if masked[k] == open_ch:
-            depth += 1
-        elif masked[k] == close_ch:
-            depth -= 1
-            if depth == 0:
-                return k
-    return len(masked)
+    close = matching_close(masked, i, open_ch, close_ch)
+    return len(masked) if close is None else close
 
 
 def _split_top(text: str, sep: str = ",") -> list[str]:
@@ -116,21 +109,13 @@ def parse_header(header: str) -> Signature | None:
     elif stripped.startswith(":"):
         results = normalise(stripped[1:])
     clauses: list[Clause] = []
-    starts = [c for c in _CLAUSE.finditer(masked, rest_start) if _depth(masked, c.start()) == 0]
+    starts = [
+        c for c in _CLAUSE.finditer(masked, rest_start) if nesting_depth(masked, c.start()) == 0
+    ]
     for i, c in enumerate(starts):
         stop = starts[i + 1].start() if i + 1 < len(starts) else len(masked)
         clauses.append(Clause(c.group(1), normalise(header[c.end() : stop])))
     return Signature(kind, m.group("name"), type_params, params, results, tuple(clauses))
-
-
-def _depth(masked: str, offset: int) -> int:
-    depth = 0
-    for ch in masked[:offset]:
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-    return depth
 
 
 def declared_signatures(code: str) -> dict[str, tuple[Signature, int]]:
