@@ -3,6 +3,7 @@ report writers (JSON schema round trip, self-contained HTML)."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from shared_schemas.synthesis import (
 )
 from toolchain.errors import ToolCrashedError
 from toolchain.hls.vitis.csynth import parse_csynth_xml
-from toolchain.synth.html import render_report, render_report_body
+from toolchain.synth.html import bar_chart, render_report, render_report_body
 from toolchain.synth.nextpnr import parse_fmax
 from toolchain.synth.yosys import classify_cells, parse_stat_json
 from toolchain.synthesize import result_for
@@ -309,3 +310,19 @@ def test_a_recorded_report_renders_its_numbers_and_the_result_carries_the_body()
     ]
     page = render_report(recorded, Path("/w/out"))
     assert result.report_body in page, "report.html and the panel show one rendering"
+
+
+def test_the_editors_recorded_result_is_what_the_renderer_gives_today() -> None:
+    """extension/test/unit reads this recording; a renderer change must regenerate it."""
+    recorded = SynthesisReport.model_validate_json(RECORDED.read_text(encoding="utf-8"))
+    result = result_for(recorded, Path("/w/out"), cached=False)
+    on_disk = json.loads(RECORDED.with_name("saturating_add.result.json").read_text("utf-8"))
+    assert on_disk == result.model_dump(mode="json")
+
+
+def test_bars_scale_to_the_largest_value() -> None:
+    svg = bar_chart([("LUT", 100.0), ("FF", 50.0), ("DSP", 0.0)], width=560)
+    widths = [float(w) for w in re.findall(r'<rect x="150" y="[\d.]+" width="([\d.]+)"', svg)]
+    assert widths == [330.0, 165.0, 0.0]
+    assert "<title>FF: 50</title>" in svg
+    assert bar_chart([]) == "<p class='muted'>no data</p>"

@@ -4,7 +4,7 @@ import * as vscode from "vscode";
 import { currentServerSettings } from "../client";
 import { existingOutputs } from "../errors";
 import { ClientCommand, ServerCommand } from "../protocol";
-import { toReportView } from "../reportView";
+import { toSynthesisPage } from "../reportView";
 import { synthesizeParams } from "../requests";
 import { callWithProgress } from "../serverCall";
 import type { SynthesizeLensProvider } from "../synthesizeLens";
@@ -48,9 +48,9 @@ export function register(
           if (choice !== "Write Beside") return;
           result = await run(true);
         }
-        const view = toReportView(result);
-        ctx.log(`synthesis of ${method}: report ${view.reportJson ?? "(in memory)"}`);
-        reportView.show(view);
+        const page = toSynthesisPage(result);
+        ctx.log(`synthesis of ${method}: report ${page.reportJson}`);
+        reportView.show(page);
       }),
     ),
     vscode.commands.registerCommand(ClientCommand.showReport, () =>
@@ -71,7 +71,7 @@ export function register(
           void vscode.window.showInformationMessage("Proof2Silicon: no synthesis report yet. Run Synthesize Method first.");
           return;
         }
-        reportView.show(toReportView(result));
+        reportView.show(toSynthesisPage(result));
       }),
     ),
   ];

@@ -1404,8 +1404,16 @@ export interface SynthesizeResult {
    */
   out_dir: string;
   report: SynthesisReport;
+  /**
+   * the report rendered by the engine as an HTML fragment (report.html's body; the editor shows it in its webview)
+   */
+  report_body: string;
   report_html: string;
   report_json: string;
+  /**
+   * absolute paths of the files report_body links to (data-open attributes); the editor opens these and nothing else
+   */
+  report_links: string[];
 }
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema

@@ -1,39 +1,5 @@
 // Charts drawn as inline SVG: no chart library, no remote scripts, themable through CSS classes.
-import { escapeHtml, formatNumber } from "./webviewHtml";
-
-export interface Bar {
-  label: string;
-  value: number;
-  /** Device capacity; when known the bar shows utilisation instead of the raw count. */
-  capacity?: number | null;
-}
-
-export function resourceBarChart(bars: readonly Bar[], width = 520): string {
-  const rowHeight = 26;
-  const labelWidth = 64;
-  const valueWidth = 120;
-  const plotWidth = Math.max(width - labelWidth - valueWidth, 60);
-  const height = bars.length * rowHeight + 8;
-  const useCapacity = bars.every((b) => b.capacity !== undefined && b.capacity !== null && b.capacity > 0);
-  const maxValue = Math.max(1, ...bars.map((b) => b.value));
-  const rows = bars.map((bar, i) => {
-    const fraction = useCapacity ? bar.value / (bar.capacity as number) : bar.value / maxValue;
-    const barWidth = Math.max(bar.value > 0 ? 2 : 0, Math.min(fraction, 1) * plotWidth);
-    const y = 4 + i * rowHeight;
-    const valueText = useCapacity
-      ? `${formatNumber(bar.value)} / ${formatNumber(bar.capacity)} (${formatNumber(fraction * 100, 1)}%)`
-      : formatNumber(bar.value);
-    const cls = fraction > 1 ? "bar over" : "bar";
-    return [
-      `<text x="0" y="${y + 16}">${escapeHtml(bar.label)}</text>`,
-      `<rect class="grid" x="${labelWidth}" y="${y + 3}" width="${plotWidth}" height="${rowHeight - 8}" fill="none"/>`,
-      `<rect class="${cls}" data-resource="${escapeHtml(bar.label)}" x="${labelWidth}" y="${y + 3}" width="${barWidth.toFixed(1)}" height="${rowHeight - 8}"/>`,
-      `<text x="${labelWidth + plotWidth + 8}" y="${y + 16}">${escapeHtml(valueText)}</text>`,
-    ].join("");
-  });
-  const caption = useCapacity ? "utilisation of the target device" : "relative to the largest count";
-  return `<svg class="chart resources" role="img" aria-label="Resource usage, ${caption}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" xmlns="http://www.w3.org/2000/svg">${rows.join("")}</svg>`;
-}
+import { escapeHtml } from "./webviewHtml";
 
 export interface Point {
   x: number;

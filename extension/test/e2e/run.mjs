@@ -342,6 +342,13 @@ async function synthesizeFlow(page, workspace) {
   const rtlText = await activeEditor(page).innerText();
   check("a report link opens the generated Verilog", /module\s/.test(rtlText), rtlName);
   await shot(page, "07-rtl-opened-from-report");
+  // The verdict's co-simulation log link opens the log (the page lists it among its files).
+  await frame.locator('.verdict a[data-open$="cosim.log"]').first().click();
+  const logOpened = await page
+    .locator('.tab.active:has-text("cosim.log")')
+    .waitFor({ timeout: 20000 })
+    .then(() => true, () => false);
+  check("the co-simulation log link opens the log", logOpened, logOpened ? "cosim.log" : "no cosim.log tab");
   // Close the report; "Show Last Synthesis Report" brings it back.
   await page.locator('.tab:has-text("Synthesis: SaturatingAdd") .codicon-close').first().click({ force: true });
   await page.locator('.tab:has-text("Synthesis: SaturatingAdd")').waitFor({ state: "detached", timeout: 10000 });
