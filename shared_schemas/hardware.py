@@ -64,3 +64,25 @@ class HardwareIrReport(Model):
     ir_text: str | None = None
     verifier_ran: bool = False
     duration_s: float = 0.0
+
+
+class BoundsReport(Model):
+    """`p2s bounds FILE --method M --json`: the hardware contract written into the method's
+    precondition, and Dafny's verdict on the file with it (callers included)."""
+
+    file: str
+    method: str
+    clauses: list[str] = Field(
+        default_factory=list, description="`requires` clauses added, in order; empty: none needed"
+    )
+    range: Range | None = Field(
+        default=None, description="the source range the edit replaces (0-based, LSP style)"
+    )
+    new_text: str = Field(default="", description="what replaces `range`")
+    verification: str | None = Field(
+        default=None, description="Dafny's status for the edited file; None when not checked"
+    )
+    errors: list[Diagnostic] = Field(
+        default_factory=list, description="what Dafny refused in the edited file"
+    )
+    written: bool = Field(default=False, description="the file was rewritten (--write)")
