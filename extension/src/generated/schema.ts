@@ -7,23 +7,6 @@
  */
 export type Architecture = "pipeline" | "fsm" | "vitis";
 /**
- * This interface was referenced by `Proof2Silicon`'s JSON-Schema
- * via the `definition` "PolicyKind".
- */
-export type PolicyKind = "compact" | "hf_lora";
-/**
- * This interface was referenced by `Proof2Silicon`'s JSON-Schema
- * via the `definition` "CosimVerdict".
- */
-export type CosimVerdict = "passed" | "failed" | "error" | "not_run";
-/**
- * XLS scheduler delay models (ASIC estimates; nextpnr gives the FPGA number).
- *
- * This interface was referenced by `Proof2Silicon`'s JSON-Schema
- * via the `definition` "DelayModel".
- */
-export type DelayModel = "unit" | "asap7" | "sky130";
-/**
  * What a diagnostic is about. `soundness`: a construct the verifier takes on trust, so the
  * file is not reported verified; `termination`: a `decreases *` (or a call of a method that has
  * one), so what is proved holds only if the code terminates.
@@ -45,6 +28,23 @@ export type DiagnosticCategory =
  * via the `definition` "Severity".
  */
 export type Severity = "error" | "warning" | "information" | "hint";
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "PolicyKind".
+ */
+export type PolicyKind = "compact" | "hf_lora";
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "CosimVerdict".
+ */
+export type CosimVerdict = "passed" | "failed" | "error" | "not_run";
+/**
+ * XLS scheduler delay models (ASIC estimates; nextpnr gives the FPGA number).
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "DelayModel".
+ */
+export type DelayModel = "unit" | "asap7" | "sky130";
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "ExtractionFailure".
@@ -197,6 +197,99 @@ export interface ArtifactDigest {
   bytes: number;
   path: string;
   sha256: string;
+}
+/**
+ * `p2s bounds FILE --method M --json`: the hardware contract written into the method's
+ * precondition, and Dafny's verdict on the file with it (callers included).
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "BoundsReport".
+ */
+export interface BoundsReport {
+  /**
+   * `requires` clauses added, in order; empty: none needed
+   */
+  clauses?: string[];
+  /**
+   * what Dafny refused in the edited file
+   */
+  errors?: Diagnostic[];
+  file: string;
+  method: string;
+  /**
+   * what replaces `range`
+   */
+  new_text?: string;
+  /**
+   * the source range the edit replaces (0-based, LSP style)
+   */
+  range?: Range | null;
+  /**
+   * Dafny's status for the edited file; None when not checked
+   */
+  verification?: string | null;
+  /**
+   * the file was rewritten (--write)
+   */
+  written?: boolean;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "Diagnostic".
+ */
+export interface Diagnostic {
+  category: DiagnosticCategory;
+  /**
+   * Dafny error code such as BP5003
+   */
+  code?: string | null;
+  file: string;
+  message: string;
+  range: Range;
+  related?: RelatedLocation[];
+  severity?: Severity;
+  /**
+   * method or function the error lies in
+   */
+  symbol?: string | null;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "Range".
+ */
+export interface Range {
+  end: Position;
+  start: Position;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "Position".
+ */
+export interface Position {
+  /**
+   * 0-based column
+   */
+  character: number;
+  /**
+   * 0-based line
+   */
+  line: number;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "RelatedLocation".
+ */
+export interface RelatedLocation {
+  location: Location;
+  message: string;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "Location".
+ */
+export interface Location {
+  file: string;
+  range: Range;
 }
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
@@ -354,64 +447,6 @@ export interface DafnySettings {
   prover?: string | null;
   timeout_s?: number;
   vc_time_limit_s?: number;
-}
-/**
- * This interface was referenced by `Proof2Silicon`'s JSON-Schema
- * via the `definition` "Diagnostic".
- */
-export interface Diagnostic {
-  category: DiagnosticCategory;
-  /**
-   * Dafny error code such as BP5003
-   */
-  code?: string | null;
-  file: string;
-  message: string;
-  range: Range;
-  related?: RelatedLocation[];
-  severity?: Severity;
-  /**
-   * method or function the error lies in
-   */
-  symbol?: string | null;
-}
-/**
- * This interface was referenced by `Proof2Silicon`'s JSON-Schema
- * via the `definition` "Range".
- */
-export interface Range {
-  end: Position;
-  start: Position;
-}
-/**
- * This interface was referenced by `Proof2Silicon`'s JSON-Schema
- * via the `definition` "Position".
- */
-export interface Position {
-  /**
-   * 0-based column
-   */
-  character: number;
-  /**
-   * 0-based line
-   */
-  line: number;
-}
-/**
- * This interface was referenced by `Proof2Silicon`'s JSON-Schema
- * via the `definition` "RelatedLocation".
- */
-export interface RelatedLocation {
-  location: Location;
-  message: string;
-}
-/**
- * This interface was referenced by `Proof2Silicon`'s JSON-Schema
- * via the `definition` "Location".
- */
-export interface Location {
-  file: string;
-  range: Range;
 }
 /**
  * The chain of evidence behind one piece of RTL, each link with its tool and digest.
