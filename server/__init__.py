@@ -9,8 +9,9 @@ from server.app import P2SServer
 
 def create_server() -> P2SServer:
     from server.features import register_all
+    from server.features.diagnostics import Diagnostics
 
-    server = P2SServer()
+    server = P2SServer(reporter=Diagnostics)
     register_all(server)
     return server
 

@@ -2,7 +2,9 @@
 
 Features (`server/features/*.py`) register their handlers on a `P2SServer`; it holds the typed
 settings, the Dafny verifier (created on first use, rebuilt when settings change), the
-per-document verification runs, code-lens contributors, and request cancellation.
+per-document verification runs, the features' per-server state, and request cancellation. It
+sits on top of the server's plumbing (`documents`, `progress`, `transport`), which reach it only
+through small protocols; the features sit on top of it.
 
 It also guards what clients send: stdio is read by `server.transport` (bounded framing, an
 answer for every malformed message), documents above `TransportLimits.max_document_bytes` are
@@ -32,12 +34,13 @@ from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
-from pygls.workspace import TextDocument
 
-from server.convert import TOO_LARGE_CODE, line_one_diagnostic
+from server.documents import DocumentRuns, VerificationReporter
 from server.framing import MIB, Envelope
 from server.settings import MAX_DOCUMENT_ENV, MAX_MESSAGE_ENV, TransportLimits
+from server.transport import serve
 from shared_schemas.lsp import ServerSettings
+from shared_schemas.synthesis import SynthesizeResult
 from shared_schemas.verification import DafnyInfo
 from toolchain.dafny.incremental import IncrementalVerifier
 from toolchain.errors import ToolchainError
@@ -47,16 +50,9 @@ log = logging.getLogger("proof2silicon.server")
 SERVER_NAME = "proof2silicon"
 SERVER_VERSION = "0.1.0"
 
-CodeLensContributor = Callable[["P2SServer", TextDocument], list[lsp.CodeLens]]
 REQUEST_FAILED = -32803  # LSP: a request that is valid but could not be carried out
 # Closing a document at least this large gives memory back to the system.
 RELEASE_AFTER_BYTES = MIB
-
-# The workDoneToken of the executeCommand request being handled (pygls passes commands only
-# their arguments); tasks created while handling it inherit the value.
-_command_work_done_token: contextvars.ContextVar[lsp.ProgressToken | None] = contextvars.ContextVar(
-    "p2s_command_work_done_token", default=None
-)
 
 
 class P2SProtocol(LanguageServerProtocol):
@@ -64,11 +60,20 @@ class P2SProtocol(LanguageServerProtocol):
     request's workDoneToken, and cancel them on `$/cancelRequest` (pygls cancels only the
     outer request future, not the coroutine running the command)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The workDoneToken of the executeCommand request being handled (pygls passes commands
+        # only their arguments); tasks created while handling it inherit the value. One per
+        # protocol, like pygls' own `msg_id`.
+        self.command_work_done_token: contextvars.ContextVar[lsp.ProgressToken | None] = (
+            contextvars.ContextVar("p2s_command_work_done_token", default=None)
+        )
+
     def _handle_request(self, msg_id: Any, method_name: str, params: Any) -> None:
         token = None
         if method_name == lsp.WORKSPACE_EXECUTE_COMMAND:
             token = getattr(params, "work_done_token", None)
-        _command_work_done_token.set(token)
+        self.command_work_done_token.set(token)
         super()._handle_request(msg_id, method_name, params)
 
     def _handle_cancel_notification(self, msg_id: Any) -> None:
@@ -129,9 +134,7 @@ class P2SProtocol(LanguageServerProtocol):
         yield from super().lsp_text_document__did_close(params)
         server.forget_document(uri)
         if refused:
-            server.text_document_publish_diagnostics(
-                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
-            )
+            server.documents.reporter.cleared(uri)
         if refused or size >= RELEASE_AFTER_BYTES:
             release_memory()
 
@@ -142,19 +145,25 @@ class P2SProtocol(LanguageServerProtocol):
 
 
 class P2SServer(LanguageServer):
-    def __init__(self) -> None:
+    """The server object. `reporter` makes what tells the client about verification runs
+    (`server.features.diagnostics.Diagnostics`; see `server.create_server`)."""
+
+    protocol: P2SProtocol
+
+    def __init__(self, reporter: Callable[[P2SServer], VerificationReporter]) -> None:
         super().__init__(
             SERVER_NAME,
             SERVER_VERSION,
             text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
             protocol_cls=P2SProtocol,
         )
-        from server.documents import DocumentRuns  # documents imports this module
-
         self.settings = ServerSettings()
         self.settings_loaded = asyncio.Event()
-        self.documents = DocumentRuns(self)
-        self.code_lens_contributors: list[CodeLensContributor] = []
+        # The client's initializationOptions, until `initialized` replaces them with the settings.
+        self.initialization_options: object = None
+        self.documents = DocumentRuns(self, reporter(self))
+        # document URI -> its latest synthesis (for `proof2silicon.showReport`)
+        self.syntheses: dict[str, SynthesizeResult] = {}
         self._verifier: IncrementalVerifier | None = None
         self._verifier_error: ToolchainError | None = None
         self._verifier_lock = asyncio.Lock()
@@ -168,8 +177,6 @@ class P2SServer(LanguageServer):
     # -- transport -----------------------------------------------------------------------------
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
         """Serve over stdio with the bounded framing reader (`server.transport`), not pygls'."""
-        from server.transport import serve
-
         self._stop_event = threading.Event()
         self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
         try:
@@ -210,11 +217,7 @@ class P2SServer(LanguageServer):
         else:
             self.forget_document(uri)
         log.warning("%s", message)
-        self.text_document_publish_diagnostics(
-            lsp.PublishDiagnosticsParams(
-                uri=uri, diagnostics=[line_one_diagnostic(message, TOO_LARGE_CODE)]
-            )
-        )
+        self.documents.reporter.refused(uri, message)
         if first:
             self.window_show_message(
                 lsp.ShowMessageParams(
@@ -397,7 +400,7 @@ class P2SServer(LanguageServer):
         if msg_id is not None and task is not None:
             self._request_tasks[msg_id] = task
         try:
-            yield _command_work_done_token.get()
+            yield self.protocol.command_work_done_token.get()
         finally:
             if msg_id is not None:
                 self._request_tasks.pop(msg_id, None)

@@ -2,8 +2,11 @@
 
 Every trigger (open, change, save, command) starts a run for the document's current version and
 cancels the run before it (its Dafny process is killed, or the warm server gets a short grace).
-A run publishes diagnostics and the `proof2silicon/verificationStatus` notification only while
-its version is still the document's version, so an older result never replaces a newer one.
+A run reports (diagnostics, the `proof2silicon/verificationStatus` notification) only while its
+version is still the document's version, so an older result never replaces a newer one. What a
+report looks like on the wire is the `VerificationReporter`'s business
+(`server.features.diagnostics.Diagnostics`); the server object is reached through the small
+`VerificationHost` protocol, so this module sits below `server.app`.
 """
 
 from __future__ import annotations
@@ -14,34 +17,26 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from lsprotocol import types as lsp
+from pygls.workspace import Workspace
 
-from server.convert import (
-    TOO_LARGE_CODE,
-    filename_for,
-    line_one_diagnostic,
-    lsp_diagnostic,
-    symbol_range,
-)
-from server.progress import WorkDone
+from server.convert import TOO_LARGE_CODE, filename_for, symbol_range
+from server.progress import ProgressHost, WorkDone
 from shared_schemas.lsp import (
-    VERIFICATION_STATUS_NOTIFICATION,
+    ServerSettings,
     SymbolState,
     SymbolVerificationStatus,
     VerificationState,
     VerificationStatusParams,
 )
 from shared_schemas.settings import VerifyOn
-from shared_schemas.verification import FileVerification, VerifyRequest
-from toolchain.dafny.incremental import Plan, Prepared
+from shared_schemas.verification import DafnyInfo, FileVerification, VerifyRequest
+from toolchain.dafny.incremental import IncrementalVerifier, Plan, Prepared
 from toolchain.dafny.text import LineIndex
-from toolchain.errors import CancelledError, ToolchainError, ToolNotFoundError
+from toolchain.errors import CancelledError, ToolchainError
 from toolchain.proc import CancelToken
-
-if TYPE_CHECKING:
-    from server.app import P2SServer
 
 PROGRESS_AFTER_S = 1.0  # runs shorter than this show no progress notification
 # What started a run; `verifyOn` is applied when the run starts, after the settings arrived.
@@ -51,6 +46,51 @@ TRIGGERS_BY_SETTING = {
     VerifyOn.never: {"command"},
 }
 SETTINGS_WAIT_S = 5.0
+
+
+class VerificationHost(ProgressHost, Protocol):
+    """What the runs need of the server object (`server.app.P2SServer`)."""
+
+    @property
+    def workspace(self) -> Workspace: ...
+
+    @property
+    def settings(self) -> ServerSettings: ...
+
+    @property
+    def settings_loaded(self) -> asyncio.Event: ...
+
+    @property
+    def dafny_info(self) -> DafnyInfo | None: ...
+
+    def too_large(self, uri: str) -> str | None: ...
+
+    async def verifier(self) -> IncrementalVerifier: ...
+
+    def forget_document(self, uri: str) -> None: ...
+
+    def report_task_error(self, what: str, error: BaseException) -> None: ...
+
+
+class VerificationReporter(Protocol):
+    """Where the runs' outcomes go: diagnostics and status notifications to the client."""
+
+    def verified(self, uri: str, version: int | None, result: FileVerification) -> None:
+        """The diagnostics of a finished verification."""
+
+    def unusable(
+        self, uri: str, version: int | None, error: ToolchainError, code: str | None
+    ) -> None:
+        """No verification (Dafny missing or failing, the file refused): say why."""
+
+    def cleared(self, uri: str) -> None:
+        """The document is gone: nothing stays on it."""
+
+    def refused(self, uri: str, message: str) -> None:
+        """The document is above the size limits: not kept, not verified, and why."""
+
+    def status(self, params: VerificationStatusParams) -> None:
+        """The document's per-symbol verification status changed."""
 
 
 @dataclass
@@ -69,8 +109,9 @@ class DocumentRecord:
 
 
 class DocumentRuns:
-    def __init__(self, server: P2SServer) -> None:
+    def __init__(self, server: VerificationHost, reporter: VerificationReporter) -> None:
         self.server = server
+        self.reporter = reporter
         self.records: dict[str, DocumentRecord] = {}
 
     # -- triggers ------------------------------------------------------------------------------
@@ -109,9 +150,7 @@ class DocumentRuns:
         if record is not None:
             self._stop(record)
         self.server.forget_document(uri)
-        self.server.text_document_publish_diagnostics(
-            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
-        )
+        self.reporter.cleared(uri)
 
     def cancel_all(self) -> None:
         for record in self.records.values():
@@ -219,7 +258,7 @@ class DocumentRuns:
         result = outcome.verification
         if self._is_current(uri, version, task):
             record.error = None
-            self._publish(uri, version, result)
+            self.reporter.verified(uri, version, result)
             self._notify(
                 self._finished(uri, version, result, outcome.plan, time.monotonic() - started),
                 record,
@@ -253,15 +292,6 @@ class DocumentRuns:
             await asyncio.sleep(PROGRESS_AFTER_S)
         await progress.begin()
 
-    def _publish(self, uri: str, version: int | None, result: FileVerification) -> None:
-        related = self.server.client_supports(
-            "text_document.publish_diagnostics.related_information"
-        )
-        diagnostics = [lsp_diagnostic(d, result.file, uri, related) for d in result.diagnostics]
-        self.server.text_document_publish_diagnostics(
-            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
-        )
-
     def _unusable(
         self,
         uri: str,
@@ -270,22 +300,13 @@ class DocumentRuns:
         task: asyncio.Task[object],
         code: str | None = None,
     ) -> None:
-        """Dafny missing or failing: one message, and a line-1 diagnostic saying what to do."""
+        """Dafny missing or failing, or the file refused: no verification, and the reporter says
+        why."""
         if not self._is_current(uri, version, task):
             return
         record = self.records.setdefault(uri, DocumentRecord(uri))
         record.error = error
-        if code is None:
-            code = "dafny-not-found" if isinstance(error, ToolNotFoundError) else "dafny-failed"
-        if isinstance(error, ToolNotFoundError):
-            self.server.report_dafny_unusable_once(error)
-        else:
-            self.server.log(f"verifying {uri}: {error}", lsp.MessageType.Error)
-        self.server.text_document_publish_diagnostics(
-            lsp.PublishDiagnosticsParams(
-                uri=uri, diagnostics=[line_one_diagnostic(str(error), code)], version=version
-            )
-        )
+        self.reporter.unusable(uri, version, error, code)
         self._notify(
             VerificationStatusParams(
                 uri=uri, version=version, state=VerificationState.unavailable, message=str(error)
@@ -295,12 +316,7 @@ class DocumentRuns:
 
     def _notify(self, params: VerificationStatusParams, record: DocumentRecord) -> None:
         record.status = params
-        self.server.protocol.notify(
-            VERIFICATION_STATUS_NOTIFICATION, params.model_dump(mode="json", exclude_none=True)
-        )
-        if self.server.client_supports("workspace.code_lens.refresh_support"):
-            with contextlib.suppress(Exception):
-                self.server.workspace_code_lens_refresh(None)
+        self.reporter.status(params)
 
     def _starting(
         self,

@@ -12,18 +12,26 @@ import contextlib
 import uuid
 from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from lsprotocol import types as lsp
+from pygls.progress import Progress
 
-if TYPE_CHECKING:
-    from server.app import P2SServer
+
+class ProgressHost(Protocol):
+    """What progress needs of the server (`server.app.P2SServer` is one), so that this module
+    sits below the server object instead of importing it."""
+
+    @property
+    def work_done_progress(self) -> Progress: ...
+
+    def client_supports(self, path: str) -> bool: ...
 
 
 class WorkDone:
     def __init__(
         self,
-        server: P2SServer,
+        server: ProgressHost,
         title: str,
         *,
         on_cancel: Callable[[], None] | None = None,

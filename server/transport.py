@@ -5,7 +5,7 @@ good, a huge length is a MemoryError, and a body that is not JSON gets no answer
 thread reads the pipe in chunks, `FrameDecoder` turns them into events, and each event gets an
 answer: a well-formed message goes to pygls (`structure_message` + `handle_message`, as pygls'
 own loop does), a malformed frame or body gets a JSON-RPC error response (-32700/-32600 with id
-null when its id is unknown), and an oversized message goes to `P2SServer.refuse_oversized`.
+null when its id is unknown), and an oversized message goes to `TransportHost.refuse_oversized` (the server's).
 """
 
 from __future__ import annotations
@@ -16,14 +16,16 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, BinaryIO, Final
+from typing import Any, BinaryIO, Final, Protocol
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException, JsonRpcInternalError
+from pygls.protocol import LanguageServerProtocol
 
 from server.framing import (
     INVALID_REQUEST,
     PARSE_ERROR,
+    Envelope,
     Event,
     Frame,
     FrameDecoder,
@@ -33,15 +35,26 @@ from server.framing import (
     parse_message,
     peek_envelope,
 )
-
-if TYPE_CHECKING:
-    from server.app import P2SServer
+from server.settings import TransportLimits
 
 log = logging.getLogger("proof2silicon.server")
 
 CHUNK_BYTES: Final = 64 * 1024
 # Chunks read ahead of the event loop: the reader thread waits when the loop falls behind.
 QUEUE_CHUNKS: Final = 4
+
+
+class TransportHost(Protocol):
+    """What the transport needs of the server (`server.app.P2SServer` is one): pygls' protocol
+    to hand messages to, the limits, and someone to tell about a skipped notification."""
+
+    @property
+    def protocol(self) -> LanguageServerProtocol: ...
+
+    @property
+    def limits(self) -> TransportLimits: ...
+
+    def refuse_oversized(self, envelope: Envelope, size: int) -> None: ...
 
 
 def _read_chunks(
@@ -71,7 +84,7 @@ def _read_chunks(
 
 
 async def serve(
-    server: P2SServer, stdin: BinaryIO, stop_event: threading.Event, max_message_bytes: int
+    server: TransportHost, stdin: BinaryIO, stop_event: threading.Event, max_message_bytes: int
 ) -> None:
     """Answer the client until its input ends or the server stops."""
     loop = asyncio.get_running_loop()
@@ -90,7 +103,7 @@ async def serve(
             return
 
 
-def dispatch(server: P2SServer, event: Event) -> None:
+def dispatch(server: TransportHost, event: Event) -> None:
     """Answer one framing event; only `exit` (SystemExit) gets out of here."""
     try:
         if isinstance(event, Frame):
@@ -111,12 +124,12 @@ def dispatch(server: P2SServer, event: Event) -> None:
         log.exception("could not handle a message")
 
 
-def send(server: P2SServer, payload: dict[str, Any]) -> None:
+def send(server: TransportHost, payload: dict[str, Any]) -> None:
     """Write a JSON-RPC message as is (pygls' response types cannot say `"id": null`)."""
     server.protocol._send_data(payload)
 
 
-def _message(server: P2SServer, frame: Frame) -> None:
+def _message(server: TransportHost, frame: Frame) -> None:
     parsed = parse_message(frame.body)
     if isinstance(parsed, RpcError):
         log.warning("%s (a %d-byte body)", parsed.message, len(frame.body))
@@ -156,7 +169,7 @@ def _message(server: P2SServer, frame: Frame) -> None:
             send(server, error.response())
 
 
-def _oversized(server: P2SServer, event: Oversized) -> None:
+def _oversized(server: TransportHost, event: Oversized) -> None:
     envelope = peek_envelope(event.head, event.tail)
     limit = server.limits.max_message_bytes
     what = f"a {envelope.method or 'message'} of {event.skipped} bytes"

@@ -1,30 +1,31 @@
 """Server features: one module per feature, each with `register(server: P2SServer) -> None`.
 
+Imports point down: features use `server.engine_call`, which uses `server.app` (the server
+object), which uses `server.documents`, `server.progress` and `server.transport`; those take the
+server through small protocols and never import it.
+
 Adding a feature (e.g. `proof2silicon.generate`, `proof2silicon.synthesize`):
 
 1. Write `server/features/<feature>.py` with a function `register(server)` that defines the
    handlers with pygls decorators and calls into `toolchain/` (no logic here):
 
        from server.app import P2SServer
-       from server.progress import WorkDone
+       from server.engine_call import engine_call
        from shared_schemas.lsp import COMMAND_SYNTHESIZE
 
        def register(server: P2SServer) -> None:
            @server.command(COMMAND_SYNTHESIZE)
            async def synthesize(ls: P2SServer, *args: object) -> dict[str, object]:
-               params = SynthesizeParams.model_validate(args[0] if args else {})
-               cancel = CancelToken()
-               with ls.cancellable_request() as token:  # $/cancelRequest cancels this task
-                   async with WorkDone(ls, "Synthesizing", on_cancel=cancel.cancel, token=token):
-                       result = await asyncio.to_thread(run_synthesis, params, cancel)
+               async with engine_call(ls, SynthesizeParams, args, "synthesize") as call:
+                   result = await call.run("Synthesizing", run_synthesis, progress_text)
                return result.model_dump(mode="json")
 
-   A command receives the `arguments` array as separate parameters; validate them with your
-   `shared_schemas` model (a ValidationError becomes the request's error response). Raise a
-   `toolchain.errors.ToolchainError` for problems the user can fix: its message and hint reach
-   the client. Code lenses: append a function `(server, document) -> list[CodeLens]` to
-   `server.code_lens_contributors` (the per-method verification status of a document is
-   `server.documents.status(uri)`).
+   A command receives the `arguments` array as separate parameters; `engine_call` validates the
+   first into your `shared_schemas` model, wires `$/cancelRequest` and the progress' Cancel
+   button to the engine's `CancelToken`, and turns a `toolchain.errors.ToolchainError` (a
+   problem the user can fix) into the request's error response. State a feature keeps per
+   server is an attribute of `P2SServer`, not a module global. The per-method verification
+   status of a document is `server.documents.status(uri)`.
 
 2. Add the module's name to FEATURES below (one line).
 

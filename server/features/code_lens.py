@@ -1,8 +1,4 @@
-"""A code lens above each method, function and lemma with its verification status.
-
-Other features add their own lenses (e.g. "Synthesize" above verified methods) by appending a
-contributor to `server.code_lens_contributors`; they are all served by this one handler.
-"""
+"""A code lens above each method, function and lemma with its verification status."""
 
 from __future__ import annotations
 
@@ -78,10 +74,4 @@ def register(server: P2SServer) -> None:
         doc = ls.workspace.text_documents.get(uri)
         if doc is None or not is_dafny_document(uri, doc.language_id):
             return []
-        lenses = verification_lenses(ls, uri, doc.source)
-        for contribute in ls.code_lens_contributors:
-            try:
-                lenses.extend(contribute(ls, doc))
-            except Exception as exc:
-                ls.report_task_error("a code lens contributor", exc)
-        return lenses
+        return verification_lenses(ls, uri, doc.source)

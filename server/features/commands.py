@@ -6,10 +6,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from pygls.exceptions import JsonRpcException, JsonRpcRequestCancelled
+from pygls.exceptions import JsonRpcRequestCancelled
 
 from server.app import SERVER_VERSION, P2SServer
 from server.convert import is_dafny_document
+from server.engine_call import CommandFailed, engine_call
 from shared_schemas.lsp import (
     COMMAND_SERVER_STATUS,
     COMMAND_VERIFY,
@@ -17,27 +18,7 @@ from shared_schemas.lsp import (
     VerifyCommandParams,
 )
 from shared_schemas.verification import FileVerification
-from toolchain.dafny import DafnyEngine
 from toolchain.errors import ToolchainError
-
-
-class CommandFailed(JsonRpcException):
-    """A failure the user can act on, as the request's error response."""
-
-    CODE = -32803  # LSP RequestFailed
-
-
-async def require_engine(ls: P2SServer) -> DafnyEngine:
-    """The Dafny engine for a command (the warm verifier's, else a fresh discovery), or a
-    CommandFailed that tells the user how to install Dafny."""
-    try:
-        verifier = await ls.verifier()
-        if verifier.engine is not None:
-            return verifier.engine
-        engine: DafnyEngine = await asyncio.to_thread(DafnyEngine.discover, ls.settings.dafny)
-        return engine
-    except ToolchainError as exc:
-        raise CommandFailed(str(exc)) from exc
 
 
 async def _wait(run_task: asyncio.Task[FileVerification | None]) -> None:
@@ -47,19 +28,21 @@ async def _wait(run_task: asyncio.Task[FileVerification | None]) -> None:
 def register(server: P2SServer) -> None:
     @server.command(COMMAND_VERIFY)
     async def verify(ls: P2SServer, *args: Any) -> dict[str, Any]:
-        params = VerifyCommandParams.model_validate(args[0] if args else {})
-        refusal = ls.too_large(params.uri)
-        if refusal is not None:
-            raise CommandFailed(refusal)
-        doc = ls.workspace.get_text_document(params.uri)
-        if not is_dafny_document(params.uri, doc.language_id):
-            raise CommandFailed(f"{params.uri} is not a Dafny document")
-        with ls.cancellable_request() as progress_token:
+        # The engine call here is the document's verification run (`server.documents`), which
+        # has its own thread and progress; the request waits for it.
+        async with engine_call(ls, VerifyCommandParams, args, "verify") as call:
+            params = call.params
+            refusal = ls.too_large(params.uri)
+            if refusal is not None:
+                raise CommandFailed(refusal)
+            doc = ls.workspace.get_text_document(params.uri)
+            if not is_dafny_document(params.uri, doc.language_id):
+                raise CommandFailed(f"{params.uri} is not a Dafny document")
             run = ls.documents.schedule(
                 params.uri,
                 force=params.procedures or (),
                 full=params.full,
-                progress_token=progress_token,
+                progress_token=call.progress_token,
             )
             try:
                 while True:
@@ -73,15 +56,15 @@ def register(server: P2SServer) -> None:
                 run.cancel.cancel()
                 run.task.cancel()
                 raise
-        if run.task.cancelled():
-            raise JsonRpcRequestCancelled("verification cancelled")
-        result = run.task.result()
-        if result is None:
-            record = ls.documents.records.get(params.uri)
-            error = record.error if record is not None else None
-            if isinstance(error, ToolchainError):
-                raise CommandFailed(str(error))
-            raise JsonRpcRequestCancelled("verification cancelled")
+            if run.task.cancelled():
+                raise JsonRpcRequestCancelled("verification cancelled")
+            result = run.task.result()
+            if result is None:
+                record = ls.documents.records.get(params.uri)
+                error = record.error if record is not None else None
+                if isinstance(error, ToolchainError):
+                    raise error
+                raise JsonRpcRequestCancelled("verification cancelled")
         return result.model_dump(mode="json")
 
     @server.command(COMMAND_SERVER_STATUS)
@@ -102,4 +85,4 @@ def register(server: P2SServer) -> None:
         return status.model_dump(mode="json")
 
 
-__all__ = ["CommandFailed", "register"]
+__all__ = ["register"]

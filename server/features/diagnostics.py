@@ -1,19 +1,78 @@
-"""Verify Dafny documents on open, on save, and on change after a debounce (`verifyOn`).
+"""Diagnostics: verify Dafny documents on open, on save, and on change after a debounce
+(`verifyOn`), and publish what the runs found.
 
 Buffers are verified from their text, saved or not (untitled ones too); other languages are
-ignored. Publishing and superseding older runs is `server.documents`' job.
+ignored. Scheduling and superseding older runs is `server.documents`' job; `Diagnostics` is
+where its results (and a refused document's reason) become `textDocument/publishDiagnostics`
+and `proof2silicon/verificationStatus` messages.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from lsprotocol import types as lsp
 
 from server.app import P2SServer
-from server.convert import is_dafny_document
+from server.convert import TOO_LARGE_CODE, is_dafny_document, line_one_diagnostic, lsp_diagnostic
+from shared_schemas.lsp import VERIFICATION_STATUS_NOTIFICATION, VerificationStatusParams
 from shared_schemas.settings import VerifyOn
 from shared_schemas.verification import FileVerification
+from toolchain.errors import ToolchainError, ToolNotFoundError
+
+
+class Diagnostics:
+    """The server's `VerificationReporter` (see `server.documents`): what the client is told."""
+
+    def __init__(self, server: P2SServer) -> None:
+        self.server = server
+
+    def verified(self, uri: str, version: int | None, result: FileVerification) -> None:
+        related = self.server.client_supports(
+            "text_document.publish_diagnostics.related_information"
+        )
+        diagnostics = [lsp_diagnostic(d, result.file, uri, related) for d in result.diagnostics]
+        self.server.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
+        )
+
+    def unusable(
+        self, uri: str, version: int | None, error: ToolchainError, code: str | None
+    ) -> None:
+        """Dafny missing or failing: one message, and a line-1 diagnostic saying what to do."""
+        if code is None:
+            code = "dafny-not-found" if isinstance(error, ToolNotFoundError) else "dafny-failed"
+        if isinstance(error, ToolNotFoundError):
+            self.server.report_dafny_unusable_once(error)
+        else:
+            self.server.log(f"verifying {uri}: {error}", lsp.MessageType.Error)
+        self.server.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(
+                uri=uri, diagnostics=[line_one_diagnostic(str(error), code)], version=version
+            )
+        )
+
+    def cleared(self, uri: str) -> None:
+        self.server.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
+
+    def refused(self, uri: str, message: str) -> None:
+        self.server.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(
+                uri=uri, diagnostics=[line_one_diagnostic(message, TOO_LARGE_CODE)]
+            )
+        )
+
+    def status(self, params: VerificationStatusParams) -> None:
+        self.server.protocol.notify(
+            VERIFICATION_STATUS_NOTIFICATION, params.model_dump(mode="json", exclude_none=True)
+        )
+        # The lenses show these states: ask the client to fetch them again.
+        if self.server.client_supports("workspace.code_lens.refresh_support"):
+            with contextlib.suppress(Exception):
+                self.server.workspace_code_lens_refresh(None)
 
 
 def _is_dafny(ls: P2SServer, uri: str) -> bool:

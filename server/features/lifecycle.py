@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from lsprotocol import types as lsp
 
 from server.app import P2SServer
@@ -33,15 +31,13 @@ def _apply(ls: P2SServer, raw: object) -> bool:
 
 
 def register(server: P2SServer) -> None:
-    startup: dict[str, Any] = {"settings": None}
-
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: P2SServer, params: lsp.InitializeParams) -> None:
-        startup["settings"] = unwrap_initialization_options(params.initialization_options)
+        ls.initialization_options = unwrap_initialization_options(params.initialization_options)
 
     @server.feature(lsp.INITIALIZED)
     async def initialized(ls: P2SServer, params: lsp.InitializedParams) -> None:
-        _apply(ls, await _fetch_settings(ls, startup["settings"]))
+        _apply(ls, await _fetch_settings(ls, ls.initialization_options))
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def configuration_changed(

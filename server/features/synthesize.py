@@ -12,30 +12,17 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-from pygls.exceptions import JsonRpcException
-
 from server.app import P2SServer
 from server.convert import filename_for
-from server.features.commands import CommandFailed, require_engine
-from server.progress import WorkDone
-from shared_schemas.lsp import (
-    COMMAND_SHOW_REPORT,
-    COMMAND_SYNTHESIZE,
-    ErrorCode,
-    OutputExistsData,
-)
+from server.engine_call import engine_call
+from shared_schemas.lsp import COMMAND_SHOW_REPORT, COMMAND_SYNTHESIZE
 from shared_schemas.synthesis import (
     SynthesisProgress,
     SynthesisReport,
     SynthesizeParams,
     SynthesizeResult,
 )
-from toolchain.errors import OutputExistsError, ToolchainError
-from toolchain.proc import CancelToken
 from toolchain.synthesize import REPORT_JSON, result_for, run_synthesis
-
-_last: dict[str, SynthesizeResult] = {}  # document URI -> its latest synthesis
 
 
 def progress_text(p: SynthesisProgress) -> tuple[str, int]:
@@ -59,46 +46,10 @@ def latest_on_disk(source: Path) -> SynthesizeResult | None:
 def register(server: P2SServer) -> None:
     @server.command(COMMAND_SYNTHESIZE)
     async def synthesize(ls: P2SServer, *args: Any) -> dict[str, Any]:
-        try:
-            params = SynthesizeParams.model_validate(args[0] if args else {})
-        except ValidationError as exc:
-            raise CommandFailed(f"invalid synthesize request: {exc}") from exc
-        loop = asyncio.get_running_loop()
-        cancel = CancelToken()
-        engine = await require_engine(ls)
-        with ls.cancellable_request() as token:
-            async with WorkDone(
-                ls,
-                f"Synthesizing {params.method or 'the method'}",
-                on_cancel=cancel.cancel,
-                token=token,
-            ) as work:
-
-                def report(p: SynthesisProgress) -> None:
-                    # called on the worker thread; progress goes out on the event loop
-                    loop.call_soon_threadsafe(work.report, *progress_text(p))
-
-                try:
-                    result = await asyncio.to_thread(
-                        run_synthesis,
-                        params,
-                        ls.settings,
-                        progress=report,
-                        cancel=cancel,
-                        engine=engine,
-                    )
-                except asyncio.CancelledError:
-                    cancel.cancel()
-                    raise
-                except OutputExistsError as exc:
-                    raise JsonRpcException(
-                        str(exc),
-                        code=int(ErrorCode.output_exists),
-                        data=OutputExistsData(paths=exc.paths).model_dump(mode="json"),
-                    ) from exc
-                except ToolchainError as exc:
-                    raise CommandFailed(str(exc)) from exc
-        _last[params.uri] = result
+        async with engine_call(ls, SynthesizeParams, args, "synthesize") as call:
+            title = f"Synthesizing {call.params.method or 'the method'}"
+            result = await call.run(title, run_synthesis, progress_text)
+        ls.syntheses[call.params.uri] = result
         return result.model_dump(mode="json")
 
     @server.command(COMMAND_SHOW_REPORT)
@@ -106,11 +57,11 @@ def register(server: P2SServer) -> None:
         first = args[0] if args and isinstance(args[0], dict) else {}
         uri = first.get("uri")
         if isinstance(uri, str):
-            found = _last.get(uri) or await asyncio.to_thread(
+            found = ls.syntheses.get(uri) or await asyncio.to_thread(
                 latest_on_disk, Path(filename_for(uri))
             )
         else:
-            found = next(reversed(_last.values()), None)
+            found = next(reversed(ls.syntheses.values()), None)
         return found.model_dump(mode="json") if found is not None else None
 
 
