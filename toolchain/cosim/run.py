@@ -11,6 +11,7 @@ from shared_schemas.synthesis import CosimMismatch, CosimReport, CosimVerdict
 from toolchain.cosim.reference import ReferenceRun, dafny_reference
 from toolchain.cosim.simulate import simulate
 from toolchain.cosim.vectors import pack_inputs, sample_candidates, unpack_outputs
+from toolchain.cosim.verilog_check import check_verilog_parses
 from toolchain.frontend.ir import ArrayType, HardwareMethod
 from toolchain.hls.interface import HwInterface, Value, Vector
 from toolchain.proc import CancelToken
@@ -197,6 +198,8 @@ def cosimulate(
     vecs = [candidates[k] for k in chosen]
     expected = [reference.outputs[k] for k in chosen]
     packed = [pack_inputs(iface, v) for v in vecs]
+    # Verilog the simulator cannot read is our bug: an internal error, not a failed comparison
+    check_verilog_parses(rtl, iface.top, method.name, cancel=cancel)
     sim = simulate(
         rtl,
         iface.top,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from toolchain.dafny.text import LineIndex
 from toolchain.frontend.diagnostics import hw_diagnostic
+from toolchain.frontend.ir import check_constants
 from toolchain.frontend.lowering import lower_program_method
 from toolchain.frontend.obligations import ObligationBuilder, check
 from toolchain.frontend.parser import parse_program
@@ -56,4 +57,5 @@ def run_frontend(
             d.message = f"the program does not verify here: {d.message}"
             diags.append(d)
     diags.extend(WidthFinalizer(low, ranges, run, assumed, options).finalize())
+    check_constants(low.method)
     return LoweringResult(low.method, diags, run.program if run is not None else None)

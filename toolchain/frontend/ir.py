@@ -62,6 +62,7 @@ from enum import StrEnum
 from typing import Literal
 
 from shared_schemas.verification import Position, Range
+from toolchain.errors import ToolchainError
 
 # ---------------------------------------------------------------------------------------------
 # Source locations
@@ -367,6 +368,30 @@ def walk_stmts(stmts: list[Stmt]) -> Iterator[Stmt]:
             yield from walk_stmts(s.body)
 
 
+def sub_exprs(e: Expr) -> Iterator[Expr]:
+    """`e` and every expression nested in it."""
+    yield e
+    for v in vars(e).values():
+        if isinstance(v, Expr):
+            yield from sub_exprs(v)
+
+
+def stmt_exprs(stmts: list[Stmt]) -> Iterator[Expr]:
+    """Every expression of `stmts` (values, target indices, conditions, loop bounds), nested
+    ones included."""
+    for s in walk_stmts(stmts):
+        roots: list[Expr] = []
+        if isinstance(s, Assign):
+            roots.extend(s.values)
+            roots.extend(t.index for t in s.targets if isinstance(t, IndexTarget))
+        elif isinstance(s, If | While):
+            roots.append(s.cond)
+        elif isinstance(s, For):
+            roots.extend((s.lo, s.hi))
+        for r in roots:
+            yield from sub_exprs(r)
+
+
 # ---------------------------------------------------------------------------------------------
 # Methods
 
@@ -467,3 +492,45 @@ class HardwareMethod:
             WidthStatus.ASSUMED,
         }
         return all(w.status in ok for w in self.widths)
+
+
+class IrInvariantError(ToolchainError):
+    """The front end broke an invariant of this IR: a bug of ours, never the user's program."""
+
+    def __init__(self, method: str, problems: list[str]) -> None:
+        super().__init__(
+            f"internal error: the hardware IR of {method} is inconsistent: " + "; ".join(problems),
+            "this is a bug in Proof2Silicon's front end, not in your program; please report it",
+        )
+        self.problems = problems
+
+
+def constant_misfits(method: HardwareMethod) -> list[str]:
+    """Every constant whose value its own type cannot hold (a sized integer type narrower than
+    the value, a boolean typed as an integer or the reverse)."""
+    out: list[str] = []
+    for e in stmt_exprs(method.body):
+        if not isinstance(e, Const):
+            continue
+        t = e.type
+        if isinstance(t, BoolType):
+            if not isinstance(e.value, bool):
+                out.append(f"constant {e.value} typed bool at {e.loc}")
+        elif isinstance(t, IntType):
+            if isinstance(e.value, bool):
+                out.append(f"constant {e.value} typed {t} at {e.loc}")
+            elif t.width is not None and not t.min_value <= e.value <= t.max_value:
+                out.append(
+                    f"constant {e.value} typed {t} (which holds [{t.min_value}, {t.max_value}]) "
+                    f"at {e.loc}"
+                )
+        else:
+            out.append(f"constant {e.value} typed {t} at {e.loc}")
+    return out
+
+
+def check_constants(method: HardwareMethod) -> None:
+    """The IR boundary's check that no constant is typed narrower than its value."""
+    problems = constant_misfits(method)
+    if problems:
+        raise IrInvariantError(method.name, problems)

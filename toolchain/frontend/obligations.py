@@ -210,6 +210,24 @@ class ObligationBuilder:
                 where="after assignment",
                 loc=self.span(site.stmt_end - 1, site.stmt_end),
             )
+        # 1b. allocations: the capacity hardware gives an array holds every length it can get
+        for name, sites in self.low.array_alloc.items():
+            length = self.ranges.lens.get(name)
+            if length is None or length.hi is None:
+                continue  # no capacity at all: the width finalizer reports the missing bound
+            for a in sites:
+                if a.stmt_end < 0:
+                    continue
+                self.add(
+                    kind="assert",
+                    text=f"{a.source}.Length <= {length.hi}",
+                    offset=a.stmt_end,
+                    key=None,
+                    lo=0,
+                    hi=length.hi,
+                    where=f"allocation of {a.source}",
+                    loc=self.span(a.stmt_end - 1, a.stmt_end),
+                )
         # 2. loop heads
         done_loops: set[int] = set()
         for loop_id, lsite in self.low.loop_sites.items():

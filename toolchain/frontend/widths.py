@@ -49,6 +49,7 @@ class WidthFinalizer:
         self.index = LineIndex.of(low.program_text)
         self.diags: list[Diagnostic] = []
         self.input_names = {p.name for p in self.m.ports if p.direction != "out"}
+        self.flagged: set[tuple[str, str, int]] = set()  # source variables with a diagnostic
 
     def finalize(self) -> list[Diagnostic]:
         proven_keys = self.run.proven_keys() if self.run is not None else set()
@@ -62,7 +63,7 @@ class WidthFinalizer:
                     variable=o.key[1] if o.key else "(helper)",
                     lo=o.lo,
                     hi=o.hi,
-                    where=f"{o.where}: {o.kind} {o.text}",
+                    where=f"{o.where}{_dropped(o)}: {o.kind} {o.text}",
                     loc=o.loc,
                     proven=o.proven,
                 )
@@ -78,7 +79,11 @@ class WidthFinalizer:
             if not isinstance(t, ir.IntType):
                 continue
             iv = self.ranges.vars.get(holder.name, Interval(None, None))
+            before = len(self.diags)
             new_t, status = self._scalar(holder.name, t, iv, proven_keys, refuted, holder.loc)
+            sv = self.low.var_source.get(holder.name)
+            if len(self.diags) > before and sv is not None:
+                self.flagged.add((sv.decl, sv.name, sv.decl_offset))
             holder.type = new_t
             facts.append(
                 ir.WidthFact(
@@ -87,7 +92,29 @@ class WidthFinalizer:
             )
         self.m.widths = facts
         self._retype_nodes()
+        self._unproven_obligations()
         return self.diags
+
+    def _unproven_obligations(self) -> None:
+        """Every obligation Dafny did not prove blocks the method, with its own diagnostic unless
+        one about its variable was already given: a width, a capacity or the hardware contract
+        the proofs were told to rely on is never taken on trust."""
+        if self.run is None or self.run.other_errors:
+            return  # no run, or the program itself does not verify (HW204 already blocks)
+        for o in self.run.obligations:
+            if o.proven is True or _dropped(o):
+                continue
+            if o.key is not None and o.key in self.flagged:
+                continue
+            verdict = "refuted" if o.proven is False else "could not check"
+            why = f": {o.message}" if o.message else ""
+            self._diag_at(
+                o.key[1] if o.key else "",
+                o.loc,
+                "HW203",
+                f"Dafny {verdict} the hardware obligation `{o.kind} {o.text}` ({o.where}){why}; "
+                "the hardware would rely on it, so nothing is built",
+            )
 
     # -- scalars -------------------------------------------------------------------------------
 
@@ -134,18 +161,14 @@ class WidthFinalizer:
             or (sv.kind == "fparam" and sv.decl not in self.low.recursive_functions)
         ):
             return chosen, ir.WidthStatus.DERIVED
-        if (
-            sv.kind == "param"
-            and sv.decl != self.low.decl.name
-            and key not in refuted
-            and key not in proven
-        ):
+        placed = self.run is not None and any(o.key == key for o in self.run.obligations)
+        if sv.kind == "param" and sv.decl != self.low.decl.name and not placed:
             return chosen, ir.WidthStatus.DERIVED  # callee parameter bound by its call sites
         if self.run is None:
             return chosen, ir.WidthStatus.UNCHECKED
         if key in proven:
             return chosen, ir.WidthStatus.PROVEN
-        if key not in refuted and not any(o.key == key for o in self.run.obligations):
+        if not placed:
             # no obligation could be placed (e.g. only assigned inside a callee's loop head)
             return chosen, ir.WidthStatus.DERIVED
         self._unproven(name, iv, refuted.get(key), loc)
@@ -154,10 +177,9 @@ class WidthFinalizer:
     def _array_type(
         self, name: str, t: ir.ArrayType, facts: list[ir.WidthFact], loc: ir.SourceSpan
     ) -> ir.ArrayType:
+        # an allocated array's length is the hull of its allocation sizes (ranges.lens), never
+        # the input contract: hardware must hold the largest array the method can allocate
         length = self.ranges.lens.get(name)
-        alloc = self.low.array_alloc.get(name)
-        if alloc is not None:
-            length = self.ranges.nodes.get(id(alloc), length)
         exact = length.lo if length is not None and length.lo == length.hi else None
         max_len = length.hi if length is not None else None
         if max_len is None:
@@ -196,6 +218,12 @@ class WidthFinalizer:
                 if isinstance(v, ir.Expr):
                     fix(v)
             t = e.type
+            if isinstance(e, ir.Const) and isinstance(t, ir.IntType) and not t.wraps:
+                # a constant's type comes from its value alone: a node range can be missing
+                # (unreachable code) or joined with other uses, and neither may narrow it
+                assert not isinstance(e.value, bool)
+                e.type = ir.width_for_range(e.value, e.value)
+                return
             if isinstance(t, ir.IntType) and not t.wraps:
                 iv = self.ranges.nodes.get(id(e))
                 chosen = _type_for(iv) if iv is not None else None
@@ -377,6 +405,14 @@ class WidthFinalizer:
                 facts.bounds[("var", p.name)] = cur.meet(rng)
                 clauses.append(f"requires {rng.lo} <= {p.name} <= {rng.hi}")
         return facts, clauses
+
+
+def _dropped(o: Ob) -> str:
+    """Why an unproven obligation blocks nothing: a supporting accumulator invariant that was
+    dropped, after which the range claims it helped were proven (or not) without it."""
+    if o.proven is not True and o.helper and o.where == "loop head (accumulator)":
+        return " (helper not proven: dropped, no width relies on it)"
+    return ""
 
 
 def _first_line(span: ir.SourceSpan, text: str, index: LineIndex) -> ir.SourceSpan:

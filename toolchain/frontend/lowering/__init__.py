@@ -10,7 +10,14 @@ point that wires them together).
 """
 
 from toolchain.frontend.lowering.lowerer import Lowerer, lower_program_method
-from toolchain.frontend.lowering.results import AssignSite, CallFrame, LoopSite, Lowered, SourceVar
+from toolchain.frontend.lowering.results import (
+    AllocSite,
+    AssignSite,
+    CallFrame,
+    LoopSite,
+    Lowered,
+    SourceVar,
+)
 from toolchain.frontend.lowering.scope import (
     Abort,
     ArrayRef,
@@ -24,6 +31,7 @@ from toolchain.frontend.lowering.scope import (
 
 __all__ = [
     "Abort",
+    "AllocSite",
     "ArrayRef",
     "AssignSite",
     "Binding",

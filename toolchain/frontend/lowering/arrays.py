@@ -6,17 +6,23 @@ from toolchain.frontend import ast as A
 from toolchain.frontend import ir
 from toolchain.frontend.dtypes import INT
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
+from toolchain.frontend.lowering.results import AllocSite
 from toolchain.frontend.lowering.scope import Scalar
 
 
-def new_array(exprs: ExpressionLowerer, ir_name: str, r: A.NewArray) -> list[ir.Stmt]:
-    """Record the allocation size of `ir_name`; an initialiser becomes a loop over the indices."""
+def new_array(
+    exprs: ExpressionLowerer, ir_name: str, r: A.NewArray, source: str, stmt_end: int
+) -> list[ir.Stmt]:
+    """Record the allocation size of `ir_name` (the array `source` of the user's text, in the
+    statement ending at `stmt_end`); an initialiser becomes a loop over the indices."""
     ctx = exprs.ctx
     if len(r.sizes) != 1:
         raise ctx.fail(r, "HW113", "multi-dimensional arrays are not supported yet")
     pre: list[ir.Stmt] = []
     size = exprs.expr(r.sizes[0], pre)
-    ctx.array_alloc[ir_name] = size
+    ctx.array_alloc.setdefault(ir_name, []).append(
+        AllocSite(ir_name, size, source, stmt_end, ctx.decl_stack[-1])
+    )
     out = list(pre)
     if r.init_text is not None:
         init = r.init

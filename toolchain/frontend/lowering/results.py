@@ -35,6 +35,18 @@ class AssignSite:
 
 
 @dataclass
+class AllocSite:
+    """A source `new T[n]` into `ir_array`: after `stmt_end` the obligation program asserts the
+    array's length stays within the capacity hardware gives it (`source.Length <= max`)."""
+
+    ir_array: str
+    size: ir.Expr  # the allocation size in the IR (its range is the array's length)
+    source: str  # the array's name in the user's text at the allocation
+    stmt_end: int  # -1 when the allocation is not a statement of its own
+    decl: str
+
+
+@dataclass
 class LoopSite:
     """A source loop: where its specification goes, and its termination measure in the IR."""
 
@@ -64,7 +76,8 @@ class Lowered:
     loop_sites: dict[int, LoopSite]  # id(IR loop) -> the source loop
     frames: list[CallFrame]  # one per inlined call (callee params/results -> IR names)
     input_facts: Facts  # from the method's requires, over port names
-    array_alloc: dict[str, ir.Expr]  # local / result array -> its allocation size
+    # local / result array -> every allocation of it: its length is always one of their sizes
+    array_alloc: dict[str, list[AllocSite]]
     recursive_functions: set[str]  # functions turned into loops (their params need requires)
     program_text: str
     program_decls: list[A.Decl]

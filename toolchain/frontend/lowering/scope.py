@@ -16,7 +16,13 @@ from toolchain.frontend.diagnostics import hw_diagnostic
 from toolchain.frontend.dtypes import BOOL, INT, DType, TypeResolver, unsupported
 from toolchain.frontend.facts import const_value
 from toolchain.frontend.interval import Interval
-from toolchain.frontend.lowering.results import AssignSite, CallFrame, LoopSite, SourceVar
+from toolchain.frontend.lowering.results import (
+    AllocSite,
+    AssignSite,
+    CallFrame,
+    LoopSite,
+    SourceVar,
+)
 
 
 @dataclass
@@ -83,7 +89,7 @@ class LoweringContext:
         self.assign_sites: list[AssignSite] = []
         self.loop_sites: dict[int, LoopSite] = {}
         self.frames: list[CallFrame] = []
-        self.array_alloc: dict[str, ir.Expr] = {}
+        self.array_alloc: dict[str, list[AllocSite]] = {}
         self.inlined: list[str] = []
         self.recursive_functions: set[str] = set()
         self.scopes: list[dict[str, Binding]] = []

@@ -131,7 +131,9 @@ class StatementLowerer:
             for v, rhs in zip(s.vars, s.rhs, strict=True):
                 if isinstance(rhs, A.NewArray):
                     self._declare_local(v, v.type, rhs, s)
-                    out.extend(new_array(self.exprs, v.name, rhs))
+                    arr = self.ctx.lookup(v.name)
+                    assert isinstance(arr, ArrayRef)
+                    out.extend(new_array(self.exprs, arr.ir_name, rhs, v.name, s.end))
                     continue
                 if isinstance(rhs, A.Havoc):
                     raise self.ctx.fail(rhs, "HW107", "`*` assigns an arbitrary value")
@@ -242,7 +244,7 @@ class StatementLowerer:
                 b = self.ctx.lookup(t.name)
                 if not isinstance(b, ArrayRef):
                     raise self.ctx.fail(t, "HW114", f"{t.name} is not an array variable")
-                out.extend(new_array(self.exprs, b.ir_name, r))
+                out.extend(new_array(self.exprs, b.ir_name, r, t.name, s.end))
                 continue
             if isinstance(r, A.Havoc):
                 raise self.ctx.fail(r, "HW107", "`*` assigns an arbitrary value")

@@ -34,8 +34,15 @@ _MAX_WIDEN_ROUNDS = 8
 
 
 class RangeAnalysis(ExpressionRanges):
-    def __init__(self, low: Lowered, options: Options | None = None) -> None:
+    def __init__(
+        self,
+        low: Lowered,
+        options: Options | None = None,
+        alloc_lens: dict[str, Interval] | None = None,
+    ) -> None:
         super().__init__(low, options)
+        # lengths of the arrays the method allocates, from an earlier run's allocation sizes
+        self.alloc_lens = alloc_lens or {}
         self.breaks: list[list[State]] = []
         self._last_accumulations: list[Accumulation] = []
         self.loop_facts: dict[int, Facts] = {}
@@ -56,7 +63,22 @@ class RangeAnalysis(ExpressionRanges):
         state = self.initial_state()
         out = self.block(self.m.body, state, record=True)
         del out
+        self.result.lens.update(self.allocated_lengths(record=True))
         return self.result
+
+    def allocated_lengths(self, record: bool) -> dict[str, Interval]:
+        """The length of every array the method allocates: the hull of its allocation sizes.
+
+        An allocation is no IR statement, so its size is evaluated over the hull of every value
+        each variable holds anywhere (`result.vars`): a sound bound wherever the allocation is."""
+        hull = State(dict(self.result.vars), dict(self.result.elems))
+        out: dict[str, Interval] = {}
+        for name, sites in self.low.array_alloc.items():
+            sizes = [self.expr(a.size, hull, record) for a in sites]
+            iv = I.join_all(sizes).meet(Interval(0, None)) if sizes else Interval(0, None)
+            preset = self.alloc_lens.get(name)
+            out[name] = iv.meet(preset) if preset is not None else iv
+        return out
 
     def initial_state(self) -> State:
         facts = self.low.input_facts
@@ -66,7 +88,10 @@ class RangeAnalysis(ExpressionRanges):
             t = p.type
             if isinstance(t, ir.ArrayType):
                 ln = facts.get(("len", p.name)).meet(Interval(0, None))
-                if not ln.bounded and self.options.assume_max_length is not None:
+                if p.direction == "out":
+                    # a result's length is what the method allocates, never the input contract
+                    ln = ln.meet(self.alloc_lens.get(p.name, Interval(0, None)))
+                elif not ln.bounded and self.options.assume_max_length is not None:
                     ln = ln.meet(Interval(0, self.options.assume_max_length))
                     self.assumed.add(f"{p.name}.Length")
                 self.result.lens[p.name] = ln
@@ -85,6 +110,9 @@ class RangeAnalysis(ExpressionRanges):
                 v = v.meet(I.bits_range(bits, t.signed))
                 self.assumed.add(p.name)
             state.vars[p.name] = v
+        for name, ln in self.alloc_lens.items():
+            if name not in self.result.lens:
+                self.result.lens[name] = ln  # a local array
         # relations between inputs (`x <= y`, `i < a.Length`) tighten the first bounds
         self._apply_facts(state, facts)
         for p in self.m.ports:
@@ -389,4 +417,10 @@ def _rename_facts(f: Facts, names: dict[str, str]) -> Facts:
 
 def analyze_ranges(low: Lowered, options: Options | None = None) -> tuple[RangeResult, set[str]]:
     a = RangeAnalysis(low, options)
-    return a.run(), a.assumed
+    result = a.run()
+    if low.array_alloc:
+        # again with the allocated lengths known, so that `a.Length` of a new array is bounded
+        lens = {name: result.lens[name] for name in low.array_alloc}
+        a = RangeAnalysis(low, options, lens)
+        result = a.run()
+    return result, a.assumed
