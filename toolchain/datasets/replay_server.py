@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import signal
 import sys
 import threading
 import time
@@ -304,14 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(corpus.replied_task_ids())} tasks)",
         flush=True,
     )
-    done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
-    try:
-        done.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
+    server.serve_until_terminated()
     return 0
 
 

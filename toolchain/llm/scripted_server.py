@@ -146,6 +146,17 @@ class ScriptedServer:
         self._thread.start()
         return self
 
+    def serve_until_terminated(self) -> None:
+        """Serve (already started) until SIGTERM or Ctrl-C, then stop: the command-line servers."""
+        done = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: done.set())
+        try:
+            done.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
     def stop(self) -> None:
         self._stopping.set()  # wakes handlers sleeping in a `delay_s` step
         self._httpd.shutdown()
@@ -415,14 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     server = ScriptedServer(script, port=args.port).start()
     print(f"scripted OpenAI-compatible server on {server.base_url}", flush=True)
-    done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
-    try:
-        done.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
+    server.serve_until_terminated()
     return 0
 
 
