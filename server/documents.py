@@ -334,21 +334,16 @@ class DocumentRuns:
             rng = symbol_range(index, sym)
             earlier = before.get(sym.qualified)
             if sym.qualified in plan.verify or earlier is None:
-                state, reused, duration, errors = SymbolState.verifying, False, None, 0
-            else:
-                state, reused = earlier.status, True
-                duration, errors = earlier.duration_s, earlier.error_count
-            symbols.append(
-                SymbolVerificationStatus(
-                    name=sym.qualified,
-                    kind=sym.kind,
-                    range=rng,
-                    status=state,
-                    duration_s=duration,
-                    error_count=errors,
-                    reused=reused,
+                symbols.append(
+                    SymbolVerificationStatus(
+                        name=sym.qualified, kind=sym.kind, range=rng, status=SymbolState.verifying
+                    )
                 )
-            )
+            else:
+                # Unaffected by the edit: its last state, duration and errors, where it is now.
+                symbols.append(
+                    earlier.model_copy(update={"kind": sym.kind, "range": rng, "reused": True})
+                )
         return VerificationStatusParams(
             uri=uri,
             version=version,

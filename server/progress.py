@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
 from types import TracebackType
 from typing import Protocol
 
@@ -28,22 +29,15 @@ class ProgressHost(Protocol):
     def client_supports(self, path: str) -> bool: ...
 
 
+@dataclass(eq=False)  # one progress is one token: compared by identity
 class WorkDone:
-    def __init__(
-        self,
-        server: ProgressHost,
-        title: str,
-        *,
-        on_cancel: Callable[[], None] | None = None,
-        token: lsp.ProgressToken | None = None,
-        message: str | None = None,
-    ) -> None:
-        self.server = server
-        self.title = title
-        self.on_cancel = on_cancel
-        self.token = token
-        self.message = message
-        self.active = False
+    server: ProgressHost
+    title: str
+    _: KW_ONLY
+    on_cancel: Callable[[], None] | None = None
+    token: lsp.ProgressToken | None = None
+    message: str | None = None
+    active: bool = field(default=False, init=False)
 
     async def begin(self) -> None:
         if self.active:

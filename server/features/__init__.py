@@ -7,18 +7,9 @@ server through small protocols and never import it.
 Adding a feature (e.g. `proof2silicon.generate`, `proof2silicon.synthesize`):
 
 1. Write `server/features/<feature>.py` with a function `register(server)` that defines the
-   handlers with pygls decorators and calls into `toolchain/` (no logic here):
-
-       from server.app import P2SServer
-       from server.engine_call import engine_call
-       from shared_schemas.lsp import COMMAND_SYNTHESIZE
-
-       def register(server: P2SServer) -> None:
-           @server.command(COMMAND_SYNTHESIZE)
-           async def synthesize(ls: P2SServer, *args: object) -> dict[str, object]:
-               async with engine_call(ls, SynthesizeParams, args, "synthesize") as call:
-                   result = await call.run("Synthesizing", run_synthesis, progress_text)
-               return result.model_dump(mode="json")
+   handlers with pygls decorators and calls into `toolchain/` (no logic here).
+   `generate.py` is the model of a command that calls the engine: its handler is three lines
+   around `server.engine_call.engine_call`.
 
    A command receives the `arguments` array as separate parameters; `engine_call` validates the
    first into your `shared_schemas` model, wires `$/cancelRequest` and the progress' Cancel
