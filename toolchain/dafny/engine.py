@@ -44,6 +44,7 @@ from toolchain.dafny.symbols import Symbol, boogie_member_name, find_symbols, pr
 from toolchain.dafny.text import LineIndex
 from toolchain.errors import InputError
 from toolchain.proc import CancelToken, ProcResult, run_tool, temp_dir, temp_file
+from toolchain.userfile import read_user_text
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 OutputParser = Callable[[str, FileMapper], ParsedOutput]
@@ -161,11 +162,7 @@ class DafnyEngine:
         request: VerifyRequest | None = None,
         cancel: CancelToken | None = None,
     ) -> FileVerification:
-        request = request or VerifyRequest(
-            timeout_s=self.settings.timeout_s, vc_time_limit_s=self.settings.vc_time_limit_s
-        )
-        if len(text.encode("utf-8")) > MAX_SOURCE_BYTES:
-            raise InputError(f"{filename} is larger than {MAX_SOURCE_BYTES // 1024} KiB")
+        request = self.admit(text, filename, request)
         shim = self.shim_for(text)
         key = cache_key(
             "v2",  # v2: verdicts qualified by toolchain.dafny.soundness.qualify_verdict
@@ -186,6 +183,15 @@ class DafnyEngine:
         if result.status not in (VerificationStatus.tool_error, VerificationStatus.timeout):
             self.cache.put(key, result)
         return result
+
+    def admit(self, text: str, filename: str, request: VerifyRequest | None) -> VerifyRequest:
+        """The request a verification of `text` runs under (the settings' limits when none is
+        given); an InputError when the source is too large to verify."""
+        if len(text.encode("utf-8")) > MAX_SOURCE_BYTES:
+            raise InputError(f"{filename} is larger than {MAX_SOURCE_BYTES // 1024} KiB")
+        return request or VerifyRequest(
+            timeout_s=self.settings.timeout_s, vc_time_limit_s=self.settings.vc_time_limit_s
+        )
 
     # -- internals --------------------------------------------------------------------------
     def _run_with_shim_retries(
@@ -318,26 +324,13 @@ class DafnyEngine:
 
 def read_dafny_file(path: str | Path) -> str:
     """Read a user's Dafny file, or raise one clear InputError saying what is wrong with it."""
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file")
-    if p.is_dir():
-        raise InputError(f"{p} is a directory", hint="pass the .dfy files inside it")
-    if p.suffix != ".dfy":
-        raise InputError(f"{p} is not a Dafny file", hint="expected a .dfy file")
-    size = p.stat().st_size
-    if size > MAX_SOURCE_BYTES:
-        raise InputError(
-            f"{p} is {size // 1024} KiB, over the {MAX_SOURCE_BYTES // 1024} KiB limit"
-        )
-    try:
-        return p.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{p} is not UTF-8 text (byte {exc.start})", hint="save it as UTF-8"
-        ) from exc
-    except OSError as exc:
-        raise InputError(f"{p}: {exc.strerror}") from exc
+    return read_user_text(
+        path,
+        max_bytes=MAX_SOURCE_BYTES,
+        directory_hint="pass the .dfy files inside it",
+        suffix=".dfy",
+        kind="a Dafny file",
+    )
 
 
 @contextlib.contextmanager

@@ -32,9 +32,9 @@ from pathlib import Path
 
 from shared_schemas.verification import FileVerification, VerificationStatus, VerifyRequest
 from toolchain.dafny.cache import cache_key
-from toolchain.dafny.engine import MAX_SOURCE_BYTES, DafnyEngine
+from toolchain.dafny.engine import DafnyEngine
 from toolchain.dafny.output_parser import parse_server_output, server_reached_verifier
-from toolchain.errors import CancelledError, InputError, ToolCrashedError
+from toolchain.errors import CancelledError, ToolCrashedError
 from toolchain.proc import CancelToken, kill_group
 
 log = logging.getLogger(__name__)
@@ -242,11 +242,7 @@ class WarmVerifier:
         cancel: CancelToken | None = None,
     ) -> FileVerification:
         engine = self.engine
-        request = request or VerifyRequest(
-            timeout_s=engine.settings.timeout_s, vc_time_limit_s=engine.settings.vc_time_limit_s
-        )
-        if len(text.encode("utf-8")) > MAX_SOURCE_BYTES:
-            raise InputError(f"{filename} is larger than {MAX_SOURCE_BYTES // 1024} KiB")
+        request = engine.admit(text, filename, request)
         if self._server is None:
             return engine.verify_source(text, filename, request, cancel)
         info = engine.info

@@ -23,6 +23,7 @@ from pathlib import Path
 from shared_schemas.generation import GenerationSpec
 from toolchain.errors import InputError
 from toolchain.llm.extract import fenced_blocks
+from toolchain.userfile import read_user_text
 
 MAX_SPEC_BYTES = 256 * 1024
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
@@ -99,18 +100,8 @@ def parse_spec(text: str, source_path: str | None = None) -> GenerationSpec:
 
 
 def load_spec(path: str | Path) -> GenerationSpec:
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file")
-    if p.is_dir():
-        raise InputError(f"{p} is a directory", hint="pass a .spec.md file")
-    if p.stat().st_size > MAX_SPEC_BYTES:
-        raise InputError(f"{p} is larger than {MAX_SPEC_BYTES // 1024} KiB")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{p} is not UTF-8 text", hint="save it as UTF-8") from exc
-    return parse_spec(text, str(p))
+    text = read_user_text(path, max_bytes=MAX_SPEC_BYTES, directory_hint="pass a .spec.md file")
+    return parse_spec(text, str(Path(path)))
 
 
 def spec_from_selection(text: str, title: str | None = None) -> GenerationSpec:
