@@ -153,4 +153,11 @@ async def engine_call(
             raise as_response_error(exc) from exc
 
 
-__all__ = ["CommandFailed", "EngineCall", "engine_call", "require_engine", "validated"]
+__all__ = [
+    "CommandFailed",
+    "EngineCall",
+    "as_response_error",
+    "engine_call",
+    "require_engine",
+    "validated",
+]
