@@ -36,7 +36,7 @@ from shared_schemas.replay import RecordedReply, ReplayModelName, ReplayStrategy
 from toolchain.datasets.mbpp_dfy import MbppDfy
 from toolchain.errors import InputError
 from toolchain.llm.client import Completion, EndpointConfig, LlmError, estimate_tokens
-from toolchain.llm.scripted_server import Script, ScriptedServer
+from toolchain.llm.scripted_server import Script, ScriptedServer, message_text
 from toolchain.proc import CancelToken
 
 REPLAY_BASE_URL = "replay://mbpp-dfy"
@@ -252,7 +252,7 @@ class ReplayServer(ScriptedServer):
             return scripted
         messages = body.get("messages")
         text = "\n".join(
-            _message_text(m)
+            message_text(m)
             for m in (messages if isinstance(messages, list) else [])
             if isinstance(m, dict) and m.get("role") != "assistant"
         )
@@ -261,15 +261,6 @@ class ReplayServer(ScriptedServer):
         except ReplayLookupError:
             return {"status": 404}
         return {"reply": recorded.reply, "finish_reason": "stop"}
-
-
-def _message_text(message: dict[str, Any]) -> str:
-    content = message.get("content")
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
-    return ""
 
 
 def main(argv: list[str] | None = None) -> int:

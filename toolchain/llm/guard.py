@@ -30,8 +30,19 @@ _SOUNDNESS_CODES = {
     DECREASES_STAR: GuardReason.decreases_star,
 }
 _CALL = re.compile(r"(?<![\w'])([A-Za-z_][\w'?]*)\s*(?:<[^<>;{}()]*>)?\s*\(")
-_OPTIONS = re.compile(r"\{:\s*options\b[^}]*\}")
-_INCLUDE = re.compile(r"(?m)^[ \t]*include\b")
+# Text the guard refuses wherever it stands outside comments and strings.
+_TEXT_RULES: tuple[tuple[re.Pattern[str], GuardReason, str], ...] = (
+    (
+        re.compile(r"\{:\s*options\b[^}]*\}"),
+        GuardReason.options,
+        "`{:options}` changes how the verifier runs from inside the file",
+    ),
+    (
+        re.compile(r"(?m)^[ \t]*include\b"),
+        GuardReason.include,
+        "`include` pulls in code from outside the candidate",
+    ),
+)
 # Contract clauses whose addition makes the obligation weaker (a stronger precondition, a wider
 # frame); added `ensures` only make it stronger, so they are always allowed.
 _WEAKENING = ("requires", "modifies", "reads")
@@ -130,21 +141,10 @@ def check_candidate(code: str, spec_signature: str | None = None) -> list[GuardV
         message = d.message.split(";")[0].split(": it is proved")[0]
         found.append(GuardViolation(reason=reason, message=message, line=d.range.start.line))
     found.extend(_bodiless_trait_calls(code, masked, index))
-    for m in _OPTIONS.finditer(masked):
-        found.append(
-            GuardViolation(
-                reason=GuardReason.options,
-                message="`{:options}` changes how the verifier runs from inside the file",
-                line=index.position(m.start())[0],
-            )
-        )
-    for m in _INCLUDE.finditer(masked):
-        found.append(
-            GuardViolation(
-                reason=GuardReason.include,
-                message="`include` pulls in code from outside the candidate",
-                line=index.position(m.start())[0],
-            )
+    for pattern, reason, message in _TEXT_RULES:
+        found.extend(
+            GuardViolation(reason=reason, message=message, line=index.position(m.start())[0])
+            for m in pattern.finditer(masked)
         )
     if spec_signature and spec_signature.strip():
         found.extend(check_signature(code, spec_signature))

@@ -199,15 +199,21 @@ class ScriptedServer:
         return self._stopping.wait(seconds)
 
 
+def message_text(message: JsonDict) -> str:
+    """The text of one request message: its content string, or its text parts joined."""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return ""
+
+
 def _last_user_text(body: JsonDict) -> str:
     messages = body.get("messages") or []
     for m in reversed(messages if isinstance(messages, list) else []):
         if isinstance(m, dict) and m.get("role") == "user":
-            content = m.get("content")
-            if isinstance(content, str):
-                return content
-            if isinstance(content, list):
-                return " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+            return message_text(m)
     return ""
 
 
