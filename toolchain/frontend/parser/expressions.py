@@ -12,6 +12,10 @@ from toolchain.frontend import ast as A
 from toolchain.frontend.lexer import Kind
 from toolchain.frontend.parser.primaries import PrimaryParser
 
+# Left-associative operator levels below the shifts, loosest first: additive, multiplicative,
+# bitwise.
+BINARY_LEVELS: tuple[tuple[str, ...], ...] = (("+", "-"), ("*", "/", "%"), ("&", "|", "^"))
+
 
 class ExpressionParser(PrimaryParser):
     if TYPE_CHECKING:
@@ -129,39 +133,31 @@ class ExpressionParser(PrimaryParser):
         return result
 
     def shift(self) -> A.Expr:
-        lhs = self.additive()
+        lhs = self.binary_level()
         while True:
             t, n = self.tok, self.peek()
             if t.is_op("<", ">") and n.text == t.text and self.adjacent(t, n):
                 self.advance()
                 self.advance()
-                rhs = self.additive()
+                rhs = self.binary_level()
                 op = "<<" if t.text == "<" else ">>"
                 lhs = A.BinaryExpr(op=op, lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
             else:
                 return lhs
 
-    def additive(self) -> A.Expr:
-        lhs = self.multiplicative()
-        while self.tok.is_op("+", "-"):
-            op = self.advance().text
-            rhs = self.multiplicative()
-            lhs = A.BinaryExpr(op=op, lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
-        return lhs
+    def binary_level(self, level: int = 0) -> A.Expr:
+        """The left-associative operators of `BINARY_LEVELS[level]` and every tighter level.
 
-    def multiplicative(self) -> A.Expr:
-        lhs = self.bitwise()
-        while self.tok.is_op("*", "/", "%"):
+        Each level recurses straight into the next (not through a shared helper), so a nesting
+        level costs as many Python frames as one method per level did: the "nesting too deep"
+        limit stays where it was."""
+        ops = BINARY_LEVELS[level]
+        last = level + 1 == len(BINARY_LEVELS)
+        lhs = self.conversion() if last else self.binary_level(level + 1)
+        # inside `|s|` a `|` closes the cardinality
+        while self.tok.is_op(*ops) and not (self.bar_stops and self.tok.is_op("|")):
             op = self.advance().text
-            rhs = self.bitwise()
-            lhs = A.BinaryExpr(op=op, lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
-        return lhs
-
-    def bitwise(self) -> A.Expr:
-        lhs = self.conversion()
-        while self.tok.is_op("&", "|", "^") and not (self.tok.is_op("|") and self.bar_stops):
-            op = self.advance().text
-            rhs = self.conversion()
+            rhs = self.conversion() if last else self.binary_level(level + 1)
             lhs = A.BinaryExpr(op=op, lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
         return lhs
 

@@ -266,12 +266,8 @@ class StatementParser(ExpressionParser):
             # alternative `if { case g => ... }`
             self.pos -= 1
             return self.unsupported_stmt("if")
-        cond: A.Expr | None
-        if self.tok.is_op("*"):
-            self.advance()
-            cond = None
-        else:
-            cond = self.expression()
+        # `*`: a nondeterministic guard
+        cond = None if self.accept_op("*") else self.expression()
         then = self.block()
         other: A.Stmt | None = None
         if self.accept_kw("else"):
@@ -283,12 +279,8 @@ class StatementParser(ExpressionParser):
         if self.tok.is_op("{") or self.tok.is_kw("case", *SPEC_KEYWORDS):
             self.pos -= 1
             return self.unsupported_stmt("while")
-        cond: A.Expr | None
-        if self.tok.is_op("*"):
-            self.advance()
-            cond = None
-        else:
-            cond = self.expression()
+        # `*`: a nondeterministic guard
+        cond = None if self.accept_op("*") else self.expression()
         specs = self.specs()
         body = self.block() if self.tok.is_op("{") else None
         return A.WhileStmt(cond=cond, specs=specs, body=body, start=start, end=self.prev_end)
