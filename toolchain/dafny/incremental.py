@@ -64,6 +64,8 @@ _VERIFIER_CATEGORIES = (DiagnosticCategory.verification, DiagnosticCategory.time
 
 
 class SourceVerifier(Protocol):
+    """What verifies a whole source: the CLI engine, or a warm DafnyServer in front of it."""
+
     def verify_source(
         self,
         text: str,

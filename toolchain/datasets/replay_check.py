@@ -10,15 +10,17 @@ from __future__ import annotations
 import hashlib
 import queue
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from shared_schemas.generation import ExtractionResult, GuardReason
 from shared_schemas.replay import (
+    HardwareRegime,
     MbppTask,
     RecordedReply,
+    RegimeCounts,
+    RegimeOutcome,
     ReplayOutcome,
     ReplayRow,
     ReplayStrategy,
@@ -29,10 +31,10 @@ from shared_schemas.verification import (
     VerifyRequest,
 )
 from toolchain.dafny import DafnyEngine
+from toolchain.dafny.incremental import SourceVerifier
 from toolchain.datasets.hardware_probe import COLUMNS, HardwareProbe, HardwareVerdict
 from toolchain.llm.extract import extract_dafny
 from toolchain.llm.guard import check_candidate, check_signature
-from toolchain.proc import CancelToken
 
 CANDIDATE_FILE = "candidate.dfy"
 Progress = Callable[[int, int], None]
@@ -115,16 +117,8 @@ def _disagreement(o: ReplayOutcome, reply: RecordedReply, ours_code: str | None)
     return f"ours_only{suffix}"
 
 
-class Verifier(Protocol):
-    """What the checker needs of a verifier: the engine, or a warm DafnyServer in front of it."""
-
-    def verify_source(
-        self,
-        text: str,
-        filename: str = ...,
-        request: VerifyRequest | None = ...,
-        cancel: CancelToken | None = ...,
-    ) -> FileVerification: ...
+# What the checker needs of a verifier: the engine, or a warm DafnyServer in front of it.
+Verifier = SourceVerifier
 
 
 class ReplayChecker:
@@ -134,12 +128,15 @@ class ReplayChecker:
         request: VerifyRequest | None = None,
         hardware: HardwareProbe | None = None,
         verifiers: Sequence[Verifier] | None = None,
+        regimes: Mapping[HardwareRegime, HardwareProbe] | None = None,
     ) -> None:
+        # regimes: the hardware columns again, each probe under its own hardware contract
         self.engine = engine
         self.request = request or VerifyRequest(
             timeout_s=engine.settings.timeout_s, vc_time_limit_s=engine.settings.vc_time_limit_s
         )
         self.hardware = hardware
+        self.regimes = dict(regimes or {})
         # One verifier per concurrent job: the engine is thread-safe (its own job slots); a warm
         # server answers one request at a time, so each job gets its own.
         self.verifiers: list[Verifier] = (
@@ -261,7 +258,36 @@ class ReplayChecker:
             o.hardware_method = v.method
             o.reaches_rtl = None if "reaches_rtl" in missing else v.reaches_rtl
             o.cosim_passed = None if "cosim_passed" in missing else v.cosim_passed
+        for regime, probe in self.regimes.items():
+            self._classify_regime(regime, probe, prepared, outcomes, tasks)
         return missing
+
+    def _classify_regime(
+        self,
+        regime: HardwareRegime,
+        probe: HardwareProbe,
+        prepared: list[_Prepared],
+        outcomes: list[ReplayOutcome],
+        tasks: dict[str, MbppTask],
+    ) -> None:
+        missing = probe.missing()
+        memo: dict[str, HardwareVerdict] = {}
+        for p, o in zip(prepared, outcomes, strict=True):
+            if not o.verified:
+                continue
+            task = tasks.get(o.task_id)
+            key = f"{code_digest(p.extraction.code)}:{task.method_signature if task else ''}"
+            if key not in memo:
+                memo[key] = probe.classify(p.extraction.code, task)
+            v = memo[key]
+            if v.crashed:
+                continue
+            o.regimes[regime] = RegimeOutcome(
+                lowers_to_ir=v.lowers,
+                reaches_rtl=None if "reaches_rtl" in missing else v.reaches_rtl,
+                cosim_passed=None if "cosim_passed" in missing else v.cosim_passed,
+                reason=v.reason,
+            )
 
 
 def summarise(outcomes: list[ReplayOutcome], missing: Iterable[str] = ()) -> list[ReplayRow]:
@@ -320,9 +346,26 @@ def summarise(outcomes: list[ReplayOutcome], missing: Iterable[str] = ()) -> lis
                 lowers_to_ir=count("lowers_to_ir", lambda o: o.lowers_to_ir),
                 reaches_rtl=count("reaches_rtl", lambda o: o.reaches_rtl),
                 cosim_passed=count("cosim_passed", lambda o: o.cosim_passed),
+                regimes=_regime_counts(verified),
             )
         )
     return rows
+
+
+def _regime_counts(verified: list[ReplayOutcome]) -> dict[HardwareRegime, RegimeCounts]:
+    counts: dict[HardwareRegime, RegimeCounts] = {}
+    for regime in HardwareRegime:
+        seen = [o.regimes[regime] for o in verified if regime in o.regimes]
+        if not seen:
+            continue
+        rtl = [r.reaches_rtl for r in seen]
+        cosim = [r.cosim_passed for r in seen]
+        counts[regime] = RegimeCounts(
+            lowers_to_ir=sum(r.lowers_to_ir for r in seen),
+            reaches_rtl=None if all(x is None for x in rtl) else sum(bool(x) for x in rtl),
+            cosim_passed=None if all(x is None for x in cosim) else sum(bool(x) for x in cosim),
+        )
+    return counts
 
 
 __all__ = [
