@@ -156,6 +156,44 @@ def test_mbpp_240_replace_list_rtl_agrees_with_dafny(dafny: DafnyEngine, tmp_pat
     assert _synthesize(REPLACE_LIST, "replaceList", tmp_path, dafny) == CosimVerdict.passed
 
 
+# ../shared/datasets/clover/dataset/CloverBench/textbook_algo/update_array/update_array_strong.dfy
+# a[4] + 3 widens a's element type past the 32-bit contract; vectors were drawn from that wider
+# type, i.e. outside the inputs the hardware was built for (10 of 64 "differed").
+UPDATE_ELEMENTS = """
+method UpdateElements(a: array<int>)
+  requires a.Length >= 8
+  modifies a
+  ensures old(a[4]) +3 == a[4]
+  ensures a[7]==516
+  ensures forall i::0 <= i<a.Length ==> i != 7 && i != 4 ==> a[i] == old(a[i])
+{
+  a[4] := a[4] + 3;
+  a[7] := 516;
+}
+"""
+
+
+def test_vectors_for_a_modified_array_stay_in_its_entry_range() -> None:
+    from toolchain.cosim.vectors import sample_candidates
+
+    result = lower(UPDATE_ELEMENTS, "UpdateElements", options=CONTRACT)
+    assert result.method is not None
+    a = _port(result.method, "a")
+    assert a.entry_range == (-(2**31), 2**31 - 1)
+    assert isinstance(a.type, ir.ArrayType) and isinstance(a.type.element, ir.IntType)
+    assert a.type.element.max_value > 2**31  # the element type also holds a[4] + 3
+    for vec in sample_candidates(result.method, 64, 1):
+        items = vec["a"]
+        assert isinstance(items, list)
+        assert all(-(2**31) <= int(v) < 2**31 for v in items)
+
+
+@pytest.mark.slow
+def test_update_elements_rtl_agrees_with_dafny(dafny: DafnyEngine, tmp_path: Path) -> None:
+    verdict = _synthesize(UPDATE_ELEMENTS, "UpdateElements", tmp_path, dafny)
+    assert verdict == CosimVerdict.passed
+
+
 # ---- (b) an obligation Dafny did not prove blocks ------------------------------------------
 
 

@@ -67,7 +67,10 @@ def sample_candidates(method: HardwareMethod, count: int, seed: int) -> list[Vec
         for p in ports:
             t = p.type
             if isinstance(t, ArrayType):
-                lo, hi = _range(method, p.name, t.element)
+                lo, hi = _range(method, f"{p.name}[..]", t.element)
+                if p.entry_range is not None:
+                    # inputs only as the method may receive them, not the values it writes
+                    lo, hi = max(lo, p.entry_range[0]), min(hi, p.entry_range[1])
                 cap = t.capacity or 0
                 n = cap if t.length is not None else rng.randint(0, cap)
                 if k < len(corners):

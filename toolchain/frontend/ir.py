@@ -402,6 +402,9 @@ class Port:
     type: HwType
     direction: Literal["in", "out", "inout"]
     loc: SourceSpan = UNKNOWN_SPAN
+    # an input array's element range when the method starts (precondition or contract): for an
+    # array the method modifies, narrower than its element type, which also holds what is written
+    entry_range: tuple[int, int] | None = None
 
 
 @dataclass(kw_only=True)

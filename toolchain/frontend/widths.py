@@ -75,6 +75,10 @@ class WidthFinalizer:
             t = holder.type
             if isinstance(t, ir.ArrayType):
                 holder.type = self._array_type(holder.name, t, facts, holder.loc)
+                entry = self.ranges.entry_elems.get(holder.name)
+                if isinstance(holder, ir.Port) and entry is not None and entry.bounded:
+                    assert entry.lo is not None and entry.hi is not None
+                    holder.entry_range = (entry.lo, entry.hi)
                 continue
             if not isinstance(t, ir.IntType):
                 continue

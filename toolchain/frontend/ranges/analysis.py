@@ -102,6 +102,7 @@ class RangeAnalysis(ExpressionRanges):
                         self.assumed.add(f"{p.name}[..]")
                     state.elems[p.name] = el
                     self.result.elems[p.name] = el
+                    self.result.entry_elems[p.name] = el
                 continue
             if p.direction == "out" or not isinstance(t, ir.IntType):
                 continue

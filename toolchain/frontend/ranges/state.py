@@ -71,6 +71,7 @@ class RangeResult:
     loop_heads: dict[int, dict[str, Interval]] = field(default_factory=dict)
     accumulations: dict[int, list[Accumulation]] = field(default_factory=dict)
     inputs: dict[str, Interval] = field(default_factory=dict)  # assumed at entry
+    entry_elems: dict[str, Interval] = field(default_factory=dict)  # input arrays at entry
 
 
 @dataclass
