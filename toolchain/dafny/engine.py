@@ -7,7 +7,6 @@ unsound constructs, and caches results by content.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
@@ -140,20 +139,6 @@ class DafnyEngine:
         cancel: CancelToken | None = None,
     ) -> FileVerification:
         return self.verify_source(read_dafny_file(path), str(path), request, cancel)
-
-    async def verify_source_async(
-        self,
-        text: str,
-        filename: str = "input.dfy",
-        request: VerifyRequest | None = None,
-        cancel: CancelToken | None = None,
-    ) -> FileVerification:
-        token = cancel or CancelToken()
-        try:
-            return await asyncio.to_thread(self.verify_source, text, filename, request, token)
-        except asyncio.CancelledError:
-            token.cancel()
-            raise
 
     def verify_source(
         self,
