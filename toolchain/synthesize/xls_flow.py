@@ -19,6 +19,7 @@ from shared_schemas.synthesis import (
 )
 from shared_schemas.verification import FileVerification
 from toolchain.atomic import write_atomic
+from toolchain.cosim.verilog_check import check_verilog_parses
 from toolchain.proc import CancelToken
 from toolchain.synth.html import COSIM_LOG
 from toolchain.synthesize.outputs import write_outputs
@@ -87,6 +88,8 @@ def _xls_stages(
             if name in hls.rtl_files:
                 rtl_paths.append(folder / name)
         run.warnings.extend(hls.warnings)
+        # a back-end bug must surface as one, before yosys or the simulator say something odder
+        check_verilog_parses(rtl_paths, hls.interface.top, run.job.method, cancel=run.cancel)
     iface = hls.interface
     resources: ResourceReport | None = None
     ice40: ResourceReport | None = None
