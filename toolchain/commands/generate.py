@@ -11,9 +11,9 @@ from shared_schemas.generation import (
     GenerationOutcome,
     GenerationParams,
     GenerationProgress,
-    PromptStrategy,
 )
 from shared_schemas.settings import DafnySettings, Settings
+from toolchain.commands.model_flags import ModelFlags
 from toolchain.generate import is_rescue_path, run_generate
 from toolchain.proc import CancelToken
 from toolchain.redact import redact
@@ -28,6 +28,20 @@ EXIT_CODES = """exit status:
   143  terminated (SIGTERM)"""
 
 
+_FLAGS = ModelFlags(
+    GenerationParams,
+    {
+        "policy_checkpoint": "--policy",
+        "max_rounds": "--rounds",
+        "max_total_tokens": "--max-tokens",
+        "max_wall_s": "--max-wall",
+        "output_path": "--out",
+        "trajectory_path": "--trajectory",
+        "verify_timeout_s": "--verify-timeout",
+    },
+)
+
+
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "generate",
@@ -36,26 +50,33 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("spec", metavar="SPEC", help="a .spec.md file")
-    p.add_argument(
-        "--strategy",
-        choices=[s.value for s in PromptStrategy],
-        default=PromptStrategy.error_specified.value,
+    p.add_argument("spec_path", metavar="SPEC", help="a .spec.md file")
+    _FLAGS.choice(
+        p,
+        "strategy",
         help="prompting strategy (default error_specified); preface uses --policy, or the "
         "rule-based agent without one",
     )
-    p.add_argument("--policy", metavar="CKPT", help="PREFACE policy checkpoint (implies preface)")
-    p.add_argument("--rounds", type=int, metavar="N", help="LLM attempts (default 7 / 6)")
-    p.add_argument("--max-tokens", type=int, metavar="N", help="token budget for the whole run")
-    p.add_argument("--max-wall", type=float, metavar="S", help="wall-time budget in seconds")
-    p.add_argument("--base-url", help="OpenAI-compatible endpoint (else $OPENAI_BASE_URL)")
-    p.add_argument("--model", help="model name (else $P2S_MODEL)")
-    p.add_argument("--temperature", type=float)
-    p.add_argument("--seed", type=int)
-    p.add_argument("--out", metavar="PATH", help="verified Dafny (default: beside the spec)")
-    p.add_argument("--trajectory", metavar="PATH", help="trajectory JSON (default: beside --out)")
-    p.add_argument("--force", action="store_true", help="overwrite existing output files")
-    p.add_argument("--verify-timeout", type=float, default=60.0, metavar="S")
+    _FLAGS.option(
+        p, "policy_checkpoint", metavar="CKPT", help="PREFACE policy checkpoint (implies preface)"
+    )
+    _FLAGS.option(p, "max_rounds", type=int, metavar="N", help="LLM attempts (default 7 / 6)")
+    _FLAGS.option(
+        p, "max_total_tokens", type=int, metavar="N", help="token budget for the whole run"
+    )
+    _FLAGS.option(p, "max_wall_s", type=float, metavar="S", help="wall-time budget in seconds")
+    _FLAGS.option(p, "base_url", help="OpenAI-compatible endpoint (else $OPENAI_BASE_URL)")
+    _FLAGS.option(p, "model", help="model name (else $P2S_MODEL)")
+    _FLAGS.option(p, "temperature", type=float, help="")
+    _FLAGS.option(p, "seed", type=int, help="")
+    _FLAGS.option(
+        p, "output_path", metavar="PATH", help="verified Dafny (default: beside the spec)"
+    )
+    _FLAGS.option(
+        p, "trajectory_path", metavar="PATH", help="trajectory JSON (default: beside --out)"
+    )
+    _FLAGS.switch(p, "force")
+    _FLAGS.option(p, "verify_timeout_s", type=float, metavar="S", help="")
     p.add_argument("--dafny", default=None, help="Dafny executable (else $P2S_DAFNY, PATH)")
     p.add_argument("--json", action="store_true", help="print the GenerationResult as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
@@ -67,22 +88,7 @@ def _print_progress(p: GenerationProgress) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    params = GenerationParams(
-        spec_path=args.spec,
-        strategy=PromptStrategy(args.strategy),
-        max_rounds=args.rounds,
-        max_total_tokens=args.max_tokens,
-        max_wall_s=args.max_wall,
-        temperature=args.temperature,
-        model=args.model,
-        base_url=args.base_url,
-        policy_checkpoint=args.policy,
-        output_path=args.out,
-        trajectory_path=args.trajectory,
-        force=args.force,
-        verify_timeout_s=args.verify_timeout,
-        seed=args.seed,
-    )
+    params = _FLAGS.build(args)
     settings = Settings(dafny=DafnySettings(path=args.dafny))
     cancel = CancelToken()
 
@@ -117,9 +123,9 @@ def run(args: argparse.Namespace) -> int:
                 f"{result.output_path}: verified (round {result.rounds_used} of {result.max_rounds})"
             )
         elif lost:
-            print(f"{args.spec}: verified, but could not be saved: the program follows")
+            print(f"{args.spec_path}: verified, but could not be saved: the program follows")
         else:
-            print(f"{args.spec}: not verified: {result.message}")
+            print(f"{args.spec_path}: not verified: {result.message}")
         if result.trajectory_path:
             print(f"trajectory: {result.trajectory_path}")
         estimated = " (estimated)" if result.usage.estimated else ""

@@ -8,57 +8,20 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
 
 from shared_schemas.settings import DafnySettings, Settings
 from shared_schemas.synthesis import (
     CosimVerdict,
-    DelayModel,
     SynthesisProgress,
     SynthesisReport,
     SynthesizeParams,
 )
-from toolchain.errors import InputError
+from toolchain.commands.model_flags import ModelFlags
 
-_FIELDS = SynthesizeParams.model_fields
-# flag -> field, where the flag is not the field's name
-_FLAG_OF = {
-    "out_dir": "--out",
-    "pipeline_stages": "--stages",
-    "cosim_time_limit_s": "--cosim-time-limit",
-}
-
-
-def _default(name: str) -> Any:
-    return _FIELDS[name].default
-
-
-def _help(name: str, extra: str = "") -> str:
-    text = _FIELDS[name].description or name
-    default = _default(name)
-    shown = getattr(default, "value", default)
-    if default is None or isinstance(default, bool):
-        return f"{text}{extra}"
-    return f"{text}{extra} (default {shown})"
-
-
-def _option(p: argparse.ArgumentParser, name: str, **kw: Any) -> None:
-    """A valued flag for a field of SynthesizeParams: its default and help come from the field."""
-    default = _default(name)
-    p.add_argument(
-        _FLAG_OF.get(name, "--" + name.replace("_", "-")),
-        dest=name,
-        default=getattr(default, "value", default),
-        help=_help(name),
-        **kw,
-    )
-
-
-def _switch(p: argparse.ArgumentParser, name: str, flag: str, text: str) -> None:
-    """A flag that turns off a field that is on by default."""
-    p.add_argument(flag, dest=name, action="store_false", default=_default(name), help=text)
+_FLAGS = ModelFlags(
+    SynthesizeParams,
+    {"out_dir": "--out", "pipeline_stages": "--stages", "cosim_time_limit_s": "--cosim-time-limit"},
+)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -67,20 +30,20 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="verified Dafny method -> Verilog, synthesis report, co-simulation against Dafny",
     )
     p.add_argument("file", metavar="FILE.dfy")
-    p.add_argument("--method", "-m", default=_default("method"), help=_help("method"))
-    for name in ("backend", "target"):
-        _option(p, name, choices=[v.value for v in type(_default(name))])
-    _option(p, "clock_ns", type=float, metavar="N")
-    _option(p, "out_dir", metavar="DIR")
-    _option(p, "vectors", type=int, metavar="N")
-    _option(p, "seed", type=int)
-    _switch(p, "fmax", "--no-fmax", "skip: " + _help("fmax"))
-    _option(p, "delay_model", choices=[d.value for d in DelayModel])
+    p.add_argument("--method", "-m", default=_FLAGS.default("method"), help=_FLAGS.help("method"))
+    _FLAGS.choice(p, "backend")
+    _FLAGS.choice(p, "target")
+    _FLAGS.option(p, "clock_ns", type=float, metavar="N")
+    _FLAGS.option(p, "out_dir", metavar="DIR")
+    _FLAGS.option(p, "vectors", type=int, metavar="N")
+    _FLAGS.option(p, "seed", type=int)
+    _FLAGS.switch(p, "fmax", "--no-fmax", "skip: " + _FLAGS.help("fmax"))
+    _FLAGS.choice(p, "delay_model")
     for name in ("pipeline_stages", "unroll_limit", "assume_input_bits", "assume_max_length"):
-        _option(p, name, type=int, metavar="N")
-    _option(p, "cosim_time_limit_s", type=float, metavar="S")
-    _switch(p, "use_cache", "--no-cache", "rebuild even if nothing changed")
-    p.add_argument("--force", action="store_true", default=_default("force"), help=_help("force"))
+        _FLAGS.option(p, name, type=int, metavar="N")
+    _FLAGS.option(p, "cosim_time_limit_s", type=float, metavar="S")
+    _FLAGS.switch(p, "use_cache", "--no-cache", "rebuild even if nothing changed")
+    _FLAGS.switch(p, "force")
     p.add_argument("--json", action="store_true", help="print report.json to stdout")
     p.add_argument("--dafny", default=None, help="Dafny executable (else $P2S_DAFNY, PATH)")
     p.set_defaults(func=run)
@@ -88,16 +51,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def params_from_args(args: argparse.Namespace) -> SynthesizeParams:
     """The request the flags describe; a value the model refuses is an InputError naming the flag."""
-    values = {
-        name: getattr(args, name) for name in _FIELDS if name != "uri" and hasattr(args, name)
-    }
-    try:
-        return SynthesizeParams(uri=args.file, **values)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        name = str(first["loc"][0]) if first["loc"] else ""
-        flag = _FLAG_OF.get(name, "--" + name.replace("_", "-"))
-        raise InputError(f"{flag}: {first['msg']}") from exc
+    return _FLAGS.build(args, uri=args.file)
 
 
 def summary_lines(report: SynthesisReport, out: Path, cached: bool) -> list[str]:

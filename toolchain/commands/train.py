@@ -9,13 +9,24 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from shared_schemas.generation import PolicyKind, TrainingConfig, TrainingIteration
+from shared_schemas.generation import TrainingConfig, TrainingIteration
 from shared_schemas.settings import DafnySettings, LlmSettings
+from toolchain.commands.model_flags import ModelFlags
 from toolchain.dafny import DafnyEngine
 from toolchain.errors import InputError
 from toolchain.llm.client import EndpointConfig, LlmClient
 from toolchain.llm.tasks import load_tasks
 from toolchain.proc import CancelToken
+
+_FLAGS = ModelFlags(
+    TrainingConfig,
+    {
+        "hf_model_path": "--hf-model",
+        "episodes_per_iteration": "--episodes",
+        "learning_rate": "--lr",
+        "out_dir": "--out",
+    },
+)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,16 +35,18 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="train the PREFACE prompt-repair agent (PPO) on a task set",
         description="Needs an LLM endpoint: OPENAI_BASE_URL / OPENAI_API_KEY / P2S_MODEL.",
     )
-    p.add_argument("--tasks", required=True, metavar="DIR", help="task folder or corpus file")
+    _FLAGS.option(p, "tasks", required=True, metavar="DIR", help="task folder or corpus file")
     p.add_argument("--limit", type=int, metavar="N", help="use the first N tasks")
-    p.add_argument("--policy", choices=[k.value for k in PolicyKind], default="compact")
-    p.add_argument("--hf-model", metavar="PATH", help="local Hugging Face weights (hf_lora)")
-    p.add_argument("--iterations", type=int, default=20)
-    p.add_argument("--episodes", type=int, default=8, help="episodes per PPO iteration")
-    p.add_argument("--max-attempts", type=int, default=7, help="LLM attempts per episode")
-    p.add_argument("--lr", type=float, default=3e-3)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default="preface-run", metavar="DIR", help="checkpoint and curves")
+    _FLAGS.choice(p, "policy", help="")
+    _FLAGS.option(p, "hf_model_path", metavar="PATH", help="local Hugging Face weights (hf_lora)")
+    _FLAGS.option(p, "iterations", type=int, help="")
+    _FLAGS.option(
+        p, "episodes_per_iteration", type=int, metavar="EPISODES", help="episodes per PPO iteration"
+    )
+    _FLAGS.option(p, "max_attempts", type=int, help="LLM attempts per episode")
+    _FLAGS.option(p, "learning_rate", type=float, metavar="LR", help="")
+    _FLAGS.option(p, "seed", type=int, help="")
+    _FLAGS.option(p, "out_dir", metavar="DIR", help="checkpoint and curves")
     p.add_argument("--force", action="store_true", help="overwrite a checkpoint in --out")
     p.add_argument("--base-url")
     p.add_argument("--model")
@@ -47,21 +60,11 @@ def run(args: argparse.Namespace) -> int:
     from toolchain.preface.env import LoopEnvironment
     from toolchain.preface.train import train
 
-    tasks = load_tasks(args.tasks, args.limit)
-    out = Path(args.out)
+    config = _FLAGS.build(args)
+    tasks = load_tasks(config.tasks, args.limit)
+    out = Path(config.out_dir)
     if (out / "policy.pt").exists() and not args.force:
         raise InputError(f"{out / 'policy.pt'} already exists", hint="pass --force to overwrite it")
-    config = TrainingConfig(
-        tasks=str(args.tasks),
-        policy=PolicyKind(args.policy),
-        hf_model_path=args.hf_model,
-        iterations=args.iterations,
-        episodes_per_iteration=args.episodes,
-        max_attempts=args.max_attempts,
-        learning_rate=args.lr,
-        seed=args.seed,
-        out_dir=str(out),
-    )
     llm = LlmClient(
         EndpointConfig.resolve(
             LlmSettings(), base_url=args.base_url, model=args.model, temperature=args.temperature
@@ -88,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     env = LoopEnvironment(
         llm,
         engine,
-        max_attempts=args.max_attempts,
+        max_attempts=config.max_attempts,
         verify_timeout_s=args.verify_timeout,
         cancel=cancel,
         record_to=out / "episodes.jsonl",
