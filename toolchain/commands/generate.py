@@ -28,18 +28,7 @@ EXIT_CODES = """exit status:
   143  terminated (SIGTERM)"""
 
 
-_FLAGS = ModelFlags(
-    GenerationParams,
-    {
-        "policy_checkpoint": "--policy",
-        "max_rounds": "--rounds",
-        "max_total_tokens": "--max-tokens",
-        "max_wall_s": "--max-wall",
-        "output_path": "--out",
-        "trajectory_path": "--trajectory",
-        "verify_timeout_s": "--verify-timeout",
-    },
-)
+_FLAGS = ModelFlags(GenerationParams)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,25 +47,42 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "rule-based agent without one",
     )
     _FLAGS.option(
-        p, "policy_checkpoint", metavar="CKPT", help="PREFACE policy checkpoint (implies preface)"
+        p,
+        "policy_checkpoint",
+        "--policy",
+        metavar="CKPT",
+        help="PREFACE policy checkpoint (implies preface)",
     )
-    _FLAGS.option(p, "max_rounds", type=int, metavar="N", help="LLM attempts (default 7 / 6)")
     _FLAGS.option(
-        p, "max_total_tokens", type=int, metavar="N", help="token budget for the whole run"
+        p, "max_rounds", "--rounds", type=int, metavar="N", help="LLM attempts (default 7 / 6)"
     )
-    _FLAGS.option(p, "max_wall_s", type=float, metavar="S", help="wall-time budget in seconds")
+    _FLAGS.option(
+        p,
+        "max_total_tokens",
+        "--max-tokens",
+        type=int,
+        metavar="N",
+        help="token budget for the whole run",
+    )
+    _FLAGS.option(
+        p, "max_wall_s", "--max-wall", type=float, metavar="S", help="wall-time budget in seconds"
+    )
     _FLAGS.option(p, "base_url", help="OpenAI-compatible endpoint (else $OPENAI_BASE_URL)")
     _FLAGS.option(p, "model", help="model name (else $P2S_MODEL)")
     _FLAGS.option(p, "temperature", type=float, help="")
     _FLAGS.option(p, "seed", type=int, help="")
     _FLAGS.option(
-        p, "output_path", metavar="PATH", help="verified Dafny (default: beside the spec)"
+        p, "output_path", "--out", metavar="PATH", help="verified Dafny (default: beside the spec)"
     )
     _FLAGS.option(
-        p, "trajectory_path", metavar="PATH", help="trajectory JSON (default: beside --out)"
+        p,
+        "trajectory_path",
+        "--trajectory",
+        metavar="PATH",
+        help="trajectory JSON (default: beside --out)",
     )
     _FLAGS.switch(p, "force")
-    _FLAGS.option(p, "verify_timeout_s", type=float, metavar="S", help="")
+    _FLAGS.option(p, "verify_timeout_s", "--verify-timeout", type=float, metavar="S", help="")
     p.add_argument("--dafny", default=None, help="Dafny executable (else $P2S_DAFNY, PATH)")
     p.add_argument("--json", action="store_true", help="print the GenerationResult as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")

@@ -8,7 +8,6 @@ value the model refuses is reported against the flag the user typed.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -19,11 +18,11 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class ModelFlags(Generic[M]):
-    def __init__(self, model: type[M], flag_of: Mapping[str, str] | None = None) -> None:
+    def __init__(self, model: type[M]) -> None:
         self.model = model
         self.fields = model.model_fields
         # field -> flag, where the flag is not the field's name
-        self.flag_of = dict(flag_of or {})
+        self.flag_of: dict[str, str] = {}
 
     def flag(self, name: str) -> str:
         return self.flag_of.get(name, "--" + name.replace("_", "-"))
@@ -40,9 +39,17 @@ class ModelFlags(Generic[M]):
         return f"{text}{extra} (default {getattr(default, 'value', default)})"
 
     def option(
-        self, p: argparse.ArgumentParser, name: str, help: str | None = None, **kw: Any
+        self,
+        p: argparse.ArgumentParser,
+        name: str,
+        flag: str | None = None,
+        help: str | None = None,
+        **kw: Any,
     ) -> None:
-        """A valued flag for field `name`, its default (an enum's by value) from the field."""
+        """A valued flag for field `name` (`--name` unless `flag` is given), its default (an
+        enum's by value) from the field."""
+        if flag is not None:
+            self.flag_of[name] = flag
         default = self.default(name)
         p.add_argument(
             self.flag(name),
@@ -54,7 +61,7 @@ class ModelFlags(Generic[M]):
 
     def choice(self, p: argparse.ArgumentParser, name: str, help: str | None = None) -> None:
         """A flag whose values are those of the field's enum type."""
-        self.option(p, name, help, choices=[v.value for v in type(self.default(name))])
+        self.option(p, name, help=help, choices=[v.value for v in type(self.default(name))])
 
     def switch(
         self, p: argparse.ArgumentParser, name: str, flag: str | None = None, help: str = ""

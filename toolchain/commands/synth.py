@@ -18,10 +18,7 @@ from shared_schemas.synthesis import (
 )
 from toolchain.commands.model_flags import ModelFlags
 
-_FLAGS = ModelFlags(
-    SynthesizeParams,
-    {"out_dir": "--out", "pipeline_stages": "--stages", "cosim_time_limit_s": "--cosim-time-limit"},
-)
+_FLAGS = ModelFlags(SynthesizeParams)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,14 +31,15 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     _FLAGS.choice(p, "backend")
     _FLAGS.choice(p, "target")
     _FLAGS.option(p, "clock_ns", type=float, metavar="N")
-    _FLAGS.option(p, "out_dir", metavar="DIR")
+    _FLAGS.option(p, "out_dir", "--out", metavar="DIR")
     _FLAGS.option(p, "vectors", type=int, metavar="N")
     _FLAGS.option(p, "seed", type=int)
     _FLAGS.switch(p, "fmax", "--no-fmax", "skip: " + _FLAGS.help("fmax"))
     _FLAGS.choice(p, "delay_model")
-    for name in ("pipeline_stages", "unroll_limit", "assume_input_bits", "assume_max_length"):
+    _FLAGS.option(p, "pipeline_stages", "--stages", type=int, metavar="N")
+    for name in ("unroll_limit", "assume_input_bits", "assume_max_length"):
         _FLAGS.option(p, name, type=int, metavar="N")
-    _FLAGS.option(p, "cosim_time_limit_s", type=float, metavar="S")
+    _FLAGS.option(p, "cosim_time_limit_s", "--cosim-time-limit", type=float, metavar="S")
     _FLAGS.switch(p, "use_cache", "--no-cache", "rebuild even if nothing changed")
     _FLAGS.switch(p, "force")
     p.add_argument("--json", action="store_true", help="print report.json to stdout")

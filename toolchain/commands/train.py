@@ -18,15 +18,7 @@ from toolchain.llm.client import EndpointConfig, LlmClient
 from toolchain.llm.tasks import load_tasks
 from toolchain.proc import CancelToken
 
-_FLAGS = ModelFlags(
-    TrainingConfig,
-    {
-        "hf_model_path": "--hf-model",
-        "episodes_per_iteration": "--episodes",
-        "learning_rate": "--lr",
-        "out_dir": "--out",
-    },
-)
+_FLAGS = ModelFlags(TrainingConfig)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,15 +30,26 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     _FLAGS.option(p, "tasks", required=True, metavar="DIR", help="task folder or corpus file")
     p.add_argument("--limit", type=int, metavar="N", help="use the first N tasks")
     _FLAGS.choice(p, "policy", help="")
-    _FLAGS.option(p, "hf_model_path", metavar="PATH", help="local Hugging Face weights (hf_lora)")
+    _FLAGS.option(
+        p,
+        "hf_model_path",
+        "--hf-model",
+        metavar="PATH",
+        help="local Hugging Face weights (hf_lora)",
+    )
     _FLAGS.option(p, "iterations", type=int, help="")
     _FLAGS.option(
-        p, "episodes_per_iteration", type=int, metavar="EPISODES", help="episodes per PPO iteration"
+        p,
+        "episodes_per_iteration",
+        "--episodes",
+        type=int,
+        metavar="EPISODES",
+        help="episodes per PPO iteration",
     )
     _FLAGS.option(p, "max_attempts", type=int, help="LLM attempts per episode")
-    _FLAGS.option(p, "learning_rate", type=float, metavar="LR", help="")
+    _FLAGS.option(p, "learning_rate", "--lr", type=float, metavar="LR", help="")
     _FLAGS.option(p, "seed", type=int, help="")
-    _FLAGS.option(p, "out_dir", metavar="DIR", help="checkpoint and curves")
+    _FLAGS.option(p, "out_dir", "--out", metavar="DIR", help="checkpoint and curves")
     p.add_argument("--force", action="store_true", help="overwrite a checkpoint in --out")
     p.add_argument("--base-url")
     p.add_argument("--model")

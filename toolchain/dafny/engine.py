@@ -163,7 +163,9 @@ class DafnyEngine:
             return _relabel(hit, filename)
         started = time.monotonic()
         with self._slots:
-            result, shim = self._run_with_shim_retries(text, shim, filename, request, cancel)
+            result, shim = self._run_with_shim_retries(
+                text, shim, lambda s: self._run_once(text, s, filename, request, cancel)
+            )
         result.duration_s = time.monotonic() - started
         if result.status not in (VerificationStatus.tool_error, VerificationStatus.timeout):
             self.cache.put(key, result)
@@ -179,15 +181,13 @@ class DafnyEngine:
         )
 
     # -- internals --------------------------------------------------------------------------
+    @staticmethod
     def _run_with_shim_retries(
-        self,
-        text: str,
-        shim: ShimResult,
-        filename: str,
-        request: VerifyRequest,
-        cancel: CancelToken | None,
+        text: str, shim: ShimResult, run: Callable[[ShimResult], FileVerification]
     ) -> tuple[FileVerification, ShimResult]:
-        result = self._run_once(text, shim, filename, request, cancel)
+        """`run` of the shimmed `text`, again with more functions kept ghost while the
+        resolver blames functions the shim made compiled."""
+        result = run(shim)
         for _ in range(_SHIM_RETRIES):
             if result.status != VerificationStatus.resolution_error or not shim.changed:
                 break
@@ -197,7 +197,7 @@ class DafnyEngine:
             if not blamed:
                 break
             retry = rewrite_for_dafny2(text, keep_ghost=shim.kept_ghost | blamed)
-            second = self._run_once(text, retry, filename, request, cancel)
+            second = run(retry)
             shim, result = retry, second
         return result, shim
 
