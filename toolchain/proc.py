@@ -241,6 +241,14 @@ def _check_not_shutting_down() -> None:
         raise ShuttingDownError("shutting down")
 
 
+def tool_workdir(path: Path) -> Path:
+    """`path` made absolute and created: a tool that runs inside it must be given paths that do
+    not depend on the folder we run in."""
+    path = path.resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def _decode(data: bytes | None) -> str:
     return (data or b"").decode("utf-8", errors="replace")
 

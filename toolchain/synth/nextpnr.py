@@ -16,7 +16,7 @@ from shared_schemas.settings import SynthTarget
 from shared_schemas.synthesis import PortRole, RtlPort
 from toolchain.atomic import write_atomic
 from toolchain.errors import ToolCrashedError, ToolTimeoutError
-from toolchain.proc import CancelToken, run_tool
+from toolchain.proc import CancelToken, run_tool, tool_workdir
 from toolchain.synth.yosys import synthesize
 
 NEXTPNR_ICE40 = "nextpnr-ice40"
@@ -95,9 +95,7 @@ def estimate_fmax(
     cancel: CancelToken | None = None,
 ) -> FmaxResult:
     """Synthesize the wrapped design for iCE40, place and route it, and read its Fmax."""
-    # nextpnr runs inside `workdir`: the netlist path it is given must not depend on that
-    workdir = workdir.resolve()
-    workdir.mkdir(parents=True, exist_ok=True)
+    workdir = tool_workdir(workdir)
     wrapper = write_atomic(workdir / f"{WRAPPER_TOP}.v", fmax_wrapper(top, ports))
     synth = synthesize(
         [*(p.resolve() for p in sources), wrapper],

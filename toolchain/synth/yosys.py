@@ -14,7 +14,7 @@ from shared_schemas.settings import SynthTarget
 from shared_schemas.synthesis import ResourceReport
 from toolchain.atomic import write_atomic
 from toolchain.errors import InputError, ToolCrashedError, ToolTimeoutError
-from toolchain.proc import CancelToken, run_tool
+from toolchain.proc import CancelToken, run_tool, tool_workdir
 
 YOSYS = "yosys"
 
@@ -124,9 +124,7 @@ def synthesize(
     cancel: CancelToken | None = None,
 ) -> YosysResult:
     """Run yosys on `sources` and return the resources of `top` mapped to `target`."""
-    # yosys runs inside `workdir`: every path on its command line must not depend on that
-    workdir = workdir.resolve()
-    workdir.mkdir(parents=True, exist_ok=True)
+    workdir = tool_workdir(workdir)
     stat_path = workdir / f"stat_{target.value}.json"
     netlist = workdir / f"netlist_{target.value}.json" if keep_netlist else None
     stat_path.unlink(missing_ok=True)

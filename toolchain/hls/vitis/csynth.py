@@ -7,11 +7,15 @@ Vivado HLS (up to 2019) calls the DSP count `DSP48E`; Vitis HLS calls it `DSP`.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from shared_schemas.settings import SynthTarget
 from shared_schemas.synthesis import ResourceReport
 from toolchain.errors import ToolCrashedError
+
+N = TypeVar("N", int, float)
 
 
 @dataclass(frozen=True)
@@ -55,22 +59,21 @@ def _text(root: ET.Element, path: str) -> str | None:
     return node.text.strip()
 
 
-def _int(value: str | None) -> int | None:
+def _number(value: str | None, kind: Callable[[str], N]) -> N | None:
     if value is None:
         return None
     try:
-        return int(value)
+        return kind(value)
     except ValueError:
         return None  # "?", "undef": a loop without a known trip count
 
 
+def _int(value: str | None) -> int | None:
+    return _number(value, int)
+
+
 def _float(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        return None
+    return _number(value, float)
 
 
 def _counts(root: ET.Element, path: str) -> dict[str, int]:

@@ -19,7 +19,7 @@ from toolchain.hls.vitis.cpp import CppDesign, cpp_name, to_cpp
 from toolchain.hls.vitis.csynth import CsynthReport, parse_csynth_xml
 from toolchain.hls.vitis.tcl import DEFAULT_PART, csynth_xml_path, hls_script
 from toolchain.hls.vitis.testbench import testbench
-from toolchain.proc import CancelToken, run_tool
+from toolchain.proc import CancelToken, run_tool, tool_workdir
 
 HEADER = Path(__file__).with_name("p2s_ap_int.h")
 HLS_TOOLS = ("vitis_hls", "vivado_hls")
@@ -108,9 +108,7 @@ def run_vitis(
     timeout_s: float = 3600.0,
     cancel: CancelToken | None = None,
 ) -> VitisOutcome:
-    # g++, the simulation and Vitis HLS run in folders of their own: paths must not depend on it
-    workdir = workdir.resolve()
-    workdir.mkdir(parents=True, exist_ok=True)
+    workdir = tool_workdir(workdir)
     design = to_cpp(method, iface)
     names = {p.name: cpp_name(p.name) for p in method.ports}
     files = {
