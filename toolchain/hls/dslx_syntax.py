@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from toolchain.frontend.ir import ArrayType, BoolType, Expr, HwType, IntType, ScalarType
+from toolchain.frontend.ir import ArrayType, BoolType, HwType, IntType, ScalarType
 from toolchain.hls.errors import HlsError
-from toolchain.hls.interface import scalar_width
+from toolchain.hls.interface import int_type, scalar_literal, scalar_width
 
 
 def bits_type(width: int, signed: bool = False) -> str:
@@ -30,18 +30,11 @@ def dtype(t: HwType) -> str:
     return f"{dtype(t.element)}[{cap}]"
 
 
-def int_type(t: HwType, where: Expr | None = None) -> IntType:
-    if not isinstance(t, IntType) or t.width is None:
-        at = f" at {where.loc}" if where is not None else ""
-        raise HlsError(f"expected a sized integer, found {t}{at}")
-    return t
-
-
 def literal(value: int | bool, t: ScalarType) -> str:
-    if isinstance(t, BoolType):
-        return "true" if value else "false"
-    it = int_type(t)
-    v = int(value)
+    return scalar_literal(value, t, _int_literal)
+
+
+def _int_literal(v: int, it: IntType) -> str:
     if not it.min_value <= v <= it.max_value:
         if it.wraps:
             v %= 1 << (it.width or 1)
@@ -49,7 +42,7 @@ def literal(value: int | bool, t: ScalarType) -> str:
                 v -= 1 << (it.width or 1)
         else:
             raise HlsError(
-                f"constant {value} does not fit its IR type {t}",
+                f"constant {v} does not fit its IR type {it}",
                 hint="the front end typed this node too narrowly; please report it",
             )
     return f"{dtype(it)}:{v}"

@@ -29,11 +29,20 @@ first port in the low bits), and likewise the data output ports.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from shared_schemas.synthesis import PortRole, RtlPort
-from toolchain.frontend.ir import ArrayType, BoolType, HardwareMethod, IntType, ScalarType
+from toolchain.frontend.ir import (
+    ArrayType,
+    BoolType,
+    Expr,
+    HardwareMethod,
+    HwType,
+    IntType,
+    ScalarType,
+)
 from toolchain.hls.errors import HlsError
 
 # One value on a port, as Dafny and the simulators see it (an integer, a bool, or an array of them),
@@ -66,6 +75,22 @@ def scalar_width(t: ScalarType) -> int:
     if t.width is None:
         raise HlsError(f"integer of unknown width ({t}): run width analysis first")
     return t.width
+
+
+def int_type(t: HwType, where: Expr | None = None) -> IntType:
+    """`t` as a sized integer; an HlsError (naming `where` when given) for anything else."""
+    if not isinstance(t, IntType) or t.width is None:
+        at = f" at {where.loc}" if where is not None else ""
+        raise HlsError(f"expected a sized integer, found {t}{at}")
+    return t
+
+
+def scalar_literal(value: int | bool, t: HwType, spell_int: Callable[[int, IntType], str]) -> str:
+    """A constant in a language whose booleans are `true`/`false`; `spell_int` writes the
+    integers."""
+    if isinstance(t, BoolType):
+        return "true" if value else "false"
+    return spell_int(int(value), int_type(t))
 
 
 def scalar_signed(t: ScalarType) -> bool:

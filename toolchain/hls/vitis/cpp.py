@@ -45,7 +45,7 @@ from toolchain.frontend.ir import (
     width_for_range,
 )
 from toolchain.hls.errors import HlsError
-from toolchain.hls.interface import HwInterface
+from toolchain.hls.interface import HwInterface, int_type, scalar_literal
 
 MAX_WIDTH = 64  # p2s_ap_int.h's limit; Vitis's own ap_int goes far beyond
 
@@ -70,17 +70,11 @@ def cpp_name(name: str) -> str:
     return "v_" + "".join(c if c.isalnum() else "_" for c in name)
 
 
-def _int(t: HwType) -> IntType:
-    if not isinstance(t, IntType) or t.width is None:
-        raise HlsError(f"expected a sized integer, found {t}")
-    return t
-
-
 def literal(value: int | bool, t: HwType) -> str:
-    if isinstance(t, BoolType):
-        return "true" if value else "false"
-    it = _int(t)
-    v = int(value)
+    return scalar_literal(value, t, _int_literal)
+
+
+def _int_literal(v: int, it: IntType) -> str:
     suffix = "LL" if v < 0 or v < (1 << 63) else "ULL"
     return f"{ctype(it)}({v}{suffix})"
 
@@ -213,11 +207,11 @@ class _CppWriter:
         if op.is_comparison:
             if isinstance(e.lhs.type, BoolType):
                 return f"({a} {_OPS[op]} {b})"
-            c = common_type(_int(e.lhs.type), _int(e.rhs.type))
+            c = common_type(int_type(e.lhs.type), int_type(e.rhs.type))
             return f"({conv(a, e.lhs.type, c)} {_OPS[op]} {conv(b, e.rhs.type, c)})"
         if isinstance(e.type, BoolType):  # & | ^ on booleans
             return f"({a} {_OPS[op]} {b})"
-        t = _int(e.type)
+        t = int_type(e.type)
         if op in (BinOp.SHL, BinOp.SHR):
             shifted = conv(a, e.lhs.type, t)
             sym = "<<" if op == BinOp.SHL else ">>"
@@ -226,7 +220,7 @@ class _CppWriter:
             if t.wraps:
                 c = t
             else:
-                c = common_type(_int(e.lhs.type), _int(e.rhs.type))
+                c = common_type(int_type(e.lhs.type), int_type(e.rhs.type))
                 if c.signed:
                     c = IntType(width=(c.width or 1) + 1, signed=True)
             ca, cb = conv(a, e.lhs.type, c), conv(b, e.rhs.type, c)
@@ -324,8 +318,8 @@ class _CppWriter:
             self.emit(depth, "#pragma HLS PIPELINE II=1")
 
     def for_loop(self, s: For, depth: int) -> None:
-        var_t = _int(self.types[s.var])
-        lo_t, hi_t = _int(s.lo.type), _int(s.hi.type)
+        var_t = int_type(self.types[s.var])
+        lo_t, hi_t = int_type(s.lo.type), int_type(s.hi.type)
         ct = width_for_range(
             min(lo_t.min_value, hi_t.min_value, var_t.min_value),
             max(lo_t.max_value, hi_t.max_value, var_t.max_value),
