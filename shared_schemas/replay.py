@@ -26,6 +26,31 @@ class ReplayModelName(StrEnum):
     palm2 = "palm2"
 
 
+class HardwareRegime(StrEnum):
+    """Which input bounds a replayed program's hardware may rely on."""
+
+    as_written = "as_written"  # only the program's own precondition
+    spec = "spec"  # the hardware contract written into the precondition, re-verified by Dafny
+    assumed = "assumed"  # the hardware contract assumed beyond the precondition (reported so)
+
+
+class RegimeOutcome(Model):
+    """How far one verified reply gets towards hardware under one regime."""
+
+    lowers_to_ir: bool = False
+    reaches_rtl: bool | None = None
+    cosim_passed: bool | None = None
+    reason: str | None = Field(default=None, description="the first reason it stops short")
+
+
+class RegimeCounts(Model):
+    """Verified replies of one model and strategy that get this far under one regime."""
+
+    lowers_to_ir: int = 0
+    reaches_rtl: int | None = None
+    cosim_passed: int | None = None
+
+
 class MbppTask(Model):
     """One MBPP-san-DFY task: what every strategy's prompt was built from."""
 
@@ -96,6 +121,10 @@ class ReplayOutcome(Model):
     )
     reaches_rtl: bool | None = None
     cosim_passed: bool | None = None
+    regimes: dict[HardwareRegime, RegimeOutcome] = Field(
+        default_factory=dict,
+        description="the hardware columns again under the bench's hardware-contract regimes",
+    )
     disagreement: str | None = Field(
         default=None, description="why we and the authors differ, when we do"
     )
@@ -131,6 +160,7 @@ class ReplayRow(Model):
     lowers_to_ir: int | None = None
     reaches_rtl: int | None = None
     cosim_passed: int | None = None
+    regimes: dict[HardwareRegime, RegimeCounts] = Field(default_factory=dict)
 
     @property
     def agreement(self) -> float:
@@ -176,3 +206,6 @@ class ReplayReport(Model):
     wall_s: float
     disagreements_file: str | None = None
     missing: list[str] = Field(default_factory=list, description="columns not available, and why")
+    contract: str | None = Field(
+        default=None, description="the hardware contract of the `spec` and `assumed` regimes"
+    )

@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench.replay.report import disagreements_markdown, render_report
-from shared_schemas.replay import ReplayModelName, ReplayReport, ReplayStrategy
+from shared_schemas.replay import HardwareRegime, ReplayModelName, ReplayReport, ReplayStrategy
 from shared_schemas.settings import DafnySettings
 from shared_schemas.verification import VerifyRequest
 from toolchain.atomic import write_atomic
@@ -30,6 +30,7 @@ from toolchain.datasets.mbpp_dfy import MbppDfy
 from toolchain.datasets.replay_check import ReplayChecker, summarise
 from toolchain.datasets.strategy_selection import cross_validate, outcomes_by_task
 from toolchain.errors import ToolchainError
+from toolchain.frontend.ranges import Options
 from toolchain.synthesize import synthesize_candidate
 
 
@@ -66,6 +67,18 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     )
     ap.add_argument("--synth-limit", type=int, default=None, help="at most N distinct programs")
     ap.add_argument("--synth-vectors", type=int, default=16, help="co-simulation vectors")
+    ap.add_argument(
+        "--regimes",
+        nargs="*",
+        choices=[HardwareRegime.spec.value, HardwareRegime.assumed.value],
+        default=[HardwareRegime.spec.value, HardwareRegime.assumed.value],
+        help="also measure the hardware columns with the contract stated in the precondition "
+        "and re-verified (spec) and/or assumed (assumed); none: only as written",
+    )
+    ap.add_argument("--contract-bits", type=int, default=32, help="the contract's integer bits")
+    ap.add_argument(
+        "--contract-length", type=int, default=16, help="the contract's array/sequence length"
+    )
     ap.add_argument("--out", type=Path, default=Path("build/bench-replay"))
     return ap.parse_args(argv)
 
@@ -100,6 +113,18 @@ def run(argv: list[str] | None = None) -> ReplayReport:
         else None
     )
     probe = FrontendProbe(engine, synthesis, prove_widths=args.prove_widths)
+    contract = Options(assume_input_bits=args.contract_bits, assume_max_length=args.contract_length)
+    regimes = {
+        HardwareRegime(g): FrontendProbe(
+            engine,
+            synthesis,
+            prove_widths=args.prove_widths,
+            regime=HardwareRegime(g),
+            contract=contract,
+        )
+        for g in args.regimes
+    }
+    probes = [probe, *regimes.values()]
     print(
         f"replaying {len(replies)} published replies ({corpus.root}); Dafny "
         f"{engine.info.version}, --jobs {args.jobs}, "
@@ -107,7 +132,9 @@ def run(argv: list[str] | None = None) -> ReplayReport:
         file=sys.stderr,
         flush=True,
     )
-    run_ = ReplayChecker(engine, request, probe).check(replies, corpus.tasks, _progress)
+    run_ = ReplayChecker(engine, request, probe, regimes=regimes).check(
+        replies, corpus.tasks, _progress
+    )
     rows = summarise(run_.outcomes, run_.missing)
     selection = []
     chosen_models = models or list(ReplayModelName)
@@ -131,13 +158,13 @@ def run(argv: list[str] | None = None) -> ReplayReport:
     if (
         synthesis is not None
         and synthesis.limit is not None
-        and probe.synthesized >= synthesis.limit
+        and any(p.synthesized >= synthesis.limit for p in probes)
     ):
         missing.append(
             f"reaches_rtl/cosim_passed: only the first {synthesis.limit} distinct hardware-plausible "
             "programs were synthesized (--synth-limit)"
         )
-    for crash, n in Counter(probe.crashes).most_common():
+    for crash, n in Counter(c for p in probes for c in p.crashes).most_common():
         missing.append(f"front end / synthesis crashed {n}x: {crash}")
     if not full_strategies:
         missing.append("strategy selection: needs all three strategies")
@@ -150,11 +177,16 @@ def run(argv: list[str] | None = None) -> ReplayReport:
         replies=len(replies),
         unique_programs=run_.unique_programs,
         verifier_runs=run_.verifier_runs,
-        synthesized=probe.synthesized,
-        synthesis_s=probe.synthesis_s,
+        synthesized=sum(p.synthesized for p in probes),
+        synthesis_s=sum(p.synthesis_s for p in probes),
         wall_s=time.monotonic() - started,
         disagreements_file=str(dis_file),
         missing=missing,
+        contract=(
+            f"integers {args.contract_bits} bits, lengths <= {args.contract_length}"
+            if regimes
+            else None
+        ),
     )
     write_atomic(args.out / "report.json", report.model_dump_json(indent=2) + "\n")
     reasons = Counter(o.disagreement for o in disagreements if o.disagreement)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from shared_schemas.replay import ReplayOutcome, ReplayReport, ReplayRow
+from shared_schemas.replay import HardwareRegime, ReplayOutcome, ReplayReport, ReplayRow
 from toolchain.datasets.mbpp_dfy import MbppDfy
 
 GUARD_COLUMNS = ("assume", "axiom", "verify_false", "extern", "bodiless", "no_code")
@@ -105,6 +105,46 @@ def _main_rows(rows: list[ReplayRow]) -> list[list[str]]:
     return out
 
 
+def _regime_table(report: ReplayReport, outcomes: Sequence[ReplayOutcome]) -> list[str]:
+    """The hardware columns per regime, side by side: as written, the contract stated in the
+    precondition and re-verified, the contract assumed."""
+    regimes = [g for g in HardwareRegime if any(g in r.regimes for r in report.rows)]
+    if not regimes:
+        return []
+    header = ["model", "strategy", "verified"]
+    for g in regimes:
+        header += [f"{g.value}:lowers", f"{g.value}:RTL", f"{g.value}:cosim"]
+    rows = []
+    for r in report.rows:
+        cells = [r.model.value, _SHORT[r.strategy.value], str(r.verified_ours)]
+        for g in regimes:
+            c = r.regimes.get(g)
+            cells += (
+                [str(c.lowers_to_ir), _cell(c.reaches_rtl), _cell(c.cosim_passed)]
+                if c is not None
+                else ["0", "0", "0"]
+            )
+        rows.append(cells)
+    lines = [
+        "",
+        f"Hardware by regime (contract: {report.contract}); as_written = the program's own "
+        "precondition; spec = the contract written into the precondition, kept only where Dafny "
+        "verifies the whole program with it; assumed = the contract assumed beyond the "
+        "precondition (reported as assumed):",
+        *_table(header, rows),
+    ]
+    for g in regimes:
+        stops = Counter(
+            _reason_key(o.regimes[g].reason)
+            for o in outcomes
+            if g in o.regimes and not o.regimes[g].cosim_passed
+        )
+        if stops:
+            lines.append(f"  {g.value}: first reasons short of a passing co-simulation:")
+            lines += [f"    {n:4d}  {why}" for why, n in stops.most_common(8)]
+    return lines
+
+
 def _reason_key(reason: str | None) -> str:
     if not reason:
         return "unknown"
@@ -195,6 +235,7 @@ def render_report(
             "(counted, not rejected: the authors did not require it):",
         ]
         lines += [f"  {r.model.value}: {r.signature_changed} of {r.code_extracted}" for r in sig]
+    lines += _regime_table(report, outcomes)
     lines += _frontend_reasons(outcomes)
     lines += [
         "",

@@ -8,6 +8,11 @@ not in this checkout are reported as missing, with the reason, never guessed.
 
 Synthesis sits above the datasets: the probe is handed a `Synthesizer` (in practice
 `toolchain.synthesize.synthesize_candidate`) rather than importing it.
+
+A regime says which input bounds the hardware may rely on: the program as written; the hardware
+contract written into the method's precondition (`toolchain.frontend.bounds`), kept only when
+Dafny still verifies the whole program with it (`spec`); or the contract assumed beyond the
+precondition and reported as assumed (`assumed`).
 """
 
 from __future__ import annotations
@@ -21,13 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from shared_schemas.replay import MbppTask
+from shared_schemas.replay import HardwareRegime, MbppTask
 from shared_schemas.synthesis import CosimVerdict, SynthesisReport
 from toolchain.dafny.symbols import find_symbols
 from toolchain.errors import ToolchainError
 
 if TYPE_CHECKING:
     from toolchain.dafny import DafnyEngine
+    from toolchain.frontend.ranges import Options
 
 COLUMNS = ("hardware_plausible", "lowers_to_ir", "reaches_rtl", "cosim_passed")
 # once the HLS stage is done, RTL exists: a failure in any of these still reached it
@@ -99,6 +105,8 @@ class Candidate:
     vectors: int
     engine: DafnyEngine | None
     stage: Callable[[str], None]
+    assume_input_bits: int | None = None  # the hardware contract, for the `assumed` regime
+    assume_max_length: int | None = None
 
 
 # a ToolchainError it raises says why the candidate stopped
@@ -125,12 +133,20 @@ class FrontendProbe:
         synthesis: SynthesisOptions | None = None,
         *,
         prove_widths: bool = False,
+        regime: HardwareRegime = HardwareRegime.as_written,
+        contract: Options | None = None,
     ) -> None:
         # prove_widths: "lowers" also needs Dafny to prove the chosen widths (one more verifier
         # run per method). Synthesis always proves them, with the same engine.
+        if regime != HardwareRegime.as_written and contract is None:
+            raise ValueError(f"the {regime.value} regime needs a hardware contract")
+        if regime == HardwareRegime.spec and engine is None:
+            raise ValueError("the spec regime re-verifies the program: it needs a Dafny engine")
         self.engine = engine
         self.prove_widths = prove_widths and engine is not None
         self.synthesis = synthesis
+        self.regime = regime
+        self.contract = contract
         self.crashes: list[str] = []
         self.synthesized = 0
         self.synthesis_s = 0.0
@@ -159,7 +175,16 @@ class FrontendProbe:
         needs_bounds: tuple[str, str] | None = None  # a method held back by widths only
         for name in methods:
             try:
-                result = lower(code, name, engine=self.engine if self.prove_widths else None)
+                source, refused = self._source_for(code, name)
+                if refused is not None:
+                    needs_bounds = needs_bounds or (name, refused)
+                    continue
+                result = lower(
+                    source,
+                    name,
+                    engine=self.engine if self.prove_widths else None,
+                    options=self.contract if self.regime == HardwareRegime.assumed else None,
+                )
             except Exception as exc:  # a front-end bug must not sink the whole replay
                 crash = crash or f"front end crashed: {type(exc).__name__}: {exc}"[:200]
                 self.crashes.append(f"lower: {type(exc).__name__}: {exc}"[:200])
@@ -169,7 +194,7 @@ class FrontendProbe:
                 if self.prove_widths and not result.ok:
                     needs_bounds = needs_bounds or (name, "widths not proven")
                     continue
-                return self._synthesize(code, name)
+                return self._synthesize(source, name)
             structural = [d for d in errors if not (d.code or "").startswith("HW2")]
             if errors and not structural:
                 first = errors[0]
@@ -185,6 +210,27 @@ class FrontendProbe:
             return HardwareVerdict(False, reason=crash, crashed=True)
         return HardwareVerdict(False, reason=blocked)
 
+    def _source_for(self, code: str, method: str) -> tuple[str, str | None]:
+        """The program the hardware is built from under this regime, or why there is none: in
+        the spec regime the contract becomes `requires` clauses, and the edited program must
+        verify again (a caller may not establish the stronger precondition)."""
+        if self.regime != HardwareRegime.spec:
+            return code, None
+        from toolchain.frontend.bounds import BoundsError, propose_bounds
+
+        assert self.contract is not None and self.engine is not None
+        try:
+            proposal = propose_bounds(code, method, self.contract)
+        except BoundsError as exc:
+            return code, f"bounds: {exc}"
+        if proposal.empty:
+            return code, None
+        edited = proposal.apply(code)
+        verdict = self.engine.verify_source(edited, "candidate.dfy")
+        if not verdict.ok:
+            return code, f"bounds: with them the program is {verdict.status.value}"
+        return edited, None
+
     def _synthesize(self, code: str, method: str) -> HardwareVerdict:
         options = self.synthesis
         if options is None:
@@ -193,7 +239,7 @@ class FrontendProbe:
             return HardwareVerdict(
                 True, method=method, lowers=True, reason="over the synthesis limit"
             )
-        digest = hashlib.sha256(f"{method}\0{code}".encode()).hexdigest()[:16]
+        digest = hashlib.sha256(f"{self.regime}\0{method}\0{code}".encode()).hexdigest()[:16]
         stages: list[str] = []
         self.synthesized += 1
         started = time.monotonic()
@@ -209,6 +255,7 @@ class FrontendProbe:
                     vectors=options.vectors,
                     engine=self.engine,
                     stage=stages.append,
+                    **self._assumed_contract(),
                 )
             )
         except ToolchainError as exc:
@@ -237,6 +284,14 @@ class FrontendProbe:
             reaches_rtl=bool(report.rtl_files),
             cosim_passed=passed,
         )
+
+    def _assumed_contract(self) -> dict[str, int | None]:
+        if self.regime != HardwareRegime.assumed or self.contract is None:
+            return {}
+        return {
+            "assume_input_bits": self.contract.assume_input_bits,
+            "assume_max_length": self.contract.assume_max_length,
+        }
 
 
 __all__ = [

@@ -76,6 +76,8 @@ def synthesize_candidate(candidate: Candidate) -> SynthesisReport:
         out_dir=str(candidate.out_dir),
         vectors=candidate.vectors,
         fmax=False,
+        assume_input_bits=candidate.assume_input_bits,
+        assume_max_length=candidate.assume_max_length,
     )
     return run_synthesis(
         params,
