@@ -138,6 +138,13 @@ export type HwWidthStatus =
   | "unbounded"
   | "unchecked";
 /**
+ * Which input bounds a replayed program's hardware may rely on.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "HardwareRegime".
+ */
+export type HardwareRegime = "as_written" | "spec" | "assumed";
+/**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "HlsBackend".
  */
@@ -942,6 +949,32 @@ export interface RecordedReply {
   temperature: number;
 }
 /**
+ * Verified replies of one model and strategy that get this far under one regime.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "RegimeCounts".
+ */
+export interface RegimeCounts {
+  cosim_passed?: number | null;
+  lowers_to_ir?: number;
+  reaches_rtl?: number | null;
+}
+/**
+ * How far one verified reply gets towards hardware under one regime.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "RegimeOutcome".
+ */
+export interface RegimeOutcome {
+  cosim_passed?: boolean | null;
+  lowers_to_ir?: boolean;
+  reaches_rtl?: boolean | null;
+  /**
+   * the first reason it stops short
+   */
+  reason?: string | null;
+}
+/**
  * What our pipeline makes of one recorded reply.
  *
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
@@ -987,6 +1020,12 @@ export interface ReplayOutcome {
   model: ReplayModelName;
   reaches_rtl?: boolean | null;
   /**
+   * the hardware columns again under the bench's hardware-contract regimes
+   */
+  regimes?: {
+    [k: string]: RegimeOutcome;
+  };
+  /**
    * our extraction equals the authors' (whitespace-normalised)
    */
   same_code_as_authors?: boolean | null;
@@ -1006,6 +1045,10 @@ export interface ReplayOutcome {
  * via the `definition` "ReplayReport".
  */
 export interface ReplayReport {
+  /**
+   * the hardware contract of the `spec` and `assumed` regimes
+   */
+  contract?: string | null;
   dafny_version: string;
   dataset: string;
   disagreements_file?: string | null;
@@ -1060,6 +1103,9 @@ export interface ReplayRow {
   model: ReplayModelName;
   ours_only: number;
   reaches_rtl?: number | null;
+  regimes?: {
+    [k: string]: RegimeCounts;
+  };
   replies: number;
   /**
    * signature strategy: replies whose code changed the signature
@@ -1662,6 +1708,7 @@ export const ENUM_VALUES = {
   GenerationOutcome: ["verified", "rounds_exhausted", "tokens_exhausted", "time_exhausted", "cancelled", "llm_error"],
   GenerationPhase: ["prompting", "verifying", "repairing", "done"],
   GuardReason: ["assume", "axiom", "verify_false", "extern", "bodiless", "decreases_star", "no_code", "signature_changed", "options", "include"],
+  HardwareRegime: ["as_written", "spec", "assumed"],
   HlsBackend: ["xls", "vitis"],
   HwWidthStatus: ["proven", "declared", "explicit", "precondition", "derived", "assumed", "unproven", "unbounded", "unchecked"],
   MethodStatus: ["verified", "partial", "errors", "timed_out", "not_verified", "skipped"],
