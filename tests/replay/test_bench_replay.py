@@ -33,6 +33,7 @@ def test_bench_on_two_tasks(tmp_path: Path, datasets_dir: Path) -> None:
         "gpt4",
         "--out",
         str(tmp_path),
+        "--regimes",  # as written only; the regimes have a test of their own
         env={"P2S_DATASETS": str(datasets_dir)},
     )
     assert done.returncode == 0, done.stderr
@@ -57,6 +58,21 @@ def test_bench_on_two_tasks(tmp_path: Path, datasets_dir: Path) -> None:
     for item in report.missing:
         column = item.split(":")[0]
         assert f"  {column}" in out or column == "strategy selection"
+
+
+def test_bench_regime_table(tmp_path: Path, datasets_dir: Path) -> None:
+    done = bench(
+        "--limit", "3", "--models", "gpt4", "--strategies", "dynamic_few_shot", "--no-synth",
+        "--out", str(tmp_path), env={"P2S_DATASETS": str(datasets_dir)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Hardware by regime (contract: integers 32 bits, lengths <= 16)" in done.stdout
+    assert "spec:lowers" in done.stdout and "assumed:lowers" in done.stdout
+    report = ReplayReport.model_validate(json.loads((tmp_path / "report.json").read_text()))
+    [row] = report.rows
+    assert set(row.regimes) == {"spec", "assumed"}
+    assert row.regimes["spec"].lowers_to_ir <= row.regimes["assumed"].lowers_to_ir
+    assert row.regimes["assumed"].lowers_to_ir >= 1  # task 3's unbounded n, under the contract
 
 
 def test_bench_reports_a_missing_dataset_in_one_line(tmp_path: Path) -> None:
