@@ -30,13 +30,13 @@ from shared_schemas.verification import (
     VerifyRequest,
 )
 from toolchain.dafny.cache import ResultCache, cache_key, default_cache_dir
-from toolchain.dafny.locate import describe_dafny
-from toolchain.dafny.output_parser import (
+from toolchain.dafny.diagnostics import (
     FileMapper,
     ParsedOutput,
     parse_output,
     widen_to_token,
 )
+from toolchain.dafny.locate import describe_dafny
 from toolchain.dafny.shim import ShimResult, needs_shim, rewrite_for_dafny2
 from toolchain.dafny.soundness import qualify_verdict, soundness_issues
 from toolchain.dafny.symbols import Symbol, boogie_member_name, find_symbols, proc_filter

@@ -32,8 +32,8 @@ from pathlib import Path
 
 from shared_schemas.verification import FileVerification, VerificationStatus, VerifyRequest
 from toolchain.dafny.cache import cache_key
+from toolchain.dafny.diagnostics import parse_server_output, server_reached_verifier
 from toolchain.dafny.engine import DafnyEngine
-from toolchain.dafny.output_parser import parse_server_output, server_reached_verifier
 from toolchain.errors import CancelledError, ToolCrashedError
 from toolchain.proc import CancelToken, kill_group
 

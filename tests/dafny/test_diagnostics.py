@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from shared_schemas.verification import DiagnosticCategory, MethodStatus, Severity
-from toolchain.dafny.output_parser import MAX_POSITION, parse_output
+from toolchain.dafny.diagnostics import MAX_POSITION, parse_output
 
 SAMPLES = Path(__file__).parent / "samples"
 

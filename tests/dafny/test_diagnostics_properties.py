@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from shared_schemas.verification import Range, Severity
 from tests.watchdog import cpu_limit
-from toolchain.dafny.output_parser import (
+from toolchain.dafny.diagnostics import (
     MAX_POSITION,
     ParsedOutput,
     parse_output,
