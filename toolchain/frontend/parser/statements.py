@@ -263,9 +263,10 @@ class StatementParser(ExpressionParser):
     def if_stmt(self) -> A.Stmt:
         start = self.expect_kw("if").start
         if self.tok.is_op("{") or self.tok.is_kw("case"):
-            # alternative `if { case g => ... }`
-            self.pos -= 1
-            return self.unsupported_stmt("if")
+            # alternative `if { case g => ... }`: Dafny proves some guard holds and its compiled
+            # program tries the guards in order, so an if/else-if chain runs what Dafny runs
+            arms = self.alternatives()
+            return self._arm_chain(arms, start, self.prev_end)
         # `*`: a nondeterministic guard
         cond = None if self.accept_op("*") else self.expression()
         then = self.block()
@@ -277,12 +278,60 @@ class StatementParser(ExpressionParser):
     def while_stmt(self) -> A.Stmt:
         start = self.expect_kw("while").start
         if self.tok.is_op("{") or self.tok.is_kw("case", *SPEC_KEYWORDS):
-            self.pos -= 1
-            return self.unsupported_stmt("while")
+            return self.alternative_loop(start)
         # `*`: a nondeterministic guard
         cond = None if self.accept_op("*") else self.expression()
         specs = self.specs()
         body = self.block() if self.tok.is_op("{") else None
+        return A.WhileStmt(cond=cond, specs=specs, body=body, start=start, end=self.prev_end)
+
+    def alternatives(self) -> list[tuple[A.Expr, A.BlockStmt]]:
+        """The `case guard => statements` arms of an alternative `if` / `while` (braced or not)."""
+        braced = self.accept_op("{")
+        arms: list[tuple[A.Expr, A.BlockStmt]] = []
+        while self.tok.is_kw("case"):
+            case_start = self.advance().start
+            self.attributes()
+            # `case b => S`: a bare name before `=>` is a guard here, not a lambda
+            guard = self.implication() if self._lambda_ahead() else self.expression()
+            self.expect_op("=>")
+            body: list[A.Stmt] = []
+            while not self.tok.is_kw("case") and not self.tok.is_op("}"):
+                if self.tok.kind == Kind.EOF:
+                    raise self.error("expected '}'")
+                body.append(self.statement())
+            arms.append((guard, A.BlockStmt(body=body, start=case_start, end=self.prev_end)))
+        if not arms:
+            raise self.error("expected `case` arms")
+        if braced:
+            self.expect_op("}")
+        return arms
+
+    def _arm_chain(self, arms: list[tuple[A.Expr, A.BlockStmt]], start: int, end: int) -> A.IfStmt:
+        chain: A.Stmt | None = None
+        for guard, body in reversed(arms):
+            chain = A.IfStmt(
+                cond=guard,
+                then=body,
+                otherwise=chain,
+                start=body.start,
+                end=end,
+            )
+        assert isinstance(chain, A.IfStmt)
+        chain.start = start
+        return chain
+
+    def alternative_loop(self, start: int) -> A.Stmt:
+        """`while specs { case g1 => S1 ... }`: Dafny's compiled loop runs the first arm whose
+        guard holds and stops when none does, i.e. `while g1 || ... { if g1 {S1} else ... }`."""
+        specs = self.specs()
+        body_start = self.tok.start
+        arms = self.alternatives()
+        cond: A.Expr = arms[0][0]
+        for guard, _ in arms[1:]:
+            cond = A.BinaryExpr(op="||", lhs=cond, rhs=guard, start=cond.start, end=guard.end)
+        chain = self._arm_chain(arms, body_start, self.prev_end)
+        body = A.BlockStmt(body=[chain], start=body_start, end=self.prev_end)
         return A.WhileStmt(cond=cond, specs=specs, body=body, start=start, end=self.prev_end)
 
     def for_stmt(self) -> A.Stmt:
