@@ -23,8 +23,8 @@ from pathlib import Path
 from shared_schemas.generation import GenerationParams, GenerationResult, PromptStrategy
 from shared_schemas.settings import Settings
 from toolchain.dafny import DafnyEngine
-from toolchain.llm.client import EndpointConfig
 from toolchain.generate import load_chooser, run_generate
+from toolchain.llm.client import EndpointConfig
 from toolchain.llm.tasks import Task, load_tasks
 
 REPO = Path(__file__).resolve().parents[2]

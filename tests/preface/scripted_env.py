@@ -24,11 +24,11 @@ from shared_schemas.verification import (
     Range,
     VerificationStatus,
 )
+from toolchain.llm.reward import RewardConfig, reward
 from toolchain.llm.state import RepairState, round_status
 from toolchain.llm.tasks import Task
 from toolchain.preface.edits import EDIT_IDS
 from toolchain.preface.env import StepResult
-from toolchain.llm.reward import RewardConfig, reward
 
 CODE = """method Sum(a: array<int>) returns (s: int)
   ensures s == SumTo(a[..], a.Length)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from shared_schemas.generation import GuardReason, GuardViolation
+from toolchain.llm.reward import RewardConfig, discounted_return, reward
 from toolchain.llm.state import RepairState
 from toolchain.preface.agent import RuleChooser
 from toolchain.preface.edits import EDIT_IDS, apply_edit
 from toolchain.preface.features import FEATURE_DIM, FEATURE_NAMES, featurise
-from toolchain.llm.reward import RewardConfig, discounted_return, reward
 
 from .scripted_env import ScriptedRepairEnv, scripted_tasks
 
