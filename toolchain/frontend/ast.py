@@ -290,6 +290,17 @@ class ForStmt(Stmt):
 
 
 @dataclass(kw_only=True)
+class ForallStmt(Stmt):
+    """`forall i | range ensures ... { body }`: a parallel update of array elements, or (with
+    `ensures` or no assignment in the body) a proof that hardware leaves out."""
+
+    vars: list[BoundVar]
+    range: Expr | None
+    ensures: list[Spec]
+    body: BlockStmt | None
+
+
+@dataclass(kw_only=True)
 class BreakStmt(Stmt):
     levels: int = 1
     label: str | None = None

@@ -8,6 +8,7 @@ on with the next statement, so one run reports every problem of the method.
 from __future__ import annotations
 
 import copy
+from dataclasses import fields, is_dataclass
 from typing import Protocol
 
 from toolchain.frontend import ast as A
@@ -74,6 +75,8 @@ class StatementLowerer:
             return self.while_stmt(s)
         if isinstance(s, A.ForStmt):
             return self.for_stmt(s)
+        if isinstance(s, A.ForallStmt):
+            return self.forall_stmt(s)
         if isinstance(s, A.BreakStmt):
             return self.break_stmt(s)
         if isinstance(s, A.ReturnStmt):
@@ -360,7 +363,73 @@ class StatementLowerer:
         assert s.body is not None
         return s.body.start
 
-    def for_stmt(self, s: A.ForStmt) -> list[ir.Stmt]:
+    def forall_stmt(self, s: A.ForallStmt) -> list[ir.Stmt]:
+        body = s.body.body if s.body is not None else []
+        if s.ensures or not any(isinstance(x, A.AssignStmt) for x in body):
+            # a proof: lemma calls, asserts or calc under `ensures`; Dafny allows no other calls
+            return []
+        if len(s.vars) != 1:
+            raise self.ctx.fail(
+                s, "HW113", "a forall statement over several indices (multi-dimensional update)"
+            )
+        if len(body) != 1 or not isinstance(body[0], A.AssignStmt):
+            raise self.ctx.fail(s, "HW108", "a forall statement must update one array element")
+        assign = body[0]
+        target = assign.targets[0] if len(assign.targets) == 1 else None
+        if (
+            len(assign.rhs) != 1
+            or not isinstance(target, A.IndexExpr)
+            or not isinstance(target.seq, A.Name)
+            or len(target.indices) != 1
+        ):
+            raise self.ctx.fail(
+                assign, "HW108", "a forall statement must update one element `a[e] := v`"
+            )
+        var = s.vars[0].name
+        lo, hi, rest = _index_bounds(s.range, var)
+        if lo is None or hi is None:
+            raise self.ctx.fail(
+                s.range or s, "HW108", f"the forall range needs bounds `lo <= {var} < hi`"
+            )
+        array = target.seq.name
+        # Dafny evaluates every right-hand side before it writes any element; a loop that writes
+        # in order agrees when the update reads the array only at the element it writes (Dafny
+        # proves the written elements distinct)
+        for e in (assign.rhs[0], target.indices[0], lo, hi, *rest):
+            bad = _reads_other_element(e, array, target.indices[0])
+            if bad is not None:
+                raise self.ctx.fail(
+                    bad,
+                    "HW108",
+                    f"this forall statement reads {array} where it writes: not a loop in order",
+                )
+        update: A.Stmt = assign
+        if rest:
+            guard = rest[0]
+            for c in rest[1:]:
+                guard = A.BinaryExpr(op="&&", lhs=guard, rhs=c, start=guard.start, end=c.end)
+            update = A.IfStmt(
+                cond=guard,
+                then=A.BlockStmt(body=[assign], start=assign.start, end=assign.end),
+                otherwise=None,
+                start=assign.start,
+                end=assign.end,
+            )
+        loop = A.ForStmt(
+            var=var,
+            var_type=s.vars[0].type,
+            lo=lo,
+            hi=hi,
+            descending=False,
+            specs=[],
+            body=A.BlockStmt(body=[update], start=assign.start, end=assign.end),
+            start=s.start,
+            end=s.end,
+        )
+        # no loop site: the source has no loop head where the width proof could add invariants
+        return self.for_stmt(loop, site=False)
+
+    def for_stmt(self, s: A.ForStmt, site: bool = True) -> list[ir.Stmt]:
         if s.hi is None:
             raise self.ctx.fail(s, "HW109", "`for ... to *` has no bound")
         if s.body is None:
@@ -392,9 +461,10 @@ class StatementLowerer:
             invariants=[self.ctx.spec_clause(x) for x in s.specs if x.kind == "invariant"],
             loc=self.ctx.span(s.start, s.hi.end),
         )
-        self.ctx.loop_sites[id(loop)] = LoopSite(
-            self.ctx.decl_stack[-1], s, None, self._spec_insert_point(s), names
-        )
+        if site:
+            self.ctx.loop_sites[id(loop)] = LoopSite(
+                self.ctx.decl_stack[-1], s, None, self._spec_insert_point(s), names
+            )
         return [*pre, loop]
 
     def break_stmt(self, s: A.BreakStmt) -> list[ir.Stmt]:
@@ -450,3 +520,97 @@ class StatementLowerer:
 
 def _clone_stmts(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
     return copy.deepcopy(stmts)
+
+
+def _conjuncts(e: A.Expr) -> list[A.Expr]:
+    if isinstance(e, A.BinaryExpr) and e.op == "&&":
+        return _conjuncts(e.lhs) + _conjuncts(e.rhs)
+    return [e]
+
+
+def _is_var(e: A.Expr, var: str) -> bool:
+    return isinstance(e, A.Name) and e.name == var
+
+
+def _plus_one(e: A.Expr) -> A.Expr:
+    one = A.IntLit(value=1, start=e.end, end=e.end)
+    return A.BinaryExpr(op="+", lhs=e, rhs=one, start=e.start, end=e.end)
+
+
+def _index_bounds(
+    rng: A.Expr | None, var: str
+) -> tuple[A.Expr | None, A.Expr | None, list[A.Expr]]:
+    """Split a forall range into `lo <= var < hi` (hi exclusive) and the other conjuncts."""
+    lo: A.Expr | None = None
+    hi: A.Expr | None = None
+    rest: list[A.Expr] = []
+    for c in _conjuncts(rng) if rng is not None else []:
+        if isinstance(c, A.BinaryExpr) and c.op in ("<", "<=", ">", ">="):
+            # as `x op' var` or `var op' x`, with op' pointing from the smaller side
+            small, big = (c.lhs, c.rhs) if c.op in ("<", "<=") else (c.rhs, c.lhs)
+            strict = c.op in ("<", ">")
+            if lo is None and _is_var(big, var) and not _mentions(small, var):
+                lo = _plus_one(small) if strict else small
+                continue
+            if hi is None and _is_var(small, var) and not _mentions(big, var):
+                hi = big if strict else _plus_one(big)
+                continue
+        rest.append(c)
+    return lo, hi, rest
+
+
+def _children(node: object) -> list[object]:
+    out: list[object] = []
+    for f in fields(node):  # type: ignore[arg-type]
+        v = getattr(node, f.name)
+        for x in v if isinstance(v, list) else [v]:
+            if isinstance(x, A.Node | A.BoundVar | A.TypeRef):
+                out.append(x)
+    return out
+
+
+def _mentions(e: object, name: str) -> bool:
+    if isinstance(e, A.Name) and e.name == name:
+        return True
+    return any(_mentions(c, name) for c in _children(e)) if is_dataclass(e) else False
+
+
+def _same(a: object, b: object) -> bool:
+    """Structural equality of two expressions, ignoring where they are in the text."""
+    if type(a) is not type(b):
+        return False
+    if not is_dataclass(a):
+        return a == b
+    for f in fields(a):
+        if f.name in ("start", "end"):
+            continue
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, list) and isinstance(y, list):
+            if len(x) != len(y) or not all(_same(p, q) for p, q in zip(x, y, strict=True)):
+                return False
+        elif not _same(x, y):
+            return False
+    return True
+
+
+def _reads_other_element(e: object, array: str, index: A.Expr) -> A.Expr | None:
+    """The first use of `array` in `e` other than `array[index]` (the element being written)."""
+    if (
+        isinstance(e, A.IndexExpr)
+        and isinstance(e.seq, A.Name)
+        and e.seq.name == array
+        and len(e.indices) == 1
+        and _same(e.indices[0], index)
+    ):
+        return _reads_other_element(e.indices[0], array, index)
+    if isinstance(e, A.Member) and _is_var(e.obj, array) and e.member == "Length":
+        return None  # the update does not change the length
+    if isinstance(e, A.Name) and e.name == array:
+        return e
+    if not is_dataclass(e):
+        return None
+    for c in _children(e):
+        bad = _reads_other_element(c, array, index)
+        if bad is not None:
+            return bad
+    return None

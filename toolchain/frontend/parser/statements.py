@@ -138,7 +138,9 @@ class StatementParser(ExpressionParser):
                 return A.SpecStmt(kind="new", text="new;", start=start, end=self.prev_end)
             if word in ("calc", "reveal", "modify", "hide"):
                 return self.spec_like(word)
-            if word in ("forall", "match", "print", "yield", "while"):
+            if word == "forall":
+                return self.forall_stmt()
+            if word in ("match", "print", "yield", "while"):
                 return self.unsupported_stmt(word)
         return self.simple_stmt()
 
@@ -284,6 +286,29 @@ class StatementParser(ExpressionParser):
         specs = self.specs()
         body = self.block() if self.tok.is_op("{") else None
         return A.WhileStmt(cond=cond, specs=specs, body=body, start=start, end=self.prev_end)
+
+    def forall_stmt(self) -> A.Stmt:
+        save = self.pos
+        start = self.advance().start
+        try:
+            # Dafny 2.3 also accepts the older parenthesized header `forall (i | r)`
+            paren = self.accept_op("(")
+            self.attributes()
+            bvs = self.bound_vars()
+            self.attributes()
+            rng = None
+            if self.accept_op("|"):
+                rng = self.expression()
+            if paren:
+                self.expect_op(")")
+            ensures = self.specs()
+            body = self.block() if self.tok.is_op("{") else None
+        except ParseError:
+            self.pos = save
+            return self.unsupported_stmt("forall")
+        return A.ForallStmt(
+            vars=bvs, range=rng, ensures=ensures, body=body, start=start, end=self.prev_end
+        )
 
     def alternatives(self) -> list[tuple[A.Expr, A.BlockStmt]]:
         """The `case guard => statements` arms of an alternative `if` / `while` (braced or not)."""
