@@ -35,6 +35,14 @@ from toolchain.frontend.lowering import LoopSite, Lowered, SourceVar
 from toolchain.frontend.printer import format_expr
 from toolchain.frontend.ranges import Accumulation, RangeResult
 from toolchain.frontend.ranges.loop_syntax import assigned_names
+from toolchain.frontend.ranges.products import (
+    LEMMA_NAMES,
+    ProductBounds,
+    has_product,
+    lemma_text,
+    right_hand_sides,
+    statements,
+)
 
 SourceKey = tuple[str, str, int]  # declaration, name, declaration offset
 
@@ -44,7 +52,7 @@ _MAX_ROUNDS = 4
 @dataclass
 class Ob:
     id: int
-    kind: str  # assert, invariant, requires, ensures
+    kind: str  # assert, invariant, requires, ensures, lemma (a declaration), call (of a lemma)
     text: str
     offset: int  # insertion point in the user's text
     key: SourceKey | None  # the source variable it is about (None for helpers)
@@ -52,7 +60,8 @@ class Ob:
     hi: int
     where: str
     loc: ir.SourceSpan
-    helper: bool = False  # relational invariant that supports the range claims
+    helper: bool = False  # relational invariant or proof step that supports the range claims
+    needs: int | None = None  # a helper that stands on another (a lemma call on its lemma)
     proven: bool | None = None
     message: str | None = None  # the verifier's message when refuted
 
@@ -148,7 +157,9 @@ class ObligationBuilder:
             if name.endswith(".Length"):
                 array = name[: -len(".Length")]
                 iv = self.ranges.lens.get(array)
-                text = f"{name} <= {iv.hi}" if iv is not None and iv.hi is not None else None
+                # a sequence's length is `|s|` in Dafny (`s.Length` does not resolve)
+                subject = f"|{array}|" if self._is_seq(array) else name
+                text = f"{subject} <= {iv.hi}" if iv is not None and iv.hi is not None else None
             elif name.endswith("[..]"):
                 array = name[:-4]
                 iv = self.ranges.elems.get(array)
@@ -302,7 +313,89 @@ class ObligationBuilder:
             else:
                 continue
             self.add_range(kind, subject, iv, offset=body_start, key=key, where=where, loc=loc)
+        # 4. nonlinear products: proven monotonicity lemmas, called before the statement
+        self.products(ranges)
         return self.obs
+
+    def products(self, ranges: dict[SourceKey, tuple[Interval, list[str]]]) -> None:
+        """Before each statement that multiplies two non-constant factors, calls of the product
+        lemma that bound every such product from its factors' ranges (see ranges/products.py)."""
+        top = self.low.decl.name
+        by_name: dict[tuple[str, str], Interval] = {}
+        for (decl_name, name, _), (iv, _names) in ranges.items():
+            old = by_name.get((decl_name, name))
+            by_name[(decl_name, name)] = iv if old is None else old.join(iv)
+        lemma_at: dict[tuple[str | None, str | None], tuple[int, int]] = {}  # scope -> ob, offset
+        pending: list[tuple[A.MethodDecl, int, list[str], list[tuple[int, int]]]] = []
+        for decl_name in dict.fromkeys([top, *self.low.method.inlined]):
+            decl = self.decls.get(decl_name)
+            if not isinstance(decl, A.MethodDecl) or decl.body is None:
+                continue
+            for stmt in statements(decl.body):
+                rhs = [e for e in right_hand_sides(stmt) if has_product(e)]
+                if not rhs:
+                    continue
+                pb = self._product_bounds(decl_name, decl_name == top, by_name)
+                for e in rhs:
+                    pb.expr(e)
+                if pb.calls:
+                    texts = [c.text for c in pb.calls]
+                    bounds = [(c.lo, c.hi) for c in pb.calls]
+                    pending.append((decl, stmt.start, texts, bounds))
+        if not pending:
+            return
+        for decl, _, _, _ in pending:
+            scope = (decl.module, decl.container)
+            first = min(
+                (d.start for d in self.decls.values() if (d.module, d.container) == scope),
+                default=decl.start,
+            )
+            if scope not in lemma_at:
+                lemma_at[scope] = (len(self.obs), first)
+                self.add(
+                    kind="lemma",
+                    text=lemma_text(static=decl.container is not None),
+                    offset=first,
+                    key=None,
+                    lo=0,
+                    hi=0,
+                    where="product bound (lemma)",
+                    loc=self.span(decl.name_start, decl.name_end),
+                    helper=True,
+                )
+        for decl, offset, texts, bounds in pending:
+            lemma_id = lemma_at[(decl.module, decl.container)][0]
+            for text, (lo, hi) in zip(texts, bounds, strict=True):
+                self.add(
+                    kind="call",
+                    text=text,
+                    offset=offset,
+                    key=None,
+                    lo=lo,
+                    hi=hi,
+                    where="product bound",
+                    loc=self.span(offset, offset + 1),
+                    helper=True,
+                    needs=lemma_id,
+                )
+
+    def _product_bounds(
+        self, decl_name: str, is_top: bool, by_name: dict[tuple[str, str], Interval]
+    ) -> ProductBounds:
+        def var(name: str) -> Interval | None:
+            iv = by_name.get((decl_name, name))
+            if iv is None and is_top:
+                iv = self.ranges.inputs.get(name)
+            return iv
+
+        def length(name: str) -> Interval | None:
+            # IR array names are the source names only in the top method (inlining renames)
+            return self.ranges.lens.get(name) if is_top else None
+
+        def element(name: str) -> Interval | None:
+            return self.ranges.elems.get(name) if is_top else None
+
+        return ProductBounds(self.program_text, var, length, element)
 
     def _ir_loop(self, loop_id: int) -> ir.While | ir.For | None:
         for s in ir.walk_stmts(self.low.method.body):
@@ -371,7 +464,7 @@ class Rendered:
 
 
 def render(text: str, obs: list[Ob]) -> Rendered:
-    """Insert the obligations into `text`, each on a line of its own."""
+    """Insert the obligations into `text`, each on lines of its own."""
     by_offset: dict[int, list[Ob]] = defaultdict(list)
     for o in obs:
         by_offset[o.offset].append(o)
@@ -385,16 +478,22 @@ def render(text: str, obs: list[Ob]) -> Rendered:
         pieces.append(chunk)
         line += chunk.count("\n")
         group = by_offset[offset]
-        clauses = [o for o in group if o.kind != "assert"]
-        asserts = [o for o in group if o.kind == "assert"]
-        for o in [*asserts, *clauses]:
-            pieces.append(
-                f"\n  assert {o.text};" if o.kind == "assert" else f"\n  {o.kind} {o.text}"
-            )
-            line += 1
-            line_of[line] = o.id
-            inserted.append(line)
-        if clauses:
+        order = {"assert": 0, "call": 1, "lemma": 3}
+        group = sorted(group, key=lambda o: order.get(o.kind, 2))
+        for o in group:
+            if o.kind == "lemma":
+                lines = o.text.rstrip("\n").split("\n")
+            elif o.kind in ("assert", "call"):
+                lines = [f"  {'assert ' if o.kind == 'assert' else ''}{o.text};"]
+            else:
+                lines = [f"  {o.kind} {o.text}"]
+            for text_line in lines:
+                pieces.append(f"\n{text_line}")
+                line += 1
+                line_of[line] = o.id
+                inserted.append(line)
+        if any(o.kind != "assert" for o in group):
+            # the user's text after the insertion point goes on a line of its own again
             pieces.append("\n")
             line += 1
             inserted.append(line)
@@ -414,6 +513,8 @@ def check(
     text = low.program_text
     active = list(obs)
     procs = [low.decl.name, *low.method.inlined]
+    if any(o.kind == "lemma" for o in obs):
+        procs += list(LEMMA_NAMES)  # the lemmas' bodies are proofs Dafny must check too
     program = text
     status: VerificationStatus | None = None
     other: list[Diagnostic] = []
@@ -442,7 +543,17 @@ def check(
         for oid, msg in refuted.items():
             by_id[oid].proven = False
             by_id[oid].message = msg
-        active = [o for o in active if o.id not in refuted]
+        gone = set(refuted)
+        while True:
+            # a call of a refuted lemma would not even resolve: it goes with the lemma
+            more = {o.id for o in active if o.needs in gone and o.id not in gone}
+            if not more:
+                break
+            for oid in more:
+                by_id[oid].proven = False
+                by_id[oid].message = "the lemma it calls was not proven"
+            gone |= more
+        active = [o for o in active if o.id not in gone]
     return ObligationRun(
         obligations=obs, program=program, rounds=rounds, other_errors=other, status=status
     )

@@ -411,10 +411,20 @@ class WidthFinalizer:
         return facts, clauses
 
 
+_SUPPORT = (
+    "loop head (accumulator)",
+    "loop head (counter)",
+    "loop head (tracker)",
+    "product bound (lemma)",
+    "product bound",
+)
+
+
 def _dropped(o: Ob) -> str:
-    """Why an unproven obligation blocks nothing: a supporting accumulator invariant that was
-    dropped, after which the range claims it helped were proven (or not) without it."""
-    if o.proven is not True and o.helper and o.where == "loop head (accumulator)":
+    """Why an unproven obligation blocks nothing: a supporting invariant or proof step (product
+    lemma and its calls) that was dropped, after which the range claims it helped were proven
+    (or not) without it."""
+    if o.proven is not True and o.helper and o.where in _SUPPORT:
         return " (helper not proven: dropped, no width relies on it)"
     return ""
 
