@@ -290,7 +290,9 @@ class ObligationBuilder:
                     where="loop head",
                     loc=self.span(lsite.loop.start, lsite.loop.start + 5),
                 )
+            self._element_invariants(loop, lsite, reverse)
         # 3. callee contracts: parameters (requires) and results (ensures)
+        self._callee_arrays(top)
         for key, (iv, _names) in ranges.items():
             decl_name, name, _ = key
             if decl_name == top:
@@ -397,6 +399,90 @@ class ObligationBuilder:
 
         return ProductBounds(self.program_text, var, length, element)
 
+    def _element_invariants(
+        self, loop: ir.While | ir.For, lsite: LoopSite, reverse: dict[str, str]
+    ) -> None:
+        """A loop that stores into an array havocs what Dafny knows of its elements: the
+        element range the analysis found (the hull of every value stored, and of the entry
+        values) becomes an invariant, so reads after the loop or in later trips stay bounded."""
+        stored = sorted(
+            {
+                t.array
+                for st in ir.walk_stmts(loop.body)
+                if isinstance(st, ir.Assign)
+                for t in st.targets
+                if isinstance(t, ir.IndexTarget)
+            }
+        )
+        for array in stored:
+            src = reverse.get(array)
+            iv = self.ranges.elems.get(array)
+            if src is None or iv is None or not iv.bounded or self._is_seq(array):
+                continue
+            assert iv.lo is not None and iv.hi is not None
+            self.add(
+                kind="invariant",
+                text=f"forall k :: 0 <= k < {src}.Length ==> {iv.lo} <= {src}[k] <= {iv.hi}",
+                offset=lsite.inserts_at,
+                key=None,
+                lo=iv.lo,
+                hi=iv.hi,
+                where="loop head (elements)",
+                loc=self.span(lsite.loop.start, lsite.loop.start + 5),
+                helper=True,
+            )
+
+    def _callee_arrays(self, top: str) -> None:
+        """An inlined callee is verified on its own: the lengths (and element ranges) of its
+        array parameters the caller guarantees become its `requires`, checked at every call."""
+        seen: set[tuple[str, str]] = set()
+        for lsite in self.low.loop_sites.values():
+            decl = self.decls.get(lsite.decl)
+            if lsite.decl == top or not isinstance(decl, A.MethodDecl) or decl.body is None:
+                continue
+            for p in decl.params:
+                if p.type.name not in ("array", "seq") or (decl.name, p.name) in seen:
+                    continue
+                irs = [ir_name for src, ir_name in lsite.names.items() if src == p.name]
+                if not irs:
+                    continue
+                seen.add((decl.name, p.name))
+                lens = [self.ranges.lens.get(irs[0])]
+                elems = [self.ranges.elems.get(irs[0])]
+                for other in self.low.loop_sites.values():
+                    if other.decl == decl.name and p.name in other.names:
+                        lens.append(self.ranges.lens.get(other.names[p.name]))
+                        elems.append(self.ranges.elems.get(other.names[p.name]))
+                length = "|" + p.name + "|" if p.type.name == "seq" else f"{p.name}.Length"
+                loc = self.span(decl.name_start, decl.name_end)
+                ln = _hull(lens)
+                if ln is not None and ln.hi is not None:
+                    self.add(
+                        kind="requires",
+                        text=f"{length} <= {ln.hi}",
+                        offset=decl.body.start,
+                        key=None,
+                        lo=0,
+                        hi=ln.hi,
+                        where=f"parameter of {decl.name} (length)",
+                        loc=loc,
+                        helper=True,
+                    )
+                el = _hull(elems)
+                if el is not None and el.bounded:
+                    assert el.lo is not None and el.hi is not None
+                    self.add(
+                        kind="requires",
+                        text=f"forall k :: 0 <= k < {length} ==> {el.lo} <= {p.name}[k] <= {el.hi}",
+                        offset=decl.body.start,
+                        key=None,
+                        lo=el.lo,
+                        hi=el.hi,
+                        where=f"parameter of {decl.name} (elements)",
+                        loc=loc,
+                        helper=True,
+                    )
+
     def _ir_loop(self, loop_id: int) -> ir.While | ir.For | None:
         for s in ir.walk_stmts(self.low.method.body):
             if isinstance(s, ir.While | ir.For) and id(s) == loop_id:
@@ -430,6 +516,16 @@ class ObligationBuilder:
         if acc.entry.lo is not None and acc.delta.lo is not None:
             parts.append(f"{acc.entry.lo} + {min(acc.delta.lo, 0)} * {k} <= {name}")
         return " && ".join(parts) if parts else None
+
+
+def _hull(parts: list[Interval | None]) -> Interval | None:
+    """The join of ranges that all exist (None when any is unknown)."""
+    out: Interval | None = None
+    for iv in parts:
+        if iv is None:
+            return None
+        out = iv if out is None else out.join(iv)
+    return out
 
 
 def _source_text_of(site: LoopSite, text: str) -> str | None:

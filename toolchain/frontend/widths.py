@@ -411,10 +411,10 @@ class WidthFinalizer:
         return facts, clauses
 
 
+_SUPPORT_PREFIX = ("parameter of ",)  # with " (length)" / " (elements)": callee array facts
 _SUPPORT = (
     "loop head (accumulator)",
-    "loop head (counter)",
-    "loop head (tracker)",
+    "loop head (elements)",
     "product bound (lemma)",
     "product bound",
 )
@@ -424,7 +424,10 @@ def _dropped(o: Ob) -> str:
     """Why an unproven obligation blocks nothing: a supporting invariant or proof step (product
     lemma and its calls) that was dropped, after which the range claims it helped were proven
     (or not) without it."""
-    if o.proven is not True and o.helper and o.where in _SUPPORT:
+    support = o.where in _SUPPORT or (
+        o.where.startswith(_SUPPORT_PREFIX) and o.where.endswith(("(length)", "(elements)"))
+    )
+    if o.proven is not True and o.helper and support:
         return " (helper not proven: dropped, no width relies on it)"
     return ""
 
