@@ -188,3 +188,63 @@ def test_a_product_claimed_too_narrow_stays_unproven_despite_the_lemma(
     # the lemma and its calls are true and stay proven: they bound the product, not the claim
     assert all(o.proven for o in obs if o.kind in ("lemma", "call"))
     assert claim.key not in run.proven_keys()
+
+
+# an insertion-sort step stores into the array it reads: without an element-range invariant
+# Dafny forgets the input contract's bounds after the first store
+SHIFT = """method Shift(a: array<nat>)
+  modifies a
+{
+  var n := 1;
+  while n < a.Length
+  {
+    var curr := a[n];
+    var j := n - 1;
+    while j >= 0 && a[j] > curr
+    {
+      a[j + 1] := a[j];
+      j := j - 1;
+    }
+    a[j + 1] := curr;
+    n := n + 1;
+  }
+}
+"""
+
+# the callee is verified on its own: the caller's length contract must reach it
+CALLEE = """method ArgMax(v: array<int>) returns (i: int)
+  requires v.Length > 0
+  ensures 0 <= i < v.Length
+{
+  var j := 1; i := 0;
+  while j < v.Length
+    invariant 0 <= j <= v.Length && 0 <= i < j
+  {
+    if v[j] > v[i] { i := j; }
+    j := j + 1;
+  }
+}
+
+method MaxValue(v: array<int>) returns (m: int)
+  requires v.Length > 0
+{
+  var i := ArgMax(v);
+  m := v[i];
+}
+"""
+
+
+def test_arrays_stored_in_a_loop_keep_their_element_range(dafny: DafnyEngine) -> None:
+    result = lower(SHIFT, "Shift", engine=dafny, options=CONTRACT)
+    _proven(result, "curr", 0, (1 << 32) - 1)
+    program = result.obligation_program or ""
+    assert program.count("invariant forall k :: 0 <= k < a.Length ==> 0 <= a[k] <= 4294967295") == 2
+
+
+def test_inlined_callee_gets_the_callers_array_length(dafny: DafnyEngine) -> None:
+    result = lower(CALLEE, "MaxValue", engine=dafny, options=CONTRACT)
+    assert result.ok, [d.message for d in result.diagnostics]
+    assert _width(result, "m").status == ir.WidthStatus.PROVEN
+    program = result.obligation_program or ""
+    callee = program[: program.index("method MaxValue")]
+    assert "requires v.Length <= 64" in callee

@@ -36,6 +36,7 @@ from toolchain.frontend.printer import format_expr
 from toolchain.frontend.ranges import Accumulation, RangeResult
 from toolchain.frontend.ranges.loop_syntax import assigned_names
 from toolchain.frontend.ranges.products import (
+    LEMMA_NAME,
     LEMMA_NAMES,
     ProductBounds,
     has_product,
@@ -62,6 +63,7 @@ class Ob:
     loc: ir.SourceSpan
     helper: bool = False  # relational invariant or proof step that supports the range claims
     needs: int | None = None  # a helper that stands on another (a lemma call on its lemma)
+    declaration: str | None = None  # a lemma's full text (`text` is its one-line summary)
     proven: bool | None = None
     message: str | None = None  # the verifier's message when refuted
 
@@ -356,7 +358,8 @@ class ObligationBuilder:
                 lemma_at[scope] = (len(self.obs), first)
                 self.add(
                     kind="lemma",
-                    text=lemma_text(static=decl.container is not None),
+                    text=f"{LEMMA_NAME}(a, b, al, ah, bl, bh, lo, hi) ensures lo <= a * b <= hi",
+                    declaration=lemma_text(static=decl.container is not None),
                     offset=first,
                     key=None,
                     lo=0,
@@ -578,7 +581,7 @@ def render(text: str, obs: list[Ob]) -> Rendered:
         group = sorted(group, key=lambda o: order.get(o.kind, 2))
         for o in group:
             if o.kind == "lemma":
-                lines = o.text.rstrip("\n").split("\n")
+                lines = (o.declaration or o.text).rstrip("\n").split("\n")
             elif o.kind in ("assert", "call"):
                 lines = [f"  {'assert ' if o.kind == 'assert' else ''}{o.text};"]
             else:
