@@ -189,3 +189,97 @@ def test_forall_that_is_not_an_ordered_loop_is_refused(
     line = src.count("\n", 0, off)
     col = off - (src.rfind("\n", 0, off) + 1)
     assert (found[0].range.start.line, found[0].range.start.character) == (line, col)
+
+
+RECURSION = """
+function gcd(a: nat, b: nat): nat
+  decreases b
+{ if b == 0 then a else gcd(b, a % b) }
+
+method Gcd(a: int, b: int) returns (r: int)
+  requires 0 < a <= 1000 && 0 <= b <= 1000
+  ensures r == gcd(a, b)
+  decreases b
+{
+  if b == 0 {
+    r := a;
+  } else {
+    r := Gcd(b, a % b);
+    assert r == gcd(a, b);
+  }
+}
+
+method Search(a: array<int>, i: int, x: int) returns (k: int)
+  requires a.Length == 8 && 0 <= i <= a.Length
+  requires forall q :: 0 <= q < a.Length ==> -100 <= a[q] <= 100
+  requires -100 <= x <= 100
+  ensures -1 <= k < a.Length
+  ensures k >= 0 ==> a[k] == x
+  decreases a.Length - i
+{
+  if i == a.Length { return -1; }
+  if a[i] == x { return i; }
+  k := Search(a, i + 1, x);
+}
+
+method Sum(n: int) returns (s: int)
+  requires 0 <= n <= 10
+  decreases n
+{
+  if n == 0 { s := 0; } else { var t := Sum(n - 1); s := t + n; }
+}
+
+method Late(n: int) returns (s: int)
+  requires 0 <= n <= 10
+  decreases n
+{
+  s := 0;
+  if n > 0 { s := Late(n - 1); s := s + 1; }
+}
+"""
+
+
+def _copies_derived(m: ir.HardwareMethod, derived_ok: frozenset[str] = frozenset()) -> None:
+    """Users' variables are proven; the loop's parameter copies (`p_rec`, not source
+    variables) are derived by the interval analysis over the loop, as are results set only by
+    `return e` (the front end proves no range at a `return`, recursive or not)."""
+    for w in m.widths:
+        if w.name.endswith("_rec") or w.name.endswith("[..]") or w.name in derived_ok:
+            assert w.status in TRUSTED | {ir.WidthStatus.DERIVED}, w
+        else:
+            assert w.status in TRUSTED, w
+    assert all(o.proven is True for o in m.obligations)
+
+
+def test_tail_recursive_method_is_a_loop(dafny: DafnyEngine) -> None:
+    r = lower(RECURSION, "Gcd", filename="rec.dfy", engine=dafny)
+    assert not r.diagnostics, [(d.code, d.message) for d in r.diagnostics]
+    assert r.method is not None
+    assert any(isinstance(s, ir.While) for s in r.method.body)
+    _copies_derived(r.method)
+    widths = {w.name: w for w in r.method.widths}
+    assert widths["a_rec"].hi <= 1000 and widths["b_rec"].hi <= 1000
+    for a, b, g in ((12, 18, 6), (7, 0, 7), (1000, 999, 1), (840, 36, 12)):
+        assert run_method(r.method, {"a": a, "b": b})["r"] == g
+
+
+def test_tail_recursion_with_early_returns_and_an_array(dafny: DafnyEngine) -> None:
+    r = lower(RECURSION, "Search", filename="rec.dfy", engine=dafny)
+    assert not r.diagnostics, [(d.code, d.message) for d in r.diagnostics]
+    assert r.method is not None
+    _copies_derived(r.method, frozenset({"k"}))
+    loop = next(s for s in r.method.body if isinstance(s, ir.While))
+    # the trip bound comes from `decreases a.Length - i`: at most 8 recursing trips + the last
+    assert loop.max_trips is not None and loop.max_trips <= 10
+    a = [3, -1, 7, 7, 100, -100, 0, 2]
+    for i, x, k in ((0, 7, 2), (3, 7, 3), (4, 7, -1), (0, 2, 7), (8, 3, -1), (0, 5, -1)):
+        assert run_method(r.method, {"a": a, "i": i, "x": x})["k"] == k
+
+
+@pytest.mark.parametrize(("method", "at"), [("Sum", "Sum(n - 1)"), ("Late", "Late(n - 1)")])
+def test_recursion_outside_tail_position_is_refused(method: str, at: str) -> None:
+    r = lower(RECURSION, method, filename="rec.dfy")
+    found = [d for d in r.diagnostics if d.code == "HW101"]
+    assert found, [(d.code, d.message) for d in r.diagnostics]
+    off = RECURSION.index(at)
+    assert found[0].range.start.line == RECURSION.count("\n", 0, off)

@@ -17,7 +17,7 @@ method UseFact(x: nat) returns (y: nat) requires x < 8 { y := Fact(x); }""",
     ),
     (
         """method Down(n: nat) returns (r: nat) {
-  if n > 0 { r := Down(n - 1); } else { r := 0; }
+  if n > 0 { var t := Down(n - 1); r := t + 1; } else { r := 0; }
 }""",
         "Down",
         "HW101",

@@ -1,5 +1,5 @@
-"""Verified Dafny using alternative `if` / `while` (case arms) and a `forall` statement over an
-array -> XLS -> RTL, co-simulated against Dafny's own compiled program (real Dafny, XLS,
+"""Verified Dafny using alternative `if` / `while` (case arms), a `forall` statement over an
+array and tail-recursive methods -> XLS -> RTL, co-simulated against Dafny's own compiled program (real Dafny, XLS,
 iverilog). Where guards overlap, the hardware must take the arm Dafny's compiled code takes."""
 
 from __future__ import annotations
@@ -41,6 +41,31 @@ method Gcd(a: int, b: int) returns (g: int)
   g := x;
 }
 
+method TailGcd(a: int, b: int) returns (r: int)
+  requires 0 < a <= 1000 && 0 <= b <= 1000
+  ensures 0 < r <= 1000
+  decreases b
+{
+  if b == 0 {
+    r := a;
+  } else {
+    r := TailGcd(b, a % b);
+  }
+}
+
+method Search(a: array<int>, i: int, x: int) returns (k: int)
+  requires a.Length == 8 && 0 <= i <= a.Length
+  requires forall q :: 0 <= q < a.Length ==> -100 <= a[q] <= 100
+  requires -100 <= x <= 100
+  ensures -1 <= k < a.Length
+  ensures k >= 0 ==> a[k] == x
+  decreases a.Length - i
+{
+  if i == a.Length { return -1; }
+  if a[i] == x { return i; }
+  k := Search(a, i + 1, x);
+}
+
 method Clamp(a: array<int>)
   requires a.Length == 8
   requires forall k :: 0 <= k < a.Length ==> -100 <= a[k] <= 100
@@ -61,6 +86,8 @@ method Clamp(a: array<int>)
         ("Sign", Architecture.pipeline),
         ("Gcd", Architecture.fsm),
         ("Clamp", Architecture.pipeline),
+        ("TailGcd", Architecture.fsm),
+        ("Search", Architecture.pipeline),
     ],
 )
 def test_construct_passes_cosimulation(

@@ -22,6 +22,7 @@ from toolchain.frontend.lowering.scope import (
     Scalar,
 )
 from toolchain.frontend.lowering.statements import StatementLowerer
+from toolchain.frontend.lowering.tailcalls import tail_site
 
 
 class CallInliner:
@@ -104,6 +105,9 @@ class CallInliner:
             raise self.ctx.fail(call, "HW114", f"{name} is a function, not a method")
         if callee.ghost:
             return []  # lemma call: verification only
+        tail = self.ctx.tail_self
+        if tail is not None and name == tail.name and self.ctx.decl_stack == [name]:
+            return tail_site(self.ctx, self.exprs, tail, call)
         if name in self.ctx.decl_stack:
             raise self.ctx.fail(
                 call,

@@ -19,7 +19,7 @@ from toolchain.frontend.diagnostics import hw_diagnostic
 from toolchain.frontend.facts import facts_from
 from toolchain.frontend.lowering.calls import CallInliner
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
-from toolchain.frontend.lowering.results import Lowered, SourceVar
+from toolchain.frontend.lowering.results import LoopSite, Lowered, SourceVar
 from toolchain.frontend.lowering.scope import (
     Abort,
     ArrayRef,
@@ -29,6 +29,13 @@ from toolchain.frontend.lowering.scope import (
     Scalar,
 )
 from toolchain.frontend.lowering.statements import StatementLowerer
+from toolchain.frontend.lowering.tailcalls import (
+    TailSelf,
+    copy_params,
+    measure,
+    self_calls,
+    tail_call_error,
+)
 
 
 class Lowerer:
@@ -128,7 +135,10 @@ class Lowerer:
             self.ctx.var_source[r.name] = SourceVar(decl.name, r.name, r.start, "result")
             outs.append(r.name)
         self.ctx.exit = ExitTarget(outs, None)
-        body = self.stmts.block(decl.body.body, new_scope=True)
+        if self_calls(decl.body.body, decl.name) and tail_call_error(decl) is None:
+            body = self._tail_loop(decl, outs)
+        else:
+            body = self.stmts.block(decl.body.body, new_scope=True)
         requires = [e for s in decl.specs_of("requires") if (e := s.expr) is not None]
         facts = facts_from(requires, self.ctx.consts)
         method = ir.HardwareMethod(
@@ -157,6 +167,69 @@ class Lowerer:
             program_decls=self.ctx.program.decls,
             diagnostics=self.ctx.diags,
         )
+
+    def _tail_loop(self, decl: A.MethodDecl, outs: list[str]) -> list[ir.Stmt]:
+        """The body of a tail-recursive method as a loop over its parameters (see `tailcalls`)."""
+        assert decl.body is not None
+        loc = self.ctx.span(decl.name_start, decl.name_end)
+        port_types: dict[str, ir.HwType] = {}
+        for prm in decl.params:
+            b = self.ctx.lookup(prm.name)
+            if isinstance(b, Scalar):
+                port_types[prm.name] = b.dtype.to_ir()
+        copies = copy_params(self.ctx, decl)  # pushes the scope of the copies
+        again = self.ctx.temp(ir.BOOL, loc)
+        once = self.ctx.temp(ir.BOOL, loc)
+        try:
+            self.ctx.tail_self = TailSelf(decl.name, decl, copies, again, wrapper_depth=2)
+            self.ctx.exit = ExitTarget(outs, 2)
+            self.ctx.loop_depth = 2
+            inner = self.stmts.block(decl.body.body, new_scope=True)
+            dec = measure(self.ctx, self.exprs, decl)
+            names = self.ctx.visible_names()
+        finally:
+            self.ctx.loop_depth = 0
+            self.ctx.tail_self = None
+            self.ctx.exit = ExitTarget(outs, None)
+            self.ctx.scopes.pop()
+
+        def flag(name: str, value: bool) -> ir.Stmt:
+            return ir.Assign(
+                targets=[ir.VarTarget(name=name, loc=loc)],
+                values=[ir.Const(value=value, type=ir.BOOL, loc=loc)],
+                loc=loc,
+            )
+
+        def var(name: str) -> ir.Expr:
+            return ir.Var(name=name, type=ir.BOOL, loc=loc)
+
+        wrapper = ir.While(cond=var(once), body=[flag(once, False), *inner], max_trips=1, loc=loc)
+        loop = ir.While(
+            cond=var(again), body=[flag(again, False), flag(once, True), wrapper], loc=loc
+        )
+        # a trip per call: the measure drops at every recursive call and is >= 0 where one is
+        # made, so the last trip may start at any value below 0 (the bound allows one more trip)
+        site = A.WhileStmt(cond=None, specs=[], body=None, start=decl.start, end=decl.end)
+        self.ctx.loop_sites[id(loop)] = LoopSite(decl.name, site, dec, -1, names, -1)
+        start = (
+            [
+                ir.Assign(
+                    targets=[ir.VarTarget(name=c, loc=loc) for _, c in copies],
+                    values=[
+                        ir.Var(
+                            name=decl.params[pos].name,
+                            type=port_types[decl.params[pos].name],
+                            loc=loc,
+                        )
+                        for pos, c in copies
+                    ],
+                    loc=loc,
+                )
+            ]
+            if copies
+            else []
+        )
+        return [*start, flag(again, True), loop]
 
     def _modified_names(self, decl: A.MethodDecl) -> set[str]:
         names: set[str] = set()

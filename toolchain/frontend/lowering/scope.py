@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from shared_schemas.verification import Diagnostic
 from toolchain.dafny.text import LineIndex
@@ -23,6 +24,9 @@ from toolchain.frontend.lowering.results import (
     LoopSite,
     SourceVar,
 )
+
+if TYPE_CHECKING:
+    from toolchain.frontend.lowering.tailcalls import TailSelf
 
 
 @dataclass
@@ -99,6 +103,8 @@ class LoweringContext:
         self.exit: ExitTarget = ExitTarget([], None)
         self.current_decl: str = ""
         self.temp_counter = 0
+        # set while a tail-recursive method is lowered as a loop (see `tailcalls`)
+        self.tail_self: TailSelf | None = None
 
     def span(self, start: int, end: int) -> ir.SourceSpan:
         sl, sc = self.index.position(start)

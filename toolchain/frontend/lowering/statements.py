@@ -493,6 +493,11 @@ class StatementLowerer:
                         s,
                     )
                 )
+                tail = self.ctx.tail_self
+                if tail is not None and self.ctx.decl_stack == [tail.name] == [
+                    self.ctx.call_name(call)
+                ]:
+                    return out  # `return M(args)` of a tail-recursive method: the next trip
             else:
                 values: list[ir.Expr] = []
                 for v in s.values:
