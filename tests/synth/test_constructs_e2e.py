@@ -66,6 +66,18 @@ method Search(a: array<int>, i: int, x: int) returns (k: int)
   k := Search(a, i + 1, x);
 }
 
+method Keep(n: int) returns (r: int)
+  requires 0 <= n <= 20
+  decreases n
+{
+  // Dafny's last call leaves r at its default (0): the loop must not keep the 5 of an
+  // earlier trip
+  if n > 0 {
+    r := 5;
+    r := Keep(n - 1);
+  }
+}
+
 method Clamp(a: array<int>)
   requires a.Length == 8
   requires forall k :: 0 <= k < a.Length ==> -100 <= a[k] <= 100
@@ -88,6 +100,7 @@ method Clamp(a: array<int>)
         ("Clamp", Architecture.pipeline),
         ("TailGcd", Architecture.fsm),
         ("Search", Architecture.pipeline),
+        ("Keep", Architecture.pipeline),
     ],
 )
 def test_construct_passes_cosimulation(

@@ -159,6 +159,17 @@ def tail_site(
     for pos, copy in tail.copies:
         targets.append(ir.VarTarget(name=copy, loc=loc))
         values.append(exprs.expr(call.args[pos], pre))
+    # each Dafny call starts with fresh results (compiled: 0 / false): a trip that leaves a
+    # result unassigned must not return the value an earlier trip left there
+    for r in tail.decl.returns:
+        b = ctx.scopes[0].get(r.name)  # the method's own result, whatever a block shadows
+        if isinstance(b, Scalar):
+            t = b.dtype.to_ir()
+            targets.append(ir.VarTarget(name=b.ir_name, loc=loc))
+            if isinstance(t, ir.BoolType):
+                values.append(ir.Const(value=False, type=t, loc=loc))
+            else:
+                values.append(ir.Const(value=0, type=t, loc=loc))
     out = [*pre]
     if targets:
         out.append(ir.Assign(targets=targets, values=values, loc=loc))
