@@ -37,7 +37,9 @@ def test_compact_policy_learns_the_repairing_edit(tmp_path: Path) -> None:
     tasks = scripted_tasks()
     cfg = TrainingConfig(
         tasks="scripted",
-        iterations=12,
+        # 12 iterations left seed 0 at 77 % on some CPUs (float kernels differ, so do the
+        # sampled episodes); at 24 seeds 0-3 all reach 98-100 % here
+        iterations=24,
         episodes_per_iteration=16,
         learning_rate=1e-2,
         minibatch_size=32,
@@ -59,7 +61,7 @@ def test_compact_policy_learns_the_repairing_edit(tmp_path: Path) -> None:
     # outputs: curves (CSV + PNG), checkpoint with metadata, report
     assert report.checkpoint and Path(report.checkpoint).exists()
     rows = list(csv.DictReader(Path(report.curves_csv or "").open()))
-    assert len(rows) == 12 and {"success_rate", "mean_return", "policy_loss"} <= set(rows[0])
+    assert len(rows) == 24 and {"success_rate", "mean_return", "policy_loss"} <= set(rows[0])
     assert Path(report.curves_png or "").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     meta = CheckpointMeta.model_validate_json(
         Path(report.checkpoint).with_suffix(".json").read_text()

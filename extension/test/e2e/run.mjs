@@ -6,7 +6,7 @@
 //
 // Usage: node extension/test/e2e/run.mjs [--only verify,synthesize,generate,defer] [--keep]
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -394,14 +394,15 @@ async function generateFlow(page, workspace, llm) {
   );
   await fetch(`${llm.root}/_scripted/script`, { method: "POST", body: readFileSync(join(here, "workspace", "llm-script.json")) });
 
-  // Second run, to the end. The cancelled run's trajectory record is in the way: the extension
-  // asks before overwriting it (the server refuses with ErrorCode.output_exists, naming the files).
+  // Second run, to the end. The cancelled run's own trajectory record is no obstacle: a retry
+  // replaces it without asking (files the user or a successful run wrote still are: third run).
   await activeEditor(page).click();
   await runCommand(page, GENERATE);
-  const overwrite = page.locator(".monaco-dialog-box", { hasText: /max_byte\.trajectory\.json.* already exists?\. Overwrite/ });
-  await overwrite.waitFor({ state: "visible", timeout: 30000 });
-  await shot(page, "09-overwrite-prompt", 300);
-  await overwrite.getByRole("button", { name: "Overwrite" }).click();
+  const askedAfterCancel = await page
+    .locator(".monaco-dialog-box", { hasText: /already exists?\. Overwrite/ })
+    .waitFor({ state: "visible", timeout: 3000 })
+    .then(() => true, () => false);
+  check("a retry after a cancel is not held up by the cancelled run's record", !askedAfterCancel, askedAfterCancel ? "asked to overwrite" : "no question");
   const frame = page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");
   const outcome = frame.locator("[data-outcome]");
   await outcome.waitFor({ state: "visible", timeout: 240000 });
@@ -422,6 +423,24 @@ async function generateFlow(page, workspace, llm) {
   check("Dafny verifies the written file", verify.status === 0, verify.detail);
   await page.locator(`.tab:has-text("${written[0].split("/").pop()}")`).first().click().catch(() => undefined);
   await shot(page, "11-generated-dafny");
+
+  // Third run over the verified file just written: the extension asks before overwriting it (the
+  // server refuses with ErrorCode.output_exists, naming the files), then overwrites on request.
+  await fetch(`${llm.root}/_scripted/script`, { method: "POST", body: readFileSync(join(here, "workspace", "llm-script.json")) });
+  const recordBefore = statSync(record).mtimeMs;
+  await page.locator('.tab:has-text("max_byte.spec.md")').first().click();
+  await activeEditor(page).click();
+  await runCommand(page, GENERATE);
+  const overwrite = page.locator(".monaco-dialog-box", { hasText: /max_byte\.dfy.* already exists?\. Overwrite/ });
+  await overwrite.waitFor({ state: "visible", timeout: 30000 });
+  await shot(page, "09-overwrite-prompt", 300);
+  await overwrite.getByRole("button", { name: "Overwrite" }).click();
+  let rewritten = false;
+  for (let i = 0; i < 240 && !rewritten; i++) {
+    await page.waitForTimeout(500);
+    rewritten = statSync(record).mtimeMs > recordBefore && JSON.parse(readFileSync(record, "utf8")).outcome === "verified";
+  }
+  check("asked before overwriting the verified file, then overwrote it on request", rewritten, `trajectory rewritten: ${rewritten}`);
 
   // From a selection in an ordinary Markdown file: the selected paragraph is the spec.
   const absDiff = [
