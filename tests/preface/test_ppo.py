@@ -66,7 +66,7 @@ def test_compact_policy_learns_the_repairing_edit(tmp_path: Path) -> None:
     meta = CheckpointMeta.model_validate_json(
         Path(report.checkpoint).with_suffix(".json").read_text()
     )
-    assert meta.kind == "compact" and meta.iterations_trained == 12 and meta.config == cfg
+    assert meta.kind == "compact" and meta.iterations_trained == 24 and meta.config == cfg
 
     # the reloaded policy acts the same
     loaded, _ = load_policy(report.checkpoint)
