@@ -27,10 +27,10 @@ from toolchain.frontend.lowering.scope import (
     GhostVar,
     LoweringContext,
     Scalar,
+    TailSelf,
 )
 from toolchain.frontend.lowering.statements import StatementLowerer
 from toolchain.frontend.lowering.tailcalls import (
-    TailSelf,
     copy_params,
     measure,
     self_calls,

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from shared_schemas.verification import Diagnostic
 from toolchain.dafny.text import LineIndex
@@ -24,9 +23,6 @@ from toolchain.frontend.lowering.results import (
     LoopSite,
     SourceVar,
 )
-
-if TYPE_CHECKING:
-    from toolchain.frontend.lowering.tailcalls import TailSelf
 
 
 @dataclass
@@ -67,6 +63,17 @@ class ExitTarget:
 
     outs: list[str]
     wrapper_depth: int | None  # loop depth of the wrapper loop, None at top level
+
+
+@dataclass
+class TailSelf:
+    """The method being lowered as a loop: where its recursive calls go."""
+
+    name: str
+    decl: A.MethodDecl
+    copies: list[tuple[int, str]]  # (parameter position, IR copy) for scalar parameters
+    again: str  # IR flag: run another trip
+    wrapper_depth: int  # loop depth of the one-trip wrapper
 
 
 class LoweringContext:

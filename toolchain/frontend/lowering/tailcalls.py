@@ -16,23 +16,12 @@ body works on the same storage. The trip bound comes from the method's `decrease
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import fields, is_dataclass
 
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
-from toolchain.frontend.lowering.scope import Abort, LoweringContext, Scalar
-
-
-@dataclass
-class TailSelf:
-    """The method being lowered as a loop: where its recursive calls go."""
-
-    name: str
-    decl: A.MethodDecl
-    copies: list[tuple[int, str]]  # (parameter position, IR copy) for scalar parameters
-    again: str  # IR flag: run another trip
-    wrapper_depth: int  # loop depth of the one-trip wrapper
+from toolchain.frontend.lowering.scope import Abort, LoweringContext, Scalar, TailSelf
 
 
 def self_calls(node: object, name: str) -> list[A.Apply]:
