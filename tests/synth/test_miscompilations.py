@@ -99,7 +99,10 @@ def test_result_capacity_is_the_allocation_size_not_the_contract(dafny: DafnyEng
     assert [(o.where.split(": ", 1)[1], o.proven) for o in alloc] == [
         ("assert l3.Length <= 31", True)
     ]
-    assert all(o.proven is True for o in result.method.obligations)
+    # every width rests on a proven obligation; a support invariant Dafny refuted (the fresh
+    # array's elements are arbitrary before the loop writes them) is dropped and says so
+    for o in result.method.obligations:
+        assert o.proven is True or "helper not proven: dropped" in o.where, o.where
 
 
 def test_a_local_array_length_is_bounded_by_its_allocation() -> None:
