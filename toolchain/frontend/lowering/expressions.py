@@ -353,17 +353,7 @@ class ExpressionLowerer:
                 and c.rhs.name == var
                 and lo_e is None
             ):
-                lo_e = (
-                    c.lhs
-                    if c.op == "<="
-                    else A.BinaryExpr(
-                        op="+",
-                        lhs=c.lhs,
-                        rhs=A.IntLit(value=1, start=c.start, end=c.start),
-                        start=c.start,
-                        end=c.end,
-                    )
-                )
+                lo_e = c.lhs if c.op == "<=" else _plus_one(c.lhs, c)
             elif (
                 isinstance(c, A.BinaryExpr)
                 and c.op in ("<", "<=")
@@ -371,17 +361,7 @@ class ExpressionLowerer:
                 and c.lhs.name == var
                 and hi_e is None
             ):
-                hi_e = (
-                    c.rhs
-                    if c.op == "<"
-                    else A.BinaryExpr(
-                        op="+",
-                        lhs=c.rhs,
-                        rhs=A.IntLit(value=1, start=c.start, end=c.start),
-                        start=c.start,
-                        end=c.end,
-                    )
-                )
+                hi_e = c.rhs if c.op == "<" else _plus_one(c.rhs, c)
             else:
                 rest.append(c)
         if lo_e is None or hi_e is None:
@@ -489,3 +469,14 @@ def _retype_literal(e: ir.Expr, t: ir.HwType) -> ir.Expr:
         assert t.width is not None
         return ir.Const(value=e.value % (1 << t.width), type=t, loc=e.loc)
     return e
+
+
+def _plus_one(e: A.Expr, at: A.Node) -> A.Expr:
+    """`e + 1`, located at `at`: turns `e < i` into `e + 1 <= i` and `i <= e` into `i < e + 1`."""
+    return A.BinaryExpr(
+        op="+",
+        lhs=e,
+        rhs=A.IntLit(value=1, start=at.start, end=at.start),
+        start=at.start,
+        end=at.end,
+    )
