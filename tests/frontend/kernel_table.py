@@ -8,9 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-KERNELS = Path(__file__).resolve().parents[2] / "examples" / "kernels"
+from toolchain.hls.interface import Vector
 
-Vector = dict[str, object]
+KERNELS = Path(__file__).resolve().parents[2] / "examples" / "kernels"
 
 
 @dataclass(frozen=True)

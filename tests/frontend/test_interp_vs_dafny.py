@@ -13,6 +13,7 @@ from toolchain.cosim.reference import dafny_reference
 from toolchain.dafny import DafnyEngine
 from toolchain.frontend import LoweringResult
 from toolchain.frontend.interp import run_method
+from toolchain.hls.interface import Vector
 
 from .kernel_table import CORPUS, Kernel
 
@@ -36,9 +37,9 @@ def test_interpreter_matches_compiled_dafny(
 ) -> None:
     _, result = lowered_kernels[kernel.id]
     assert result.method is not None
-    vectors = [kernel.inputs(rnd) for _ in range(VECTORS)]
+    vectors: list[Vector] = [kernel.inputs(rnd) for _ in range(VECTORS)]
     # one compiled program runs every vector; each satisfies the precondition, so all are run
-    run = dafny_reference(kernel.path.read_text(), kernel.method, vectors, dafny)  # type: ignore[arg-type]
+    run = dafny_reference(kernel.path.read_text(), kernel.method, vectors, dafny)
     assert run.precondition_checked and run.accepted == list(range(VECTORS))
     # the method's outputs: its results and the arrays it modifies (the harness prints all arrays)
     names = [p.name for p in result.method.outputs]

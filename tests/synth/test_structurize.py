@@ -9,6 +9,7 @@ import pytest
 
 from toolchain.frontend.interp import run_method
 from toolchain.frontend.ir import Break, For, HardwareMethod, If, Return, Stmt, While
+from toolchain.hls.interface import Vector
 from toolchain.hls.structurize import StructureOptions, has_loops, structurize
 
 from . import ir_builders as irb
@@ -25,7 +26,7 @@ def _kinds(stmts: list[Stmt]) -> set[str]:
     return found
 
 
-def _inputs(method: HardwareMethod, rng: random.Random) -> dict[str, object]:
+def _inputs(method: HardwareMethod, rng: random.Random) -> Vector:
     if method.name == "FirstAbove":
         n = rng.randint(0, 8)
         return {"a": [rng.randint(0, 255) for _ in range(n)], "t": rng.randint(0, 255)}

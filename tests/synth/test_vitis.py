@@ -13,7 +13,7 @@ import pytest
 
 from toolchain.cosim.run import csim_report
 from toolchain.frontend.interp import run_method
-from toolchain.hls.interface import build_interface
+from toolchain.hls.interface import Vector, build_interface
 from toolchain.hls.vitis.flow import HEADER, run_vitis
 from toolchain.hls.vitis.tcl import hls_script
 from toolchain.proc import run_tool
@@ -103,10 +103,10 @@ def test_c_simulation_of_generated_cpp(make: object, tmp_path: Path) -> None:
     assert callable(make)
     method = make()
     rng = random.Random(2)
-    vectors = [_inputs(method, rng) for _ in range(40)]
+    vectors: list[Vector] = [_inputs(method, rng) for _ in range(40)]
     expected = [run_method(method, v) for v in vectors]
-    out = run_vitis(method, build_interface(method), tmp_path, vectors, expected, clock_ns=5)  # type: ignore[arg-type]
-    csim = csim_report(method, vectors, expected, out.csim)  # type: ignore[arg-type]
+    out = run_vitis(method, build_interface(method), tmp_path, vectors, expected, clock_ns=5)
+    csim = csim_report(method, vectors, expected, out.csim)
     assert csim.verdict.value == "passed", csim.message
     assert csim.vectors_run == 40 and len(out.csim.outputs) == 40 and out.csim.returncode == 0
     assert "#pragma HLS INTERFACE mode=ap_ctrl_hs port=return" in out.design.source
@@ -118,10 +118,10 @@ def test_c_simulation_of_generated_cpp(make: object, tmp_path: Path) -> None:
 
 def test_c_simulation_catches_a_wrong_expectation(tmp_path: Path) -> None:
     method = irb.saturating_add()
-    vectors = [{"a": 1, "b": 2}, {"a": 200, "b": 100}]
-    expected = [{"s": 3}, {"s": 300}]  # the design saturates at 255
-    out = run_vitis(method, build_interface(method), tmp_path, vectors, expected, clock_ns=10)  # type: ignore[arg-type]
-    csim = csim_report(method, vectors, expected, out.csim)  # type: ignore[arg-type]
+    vectors: list[Vector] = [{"a": 1, "b": 2}, {"a": 200, "b": 100}]
+    expected: list[Vector] = [{"s": 3}, {"s": 300}]  # the design saturates at 255
+    out = run_vitis(method, build_interface(method), tmp_path, vectors, expected, clock_ns=10)
+    csim = csim_report(method, vectors, expected, out.csim)
     assert csim.verdict.value == "failed"
     m = csim.first_mismatch
     assert m is not None and (m.vector, m.expected, m.actual) == (1, 300, 255)
