@@ -88,6 +88,20 @@ method Zero(a: array<int>, s: seq<int>) returns (i: nat)
 }
 """
 
+# Dafny 2.3 accepts `free` clauses (warning: soon deprecated) and assumes them unchecked
+FREE_ENSURES = """
+method Oracle() returns (x: int)
+  free ensures false
+{
+  x := 0;
+}
+
+method UsesIt() {
+  var y := Oracle();
+  assert false;
+}
+"""
+
 
 def codes(text: str) -> list[str | None]:
     return [d.code for d in soundness_issues(text, "f.dfy")]
@@ -100,8 +114,9 @@ def codes(text: str) -> list[str | None]:
         (BODILESS_FORALL, BODILESS_LOOP),
         (STATIC_TRAIT, "P2S-BODILESS"),
         (ABSTRACT_INHERITED, "P2S-BODILESS"),
+        (FREE_ENSURES, "P2S-FREE"),
     ],
-    ids=["while", "forall", "static-trait", "abstract-inherited"],
+    ids=["while", "forall", "static-trait", "abstract-inherited", "free-ensures"],
 )
 def test_dafny_proves_it_but_it_is_never_verified(dafny: DafnyEngine, text: str, code: str) -> None:
     result = dafny.verify_source(text, "probe.dfy")

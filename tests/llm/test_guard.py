@@ -50,6 +50,12 @@ def test_soundness_escapes_each_get_their_reason() -> None:
     assert GuardReason.extern in reasons(GOOD.replace("method Max", "method {:extern} Max"))
     assert reasons("method M(x: int) returns (y: int)\n  ensures y > x\n") == [GuardReason.bodiless]
     assert reasons("function F(x: int): int\n") == [GuardReason.bodiless]
+    # a `free` clause is assumed, never checked: an assumption like `assume`
+    free = GOOD.replace(
+        "method Max(a: int, b: int) returns (m: int)",
+        "method Max(a: int, b: int) returns (m: int)\n  free ensures false",
+    )
+    assert free != GOOD and reasons(free) == [GuardReason.assume]
 
 
 def test_verifier_switches_and_includes() -> None:

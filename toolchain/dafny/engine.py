@@ -8,6 +8,7 @@ unsound constructs, and caches results by content.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import threading
@@ -29,6 +30,7 @@ from shared_schemas.verification import (
     VerificationStatus,
     VerifyRequest,
 )
+from toolchain.dafny import soundness
 from toolchain.dafny.cache import ResultCache, cache_key, default_cache_dir
 from toolchain.dafny.diagnostics import (
     FileMapper,
@@ -48,6 +50,10 @@ from toolchain.userfile import read_user_text
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 OutputParser = Callable[[str, FileMapper], ParsedOutput]
 _SHIM_RETRIES = 2
+
+# A cached verdict was qualified by the soundness rules of its day: a change to those rules (a new
+# kind of assumption found) must not let an old "verified" out of the cache.
+VERDICT_RULES = "rules:" + hashlib.sha256(Path(soundness.__file__).read_bytes()).hexdigest()[:16]
 
 
 class DafnyEngine:
@@ -150,7 +156,7 @@ class DafnyEngine:
         request = self.admit(text, filename, request)
         shim = self.shim_for(text)
         key = cache_key(
-            "v2",  # v2: verdicts qualified by toolchain.dafny.soundness.qualify_verdict
+            VERDICT_RULES,
             self.info.path,
             self.info.version,
             str(self.info.prover),

@@ -32,6 +32,13 @@ _CHECKS: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "`assume` statement: the verifier takes it on trust",
     ),
     (
+        # Dafny 2.3 still accepts `free` clauses (with a deprecation warning) and assumes them
+        # without a check: `free ensures false` proves anything after a call
+        re.compile(r"(?<![\w.'])free\s+(?:requires|ensures|invariant)\b"),
+        "P2S-FREE",
+        "`free` clause: the verifier assumes it without checking it",
+    ),
+    (
         re.compile(r"\{:\s*axiom\b[^}]*\}"),
         "P2S-AXIOM",
         "`{:axiom}`: the declaration is trusted, not proved",

@@ -33,7 +33,7 @@ from pathlib import Path
 from shared_schemas.verification import FileVerification, VerificationStatus, VerifyRequest
 from toolchain.dafny.cache import cache_key
 from toolchain.dafny.diagnostics import parse_server_output, server_reached_verifier
-from toolchain.dafny.engine import DafnyEngine
+from toolchain.dafny.engine import VERDICT_RULES, DafnyEngine
 from toolchain.errors import CancelledError, ToolCrashedError
 from toolchain.proc import CancelToken, kill_group
 
@@ -247,7 +247,13 @@ class WarmVerifier:
             return engine.verify_source(text, filename, request, cancel)
         info = engine.info
         key = cache_key(
-            "warm-v2", info.path, info.version, str(info.prover), request.model_dump_json(), text
+            "warm",
+            VERDICT_RULES,
+            info.path,
+            info.version,
+            str(info.prover),
+            request.model_dump_json(),
+            text,
         )
         hit = engine.cache.get(key)
         if hit is not None and hit.file == filename:

@@ -21,6 +21,7 @@ from toolchain.llm.signature import Signature, declared_signatures, parse_signat
 
 _SOUNDNESS_CODES = {
     "P2S-ASSUME": GuardReason.assume,
+    "P2S-FREE": GuardReason.assume,
     "P2S-AXIOM": GuardReason.axiom,
     "P2S-NOVERIFY": GuardReason.verify_false,
     "P2S-EXTERN": GuardReason.extern,
