@@ -17,7 +17,7 @@ from pathlib import Path
 
 from shared_schemas.hardware import BoundsReport
 from shared_schemas.settings import DafnySettings
-from shared_schemas.verification import Range, VerificationStatus
+from shared_schemas.verification import Range, Severity, VerificationStatus
 from toolchain.atomic import write_atomic
 from toolchain.dafny import DafnyEngine, read_dafny_file
 from toolchain.dafny.text import LineIndex
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     engine = DafnyEngine.discover(DafnySettings(path=args.dafny))
     verdict = engine.verify_source(edited, filename=str(path))
     report.verification = verdict.status.value
-    report.errors = [d for d in verdict.diagnostics if d.severity.value == "error"]
+    report.errors = [d for d in verdict.diagnostics if d.severity == Severity.error]
     diff = "".join(
         difflib.unified_diff(
             text.splitlines(keepends=True),
