@@ -16,17 +16,33 @@ class VerifyOn(StrEnum):
 
 
 class DafnySettings(Model):
-    path: str | None = Field(default=None, description="Dafny executable; else $P2S_DAFNY, PATH")
+    path: str | None = Field(
+        default=None,
+        description="Path of the Dafny executable (Dafny 2.x `dafny` script or Dafny 4 "
+        "`dafny`). Empty: $P2S_DAFNY, else the first `dafny` on PATH.",
+    )
     prover: str | None = Field(
-        default=None, description="z3 for Dafny 2.x (/z3exe:); else the venv's z3-solver z3"
+        default=None,
+        description="Path of the z3 prover Dafny 2.x should use (passed as /z3exe:). Empty: "
+        "the z3 of the Python environment's z3-solver package.",
     )
     vc_time_limit_s: int = Field(default=20, gt=0)
     timeout_s: float = Field(default=120.0, gt=0)
-    jobs: int = Field(default=2, ge=1, description="concurrent Dafny processes")
+    jobs: int = Field(
+        default=2,
+        ge=1,
+        description="How many Dafny processes may run at once (verification, width proofs, "
+        "co-simulation references).",
+    )
 
 
 class LlmSettings(Model):
-    base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint")
+    base_url: str | None = Field(
+        default=None,
+        description="Base URL of the OpenAI-compatible endpoint Generate talks to, e.g. "
+        "http://localhost:8000/v1. Empty: $OPENAI_BASE_URL, else the OpenAI API (which needs "
+        "an API key: run 'Proof2Silicon: Set LLM API Key').",
+    )
     model: str = "gpt-4o-mini"
     temperature: float = Field(default=0.2, ge=0, le=2)
     max_rounds: int = Field(default=7, ge=1, le=50)

@@ -75,13 +75,17 @@ function settingFromProperty(schema, key, prop) {
       if (vd[k] !== undefined) out[k] = vd[k];
     }
   }
-  if (nullable) types.push("null");
+  // An optional text is a plain string in the manifest, so that the Settings editor edits it
+  // inline; the server reads an empty string as "not set".
+  const optionalText = nullable && types.length === 1 && types[0] === "string";
+  if (nullable && !optionalText) types.push("null");
   out.type = types.length === 1 ? types[0] : types;
   const dflt = prop.default !== undefined ? prop.default : def.default;
-  if (dflt !== undefined) out.default = dflt;
+  if (optionalText) out.default = dflt ?? "";
+  else if (dflt !== undefined) out.default = dflt;
   out.description = def.description ?? prop.description ?? FALLBACK_DESCRIPTIONS[key];
   if (!out.description) throw new Error(`setting ${key} has no description`);
-  if (nullable && out.type !== "null") out.description += " (null: automatic)";
+  if (nullable && !optionalText && out.type !== "null") out.description += " (null: automatic)";
   return out;
 }
 
@@ -90,8 +94,8 @@ export function settingsContribution(schema) {
   const settings = schema.$defs.ServerSettings ?? schema.$defs.Settings;
   const properties = {
     "proof2silicon.pythonPath": {
-      type: ["string", "null"],
-      default: null,
+      type: "string",
+      default: "",
       scope: "machine-overridable",
       description:
         "Python interpreter that runs the language server (`python -m server`). Empty: the workspace's .venv, else the extension's bundled checkout .venv, else python3.",
