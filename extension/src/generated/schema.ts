@@ -441,15 +441,15 @@ export interface DafnyInfo {
  */
 export interface DafnySettings {
   /**
-   * concurrent Dafny processes
+   * How many Dafny processes may run at once (verification, width proofs, co-simulation references).
    */
   jobs?: number;
   /**
-   * Dafny executable; else $P2S_DAFNY, PATH
+   * Path of the Dafny executable (Dafny 2.x `dafny` script or Dafny 4 `dafny`). Empty: $P2S_DAFNY, else the first `dafny` on PATH.
    */
   path?: string | null;
   /**
-   * z3 for Dafny 2.x (/z3exe:); else the venv's z3-solver z3
+   * Path of the z3 prover Dafny 2.x should use (passed as /z3exe:). Empty: the z3 of the Python environment's z3-solver package.
    */
   prover?: string | null;
   timeout_s?: number;
@@ -810,6 +810,27 @@ export interface HwWidth {
   width?: number | null;
 }
 /**
+ * Whether the front end can lower a method (parse, lowering and range analysis only; no
+ * synthesis and no extra Dafny run), and if not, the first reason.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "HardwareReadiness".
+ */
+export interface HardwareReadiness {
+  /**
+   * the finding's code: HW1xx or HW2xx
+   */
+  code?: string | null;
+  /**
+   * the method lowers with no error finding: Synthesize
+   */
+  ready: boolean;
+  /**
+   * why it is not hardware, in one line
+   */
+  reason?: string | null;
+}
+/**
  * The user's synthesis choices (`proof2silicon.hls.*`), which the editor puts into each
  * synthesize request. Their defaults are the request's own (`SynthesizeParams`), not a copy.
  *
@@ -851,7 +872,7 @@ export interface LatencyReport {
  */
 export interface LlmSettings {
   /**
-   * OpenAI-compatible endpoint
+   * Base URL of the OpenAI-compatible endpoint Generate talks to, e.g. http://localhost:8000/v1. Empty: $OPENAI_BASE_URL, else the OpenAI API (which needs an API key: run 'Proof2Silicon: Set LLM API Key').
    */
   base_url?: string | null;
   max_rounds?: number;
@@ -1251,13 +1272,17 @@ export interface ServerSettings {
   debounce_ms?: number;
   hls?: HlsSettings;
   /**
-   * re-verify only the declarations an edit affected, reusing earlier results
+   * Re-verify only the declarations an edit affected, reusing the results of the others; off: every change verifies the whole file.
    */
   incremental?: boolean;
   llm?: LlmSettings;
+  /**
+   * After a method verifies and lowers, prove its integer ranges with Dafny in the background, so that hovers show proven widths (one extra Dafny run per method).
+   */
+  prove_widths?: boolean;
   verify_on?: VerifyOn;
   /**
-   * keep one Dafny 2.x DafnyServer.exe running instead of starting Dafny per run
+   * Keep one Dafny 2.x DafnyServer.exe running instead of starting Dafny per run: verification after an edit answers in about half a second instead of several.
    */
   warm_verifier?: boolean;
 }
@@ -1274,6 +1299,10 @@ export interface ServerStatus {
    */
   dafny_error?: string | null;
   settings: ServerSettings;
+  /**
+   * Dafny runs this server started (verifications and width proofs); hovers, lenses and outlines never add to it
+   */
+  verifier_runs?: number;
   version: string;
   /**
    * a warm DafnyServer.exe serves verifications
@@ -1307,6 +1336,10 @@ export interface StageTiming {
 export interface SymbolVerificationStatus {
   duration_s?: number | null;
   error_count?: number;
+  /**
+   * the front end's verdict (methods only; None: not checked)
+   */
+  hardware?: HardwareReadiness | null;
   /**
    * method, function, lemma, predicate, constructor, ...
    */
