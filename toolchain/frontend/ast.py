@@ -199,6 +199,8 @@ class Spec:
     start: int
     end: int
     exprs: list[Expr] = field(default_factory=list)  # decreases / modifies lists
+    # `invariant {:hls_unroll 4} e`: Dafny 2.3 takes loop attributes only on a loop's clauses
+    attrs: list[Attribute] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)

@@ -30,6 +30,7 @@ from toolchain.frontend.ir import (
     IntType,
     Local,
     Return,
+    SourceSpan,
     Stmt,
     Unary,
     UnOp,
@@ -42,9 +43,31 @@ from toolchain.hls.errors import HlsError
 
 
 @dataclass(frozen=True)
+class LoopPlan:
+    """A loop's schedule as directives ask for it (`toolchain.hls.directives`): "unrolled"
+    (completely), "fsm" (a state machine state), or k iterations per state (`unroll`)."""
+
+    schedule: str | None = None
+    unroll: int | None = None
+
+
+# a forced unroll larger than this is refused: it would not fit any FPGA the report names
+_FORCED_UNROLL_BUDGET = 65536
+
+
+@dataclass(frozen=True)
 class StructureOptions:
     unroll_limit: int = 32  # loops proven to run at most this often are unrolled
     unroll_budget: int = 4096  # ... unless the unrolled code would exceed this many statements
+    schedule: str | None = None  # every loop's schedule when set ({:hls_schedule} on the method)
+    # per loop, keyed by where the loop's keyword starts (0-based line, column), as its `loc`
+    loops: tuple[tuple[tuple[int, int], LoopPlan], ...] = ()
+
+    def plan_for(self, loc: SourceSpan) -> LoopPlan | None:
+        for key, plan in self.loops:
+            if key == (loc.start_line, loc.start_col):
+                return plan
+        return None
 
 
 @dataclass
@@ -62,6 +85,9 @@ class _Ctx:
     names: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     unrolled: int = 0
     kept_loops: int = 0
+    # directives that could not be honoured: where, and why (reported as located warnings)
+    refused: list[tuple[SourceSpan, str]] = field(default_factory=list)
+    planned: set[tuple[int, int]] = field(default_factory=set)
 
     def fresh(self, prefix: str, t: IntType | type[bool]) -> str:
         taken = {p.name for p in self.method.ports} | {v.name for v in self.method.locals}
@@ -215,11 +241,51 @@ def _lower_while(
     if loop.brk_flag is not None:
         pre.append(_set(loop.brk_flag, False))
     opts = ctx.options
-    if max_trips is not None and max_trips <= opts.unroll_limit:
-        if max_trips * max(stmt_size(lowered), 1) <= opts.unroll_budget:
+    plan = opts.plan_for(origin.loc)
+    if plan is not None:
+        ctx.planned.add((origin.loc.start_line, origin.loc.start_col))
+    schedule = plan.schedule if plan is not None and plan.schedule else opts.schedule
+    factor = plan.unroll if plan is not None else None
+    if factor is not None and max_trips is not None and factor >= max_trips:
+        schedule = "unrolled"  # k iterations per state with k >= the trips: all of them
+    size = max_trips * max(stmt_size(lowered), 1) if max_trips is not None else None
+    if schedule == "unrolled":
+        if max_trips is None or size is None:
+            ctx.refused.append(
+                (
+                    origin.loc,
+                    "cannot unroll completely: the loop has no proven trip bound; kept as a state machine",
+                )
+            )
+        elif size > _FORCED_UNROLL_BUDGET:
+            ctx.refused.append(
+                (
+                    origin.loc,
+                    f"cannot unroll completely: {size} statements unrolled; kept as a state machine",
+                )
+            )
+        else:
+            ctx.unrolled += 1
+            return pre + [If(cond=guard, then=lowered, loc=origin.loc) for _ in range(max_trips)]
+    elif schedule != "fsm" and max_trips is not None and max_trips <= opts.unroll_limit:
+        if size is not None and size <= opts.unroll_budget:
             ctx.unrolled += 1
             return pre + [If(cond=guard, then=lowered, loc=origin.loc) for _ in range(max_trips)]
     ctx.kept_loops += 1
+    if factor is not None and factor > 1 and schedule != "unrolled":
+        if has_loops(lowered):
+            ctx.refused.append(
+                (
+                    origin.loc,
+                    f"cannot run {factor} iterations per cycle: the loop holds a loop that stays a state machine",
+                )
+            )
+        else:
+            # k guarded copies of the body per state: exact, as the guard is re-tested each time
+            lowered = lowered + [
+                If(cond=guard, then=lowered, loc=origin.loc) for _ in range(factor - 1)
+            ]
+            max_trips = None if max_trips is None else -(-max_trips // factor)
     loop_stmt = While(cond=guard, body=lowered, max_trips=max_trips, loc=origin.loc)
     if isinstance(origin, While):
         loop_stmt.invariants = origin.invariants
@@ -294,6 +360,9 @@ def _snapshot(bound: Expr, ctx: _Ctx, prelude: list[Stmt]) -> Expr:
 class StructureStats:
     unrolled_loops: int
     kept_loops: int
+    refused: tuple[tuple[SourceSpan, str], ...] = ()
+    # loop directives whose loop was never met (a loop the lowering removed or never reached)
+    unmatched: tuple[tuple[int, int], ...] = ()
 
 
 def structurize(
@@ -305,7 +374,14 @@ def structurize(
         ctx.ret_flag = ctx.fresh("ret", bool)
     body = _lower_block(method.body, ctx)
     lowered = dataclasses.replace(method, body=body, locals=[*method.locals, *ctx.new_locals])
-    return lowered, StructureStats(unrolled_loops=ctx.unrolled, kept_loops=ctx.kept_loops)
+    unmatched = tuple(key for key, _ in ctx.options.loops if key not in ctx.planned)
+    stats = StructureStats(
+        unrolled_loops=ctx.unrolled,
+        kept_loops=ctx.kept_loops,
+        refused=tuple(ctx.refused),
+        unmatched=unmatched,
+    )
+    return lowered, stats
 
 
 def has_loops(stmts: list[Stmt]) -> bool:

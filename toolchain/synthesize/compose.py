@@ -3,6 +3,7 @@ and `synthesize_candidate` is the same for a replayed program held as text."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from shared_schemas.settings import Settings
@@ -13,6 +14,7 @@ from shared_schemas.synthesis import (
     SynthesizeResult,
 )
 from toolchain.atomic import OutputFolder
+from toolchain.dafny.callgraph import uses
 from toolchain.errors import ToolchainError
 from toolchain.proc import CancelToken
 from toolchain.synthesize.cache import cached, content_key, tool_versions
@@ -93,13 +95,20 @@ def _run_stages(run: Run, transform_ir: IrTransform | None) -> SynthesizeResult:
 
     job = run.job
     req = job.params
-    with run.stage("verify", f"verifying {job.source_file}"):
-        verification = run.engine.verify_source(job.text, job.source_file, cancel=run.cancel)
+    with run.stage("verify", f"verifying {job.method} and what it uses"):
+        # Only the method's call graph: an unfinished proof elsewhere in the file does not
+        # make this method's hardware any less trustworthy.
+        request = run.engine.admit(job.text, job.source_file, None).model_copy(
+            update={"procedures": uses(job.text, job.method) or None}
+        )
+        verification = run.engine.verify_source(
+            job.text, job.source_file, request, cancel=run.cancel
+        )
         if not verification.ok:
             first = next(iter(verification.diagnostics), None)
             raise ToolchainError(
-                f"{job.source_file} is not verified ({verification.status.value}); only verified "
-                "programs are synthesized",
+                f"{job.method} in {job.source_file} is not verified "
+                f"({verification.status.value}); only verified methods are synthesized",
                 hint=None
                 if first is None
                 else f"line {first.range.start.line + 1}: {first.message}",
@@ -120,6 +129,20 @@ def _run_stages(run: Run, transform_ir: IrTransform | None) -> SynthesizeResult:
         method = lowered.method
         if transform_ir is not None:
             method = transform_ir(method)
+        _apply_directives(run)
     if req.backend == HlsBackend.vitis:
         return run_vitis_flow(run, method, verification)
     return run_xls(run, method, verification)
+
+
+def _apply_directives(run: Run) -> None:
+    """Read the method's {:hls_*} attributes; the clock target they name replaces the request's
+    (the source is part of the content key, so the cache sees the change)."""
+    from toolchain.hls.directives import read_directives
+
+    job = run.job
+    directives = read_directives(job.text, job.method, job.source_file)
+    run.directives = directives
+    if directives.clock_ns is not None:
+        params = job.params.model_copy(update={"clock_ns": directives.clock_ns})
+        run.job = dataclasses.replace(job, params=params)

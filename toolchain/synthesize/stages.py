@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from toolchain.cosim.run import PreparedReference
     from toolchain.dafny import DafnyEngine
     from toolchain.frontend.ir import HardwareMethod
+    from toolchain.hls.directives import Directives
 
 STAGES = ("verify", "lower", "hls", "synth", "fmax", "cosim", "report")
 
@@ -36,6 +37,8 @@ class Run:
     key: str
     stages: list[StageTiming] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # the source's {:hls_*} attributes on the method and its loops, read after lowering
+    directives: Directives | None = None
 
     @contextmanager
     def stage(self, name: str, message: str) -> Iterator[None]:

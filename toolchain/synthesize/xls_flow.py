@@ -28,6 +28,7 @@ from toolchain.synthesize.stages import Run
 if TYPE_CHECKING:
     from toolchain.cosim.run import PreparedReference
     from toolchain.frontend.ir import HardwareMethod
+    from toolchain.hls.structurize import StructureOptions
 
 
 def run_xls(run: Run, method: HardwareMethod, verification: FileVerification) -> SynthesizeResult:
@@ -61,7 +62,6 @@ def _xls_stages(
 ) -> SynthesizeResult:
     from toolchain.cosim.run import cosimulate
     from toolchain.hls.interface import describe
-    from toolchain.hls.structurize import StructureOptions
     from toolchain.hls.xls_backend import XlsOptions, synthesize_xls
     from toolchain.synth.nextpnr import estimate_fmax
     from toolchain.synth.yosys import synthesize
@@ -70,16 +70,23 @@ def _xls_stages(
     req = job.params
     out = job.out_dir
     with run.stage("hls", "XLS: DSLX, scheduling, Verilog"):
+        structure, stages = _directed(run, method)
         hls = synthesize_xls(
             method,
             XlsOptions(
                 clock_ns=req.clock_ns,
                 delay_model=req.delay_model.value,
-                pipeline_stages=req.pipeline_stages,
-                structure=StructureOptions(unroll_limit=req.unroll_limit),
+                pipeline_stages=stages,
+                structure=structure,
             ),
             cancel=run.cancel,
         )
+        if run.directives is not None:
+            from shared_schemas.synthesis import Architecture
+            from toolchain.hls.directive_plan import xls_warnings
+
+            fsm = hls.architecture == Architecture.fsm
+            run.warnings.extend(str(w) for w in xls_warnings(run.directives, hls.structure, fsm))
         rtl_dir, hls_dir = out / "rtl", out / "hls"
         rtl_paths: list[Path] = []
         for name, text in hls.files.items():
@@ -171,3 +178,20 @@ def _xls_stages(
             "target (on an iCE40 HX8K: a Xilinx part is several times faster)"
         )
     return write_outputs(run, report, method, verification, lat)
+
+
+def _directed(run: Run, method: HardwareMethod) -> tuple[StructureOptions, int | None]:
+    """The loop schedules and pipeline stages the source's directives ask for (the request's
+    when it has none): `{:hls_latency N}` sets the stages of a design without state machine."""
+    from toolchain.hls.directive_plan import structure_options
+    from toolchain.hls.structurize import StructureOptions, structurize
+
+    req = run.job.params
+    d = run.directives
+    if d is None or d.empty:
+        return StructureOptions(unroll_limit=req.unroll_limit), req.pipeline_stages
+    structure = structure_options(d, req.unroll_limit)
+    stages = req.pipeline_stages
+    if d.latency is not None and structurize(method, structure)[1].kept_loops == 0:
+        stages = d.latency
+    return structure, stages

@@ -18,7 +18,7 @@ class StatementParser(ExpressionParser):
         if self.accept_kw("free"):
             pass
         kind = self.advance().text
-        self.attributes()
+        attrs = self.attributes()
         # labelled clause `requires L: e`
         if self.tok.kind == Kind.IDENT and self.peek().is_op(":") and not self.peek(2).is_op("="):
             self.advance()
@@ -28,7 +28,13 @@ class StatementParser(ExpressionParser):
             if kind == "decreases" and self.tok.is_op("*"):
                 self.advance()
                 return A.Spec(
-                    kind=kind, expr=None, text="*", start=start, end=self.prev_end, exprs=[]
+                    kind=kind,
+                    expr=None,
+                    text="*",
+                    start=start,
+                    end=self.prev_end,
+                    exprs=[],
+                    attrs=attrs,
                 )
             exprs = [self.expression()]
             if kind in ("decreases", "modifies", "reads"):
@@ -41,13 +47,21 @@ class StatementParser(ExpressionParser):
             expr = exprs[0] if len(exprs) == 1 else None
             text = self.text[exprs[0].start : exprs[-1].end]
             return A.Spec(
-                kind=kind, expr=expr, text=text, start=start, end=self.prev_end, exprs=exprs
+                kind=kind,
+                expr=expr,
+                text=text,
+                start=start,
+                end=self.prev_end,
+                exprs=exprs,
+                attrs=attrs,
             )
         except ParseError:
             self.pos = save
             self._skip_spec_text()
             text = self.text[self.toks[save].start : self.prev_end]
-            return A.Spec(kind=kind, expr=None, text=text, start=start, end=self.prev_end)
+            return A.Spec(
+                kind=kind, expr=None, text=text, start=start, end=self.prev_end, attrs=attrs
+            )
 
     def _skip_spec_text(self) -> None:
         """Recover from a spec the subset parser cannot read: skip to the next clause or body."""

@@ -1,0 +1,144 @@
+"""HLS directives written as Dafny attributes: the real Dafny still verifies the program, they are
+read with their locations, they steer the loop schedules (with the meaning kept, checked by the IR
+interpreter), a directive that cannot be honoured is a located warning, and they become Vitis
+pragmas."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from toolchain.dafny import DafnyEngine
+from toolchain.frontend import lower
+from toolchain.frontend.interp import run_method
+from toolchain.frontend.ir import HardwareMethod, If, Stmt, While
+from toolchain.hls.directive_plan import (
+    structure_options,
+    vitis_loop_pragmas,
+    vitis_port_pragmas,
+    xls_warnings,
+)
+from toolchain.hls.directives import read_directives
+from toolchain.hls.structurize import structurize
+
+KERNELS = Path(__file__).resolve().parents[2] / "examples" / "kernels"
+MAX_ARRAY = (KERNELS / "max_array.dfy").read_text(encoding="utf-8")
+
+
+def _attributed(loop_attr: str, method_attr: str = "") -> str:
+    text = MAX_ARRAY.replace(
+        "    invariant 1 <= i <= a.Length", f"    invariant {loop_attr} 1 <= i <= a.Length"
+    )
+    return text.replace("method MaxArray", f"method {method_attr} MaxArray".replace("  ", " "))
+
+
+def _loops(stmts: list[Stmt]) -> list[While]:
+    found: list[While] = []
+    for s in stmts:
+        if isinstance(s, While):
+            found.append(s)
+            found += _loops(s.body)
+        elif isinstance(s, If):
+            found += _loops(s.then) + _loops(s.otherwise)
+    return found
+
+
+def test_attributed_program_still_verifies(dafny: DafnyEngine) -> None:
+    text = _attributed(
+        "{:hls_unroll 4} {:hls_pipeline 1}",
+        '{:hls_clock_ns 5.0} {:hls_latency 2} {:hls_memory "a", "ram"} {:hls_schedule "fsm"}',
+    )
+    result = dafny.verify_source(text, "max_array_attr.dfy")
+    assert result.ok, result.diagnostics
+
+
+def test_directives_are_read_with_their_locations() -> None:
+    text = _attributed("{:hls_unroll 4}", '{:hls_clock_ns 5.0} {:hls_memory "a", "ram"}')
+    d = read_directives(text, "MaxArray", "m.dfy")
+    assert d.clock_ns == 5.0 and d.memory == {"a": "ram"} and not d.warnings
+    (loop,) = d.loops.values()
+    lines = text.splitlines()
+    assert lines[loop.line][loop.col :].startswith("while")
+    assert lines[loop.span.start_line][loop.span.start_col :].startswith("{:hls_unroll 4}")
+    assert loop.unroll == 4
+
+
+def test_malformed_and_unknown_directives_are_located_warnings() -> None:
+    text = _attributed('{:hls_unroll "x"} {:hls_unrol 2}', '{:hls_memory "b", "ram"}')
+    d = read_directives(text, "MaxArray", "m.dfy")
+    messages = [str(w) for w in d.warnings]
+    assert len(messages) == 3, messages
+    unroll_line = next(i for i, t in enumerate(text.splitlines()) if "hls_unroll" in t) + 1
+    assert any(m.startswith(f"m.dfy:{unroll_line}:") and "positive integer" in m for m in messages)
+    assert any("unknown directive {:hls_unrol}" in m for m in messages)
+    assert any(m.startswith("m.dfy:3:") and "name a parameter" in m for m in messages)
+
+
+@pytest.fixture(scope="module")
+def max_array_ir(dafny: DafnyEngine) -> HardwareMethod:
+    lowered = lower(MAX_ARRAY, "MaxArray", filename="m.dfy", engine=dafny)
+    assert lowered.method is not None and lowered.ok, lowered.diagnostics
+    return lowered.method
+
+
+def _same_meaning(a: HardwareMethod, b: HardwareMethod) -> None:
+    rng = random.Random(3)
+    for _ in range(120):
+        n = rng.randint(1, 32)
+        inputs = {"a": [rng.randint(-2048, 2047) for _ in range(n)]}
+        assert run_method(a, inputs, check_widths=True) == run_method(b, inputs)
+
+
+@pytest.mark.parametrize("factor", [1, 2, 4, 7])
+def test_unroll_factor_keeps_a_state_machine_with_fewer_trips(
+    max_array_ir: HardwareMethod, factor: int
+) -> None:
+    text = _attributed(f"{{:hls_unroll {factor}}}", '{:hls_schedule "fsm"}')
+    d = read_directives(text, "MaxArray", "m.dfy")
+    structured, stats = structurize(max_array_ir, structure_options(d, unroll_limit=32))
+    assert stats.kept_loops == 1 and not stats.refused and not stats.unmatched
+    (loop,) = _loops(structured.body)
+    assert loop.max_trips == -(-31 // factor)
+    _same_meaning(max_array_ir, structured)
+
+
+def test_schedule_unrolled_and_fsm_override_the_unroll_limit(
+    max_array_ir: HardwareMethod,
+) -> None:
+    unrolled = read_directives(_attributed('{:hls_schedule "unrolled"}'), "MaxArray", "m.dfy")
+    structured, stats = structurize(max_array_ir, structure_options(unrolled, unroll_limit=0))
+    assert stats.unrolled_loops == 1 and not _loops(structured.body)
+    _same_meaning(max_array_ir, structured)
+    fsm = read_directives(_attributed("", '{:hls_schedule "fsm"}'), "MaxArray", "m.dfy")
+    _, stats = structurize(max_array_ir, structure_options(fsm, unroll_limit=64))
+    assert stats.kept_loops == 1
+
+
+def test_directives_that_cannot_be_honoured_are_located_warnings(
+    max_array_ir: HardwareMethod,
+) -> None:
+    text = _attributed(
+        "{:hls_pipeline 2}", '{:hls_memory "a", "ram"} {:hls_latency 3} {:hls_schedule "fsm"}'
+    )
+    d = read_directives(text, "MaxArray", "m.dfy")
+    _, stats = structurize(max_array_ir, structure_options(d, unroll_limit=32))
+    messages = [str(w) for w in xls_warnings(d, stats, state_machine=True)]
+    pipeline_line = next(i for i, t in enumerate(text.splitlines()) if "hls_pipeline" in t) + 1
+    assert any(m.startswith(f"m.dfy:{pipeline_line}:") and "II=1" in m for m in messages)
+    assert any(m.startswith("m.dfy:3:") and '"ram"' in m for m in messages)
+    assert any(m.startswith("m.dfy:3:") and "{:hls_latency 3}" in m for m in messages)
+
+
+def test_directives_become_vitis_pragmas(max_array_ir: HardwareMethod) -> None:
+    text = _attributed("{:hls_unroll 4} {:hls_pipeline 2}", '{:hls_memory "a", "ram"}')
+    d = read_directives(text, "MaxArray", "m.dfy")
+    (loop,) = [s for s in max_array_ir.body if isinstance(s, While)]
+    assert vitis_loop_pragmas(d, loop.loc) == [
+        "#pragma HLS UNROLL factor=4",
+        "#pragma HLS PIPELINE II=2",
+    ]
+    assert vitis_port_pragmas(d, "a", "a") == [
+        "#pragma HLS BIND_STORAGE variable=a type=ram_1p impl=bram"
+    ]
