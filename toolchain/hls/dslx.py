@@ -61,6 +61,7 @@ from toolchain.hls.dslx_syntax import (
 )
 from toolchain.hls.errors import HlsError
 from toolchain.hls.interface import HwInterface
+from toolchain.hls.operators import ARITHMETIC, BITWISE, COMPARISONS
 
 MODULE = "core"
 TOP_FN = "top"
@@ -69,15 +70,13 @@ IN_CHANNEL = "inp"
 OUT_CHANNEL = "outp"
 
 
-_ARITH = {BinOp.ADD: "+", BinOp.SUB: "-", BinOp.MUL: "*"}
-_BITWISE = {BinOp.BAND: "&", BinOp.BOR: "|", BinOp.BXOR: "^"}
-_COMPARE = {
-    BinOp.EQ: "==",
-    BinOp.NE: "!=",
-    BinOp.LT: "<",
-    BinOp.LE: "<=",
-    BinOp.GT: ">",
-    BinOp.GE: ">=",
+# Dafny's boolean connectives on DSLX bools; both operands are evaluated (see `index` for a read
+# that a failed guard would have skipped).
+_LOGIC = {
+    BinOp.AND: "({a} & {b})",
+    BinOp.OR: "({a} | {b})",
+    BinOp.IMPLIES: "(!{a} | {b})",
+    BinOp.IFF: "({a} == {b})",
 }
 
 Env = dict[str, str]  # IR variable -> DSLX expression holding its current value
@@ -262,31 +261,25 @@ class _Writer:
         a = self.expr(e.lhs, env)
         b = self.expr(e.rhs, env)
         op = e.op
-        if op in (BinOp.AND, BinOp.OR, BinOp.IMPLIES, BinOp.IFF):
-            if op == BinOp.AND:
-                return f"({a} & {b})"
-            if op == BinOp.OR:
-                return f"({a} | {b})"
-            if op == BinOp.IMPLIES:
-                return f"(!{a} | {b})"
-            return f"({a} == {b})"
-        if op in _COMPARE:
+        if op in _LOGIC:
+            return _LOGIC[op].format(a=a, b=b)
+        if op in COMPARISONS:
             if isinstance(e.lhs.type, BoolType) or isinstance(e.rhs.type, BoolType):
-                return f"({a} {_COMPARE[op]} {b})"
+                return f"({a} {COMPARISONS[op]} {b})"
             c = common_type(int_type(e.lhs.type, e.lhs), int_type(e.rhs.type, e.rhs))
             ca, cb = convert(a, e.lhs.type, c), convert(b, e.rhs.type, c)
-            return f"({ca} {_COMPARE[op]} {cb})"
-        if op in _BITWISE:
+            return f"({ca} {COMPARISONS[op]} {cb})"
+        if op in BITWISE:
             ca, cb = convert(a, e.lhs.type, e.type), convert(b, e.rhs.type, e.type)
-            return f"({ca} {_BITWISE[op]} {cb})"
+            return f"({ca} {BITWISE[op]} {cb})"
         t = int_type(e.type, e)
         if op == BinOp.MUL:
             self._note_slow("multiply", t, e)
-        if op in _ARITH:
+        if op in ARITHMETIC:
             # Exact results fit the node's type, and +, -, * commute with reduction modulo
             # 2**width: truncating a wider operand first is therefore still exact.
             ca, cb = convert(a, e.lhs.type, t), convert(b, e.rhs.type, t)
-            return f"({ca} {_ARITH[op]} {cb})"
+            return f"({ca} {ARITHMETIC[op]} {cb})"
         if op in (BinOp.SHL, BinOp.SHR):
             amount_t = int_type(e.rhs.type, e.rhs)
             amount = f"({b} as {bits_type(amount_t.width or 1)})" if amount_t.signed else b
@@ -511,6 +504,11 @@ class _Writer:
     def pack_outputs(self, env: Env) -> str:
         parts: list[str] = []  # low bits first
         for slot in self.iface.outputs:
+            if slot.kind == "length":
+                # a result buffer's run-time length (the interface's `<res>_len`)
+                var = self._length_var(slot.ir_name)
+                parts.append(convert(env[var], self.var_type(var), slot.element))
+                continue
             value = env[slot.ir_name]
             if slot.kind == "array":
                 for k in range(slot.elements):
@@ -518,6 +516,12 @@ class _Writer:
             else:
                 parts.append(self._to_bits(value, slot.element))
         return " ++ ".join(reversed(parts))
+
+    def _length_var(self, port: str) -> str:
+        for p in self.m.ports:
+            if p.name == port and p.length_var is not None:
+                return p.length_var
+        raise HlsError(f"internal: result {port} has a length port but no length variable")
 
     def initial_env(self, inp: str) -> Env:
         env = self.unpack_inputs(inp)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from toolchain.frontend.ir import ArrayType, BoolType, HwType, IntType, ScalarType
 from toolchain.hls.errors import HlsError
 from toolchain.hls.interface import int_type, scalar_literal, scalar_width
+from toolchain.hls.operators import known_width
 
 
 def bits_type(width: int, signed: bool = False) -> str:
@@ -21,9 +22,7 @@ def dtype(t: HwType) -> str:
     if isinstance(t, BoolType):
         return "bool"
     if isinstance(t, IntType):
-        if t.width is None:
-            raise HlsError(f"integer of unknown width ({t})")
-        return bits_type(t.width, t.signed)
+        return bits_type(known_width(t), t.signed)
     cap = t.capacity
     if cap is None:
         raise HlsError(f"array of unknown size ({t})")

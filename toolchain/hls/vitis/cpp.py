@@ -46,6 +46,7 @@ from toolchain.frontend.ir import (
 )
 from toolchain.hls.errors import HlsError
 from toolchain.hls.interface import HwInterface, int_type, scalar_literal
+from toolchain.hls.operators import ARITHMETIC, BITWISE, COMPARISONS, known_width
 
 MAX_WIDTH = 64  # p2s_ap_int.h's limit; Vitis's own ap_int goes far beyond
 
@@ -54,14 +55,13 @@ def ctype(t: HwType) -> str:
     if isinstance(t, BoolType):
         return "bool"
     if isinstance(t, IntType):
-        if t.width is None:
-            raise HlsError(f"integer of unknown width ({t})")
-        if t.width > MAX_WIDTH:
+        width = known_width(t)
+        if width > MAX_WIDTH:
             raise HlsError(
-                f"{t.width}-bit integers exceed the {MAX_WIDTH}-bit C simulation header",
+                f"{width}-bit integers exceed the {MAX_WIDTH}-bit C simulation header",
                 hint="narrow the range in the precondition",
             )
-        return f"ap_{'' if t.signed else 'u'}int<{t.width}>"
+        return f"ap_{'' if t.signed else 'u'}int<{width}>"
     raise HlsError(f"no scalar C++ type for {t}")
 
 
@@ -87,19 +87,14 @@ def conv(text: str, src: HwType, dst: HwType) -> str:
     return f"{ctype(dst)}({text})"
 
 
-_OPS = {
-    BinOp.ADD: "+",
-    BinOp.SUB: "-",
-    BinOp.MUL: "*",
-    BinOp.BAND: "&",
-    BinOp.BOR: "|",
-    BinOp.BXOR: "^",
-    BinOp.EQ: "==",
-    BinOp.NE: "!=",
-    BinOp.LT: "<",
-    BinOp.LE: "<=",
-    BinOp.GT: ">",
-    BinOp.GE: ">=",
+_OPS = {**ARITHMETIC, **BITWISE, **COMPARISONS}
+# Dafny's short-circuit operators stay short-circuit in C++ (a guarded array read is never
+# evaluated out of bounds).
+_LOGIC = {
+    BinOp.AND: "({a} && {b})",
+    BinOp.OR: "({a} || {b})",
+    BinOp.IMPLIES: "(!{a} || {b})",
+    BinOp.IFF: "({a} == {b})",
 }
 
 _HELPERS = """\
@@ -196,14 +191,8 @@ class _CppWriter:
 
     def binary(self, e: Binary) -> str:
         a, b, op = self.expr(e.lhs), self.expr(e.rhs), e.op
-        if op == BinOp.AND:
-            return f"({a} && {b})"
-        if op == BinOp.OR:
-            return f"({a} || {b})"
-        if op == BinOp.IMPLIES:
-            return f"(!{a} || {b})"
-        if op == BinOp.IFF:
-            return f"({a} == {b})"
+        if op in _LOGIC:
+            return _LOGIC[op].format(a=a, b=b)
         if op.is_comparison:
             if isinstance(e.lhs.type, BoolType):
                 return f"({a} {_OPS[op]} {b})"
@@ -329,23 +318,18 @@ class _CppWriter:
         constant = isinstance(s.lo, Const) and isinstance(s.hi, Const)
         loop = _Loop(n)
         self.emit(depth, "{")
+        first, last = (s.hi, s.lo) if s.descending else (s.lo, s.hi)
+        # A descending loop steps its counter down at the top of the body (the body sees hi-1
+        # down to lo); an ascending one steps up in the loop header.
+        test = f"{c} > {bound};" if s.descending else f"{c} < {bound}; {c} = {tc}({c} + {tc}(1))"
+        self.emit(depth + 1, f"const {tc} {bound} = {conv(self.expr(last), last.type, ct)};")
+        self.emit(
+            depth + 1,
+            f"p2s_loop_{n}: for ({tc} {c} = {conv(self.expr(first), first.type, ct)}; {test}) {{",
+        )
+        self.loop_pragmas(s.max_trips, s.body, depth + 2, constant=constant)
         if s.descending:
-            self.emit(depth + 1, f"const {tc} {bound} = {conv(self.expr(s.lo), s.lo.type, ct)};")
-            self.emit(
-                depth + 1,
-                f"p2s_loop_{n}: for ({tc} {c} = {conv(self.expr(s.hi), s.hi.type, ct)}; "
-                f"{c} > {bound};) {{",
-            )
-            self.loop_pragmas(s.max_trips, s.body, depth + 2, constant=constant)
             self.emit(depth + 2, f"{c} = {tc}({c} - {tc}(1));")
-        else:
-            self.emit(depth + 1, f"const {tc} {bound} = {conv(self.expr(s.hi), s.hi.type, ct)};")
-            self.emit(
-                depth + 1,
-                f"p2s_loop_{n}: for ({tc} {c} = {conv(self.expr(s.lo), s.lo.type, ct)}; "
-                f"{c} < {bound}; {c} = {tc}({c} + {tc}(1))) {{",
-            )
-            self.loop_pragmas(s.max_trips, s.body, depth + 2, constant=constant)
         self.emit(depth + 2, f"{self.var(s.var)} = {ctype(var_t)}({c});")
         self.loops.append(loop)
         self.block(s.body, depth + 2)
