@@ -110,26 +110,28 @@ class TokenCursor:
         return ParseError(f"{message} (found '{found}')", t.start, max(t.end, t.start + 1))
 
     def expect_op(self, op: str) -> Token:
-        if not self.tok.is_op(op):
-            raise self.error(f"expected '{op}'")
-        return self.advance()
+        return self._expect(self.tok.is_op(op), op)
 
     def accept_op(self, op: str) -> bool:
-        if self.tok.is_op(op):
-            self.advance()
-            return True
-        return False
+        return self._accept(self.tok.is_op(op))
 
     def expect_kw(self, word: str) -> Token:
-        if not self.tok.is_kw(word):
-            raise self.error(f"expected '{word}'")
-        return self.advance()
+        return self._expect(self.tok.is_kw(word), word)
 
     def accept_kw(self, word: str) -> bool:
-        if self.tok.is_kw(word):
+        return self._accept(self.tok.is_kw(word))
+
+    def _expect(self, found: bool, spelling: str) -> Token:
+        """Consume the current token, which must be `spelling` (`found` says whether it is)."""
+        if not found:
+            raise self.error(f"expected '{spelling}'")
+        return self.advance()
+
+    def _accept(self, found: bool) -> bool:
+        """Consume the current token where `found` (it is the one wanted); say whether it was."""
+        if found:
             self.advance()
-            return True
-        return False
+        return found
 
     def ident(self) -> Token:
         if self.tok.kind != Kind.IDENT:

@@ -17,6 +17,11 @@ from toolchain.frontend.parser.primaries import PrimaryParser
 BINARY_LEVELS: tuple[tuple[str, ...], ...] = (("+", "-"), ("*", "/", "%"), ("&", "|", "^"))
 
 
+def _binary(op: str, lhs: A.Expr, rhs: A.Expr) -> A.BinaryExpr:
+    """`lhs op rhs`, spanning both operands."""
+    return A.BinaryExpr(op=op, lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
+
+
 class ExpressionParser(PrimaryParser):
     if TYPE_CHECKING:
         # implemented by StatementParser, the subclass: `assert P; e` inside a function body
@@ -65,20 +70,17 @@ class ExpressionParser(PrimaryParser):
         lhs = self.implication()
         while self.tok.is_op("<==>"):
             self.advance()
-            rhs = self.implication()
-            lhs = A.BinaryExpr(op="<==>", lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
+            lhs = _binary("<==>", lhs, self.implication())
         return lhs
 
     def implication(self) -> A.Expr:
         lhs = self.logical()
         if self.tok.is_op("==>"):
             self.advance()
-            rhs = self.implication()  # right associative
-            return A.BinaryExpr(op="==>", lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
+            return _binary("==>", lhs, self.implication())  # right associative
         while self.tok.is_op("<=="):
             self.advance()
-            rhs = self.logical()
-            lhs = A.BinaryExpr(op="<==", lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
+            lhs = _binary("<==", lhs, self.logical())
         return lhs
 
     def logical(self) -> A.Expr:
@@ -88,8 +90,7 @@ class ExpressionParser(PrimaryParser):
         lhs = self.relational()
         while self.tok.is_op("&&", "||"):
             op = self.advance().text
-            rhs = self.relational()
-            lhs = A.BinaryExpr(op=op, lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
+            lhs = _binary(op, lhs, self.relational())
         return lhs
 
     def _relational_op(self) -> str | None:
@@ -121,12 +122,8 @@ class ExpressionParser(PrimaryParser):
                 # prefix equality `==#[k]`: skip the depth
                 self.skip_balanced()
             rhs = self.shift()
-            cmp = A.BinaryExpr(op=op, lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
-            result = (
-                cmp
-                if result is None
-                else A.BinaryExpr(op="&&", lhs=result, rhs=cmp, start=result.start, end=rhs.end)
-            )
+            cmp = _binary(op, lhs, rhs)
+            result = cmp if result is None else _binary("&&", result, cmp)
             lhs = rhs
             op = self._relational_op()
         assert result is not None
@@ -141,7 +138,7 @@ class ExpressionParser(PrimaryParser):
                 self.advance()
                 rhs = self.binary_level()
                 op = "<<" if t.text == "<" else ">>"
-                lhs = A.BinaryExpr(op=op, lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
+                lhs = _binary(op, lhs, rhs)
             else:
                 return lhs
 
@@ -158,7 +155,7 @@ class ExpressionParser(PrimaryParser):
         while self.tok.is_op(*ops) and not (self.bar_stops and self.tok.is_op("|")):
             op = self.advance().text
             rhs = self.conversion() if last else self.binary_level(level + 1)
-            lhs = A.BinaryExpr(op=op, lhs=lhs, rhs=rhs, start=lhs.start, end=rhs.end)
+            lhs = _binary(op, lhs, rhs)
         return lhs
 
     def conversion(self) -> A.Expr:
