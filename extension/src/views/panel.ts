@@ -57,3 +57,39 @@ export class ReportPanel implements vscode.Disposable {
     this.panel?.dispose();
   }
 }
+
+/** How one page of a `LastPageView` is shown: its title, its HTML, the files it may open. */
+export interface PageShape {
+  title: string;
+  render: (cspSource: string, nonce: string) => string;
+  openable: Iterable<string>;
+}
+
+/** A panel that shows one page at a time and keeps the last page shown (the commands that show
+ * "the last report" again read it). */
+export class LastPageView<Page> implements vscode.Disposable {
+  private readonly panel: ReportPanel;
+  private lastPage: Page | undefined;
+
+  constructor(
+    viewType: string,
+    log: (line: string) => void,
+    private readonly shape: (page: Page) => PageShape,
+  ) {
+    this.panel = new ReportPanel(viewType, log);
+  }
+
+  protected get last(): Page | undefined {
+    return this.lastPage;
+  }
+
+  show(page: Page): void {
+    this.lastPage = page;
+    const { title, render, openable } = this.shape(page);
+    this.panel.show(title, render, openable);
+  }
+
+  dispose(): void {
+    this.panel.dispose();
+  }
+}
