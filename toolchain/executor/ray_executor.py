@@ -94,8 +94,10 @@ class RayExecutor:
                         continue
                     yield TaskOutcome(item.key, True, value, None, attempts[item.key])
         finally:
+            # the caller stopped early (an interruption): drop what has not started; running
+            # tasks finish in their workers, which stay up for the next run
             for ref in pending:
-                ray.cancel(ref, force=True)
+                ray.cancel(ref, force=False)
 
     def close(self) -> None:
         if self._owned and ray.is_initialized():
