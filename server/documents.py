@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -25,6 +25,7 @@ from pygls.workspace import Workspace
 from server.convert import TOO_LARGE_CODE, filename_for, symbol_range
 from server.progress import ProgressHost, WorkDone
 from shared_schemas.lsp import (
+    HardwareReadiness,
     ServerSettings,
     SymbolState,
     SymbolVerificationStatus,
@@ -36,6 +37,7 @@ from shared_schemas.verification import DafnyInfo, FileVerification, VerifyReque
 from toolchain.dafny.incremental import IncrementalVerifier, Plan, Prepared
 from toolchain.dafny.text import LineIndex
 from toolchain.errors import CancelledError, ToolchainError
+from toolchain.hardware_status import MethodHardware, hardware_status, method_hardware
 from toolchain.proc import CancelToken
 
 PROGRESS_AFTER_S = 1.0  # runs shorter than this show no progress notification
@@ -75,8 +77,14 @@ class VerificationHost(ProgressHost, Protocol):
 class VerificationReporter(Protocol):
     """Where the runs' outcomes go: diagnostics and status notifications to the client."""
 
-    def verified(self, uri: str, version: int | None, result: FileVerification) -> None:
-        """The diagnostics of a finished verification."""
+    def verified(
+        self,
+        uri: str,
+        version: int | None,
+        result: FileVerification,
+        hardware: dict[str, MethodHardware],
+    ) -> None:
+        """The diagnostics of a finished verification, with the front end's findings."""
 
     def unusable(
         self, uri: str, version: int | None, error: ToolchainError, code: str | None
@@ -106,6 +114,13 @@ class DocumentRecord:
     run: Run | None = None
     status: VerificationStatusParams | None = None
     error: ToolchainError | None = None  # why the last run produced no verification
+    # The front end's verdict per method on the text `result` is about (`hardware_version`):
+    # hovers, code actions and lenses read it; nothing here starts a verifier run.
+    result: FileVerification | None = None
+    text: str = ""
+    hardware: dict[str, MethodHardware] = field(default_factory=dict)
+    hardware_version: int | None = None
+    proofs: asyncio.Task[None] | None = None
 
 
 class DocumentRuns:
@@ -113,6 +128,9 @@ class DocumentRuns:
         self.server = server
         self.reporter = reporter
         self.records: dict[str, DocumentRecord] = {}
+        # Verifier runs started (verifications with something to verify, width proofs): the
+        # editor's read-only features (hover, lenses, outline) must never add to it.
+        self.verifier_runs = 0
 
     # -- triggers ------------------------------------------------------------------------------
     def schedule(
@@ -162,6 +180,8 @@ class DocumentRuns:
         return lsp.VersionedTextDocumentIdentifier(uri=uri, version=doc.version or 0)
 
     def _stop(self, record: DocumentRecord) -> None:
+        if record.proofs is not None and not record.proofs.done():
+            record.proofs.cancel()
         run = record.run
         if run is not None and not run.task.done():
             run.cancel.cancel()
@@ -237,6 +257,8 @@ class DocumentRuns:
         )
         shower = asyncio.create_task(self._show_progress(progress, progress_token is not None))
         started = time.monotonic()
+        if plan.verify:
+            self.verifier_runs += 1
         try:
             outcome = await asyncio.to_thread(verifier.run, prepared, cancel)
         except asyncio.CancelledError:
@@ -256,14 +278,52 @@ class DocumentRuns:
             shower.cancel()
             progress.end()
         result = outcome.verification
+        duration_s = time.monotonic() - started
+        # The front end without Dafny (milliseconds): which methods can become hardware.
+        hardware = await asyncio.to_thread(hardware_status, text, filename)
         if self._is_current(uri, version, task):
             record.error = None
-            self.reporter.verified(uri, version, result)
+            record.result, record.text = result, text
+            record.hardware, record.hardware_version = hardware, version
+            self.reporter.verified(uri, version, result, hardware)
             self._notify(
-                self._finished(uri, version, result, outcome.plan, time.monotonic() - started),
-                record,
+                self._finished(uri, version, result, outcome.plan, duration_s, hardware), record
             )
+            if server.settings.prove_widths and verifier.engine is not None:
+                record.proofs = asyncio.create_task(
+                    self._prove_widths(uri, version, record, verifier), name=f"widths {uri}"
+                )
         return result
+
+    async def _prove_widths(
+        self, uri: str, version: int | None, record: DocumentRecord, verifier: IncrementalVerifier
+    ) -> None:
+        """After the lenses are out: the width obligations of each verified method that lowers,
+        proven by Dafny one method at a time (hovers then say "proven by Dafny"). A newer
+        version of the document cancels this; a refuted range makes the method not hardware."""
+        assert record.result is not None and verifier.engine is not None
+        verified = {m.name for m in record.result.methods if m.status.value == "verified"}
+        filename = filename_for(uri)
+        for name, found in list(record.hardware.items()):
+            if not found.ready or found.proven or name not in verified:
+                continue
+            if self.records.get(uri) is not record or record.hardware_version != version:
+                return
+            self.verifier_runs += 1
+            try:
+                proven = await asyncio.to_thread(
+                    method_hardware, record.text, name, filename, verifier.engine
+                )
+            except ToolchainError as exc:
+                self.server.report_task_error(f"proving the widths of {name}", exc)
+                continue
+            if self.records.get(uri) is not record or record.hardware_version != version:
+                return
+            record.hardware[name] = proven
+            if not proven.ready:  # Dafny refuted a range: the lens and Problems must say so
+                self.reporter.verified(uri, version, record.result, record.hardware)
+                if record.status is not None:
+                    self._notify(_with_hardware(record.status, record.hardware), record)
 
     def _cancelled(
         self, uri: str, version: int | None, task: asyncio.Task[object], record: DocumentRecord
@@ -361,6 +421,7 @@ class DocumentRuns:
         result: FileVerification,
         plan: Plan,
         duration_s: float,
+        hardware: dict[str, MethodHardware],
     ) -> VerificationStatusParams:
         symbols = [
             SymbolVerificationStatus(
@@ -371,6 +432,7 @@ class DocumentRuns:
                 duration_s=m.duration_s,
                 error_count=m.error_count,
                 reused=m.name in plan.reuse,
+                hardware=readiness(hardware.get(m.name)),
             )
             for m in result.methods
             if m.range is not None
@@ -386,3 +448,18 @@ class DocumentRuns:
             incremental=not plan.full,
             message=plan.reason,
         )
+
+
+def readiness(found: MethodHardware | None) -> HardwareReadiness | None:
+    if found is None:
+        return None
+    return HardwareReadiness(ready=found.ready, reason=found.reason, code=found.code)
+
+
+def _with_hardware(
+    status: VerificationStatusParams, hardware: dict[str, MethodHardware]
+) -> VerificationStatusParams:
+    symbols = [
+        s.model_copy(update={"hardware": readiness(hardware.get(s.name))}) for s in status.symbols
+    ]
+    return status.model_copy(update={"symbols": symbols})

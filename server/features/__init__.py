@@ -41,6 +41,9 @@ FEATURES: tuple[str, ...] = (
     "commands",
     "generate",
     "synthesize",
+    "hover",
+    "code_actions",
+    "symbols",
 )
 
 

@@ -81,6 +81,7 @@ def register(server: P2SServer) -> None:
             dafny_error=error,
             warm_verifier=warm,
             settings=ls.settings,
+            verifier_runs=ls.documents.verifier_runs,
         )
         return status.model_dump(mode="json")
 

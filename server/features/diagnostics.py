@@ -20,6 +20,7 @@ from shared_schemas.lsp import VERIFICATION_STATUS_NOTIFICATION, VerificationSta
 from shared_schemas.settings import VerifyOn
 from shared_schemas.verification import FileVerification
 from toolchain.errors import ToolchainError, ToolNotFoundError
+from toolchain.hardware_status import MethodHardware
 
 
 class Diagnostics:
@@ -28,11 +29,18 @@ class Diagnostics:
     def __init__(self, server: P2SServer) -> None:
         self.server = server
 
-    def verified(self, uri: str, version: int | None, result: FileVerification) -> None:
+    def verified(
+        self,
+        uri: str,
+        version: int | None,
+        result: FileVerification,
+        hardware: dict[str, MethodHardware],
+    ) -> None:
         related = self.server.client_supports(
             "text_document.publish_diagnostics.related_information"
         )
-        diagnostics = [lsp_diagnostic(d, result.file, uri, related) for d in result.diagnostics]
+        found = [*result.diagnostics, *(d for m in hardware.values() for d in m.diagnostics)]
+        diagnostics = [lsp_diagnostic(d, result.file, uri, related) for d in found]
         self.server.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )

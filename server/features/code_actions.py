@@ -1,0 +1,97 @@
+"""Quick fixes for the front end's width findings (HW201, HW202): state the bounds the hardware
+needs as `requires` clauses of the method, as `p2s bounds` does (`toolchain.frontend.bounds`).
+
+The fix is a workspace edit of the method's header; the client applies it, the changed document
+is verified as usual, and the lens turns to Synthesize when the method then lowers. Nothing here
+runs Dafny: whether callers establish the new precondition is the next verification's verdict.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lsprotocol import types as lsp
+
+from server.app import P2SServer
+from server.convert import is_dafny_document
+from toolchain.dafny.text import LineIndex
+from toolchain.frontend.bounds import BoundsError, BoundsProposal, propose_bounds
+from toolchain.frontend.ranges import Options
+
+BOUND_CODES = ("HW201", "HW202")
+# Offered contracts, most useful first: (title, options, preferred). 32 bits and 256 elements
+# match what the findings' own messages suggest for an unbounded `int` input and array.
+CONTRACTS: tuple[tuple[str, Options, bool], ...] = (
+    ("integer inputs of 32 bits", Options(assume_input_bits=32), True),
+    ("integer inputs of 16 bits", Options(assume_input_bits=16), False),
+    ("integer inputs of 8 bits", Options(assume_input_bits=8), False),
+    ("a length bound of 256", Options(assume_max_length=256), True),
+    ("a length bound of 16", Options(assume_max_length=16), False),
+)
+
+
+def _method_of(d: lsp.Diagnostic) -> str | None:
+    data: Any = d.data
+    symbol = data.get("symbol") if isinstance(data, dict) else None
+    return symbol if isinstance(symbol, str) and symbol else None
+
+
+def bound_fixes(uri: str, text: str, diagnostics: list[lsp.Diagnostic]) -> list[lsp.CodeAction]:
+    """One action per distinct edit, for the methods the width findings in `diagnostics` name."""
+    by_method: dict[str, list[lsp.Diagnostic]] = {}
+    for d in diagnostics:
+        method = _method_of(d)
+        if d.code in BOUND_CODES and method is not None:
+            by_method.setdefault(method, []).append(d)
+    index = LineIndex.of(text)
+    actions: list[lsp.CodeAction] = []
+    for method, found in by_method.items():
+        seen: set[tuple[str, ...]] = set()
+        for what, options, preferred in CONTRACTS:
+            try:
+                proposal = propose_bounds(text, method, options, filename=uri)
+            except BoundsError:
+                break  # the method cannot be read far enough: no fix to offer
+            if proposal.empty or proposal.clauses in seen:
+                continue
+            seen.add(proposal.clauses)
+            actions.append(_action(uri, index, proposal, what, found, preferred))
+    return actions
+
+
+def _action(
+    uri: str,
+    index: LineIndex,
+    proposal: BoundsProposal,
+    what: str,
+    diagnostics: list[lsp.Diagnostic],
+    preferred: bool,
+) -> lsp.CodeAction:
+    (sl, sc), (el, ec) = index.position(proposal.start), index.position(proposal.end)
+    edit = lsp.TextEdit(
+        range=lsp.Range(
+            start=lsp.Position(line=sl, character=sc), end=lsp.Position(line=el, character=ec)
+        ),
+        new_text=proposal.replacement,
+    )
+    clauses = "; ".join(c.removeprefix("requires ") for c in proposal.clauses)
+    return lsp.CodeAction(
+        title=f"Add `requires` for {what} to {proposal.method}: {clauses}",
+        kind=lsp.CodeActionKind.QuickFix,
+        diagnostics=diagnostics,
+        is_preferred=preferred,
+        edit=lsp.WorkspaceEdit(changes={uri: [edit]}),
+    )
+
+
+def register(server: P2SServer) -> None:
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]),
+    )
+    def code_action(ls: P2SServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        uri = params.text_document.uri
+        doc = ls.workspace.text_documents.get(uri)
+        if doc is None or not is_dafny_document(uri, doc.language_id):
+            return []
+        return bound_fixes(uri, doc.source, list(params.context.diagnostics))
