@@ -94,6 +94,24 @@ class ResourceReport(Model):
     total_cells: int = 0
 
 
+class UtilisationItem(Model):
+    """One resource of a device: how many the design uses of how many the part has."""
+
+    resource: str = Field(description="LUT, FF, RAMB18, DSP48E1; LUT4, DFF, SB_RAM40_4K")
+    used: int = Field(ge=0)
+    available: int = Field(ge=1)
+    percent: float = Field(ge=0, description="used / available x 100, two decimals")
+
+
+class DeviceUtilisation(Model):
+    """Resource counts against a named part (yosys cells, before place and route)."""
+
+    device: str = Field(description="the part, e.g. xc7a35t or iCE40 HX8K")
+    target: SynthTarget
+    items: list[UtilisationItem] = Field(default_factory=list)
+    fits: bool = Field(description="every resource at most 100%")
+
+
 class CosimVerdict(StrEnum):
     passed = "passed"
     failed = "failed"
@@ -148,6 +166,10 @@ class SynthesisReport(Model):
     resources: ResourceReport | None = None
     ice40_resources: ResourceReport | None = Field(
         default=None, description="the iCE40 mapping used for the nextpnr Fmax estimate"
+    )
+    utilisation: list[DeviceUtilisation] = Field(
+        default_factory=list,
+        description="the resources against named parts (default xc7a35t and iCE40 HX8K)",
     )
     cosim: CosimReport = Field(default_factory=lambda: CosimReport(verdict=CosimVerdict.not_run))
     warnings: list[str] = Field(default_factory=list)
