@@ -1,6 +1,7 @@
 """Replay the published GPT-4 / PaLM-2 replies to MBPP-DFY through our pipeline.
 
     .venv/bin/python -m bench.replay [--jobs 2] [--cold] [--limit N] [--out DIR]
+        [--executor local|ray] [--ray-address ADDR] [--resume]
 
 For every recorded reply (2 models x 3 strategies x 178 tasks): code extraction -> guard rails ->
 the real Dafny verifier (Dafny 4 syntax shimmed for 2.x automatically). Prints, per model and
@@ -8,6 +9,10 @@ strategy, our verdicts side by side with the authors' flag, the disagreements by
 hardware columns where their stages exist, and an offline strategy-selection check. Writes
 report.json, outcomes.jsonl and disagreements.md under --out. These are replayed published
 outputs, never a model result of ours.
+
+The distinct programs are verified on the chosen executor (--jobs local threads by default, or
+Ray workers), each verdict appended to verdicts.jsonl under --out as it arrives: --resume keeps
+the verdicts an interrupted run reached.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from toolchain.datasets.mbpp_dfy import MbppDfy
 from toolchain.datasets.replay_check import ReplayChecker, summarise
 from toolchain.datasets.strategy_selection import cross_validate, outcomes_by_task
 from toolchain.errors import ToolchainError
+from toolchain.executor import make_executor
+from toolchain.executor.options import add_executor_arguments, options_from
 from toolchain.frontend.ranges import Options
 from toolchain.synthesize import synthesize_candidate
 
@@ -80,6 +87,7 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
         "--contract-length", type=int, default=16, help="the contract's array/sequence length"
     )
     ap.add_argument("--out", type=Path, default=Path("build/bench-replay"))
+    add_executor_arguments(ap)
     return ap.parse_args(argv)
 
 
@@ -127,14 +135,25 @@ def run(argv: list[str] | None = None) -> ReplayReport:
     probes = [probe, *regimes.values()]
     print(
         f"replaying {len(replies)} published replies ({corpus.root}); Dafny "
-        f"{engine.info.version}, --jobs {args.jobs}, "
+        f"{engine.info.version}, --executor {args.executor} --jobs {args.jobs}, "
         f"{'cold (no result cache)' if args.cold else 'result cache ' + str(default_cache_dir())}",
         file=sys.stderr,
         flush=True,
     )
-    run_ = ReplayChecker(engine, request, probe, regimes=regimes).check(
-        replies, corpus.tasks, _progress
-    )
+    executor = make_executor(options_from(args, workers=args.jobs))
+    try:
+        run_ = ReplayChecker(
+            engine,
+            request,
+            probe,
+            regimes=regimes,
+            executor=executor,
+            journal=args.out / "verdicts.jsonl",
+            resume=args.resume,
+            cold=args.cold,
+        ).check(replies, corpus.tasks, _progress)
+    finally:
+        executor.close()
     rows = summarise(run_.outcomes, run_.missing)
     selection = []
     chosen_models = models or list(ReplayModelName)

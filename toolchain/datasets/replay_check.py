@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from shared_schemas.generation import ExtractionResult, GuardReason
 from shared_schemas.replay import (
@@ -33,6 +34,8 @@ from shared_schemas.verification import (
 from toolchain.dafny import DafnyEngine
 from toolchain.dafny.incremental import SourceVerifier
 from toolchain.datasets.hardware_probe import COLUMNS, HardwareProbe, HardwareVerdict
+from toolchain.datasets.replay_tasks import verify_program
+from toolchain.executor import Executor, WorkItem, run_tasks
 from toolchain.llm.extract import extract_dafny
 from toolchain.llm.guard import check_candidate, check_signature
 
@@ -129,8 +132,19 @@ class ReplayChecker:
         hardware: HardwareProbe | None = None,
         verifiers: Sequence[Verifier] | None = None,
         regimes: Mapping[HardwareRegime, HardwareProbe] | None = None,
+        executor: Executor | None = None,
+        journal: Path | None = None,
+        resume: bool = False,
+        cold: bool = False,
     ) -> None:
         # regimes: the hardware columns again, each probe under its own hardware contract
+        # executor: verify on it (its workers run their own Dafny; journal + resume keep the
+        # verdicts an interrupted run reached) instead of on this process's verifiers
+        self.executor = executor
+        self.infrastructure_errors: dict[str, str] = {}  # program digest -> why it has no verdict
+        self.journal = journal
+        self.resume = resume
+        self.cold = cold
         self.engine = engine
         self.request = request or VerifyRequest(
             timeout_s=engine.settings.timeout_s, vc_time_limit_s=engine.settings.vc_time_limit_s
@@ -145,10 +159,12 @@ class ReplayChecker:
         self._runs = 0
 
     def _verify_all(
-        self, programs: Iterable[str], progress: Progress | None
+        self, programs: Iterable[str], progress: Progress | None, journal: Path | None = None
     ) -> dict[str, FileVerification]:
         # longest first: the slow proofs start early instead of trailing at the end
         todo = sorted(dict.fromkeys(programs), key=len, reverse=True)
+        if self.executor is not None:
+            return self._verify_on_executor(self.executor, todo, journal)
         done: dict[str, FileVerification] = {}
         free: queue.SimpleQueue[Verifier] = queue.SimpleQueue()
         for v in self.verifiers:
@@ -171,6 +187,41 @@ class ReplayChecker:
                     progress(len(done), len(todo))
         return done
 
+    def _verify_on_executor(
+        self, executor: Executor, todo: list[str], journal: Path | None
+    ) -> dict[str, FileVerification]:
+        items = [
+            WorkItem(
+                code_digest(code),
+                {
+                    "code": code,
+                    "timeout_s": self.request.timeout_s,
+                    "vc_time_limit_s": self.request.vc_time_limit_s,
+                    "cold": self.cold,
+                },
+            )
+            for code in todo
+        ]
+        outcomes = run_tasks(
+            executor,
+            verify_program,
+            items,
+            journal=journal,
+            resume=self.resume,
+            label="verify",
+        )
+        done: dict[str, FileVerification] = {}
+        for code, outcome in zip(todo, outcomes, strict=True):
+            if not outcome.ok:
+                # infrastructure error: the program has no verdict (never a failure of its own)
+                self.infrastructure_errors[code_digest(code)] = outcome.error or "unknown"
+                continue
+            result = FileVerification.model_validate(outcome.value)
+            done[code] = result
+            if not result.cached:
+                self._runs += 1
+        return done
+
     def check(
         self,
         replies: list[RecordedReply],
@@ -178,13 +229,20 @@ class ReplayChecker:
         progress: Progress | None = None,
     ) -> CheckRun:
         self._runs = 0
+        self.infrastructure_errors = {}
         prepared = [_prepare(r, tasks.get(r.task_id)) for r in replies]
         runnable = [
             p.extraction.code
             for p in prepared
             if p.extraction.ok and GuardReason.no_code.value not in p.guard
         ]
-        verdicts = self._verify_all(runnable, progress)
+        verdicts = self._verify_all(runnable, progress, self.journal)
+        lost = self.infrastructure_errors
+        if lost:
+            # A program whose verification kept failing for infrastructure reasons has no
+            # verdict: its replies are left out of every count, and said so.
+            unjudged = [p for p in prepared if code_digest(p.extraction.code) in lost]
+            prepared = [p for p in prepared if code_digest(p.extraction.code) not in lost]
         outcomes = [self._outcome(p, verdicts) for p in prepared]
         # Where our extraction differs from the authors' and we disagree, verify their code too:
         # it tells an extraction difference from a verifier difference.
@@ -202,6 +260,12 @@ class ReplayChecker:
                 found = theirs.get(p.reply.authors_code)
                 o.authors_code_status = found.status if found else None
         missing = self._classify_hardware(prepared, outcomes, tasks)
+        if lost:
+            first = next(iter(lost.values()))
+            missing["verdicts"] = (
+                f"{len(unjudged)} replies ({len(lost)} programs) left out: infrastructure errors "
+                f"after retries, e.g. {first} (run again with --resume)"
+            )
         unique = len(set(runnable))
         return CheckRun(outcomes, unique, self._runs, missing, verdicts)
 

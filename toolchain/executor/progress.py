@@ -57,9 +57,9 @@ class ProgressBar:
         now = time.monotonic()
         if self.done == self.total or now - self._last >= self.interval_s:
             self._last = now
-            self._emit()
+            self.show()
 
-    def _emit(self) -> None:
+    def show(self) -> None:
         if self._tty:
             end = "\n" if self.done == self.total else ""
             self.stream.write("\r" + self.line() + end)

@@ -32,6 +32,8 @@ def run_tasks(
         done = {k: v for k, v in writer.start(resume).items() if k in wanted}
     todo = [item for item in items if item.key not in done]
     bar = ProgressBar(len(items), label, already=len(done)) if progress else None
+    if bar is not None and done:
+        bar.show()  # what the earlier run already did, before the first new result
     try:
         for outcome in executor.run(fn, todo):
             done[outcome.key] = outcome
