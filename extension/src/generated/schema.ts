@@ -47,6 +47,11 @@ export type CosimVerdict = "passed" | "failed" | "error" | "not_run";
 export type DelayModel = "unit" | "asap7" | "sky130";
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "SynthTarget".
+ */
+export type SynthTarget = "xilinx" | "ice40";
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "ExtractionFailure".
  */
 export type ExtractionFailure = "empty_reply" | "no_code";
@@ -149,11 +154,6 @@ export type HardwareRegime = "as_written" | "spec" | "assumed";
  * via the `definition` "HlsBackend".
  */
 export type HlsBackend = "xls" | "vitis";
-/**
- * This interface was referenced by `Proof2Silicon`'s JSON-Schema
- * via the `definition` "SynthTarget".
- */
-export type SynthTarget = "xilinx" | "ice40";
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "PortRole".
@@ -454,6 +454,42 @@ export interface DafnySettings {
   prover?: string | null;
   timeout_s?: number;
   vc_time_limit_s?: number;
+}
+/**
+ * Resource counts against a named part (yosys cells, before place and route).
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "DeviceUtilisation".
+ */
+export interface DeviceUtilisation {
+  /**
+   * the part, e.g. xc7a35t or iCE40 HX8K
+   */
+  device: string;
+  /**
+   * every resource at most 100%
+   */
+  fits: boolean;
+  items?: UtilisationItem[];
+  target: SynthTarget;
+}
+/**
+ * One resource of a device: how many the design uses of how many the part has.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "UtilisationItem".
+ */
+export interface UtilisationItem {
+  available: number;
+  /**
+   * used / available x 100, two decimals
+   */
+  percent: number;
+  /**
+   * LUT, FF, RAMB18, DSP48E1; LUT4, DFF, SB_RAM40_4K
+   */
+  resource: string;
+  used: number;
 }
 /**
  * The chain of evidence behind one piece of RTL, each link with its tool and digest.
@@ -1402,6 +1438,10 @@ export interface SynthesisReport {
     [k: string]: string;
   };
   top_module: string;
+  /**
+   * the resources against named parts (default xc7a35t and iCE40 HX8K)
+   */
+  utilisation?: DeviceUtilisation[];
   warnings?: string[];
 }
 /**
