@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shared_schemas.synthesis import CosimReport, CosimVerdict, ResourceReport, SynthesisReport
+from toolchain.synth.utilisation_html import utilisation_html
 
 # the files a run writes in its output folder (the report links the ones that exist)
 REPORT_JSON = "report.json"
@@ -275,6 +276,8 @@ def render_report_body(
     sections.append(_resources(report.resources, "Resources"))
     if report.ice40_resources is not None and report.ice40_resources is not report.resources:
         sections.append(_resources(report.ice40_resources, "iCE40 mapping (for Fmax)"))
+    if report.utilisation:
+        sections.append(utilisation_html(report.utilisation))
     rows = "".join(
         f"<tr><td><code>{_e(p.name)}</code></td><td>{_e(p.direction)}</td><td>{p.width}</td>"
         f"<td>{_e(p.role.value)}</td><td>{'signed' if p.signed else ''}</td>"

@@ -73,7 +73,13 @@ class Run:
 
     def report(self, **fields: Any) -> SynthesisReport:
         """The report of this run: what the job says, and what the back end measured."""
+        from toolchain.synth.devices import report_utilisation
+
         req = self.job.params
+        if "utilisation" not in fields:
+            fields["utilisation"] = report_utilisation(
+                fields.get("resources"), fields.get("ice40_resources")
+            )
         return SynthesisReport(
             method=self.job.method,
             source_file=self.job.source_file,
