@@ -31,37 +31,65 @@ class p2s_bits {
 };
 
 template <int W>
+class ap_int;
+template <int W>
 class ap_uint;
 
-template <int W>
-class ap_int : public p2s_bits<W, true> {
+// What ap_int and ap_uint share. `Self` is the class deriving from it, so every operator takes
+// and returns values of that one type; S says whether it is two's complement.
+template <int W, bool S, class Self>
+class p2s_int : public p2s_bits<W, S> {
  public:
-  using base = p2s_bits<W, true>;
-  ap_int() { this->raw = 0; }
-  ap_int(long long v) { this->raw = base::mask(static_cast<uint64_t>(v)); }
-  ap_int(unsigned long long v) { this->raw = base::mask(v); }
-  ap_int(long v) : ap_int(static_cast<long long>(v)) {}
-  ap_int(unsigned long v) : ap_int(static_cast<unsigned long long>(v)) {}
-  ap_int(int v) : ap_int(static_cast<long long>(v)) {}
-  ap_int(unsigned v) : ap_int(static_cast<unsigned long long>(v)) {}
-  ap_int(bool v) : ap_int(static_cast<long long>(v)) {}
+  using base = p2s_bits<W, S>;
+  p2s_int() { this->raw = 0; }
+  p2s_int(long long v) { this->raw = base::mask(static_cast<uint64_t>(v)); }
+  p2s_int(unsigned long long v) { this->raw = base::mask(v); }
+  p2s_int(long v) : p2s_int(static_cast<long long>(v)) {}
+  p2s_int(unsigned long v) : p2s_int(static_cast<unsigned long long>(v)) {}
+  p2s_int(int v) : p2s_int(static_cast<long long>(v)) {}
+  p2s_int(unsigned v) : p2s_int(static_cast<unsigned long long>(v)) {}
+  p2s_int(bool v) : p2s_int(static_cast<long long>(v)) {}
   template <int W2>
-  ap_int(const ap_int<W2>& o) : ap_int(static_cast<long long>(o.to_int64())) {}
+  p2s_int(const ap_int<W2>& o) : p2s_int(static_cast<long long>(o.to_int64())) {}
   template <int W2>
-  ap_int(const ap_uint<W2>& o) : ap_int(static_cast<unsigned long long>(o.to_uint64())) {}
+  p2s_int(const ap_uint<W2>& o) : p2s_int(static_cast<unsigned long long>(o.to_uint64())) {}
 
-  static ap_int bits(uint64_t r) {
-    ap_int x;
+  static Self bits(uint64_t r) {
+    Self x;
     x.raw = base::mask(r);
     return x;
   }
-  friend ap_int operator+(ap_int a, ap_int b) { return bits(a.raw + b.raw); }
-  friend ap_int operator-(ap_int a, ap_int b) { return bits(a.raw - b.raw); }
-  friend ap_int operator*(ap_int a, ap_int b) { return bits(a.raw * b.raw); }
+  friend Self operator+(Self a, Self b) { return bits(a.raw + b.raw); }
+  friend Self operator-(Self a, Self b) { return bits(a.raw - b.raw); }
+  friend Self operator*(Self a, Self b) { return bits(a.raw * b.raw); }
+  friend Self operator&(Self a, Self b) { return bits(a.raw & b.raw); }
+  friend Self operator|(Self a, Self b) { return bits(a.raw | b.raw); }
+  friend Self operator^(Self a, Self b) { return bits(a.raw ^ b.raw); }
+  Self operator-() const { return bits(0 - this->raw); }
+  Self operator~() const { return bits(~this->raw); }
+  Self operator<<(unsigned long long n) const { return bits(n >= 64 ? 0 : this->raw << n); }
+  friend bool operator==(Self a, Self b) { return a.raw == b.raw; }
+  friend bool operator!=(Self a, Self b) { return a.raw != b.raw; }
+  friend bool operator<(Self a, Self b) { return less(a, b); }
+  friend bool operator<=(Self a, Self b) { return !less(b, a); }
+  friend bool operator>(Self a, Self b) { return less(b, a); }
+  friend bool operator>=(Self a, Self b) { return !less(a, b); }
+
+ private:
+  static bool less(const Self& a, const Self& b) {
+    return S ? a.to_int64() < b.to_int64() : a.raw < b.raw;
+  }
+};
+
+template <int W>
+class ap_int : public p2s_int<W, true, ap_int<W>> {
+ public:
+  using p2s_int<W, true, ap_int<W>>::p2s_int;
+
   friend ap_int operator/(ap_int a, ap_int b) {
     const int64_t x = a.to_int64(), y = b.to_int64();
     if (y == 0) return ap_int(0);
-    if (y == -1) return bits(0 - a.raw);  // also defined for the most negative value
+    if (y == -1) return ap_int::bits(0 - a.raw);  // also defined for the most negative value
     return ap_int(static_cast<long long>(x / y));
   }
   friend ap_int operator%(ap_int a, ap_int b) {
@@ -69,64 +97,20 @@ class ap_int : public p2s_bits<W, true> {
     if (y == 0 || y == -1) return ap_int(0);
     return ap_int(static_cast<long long>(x % y));
   }
-  friend ap_int operator&(ap_int a, ap_int b) { return bits(a.raw & b.raw); }
-  friend ap_int operator|(ap_int a, ap_int b) { return bits(a.raw | b.raw); }
-  friend ap_int operator^(ap_int a, ap_int b) { return bits(a.raw ^ b.raw); }
-  ap_int operator-() const { return bits(0 - this->raw); }
-  ap_int operator~() const { return bits(~this->raw); }
-  ap_int operator<<(unsigned long long n) const { return bits(n >= 64 ? 0 : this->raw << n); }
   ap_int operator>>(unsigned long long n) const {
     const int64_t v = this->to_int64();
     return ap_int(static_cast<long long>(n >= 64 ? (v < 0 ? -1 : 0) : (v >> n)));
   }
-  friend bool operator==(ap_int a, ap_int b) { return a.raw == b.raw; }
-  friend bool operator!=(ap_int a, ap_int b) { return a.raw != b.raw; }
-  friend bool operator<(ap_int a, ap_int b) { return a.to_int64() < b.to_int64(); }
-  friend bool operator<=(ap_int a, ap_int b) { return a.to_int64() <= b.to_int64(); }
-  friend bool operator>(ap_int a, ap_int b) { return a.to_int64() > b.to_int64(); }
-  friend bool operator>=(ap_int a, ap_int b) { return a.to_int64() >= b.to_int64(); }
 };
 
 template <int W>
-class ap_uint : public p2s_bits<W, false> {
+class ap_uint : public p2s_int<W, false, ap_uint<W>> {
  public:
-  using base = p2s_bits<W, false>;
-  ap_uint() { this->raw = 0; }
-  ap_uint(long long v) { this->raw = base::mask(static_cast<uint64_t>(v)); }
-  ap_uint(unsigned long long v) { this->raw = base::mask(v); }
-  ap_uint(long v) : ap_uint(static_cast<long long>(v)) {}
-  ap_uint(unsigned long v) : ap_uint(static_cast<unsigned long long>(v)) {}
-  ap_uint(int v) : ap_uint(static_cast<long long>(v)) {}
-  ap_uint(unsigned v) : ap_uint(static_cast<unsigned long long>(v)) {}
-  ap_uint(bool v) : ap_uint(static_cast<long long>(v)) {}
-  template <int W2>
-  ap_uint(const ap_int<W2>& o) : ap_uint(static_cast<long long>(o.to_int64())) {}
-  template <int W2>
-  ap_uint(const ap_uint<W2>& o) : ap_uint(static_cast<unsigned long long>(o.to_uint64())) {}
+  using p2s_int<W, false, ap_uint<W>>::p2s_int;
 
-  static ap_uint bits(uint64_t r) {
-    ap_uint x;
-    x.raw = base::mask(r);
-    return x;
-  }
-  friend ap_uint operator+(ap_uint a, ap_uint b) { return bits(a.raw + b.raw); }
-  friend ap_uint operator-(ap_uint a, ap_uint b) { return bits(a.raw - b.raw); }
-  friend ap_uint operator*(ap_uint a, ap_uint b) { return bits(a.raw * b.raw); }
-  friend ap_uint operator/(ap_uint a, ap_uint b) { return b.raw == 0 ? ap_uint(0) : bits(a.raw / b.raw); }
-  friend ap_uint operator%(ap_uint a, ap_uint b) { return b.raw == 0 ? ap_uint(0) : bits(a.raw % b.raw); }
-  friend ap_uint operator&(ap_uint a, ap_uint b) { return bits(a.raw & b.raw); }
-  friend ap_uint operator|(ap_uint a, ap_uint b) { return bits(a.raw | b.raw); }
-  friend ap_uint operator^(ap_uint a, ap_uint b) { return bits(a.raw ^ b.raw); }
-  ap_uint operator-() const { return bits(0 - this->raw); }
-  ap_uint operator~() const { return bits(~this->raw); }
-  ap_uint operator<<(unsigned long long n) const { return bits(n >= 64 ? 0 : this->raw << n); }
-  ap_uint operator>>(unsigned long long n) const { return bits(n >= 64 ? 0 : this->raw >> n); }
-  friend bool operator==(ap_uint a, ap_uint b) { return a.raw == b.raw; }
-  friend bool operator!=(ap_uint a, ap_uint b) { return a.raw != b.raw; }
-  friend bool operator<(ap_uint a, ap_uint b) { return a.raw < b.raw; }
-  friend bool operator<=(ap_uint a, ap_uint b) { return a.raw <= b.raw; }
-  friend bool operator>(ap_uint a, ap_uint b) { return a.raw > b.raw; }
-  friend bool operator>=(ap_uint a, ap_uint b) { return a.raw >= b.raw; }
+  friend ap_uint operator/(ap_uint a, ap_uint b) { return b.raw == 0 ? ap_uint(0) : ap_uint::bits(a.raw / b.raw); }
+  friend ap_uint operator%(ap_uint a, ap_uint b) { return b.raw == 0 ? ap_uint(0) : ap_uint::bits(a.raw % b.raw); }
+  ap_uint operator>>(unsigned long long n) const { return ap_uint::bits(n >= 64 ? 0 : this->raw >> n); }
 };
 
 #endif  // P2S_AP_INT_H
