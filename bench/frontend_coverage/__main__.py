@@ -10,6 +10,8 @@ the IR (no HW1xx diagnostic), whether every width is bounded from the program's 
 specification (no HW2xx), and whether it is bounded under a 32-bit input contract
 (`--assume-input-bits 32 --assume-max-length 1024`); `--prove N` runs the real Dafny width proofs
 on N lowered methods. The top reasons for the rest are the front end's diagnostic codes.
+Files are tasks on the executor (--jobs local processes, or Ray with --executor ray); each
+file's tally is appended under --out as it finishes and --resume keeps them.
 """
 
 from __future__ import annotations
@@ -17,18 +19,17 @@ from __future__ import annotations
 import argparse
 import hashlib
 import random
-import re
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from toolchain.frontend import ast as A
+from bench.frontend_coverage.methods import CONTRACT, measure_file
+from toolchain.executor import Executor, WorkItem, make_executor, run_tasks
+from toolchain.executor.options import add_executor_arguments, options_from
 from toolchain.frontend.driver import run_frontend
-from toolchain.frontend.dtypes import TypeResolver
-from toolchain.frontend.parser import parse_program
-from toolchain.frontend.ranges import Options
 
 DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
 CORPORA = {
@@ -36,7 +37,6 @@ CORPORA = {
     "clover": ("clover/dataset/CloverBench/textbook_algo", "*/*_strong.dfy"),
     "dafnybench": ("dafnybench/ground_truth", "*.dfy"),
 }
-CONTRACT = Options(assume_input_bits=32, assume_max_length=1024)
 
 
 @dataclass
@@ -57,66 +57,43 @@ class Tally:
     seconds: float = 0.0
 
 
-def plausible_methods(program: A.Program) -> list[A.MethodDecl]:
-    consts: dict[str, int] = {}
-    types = TypeResolver(program, consts)
-    out = []
-    for d in program.methods():
-        if d.ghost or d.body is None or d.container is not None or d.type_params:
-            continue
-        if d.name == "Main" or d.name.lower().startswith("test"):
-            continue
-        params = [p for p in [*d.params, *d.returns] if not p.ghost]
-        if not params:
-            continue
-        kinds = [types.resolve(p.type).kind for p in params]
-        if all(k in ("int", "bool", "bv", "array", "seq") for k in kinds):
-            out.append(d)
-    return out
+def add_file(tally: Tally, row: dict[str, Any]) -> None:
+    tally.files += 1
+    if row["parse_failed"]:
+        tally.parse_failed += 1
+        return
+    if not row["plausible"]:
+        return
+    tally.programs_with_plausible += 1
+    for f in ("plausible", "lowered", "bounded", "bounded_contract"):
+        setattr(tally, f, getattr(tally, f) + row[f])
+    for key, example in row["reasons"]:
+        tally.reasons[key] += 1
+        tally.examples.setdefault(key, example)
+    tally.width_reasons.update(row["width_reasons"])
+    tally.lowered_methods += [(p, m) for p, m in row["lowered_methods"]]
+    tally.programs_lowered += row["any_lowered"]
 
 
-def _reason_key(code: str | None, message: str) -> str:
-    gist = re.sub(r"\d+", "N", message.split(": ")[0])
-    return f"{code} {gist[:80]}"
-
-
-def measure(name: str, files: list[Path], tally: Tally) -> None:
+def measure(
+    name: str, files: list[Path], tally: Tally, executor: Executor, journal: Path, resume: bool
+) -> int:
+    """The corpus's files as tasks on the executor; returns how many had an infrastructure
+    error (left out of the tally)."""
     started = time.monotonic()
-    for f in files:
-        tally.files += 1
-        text = f.read_text(encoding="utf-8", errors="replace")
-        program = parse_program(text)
-        if program.errors and not program.methods():
-            tally.parse_failed += 1
-            continue
-        methods = plausible_methods(program)
-        if not methods:
-            continue
-        tally.programs_with_plausible += 1
-        any_lowered = False
-        for m in methods:
-            tally.plausible += 1
-            result = run_frontend(text, m.name, filename=f.name)
-            hw1 = [d for d in result.diagnostics if d.code and d.code.startswith("HW1")]
-            if result.method is None or hw1:
-                first = (hw1 or result.diagnostics)[0]
-                key = _reason_key(first.code, first.message)
-                tally.reasons[key] += 1
-                tally.examples.setdefault(key, f"{f.name}:{first.range.start.line + 1} {m.name}")
-                continue
-            tally.lowered += 1
-            any_lowered = True
-            tally.lowered_methods.append((str(f), m.name))
-            hw2 = [d for d in result.diagnostics if d.code and d.code.startswith("HW2")]
-            if not hw2:
-                tally.bounded += 1
-            else:
-                tally.width_reasons[_reason_key(hw2[0].code, hw2[0].message)] += 1
-                contract = run_frontend(text, m.name, filename=f.name, options=CONTRACT)
-                if not [d for d in contract.diagnostics if d.code and d.code.startswith("HW2")]:
-                    tally.bounded_contract += 1
-        tally.programs_lowered += any_lowered
+    items = [
+        WorkItem(
+            str(f.relative_to(DATASETS)) if f.is_relative_to(DATASETS) else str(f),
+            {"path": str(f), "text": f.read_text(encoding="utf-8", errors="replace")},
+        )
+        for f in files
+    ]
+    outcomes = run_tasks(executor, measure_file, items, journal=journal, resume=resume, label=name)
+    for o in outcomes:
+        if o.ok:
+            add_file(tally, o.value)
     tally.seconds += time.monotonic() - started
+    return sum(not o.ok for o in outcomes)
 
 
 def dedupe(files: list[Path], seen: set[str]) -> list[Path]:
@@ -171,18 +148,32 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--prove", type=int, default=0, metavar="N", help="prove widths of N methods")
     ap.add_argument("--corpus", choices=sorted(CORPORA), action="append")
     ap.add_argument("--top", type=int, default=10)
+    ap.add_argument("--jobs", type=int, default=2, help="local worker processes")
+    ap.add_argument("--out", type=Path, default=Path("build/bench-frontend-coverage"))
+    add_executor_arguments(ap)
     args = ap.parse_args(argv)
     if not DATASETS.exists():
         print(f"no corpora at {DATASETS}", file=sys.stderr)
         return 2
     seen: set[str] = set()
     tallies: dict[str, Tally] = {}
-    for name in args.corpus or list(CORPORA):
-        folder, pattern = CORPORA[name]
-        every = sorted((DATASETS / folder).glob(pattern))
-        files = dedupe(every, seen)
-        tallies[name] = Tally(duplicates=len(every) - len(files))
-        measure(name, files, tallies[name])
+    # the front end is Python: local workers are processes, so they do not share one GIL
+    options = options_from(args, workers=args.jobs).model_copy(update={"local_mode": "processes"})
+    executor = make_executor(options)
+    infrastructure = 0
+    try:
+        for name in args.corpus or list(CORPORA):
+            folder, pattern = CORPORA[name]
+            every = sorted((DATASETS / folder).glob(pattern))
+            files = dedupe(every, seen)
+            tallies[name] = Tally(duplicates=len(every) - len(files))
+            infrastructure += measure(
+                name, files, tallies[name], executor, args.out / f"{name}.jsonl", args.resume
+            )
+    finally:
+        executor.close()
+    if infrastructure:
+        print(f"{infrastructure} files left out: infrastructure errors after retries")
     total = Tally()
     for t in tallies.values():
         for f in (

@@ -1,6 +1,7 @@
 """How much of the public verified Dafny corpora reaches RTL and passes co-simulation.
 
     .venv/bin/python -m bench.synth_coverage [--limit N | --all] [--jobs J] [--vectors V]
+        [--executor local|ray] [--ray-address ADDR] [--out FILE] [--resume]
 
 Over the hardware-plausible methods of the corpora in ../shared/datasets (the judgement of
 `bench.frontend_coverage`: compiled, top-level, only integer / boolean / bit-vector / array /
@@ -8,108 +9,27 @@ sequence parameters and results), every method goes through the whole flow of `p
 yosys and nextpnr: Dafny verification, lowering with widths proven by Dafny, XLS to Verilog, and
 co-simulation of the Verilog against Dafny's compiled program. It prints the share reaching RTL,
 the share passing co-simulation, the reasons for the rest (by stage) and the median seconds per
-method. Without --all it measures a fixed random sample (seed 5) of --limit methods.
+method. Without --all it measures a fixed random sample (seed 5) of --limit methods. Each
+method is one task on the executor (--jobs local threads, or Ray workers); outcomes are appended
+to --out as they finish, and --resume keeps those of an interrupted run.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
-import re
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
-from bench.frontend_coverage.__main__ import CORPORA, DATASETS, dedupe, plausible_methods
-from shared_schemas.synthesis import CosimVerdict, SynthesizeParams
-from toolchain.dafny import DafnyEngine
-from toolchain.errors import ToolchainError
+from bench.frontend_coverage.__main__ import CORPORA, DATASETS, dedupe
+from bench.frontend_coverage.methods import plausible_methods
+from bench.synth_coverage.flow import Outcome, synth_task
+from toolchain.executor import WorkItem, make_executor, run_tasks
+from toolchain.executor.options import add_executor_arguments, options_from
 from toolchain.frontend.parser import parse_program
-from toolchain.synthesize import run_synthesis
-
-
-@dataclass
-class Outcome:
-    corpus: str
-    file: str
-    method: str
-    stage: str  # the last stage entered
-    rtl: bool
-    verdict: str  # passed, failed, error, or the stage that stopped the flow
-    reason: str
-    seconds: float
-
-
-def _gist(message: str) -> str:
-    text = re.sub(r"\d+", "N", message)
-    text = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", text)
-    return text[:90]
-
-
-def run_one(
-    corpus: str,
-    path: Path,
-    method: str,
-    engine: DafnyEngine,
-    vectors: int,
-    contract: tuple[int | None, int | None],
-) -> Outcome:
-    stages: list[str] = []
-    started = time.monotonic()
-    text = path.read_text(encoding="utf-8", errors="replace")
-    with tempfile.TemporaryDirectory(prefix="p2s-cov-") as tmp:
-        request = SynthesizeParams(
-            uri=path.name,
-            method=method,
-            out_dir=tmp,
-            vectors=vectors,
-            synth=False,
-            fmax=False,
-            use_cache=False,
-            assume_input_bits=contract[0],
-            assume_max_length=contract[1],
-            cosim_time_limit_s=60,
-        )
-        try:
-            out = run_synthesis(
-                request,
-                engine=engine,
-                source_text=text,
-                progress=lambda p: stages.append(p.stage),
-            )
-        except ToolchainError as exc:
-            stage = stages[-1] if stages else "verify"
-            reason = f"{stage}: {_gist(str(exc))}"
-            rtl = "cosim" in stages
-            return Outcome(
-                corpus, path.name, method, stage, rtl, stage, reason, time.monotonic() - started
-            )
-        except Exception as exc:  # a crash is a finding, not the end of the run
-            stage = stages[-1] if stages else "verify"
-            reason = f"{stage}: crash {type(exc).__name__}: {_gist(str(exc))}"
-            return Outcome(
-                corpus, path.name, method, stage, "cosim" in stages, "crash", reason,
-                time.monotonic() - started,
-            )  # fmt: skip
-    cosim = out.report.cosim
-    reason = ""
-    if cosim.verdict != CosimVerdict.passed:
-        reason = f"cosim {cosim.verdict.value}: {_gist(cosim.message)}"
-    return Outcome(
-        corpus,
-        path.name,
-        method,
-        "report",
-        True,
-        cosim.verdict.value,
-        reason,
-        time.monotonic() - started,
-    )
 
 
 def collect() -> list[tuple[str, Path, str]]:
@@ -132,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.synth_coverage", description=__doc__)
     ap.add_argument("--limit", type=int, default=40, help="random sample size (default 40)")
     ap.add_argument("--all", action="store_true", help="every plausible method")
-    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--jobs", type=int, default=2, help="local workers")
+    ap.add_argument("--out", type=Path, default=Path("build/bench-synth-coverage/outcomes.jsonl"))
+    add_executor_arguments(ap)
     ap.add_argument("--vectors", type=int, default=16)
     ap.add_argument("--top", type=int, default=12)
     ap.add_argument(
@@ -153,14 +75,33 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     every = collect()
     chosen = every if args.all else random.Random(5).sample(every, min(args.limit, len(every)))
-    engine = DafnyEngine.discover()
     contract = (args.input_bits or None, args.max_length or None)
-    started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
-        outcomes = list(
-            pool.map(lambda t: run_one(t[0], t[1], t[2], engine, args.vectors, contract), chosen)
+    items = [
+        WorkItem(
+            f"{corpus}:{path.relative_to(DATASETS)}:{method}",
+            {
+                "corpus": corpus,
+                "path": str(path),
+                "text": path.read_text(encoding="utf-8", errors="replace"),
+                "method": method,
+                "vectors": args.vectors,
+                "input_bits": contract[0],
+                "max_length": contract[1],
+            },
         )
+        for corpus, path, method in chosen
+    ]
+    started = time.monotonic()
+    executor = make_executor(options_from(args, workers=max(args.jobs, 1)))
+    try:
+        results = run_tasks(
+            executor, synth_task, items, journal=args.out, resume=args.resume, label="methods"
+        )
+    finally:
+        executor.close()
     wall = time.monotonic() - started
+    outcomes = [Outcome(**r.value) for r in results if r.ok]
+    infrastructure = [r for r in results if not r.ok]
     n = len(outcomes)
     verified = [o for o in outcomes if o.stage != "verify" or o.verdict == "passed"]
     lowered = [o for o in outcomes if o.stage not in ("verify", "lower")]
@@ -169,8 +110,14 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"bench/synth_coverage: {n} of {len(every)} hardware-plausible methods "
         f"({'all' if args.all else 'random sample, seed 5'}), {args.vectors} vectors each, "
-        f"{args.jobs} at a time, {wall:.0f} s"
+        f"{args.jobs if args.executor == 'local' else executor.workers} at a time "
+        f"({args.executor} executor), {wall:.0f} s"
     )
+    if infrastructure:
+        print(
+            f"{len(infrastructure)} methods have no outcome: infrastructure errors after retries "
+            f"(left out of every count below; e.g. {infrastructure[0].error})"
+        )
     print(
         f"hardware contract for inputs the precondition leaves unbounded: ints in "
         f"{contract[0] or 'no'} bits, array lengths <= {contract[1] or 'no bound'}"

@@ -14,6 +14,8 @@ from shared_schemas.settings import DafnySettings, LlmSettings
 from toolchain.commands.model_flags import ModelFlags
 from toolchain.dafny import DafnyEngine
 from toolchain.errors import InputError
+from toolchain.executor import make_executor
+from toolchain.executor.options import add_executor_arguments, options_from
 from toolchain.llm.client import EndpointConfig, LlmClient
 from toolchain.llm.tasks import load_tasks
 from toolchain.proc import CancelToken
@@ -56,6 +58,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--temperature", type=float)
     p.add_argument("--dafny", default=None)
     p.add_argument("--verify-timeout", type=float, default=60.0, metavar="S")
+    p.add_argument(
+        "--rollout-workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="episodes played at once by local threads (1: one after another, as before)",
+    )
+    add_executor_arguments(p, resume=False)
     p.set_defaults(func=run)
 
 
@@ -99,12 +109,25 @@ def run(args: argparse.Namespace) -> int:
         cancel=cancel,
         record_to=out / "episodes.jsonl",
     )
+    collect = None
+    executor = None
+    if args.executor != "local" or args.rollout_workers > 1:
+        from toolchain.preface.rollouts import LoopEnvSpec, ParallelCollector
+
+        # episodes played in parallel by workers that build their own LLM client and Dafny;
+        # this process is the one learner
+        executor = make_executor(options_from(args, workers=args.rollout_workers))
+        spec = LoopEnvSpec(llm.config, args.dafny, config.max_attempts, args.verify_timeout)
+        collect = ParallelCollector(executor, spec, config, record_to=out / "episodes.jsonl")
+        print(f"p2s train: rollouts on the {executor.name} executor", file=sys.stderr)
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
-        report = train(config, env, tasks, progress=show, cancel=cancel)
+        report = train(config, env, tasks, progress=show, cancel=cancel, collect=collect)
     finally:
         signal.signal(signal.SIGINT, previous)
         llm.close()
+        if executor is not None:
+            executor.close()
     print(f"checkpoint: {report.checkpoint}")
     print(f"curves: {report.curves_csv} {report.curves_png or ''}".rstrip())
     return 0

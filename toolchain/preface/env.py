@@ -64,6 +64,7 @@ class LoopEnvironment:
         self.cancel = cancel or CancelToken()
         self.session: LoopSession | None = None
         self.record_to = record_to  # finished episodes appended here as JSON lines
+        self.last_record: str | None = None  # the last finished episode's record, as JSON
 
     def _result(self) -> StepResult:
         assert self.session is not None
@@ -71,22 +72,25 @@ class LoopEnvironment:
         last = s.rounds[-1] if s.rounds else None
         r = last.reward if last else self.rewards.empty
         success = s.final_code is not None
-        if s.done and self.record_to is not None:
-            self._append(s.record())
+        if s.done:
+            self.last_record = self._record_json(s.record())
+            if self.record_to is not None:
+                self._append(self.last_record)
         return StepResult(None if s.done else s.state, r, s.done, success)
 
-    def _append(self, record: TrajectoryRecord) -> None:
+    @staticmethod
+    def _record_json(record: TrajectoryRecord) -> str:
+        return record.model_dump_json(
+            exclude={"rounds": {"__all__": {"verification": {"raw_output"}}}}
+        )
+
+    def _append(self, line: str) -> None:
         target = self.record_to
         if target is None:
             return
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "a", encoding="utf-8") as fh:
-            fh.write(
-                record.model_dump_json(
-                    exclude={"rounds": {"__all__": {"verification": {"raw_output"}}}}
-                )
-                + "\n"
-            )
+            fh.write(line + "\n")
 
     def reset(self, task: Task) -> StepResult:
         loop = GenerateLoop(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import random
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,6 +27,8 @@ from toolchain.preface.ppo import Episode, PPOTrainer
 from toolchain.proc import CancelToken
 
 CURVE_FIELDS = list(TrainingIteration.model_fields)
+# (policy snapshot, tasks, episodes wanted, the trainer's task sampler) -> finished episodes
+Collector = Callable[[Policy, Sequence[Task], int, random.Random], list[Episode]]
 
 
 def make_policy(config: TrainingConfig) -> Policy:
@@ -103,7 +106,10 @@ def train(
     policy: Policy | None = None,
     progress: Callable[[TrainingIteration], None] | None = None,
     cancel: CancelToken | None = None,
+    collect: Collector | None = None,
 ) -> TrainingReport:
+    """collect: how an iteration's episodes are gathered (e.g. rollouts.ParallelCollector on
+    Ray workers); by default they are played one after another against `env`."""
     if not tasks:
         raise InputError("no training tasks")
     torch.manual_seed(config.seed)
@@ -119,7 +125,10 @@ def train(
         if stop is not None and stop():
             break
         t0 = time.monotonic()
-        episodes = trainer.collect(env, tasks, config.episodes_per_iteration, stop)
+        if collect is not None:
+            episodes = collect(trainer.policy, tasks, config.episodes_per_iteration, trainer.rng)
+        else:
+            episodes = trainer.collect(env, tasks, config.episodes_per_iteration, stop)
         if not episodes:
             break
         stats = trainer.update(episodes)
