@@ -34,7 +34,9 @@ def main(argv: list[str] | None = None) -> int:
         level=getattr(logging, str(args.log_level).upper(), logging.WARNING),
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
     )
-    from server import create_server
+    from server import create_server, quiet_errors
+
+    quiet_errors.install()
     from server.settings import transport_limits
 
     limits, warnings = transport_limits(

@@ -37,6 +37,7 @@ from pygls.protocol.language_server import lsp_method
 
 from server.documents import DocumentRuns, VerificationReporter
 from server.framing import MIB, Envelope
+from server.quiet_errors import is_user_error
 from server.settings import MAX_DOCUMENT_ENV, MAX_MESSAGE_ENV, TransportLimits
 from server.transport import serve
 from shared_schemas.lsp import ServerSettings
@@ -50,7 +51,6 @@ log = logging.getLogger("proof2silicon.server")
 SERVER_NAME = "proof2silicon"
 SERVER_VERSION = "0.1.0"
 
-REQUEST_FAILED = -32803  # LSP: a request that is valid but could not be carried out
 # Closing a document at least this large gives memory back to the system.
 RELEASE_AFTER_BYTES = MIB
 
@@ -353,9 +353,10 @@ class P2SServer(LanguageServer):
             # Answered already; a client probing optional methods or cancelling is no failure.
             log.info("%s", error)
             return
-        if isinstance(error, JsonRpcException) and error.code == REQUEST_FAILED:
-            # A problem the user can fix, told in the response: its message, no traceback.
-            self.log(f"request failed: {error.message}", lsp.MessageType.Warning)
+        if isinstance(error, JsonRpcException) and is_user_error(error):
+            # A problem the user can fix, told in the response (the client writes it as one
+            # line): kept out of the output channel here, so that it is not written twice.
+            log.info("request failed: %s", error.message)
             return
         detail = _describe(error)
         log.error("handler failed: %s", detail)

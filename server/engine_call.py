@@ -29,8 +29,9 @@ from lsprotocol import types as lsp
 from pydantic import BaseModel, ValidationError
 from pygls.exceptions import JsonRpcException
 
-from server.app import REQUEST_FAILED, P2SServer
+from server.app import P2SServer
 from server.progress import WorkDone
+from server.quiet_errors import REQUEST_FAILED
 from shared_schemas.lsp import ErrorCode, OutputExistsData, ServerSettings
 from toolchain.dafny import DafnyEngine
 from toolchain.errors import OutputExistsError, ToolchainError
@@ -83,7 +84,12 @@ def validated(model: type[ParamsT], args: Sequence[Any], what: str) -> ParamsT:
     try:
         return model.model_validate(args[0] if args else {})
     except ValidationError as exc:
-        raise CommandFailed(f"invalid {what} request: {exc}") from exc
+        # one line per error, not pydantic's multi-line report with documentation links
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'the argument'}: {e['msg']}"
+            for e in exc.errors()
+        )
+        raise CommandFailed(f"invalid {what} request: {problems}") from exc
 
 
 def as_response_error(error: ToolchainError) -> JsonRpcException:

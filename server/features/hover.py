@@ -5,6 +5,7 @@ hardware verdict, read from what the last verification and front-end pass left i
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 
 from lsprotocol import types as lsp
 
@@ -18,17 +19,19 @@ from toolchain.hardware_status import MethodHardware, VariableWidth
 _WORD = re.compile(r"[A-Za-z_][\w'?]*")
 
 # How each width was established, in the words a hover uses.
-_WHY = {
-    WidthStatus.PROVEN: "proven by Dafny",
-    WidthStatus.DECLARED: "fixed by its type",
-    WidthStatus.EXPLICIT: "explicit width ({:hw_width}), proven by Dafny",
-    WidthStatus.PRECONDITION: "from the precondition (Dafny checks it at every call)",
-    WidthStatus.DERIVED: "derived from proven ranges",
-    WidthStatus.ASSUMED: "assumed (contract)",
-    WidthStatus.UNPROVEN: "not proven by Dafny (see Problems)",
-    WidthStatus.UNBOUNDED: "no bound: not hardware (see Problems)",
-    WidthStatus.UNCHECKED: "from range analysis; Dafny has not checked it yet",
-}
+_WHY = MappingProxyType(
+    {
+        WidthStatus.PROVEN: "proven by Dafny",
+        WidthStatus.DECLARED: "fixed by its type",
+        WidthStatus.EXPLICIT: "explicit width ({:hw_width}), proven by Dafny",
+        WidthStatus.PRECONDITION: "from the precondition (Dafny checks it at every call)",
+        WidthStatus.DERIVED: "derived from proven ranges",
+        WidthStatus.ASSUMED: "assumed (contract)",
+        WidthStatus.UNPROVEN: "not proven by Dafny (see Problems)",
+        WidthStatus.UNBOUNDED: "no bound: not hardware (see Problems)",
+        WidthStatus.UNCHECKED: "from range analysis; Dafny has not checked it yet",
+    }
+)
 
 
 def _bound(v: int | None, infinite: str) -> str:

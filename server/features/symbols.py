@@ -4,6 +4,8 @@ datatypes with their methods, functions and lemmas, from the light scanner
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from lsprotocol import types as lsp
 
 from server.app import P2SServer
@@ -11,20 +13,24 @@ from server.convert import is_dafny_document
 from toolchain.dafny.symbols import find_containers, find_symbols
 from toolchain.dafny.text import LineIndex
 
-_CALLABLE_KIND = {
-    "method": lsp.SymbolKind.Method,
-    "constructor": lsp.SymbolKind.Constructor,
-    "lemma": lsp.SymbolKind.Method,
-}
-_CONTAINER_KIND = {
-    "module": lsp.SymbolKind.Module,
-    "class": lsp.SymbolKind.Class,
-    "trait": lsp.SymbolKind.Interface,
-    "datatype": lsp.SymbolKind.Enum,
-    "codatatype": lsp.SymbolKind.Enum,
-    "newtype": lsp.SymbolKind.TypeParameter,
-    "iterator": lsp.SymbolKind.Function,
-}
+_CALLABLE_KIND = MappingProxyType(
+    {
+        "method": lsp.SymbolKind.Method,
+        "constructor": lsp.SymbolKind.Constructor,
+        "lemma": lsp.SymbolKind.Method,
+    }
+)
+_CONTAINER_KIND = MappingProxyType(
+    {
+        "module": lsp.SymbolKind.Module,
+        "class": lsp.SymbolKind.Class,
+        "trait": lsp.SymbolKind.Interface,
+        "datatype": lsp.SymbolKind.Enum,
+        "codatatype": lsp.SymbolKind.Enum,
+        "newtype": lsp.SymbolKind.TypeParameter,
+        "iterator": lsp.SymbolKind.Function,
+    }
+)
 
 
 def _range(index: LineIndex, start: int, end: int) -> lsp.Range:

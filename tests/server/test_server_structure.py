@@ -8,8 +8,8 @@ import ast
 
 import pytest
 
-from server.app import REQUEST_FAILED
 from server.engine_call import CommandFailed, as_response_error, validated
+from server.quiet_errors import REQUEST_FAILED
 from shared_schemas.lsp import ErrorCode, OutputExistsData, VerifyCommandParams
 from tests.architecture.layers import REPO, cycles, graph, source_files
 from toolchain.atomic import ForeignFilesError
