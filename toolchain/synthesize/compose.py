@@ -14,6 +14,7 @@ from shared_schemas.synthesis import (
     SynthesizeResult,
 )
 from toolchain.atomic import OutputFolder
+from toolchain.dafny.callgraph import uses
 from toolchain.errors import ToolchainError
 from toolchain.proc import CancelToken
 from toolchain.synthesize.cache import cached, content_key, tool_versions
@@ -94,13 +95,20 @@ def _run_stages(run: Run, transform_ir: IrTransform | None) -> SynthesizeResult:
 
     job = run.job
     req = job.params
-    with run.stage("verify", f"verifying {job.source_file}"):
-        verification = run.engine.verify_source(job.text, job.source_file, cancel=run.cancel)
+    with run.stage("verify", f"verifying {job.method} and what it uses"):
+        # Only the method's call graph: an unfinished proof elsewhere in the file does not
+        # make this method's hardware any less trustworthy.
+        request = run.engine.admit(job.text, job.source_file, None).model_copy(
+            update={"procedures": uses(job.text, job.method) or None}
+        )
+        verification = run.engine.verify_source(
+            job.text, job.source_file, request, cancel=run.cancel
+        )
         if not verification.ok:
             first = next(iter(verification.diagnostics), None)
             raise ToolchainError(
-                f"{job.source_file} is not verified ({verification.status.value}); only verified "
-                "programs are synthesized",
+                f"{job.method} in {job.source_file} is not verified "
+                f"({verification.status.value}); only verified methods are synthesized",
                 hint=None
                 if first is None
                 else f"line {first.range.start.line + 1}: {first.message}",
