@@ -106,6 +106,27 @@ def _range(line: str, col: str) -> Range:
     return Range.point(max(_clamped(line) - 1, 0), _clamped(col, MAX_POSITION - 1))
 
 
+def _timeout(line: str, map_file: FileMapper) -> Diagnostic | None:
+    """A declaration (`Verification of 'P' timed out`) or one assertion (`Timed out on`) that ran
+    out of time; None for any other line."""
+    if m := _VC_TIMEOUT.match(line):
+        severity, symbol = Severity.information, m.group("proc")
+        message = f"verification of this declaration timed out after {m.group('secs')} s"
+    elif m := _TIMED_OUT_ON.match(line):
+        severity, symbol = Severity.error, None
+        message = f"timed out on: {m.group('msg')}"
+    else:
+        return None
+    return Diagnostic(
+        file=map_file(m.group("file")),
+        range=_range(m.group("line"), m.group("col")),
+        severity=severity,
+        category=DiagnosticCategory.timeout,
+        message=message,
+        symbol=symbol,
+    )
+
+
 _RESOLUTION_HINTS = (
     "unresolved identifier",
     "type mismatch",
@@ -214,26 +235,9 @@ def parse_output(text: str, map_file: FileMapper = lambda f: f) -> ParsedOutput:
         if m := _PROVER_ERROR.match(stripped):
             result.prover_errors.append(m.group("msg"))
             continue
-        if m := _VC_TIMEOUT.match(stripped):
-            last_error = Diagnostic(
-                file=map_file(m.group("file")),
-                range=_range(m.group("line"), m.group("col")),
-                severity=Severity.information,
-                category=DiagnosticCategory.timeout,
-                code=None,
-                message=f"verification of this declaration timed out after {m.group('secs')} s",
-                symbol=m.group("proc"),
-            )
-            result.diagnostics.append(last_error)
-            continue
-        if m := _TIMED_OUT_ON.match(stripped):
-            last_error = Diagnostic(
-                file=map_file(m.group("file")),
-                range=_range(m.group("line"), m.group("col")),
-                category=DiagnosticCategory.timeout,
-                message=f"timed out on: {m.group('msg')}",
-            )
-            result.diagnostics.append(last_error)
+        if timeout := _timeout(stripped, map_file):
+            last_error = timeout
+            result.diagnostics.append(timeout)
             continue
         if (m := _RELATED.match(stripped)) and last_error is not None:
             last_error.related.append(

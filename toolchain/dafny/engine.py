@@ -379,23 +379,22 @@ def _functions_blamed(text: str, diagnostics: list[Diagnostic]) -> set[str]:
 
 
 def _overall_status(proc: ProcResult, parsed: ParsedOutput) -> VerificationStatus:
-    if proc.timed_out:
-        return VerificationStatus.timeout
-    if parsed.parse_errors:
-        return VerificationStatus.parse_error
-    if parsed.resolution_errors:
-        return VerificationStatus.resolution_error
-    if not parsed.saw_summary:
+    """The first failure in order of precedence; verified only when there is none."""
+    stopped = proc.timed_out or bool(parsed.parse_errors or parsed.resolution_errors)
+    if not stopped and not parsed.saw_summary:
+        # Dafny ended without its summary line and without saying why
         if any(d.category == DiagnosticCategory.resolution for d in parsed.diagnostics):
             return VerificationStatus.resolution_error
         return VerificationStatus.tool_error
-    if parsed.errors:
-        return VerificationStatus.errors
-    if parsed.timeouts:
-        return VerificationStatus.timeout
-    if parsed.prover_errors:
-        return VerificationStatus.tool_error
-    return VerificationStatus.verified
+    failures = (
+        (proc.timed_out, VerificationStatus.timeout),
+        (bool(parsed.parse_errors), VerificationStatus.parse_error),
+        (bool(parsed.resolution_errors), VerificationStatus.resolution_error),
+        (bool(parsed.errors), VerificationStatus.errors),
+        (bool(parsed.timeouts), VerificationStatus.timeout),
+        (bool(parsed.prover_errors), VerificationStatus.tool_error),
+    )
+    return next((status for failed, status in failures if failed), VerificationStatus.verified)
 
 
 def _method_outcomes(
