@@ -140,5 +140,31 @@ def test_directives_become_vitis_pragmas(max_array_ir: HardwareMethod) -> None:
         "#pragma HLS PIPELINE II=2",
     ]
     assert vitis_port_pragmas(d, "a", "a") == [
-        "#pragma HLS BIND_STORAGE variable=a type=ram_1p impl=bram"
+        "#pragma HLS INTERFACE mode=ap_memory port=a storage_type=ram_1p"
     ]
+
+
+def test_vitis_cpp_carries_the_pragmas_and_still_simulates(
+    max_array_ir: HardwareMethod, tmp_path: Path
+) -> None:
+    from toolchain.cosim.run import csim_report
+    from toolchain.hls.interface import Vector, build_interface
+    from toolchain.hls.vitis.flow import run_vitis
+
+    text = _attributed(
+        "{:hls_unroll 4} {:hls_pipeline 2}", '{:hls_memory "a", "ram"} {:hls_latency 12}'
+    )
+    d = read_directives(text, "MaxArray", "m.dfy")
+    rng = random.Random(5)
+    vectors: list[Vector] = []
+    for _ in range(20):
+        vectors.append({"a": [rng.randint(-2048, 2047) for _ in range(rng.randint(1, 32))]})
+    expected = [run_method(max_array_ir, v) for v in vectors]
+    iface = build_interface(max_array_ir)
+    out = run_vitis(max_array_ir, iface, tmp_path, vectors, expected, clock_ns=5, directives=d)
+    src = out.design.source
+    assert "#pragma HLS UNROLL factor=4" in src and "#pragma HLS PIPELINE II=2" in src
+    assert "#pragma HLS INTERFACE mode=ap_memory port=v_a storage_type=ram_1p" in src
+    assert "#pragma HLS LATENCY max=12" in src
+    csim = csim_report(max_array_ir, vectors, expected, out.csim)
+    assert csim.verdict.value == "passed", csim.message

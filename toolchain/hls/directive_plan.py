@@ -91,7 +91,8 @@ def vitis_loop_pragmas(directives: Directives, loc: SourceSpan) -> list[str] | N
 def vitis_port_pragmas(directives: Directives, name: str, cpp_name: str) -> list[str] | None:
     kind = directives.memory.get(name)
     if kind == "ram":
-        return [f"#pragma HLS BIND_STORAGE variable={cpp_name} type=ram_1p impl=bram"]
+        # a top-level array argument is a memory port of the block: one-port RAM protocol
+        return [f"#pragma HLS INTERFACE mode=ap_memory port={cpp_name} storage_type=ram_1p"]
     if kind == "registers":
         return [f"#pragma HLS ARRAY_PARTITION variable={cpp_name} type=complete"]
     return None

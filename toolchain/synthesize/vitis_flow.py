@@ -54,9 +54,19 @@ def run_vitis_flow(
         run.warnings.extend(ref.warnings)
     with run.stage("hls", "Vitis C++, C simulation, C synthesis where Vitis HLS is installed"):
         outcome = run_vitis(
-            method, iface, out / "hls", vectors, expected, clock_ns=req.clock_ns, cancel=run.cancel
+            method,
+            iface,
+            out / "hls",
+            vectors,
+            expected,
+            clock_ns=req.clock_ns,
+            cancel=run.cancel,
+            directives=run.directives,
         )
         run.warnings.extend(outcome.warnings)
+        if run.directives is not None:
+            # pragmas carry every directive; only malformed or unknown ones are warned about
+            run.warnings.extend(str(w) for w in run.directives.warnings)
         rtl_dir = out / "rtl"
         rtl_files: list[str] = []
         for path in outcome.rtl_files:

@@ -35,6 +35,7 @@ from toolchain.frontend.ir import (
     IntType,
     Length,
     Return,
+    SourceSpan,
     Stmt,
     Unary,
     UnOp,
@@ -44,6 +45,12 @@ from toolchain.frontend.ir import (
     common_type,
     width_for_range,
 )
+from toolchain.hls.directive_plan import (
+    vitis_loop_pragmas,
+    vitis_port_pragmas,
+    vitis_top_pragmas,
+)
+from toolchain.hls.directives import Directives
 from toolchain.hls.errors import HlsError
 from toolchain.hls.interface import HwInterface, int_type, scalar_literal
 from toolchain.hls.operators import ARITHMETIC, BITWISE, COMPARISONS, known_width
@@ -131,10 +138,17 @@ class _Loop:
 
 
 class _CppWriter:
-    def __init__(self, method: HardwareMethod, iface: HwInterface, unroll_limit: int) -> None:
+    def __init__(
+        self,
+        method: HardwareMethod,
+        iface: HwInterface,
+        unroll_limit: int,
+        directives: Directives | None = None,
+    ) -> None:
         self.m = method
         self.iface = iface
         self.unroll_limit = unroll_limit
+        self.directives = directives
         self.types: dict[str, HwType] = {p.name: p.type for p in method.ports}
         for v in method.locals:
             self.types[v.name] = v.type
@@ -274,7 +288,7 @@ class _CppWriter:
         elif isinstance(s, While):
             loop = _Loop(next(self.ids))
             self.emit(depth, f"p2s_loop_{loop.label}: while ({self.expr(s.cond)}) {{")
-            self.loop_pragmas(s.max_trips, s.body, depth + 1, constant=False)
+            self.loop_pragmas(s.max_trips, s.body, depth + 1, constant=False, loc=s.loc)
             self.loops.append(loop)
             self.block(s.body, depth + 1)
             self.loops.pop()
@@ -297,10 +311,16 @@ class _CppWriter:
             raise HlsError(f"unsupported statement {type(s).__name__} at {s.loc}")
 
     def loop_pragmas(
-        self, trips: int | None, body: list[Stmt], depth: int, *, constant: bool
+        self, trips: int | None, body: list[Stmt], depth: int, *, constant: bool, loc: SourceSpan
     ) -> None:
         if trips is not None:
             self.emit(depth, f"#pragma HLS LOOP_TRIPCOUNT min=0 max={trips}")
+        directed = vitis_loop_pragmas(self.directives, loc) if self.directives else None
+        if directed is not None:
+            # the source's {:hls_*} directives on this loop replace the default choice
+            for line in directed:
+                self.emit(depth, line)
+            return
         if constant and trips is not None and trips <= self.unroll_limit:
             self.emit(depth, "#pragma HLS UNROLL")
         elif not _has_loop(body):
@@ -327,7 +347,7 @@ class _CppWriter:
             depth + 1,
             f"p2s_loop_{n}: for ({tc} {c} = {conv(self.expr(first), first.type, ct)}; {test}) {{",
         )
-        self.loop_pragmas(s.max_trips, s.body, depth + 2, constant=constant)
+        self.loop_pragmas(s.max_trips, s.body, depth + 2, constant=constant, loc=s.loc)
         if s.descending:
             self.emit(depth + 2, f"{c} = {tc}({c} - {tc}(1));")
         self.emit(depth + 2, f"{self.var(s.var)} = {ctype(var_t)}({c});")
@@ -348,8 +368,13 @@ def _has_loop(stmts: list[Stmt]) -> bool:
     return False
 
 
-def to_cpp(method: HardwareMethod, iface: HwInterface, unroll_limit: int = 32) -> CppDesign:
-    w = _CppWriter(method, iface, unroll_limit)
+def to_cpp(
+    method: HardwareMethod,
+    iface: HwInterface,
+    unroll_limit: int = 32,
+    directives: Directives | None = None,
+) -> CppDesign:
+    w = _CppWriter(method, iface, unroll_limit, directives)
     params: list[str] = []
     roles: list[tuple[str, str]] = []
     pragmas: list[str] = ["#pragma HLS INTERFACE mode=ap_ctrl_hs port=return"]
@@ -360,7 +385,10 @@ def to_cpp(method: HardwareMethod, iface: HwInterface, unroll_limit: int = 32) -
             const = "const " if port.direction == "in" else ""
             params.append(f"{const}{ctype(t.element)} {name}[{cap}]")
             roles.append((name, f"array:{port.direction}"))
-            if (cap or 0) <= unroll_limit:
+            directed = vitis_port_pragmas(directives, port.name, name) if directives else None
+            if directed is not None:
+                pragmas += directed
+            elif (cap or 0) <= unroll_limit:
                 pragmas.append(f"#pragma HLS ARRAY_PARTITION variable={name} type=complete")
             else:
                 pragmas.append(f"#pragma HLS INTERFACE mode=ap_memory port={name}")
@@ -375,6 +403,8 @@ def to_cpp(method: HardwareMethod, iface: HwInterface, unroll_limit: int = 32) -
             params.append(f"{ctype(t)} &{name}")
             roles.append((name, "out"))
             pragmas.append(f"#pragma HLS INTERFACE mode=ap_vld port={name}")
+    if directives is not None:
+        pragmas += vitis_top_pragmas(directives)
     body_start = len(w.lines)
     for local in method.locals:
         t, name = local.type, w.var(local.name)

@@ -14,6 +14,7 @@ from pathlib import Path
 from toolchain.atomic import write_atomic
 from toolchain.errors import ToolCrashedError, ToolNotFoundError, ToolTimeoutError
 from toolchain.frontend.ir import HardwareMethod
+from toolchain.hls.directives import Directives
 from toolchain.hls.interface import HwInterface, Value, Vector
 from toolchain.hls.vitis.cpp import CppDesign, cpp_name, to_cpp
 from toolchain.hls.vitis.csynth import CsynthReport, parse_csynth_xml
@@ -107,9 +108,10 @@ def run_vitis(
     part: str = DEFAULT_PART,
     timeout_s: float = 3600.0,
     cancel: CancelToken | None = None,
+    directives: Directives | None = None,
 ) -> VitisOutcome:
     workdir = tool_workdir(workdir)
-    design = to_cpp(method, iface)
+    design = to_cpp(method, iface, directives=directives)
     names = {p.name: cpp_name(p.name) for p in method.ports}
     files = {
         f"{design.top}.cpp": design.source,
