@@ -576,16 +576,6 @@ class IncrementalVerifier:
                 planned.moved.pop(name, None)
         return Prepared(key, text, filename, request, outline, planned)
 
-    def plan(
-        self,
-        key: str,
-        text: str,
-        filename: str = "input.dfy",
-        request: VerifyRequest | None = None,
-    ) -> Plan:
-        """What `verify` would do for this text now."""
-        return self.prepare(key, text, filename, request).plan
-
     def verify(
         self,
         key: str,
