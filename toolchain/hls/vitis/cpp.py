@@ -54,6 +54,7 @@ from toolchain.hls.directives import Directives
 from toolchain.hls.errors import HlsError
 from toolchain.hls.interface import HwInterface, int_type, scalar_literal
 from toolchain.hls.operators import ARITHMETIC, BITWISE, COMPARISONS, known_width
+from toolchain.hls.structurize import has_loops
 
 MAX_WIDTH = 64  # p2s_ap_int.h's limit; Vitis's own ap_int goes far beyond
 
@@ -323,7 +324,7 @@ class _CppWriter:
             return
         if constant and trips is not None and trips <= self.unroll_limit:
             self.emit(depth, "#pragma HLS UNROLL")
-        elif not _has_loop(body):
+        elif not has_loops(body):
             self.emit(depth, "#pragma HLS PIPELINE II=1")
 
     def for_loop(self, s: For, depth: int) -> None:
@@ -357,15 +358,6 @@ class _CppWriter:
         self.emit(depth + 1, "}")
         self.emit(depth, "}")
         self.emit(depth, f"p2s_brk_{n}:;")
-
-
-def _has_loop(stmts: list[Stmt]) -> bool:
-    for s in stmts:
-        if isinstance(s, While | For):
-            return True
-        if isinstance(s, If) and (_has_loop(s.then) or _has_loop(s.otherwise)):
-            return True
-    return False
 
 
 def to_cpp(
