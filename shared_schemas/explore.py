@@ -1,0 +1,61 @@
+"""Design-space exploration: `p2s explore` (and the editor's command) writes explore.json.
+
+Each point is the source with one set of HLS directives written as Dafny attributes, taken through
+every synthesis stage (verification, XLS, yosys, co-simulation against Dafny's compiled program).
+The Pareto front is computed over the points whose co-simulation passed.
+"""
+
+from pydantic import Field
+
+from shared_schemas.base import Model
+from shared_schemas.synthesis import CosimVerdict, DeviceUtilisation
+
+
+class ExploreDirectives(Model):
+    """One point's directives, as the attributes `--apply` writes into the source."""
+
+    schedule: str | None = Field(default=None, description='"unrolled" | "fsm" (every loop)')
+    unroll: int | None = Field(default=None, ge=1, description="iterations per cycle of each loop")
+    latency: int | None = Field(default=None, ge=1, description="pipeline stages ({:hls_latency})")
+    clock_ns: float | None = Field(default=None, gt=0, description="clock target ({:hls_clock_ns})")
+
+
+class ExplorePoint(Model):
+    index: int = Field(ge=0, description="the number `--apply` takes")
+    directives: ExploreDirectives
+    attributes: list[str] = Field(
+        default_factory=list,
+        description="the attribute text per place, e.g. 'method: {:hls_schedule \"fsm\"}'",
+    )
+    ok: bool = Field(description="synthesized and co-simulation passed")
+    error: str = ""
+    architecture: str | None = None
+    lut: int | None = None
+    ff: int | None = None
+    bram: int | None = None
+    dsp: int | None = None
+    cycles: int | None = Field(default=None, description="worst measured latency in co-simulation")
+    fmax_mhz: float | None = None
+    fmax_source: str = Field(default="", description="nextpnr iCE40 HX8K or the XLS delay model")
+    cosim: CosimVerdict = CosimVerdict.not_run
+    vectors: int = 0
+    utilisation: list[DeviceUtilisation] = Field(default_factory=list)
+    on_front: bool = False
+    out_dir: str = ""
+    duration_s: float = 0.0
+
+
+class ExploreReport(Model):
+    method: str
+    source_file: str
+    source_sha256: str = Field(description="the source explored (`--apply` refuses a changed one)")
+    budget_s: float
+    elapsed_s: float
+    points: list[ExplorePoint] = Field(default_factory=list)
+    front: list[int] = Field(default_factory=list, description="indices of the Pareto front")
+    skipped: int = Field(default=0, description="points of the space left out by the budget")
+    objectives: list[str] = Field(
+        default_factory=lambda: ["lut", "ff", "bram", "dsp", "cycles", "-fmax_mhz"],
+        description="minimised (a leading '-' is maximised)",
+    )
+    notes: list[str] = Field(default_factory=list)
