@@ -541,6 +541,98 @@ export interface WidthEvidence {
   type: string;
 }
 /**
+ * One point's directives, as the attributes `--apply` writes into the source.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ExploreDirectives".
+ */
+export interface ExploreDirectives {
+  /**
+   * clock target ({:hls_clock_ns})
+   */
+  clock_ns?: number | null;
+  /**
+   * pipeline stages ({:hls_latency})
+   */
+  latency?: number | null;
+  /**
+   * "unrolled" | "fsm" (every loop)
+   */
+  schedule?: string | null;
+  /**
+   * iterations per cycle of each loop
+   */
+  unroll?: number | null;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ExplorePoint".
+ */
+export interface ExplorePoint {
+  architecture?: string | null;
+  /**
+   * the attribute text per place, e.g. 'method: {:hls_schedule "fsm"}'
+   */
+  attributes?: string[];
+  bram?: number | null;
+  cosim?: CosimVerdict;
+  /**
+   * worst measured latency in co-simulation
+   */
+  cycles?: number | null;
+  directives: ExploreDirectives;
+  dsp?: number | null;
+  duration_s?: number;
+  error?: string;
+  ff?: number | null;
+  fmax_mhz?: number | null;
+  /**
+   * nextpnr iCE40 HX8K or the XLS delay model
+   */
+  fmax_source?: string;
+  /**
+   * the number `--apply` takes
+   */
+  index: number;
+  lut?: number | null;
+  /**
+   * synthesized and co-simulation passed
+   */
+  ok: boolean;
+  on_front?: boolean;
+  out_dir?: string;
+  utilisation?: DeviceUtilisation[];
+  vectors?: number;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ExploreReport".
+ */
+export interface ExploreReport {
+  budget_s: number;
+  elapsed_s: number;
+  /**
+   * indices of the Pareto front
+   */
+  front?: number[];
+  method: string;
+  notes?: string[];
+  /**
+   * minimised (a leading '-' is maximised)
+   */
+  objectives?: string[];
+  points?: ExplorePoint[];
+  /**
+   * points of the space left out by the budget
+   */
+  skipped?: number;
+  source_file: string;
+  /**
+   * the source explored (`--apply` refuses a changed one)
+   */
+  source_sha256: string;
+}
+/**
  * The Dafny code found in one LLM reply (or why there is none).
  *
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
