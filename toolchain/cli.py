@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "toolchain.commands.train",
     "toolchain.commands.hw_ir",
     "toolchain.commands.synth",
+    "toolchain.commands.explore",
     "toolchain.commands.bounds",
 ]
 

@@ -44,6 +44,12 @@ ul.warnings li{color:#9a6700}
 svg text{font-family:system-ui,sans-serif;font-size:11px;fill:#1d2330}
 """
 
+
+def page_css() -> str:
+    """The stylesheet of the report pages (explore.html uses it too)."""
+    return _CSS
+
+
 _VERDICT_CLASS = {
     CosimVerdict.passed: "pass",
     CosimVerdict.failed: "fail",

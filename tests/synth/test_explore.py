@@ -1,0 +1,135 @@
+"""Design-space exploration: directives written into the source (still verified by the real
+Dafny), the Pareto front, and `p2s explore` end to end on a bundled loop kernel: every point
+synthesized and co-simulated, a front of at least 3 points printed, and a chosen point written
+into the source reproducing its numbers on re-synthesis."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from shared_schemas.explore import ExploreDirectives, ExplorePoint, ExploreReport
+from shared_schemas.synthesis import CosimVerdict, SynthesizeParams
+from toolchain.cli import main
+from toolchain.dafny import DafnyEngine
+from toolchain.errors import InputError
+from toolchain.explore.attributes import loop_sites, strip_directives, write_directives
+from toolchain.explore.pareto import pareto_front
+from toolchain.explore.render import scatter_svg
+from toolchain.explore.run import EXPLORE_JSON, apply_point, load_report
+from toolchain.explore.space import directive_space
+from toolchain.hls.directives import read_directives
+
+KERNELS = Path(__file__).resolve().parents[2] / "examples" / "kernels"
+
+
+def test_written_directives_read_back_and_verify(dafny: DafnyEngine) -> None:
+    text = (KERNELS / "max_array.dfy").read_text(encoding="utf-8")
+    sites, bare = loop_sites(text, "MaxArray")
+    assert len(sites) == 1 and bare == 0
+    for d in directive_space(True)[:2]:
+        written = write_directives(text, "MaxArray", d)
+        back = read_directives(written, "MaxArray")
+        assert back.schedule == d.schedule and back.latency == d.latency
+        assert [x.unroll for x in back.loops.values()] == ([d.unroll] if d.unroll else [])
+        assert strip_directives(written, "MaxArray") == text
+        assert write_directives(written, "MaxArray", d) == written  # replaced, not doubled
+        assert dafny.verify_source(written, "max_array_point.dfy").ok
+
+
+def _point(i: int, lut: int, cycles: int, ok: bool = True) -> ExplorePoint:
+    return ExplorePoint(
+        index=i,
+        directives=ExploreDirectives(),
+        ok=ok,
+        lut=lut,
+        ff=10,
+        bram=0,
+        dsp=0,
+        cycles=cycles,
+        fmax_mhz=100.0,
+    )
+
+
+def test_pareto_front_keeps_the_trade_off() -> None:
+    points = [
+        _point(0, 100, 30),
+        _point(1, 400, 1),
+        _point(2, 200, 8),
+        _point(3, 250, 9),  # dominated by 2
+        _point(4, 50, 1, ok=False),  # failed co-simulation: never on the front
+        _point(5, 200, 8),  # the same design as 2
+    ]
+    assert pareto_front(points) == [0, 1, 2]
+
+
+def test_scatter_is_self_contained_and_theme_aware() -> None:
+    points = [_point(0, 100, 30), _point(1, 400, 1)]
+    for p in points:
+        p.on_front = True
+    report = ExploreReport(
+        method="M",
+        source_file="m.dfy",
+        source_sha256="x",
+        budget_s=1,
+        elapsed_s=1,
+        points=points,
+        front=[0, 1],
+    )
+    svg = scatter_svg(report)
+    assert svg.startswith("<svg") and "var(--vscode-foreground" in svg
+    assert "<script" not in svg and "http://" not in svg.replace("http://www.w3.org", "")
+    assert svg.count('class="front"') == 2 and "<polyline" in svg
+
+
+@pytest.mark.slow
+def test_p2s_explore_front_apply_and_reproduce(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "max_array.dfy"
+    shutil.copy(KERNELS / "max_array.dfy", src)
+    original = src.read_text(encoding="utf-8")
+    out = tmp_path / "explore"
+    argv = ["explore", str(src), "--method", "MaxArray", "--out", str(out)]
+    code = main([*argv, "--max-points", "3", "--vectors", "12", "--budget-s", "3000"])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    report = load_report(out / EXPLORE_JSON)
+    assert len(report.points) == 3 and all(p.ok for p in report.points), report.points
+    assert all(p.cosim == CosimVerdict.passed and p.vectors == 12 for p in report.points)
+    assert len(report.front) >= 3, [(p.lut, p.cycles) for p in report.points]
+    for i in report.front:
+        assert any(line.split()[0] == str(i) for line in printed.splitlines()[2:] if line.strip())
+    assert (out / "explore.html").read_text(encoding="utf-8").count("data-point=") >= 6
+    assert src.read_text(encoding="utf-8") == original  # exploring never edits the source
+
+    # apply the state machine with 4 iterations per cycle: a new file, never the source
+    chosen = next(p for p in report.points if p.directives.unroll == 4)
+    assert main([*argv, "--apply", str(chosen.index)]) == 0
+    written = tmp_path / f"max_array.p{chosen.index}.dfy"
+    assert "invariant {:hls_unroll 4}" in written.read_text(encoding="utf-8")
+    assert src.read_text(encoding="utf-8") == original
+    with pytest.raises(InputError):
+        apply_point(report, chosen.index)  # the file is there: refused without force
+
+    from toolchain.synthesize import run_synthesis
+
+    again = run_synthesis(
+        SynthesizeParams(
+            uri=str(written),
+            method="MaxArray",
+            out_dir=str(tmp_path / "again"),
+            vectors=12,
+            fmax=False,
+        )
+    ).report
+    assert again.cosim.verdict == CosimVerdict.passed
+    assert again.resources is not None
+    assert (again.resources.lut, again.resources.ff) == (chosen.lut, chosen.ff)
+    assert again.latency.measured_max_cycles == chosen.cycles
+
+    # --in-place writes the source itself
+    assert main([*argv, "--apply", str(chosen.index), "--in-place"]) == 0
+    assert src.read_text(encoding="utf-8") == written.read_text(encoding="utf-8")
