@@ -39,13 +39,12 @@ method Make() returns (x: int) { var o := new Cell; x := 0; }""",
     ),
     (
         """method Build(x: int) returns (n: int) {
-  var s: seq<int> := [];
-  s := s + [x];
-  n := |s|;
+  var s := {x};
+  n := 0;
 }""",
         "Build",
         "HW103",
-        "[]",
+        "{x}",
     ),
     ("method Keys(m: map<int, int>) returns (n: int) { n := 0; }", "Keys", "HW103", "m: map"),
     ('method Str() returns (n: int) { var s := "abc"; n := 0; }', "Str", "HW104", '"abc"'),

@@ -167,6 +167,21 @@ def unpack_outputs(
             w = slot.element_width
             n = lengths.get(slot.ir_name, slot.elements)
             out[slot.ir_name] = [_decode(slot, (raw >> (i * w)) & ((1 << w) - 1)) for i in range(n)]
+        elif slot.kind == "length":
+            continue  # below, once the buffer itself is read
         else:
             out[slot.ir_name] = _decode(slot, raw)
+    for slot in iface.outputs:
+        if slot.kind != "length":
+            continue
+        raw = sample.get(slot.rtl_name)
+        items = out.get(slot.ir_name)
+        if raw is None or not isinstance(items, list):
+            out[slot.ir_name] = None
+        elif raw > len(items):
+            # a length beyond the capacity: no prefix of the buffer is the result; the
+            # comparison shows the claimed length as that many unknown (-1) elements
+            out[slot.ir_name] = [*items, *([-1] * (raw - len(items)))]
+        else:
+            out[slot.ir_name] = items[:raw]  # the result is the first `<res>_len` elements
     return out

@@ -54,7 +54,10 @@ class Interpreter:
         self.arrays: dict[str, ArrayValue] = {}
         for name, t in self.types.items():
             if isinstance(t, ir.ArrayType):
-                self.arrays[name] = []
+                # storage of the proven capacity, zero as hardware starts it (inputs below)
+                cap = t.capacity or 0
+                zero: Value = False if isinstance(t.element, ir.BoolType) else 0
+                self.arrays[name] = [zero] * cap
             else:
                 self.scalars[name] = False if isinstance(t, ir.BoolType) else 0
         for p in self.m.ports:
@@ -80,6 +83,11 @@ class Interpreter:
                 if isinstance(p.type, ir.ArrayType)
                 else self.scalars[p.name]
             )
+            if p.length_var is not None:
+                # a result buffer: its value is the prefix of its run-time length
+                n = self.scalars[p.length_var]
+                assert isinstance(n, int)
+                outputs[p.name] = list(self.arrays[p.name])[:n]
         return RunResult(outputs=outputs, steps=self.steps, loop_trips=self.trips)
 
     # -- statements ----------------------------------------------------------------------------

@@ -35,6 +35,10 @@ Expressions (every node carries its `type` and its `loc`)
     back end must make an out-of-bounds *read* harmless (any value), never a fault. `Cond` is the
     same for its branches.
   * `Length(array)` is the run-time length of a non-fixed array or sequence input.
+  * A *buffer* is a local or result array/sequence the method builds at run time (`r := []`,
+    `r := r + [x]`, slices, `s[i := v]`): storage of its proven capacity plus an integer local,
+    its `length_var`, holding the run-time length. Elements at or beyond the length are
+    unspecified. The capacity is the proven upper bound of the length variable.
   * `Cast` converts between integer representations (`x as int`, `n as bv8`); to a wrapping type it
     truncates modulo 2**width, to a non-wrapping type the value is proven to fit.
 
@@ -405,6 +409,8 @@ class Port:
     # an input array's element range when the method starts (precondition or contract): for an
     # array the method modifies, narrower than its element type, which also holds what is written
     entry_range: tuple[int, int] | None = None
+    # a result buffer (see Expressions): the local holding its run-time length
+    length_var: str | None = None
 
 
 @dataclass(kw_only=True)
@@ -415,6 +421,7 @@ class Local:
     type: HwType
     loc: SourceSpan = UNKNOWN_SPAN
     origin: str = ""  # e.g. "Gcd.t" for an inlined callee's local
+    length_var: str | None = None  # a buffer (see Expressions): its run-time length
 
 
 class WidthStatus(StrEnum):

@@ -74,7 +74,7 @@ class WidthFinalizer:
         for holder in holders:
             t = holder.type
             if isinstance(t, ir.ArrayType):
-                holder.type = self._array_type(holder.name, t, facts, holder.loc)
+                holder.type = self._array_type(holder.name, t, facts, holder.loc, holder.length_var)
                 entry = self.ranges.entry_elems.get(holder.name)
                 if isinstance(holder, ir.Port) and entry is not None and entry.bounded:
                     assert entry.lo is not None and entry.hi is not None
@@ -179,15 +179,31 @@ class WidthFinalizer:
         return chosen, ir.WidthStatus.UNPROVEN
 
     def _array_type(
-        self, name: str, t: ir.ArrayType, facts: list[ir.WidthFact], loc: ir.SourceSpan
+        self,
+        name: str,
+        t: ir.ArrayType,
+        facts: list[ir.WidthFact],
+        loc: ir.SourceSpan,
+        length_var: str | None = None,
     ) -> ir.ArrayType:
         # an allocated array's length is the hull of its allocation sizes (ranges.lens), never
         # the input contract: hardware must hold the largest array the method can allocate
         length = self.ranges.lens.get(name)
+        if length_var is not None:
+            # a buffer: its capacity is the range of its length variable, which the obligation
+            # program proves (or the length's own diagnostic blocks the method)
+            length = self.ranges.vars.get(length_var, Interval(0, None))
+            if name in self.low.array_alloc and name in self.ranges.lens:
+                length = length.join(self.ranges.lens[name])  # a result array's allocations
         exact = length.lo if length is not None and length.lo == length.hi else None
         max_len = length.hi if length is not None else None
-        if max_len is None:
-            self._unbounded_length(name, loc)
+        if length_var is not None:
+            exact = None  # the length travels on its own port: one interface for every buffer
+        if max_len is None and length_var is None:
+            self._unbounded_length(name, loc)  # a buffer's length variable reports its own
+        if length_var is not None and max_len is not None and max_len > MAX_BUFFER_CAPACITY:
+            self._buffer_too_large(name, length_var, max_len, loc)
+            max_len = None
         elem = t.element
         if isinstance(elem, ir.IntType) and not elem.wraps:
             iv = self.ranges.elems.get(name, Interval(None, None))
@@ -314,13 +330,61 @@ class WidthFinalizer:
             return
         fix = self.suggest(name, None)
         where = self._site_of(name, loc)
+        source = self._source_name(name)
+        if self._is_buffer_length(name):
+            where = self._growth_site(name, loc)
+            # the length of a sequence the method builds: the capacity of its buffer
+            bounds = [_bound_text(p) for p in self.m.ports if p.direction != "out"]
+            hint = (
+                f"add a bound on the inputs it grows from (e.g. `requires {bounds[0]}`) or a "
+                f"loop invariant bounding {source}"
+                if bounds
+                else f"add a loop invariant bounding {source}"
+            )
+            self._diag_at(
+                name,
+                where,
+                "HW202",
+                f"{source} has no proven bound here ({iv}): the sequence needs a buffer of "
+                f"fixed capacity in hardware; {hint}",
+            )
+            return
         self._diag_at(
             name,
             where,
             "HW202",
-            f"{self._source_name(name)} has no bound ({iv}): its hardware width would be "
+            f"{source} has no bound ({iv}): its hardware width would be "
             "unbounded" + (f"; add `{fix}`" if fix else ""),
         )
+
+    def _buffer_too_large(self, name: str, length_var: str, cap: int, loc: ir.SourceSpan) -> None:
+        # a bound from a 32-bit contract proves a length, but no memory that large is hardware
+        bounds = [_bound_text(p) for p in self.m.ports if p.direction != "out"]
+        hint = f"add `requires {bounds[0]}`" if bounds else "bound the loop that grows it"
+        self._diag_at(
+            length_var,
+            self._growth_site(length_var, loc),
+            "HW202",
+            f"{self._source_name(length_var)} can reach {cap}: a buffer of more than "
+            f"{MAX_BUFFER_CAPACITY} elements is not built; {hint} (or a smaller bound on what "
+            f"{name} grows from)",
+        )
+
+    def _growth_site(self, length_var: str, fallback: ir.SourceSpan) -> ir.SourceSpan:
+        """Where a buffer grows (`r := r + [x]`, a copy), not where it starts empty: the
+        first assignment of its length that is not a constant."""
+        for stmt in ir.walk_stmts(self.m.body):
+            if not isinstance(stmt, ir.Assign) or stmt.loc is ir.UNKNOWN_SPAN:
+                continue
+            for t, v in zip(stmt.targets, stmt.values, strict=True):
+                if isinstance(t, ir.VarTarget) and t.name == length_var:
+                    if not isinstance(v, ir.Const):
+                        return stmt.loc
+        return fallback
+
+    def _is_buffer_length(self, name: str) -> bool:
+        holders: list[ir.Port | ir.Local] = [*self.m.ports, *self.m.locals]
+        return any(h.length_var == name for h in holders)
 
     def _no_value(self, name: str, iv: Interval, loc: ir.SourceSpan) -> None:
         # an empty range is no missing bound: no value at all satisfies what is known here
@@ -450,3 +514,15 @@ def _assignment_span(text: str, index: LineIndex, stmt_end: int, file: str) -> i
     sl, sc = index.position(start)
     el, ec = index.position(stmt_end)
     return ir.SourceSpan(file, sl, sc, el, ec)
+
+
+# the largest buffer built for a sequence or array the method creates (elements): its
+# contents travel on flat ports, unrolled element by element in the generated logic
+MAX_BUFFER_CAPACITY = 256
+
+
+def _bound_text(p: ir.Port) -> str:
+    """A bound on input `p` of the kind the user would write (for buffer capacity hints)."""
+    if isinstance(p.type, ir.ArrayType):
+        return f"|{p.name}| <= 64" if p.type.kind == "seq" else f"{p.name}.Length <= 64"
+    return f"{p.name} <= 64"

@@ -10,15 +10,17 @@
       output wire out_valid,          // the data outputs below hold a result
       input  wire out_ready,          // ... consumed at a rising edge where both are high
       output wire [W-1:0] <result>,   // one port per Dafny result
+      output wire [L-1:0] <res>_len,  // run-time length of a result sequence or array
       output wire [N*W-1:0] <arr>_out // final contents of every array the method modifies
     );
 
 Integers travel in the width the verifier proved sufficient, two's complement when the range
 includes negative numbers; `bool` is one bit. Arrays are flat: element i is bits [i*W +: W],
 element 0 in the low bits; an array shorter than its proven capacity leaves the top elements
-unused (inputs: ignored; outputs: unspecified). A result array whose length the program decides
-at run time comes out at its proven capacity: the elements beyond the length the program
-allocated are zero. A port name is the Dafny name with every
+unused (inputs: ignored; outputs: unspecified). A result sequence or array (the method builds
+or allocates it at run time) comes out as a buffer of its proven capacity N (Dafny proved the
+length never exceeds N: from the precondition, the hardware contract or a loop's trip count)
+followed by `<res>_len`, its length: elements at or beyond the length are unspecified. A port name is the Dafny name with every
 character outside [A-Za-z0-9_] replaced by `_`, suffixed with `_p` when it would collide with a
 Verilog keyword or one of the control ports above.
 
@@ -241,6 +243,18 @@ def build_interface(method: HardwareMethod) -> HwInterface:
             slot = PortSlot(
                 _sanitize(rtl, taken), port.name, "array", "out", t.element, cap, out_off
             )
+            if port.length_var is not None:
+                outputs.append(slot)
+                out_off += slot.width
+                slot = PortSlot(
+                    _sanitize(f"{port.name}_len", taken),
+                    port.name,
+                    "length",
+                    "out",
+                    IntType(width=length_width(cap), signed=False),
+                    cap,
+                    out_off,
+                )
         else:
             slot = PortSlot(_sanitize(port.name, taken), port.name, "scalar", "out", t, 1, out_off)
         outputs.append(slot)
@@ -266,5 +280,6 @@ def describe(iface: HwInterface) -> str:
         arrow = "in " if p.direction == "in" else "out"
         shape = f"{p.elements} x {p.element_width}" if p.kind == "array" else f"{p.width}"
         sign = " signed" if p.signed else ""
-        rows.append(f"  {arrow} {p.rtl_name} [{shape} bits{sign}] <- {p.ir_name}")
+        what = f"length of {p.ir_name}, capacity {p.elements}" if p.kind == "length" else p.ir_name
+        rows.append(f"  {arrow} {p.rtl_name} [{shape} bits{sign}] <- {what}")
     return "\n".join(rows)

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import copy
+
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
 from toolchain.frontend.dtypes import INT
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
-from toolchain.frontend.lowering.results import AllocSite
+from toolchain.frontend.lowering.results import AllocSite, AssignSite
 from toolchain.frontend.lowering.scope import Scalar
 
 
 def new_array(
-    exprs: ExpressionLowerer, ir_name: str, r: A.NewArray, source: str, stmt_end: int
+    exprs: ExpressionLowerer,
+    ir_name: str,
+    r: A.NewArray,
+    source: str,
+    stmt_end: int,
+    length: str | None = None,
 ) -> list[ir.Stmt]:
     """Record the allocation size of `ir_name` (the array `source` of the user's text, in the
-    statement ending at `stmt_end`); an initialiser becomes a loop over the indices."""
+    statement ending at `stmt_end`); an initialiser becomes a loop over the indices. A result
+    array has a run-time `length` local (see `buffers`): the allocation sets it."""
     ctx = exprs.ctx
     if len(r.sizes) != 1:
         raise ctx.fail(r, "HW113", "multi-dimensional arrays are not supported yet")
@@ -24,6 +32,16 @@ def new_array(
         AllocSite(ir_name, size, source, stmt_end, ctx.decl_stack[-1])
     )
     out = list(pre)
+    if length is not None:
+        out.append(
+            ir.Assign(
+                targets=[ir.VarTarget(name=length, loc=ctx.loc(r))],
+                values=[copy.deepcopy(size)],
+                loc=ctx.loc(r),
+            )
+        )
+        if stmt_end >= 0:
+            ctx.assign_sites.append(AssignSite(stmt_end, length, ctx.decl_stack[-1]))
     if r.init_text is not None:
         init = r.init
         if not isinstance(init, A.Comprehension) or init.kind != "lambda":

@@ -64,7 +64,7 @@ class ExpressionLowerer:
             if e.member == "Length" and isinstance(e.obj, A.Name):
                 b = self.ctx.lookup(e.obj.name)
                 if isinstance(b, ArrayRef):
-                    return ir.Length(array=b.ir_name, type=ir.UNSIZED_NAT, loc=loc)
+                    return _length(b, loc)
             if e.member.startswith("Length") and e.member[6:].isdigit():
                 raise self.ctx.fail(e, "HW113", "multi-dimensional arrays are not supported yet")
             raise self.ctx.fail(e, "HW102", f"member access .{e.member}: objects are heap data")
@@ -72,8 +72,13 @@ class ExpressionLowerer:
             if isinstance(e.operand, A.Name):
                 b = self.ctx.lookup(e.operand.name)
                 if isinstance(b, ArrayRef):
-                    return ir.Length(array=b.ir_name, type=ir.UNSIZED_NAT, loc=loc)
-            raise self.ctx.fail(e, "HW103", "the size of a built collection is not hardware")
+                    return _length(b, loc)
+            raise self.ctx.fail(
+                e,
+                "HW103",
+                "the size of a collection built inside an expression is not hardware: assign "
+                "the sequence to a variable first",
+            )
         if isinstance(e, A.IndexExpr):
             if len(e.indices) != 1:
                 raise self.ctx.fail(e, "HW113", "multi-dimensional arrays are not supported yet")
@@ -480,3 +485,10 @@ def _plus_one(e: A.Expr, at: A.Node) -> A.Expr:
         start=at.start,
         end=at.end,
     )
+
+
+def _length(b: ArrayRef, loc: ir.SourceSpan) -> ir.Expr:
+    """The length of an array or sequence in scope: a buffer's length local, else the input's."""
+    if b.length is not None:
+        return ir.Var(name=b.length, type=ir.UNSIZED_NAT, loc=loc)
+    return ir.Length(array=b.ir_name, type=ir.UNSIZED_NAT, loc=loc)

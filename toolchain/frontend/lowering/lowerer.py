@@ -17,6 +17,7 @@ from toolchain.frontend import ast as A
 from toolchain.frontend import ir
 from toolchain.frontend.diagnostics import hw_diagnostic
 from toolchain.frontend.facts import facts_from
+from toolchain.frontend.lowering.buffers import add_length_var
 from toolchain.frontend.lowering.calls import CallInliner
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
 from toolchain.frontend.lowering.results import LoopSite, Lowered, SourceVar
@@ -124,12 +125,18 @@ class Lowerer:
             except Abort:
                 continue
             self.ctx.used_names.add(r.name)
-            ports.append(
-                ir.Port(
-                    name=r.name, type=d.to_ir(mutable=True), direction="out", loc=self.ctx.loc(r)
-                )
+            port = ir.Port(
+                name=r.name, type=d.to_ir(mutable=True), direction="out", loc=self.ctx.loc(r)
             )
-            self.ctx.bind(r.name, ArrayRef(r.name, d) if d.is_collection else Scalar(r.name, d))
+            ports.append(port)
+            if d.is_collection:
+                # a result sequence or array is a buffer: its length is decided at run time
+                port.length_var = add_length_var(
+                    self.ctx, r.name, r.name, d, r.start, "result", self.ctx.loc(r)
+                )
+                self.ctx.bind(r.name, ArrayRef(r.name, d, port.length_var))
+            else:
+                self.ctx.bind(r.name, Scalar(r.name, d))
             if d.is_int:
                 self.ctx.declared[r.name] = d.range
             self.ctx.var_source[r.name] = SourceVar(decl.name, r.name, r.start, "result")

@@ -35,6 +35,8 @@ class Scalar:
 class ArrayRef:
     ir_name: str
     dtype: DType
+    # a buffer the method builds at run time: the IR local holding its length (see ir.py)
+    length: str | None = None
 
 
 @dataclass
@@ -178,6 +180,10 @@ class LoweringContext:
             for k, b in scope.items():
                 if isinstance(b, Scalar | ArrayRef):
                     out[k] = b.ir_name
+                if isinstance(b, ArrayRef) and b.length is not None:
+                    # the length of a buffer, as the obligation program spells it
+                    subject = f"|{k}|" if b.dtype.kind == "seq" else f"{k}.Length"
+                    out[subject] = b.length
         return out
 
     def bind(self, name: str, b: Binding) -> None:

@@ -8,7 +8,6 @@ on with the next statement, so one run reports every problem of the method.
 from __future__ import annotations
 
 import copy
-from dataclasses import fields, is_dataclass
 from typing import Protocol
 
 from toolchain.frontend import ast as A
@@ -16,7 +15,9 @@ from toolchain.frontend import ir
 from toolchain.frontend.dtypes import INT, DType
 from toolchain.frontend.facts import const_value
 from toolchain.frontend.lowering.arrays import new_array
+from toolchain.frontend.lowering.buffers import BufferLowerer, add_length_var, is_sequence_value
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
+from toolchain.frontend.lowering.forall_shapes import index_bounds, reads_other_element
 from toolchain.frontend.lowering.measures import loop_measure
 from toolchain.frontend.lowering.results import LoopSite, SourceVar
 from toolchain.frontend.lowering.scope import (
@@ -44,6 +45,7 @@ class StatementLowerer:
     def __init__(self, ctx: LoweringContext, exprs: ExpressionLowerer) -> None:
         self.ctx = ctx
         self.exprs = exprs
+        self.buffers = BufferLowerer(ctx, exprs)
 
     def block(self, stmts: list[A.Stmt], new_scope: bool = True) -> list[ir.Stmt]:
         if new_scope:
@@ -136,13 +138,22 @@ class StatementLowerer:
                     self._declare_local(v, v.type, rhs, s)
                     arr = self.ctx.lookup(v.name)
                     assert isinstance(arr, ArrayRef)
-                    out.extend(new_array(self.exprs, arr.ir_name, rhs, v.name, s.end))
+                    out.extend(new_array(self.exprs, arr.ir_name, rhs, v.name, s.end, arr.length))
                     continue
                 if isinstance(rhs, A.Havoc):
                     raise self.ctx.fail(rhs, "HW107", "`*` assigns an arbitrary value")
-                if self._is_collection_expr(rhs) and v.type is None:
-                    # `var b := a;` aliases an array
+                if self._is_array_alias(rhs) and v.type is None:
+                    # `var b := a;` aliases an array (a reference, as in Dafny)
                     self._alias(v, rhs)
+                    continue
+                if is_sequence_value(self.ctx, rhs) or (
+                    isinstance(rhs, A.Display) and rhs.kind == "seq"
+                ):
+                    # `var r := [];`, `var t := s[1..];`: a buffer of its own
+                    self._declare_buffer(v, rhs, s)
+                    buf = self.ctx.lookup(v.name)
+                    assert isinstance(buf, ArrayRef)
+                    out.extend(self.buffers.assign(buf, rhs, s))
                     continue
                 pre: list[ir.Stmt] = []
                 val = self.exprs.expr(rhs, pre)
@@ -177,17 +188,48 @@ class StatementLowerer:
             )
         self.ctx.bind(v.name, b)
 
-    def _is_collection_expr(self, e: A.Expr) -> bool:
+    def _is_array_alias(self, e: A.Expr) -> bool:
+        """`a` naming a heap array: Dafny copies the reference, not the elements."""
         if isinstance(e, A.Name):
-            return isinstance(self.ctx.lookup(e.name), ArrayRef)
-        if isinstance(e, A.SliceExpr):
-            return True
-        return isinstance(e, A.Display) and e.kind in ("seq", "set", "multiset", "map")
+            b = self.ctx.lookup(e.name)
+            return isinstance(b, ArrayRef) and b.dtype.kind == "array"
+        return False
+
+    def _declare_buffer(self, v: A.LocalVar, rhs: A.Expr, s: A.Stmt) -> None:
+        """A local sequence built at run time; its type is inferred from `rhs` when not given."""
+        if v.type is not None:
+            d = self.ctx.resolve_type(v.type, v)
+            if d.kind != "seq":
+                raise self.ctx.fail(v, "HW103", f"{v.name} is not a sequence")
+        else:
+            elem = self._element_dtype(rhs)
+            d = DType("seq", element=elem, name=f"seq<{elem.name}>")
+        self._declare_local(v, None, d, s)
+
+    def _element_dtype(self, e: A.Expr) -> DType:
+        if isinstance(e, A.BinaryExpr) and e.op == "+":
+            left = self._element_dtype(e.lhs)
+            return left if left is not INT else self._element_dtype(e.rhs)
+        src = e.seq if isinstance(e, A.SliceExpr | A.UpdateExpr) else e
+        if isinstance(src, A.Name):
+            b = self.ctx.lookup(src.name)
+            if isinstance(b, ArrayRef) and b.dtype.element is not None:
+                return b.dtype.element
+        if isinstance(e, A.Display) and e.items:
+            pre: list[ir.Stmt] = []
+            return dtype_of_ir(self.exprs.expr(e.items[0], pre))
+        return INT  # `[]`: Dafny infers the element type from later use; integers by far
 
     def _declare_local(
-        self, v: A.LocalVar, t: A.TypeRef | None, value: ir.Expr | A.NewArray | None, s: A.Stmt
+        self,
+        v: A.LocalVar,
+        t: A.TypeRef | None,
+        value: ir.Expr | A.NewArray | DType | None,
+        s: A.Stmt,
     ) -> None:
-        if t is not None:
+        if isinstance(value, DType):
+            d = value
+        elif t is not None:
             d = self.ctx.resolve_type(t, v)
         elif isinstance(value, A.NewArray):
             elem = self.ctx.resolve_type(value.element, value)
@@ -204,7 +246,16 @@ class StatementLowerer:
             name = self.ctx.new_local(
                 base, d.to_ir(mutable=True), self.ctx.span(v.start, v.end), origin
             )
-            self.ctx.bind(v.name, ArrayRef(name, d))
+            length = None
+            if d.kind == "seq":
+                # a local sequence is a buffer: built at run time, its length a variable
+                length = add_length_var(
+                    self.ctx, name, v.name, d, v.start, "local", self.ctx.span(v.start, v.end)
+                )
+                for local in self.ctx.locals:
+                    if local.name == name:
+                        local.length_var = length
+            self.ctx.bind(v.name, ArrayRef(name, d, length))
         else:
             name = self.ctx.new_local(
                 base, d.to_ir(), self.ctx.span(v.start, v.end), origin, dtype=d
@@ -240,6 +291,7 @@ class StatementLowerer:
         out: list[ir.Stmt] = []
         targets: list[ir.Target] = []
         values: list[ir.Expr] = []
+        buffers: list[tuple[ArrayRef, A.Expr]] = []
         for t, r in zip(s.targets, s.rhs, strict=True):
             if isinstance(r, A.NewArray):
                 if not isinstance(t, A.Name):
@@ -247,22 +299,43 @@ class StatementLowerer:
                 b = self.ctx.lookup(t.name)
                 if not isinstance(b, ArrayRef):
                     raise self.ctx.fail(t, "HW114", f"{t.name} is not an array variable")
-                out.extend(new_array(self.exprs, b.ir_name, r, t.name, s.end))
+                out.extend(new_array(self.exprs, b.ir_name, r, t.name, s.end, b.length))
                 continue
             if isinstance(r, A.Havoc):
                 raise self.ctx.fail(r, "HW107", "`*` assigns an arbitrary value")
             if isinstance(t, A.Name) and isinstance(self.ctx.lookup(t.name), ArrayRef):
-                raise self.ctx.fail(
-                    s,
-                    "HW103",
-                    "assigning a whole array or sequence (such as `r := r + [x]`): "
-                    "variable-length sequence values are not hardware yet",
-                )
+                b = self.ctx.lookup(t.name)
+                assert isinstance(b, ArrayRef)
+                if b.length is None or b.dtype.kind != "seq":
+                    raise self.ctx.fail(
+                        s,
+                        "HW103",
+                        f"assigning a whole {b.dtype.kind} to {t.name}: only local and result "
+                        "sequences can be rebuilt (copy the elements in a loop, or build a "
+                        "local `var r := ...;`)",
+                    )
+                buffers.append((b, r))
+                continue
             target = self.target(t, out)
             pre: list[ir.Stmt] = []
             values.append(self.exprs.expr(r, pre))
             out.extend(pre)
             targets.append(target)
+        if buffers and (targets or len(buffers) > 1):
+            # parallel assignment: every right-hand side sees the old values, so the scalars
+            # are computed before any sequence changes and written after
+            held: list[ir.Expr] = []
+            for v in values:
+                name = self.ctx.temp(_unsized(v.type), v.loc)
+                out.append(ir.Assign(targets=[ir.VarTarget(name=name)], values=[v], loc=v.loc))
+                held.append(ir.Var(name=name, type=_unsized(v.type), loc=v.loc))
+            values = held
+            if len(buffers) > 1:
+                raise self.ctx.fail(
+                    s, "HW103", "assign one sequence per statement (split this assignment)"
+                )
+        for b, r in buffers:
+            out.extend(self.buffers.assign(b, r, s))
         if targets:
             out.append(ir.Assign(targets=targets, values=values, loc=self.ctx.loc(s)))
             self.ctx.record_assign(s, [t.name for t in targets if isinstance(t, ir.VarTarget)])
@@ -386,7 +459,7 @@ class StatementLowerer:
                 assign, "HW108", "a forall statement must update one element `a[e] := v`"
             )
         var = s.vars[0].name
-        lo, hi, rest = _index_bounds(s.range, var)
+        lo, hi, rest = index_bounds(s.range, var)
         if lo is None or hi is None:
             raise self.ctx.fail(
                 s.range or s, "HW108", f"the forall range needs bounds `lo <= {var} < hi`"
@@ -396,7 +469,7 @@ class StatementLowerer:
         # in order agrees when the update reads the array only at the element it writes (Dafny
         # proves the written elements distinct)
         for e in (assign.rhs[0], target.indices[0], lo, hi, *rest):
-            bad = _reads_other_element(e, array, target.indices[0])
+            bad = reads_other_element(e, array, target.indices[0])
             if bad is not None:
                 raise self.ctx.fail(
                     bad,
@@ -467,6 +540,14 @@ class StatementLowerer:
             )
         return [*pre, loop]
 
+    def _buffer_named(self, ir_name: str) -> ArrayRef | None:
+        """The result buffer `ir_name` (an IR port) when a return assigns a sequence to it."""
+        for scope in self.ctx.scopes:
+            for b in scope.values():
+                if isinstance(b, ArrayRef) and b.ir_name == ir_name and b.length is not None:
+                    return b
+        return None
+
     def break_stmt(self, s: A.BreakStmt) -> list[ir.Stmt]:
         if s.label is not None:
             for label, depth in reversed(self.ctx.labels):
@@ -500,17 +581,35 @@ class StatementLowerer:
                     return out  # `return M(args)` of a tail-recursive method: the next trip
             else:
                 values: list[ir.Expr] = []
-                for v in s.values:
-                    values.append(self.exprs.expr(v, out))
-                out.append(
-                    ir.Assign(
-                        targets=[
-                            ir.VarTarget(name=n, loc=self.ctx.loc(s)) for n in self.ctx.exit.outs
-                        ],
-                        values=values,
-                        loc=self.ctx.loc(s),
+                names: list[str] = []
+                built: list[tuple[ArrayRef, A.Expr]] = []
+                for n, v in zip(self.ctx.exit.outs, s.values, strict=True):
+                    buf = self._buffer_named(n)
+                    if buf is not None:
+                        built.append((buf, v))
+                        continue
+                    val = self.exprs.expr(v, out)
+                    names.append(n)
+                    values.append(val)
+                if len(built) > 1:
+                    raise self.ctx.fail(s, "HW103", "return one sequence per statement")
+                for i, val in enumerate(values if built else []):
+                    # held: the sequence below may read what the scalars' results overwrite
+                    held = self.ctx.temp(_unsized(val.type), val.loc)
+                    out.append(
+                        ir.Assign(targets=[ir.VarTarget(name=held)], values=[val], loc=val.loc)
                     )
-                )
+                    values[i] = ir.Var(name=held, type=_unsized(val.type), loc=val.loc)
+                for buf, v in built:
+                    out.extend(self.buffers.assign(buf, v, s))
+                if names:
+                    out.append(
+                        ir.Assign(
+                            targets=[ir.VarTarget(name=n, loc=self.ctx.loc(s)) for n in names],
+                            values=values,
+                            loc=self.ctx.loc(s),
+                        )
+                    )
         if self.ctx.exit.wrapper_depth is None:
             out.append(ir.Return(loc=self.ctx.loc(s)))
         else:
@@ -523,99 +622,11 @@ class StatementLowerer:
         return out
 
 
+def _unsized(t: ir.HwType) -> ir.HwType:
+    if isinstance(t, ir.IntType) and not t.wraps:
+        return ir.UNSIZED_INT if t.signed else ir.UNSIZED_NAT
+    return t
+
+
 def _clone_stmts(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
     return copy.deepcopy(stmts)
-
-
-def _conjuncts(e: A.Expr) -> list[A.Expr]:
-    if isinstance(e, A.BinaryExpr) and e.op == "&&":
-        return _conjuncts(e.lhs) + _conjuncts(e.rhs)
-    return [e]
-
-
-def _is_var(e: A.Expr, var: str) -> bool:
-    return isinstance(e, A.Name) and e.name == var
-
-
-def _plus_one(e: A.Expr) -> A.Expr:
-    one = A.IntLit(value=1, start=e.end, end=e.end)
-    return A.BinaryExpr(op="+", lhs=e, rhs=one, start=e.start, end=e.end)
-
-
-def _index_bounds(
-    rng: A.Expr | None, var: str
-) -> tuple[A.Expr | None, A.Expr | None, list[A.Expr]]:
-    """Split a forall range into `lo <= var < hi` (hi exclusive) and the other conjuncts."""
-    lo: A.Expr | None = None
-    hi: A.Expr | None = None
-    rest: list[A.Expr] = []
-    for c in _conjuncts(rng) if rng is not None else []:
-        if isinstance(c, A.BinaryExpr) and c.op in ("<", "<=", ">", ">="):
-            # as `x op' var` or `var op' x`, with op' pointing from the smaller side
-            small, big = (c.lhs, c.rhs) if c.op in ("<", "<=") else (c.rhs, c.lhs)
-            strict = c.op in ("<", ">")
-            if lo is None and _is_var(big, var) and not _mentions(small, var):
-                lo = _plus_one(small) if strict else small
-                continue
-            if hi is None and _is_var(small, var) and not _mentions(big, var):
-                hi = big if strict else _plus_one(big)
-                continue
-        rest.append(c)
-    return lo, hi, rest
-
-
-def _children(node: object) -> list[object]:
-    out: list[object] = []
-    for f in fields(node):  # type: ignore[arg-type]
-        v = getattr(node, f.name)
-        for x in v if isinstance(v, list) else [v]:
-            if isinstance(x, A.Node | A.BoundVar | A.TypeRef):
-                out.append(x)
-    return out
-
-
-def _mentions(e: object, name: str) -> bool:
-    if isinstance(e, A.Name) and e.name == name:
-        return True
-    return any(_mentions(c, name) for c in _children(e)) if is_dataclass(e) else False
-
-
-def _same(a: object, b: object) -> bool:
-    """Structural equality of two expressions, ignoring where they are in the text."""
-    if type(a) is not type(b):
-        return False
-    if not is_dataclass(a):
-        return a == b
-    for f in fields(a):
-        if f.name in ("start", "end"):
-            continue
-        x, y = getattr(a, f.name), getattr(b, f.name)
-        if isinstance(x, list) and isinstance(y, list):
-            if len(x) != len(y) or not all(_same(p, q) for p, q in zip(x, y, strict=True)):
-                return False
-        elif not _same(x, y):
-            return False
-    return True
-
-
-def _reads_other_element(e: object, array: str, index: A.Expr) -> A.Expr | None:
-    """The first use of `array` in `e` other than `array[index]` (the element being written)."""
-    if (
-        isinstance(e, A.IndexExpr)
-        and isinstance(e.seq, A.Name)
-        and e.seq.name == array
-        and len(e.indices) == 1
-        and _same(e.indices[0], index)
-    ):
-        return _reads_other_element(e.indices[0], array, index)
-    if isinstance(e, A.Member) and _is_var(e.obj, array) and e.member == "Length":
-        return None  # the update does not change the length
-    if isinstance(e, A.Name) and e.name == array:
-        return e
-    if not is_dataclass(e):
-        return None
-    for c in _children(e):
-        bad = _reads_other_element(c, array, index)
-        if bad is not None:
-            return bad
-    return None

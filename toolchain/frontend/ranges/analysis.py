@@ -402,6 +402,11 @@ def _rename_facts(f: Facts, names: dict[str, str]) -> Facts:
     # a fact about a name the loop does not map is dropped rather than misapplied
     def rn(t: Term) -> Term | None:
         kind, name = t
+        if kind == "len":
+            # a buffer's length is a variable of its own (lowering.buffers)
+            for subject in (f"|{name}|", f"{name}.Length"):
+                if subject in names:
+                    return ("var", names[subject])
         return (kind, names[name]) if name in names else None
 
     out = Facts({}, [])

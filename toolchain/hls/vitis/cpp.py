@@ -371,6 +371,13 @@ def to_cpp(
     roles: list[tuple[str, str]] = []
     pragmas: list[str] = ["#pragma HLS INTERFACE mode=ap_ctrl_hs port=return"]
     for port in method.ports:
+        if port.length_var is not None:
+            # the run-time length of a result sequence has no C++ port here yet: refuse rather
+            # than hand back a result without its length
+            raise HlsError(
+                f"result {port.name} is built at run time (a sequence or new array): the Vitis "
+                "back end has no length port for it yet; use the XLS back end"
+            )
         t, name = port.type, w.var(port.name)
         if isinstance(t, ArrayType):
             cap = t.capacity

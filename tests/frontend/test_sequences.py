@@ -1,0 +1,201 @@
+"""Sequences and arrays as values (issue #16 item 1): built sequences, returned sequences and
+fresh arrays, slices, updates and `|s|` lower to fixed-capacity buffers with a run-time length.
+The capacity is the range of the length, proven by the real Dafny as an obligation of the
+obligation program (`assert lo <= |r| <= hi` after each statement that changes it); what
+cannot be bounded is refused at the statement that grows the sequence."""
+
+from __future__ import annotations
+
+import pytest
+
+from toolchain.dafny import DafnyEngine
+from toolchain.frontend import ir, lower
+from toolchain.frontend.interp import run_method
+from toolchain.frontend.ranges import Options
+from toolchain.hls.interface import build_interface, describe
+
+PROGRAM = """
+method Evens(a: array<int>) returns (r: seq<int>)
+  requires a.Length <= 8
+  requires forall k :: 0 <= k < a.Length ==> 0 <= a[k] < 256
+{
+  r := [];
+  var i := 0;
+  while i < a.Length
+    invariant 0 <= i <= a.Length
+    invariant |r| <= i
+  {
+    if a[i] % 2 == 0 {
+      r := r + [a[i]];
+    }
+    i := i + 1;
+  }
+}
+
+method Reverse(s: seq<int>) returns (r: seq<int>)
+  requires |s| <= 6
+  requires forall k :: 0 <= k < |s| ==> -50 <= s[k] <= 50
+{
+  r := [];
+  var i := 0;
+  while i < |s|
+    invariant 0 <= i <= |s|
+    invariant |r| == i
+  {
+    r := [s[i]] + r;
+    i := i + 1;
+  }
+}
+
+method Splice(s: seq<int>, t: seq<int>, i: int) returns (r: seq<int>, n: int)
+  requires |s| <= 4 && 1 <= |t| <= 4 && 0 <= i < |s|
+  requires forall k :: 0 <= k < |s| ==> 0 <= s[k] < 100
+  requires forall k :: 0 <= k < |t| ==> 0 <= t[k] < 100
+{
+  var u := s[i := 7] + t[1..] + [3];
+  r, n := u[..|u| - 1], |u|;
+}
+
+method Squares(n: int) returns (a: array<int>)
+  requires 0 <= n <= 8
+{
+  a := new int[n];
+  var i := 0;
+  while i < n
+    invariant 0 <= i <= n
+  {
+    a[i] := i * i;
+    i := i + 1;
+  }
+}
+
+method Upto(n: int) returns (r: seq<int>)
+  requires 0 <= n
+{
+  r := [];
+  var i := 0;
+  while i < n
+    invariant 0 <= i <= n
+  {
+    r := r + [i];
+    i := i + 1;
+  }
+}
+"""
+
+TRUSTED = {
+    ir.WidthStatus.PROVEN,
+    ir.WidthStatus.PRECONDITION,
+    ir.WidthStatus.DECLARED,
+    ir.WidthStatus.DERIVED,
+}
+
+
+def _port(m: ir.HardwareMethod, name: str) -> ir.Port:
+    return next(p for p in m.ports if p.name == name)
+
+
+def _width(m: ir.HardwareMethod, name: str) -> ir.WidthFact:
+    return next(w for w in m.widths if w.name == name)
+
+
+def test_a_filtered_sequence_gets_a_proven_capacity(dafny: DafnyEngine) -> None:
+    r = lower(PROGRAM, "Evens", filename="seqs.dfy", engine=dafny)
+    assert not r.errors, [(d.code, d.message) for d in r.errors]
+    m = r.method
+    assert m is not None
+    out = _port(m, "r")
+    assert isinstance(out.type, ir.ArrayType) and out.length_var is not None
+    # the capacity is the proven range of |r|: Dafny checked `assert 0 <= |r| <= 8` after the
+    # append and as a loop invariant
+    assert out.type.capacity == 8
+    length = _width(m, out.length_var)
+    assert (length.lo, length.hi, length.status) == (0, 8, ir.WidthStatus.PROVEN)
+    claims = [o for o in m.obligations if "|r|" in o.where]
+    assert claims and all(o.proven for o in claims), claims
+    assert any("after assignment" in o.where for o in claims)
+    assert any("loop head" in o.where for o in claims)
+    assert all(w.status in TRUSTED for w in m.widths), m.widths
+    got = run_method(m, {"a": [4, 3, 8, 255, 0, 7]})
+    assert got["r"] == [4, 8, 0]
+    assert run_method(m, {"a": []})["r"] == []
+
+
+def test_the_interface_documents_buffer_and_length(dafny: DafnyEngine) -> None:
+    r = lower(PROGRAM, "Evens", filename="seqs.dfy", engine=dafny)
+    assert r.method is not None
+    iface = build_interface(r.method)
+    outs = [(s.rtl_name, s.kind, s.elements, s.width) for s in iface.outputs]
+    assert outs == [("r", "array", 8, 64), ("r_len", "length", 8, 4)]
+    assert "r_len [4 bits] <- length of r, capacity 8" in describe(iface)
+
+
+def test_prepend_goes_through_a_scratch_buffer(dafny: DafnyEngine) -> None:
+    r = lower(PROGRAM, "Reverse", filename="seqs.dfy", engine=dafny)
+    assert not r.errors, [(d.code, d.message) for d in r.errors]
+    m = r.method
+    assert m is not None
+    # the range analysis bounds |r| by the trip count plus the one prepended element (the
+    # tighter `|r| == i` is a relation it does not carry through the scratch copy); Dafny proves
+    # the bound it is given, and a looser capacity is still a sound one
+    assert _port(m, "r").type.capacity in (6, 7)  # type: ignore[union-attr]
+    assert run_method(m, {"s": [1, -2, 3, 50]})["r"] == [50, 3, -2, 1]
+    assert run_method(m, {"s": []})["r"] == []
+
+
+def test_update_slice_and_concatenation(dafny: DafnyEngine) -> None:
+    r = lower(PROGRAM, "Splice", filename="seqs.dfy", engine=dafny)
+    assert not r.errors, [(d.code, d.message) for d in r.errors]
+    m = r.method
+    assert m is not None
+    # |u| <= 4 + 3 + 1, |r| = |u| - 1
+    assert _port(m, "r").type.capacity == 7  # type: ignore[union-attr]
+    got = run_method(m, {"s": [1, 2, 3], "t": [10, 11, 12], "i": 1})
+    # u = [1, 7, 3] + [11, 12] + [3]
+    assert got["r"] == [1, 7, 3, 11, 12] and got["n"] == 6
+    got = run_method(m, {"s": [5], "t": [9], "i": 0})
+    assert got["r"] == [7] and got["n"] == 2
+
+
+def test_a_returned_new_array_carries_its_length(dafny: DafnyEngine) -> None:
+    r = lower(PROGRAM, "Squares", filename="seqs.dfy", engine=dafny)
+    assert not r.errors, [(d.code, d.message) for d in r.errors]
+    m = r.method
+    assert m is not None
+    a = _port(m, "a")
+    assert a.length_var is not None and a.type.capacity == 8  # type: ignore[union-attr]
+    assert _width(m, a.length_var).status == ir.WidthStatus.PROVEN
+    assert run_method(m, {"n": 3})["a"] == [0, 1, 4]
+
+
+def test_an_unbounded_buffer_is_refused_at_the_append(dafny: DafnyEngine) -> None:
+    # a 32-bit contract bounds n, so |r| is bounded too, but by 2**31: no such memory is built
+    opts = Options(assume_input_bits=32, assume_max_length=16)
+    r = lower(PROGRAM, "Upto", filename="seqs.dfy", engine=dafny, options=opts)
+    found = [d for d in r.errors if d.code == "HW202" and "|r|" in d.message]
+    assert found, [(d.code, d.message) for d in r.errors]
+    append = PROGRAM.index("r := r + [i];")
+    assert found[0].range.start.line == PROGRAM.count("\n", 0, append)
+    assert "requires n <= 64" in found[0].message
+
+
+def test_without_any_bound_the_input_is_named(dafny: DafnyEngine) -> None:
+    r = lower(PROGRAM, "Upto", filename="seqs.dfy", engine=dafny)
+    assert r.method is None or r.errors
+    assert any(d.code == "HW202" for d in r.errors), [(d.code, d.message) for d in r.errors]
+
+
+@pytest.mark.parametrize(
+    ("text", "marker"),
+    [
+        (
+            "method M(s: seq<int>) returns (r: seq<int>) requires |s| <= 4 "
+            "{ r := s; r := r + [|s|]; var t := {1}; }",
+            "{1}",
+        ),
+    ],
+)
+def test_sets_stay_refused(text: str, marker: str) -> None:
+    r = lower(text, "M", filename="s.dfy")
+    found = [d for d in r.errors if d.code == "HW103"]
+    assert found and found[0].range.start.character == text.index(marker)
