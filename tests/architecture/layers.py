@@ -23,7 +23,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("toolchain.frontend", "toolchain.llm"),
     ("toolchain.hls", "toolchain.preface", "toolchain.hardware_status"),
     ("toolchain.cosim", "toolchain.synth", "toolchain.datasets"),
-    ("toolchain.synthesize", "toolchain.generate", "toolchain.explore"),
+    ("toolchain.synthesize", "toolchain.generate"),
+    ("toolchain.explore",),  # every point of a design space is one synthesize run
     ("toolchain.commands",),
     ("toolchain.cli",),
     ("toolchain.__main__",),
