@@ -89,3 +89,21 @@ def test_resume_on_ray_after_interruption(local_ray: RayExecutor, tmp_path: Path
     assert sorted(first + second) == sorted(i.key for i in items)
     local = run_tasks(LocalExecutor(2), square, items, progress=False)
     assert [o.value["square"] for o in out] == [o.value["square"] for o in local]
+
+
+def test_rollouts_on_ray_equal_the_local_ones(local_ray: RayExecutor, tmp_path: Path) -> None:
+    import random
+
+    import torch
+
+    from tests.executor.test_rollouts import collect_with, config, fingerprint
+    from tests.preface.scripted_env import ScriptedRepairEnv, scripted_tasks
+    from toolchain.preface.policy import CompactPolicy
+    from toolchain.preface.rollouts import ParallelCollector
+
+    cfg = config(tmp_path)
+    torch.manual_seed(1)
+    policy = CompactPolicy(hidden_size=cfg.hidden_size)
+    collector = ParallelCollector(local_ray, ScriptedRepairEnv, cfg)
+    on_ray = collector(policy, scripted_tasks(), 12, random.Random(7))
+    assert fingerprint(on_ray) == fingerprint(collect_with(2, cfg))

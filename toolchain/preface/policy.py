@@ -35,12 +35,18 @@ class Policy(nn.Module):
         raise NotImplementedError
 
     @torch.no_grad()
-    def act(self, states: Sequence[RepairState], greedy: bool = False) -> ActResult:
+    def act(
+        self,
+        states: Sequence[RepairState],
+        greedy: bool = False,
+        generator: torch.Generator | None = None,
+    ) -> ActResult:
+        # generator: an episode's own random stream (parallel rollouts must not share one)
         logp, values = self.distribution(states)
         if greedy:
             actions = torch.argmax(logp, dim=-1)
         else:
-            actions = torch.multinomial(torch.exp(logp), 1).squeeze(-1)
+            actions = torch.multinomial(torch.exp(logp), 1, generator=generator).squeeze(-1)
         return ActResult(actions, logp.gather(-1, actions.unsqueeze(-1)).squeeze(-1), values)
 
     def evaluate(

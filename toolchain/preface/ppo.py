@@ -38,13 +38,19 @@ class UpdateStats:
     clip_fraction: float
 
 
-def run_episode(env: Environment, policy: Policy, task: Task, greedy: bool = False) -> Episode:
+def run_episode(
+    env: Environment,
+    policy: Policy,
+    task: Task,
+    greedy: bool = False,
+    generator: torch.Generator | None = None,
+) -> Episode:
     ep = Episode(task.id)
     step = env.reset(task)
     ep.first_reward = step.reward
     ep.attempts = 1
     while not step.done and step.state is not None:
-        act = policy.act([step.state], greedy=greedy)
+        act = policy.act([step.state], greedy=greedy, generator=generator)
         a = int(act.actions[0])
         ep.states.append(step.state)
         ep.actions.append(a)

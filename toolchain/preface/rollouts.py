@@ -70,9 +70,9 @@ def rollout(payload: dict[str, Any]) -> tuple[Episode, str | None]:
     policy: Policy = make_policy(payload["config"])
     policy.load_state_dict(payload["state"])
     policy.eval()
-    torch.manual_seed(payload["seed"])
+    generator = torch.Generator().manual_seed(payload["seed"])
     env = _environment(payload["env"])
-    episode = run_episode(env, policy, payload["task"])
+    episode = run_episode(env, policy, payload["task"], generator=generator)
     record = getattr(env, "last_record", None)
     return episode, record
 
