@@ -137,6 +137,23 @@ def outcomes_by_task(
     return table
 
 
+def fold_splits(
+    ids: Sequence[str], folds: int, repeats: int, seed: int = 0
+) -> list[tuple[list[str], list[str]]]:
+    """(training ids, held-out ids) for every fold of every repeat: the split the offline
+    selector is scored on, shared with the PPO-on-replay comparison so both see the same folds."""
+    rng = random.Random(seed)
+    splits = []
+    for _ in range(repeats):
+        order = list(ids)
+        rng.shuffle(order)
+        for k in range(folds):
+            held = order[k::folds]
+            held_set = set(held)
+            splits.append(([t for t in order if t not in held_set], held))
+    return splits
+
+
 def cross_validate(
     model: ReplayModelName,
     source: str,
@@ -155,22 +172,15 @@ def cross_validate(
     policy_total = 0
     single_total = 0
     choices: Counter[str] = Counter()
-    rng = random.Random(seed)
-    for _ in range(repeats):
-        order = ids[:]
-        rng.shuffle(order)
-        for k in range(folds):
-            held = order[k::folds]
-            held_set = set(held)
-            train = [t for t in order if t not in held_set]
-            train_outcomes = [outcomes[t] for t in train]
-            policy.fit([words[t] for t in train], train_outcomes, strategies)
-            single = _best_single(train_outcomes, strategies)
-            for t in held:
-                pick = policy.choose(words[t])
-                choices[pick.value] += 1
-                policy_total += int(outcomes[t][pick])
-                single_total += int(outcomes[t][single])
+    for train, held in fold_splits(ids, folds, repeats, seed):
+        train_outcomes = [outcomes[t] for t in train]
+        policy.fit([words[t] for t in train], train_outcomes, strategies)
+        single = _best_single(train_outcomes, strategies)
+        for t in held:
+            pick = policy.choose(words[t])
+            choices[pick.value] += 1
+            policy_total += int(outcomes[t][pick])
+            single_total += int(outcomes[t][single])
     per_strategy = {s.value: sum(1 for t in ids if outcomes[t][s]) for s in strategies}
     best = _best_single([outcomes[t] for t in ids], strategies)
     return StrategySelectionResult(
@@ -189,4 +199,4 @@ def cross_validate(
     )
 
 
-__all__ = ["LogisticPolicy", "cross_validate", "outcomes_by_task", "task_words"]
+__all__ = ["LogisticPolicy", "cross_validate", "fold_splits", "outcomes_by_task", "task_words"]
