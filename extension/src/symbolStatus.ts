@@ -2,11 +2,30 @@
 // `proof2silicon/verificationStatus` notification. It drives the "Synthesize" code lenses and the
 // status bar. Pure (no vscode import), so it is unit-tested.
 
+/** The front end's verdict on a method (shared_schemas.lsp.HardwareReadiness). */
+export interface HardwareVerdict {
+  ready: boolean;
+  reason: string | null;
+  code: string | null;
+}
+
 export interface SymbolState {
   name: string;
   kind: string;
   status: string;
   line: number | null;
+  /** null when the server did not check it (not a method, or an older server). */
+  hardware: HardwareVerdict | null;
+}
+
+function hardwareOf(value: unknown): HardwareVerdict | null {
+  const h = asRecord(value);
+  if (!h || typeof h.ready !== "boolean") return null;
+  return {
+    ready: h.ready,
+    reason: typeof h.reason === "string" ? h.reason : null,
+    code: typeof h.code === "string" ? h.code : null,
+  };
 }
 
 export interface StatusUpdate {
@@ -45,6 +64,7 @@ export class SymbolStatusStore {
         kind: typeof s.kind === "string" ? s.kind : "method",
         status: typeof s.status === "string" ? s.status : "unknown",
         line: startLine(s.range),
+        hardware: hardwareOf(s.hardware),
       });
     }
     this.byUri.set(p.uri, symbols);

@@ -1,7 +1,8 @@
-// "Synthesize" code lenses above each verified, synthesizable method (from the server's
-// per-symbol status). The server's own lenses show verification status; this one is an action.
+// Code lenses above each verified method (from the server's per-symbol status): "Synthesize" when
+// the front end can lower it, "not hardware: <reason>" (opening Problems) when it cannot. The
+// server's own lenses show verification status; the decision is ./hardwareLens.ts.
 import * as vscode from "vscode";
-import { isSynthesizable } from "./methods";
+import { hardwareLens } from "./hardwareLens";
 import { ClientCommand } from "./protocol";
 import type { SymbolStatusStore } from "./symbolStatus";
 
@@ -16,18 +17,21 @@ export class SynthesizeLensProvider implements vscode.CodeLensProvider, vscode.D
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    return this.symbols
-      .symbols(document.uri.toString())
-      .filter((s) => s.status === "verified" && s.line !== null && isSynthesizable(s.kind))
-      .map((s) => {
-        const range = new vscode.Range(s.line as number, 0, s.line as number, 0);
-        return new vscode.CodeLens(range, {
-          title: "$(circuit-board) Synthesize",
-          tooltip: `Synthesize ${s.name} to RTL and open the report`,
-          command: ClientCommand.synthesize,
-          arguments: [document.uri, s.name],
-        });
-      });
+    const lenses: vscode.CodeLens[] = [];
+    for (const s of this.symbols.symbols(document.uri.toString())) {
+      const lens = hardwareLens(s);
+      if (!lens || s.line === null) continue;
+      const range = new vscode.Range(s.line, 0, s.line, 0);
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: lens.title,
+          tooltip: lens.tooltip,
+          command: lens.action === "synthesize" ? ClientCommand.synthesize : "workbench.actions.view.problems",
+          arguments: lens.action === "synthesize" ? [document.uri, s.name] : [],
+        }),
+      );
+    }
+    return lenses;
   }
 
   dispose(): void {

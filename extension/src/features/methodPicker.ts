@@ -1,6 +1,7 @@
 // Which method a synthesize command means: its argument, else the declaration at the cursor, else
 // the only one, else the user's pick (verified ones marked). The scan itself is ../methods.ts.
 import * as vscode from "vscode";
+import { pickerDetail } from "../hardwareLens";
 import { declaredMethods, isSynthesizable, methodAtLine } from "../methods";
 import type { SymbolStatusStore } from "../symbolStatus";
 import { objectArg } from "./context";
@@ -22,11 +23,14 @@ export async function pickMethod(
   }
   if (declared.length === 1) return declared[0].name;
   if (declared.length === 0) throw new Error("no method to synthesize in this file");
-  const verified = symbols.verifiedNames(document.uri.toString());
+  const known = new Map(symbols.symbols(document.uri.toString()).map((s) => [s.name, s]));
+  // hardware-ready methods first; those the front end cannot lower stay listed, with why
+  const notHardware = (name: string) => known.get(name)?.hardware?.ready === false;
+  const ordered = [...declared.filter((m) => !notHardware(m.name)), ...declared.filter((m) => notHardware(m.name))];
   const picked = await vscode.window.showQuickPick(
-    declared.map((m) => ({
+    ordered.map((m) => ({
       label: m.name,
-      description: `${m.kind}, line ${m.line + 1}${verified.has(m.name) ? " · verified" : ""}`,
+      description: `${m.kind}, line ${m.line + 1}${pickerDetail(known.get(m.name))}`,
     })),
     { title: "Synthesize which method?" },
   );
