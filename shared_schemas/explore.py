@@ -59,3 +59,45 @@ class ExploreReport(Model):
         description="minimised (a leading '-' is maximised)",
     )
     notes: list[str] = Field(default_factory=list)
+
+
+class ExploreParams(Model):
+    """`proof2silicon.explore`: the editor's request (the same sweep as `p2s explore`)."""
+
+    uri: str = Field(description="the Dafny file: a file:// URI or a path")
+    method: str
+    budget_s: float = Field(default=600.0, gt=0, description="time budget in seconds")
+    vectors: int = Field(default=32, ge=1, le=10000, description="co-simulation vectors per point")
+    fmax: bool = Field(default=False, description="nextpnr-ice40 Fmax for every point")
+    max_points: int | None = Field(default=None, ge=1)
+    out_dir: str | None = Field(default=None, description="default <file>.p2s/<method>.explore")
+
+
+class ExploreProgress(Model):
+    point: int = Field(ge=0)
+    message: str = ""
+    fraction: float = Field(ge=0, le=1)
+
+
+class ExploreResult(Model):
+    report: ExploreReport
+    out_dir: str
+    report_body: str = Field(description="explore.html's body: the scatter and the table")
+
+
+class ExploreApplyParams(Model):
+    """`proof2silicon.exploreApply`: a point's directives as an edit of the document."""
+
+    uri: str
+    method: str
+    index: int = Field(ge=0)
+    out_dir: str | None = None
+
+
+class ExploreApplyResult(Model):
+    """The whole new text of the document; the editor applies it as a workspace edit (which the
+    user sees and can undo); the server never writes the file."""
+
+    uri: str
+    text: str
+    attributes: list[str] = Field(default_factory=list)

@@ -34,6 +34,8 @@ class ServerCommand(StrEnum):
     generate = "proof2silicon.generate"
     synthesize = "proof2silicon.synthesize"
     show_report = "proof2silicon.showReport"
+    explore = "proof2silicon.explore"
+    explore_apply = "proof2silicon.exploreApply"
 
 
 class ServerNotification(StrEnum):
@@ -61,6 +63,8 @@ COMMAND_SERVER_STATUS: str = ServerCommand.server_status.value
 COMMAND_GENERATE: str = ServerCommand.generate.value
 COMMAND_SYNTHESIZE: str = ServerCommand.synthesize.value
 COMMAND_SHOW_REPORT: str = ServerCommand.show_report.value
+COMMAND_EXPLORE: str = ServerCommand.explore.value
+COMMAND_EXPLORE_APPLY: str = ServerCommand.explore_apply.value
 VERIFICATION_STATUS_NOTIFICATION: str = ServerNotification.verification_status.value
 CONFIGURATION_SECTION = "proof2silicon"
 
