@@ -541,6 +541,30 @@ export interface WidthEvidence {
   type: string;
 }
 /**
+ * `proof2silicon.exploreApply`: a point's directives as an edit of the document.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ExploreApplyParams".
+ */
+export interface ExploreApplyParams {
+  index: number;
+  method: string;
+  out_dir?: string | null;
+  uri: string;
+}
+/**
+ * The whole new text of the document; the editor applies it as a workspace edit (which the
+ * user sees and can undo); the server never writes the file.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ExploreApplyResult".
+ */
+export interface ExploreApplyResult {
+  attributes?: string[];
+  text: string;
+  uri: string;
+}
+/**
  * One point's directives, as the attributes `--apply` writes into the source.
  *
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
@@ -563,6 +587,36 @@ export interface ExploreDirectives {
    * iterations per cycle of each loop
    */
   unroll?: number | null;
+}
+/**
+ * `proof2silicon.explore`: the editor's request (the same sweep as `p2s explore`).
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ExploreParams".
+ */
+export interface ExploreParams {
+  /**
+   * time budget in seconds
+   */
+  budget_s?: number;
+  /**
+   * nextpnr-ice40 Fmax for every point
+   */
+  fmax?: boolean;
+  max_points?: number | null;
+  method: string;
+  /**
+   * default <file>.p2s/<method>.explore
+   */
+  out_dir?: string | null;
+  /**
+   * the Dafny file: a file:// URI or a path
+   */
+  uri: string;
+  /**
+   * co-simulation vectors per point
+   */
+  vectors?: number;
 }
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
@@ -606,6 +660,15 @@ export interface ExplorePoint {
 }
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ExploreProgress".
+ */
+export interface ExploreProgress {
+  fraction: number;
+  message?: string;
+  point: number;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "ExploreReport".
  */
 export interface ExploreReport {
@@ -631,6 +694,18 @@ export interface ExploreReport {
    * the source explored (`--apply` refuses a changed one)
    */
   source_sha256: string;
+}
+/**
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ExploreResult".
+ */
+export interface ExploreResult {
+  out_dir: string;
+  report: ExploreReport;
+  /**
+   * explore.html's body: the scatter and the table
+   */
+  report_body: string;
 }
 /**
  * The Dafny code found in one LLM reply (or why there is none).
@@ -1833,7 +1908,9 @@ export enum ServerCommand {
   server_status = "proof2silicon.serverStatus",
   generate = "proof2silicon.generate",
   synthesize = "proof2silicon.synthesize",
-  show_report = "proof2silicon.showReport"
+  show_report = "proof2silicon.showReport",
+  explore = "proof2silicon.explore",
+  explore_apply = "proof2silicon.exploreApply"
 }
 /**
  * Notifications the server sends beyond standard LSP.
