@@ -44,6 +44,7 @@ FEATURES: tuple[str, ...] = (
     "hover",
     "code_actions",
     "symbols",
+    "explore",
 )
 
 

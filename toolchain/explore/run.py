@@ -13,17 +13,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shared_schemas.explore import ExploreDirectives, ExplorePoint, ExploreReport
 from shared_schemas.settings import Settings
 from shared_schemas.synthesis import CosimVerdict, SynthesisReport, SynthesizeParams
 from toolchain.atomic import write_atomic
-from toolchain.errors import InputError, ToolchainError
+from toolchain.errors import CancelledError, InputError, ToolchainError
 from toolchain.explore.attributes import describe, loop_sites, write_directives
 from toolchain.explore.pareto import pareto_front
 from toolchain.explore.render import explore_page
 from toolchain.explore.space import directive_space
+from toolchain.proc import CancelToken
 from toolchain.userfile import read_user_text
+
+if TYPE_CHECKING:
+    from toolchain.dafny import DafnyEngine
 
 EXPLORE_JSON = "explore.json"
 EXPLORE_HTML = "explore.html"
@@ -66,7 +71,16 @@ def _measure(point: ExplorePoint, report: SynthesisReport) -> None:
         point.error = f"co-simulation {report.cosim.verdict.value}"
 
 
-def explore(opts: ExploreOptions, progress: Callable[[str], None] | None = None) -> ExploreReport:
+def explore(
+    opts: ExploreOptions,
+    progress: Callable[[str], None] | None = None,
+    *,
+    engine: DafnyEngine | None = None,
+    cancel: CancelToken | None = None,
+    on_point: Callable[[int, int, str], None] | None = None,
+) -> ExploreReport:
+    """Every point of the space in turn until the budget would be passed (see the module doc).
+    `on_point(i, total, text)` is told of each point as it starts (the editor's progress)."""
     from toolchain.dafny import DafnyEngine
     from toolchain.synthesize import run_synthesis
 
@@ -95,7 +109,7 @@ def explore(opts: ExploreOptions, progress: Callable[[str], None] | None = None)
             "(Dafny 2.3 takes loop attributes only there)"
         )
     settings = opts.settings or Settings()
-    engine = DafnyEngine.discover(settings.dafny)
+    engine = engine if engine is not None else DafnyEngine.discover(settings.dafny)
     started = time.monotonic()
     durations: list[float] = []
     for i, directives in enumerate(space):
@@ -109,6 +123,10 @@ def explore(opts: ExploreOptions, progress: Callable[[str], None] | None = None)
         )
         point.out_dir = str(opts.out_dir / f"p{i}")
         say(f"point {i}: {'; '.join(point.attributes)}")
+        if on_point is not None:
+            on_point(i, len(space), "; ".join(point.attributes))
+        if cancel is not None:
+            cancel.raise_if_cancelled()
         t0 = time.monotonic()
         try:
             result = run_synthesis(
@@ -121,9 +139,12 @@ def explore(opts: ExploreOptions, progress: Callable[[str], None] | None = None)
                 ),
                 settings,
                 engine=engine,
+                cancel=cancel,
                 source_text=write_directives(text, opts.method, directives),
             )
             _measure(point, result.report)
+        except CancelledError:
+            raise
         except ToolchainError as exc:
             point.error = str(exc)
         point.duration_s = round(time.monotonic() - t0, 2)

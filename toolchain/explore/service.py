@@ -1,0 +1,92 @@
+"""The editor's face of the explorer: `run_explore` has the shape of every engine function the
+language server calls (`server.engine_call.EngineFunction`), and `apply_edit` gives a point's
+directives as the document's new text, which the editor applies as a workspace edit the user
+sees and can undo (the server never writes the user's file)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from shared_schemas.explore import (
+    ExploreApplyParams,
+    ExploreApplyResult,
+    ExploreParams,
+    ExploreProgress,
+    ExploreResult,
+)
+from shared_schemas.settings import Settings
+from toolchain.errors import InputError
+from toolchain.explore.attributes import describe, write_directives
+from toolchain.explore.render import explore_html
+from toolchain.explore.run import EXPLORE_JSON, ExploreOptions, explore, load_report
+from toolchain.proc import CancelToken
+from toolchain.synthesize.job import check_method_name, source_path
+
+if TYPE_CHECKING:
+    from toolchain.dafny import DafnyEngine
+
+
+def default_out_dir(source: Path, method: str) -> Path:
+    return source.resolve().parent / f"{source.name}.p2s" / f"{method}.explore"
+
+
+def _out_dir(source: Path, method: str, given: str | None) -> Path:
+    if given is None:
+        return default_out_dir(source, method)
+    out = Path(given).expanduser()
+    return (out if out.is_absolute() else source.resolve().parent / out).resolve()
+
+
+def run_explore(
+    params: ExploreParams,
+    settings: Settings,
+    /,
+    *,
+    progress: Callable[[ExploreProgress], None] | None = None,
+    cancel: CancelToken | None = None,
+    engine: DafnyEngine | None = None,
+) -> ExploreResult:
+    method = check_method_name(params.method)
+    source, _ = source_path(params.uri)
+    out = _out_dir(source, method, params.out_dir)
+
+    def on_point(i: int, total: int, text: str) -> None:
+        if progress is not None:
+            progress(ExploreProgress(point=i, message=text, fraction=min(i / max(total, 1), 1)))
+
+    report = explore(
+        ExploreOptions(
+            source=source.resolve(),
+            method=method,
+            out_dir=out,
+            budget_s=params.budget_s,
+            vectors=params.vectors,
+            fmax=params.fmax,
+            max_points=params.max_points,
+            settings=settings,
+        ),
+        engine=engine,
+        cancel=cancel,
+        on_point=on_point,
+    )
+    return ExploreResult(report=report, out_dir=str(out), report_body=explore_html(report))
+
+
+def apply_edit(params: ExploreApplyParams, document_text: str) -> ExploreApplyResult:
+    """Point `index`'s directives written into `document_text` (the editor's current text)."""
+    method = check_method_name(params.method)
+    source, _ = source_path(params.uri)
+    saved = _out_dir(source, method, params.out_dir) / EXPLORE_JSON
+    if not saved.exists():
+        raise InputError(f"no exploration of {method} yet", hint="run Explore first")
+    report = load_report(saved)
+    chosen = next((p for p in report.points if p.index == params.index), None)
+    if chosen is None:
+        raise InputError(f"no point {params.index} in the exploration of {method}")
+    text = write_directives(document_text, method, chosen.directives)
+    return ExploreApplyResult(uri=params.uri, text=text, attributes=describe(chosen.directives))
+
+
+__all__ = ["apply_edit", "default_out_dir", "run_explore"]
