@@ -18,7 +18,7 @@ from server.app import P2SServer
 from server.convert import TOO_LARGE_CODE, is_dafny_document, line_one_diagnostic, lsp_diagnostic
 from shared_schemas.lsp import VERIFICATION_STATUS_NOTIFICATION, VerificationStatusParams
 from shared_schemas.settings import VerifyOn
-from shared_schemas.verification import FileVerification
+from shared_schemas.verification import FileVerification, Severity
 from toolchain.errors import ToolchainError, ToolNotFoundError
 from toolchain.hardware_status import MethodHardware
 
@@ -39,7 +39,18 @@ class Diagnostics:
         related = self.server.client_supports(
             "text_document.publish_diagnostics.related_information"
         )
-        found = [*result.diagnostics, *(d for m in hardware.values() for d in m.diagnostics)]
+        # What keeps a method from hardware is a warning: the program itself is correct Dafny
+        # (the lens says "not hardware: ..."; Synthesize refuses it with the same reason).
+        found = [
+            *result.diagnostics,
+            *(
+                d.model_copy(update={"severity": Severity.warning})
+                if d.severity == Severity.error
+                else d
+                for m in hardware.values()
+                for d in m.diagnostics
+            ),
+        ]
         diagnostics = [lsp_diagnostic(d, result.file, uri, related) for d in found]
         self.server.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)

@@ -123,6 +123,12 @@ async def published_version(
     return list([p for p in client.published_for(uri) if p.version == version][-1].diagnostics)
 
 
+def dafny_findings(diagnostics: list[lsp.Diagnostic]) -> list[lsp.Diagnostic]:
+    """The verifier's findings only: the front end's hardware findings (HW codes, warnings on
+    methods that cannot become hardware, e.g. unbounded `int` inputs) left out."""
+    return [d for d in diagnostics if not str(d.code or "").startswith("HW")]
+
+
 def server_descendants(pid: int) -> dict[int, str]:
     """pid -> command line of every live process below `pid`."""
     children: dict[int, list[int]] = {}

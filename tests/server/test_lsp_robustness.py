@@ -14,6 +14,7 @@ from lsp_helpers import (
     SLOW_LEMMA,
     RecordingClient,
     StartServer,
+    dafny_findings,
     open_doc,
     published_version,
     server_descendants,
@@ -97,7 +98,7 @@ async def test_a_failing_handler_does_not_stop_the_server(
     # ... and the server still verifies.
     uri = (tmp_path / "after.dfy").as_uri()
     open_doc(client, uri, MAX_WRONG)
-    diagnostics = await published_version(client, uri, 1)
+    diagnostics = dafny_findings(await published_version(client, uri, 1))
     assert [d.code for d in diagnostics] == ["BP5003"]
     assert client.messages == [], [m.message for m in client.messages]
     assert not any("KeyError" in m.message for m in client.log_messages)

@@ -11,6 +11,7 @@ from lsp_helpers import (
     RecordingClient,
     StartServer,
     change_doc,
+    dafny_findings,
     open_doc,
     published_version,
     wait_until,
@@ -31,7 +32,7 @@ async def test_error_with_related_info_then_fix_clears_it(
     client = await start_server()
     uri = (tmp_path / "max.dfy").as_uri()
     open_doc(client, uri, MAX_WRONG)
-    diagnostics = await published_version(client, uri, 1)
+    diagnostics = dafny_findings(await published_version(client, uri, 1))
     assert len(diagnostics) == 1
     d = diagnostics[0]
     assert d.source == "dafny"
@@ -45,7 +46,7 @@ async def test_error_with_related_info_then_fix_clears_it(
     assert "postcondition" in rel.message.lower()
 
     change_doc(client, uri, 2, MAX_FIXED)
-    assert await published_version(client, uri, 2) == []
+    assert dafny_findings(await published_version(client, uri, 2)) == []
 
     # Per-method status: the fix re-verified Max only; Inc's result carried over.
     await wait_until(
@@ -94,7 +95,7 @@ async def test_burst_of_edits_publishes_only_the_final_version(
     client = await start_server()
     uri = (tmp_path / "burst.dfy").as_uri()
     open_doc(client, uri, MAX_FIXED)
-    assert await published_version(client, uri, 1) == []
+    assert dafny_findings(await published_version(client, uri, 1)) == []
     before = len(client.published_for(uri))
 
     def broken(k: int) -> str:
@@ -105,7 +106,7 @@ async def test_burst_of_edits_publishes_only_the_final_version(
     await asyncio.sleep(0.3)  # version 2's run has started: it must be cancelled, not published
     for version in range(3, 7):
         change_doc(client, uri, version, broken(version))
-    final = await published_version(client, uri, 6)
+    final = dafny_findings(await published_version(client, uri, 6))
     await asyncio.sleep(1.0)  # anything late from older runs would arrive now
     after = [p.version for p in client.published_for(uri)[before:]]
     # Version 2 may legitimately finish inside the 0.3 s gap on a fast machine (then it was the
@@ -127,7 +128,7 @@ async def test_untitled_buffer_and_other_languages(
     spec = (tmp_path / "adder.spec.md").as_uri()
     open_doc(client, spec, "# Adder\nAdd two numbers.\n", language="p2s-spec")
     open_doc(client, untitled, MAX_WRONG)
-    diagnostics = await published_version(client, untitled, 1)
+    diagnostics = dafny_findings(await published_version(client, untitled, 1))
     assert [d.code for d in diagnostics] == ["BP5003"]
     assert client.published_for(spec) == []
     lenses = await client.text_document_code_lens_async(
@@ -144,14 +145,14 @@ async def test_verify_on_save_ignores_changes_until_saved(
     path.write_text(MAX_FIXED)
     uri = path.as_uri()
     open_doc(client, uri, MAX_FIXED)
-    assert await published_version(client, uri, 1) == []
+    assert dafny_findings(await published_version(client, uri, 1)) == []
     change_doc(client, uri, 2, MAX_WRONG)
     await asyncio.sleep(1.0)
     assert [p.version for p in client.published_for(uri)] == [1]
     client.text_document_did_save(
         lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
     )
-    diagnostics = await published_version(client, uri, 2)
+    diagnostics = dafny_findings(await published_version(client, uri, 2))
     assert [d.code for d in diagnostics] == ["BP5003"]
 
 
