@@ -142,7 +142,7 @@ class StatementLowerer:
                     continue
                 if isinstance(rhs, A.Havoc):
                     raise self.ctx.fail(rhs, "HW107", "`*` assigns an arbitrary value")
-                if self._is_array_alias(rhs) and v.type is None:
+                if self._is_array_alias(rhs) and (v.type is None or v.type.name != "seq"):
                     # `var b := a;` aliases an array (a reference, as in Dafny)
                     self._alias(v, rhs)
                     continue
@@ -247,8 +247,9 @@ class StatementLowerer:
                 base, d.to_ir(mutable=True), self.ctx.span(v.start, v.end), origin
             )
             length = None
-            if d.kind == "seq":
-                # a local sequence is a buffer: built at run time, its length a variable
+            if d.kind in ("seq", "array"):
+                # a local sequence is a buffer: built at run time, its length a variable; a
+                # local array's length is what its allocation gave it
                 length = add_length_var(
                     self.ctx, name, v.name, d, v.start, "local", self.ctx.span(v.start, v.end)
                 )
