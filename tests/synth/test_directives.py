@@ -168,3 +168,32 @@ def test_vitis_cpp_carries_the_pragmas_and_still_simulates(
     assert "#pragma HLS LATENCY max=12" in src
     csim = csim_report(max_array_ir, vectors, expected, out.csim)
     assert csim.verdict.value == "passed", csim.message
+
+
+@pytest.mark.slow
+def test_synthesis_honours_directives_and_locates_the_rest(
+    dafny: DafnyEngine, tmp_path: Path
+) -> None:
+    from shared_schemas.synthesis import CosimVerdict, SynthesizeParams
+    from toolchain.synthesize import run_synthesis
+
+    source = tmp_path / "m.dfy"
+    source.write_text(
+        _attributed(
+            "{:hls_unroll 4}", '{:hls_schedule "fsm"} {:hls_memory "a", "ram"} {:hls_clock_ns 8}'
+        ),
+        encoding="utf-8",
+    )
+    report = run_synthesis(
+        SynthesizeParams(uri=str(source), out_dir=str(tmp_path / "out"), vectors=16, fmax=False),
+        engine=dafny,
+    ).report
+    assert report.cosim.verdict == CosimVerdict.passed
+    assert report.architecture.value == "fsm" and report.timing.clock_target_ns == 8
+    # 31 iterations at most, 4 per cycle: 8 loop cycles and the one accepting the inputs
+    assert report.latency.measured_max_cycles is not None
+    assert report.latency.measured_max_cycles <= 9
+    located = [w for w in report.warnings if w.startswith(f"{source}:3:")]
+    assert len(located) == 1 and '"ram"' in located[0], report.warnings
+    assert [u.device for u in report.utilisation] == ["xc7a35t"]
+    assert "Device utilisation" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
