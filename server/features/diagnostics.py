@@ -19,6 +19,7 @@ from server.convert import TOO_LARGE_CODE, is_dafny_document, line_one_diagnosti
 from shared_schemas.lsp import VERIFICATION_STATUS_NOTIFICATION, VerificationStatusParams
 from shared_schemas.settings import VerifyOn
 from shared_schemas.verification import FileVerification, Severity
+from toolchain.dafny.return_paths import locate_return_paths
 from toolchain.errors import ToolchainError, ToolNotFoundError
 from toolchain.hardware_status import MethodHardware
 
@@ -41,8 +42,12 @@ class Diagnostics:
         )
         # What keeps a method from hardware is a warning: the program itself is correct Dafny
         # (the lens says "not hardware: ..."; Synthesize refuses it with the same reason).
+        record = self.server.documents.records.get(uri)
+        own = result.diagnostics
+        if record is not None and record.text:
+            own = locate_return_paths(record.text, result.file, own)
         found = [
-            *result.diagnostics,
+            *own,
             *(
                 d.model_copy(update={"severity": Severity.warning})
                 if d.severity == Severity.error

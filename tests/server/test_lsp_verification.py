@@ -33,13 +33,24 @@ async def test_error_with_related_info_then_fix_clears_it(
     uri = (tmp_path / "max.dfy").as_uri()
     open_doc(client, uri, MAX_WRONG)
     diagnostics = dafny_findings(await published_version(client, uri, 1))
-    assert len(diagnostics) == 1
-    d = diagnostics[0]
+    assert len(diagnostics) == 2
+    d, clause = diagnostics
     assert d.source == "dafny"
     assert d.severity == lsp.DiagnosticSeverity.Error
     assert d.code == "BP5003"
     assert "postcondition" in d.message.lower()
-    assert d.range.start.line == 3  # the return path in the else branch
+    # the return path: the else branch's statement, not its one-character `{`
+    start, end = d.range.start, d.range.end
+    assert (start.line, start.character, end.line, end.character) == (3, 30, 3, 37)
+    assert MAX_WRONG.splitlines()[3][30:37] == "m := a;"
+    # and the failing `ensures`, marked on its own
+    assert (clause.code, clause.severity) == ("BP5003", lsp.DiagnosticSeverity.Error)
+    assert clause.range.start.line == clause.range.end.line == 1
+    line = MAX_WRONG.splitlines()[1]
+    assert line[clause.range.start.character : clause.range.end.character] == (
+        "ensures m >= a && m >= b"
+    )
+    assert clause.message == "this postcondition might not hold on the return path at line 4"
     assert d.related_information, "the failing postcondition should come as related info"
     rel = d.related_information[0]
     assert rel.location.uri == uri and rel.location.range.start.line == 1
@@ -129,7 +140,7 @@ async def test_untitled_buffer_and_other_languages(
     open_doc(client, spec, "# Adder\nAdd two numbers.\n", language="p2s-spec")
     open_doc(client, untitled, MAX_WRONG)
     diagnostics = dafny_findings(await published_version(client, untitled, 1))
-    assert [d.code for d in diagnostics] == ["BP5003"]
+    assert {d.code for d in diagnostics} == {"BP5003"}
     assert client.published_for(spec) == []
     lenses = await client.text_document_code_lens_async(
         lsp.CodeLensParams(text_document=lsp.TextDocumentIdentifier(uri=spec))
@@ -153,7 +164,7 @@ async def test_verify_on_save_ignores_changes_until_saved(
         lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
     )
     diagnostics = dafny_findings(await published_version(client, uri, 2))
-    assert [d.code for d in diagnostics] == ["BP5003"]
+    assert {d.code for d in diagnostics} == {"BP5003"}
 
 
 async def test_verify_command_returns_the_file_result(
