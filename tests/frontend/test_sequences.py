@@ -69,6 +69,17 @@ method Squares(n: int) returns (a: array<int>)
   }
 }
 
+method Pairs(s: seq<int>) returns (r: seq<int>)
+  requires |s| <= 5
+  requires forall k :: 0 <= k < |s| ==> 0 <= s[k] < 10
+{
+  r := [];
+  for i := 0 to |s|
+  {
+    r := r + [s[i], s[i] + 1];
+  }
+}
+
 method Upto(n: int) returns (r: seq<int>)
   requires 0 <= n
 {
@@ -125,6 +136,21 @@ def test_a_filtered_sequence_gets_a_proven_capacity(dafny: DafnyEngine) -> None:
     got = run_method(m, {"a": [4, 3, 8, 255, 0, 7]})
     assert got["r"] == [4, 8, 0]
     assert run_method(m, {"a": []})["r"] == []
+
+
+def test_capacity_from_the_trip_count_without_a_user_invariant(dafny: DafnyEngine) -> None:
+    # no invariant speaks of |r|: the obligation program carries the accumulator bound
+    # (|r| grows by at most 2 a trip) and Dafny proves it
+    r = lower(PROGRAM, "Pairs", filename="seqs.dfy", engine=dafny)
+    assert not r.errors, [(d.code, d.message) for d in r.errors]
+    m = r.method
+    assert m is not None
+    cap = _capacity(m, "r")
+    assert cap is not None and 10 <= cap <= 12
+    helpers = [o for o in m.obligations if "accumulator" in o.where and "|r|" in o.where]
+    assert helpers and all(o.proven for o in helpers), m.obligations
+    got = run_method(m, {"s": [1, 9, 0]})
+    assert got["r"] == [1, 2, 9, 10, 0, 1]
 
 
 def test_the_interface_documents_buffer_and_length(dafny: DafnyEngine) -> None:
@@ -205,3 +231,32 @@ def test_sets_stay_refused(text: str, marker: str) -> None:
     r = lower(text, "M", filename="s.dfy")
     found = [d for d in r.errors if d.code == "HW103"]
     assert found and found[0].range.start.character == text.index(marker)
+
+
+FLAGS = """method M(a: array<int>) returns (r: seq<bool>) requires a.Length <= 4 {{
+  var t{decl} := [];
+  var i := 0;
+  while i < a.Length invariant 0 <= i <= a.Length invariant |t| == i {{
+    t := t + [a[i] > 0];
+    i := i + 1;
+  }}
+  r := t;
+}}"""
+
+
+def test_an_untyped_empty_sequence_is_not_taken_for_booleans() -> None:
+    # `var t := [];` is read as integers; a boolean element is refused where it is appended
+    text = FLAGS.format(decl="")
+    r = lower(text, "M", filename="s.dfy", options=Options(assume_input_bits=8))
+    found = [d for d in r.errors if d.code == "HW114"]
+    assert found, [(d.code, d.message) for d in r.errors]
+    assert found[0].range.start.line == 4 and "seq<bool>" in found[0].message
+    typed = lower(
+        FLAGS.format(decl=": seq<bool>"),
+        "M",
+        filename="s.dfy",
+        options=Options(assume_input_bits=8),
+    )
+    assert not typed.errors, [(d.code, d.message) for d in typed.errors]
+    assert typed.method is not None
+    assert run_method(typed.method, {"a": [3, -1, 0, 7]})["r"] == [True, False, False, True]

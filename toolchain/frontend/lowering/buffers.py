@@ -231,7 +231,9 @@ class BufferLowerer:
         plans: list[_Push | _Copy | _Put] = []
         for p in pieces:
             if isinstance(p, _Items):
-                plans.append(_Push([self._snapshot(self.exprs.expr(x, out), out) for x in p.items]))
+                values = [self.exprs.expr(x, out) for x in p.items]
+                self._check_elements(target, values, p.items)
+                plans.append(_Push([self._snapshot(v, out) for v in values]))
             elif isinstance(p, _Range):
                 lo = self._snapshot(self.exprs.expr(p.lo, out), out) if p.lo is not None else zero
                 hi = self.exprs.expr(p.hi, out) if p.hi is not None else self.length_of(p.ref, loc)
@@ -270,6 +272,23 @@ class BufferLowerer:
                 )
         return out
 
+    def _check_elements(self, target: ArrayRef, values: list[ir.Expr], items: list[A.Expr]) -> None:
+        # `var t := [];` is taken as a sequence of integers (Dafny infers it from later use)
+        assert target.dtype.element is not None
+        want_bool = target.dtype.element.kind == "bool"
+        for v, x in zip(values, items, strict=True):
+            if isinstance(v.type, ir.BoolType) != want_bool:
+                raise self.ctx.fail(
+                    x,
+                    "HW114",
+                    f"this element's type differs from the sequence's ({target.dtype.name}): "
+                    "declare the sequence's type (`var t: seq<bool> := [];`)",
+                )
+
+    def _offsets(self, loc: ir.SourceSpan) -> tuple[int, int]:
+        idx = self.ctx.index
+        return idx.offset(loc.start_line, loc.start_col), idx.offset(loc.end_line, loc.end_col)
+
     def _snapshot(self, e: ir.Expr, out: list[ir.Stmt]) -> ir.Expr:
         """`e` held in a temporary when it reads state the appends below change."""
         if isinstance(e, ir.Const):
@@ -298,6 +317,14 @@ class BufferLowerer:
     def _copy(
         self, target: ArrayRef, src: ArrayRef, lo: ir.Expr, hi: ir.Expr, loc: ir.SourceSpan
     ) -> ir.Stmt:
+        assert src.dtype.element is not None and target.dtype.element is not None
+        if (src.dtype.element.kind == "bool") != (target.dtype.element.kind == "bool"):
+            raise self.ctx.fail(
+                (0, 0) if loc is ir.UNKNOWN_SPAN else self._offsets(loc),
+                "HW114",
+                f"a {src.dtype.name} copied into a {target.dtype.name}: declare the "
+                "sequences' types (`var t: seq<bool> := [];`)",
+            )
         k = self.ctx.new_local(f"{target.ir_name}_k", ir.UNSIZED_NAT, loc, origin="copy index")
         assert src.dtype.element is not None
         elem = ir.Index(
