@@ -197,3 +197,18 @@ def test_synthesis_honours_directives_and_locates_the_rest(
     assert len(located) == 1 and '"ram"' in located[0], report.warnings
     assert [u.device for u in report.utilisation] == ["xc7a35t"]
     assert "Device utilisation" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+
+
+def test_another_methods_loop_directives_are_not_warned_about(
+    max_array_ir: HardwareMethod,
+) -> None:
+    other = (
+        "\nmethod Count(n: nat) returns (c: nat)\n  ensures c == n\n{\n  c := 0;\n"
+        "  while c < n\n    invariant {:hls_unroll 2} c <= n\n  {\n    c := c + 1;\n  }\n}\n"
+    )
+    text = _attributed("{:hls_unroll 4}") + other
+    d = read_directives(text, "MaxArray", "m.dfy")
+    assert len(d.loops) == 2 and len(d.own_loops) == 1
+    _, stats = structurize(max_array_ir, structure_options(d, unroll_limit=32))
+    assert len(stats.unmatched) == 1  # Count's loop is not in MaxArray's hardware
+    assert xls_warnings(d, stats, state_machine=True) == []

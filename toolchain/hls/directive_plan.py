@@ -33,6 +33,8 @@ def xls_warnings(
             d = by_key.get((loc.start_line, loc.start_col))
             out.append(DirectiveWarning(d.span if d is not None else loc, why))
         for key in stats.unmatched:
+            if key not in directives.own_loops:
+                continue  # a callee's loop that this method does not inline
             d = by_key[key]
             out.append(
                 DirectiveWarning(d.span, "no hardware loop of the method starts here; ignored")

@@ -72,6 +72,8 @@ class Directives:
     memory_spans: dict[str, SourceSpan] = field(default_factory=dict)
     latency_span: SourceSpan | None = None
     loops: dict[tuple[int, int], LoopDirective] = field(default_factory=dict)
+    # the loops written in the method itself (the others are callees', honoured when inlined)
+    own_loops: set[tuple[int, int]] = field(default_factory=set)
     warnings: list[DirectiveWarning] = field(default_factory=list)
 
     @property
@@ -226,10 +228,12 @@ def read_directives(text: str, method: str, filename: str = "<source>") -> Direc
     reader = _Reader(text, filename, method)
     simple = method.rpartition(".")[2]
     for decl in program.methods():
-        if decl.name == simple:
-            reader.method_attrs(decl)
+        before = set(reader.out.loops)
         if decl.body is not None:
             reader.walk(decl.body.body)
+        if decl.name == simple:
+            reader.method_attrs(decl)
+            reader.out.own_loops |= set(reader.out.loops) - before
     return reader.out
 
 
