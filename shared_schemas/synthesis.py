@@ -128,6 +128,19 @@ class CosimMismatch(Model):
     message: str = ""
 
 
+class CosimWaveform(Model):
+    """One vector simulated again with every port and register dumped to a VCD file."""
+
+    vector: int = Field(ge=0, description="index of the input vector")
+    passed: bool = Field(description="the vector's outputs matched the reference")
+    vcd_file: str = Field(description="the VCD file, relative to the output folder")
+    accepted_ns: int = Field(ge=0, description="simulation time the inputs were taken")
+    result_ns: int | None = Field(
+        default=None, description="simulation time the result was sampled (None: never came)"
+    )
+    output: str | None = Field(default=None, description="the output that differs, if any")
+
+
 class CosimReport(Model):
     verdict: CosimVerdict
     vectors_run: int = 0
@@ -144,6 +157,10 @@ class CosimReport(Model):
     duration_s: float = 0.0
     log_file: str | None = None
     message: str = ""
+    waveforms: list[CosimWaveform] = Field(
+        default_factory=list,
+        description="VCDs of the first failing vector and of one passing vector",
+    )
 
 
 class StageTiming(Model):
