@@ -421,6 +421,42 @@ export interface CosimReport {
   vectors_passed?: number;
   vectors_run?: number;
   verdict: CosimVerdict;
+  /**
+   * VCDs of the first failing vector and of one passing vector
+   */
+  waveforms?: CosimWaveform[];
+}
+/**
+ * One vector simulated again with every port and register dumped to a VCD file.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "CosimWaveform".
+ */
+export interface CosimWaveform {
+  /**
+   * simulation time the inputs were taken
+   */
+  accepted_ns: number;
+  /**
+   * the output that differs, if any
+   */
+  output?: string | null;
+  /**
+   * the vector's outputs matched the reference
+   */
+  passed: boolean;
+  /**
+   * simulation time the result was sampled (None: never came)
+   */
+  result_ns?: number | null;
+  /**
+   * the VCD file, relative to the output folder
+   */
+  vcd_file: string;
+  /**
+   * index of the input vector
+   */
+  vector: number;
 }
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
