@@ -259,6 +259,9 @@ class DocumentRuns:
         started = time.monotonic()
         if plan.verify:
             self.verifier_runs += 1
+        # The front end without Dafny (which methods can become hardware) needs only the text:
+        # it runs on its own thread while Dafny verifies, so it adds nothing to the wait.
+        front_end = asyncio.create_task(asyncio.to_thread(hardware_status, text, filename))
         try:
             outcome = await asyncio.to_thread(verifier.run, prepared, cancel)
         except asyncio.CancelledError:
@@ -277,10 +280,12 @@ class DocumentRuns:
         finally:
             shower.cancel()
             progress.end()
+            if not front_end.done():
+                # the early returns above never await it: its outcome is collected when done
+                front_end.add_done_callback(_consume)
         result = outcome.verification
         duration_s = time.monotonic() - started
-        # The front end without Dafny (milliseconds): which methods can become hardware.
-        hardware = await asyncio.to_thread(hardware_status, text, filename)
+        hardware = await front_end
         if self._is_current(uri, version, task):
             record.error = None
             record.result, record.text = result, text
@@ -463,3 +468,9 @@ def _with_hardware(
         s.model_copy(update={"hardware": readiness(hardware.get(s.name))}) for s in status.symbols
     ]
     return status.model_copy(update={"symbols": symbols})
+
+
+def _consume(task: asyncio.Task[dict[str, MethodHardware]]) -> None:
+    """The result of a front-end pass nobody waits for any more (its run was superseded)."""
+    if not task.cancelled():
+        task.exception()

@@ -238,11 +238,7 @@ class LineIndex:
 
     @classmethod
     def of(cls, text: str) -> LineIndex:
-        starts = [0]
-        for i, ch in enumerate(text):
-            if ch == "\n":
-                starts.append(i + 1)
-        return cls(tuple(starts), len(text))
+        return _line_index(text)
 
     def position(self, offset: int) -> tuple[int, int]:
         offset = max(0, min(offset, self.length))
@@ -255,3 +251,12 @@ class LineIndex:
         if line >= len(self.starts):
             return self.length
         return min(self.starts[line] + max(column, 0), self.length)
+
+
+@functools.lru_cache(maxsize=16)  # the front end indexes the same text once per method and finding
+def _line_index(text: str) -> LineIndex:
+    starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
+    return LineIndex(tuple(starts), len(text))
+
+
+_NEWLINE = re.compile("\n")
