@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from shared_schemas.verification import Diagnostic, Range
+from shared_schemas.verification import Diagnostic, Position, Range
 from toolchain.dafny.symbols import Symbol, find_symbols
 from toolchain.errors import ToolchainError
 from toolchain.frontend import lower
@@ -51,6 +51,7 @@ WAY_FORWARD: dict[str, str] = {
     "HW204": "fix the verification errors first",
 }
 HARDWARE_KINDS = ("method",)
+UNBOUNDED_CODE = "HW202"
 
 
 @dataclass(frozen=True)
@@ -92,11 +93,39 @@ def with_way_forward(d: Diagnostic) -> Diagnostic:
     return d.model_copy(update={"message": f"{d.message} (way forward: {hint})"})
 
 
-def _verdict(name: str, result: LoweringResult, proven: bool) -> MethodHardware:
+def root_causes(diagnostics: list[Diagnostic], body: Position | None) -> list[Diagnostic]:
+    """The findings worth a squiggle. An unbounded input makes every value computed from it
+    unbounded too, and the front end reports each (a 20-method file of plain Dafny had 80): when
+    an HW202 sits on a parameter (before the body), the HW202s inside the body follow from it
+    and are left out; the fix is the same `requires`."""
+    if body is None:
+        return diagnostics
+
+    def in_body(d: Diagnostic) -> bool:
+        return (d.range.start.line, d.range.start.character) >= (body.line, body.character)
+
+    if not any(d.code == UNBOUNDED_CODE and not in_body(d) for d in diagnostics):
+        return diagnostics
+    return [d for d in diagnostics if d.code != UNBOUNDED_CODE or not in_body(d)]
+
+
+def _body_start(text: str, name: str) -> Position | None:
+    sym = next((s for s in hardware_methods(text) if name in (s.qualified, s.name)), None)
+    if sym is None or sym.body_start is None:
+        return None
+    from toolchain.dafny.text import LineIndex
+
+    line, character = LineIndex.of(text).position(sym.body_start)
+    return Position(line=line, character=character)
+
+
+def _verdict(
+    name: str, result: LoweringResult, proven: bool, body: Position | None = None
+) -> MethodHardware:
     errors = result.errors
     diagnostics = [
         with_way_forward(d).model_copy(update={"symbol": d.symbol or name})
-        for d in result.diagnostics
+        for d in root_causes(result.diagnostics, body)
     ]
     widths: list[VariableWidth] = []
     if result.method is not None:
@@ -153,7 +182,7 @@ def method_hardware(
         return MethodHardware(
             name=name, ready=False, reason=f"the front end failed ({type(exc).__name__})"
         )
-    return _verdict(name, result, proven=engine is not None)
+    return _verdict(name, result, proven=engine is not None, body=_body_start(text, name))
 
 
 def _cheap_lowering(program: Program, name: str, filename: str) -> LoweringResult:
@@ -193,9 +222,16 @@ def hardware_status(
 ) -> dict[str, MethodHardware]:
     """Every hardware-capable method of `text` (or those named) through the cheap front end:
     the file parsed once, each method lowered and its ranges analysed, no verifier run."""
-    wanted = [
-        s.qualified for s in hardware_methods(text) if methods is None or s.qualified in methods
-    ]
+    from toolchain.dafny.text import LineIndex
+
+    index = LineIndex.of(text)
+    bodies = {
+        s.qualified: Position(line=line, character=character)
+        for s in hardware_methods(text)
+        if methods is None or s.qualified in methods
+        for line, character in [index.position(s.body_start or s.start)]
+    }
+    wanted = list(bodies)
     if not wanted:
         return {}
     from toolchain.frontend.parser import parse_program
@@ -214,16 +250,18 @@ def hardware_status(
                 name=name, ready=False, reason=f"the front end failed ({type(exc).__name__})"
             )
             continue
-        found[name] = _verdict(name, result, proven=False)
+        found[name] = _verdict(name, result, proven=False, body=bodies[name])
     return found
 
 
 __all__ = [
+    "UNBOUNDED_CODE",
     "WAY_FORWARD",
     "MethodHardware",
     "VariableWidth",
     "hardware_methods",
     "hardware_status",
     "method_hardware",
+    "root_causes",
     "with_way_forward",
 ]
