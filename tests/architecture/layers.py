@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("toolchain.executor",),
     ("toolchain.dafny",),
     ("toolchain.frontend", "toolchain.llm"),
-    ("toolchain.hls", "toolchain.preface", "toolchain.hardware_status"),
+    ("toolchain.hls", "toolchain.preface", "toolchain.hardware_status", "toolchain.vcd"),
     ("toolchain.cosim", "toolchain.synth", "toolchain.datasets"),
     ("toolchain.synthesize", "toolchain.generate"),
     ("toolchain.explore",),  # every point of a design space is one synthesize run

@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from shared_schemas.synthesis import CosimMismatch, CosimReport, CosimVerdict
+from shared_schemas.synthesis import CosimMismatch, CosimReport, CosimVerdict, CosimWaveform
 from toolchain.cosim.reference import ReferenceRun, dafny_reference
 from toolchain.cosim.simulate import simulate
 from toolchain.cosim.vectors import pack_inputs, sample_candidates, unpack_outputs
 from toolchain.cosim.verilog_check import check_verilog_parses
+from toolchain.errors import ToolchainError
 from toolchain.frontend.ir import ArrayType, HardwareMethod
 from toolchain.hls.interface import HwInterface, Value, Vector
 from toolchain.proc import CancelToken
@@ -233,6 +234,22 @@ def cosimulate(
     else:
         verdict = CosimVerdict.passed
         message = f"all {ran} vectors match Dafny's compiled program"
+    waves, wave_warnings = _waveforms(
+        method,
+        iface,
+        rtl,
+        packed,
+        sim.results,
+        vecs,
+        expected,
+        actual,
+        mismatch,
+        workdir,
+        max_cycles=max_cycles,
+        timeout_s=timeout_s,
+        cancel=cancel,
+    )
+    warnings.extend(wave_warnings)
     report = CosimReport(
         verdict=verdict,
         vectors_run=ran,
@@ -244,6 +261,7 @@ def cosimulate(
         duration_s=time.monotonic() - started,
         log_file=str(log_file),
         message=message,
+        waveforms=waves,
     )
     return CosimOutcome(
         report=report,
@@ -253,3 +271,64 @@ def cosimulate(
         actual=actual,
         warnings=warnings,
     )
+
+
+def _waveforms(
+    method: HardwareMethod,
+    iface: HwInterface,
+    rtl: list[Path],
+    packed: list[list[int]],
+    results: list[dict[str, Any]],
+    vecs: list[Vector],
+    expected: list[dict[str, Value]],
+    actual: list[dict[str, Value | None]],
+    mismatch: CosimMismatch | None,
+    workdir: Path,
+    *,
+    max_cycles: int,
+    timeout_s: float,
+    cancel: CancelToken | None,
+) -> tuple[list[CosimWaveform], list[str]]:
+    """The VCDs of the first failing vector and of the first passing one, kept in the output
+    folder (`workdir`'s parent). A waveform is evidence for the engineer, not for the verdict:
+    one that cannot be recorded is a warning."""
+    from toolchain.cosim.waveform import capture_waveform
+
+    passing = next(
+        (
+            k
+            for k in range(len(actual))
+            if first_mismatch(method, [vecs[k]], [expected[k]], [actual[k]])[0] == 1
+        ),
+        None,
+    )
+    wanted: list[tuple[int, bool, str | None]] = []
+    if mismatch is not None and mismatch.vector < len(results):
+        wanted.append((mismatch.vector, False, mismatch.output))
+    if passing is not None:
+        wanted.append((passing, True, None))
+    waves: list[CosimWaveform] = []
+    warnings: list[str] = []
+    for k, passed, output in wanted:
+        try:
+            waves.append(
+                capture_waveform(
+                    rtl,
+                    iface.top,
+                    [s.rtl_name for s in iface.inputs],
+                    [s.rtl_name for s in iface.outputs],
+                    packed,
+                    k,
+                    int(results[k].get("accepted", 0)),
+                    workdir,
+                    workdir.parent,
+                    passed=passed,
+                    output=output,
+                    max_cycles=max_cycles,
+                    timeout_s=timeout_s,
+                    cancel=cancel,
+                )
+            )
+        except (ToolchainError, OSError) as exc:
+            warnings.append(f"no waveform of vector {k}: {exc}")
+    return waves, warnings

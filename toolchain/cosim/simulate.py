@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,8 +71,12 @@ def simulate(
     max_cycles: int = 100_000,
     timeout_s: float = 300.0,
     cancel: CancelToken | None = None,
+    extra_roots: Sequence[tuple[str, Path]] = (),
+    dump: bool = False,
 ) -> SimResult:
-    """Drive `vectors` (one unsigned int per input port) into `top`; read every output port."""
+    """Drive `vectors` (one unsigned int per input port) into `top`; read every output port.
+    `extra_roots`: further top-level modules (name, file) elaborated beside `top`, such as the
+    one that dumps a waveform; `dump` lets its $dumpvars write the VCD (vvp -vcd, else -none)."""
     # iverilog and vvp run inside `workdir`: the paths they are given must not depend on that
     workdir = workdir.resolve()
     sources = [p.resolve() for p in sources]
@@ -79,8 +84,10 @@ def simulate(
     sim = workdir / "sim.vvp"
     cmds = workdir / "cmds.f"
     write_atomic(cmds, "+timescale+1ns/1ps\n")
+    roots = [arg for name, _ in extra_roots for arg in ("-s", name)]
+    extra = [path.resolve() for _, path in extra_roots]
     build = run_tool(
-        [IVERILOG, "-o", sim, "-s", top, "-g2012", "-f", cmds, *sources],
+        [IVERILOG, "-o", sim, "-s", top, *roots, "-g2012", "-f", cmds, *sources, *extra],
         timeout_s=timeout_s,
         cwd=workdir,
         cancel=cancel,
@@ -104,7 +111,7 @@ def simulate(
         ),
     )
     run = run_tool(
-        [VVP, "-m", vpi_module(), sim, "-none"],
+        [VVP, "-m", vpi_module(), sim, "-vcd" if dump else "-none"],
         timeout_s=timeout_s,
         cwd=workdir,
         env=_cocotb_env(top, job, workdir / "results.xml"),

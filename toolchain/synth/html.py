@@ -10,11 +10,19 @@ that shell (its theme CSS and link handling) and with the editor's end-to-end te
 from __future__ import annotations
 
 import html
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from shared_schemas.synthesis import CosimReport, CosimVerdict, ResourceReport, SynthesisReport
+from toolchain.synth.report_sections import (
+    LinkFn,
+    backpressure,
+    fmax_view,
+    initiation_interval,
+    latency_bins,
+    utilisation_for,
+    waveforms_html,
+)
 from toolchain.synth.utilisation_html import utilisation_html
 
 # the files a run writes in its output folder (the report links the ones that exist)
@@ -42,6 +50,9 @@ th{background:#f0f3f7}code,pre{font-family:ui-monospace,Menlo,Consolas,monospace
 pre{background:#fff;border:1px solid #d8dde6;padding:.6rem;overflow-x:auto}
 ul.warnings li{color:#9a6700}
 svg text{font-family:system-ui,sans-serif;font-size:11px;fill:#1d2330}
+.wave-scroll{overflow-x:auto}svg .wave-line,svg .wave-bus{stroke:#1a7f37}svg .wave-x{stroke:#cf222e}
+svg .wave-clk{stroke:#5b6578}svg .wave-mark.mismatch{fill:#cf222e}svg .wave-mark.result{fill:#1a7f37}
+svg .wave-mark.accepted{fill:#4c78a8}
 """
 
 
@@ -73,11 +84,19 @@ def _n(value: float | None, digits: int = 0) -> str:
     return "–" if value is None else f"{value:,.{digits}f}"
 
 
-def bar_chart(items: list[tuple[str, float]], unit: str = "", width: int = 560) -> str:
-    """A horizontal bar chart in inline SVG."""
+def bar_chart(
+    items: list[tuple[str, float]],
+    unit: str = "",
+    width: int = 560,
+    *,
+    full_scale: float | None = None,
+    shown: list[str] | None = None,
+) -> str:
+    """A horizontal bar chart in inline SVG. Bars are scaled to `full_scale` when given (a
+    device's capacity, 100 %), else to the largest value; `shown` replaces the value texts."""
     if not items:
         return "<p class='muted'>no data</p>"
-    top = max((v for _, v in items), default=0) or 1
+    top = full_scale or max((v for _, v in items), default=0) or 1
     row, label_w, value_w = 24, 150, 80
     bar_w = width - label_w - value_w
     parts = [
@@ -86,14 +105,14 @@ def bar_chart(items: list[tuple[str, float]], unit: str = "", width: int = 560) 
     ]
     for i, (name, value) in enumerate(items):
         y = 4 + i * row
-        w = max(bar_w * (value / top), 1 if value else 0)
-        shown = f"{value:g}{unit}"
+        w = max(bar_w * min(value / top, 1.0), 1 if value else 0)
+        text = shown[i] if shown is not None else f"{value:g}{unit}"
         parts.append(f'<text x="0" y="{y + 15}">{_e(name)}</text>')
         parts.append(
             f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row - 8}" rx="2" '
-            f'fill="#4c78a8"><title>{_e(name)}: {_e(shown)}</title></rect>'
+            f'fill="#4c78a8"><title>{_e(name)}: {_e(text)}</title></rect>'
         )
-        parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 15}">{_e(shown)}</text>')
+        parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 15}">{_e(text)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -115,11 +134,24 @@ def _cell_names(r: ResourceReport | None) -> tuple[str, str, str, str, str]:
     return ("LUT", "FF", "DSP", "BRAM", "CARRY")
 
 
-def _resources(r: ResourceReport | None, title: str) -> str:
+def _resources(r: ResourceReport | None, title: str, report: SynthesisReport) -> str:
     if r is None:
         return ""
-    values = (r.lut, r.ff, r.dsp, r.bram, r.carry)
-    chart = bar_chart([(n, float(v)) for n, v in zip(_cell_names(r), values, strict=True)])
+    util = utilisation_for(report, r.target)
+    if util is not None:
+        # bars are fractions of the named part: 26 FF is a sliver of 41,600, not a full bar
+        title = f"{title}: {util.device}"
+        chart = bar_chart(
+            [(i.resource, i.percent) for i in util.items],
+            full_scale=100.0,
+            shown=[f"{i.used:,} of {i.available:,} ({i.percent:.2f}%)" for i in util.items],
+        )
+    else:
+        values = (r.lut, r.ff, r.dsp, r.bram, r.carry)
+        chart = (
+            bar_chart([(n, float(v)) for n, v in zip(_cell_names(r), values, strict=True)])
+            + "<p class='muted'>cell counts (no device to scale them to)</p>"
+        )
     cells = "".join(
         f"<tr><td><code>{_e(k)}</code></td><td>{v}</td></tr>" for k, v in r.cells.items()
     )
@@ -143,31 +175,21 @@ def _cards(report: SynthesisReport) -> str:
     else:
         latency_detail = ["scheduler estimate"] if lat.estimate_cycles is not None else []
     shown = measured if measured is not None else lat.estimate_cycles
-    fmax = tim.nextpnr_fmax_mhz if tim.nextpnr_fmax_mhz is not None else tim.scheduler_fmax_mhz
-    model = f"{tim.scheduler_delay_model or 'scheduler'} delay model"
-    # place and route beats a delay model; the model's figure stays visible beside it
-    if tim.nextpnr_fmax_mhz is not None:
-        sources = [f"nextpnr {tim.nextpnr_device or 'iCE40'}"]
-        if tim.scheduler_fmax_mhz is not None:
-            sources.append(f"{model}: {_n(tim.scheduler_fmax_mhz, 1)} MHz")
-    else:
-        sources = [model] if tim.scheduler_fmax_mhz is not None else []
-    fmax_detail = [
-        *sources,
-        f"target {_n(1000 / tim.clock_target_ns, 1)} MHz",
-        "misses the target" if tim.meets_target is False else "",
-    ]
+    fmax = fmax_view(report)
+    ii, ii_detail = initiation_interval(report)
     res = report.resources or report.ice40_resources
     names = _cell_names(res)
     values = (res.lut, res.ff, res.dsp, res.bram) if res is not None else (None,) * 4
-    ii = lat.initiation_interval
     return "".join(
         [
             _card(
                 "Latency", "–" if shown is None else f"{_n(shown)} cyc", "latency", latency_detail
             ),
-            _card("II", _n(ii), "ii", ["initiation interval"]),
-            _card("Fmax", "–" if fmax is None else f"{_n(fmax, 1)} MHz", "fmax", fmax_detail),
+            _card("II", ii, "ii", ii_detail),
+            _card(fmax.label, fmax.value, "fmax", fmax.detail),
+            _card("Other estimates", f"{len(fmax.others)}", "fmax-other", fmax.others)
+            if fmax.others
+            else "",
             _card("Clock target", f"{tim.clock_target_ns:g} ns", "clock"),
             *(
                 _card(name, _n(value), key)
@@ -179,7 +201,7 @@ def _cards(report: SynthesisReport) -> str:
     )
 
 
-def _verdict(cos: CosimReport, log: str | None) -> str:
+def _verdict(cos: CosimReport, log: str | None, link: LinkFn) -> str:
     state = _VERDICT_CLASS.get(cos.verdict, "none")
     vectors = f"{cos.vectors_run:,} vectors"
     head = {
@@ -202,7 +224,7 @@ def _verdict(cos: CosimReport, log: str | None) -> str:
             f"<code>{_e(m.inputs)}</code> {_e(m.message)}"
         )
     if log is not None:
-        details.append(f'<a data-open="{_e(log)}">co-simulation log</a>')
+        details.append(link(log, "co-simulation log"))
     state_class = "fail" if state == "error" else state
     return (
         f'<div class="verdict {state_class}" data-verdict="{state}">{_e(head)}'
@@ -231,7 +253,7 @@ def _schedule(report: SynthesisReport) -> str:
     )
 
 
-def _files(out: Path, rtl: list[str], log: str | None) -> tuple[str, list[str]]:
+def _files(out: Path, rtl: list[str], log: str | None, link: LinkFn) -> str:
     entries = [(str(out / f), Path(f).name, f) for f in rtl]
     if log is not None:
         entries.append((log, COSIM_LOG, "co-simulation log"))
@@ -241,10 +263,10 @@ def _files(out: Path, rtl: list[str], log: str | None) -> tuple[str, list[str]]:
         (str(out / REPORT_HTML), REPORT_HTML, "standalone page"),
     ]
     items = "".join(
-        f'<li><a data-open="{_e(target)}">{_e(text)}</a> <span class="muted">{_e(note)}</span></li>'
+        f'<li>{link(target, text)} <span class="muted">{_e(note)}</span></li>'
         for target, text, note in entries
     )
-    return f"<h2>Files</h2><ul class='files'>{items}</ul>", [t for t, _, _ in entries]
+    return f"<h2>Files</h2><ul class='files'>{items}</ul>"
 
 
 def render_report_body(
@@ -257,6 +279,8 @@ def render_report_body(
     """The report as an HTML fragment; its links name files under `out` (the output folder)."""
     cos = report.cosim
     log = str(out / cos.log_file) if cos.log_file else None
+    # every data-open link goes through `link`: the page's openable list is exactly its links
+    link = LinkFn()
     subtitle = [
         f"{report.backend.value.upper()} → {report.target.value}",
         report.architecture.value,
@@ -268,20 +292,25 @@ def render_report_body(
         f"<h1>Synthesis report: <code>{_e(report.method)}</code></h1>"
         f"<p class='subtitle'>{_e(' · '.join(s for s in subtitle if s))}</p>"
         f"<div class='cards'>{_cards(report)}</div>",
-        "<h2>Co-simulation</h2>" + _verdict(cos, log),
+        "<h2>Co-simulation</h2>" + _verdict(cos, log, link),
+        waveforms_html(cos, out, report, link),
     ]
     if latencies:
-        hist = Counter(latencies)
-        items = [(f"{c} cycles", float(n)) for c, n in sorted(hist.items())][:24]
-        sections.append("<h2>Measured latency</h2>" + bar_chart(items, " vectors"))
+        bins = latency_bins(latencies)
+        sections.append(
+            "<h2>Measured latency</h2>"
+            + bar_chart([(label, float(n)) for label, n in bins], " vectors")
+            + f"<p class='muted' data-histogram-vectors='{len(latencies)}'>all "
+            f"{len(latencies):,} vectors, {min(latencies):,} to {max(latencies):,} cycles</p>"
+        )
     sections.append(_schedule(report))
     if report.resources is None and report.ice40_resources is None:
         sections.append(
             "<h2>Resources</h2><p class='muted'>No resource numbers in this report.</p>"
         )
-    sections.append(_resources(report.resources, "Resources"))
+    sections.append(_resources(report.resources, "Resources", report))
     if report.ice40_resources is not None and report.ice40_resources is not report.resources:
-        sections.append(_resources(report.ice40_resources, "iCE40 mapping (for Fmax)"))
+        sections.append(_resources(report.ice40_resources, "iCE40 mapping (for Fmax)", report))
     if report.utilisation:
         sections.append(utilisation_html(report.utilisation))
     rows = "".join(
@@ -293,7 +322,8 @@ def render_report_body(
     sections.append(
         f"<h2>Interface: ports of <code>{_e(report.top_module)}</code></h2><table class='ports'>"
         "<tr><th>port</th><th>dir</th><th>bits</th><th>role</th><th></th><th>carries</th>"
-        f"<th></th></tr>{rows}</table><pre>{_e(report.interface_doc)}</pre>"
+        f"<th></th></tr>{rows}</table><p data-backpressure>{backpressure(report)}</p>"
+        f"<pre>{_e(report.interface_doc)}</pre>"
     )
     warned = "".join(f"<li>{_e(w)}</li>" for w in report.warnings)
     sections.append(
@@ -305,15 +335,14 @@ def render_report_body(
             "<h2>Stages</h2>"
             + bar_chart([(s.stage, round(s.duration_s, 2)) for s in report.stages], " s")
         )
-    files, links = _files(out, report.rtl_files, log)
-    sections.append(files)
+    sections.append(_files(out, report.rtl_files, log, link))
     tools = "".join(
         f"<tr><th>{_e(k)}</th><td><code>{_e(v)}</code></td></tr>"
         for k, v in sorted(report.tool_versions.items())
     )
     sections.append(f"<h2>Tools</h2><table>{tools}</table>")
     sections.append(f"<p class='muted'>content key <code>{_e(report.content_key)}</code></p>")
-    return ReportBody(html="\n".join(sections), links=links)
+    return ReportBody(html="\n".join(s for s in sections if s), links=link.paths)
 
 
 def render_report(report: SynthesisReport, out: Path, latencies: list[int] | None = None) -> str:

@@ -1,0 +1,125 @@
+"""Waveforms of co-simulation: one vector simulated again with every port and register dumped.
+
+The bench is deterministic, so running the vectors up to and including vector k again replays
+exactly what the first run did to vector k (a pipeline's earlier vectors included). A second
+root module, `p2s_dump`, starts the VCD a few cycles before vector k was taken, so a state
+machine that ran for thousands of cycles on earlier vectors does not fill the file with them.
+The times in the result (when the inputs were taken, when the result was sampled) are read
+back from the VCD itself, not computed from the bench's counters."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared_schemas.synthesis import CosimWaveform
+from toolchain.atomic import write_atomic
+from toolchain.cosim.simulate import simulate
+from toolchain.proc import CancelToken
+from toolchain.vcd.parse import Vcd, as_int, ns_per_unit, parse_vcd, rising_edges
+
+# the bench's clock and reset (toolchain/cosim/cocotb_bench.py): 10 ns, 4 cycles in reset
+CLOCK_NS = 10
+RESET_CYCLES = 4
+MARGIN_CYCLES = 4  # cycles shown before the vector is taken
+DUMP_ROOT = "p2s_dump"
+VCD_NAME = "wave.vcd"
+WAVEFORM_DIR = "waveforms"
+
+
+def dump_module(top: str, from_ns: int) -> str:
+    """A root module that dumps `top` and one level below it (the core's state registers)."""
+    return (
+        "`timescale 1ns/1ps\n"
+        f"module {DUMP_ROOT};\n"
+        "  initial begin\n"
+        f"    #{from_ns};\n"
+        f'    $dumpfile("{VCD_NAME}");\n'
+        f"    $dumpvars(2, {top});\n"
+        "  end\n"
+        "endmodule\n"
+    )
+
+
+@dataclass(frozen=True)
+class Edges:
+    """Rising clock edges (VCD time units) where the top took an input and gave a result."""
+
+    accepted: list[int]
+    results: list[int]
+
+
+def handshake_edges(vcd: Vcd, top: str) -> Edges:
+    """The edges at which in_valid & in_ready, and out_valid & out_ready, were high just before
+    the edge (where the bench samples them)."""
+
+    def high(name: str, t: int) -> bool:
+        sig = vcd.find(f"{top}.{name}")
+        return sig is not None and as_int(sig.value_at(t - 1)) == 1
+
+    clk = vcd.find(f"{top}.clk")
+    edges = rising_edges(clk) if clk is not None else []
+    return Edges(
+        accepted=[t for t in edges if high("in_valid", t) and high("in_ready", t)],
+        results=[t for t in edges if high("out_valid", t) and high("out_ready", t)],
+    )
+
+
+def capture_waveform(
+    sources: list[Path],
+    top: str,
+    inputs: list[str],
+    outputs: list[str],
+    vectors: list[list[int]],
+    vector: int,
+    accepted_cycle: int,
+    workdir: Path,
+    out_root: Path,
+    *,
+    passed: bool,
+    output: str | None = None,
+    max_cycles: int = 100_000,
+    timeout_s: float = 300.0,
+    cancel: CancelToken | None = None,
+) -> CosimWaveform:
+    """Simulate vectors[0..vector] again with the dump on from a few cycles before `vector` was
+    taken (`accepted_cycle`, the bench's count); keep the VCD under out_root/waveforms/."""
+    kind = "pass" if passed else "fail"
+    run_dir = workdir / f"wave-{kind}"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    from_ns = max(0, (RESET_CYCLES + accepted_cycle - MARGIN_CYCLES) * CLOCK_NS)
+    dumper = write_atomic(run_dir / f"{DUMP_ROOT}.v", dump_module(top, from_ns))
+    simulate(
+        sources,
+        top,
+        inputs,
+        outputs,
+        vectors[: vector + 1],
+        run_dir,
+        max_cycles=max_cycles,
+        timeout_s=timeout_s,
+        cancel=cancel,
+        extra_roots=[(DUMP_ROOT, dumper)],
+        dump=True,
+    )
+    dumped = run_dir / VCD_NAME
+    target = out_root / WAVEFORM_DIR / f"vector{vector}-{kind}.vcd"
+    write_atomic(target, dumped.read_bytes())
+    vcd = parse_vcd(dumped.read_text(encoding="utf-8", errors="replace"))
+    scale = ns_per_unit(vcd.timescale)
+    edges = handshake_edges(vcd, top)
+    # the prefix ends with `vector`: the last input taken and the last result are its own
+    accepted = edges.accepted[-1] if edges.accepted else 0
+    result = edges.results[-1] if edges.results and edges.results[-1] > accepted else None
+    return CosimWaveform(
+        vector=vector,
+        passed=passed,
+        vcd_file=target.relative_to(out_root).as_posix(),
+        accepted_ns=round(accepted * scale),
+        result_ns=None if result is None else round(result * scale),
+        output=output,
+    )
+
+
+__all__ = ["CLOCK_NS", "WAVEFORM_DIR", "capture_waveform", "dump_module", "handshake_edges"]

@@ -1,0 +1,1 @@
+"""Value Change Dumps: read one (`parse`) and draw it as an SVG waveform (`svg`)."""
