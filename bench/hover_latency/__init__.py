@@ -1,0 +1,1 @@
+"""Hover latency after verification: see `__main__`."""
