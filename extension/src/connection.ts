@@ -3,10 +3,17 @@
 // restart. Features take the running client from here and hear of each fresh start.
 import * as fs from "node:fs";
 import * as vscode from "vscode";
-import { ExecuteCommandRequest, State, type LanguageClient } from "vscode-languageclient/node";
+import {
+  ExecuteCommandRequest,
+  MessageType,
+  ShowMessageNotification,
+  State,
+  type LanguageClient,
+} from "vscode-languageclient/node";
 import { createClient } from "./client";
 import { SECTION } from "./config";
 import { OFFICIAL_DAFNY_EXTENSION_ID } from "./dafnyExtension";
+import { showErrorWithActions } from "./errorToast";
 import { resolveInterpreter } from "./interpreter";
 import { API_KEY_ENV, API_KEY_SECRET, ServerCommand } from "./protocol";
 import { describeError } from "./serverCall";
@@ -77,6 +84,14 @@ export class ServerConnection implements vscode.Disposable {
       traceChannel: trace,
       contributedSettingIds: this.setup.contributedSettingIds,
       deferDafnyDiagnostics,
+    });
+    // The server's own error announcements get the same buttons as failed commands (this
+    // handler replaces vscode-languageclient's, which shows a bare toast).
+    next.onNotification(ShowMessageNotification.type, (params) => {
+      const text = params.message;
+      if (params.type === MessageType.Error) void showErrorWithActions(output, "server", text, text);
+      else if (params.type === MessageType.Warning) void vscode.window.showWarningMessage(text);
+      else void vscode.window.showInformationMessage(text);
     });
     next.onDidChangeState((event) => {
       if (event.newState === State.Running) statusBar.update({ state: "ready" });

@@ -3,8 +3,8 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { ServerConnection } from "../connection";
-import { errorActions, errorLogLine } from "../errorActions";
-import { ClientCommand } from "../protocol";
+import { errorLogLine } from "../errorActions";
+import { showErrorWithActions } from "../errorToast";
 import { CancelledByUser, describeError } from "../serverCall";
 import type { ServerStatusBar } from "../statusBar";
 import type { SymbolStatusStore } from "../symbolStatus";
@@ -31,27 +31,7 @@ export async function runGuarded(ctx: FeatureContext, what: string, body: () => 
     }
     const message = describeError(err);
     ctx.log(errorLogLine(what, message));
-    void showErrorWithActions(ctx, what, message);
-  }
-}
-
-/** The error toast with its way out (./errorActions.ts decides the buttons). */
-async function showErrorWithActions(ctx: FeatureContext, what: string, message: string): Promise<void> {
-  const actions = errorActions(what, message);
-  const choice = await vscode.window.showErrorMessage(
-    `Proof2Silicon: ${what} failed: ${message}`,
-    ...actions.map((a) => a.label),
-  );
-  const action = actions.find((a) => a.label === choice);
-  if (!action) return;
-  if (action.kind === "openSettings") {
-    await vscode.commands.executeCommand("workbench.action.openSettings", action.setting ?? "proof2silicon");
-  } else if (action.kind === "setApiKey") {
-    await vscode.commands.executeCommand(ClientCommand.setApiKey);
-  } else if (action.kind === "showProblems") {
-    await vscode.commands.executeCommand("workbench.actions.view.problems");
-  } else {
-    ctx.output.show(true);
+    void showErrorWithActions(ctx.output, what, `Proof2Silicon: ${what} failed: ${message}`, message);
   }
 }
 

@@ -24,6 +24,10 @@ test("a missing Dafny opens the Dafny settings; a method that is not hardware sh
   const dafny = errorActions("synthesis", "Dafny not found: install it or set proof2silicon.dafny.path");
   assert.deepEqual(dafny[0], { label: "Open Settings", kind: "openSettings", setting: "proof2silicon.dafny" });
   assert.deepEqual(labels("synthesis", "Add cannot become hardware (line 1: x has no bound)"), ["Show Problems", "Show Output"]);
+  // what the server announces itself (window/showMessage) when Dafny is missing
+  for (const text of ["Proof2Silicon: Dafny is not installed (apt-get install dafny)", "Dafny not found at /opt/dafny"]) {
+    assert.deepEqual(labels("server", text), ["Open Settings", "Show Output"], text);
+  }
 });
 
 test("every error has at least Show Output; the log line is one line", () => {
