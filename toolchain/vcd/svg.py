@@ -57,7 +57,8 @@ def _value_text(bits: str | None, width: int) -> str:
     value = as_int(bits)
     if value is None:
         return "x"
-    return str(value) if width <= 32 else hex(value)
+    # narrow ports read best in decimal; packed arrays and wide words in hex
+    return str(value) if width <= 16 else hex(value)
 
 
 def _row(sig: Signal, columns: list[Column], y: float, is_clock: bool) -> list[str]:
