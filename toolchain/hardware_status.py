@@ -18,7 +18,7 @@ from shared_schemas.verification import Diagnostic, Position, Range
 from toolchain.dafny.symbols import Symbol, find_symbols
 from toolchain.errors import ToolchainError
 from toolchain.frontend import lower
-from toolchain.frontend.ir import UNKNOWN_SPAN, IntType, WidthStatus
+from toolchain.frontend.ir import UNKNOWN_SPAN, For, IntType, While, WidthStatus, walk_stmts
 from toolchain.frontend.result import LoweringResult
 
 if TYPE_CHECKING:
@@ -66,6 +66,15 @@ class VariableWidth:
     range: Range | None  # where it is declared
 
 
+@dataclass(frozen=True)
+class LoopBound:
+    """A loop of the method (or of a callee inlined into it) and its iteration bound."""
+
+    range: Range  # the loop's header
+    max_trips: int | None  # None: no bound derived
+    kind: str  # while, for (tail recursion becomes a while loop)
+
+
 @dataclass
 class MethodHardware:
     """The front end's verdict on one method."""
@@ -76,6 +85,7 @@ class MethodHardware:
     code: str | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     widths: list[VariableWidth] = field(default_factory=list)
+    loops: list[LoopBound] = field(default_factory=list)
     proven: bool = False  # widths came from a run with the Dafny verifier
 
     def width_of(self, name: str) -> VariableWidth | None:
@@ -141,6 +151,12 @@ def _verdict(
                     range=loc,
                 )
             )
+    loops: list[LoopBound] = []
+    if result.method is not None:
+        for st in walk_stmts(result.method.body):
+            if isinstance(st, While | For) and st.loc is not UNKNOWN_SPAN:
+                kind = "for" if isinstance(st, For) else "while"
+                loops.append(LoopBound(st.loc.to_range(), st.max_trips, kind))
     first = errors[0] if errors else None
     ready = result.method is not None and first is None
     reason: str | None = None
@@ -155,6 +171,7 @@ def _verdict(
         code=None if first is None else first.code,
         diagnostics=diagnostics,
         widths=widths,
+        loops=loops,
         proven=proven,
     )
 
@@ -257,6 +274,7 @@ def hardware_status(
 __all__ = [
     "UNBOUNDED_CODE",
     "WAY_FORWARD",
+    "LoopBound",
     "MethodHardware",
     "VariableWidth",
     "hardware_methods",

@@ -53,6 +53,22 @@ def describe_method(m: MethodHardware) -> str:
     return f"**{m.name}**: not hardware: {m.reason} ({m.code or 'front end'})"
 
 
+def describe_loop(text: str, offset: int, method: MethodHardware) -> str | None:
+    """The iteration bound of the loop whose header starts at `offset`."""
+    index = LineIndex.of(text)
+    line, character = index.position(offset)
+    for loop in method.loops:
+        start = loop.range.start
+        if (start.line, start.character) == (line, character):
+            if loop.max_trips is None:
+                return f"loop in **{method.name}**: no iteration bound derived"
+            return (
+                f"loop in **{method.name}**: at most {loop.max_trips} iterations "
+                "(from its `decreases` and the ranges of its variables)"
+            )
+    return None
+
+
 def hover_text(text: str, offset: int, hardware: dict[str, MethodHardware]) -> str | None:
     """What a hover at `offset` of `text` shows, from the cached front-end results."""
     lo, hi = max(0, offset - 200), min(len(text), offset + 200)
@@ -64,6 +80,8 @@ def hover_text(text: str, offset: int, hardware: dict[str, MethodHardware]) -> s
         return None
     method = hardware[sym.qualified]
     name = word.group(0)
+    if name in ("while", "for"):
+        return describe_loop(text, word.start(), method)
     if name == sym.name and offset < (sym.body_start or sym.end):
         header = text.find(name, sym.start)
         if header <= offset <= header + len(name):

@@ -193,6 +193,11 @@ async def test_hover_shows_the_width_dafny_proved_and_starts_no_run(
     param = source.splitlines()[header]
     on_a = await _hover(client, uri, header, param.index("a:"))
     assert on_a is not None and "`a[..]: u8`, [0, 255], from the precondition" in on_a
+    loop = next(i for i, t in enumerate(source.splitlines()) if t.strip().startswith("while "))
+    assert await _hover(client, uri, loop, 3) == (
+        "loop in **Sum**: at most 16 iterations (from its `decreases` and the ranges of its "
+        "variables)"
+    )
     on_method = await _hover(client, uri, header, param.index("Sum"))
     assert on_method is not None and "hardware-ready" in on_method
     # nothing on a function (no hardware of its own) or outside any declaration
