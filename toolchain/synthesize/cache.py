@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from shared_schemas.synthesis import (
@@ -36,10 +37,95 @@ def code_digest() -> str:
     return h.hexdigest()[:16]
 
 
+# Dafny's tokens as far as a key needs them: identifiers (primes and `?` included), numbers,
+# Dafny's multi-character operators (longest first), then any other single character. Spaces
+# between tokens are layout; `: =` is two tokens and `:=` one, so a split operator is a change.
+_OPERATORS = sorted(
+    [
+        "<==>",
+        "==>",
+        "<==",
+        "-->",
+        "~>",
+        "->",
+        "<-",
+        "=>",
+        "::",
+        ":=",
+        ":|",
+        "==",
+        "!=",
+        "<=",
+        ">=",
+        "&&",
+        "||",
+        "!!",
+        "..",
+        "<<",
+        ">>",
+        "!in",
+    ],
+    key=len,
+    reverse=True,
+)
+_TOKEN = re.compile(
+    r"[A-Za-z_][A-Za-z0-9_'?]*|[0-9][A-Za-z0-9_.]*|"
+    + "|".join(re.escape(op) for op in _OPERATORS)
+    + r"|\S"
+)
+
+
+def _kept_ranges(text: str, method: str) -> list[tuple[int, int]]:
+    """The text a synthesis of `method` reads: everything but the callables it does not use
+    (another method's body changes nothing here; a constant, a type or an import might)."""
+    from toolchain.dafny.callgraph import uses
+    from toolchain.dafny.symbols import find_symbols
+
+    used = set(uses(text, method))
+    if not used:
+        return [(0, len(text))]
+    dropped = sorted(
+        (sym.start, sym.end) for sym in find_symbols(text) if sym.qualified not in used
+    )
+    kept: list[tuple[int, int]] = []
+    pos = 0
+    for start, end in dropped:
+        if start > pos:
+            kept.append((pos, start))
+        pos = max(pos, end)
+    kept.append((pos, len(text)))
+    return kept
+
+
+def source_tokens(text: str, method: str) -> list[str]:
+    """The tokens of `method`, of what it uses and of the file's other declarations (constants,
+    types, imports): comments and layout left out, literals kept whole."""
+    from toolchain.dafny.text import lex_spans
+
+    spans = lex_spans(text)
+    tokens: list[str] = []
+    for lo, hi in _kept_ranges(text, method):
+        pos = lo
+        for span in spans:
+            if span.end <= lo or span.start >= hi:
+                continue
+            start, end = max(span.start, lo), min(span.end, hi)
+            tokens += _TOKEN.findall(text, pos, start)
+            if span.is_literal:
+                tokens.append(text[start:end])
+            pos = end
+        tokens += _TOKEN.findall(text, pos, hi)
+    return tokens
+
+
 def content_key(job: Job, tools: dict[str, str]) -> str:
+    """The key a finished run is filed under. The source enters as its tokens (see
+    `source_tokens`): a comment or a re-indented line does not re-run a synthesis. A cached
+    report keeps the line numbers of the text it was made from."""
+    tokens = "\x00".join(source_tokens(job.text, job.method))
     blob = json.dumps(
         {
-            "source": sha256_hex(job.text.encode("utf-8")),
+            "source": sha256_hex(tokens.encode("utf-8")),
             "options": job.key_fields(),
             "tools": tools,
             "code": code_digest(),

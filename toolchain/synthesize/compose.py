@@ -19,6 +19,7 @@ from toolchain.errors import ToolchainError
 from toolchain.proc import CancelToken
 from toolchain.synthesize.cache import cached, content_key, tool_versions
 from toolchain.synthesize.job import contract_warnings, resolve
+from toolchain.synthesize.outputs import discard_empty_output, missing_folders
 from toolchain.synthesize.stages import IrTransform, ProgressFn, Run
 from toolchain.synthesize.vitis_flow import run_vitis_flow
 from toolchain.synthesize.xls_flow import run_xls
@@ -49,7 +50,9 @@ def run_synthesis(
 
     settings = settings or Settings()
     job = resolve(params, source_text=source_text)
+    created = missing_folders(job.out_dir)
     folder = OutputFolder.claim(job.out_dir, force=params.force)
+    finished = False
     try:
         dafny = engine if engine is not None else DafnyEngine.discover(settings.dafny)
         tools = tool_versions(f"Dafny {dafny.info.version}", params.backend)
@@ -61,11 +64,17 @@ def run_synthesis(
             hit = cached(job, key)
             if hit is not None:
                 run.report_progress("report", "unchanged: cached", 1)
+                finished = True
                 return hit
         folder.remove_previous()
-        return _run_stages(run, transform_ir)
+        result = _run_stages(run, transform_ir)
+        finished = True
+        return result
     finally:
         folder.release()
+        if not finished:
+            # a failed or cancelled run that wrote nothing leaves no empty folder behind
+            discard_empty_output(folder.root, created)
 
 
 def synthesize_candidate(candidate: Candidate) -> SynthesisReport:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from shared_schemas.synthesis import (
     WidthEvidence,
 )
 from shared_schemas.verification import FileVerification
-from toolchain.atomic import write_atomic
+from toolchain.atomic import OWNERSHIP_FILE, write_atomic
 from toolchain.synth.html import (
     COSIM_LOG,
     MANIFEST_JSON,
@@ -111,3 +112,45 @@ def write_outputs(
     write_atomic(out / REPORT_JSON, report.model_dump_json(indent=2) + "\n")
     run.report_progress("report", "done", 1.0)
     return result_for(report, out, cached=False, latencies=latencies)
+
+
+def missing_folders(root: Path) -> list[Path]:
+    """`root` and those of its ancestors that do not exist yet, deepest first: the folders a
+    run would create (FILE.p2s/ as well as FILE.p2s/METHOD/)."""
+    missing: list[Path] = []
+    for folder in (root, *root.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    return missing
+
+
+def discard_empty_output(root: Path, created: list[Path]) -> bool:
+    """After a run that failed: when the output folder holds no file but the ownership record
+    (a user's file, or a file the run did write, keeps it), remove the record, the empty
+    folders under it and the folder itself, and the empty ancestors this run created. Returns
+    whether the folder went. Nothing but `.p2s-files.json` and empty folders is ever deleted."""
+    if not root.is_dir():
+        return False
+    for folder, _dirs, files in os.walk(root, followlinks=False):
+        here = Path(folder)
+        if any(not (here == root and name == OWNERSHIP_FILE) for name in files):
+            return False
+        if any((here / d).is_symlink() for d in _dirs):
+            return False  # a link is an entry a user may have made
+    (root / OWNERSHIP_FILE).unlink(missing_ok=True)
+    for folder, _dirs, _files in sorted(
+        os.walk(root), key=lambda entry: len(Path(entry[0]).parts), reverse=True
+    ):
+        try:
+            Path(folder).rmdir()
+        except OSError:
+            return False
+    for made in created:
+        if made == root:
+            continue
+        try:
+            made.rmdir()  # only when empty: another method's folder keeps FILE.p2s/
+        except OSError:
+            break
+    return True
