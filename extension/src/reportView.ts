@@ -39,6 +39,6 @@ export function toSynthesisPage(result: unknown): SynthesisPage {
 }
 
 /** The page in the webview shell: CSP, nonce, theme, and the script that posts link clicks. */
-export function renderSynthesisPage(page: SynthesisPage, cspSource: string, nonce: string): string {
+export function renderSynthesisPage(page: Pick<SynthesisPage, "method" | "body">, cspSource: string, nonce: string): string {
   return renderPage({ title: `Synthesis: ${page.method}`, body: page.body, cspSource, nonce, script: LINK_SCRIPT });
 }

@@ -33,29 +33,38 @@ export function register(
             `Synthesizing ${method}`,
           );
         let result: unknown;
+        // the panel is about the run it names: its report goes stale now, and a failure clears it
+        reportView.started(method);
+        const failed: (err: unknown) => never = (err) => {
+          reportView.failed(method, err instanceof Error ? err.message : String(err));
+          throw err;
+        };
         try {
           result = await run(false);
         } catch (err) {
           // the output folder holds files Proof2Silicon did not write (ErrorCode.output_exists)
           const foreign = existingOutputs(err);
-          if (foreign === null) throw err;
+          if (foreign === null) failed(err);
           const choice = await vscode.window.showWarningMessage(
             `Proof2Silicon: the output folder holds files it did not write${foreign.length > 0 ? ` (${foreign.join(", ")})` : ""}. ` +
               "Write beside them? They are kept; only files of the names it writes are replaced.",
             { modal: true },
             "Write Beside",
           );
-          if (choice !== "Write Beside") return;
-          result = await run(true);
+          if (choice !== "Write Beside") {
+            reportView.failed(method, "not run: the output folder holds files Proof2Silicon did not write");
+            return;
+          }
+          result = await run(true).catch(failed);
         }
         const page = toSynthesisPage(result);
         ctx.log(`synthesis of ${method}: report ${page.reportJson}`);
-        reportView.show(page);
+        reportView.showReport(page);
       }),
     ),
     vscode.commands.registerCommand(ClientCommand.showReport, () =>
       runGuarded(ctx, "showing the report", async () => {
-        const last = reportView.lastReport;
+        const last = reportView.lastState;
         if (last) {
           reportView.show(last);
           return;
@@ -71,7 +80,7 @@ export function register(
           void vscode.window.showInformationMessage("Proof2Silicon: no synthesis report yet. Run Synthesize Method first.");
           return;
         }
-        reportView.show(toSynthesisPage(result));
+        reportView.showReport(toSynthesisPage(result));
       }),
     ),
   ];

@@ -37,6 +37,14 @@ export class ReportPanel implements vscode.Disposable {
     return this.panel !== undefined;
   }
 
+  /** Re-render an open panel in place (not revealed, focus kept); nothing when it is closed. */
+  refresh(title: string, render: (cspSource: string, nonce: string) => string, openable: Iterable<string>): void {
+    if (!this.panel) return;
+    this.openable = new Set(openable);
+    this.panel.title = title;
+    this.panel.webview.html = render(this.panel.webview.cspSource, makeNonce());
+  }
+
   private async onMessage(message: unknown): Promise<void> {
     if (typeof message !== "object" || message === null) return;
     const { type, path } = message as { type?: unknown; path?: unknown };
@@ -87,6 +95,13 @@ export class LastPageView<Page> implements vscode.Disposable {
     this.lastPage = page;
     const { title, render, openable } = this.shape(page);
     this.panel.show(title, render, openable);
+  }
+
+  /** Keep `page` as the last one and show it where the panel is open, without revealing it. */
+  update(page: Page): void {
+    this.lastPage = page;
+    const { title, render, openable } = this.shape(page);
+    this.panel.refresh(title, render, openable);
   }
 
   dispose(): void {

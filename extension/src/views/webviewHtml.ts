@@ -68,6 +68,17 @@ const THEME_CSS = `
   svg .dot { fill: var(--vscode-charts-orange, #d18616); }
   svg .dot.ok { fill: var(--vscode-charts-green, #89d185); }
   .muted { color: var(--vscode-descriptionForeground); }
+  .banner { border: 1px solid var(--vscode-editorInfo-foreground, #3794ff); border-radius: 6px; padding: 8px 12px;
+    margin: 12px 0; background: color-mix(in srgb, var(--vscode-editorInfo-foreground, #3794ff) 12%, transparent); }
+  .stale { opacity: 0.5; filter: grayscale(0.6); }
+  .wave-scroll { overflow-x: auto; }
+  svg .wave-line, svg .wave-bus { stroke: var(--vscode-charts-green, #89d185); }
+  svg .wave-x { stroke: var(--vscode-charts-red, #f14c4c); }
+  svg .wave-clk { stroke: var(--vscode-descriptionForeground); }
+  svg .wave-mark.mismatch { fill: var(--vscode-charts-red, #f14c4c); }
+  svg .wave-mark.result { fill: var(--vscode-charts-green, #89d185); }
+  svg .wave-mark.accepted { fill: var(--vscode-charts-blue, #3794ff); }
+  svg .wave-gap { fill: var(--vscode-descriptionForeground); }
 `;
 
 export interface PageOptions {
