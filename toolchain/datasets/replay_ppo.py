@@ -71,21 +71,24 @@ def build_table(
 class Featurizer:
     """Task words (vocabulary from the training tasks only) + what the failed attempts said."""
 
-    def __init__(self, tasks: Mapping[str, MbppTask], train_ids: Sequence[str], min_count: int = 2):
-        self.words = {t: task_words(tasks[t]) for t in tasks}
-        counts = Counter(w for t in train_ids for w in self.words[t])
+    def __init__(
+        self, tasks: Mapping[str, MbppTask], train_ids: Sequence[str], min_count: int = 2
+    ) -> None:
+        words = {t: task_words(tasks[t]) for t in tasks}
+        counts = Counter(w for t in train_ids for w in words[t])
         vocab = sorted(w for w, n in counts.items() if n >= min_count)
-        self.index = {w: i for i, w in enumerate(vocab)}
+        index = {w: i for i, w in enumerate(vocab)}
         self.dim = len(vocab) + len(STRATEGIES) + len(FEEDBACK) + 2
+        # every task's words as one row, once: episodes only index into it
+        self._row = {t: r for r, t in enumerate(tasks)}
+        self._matrix = torch.zeros(len(tasks), len(vocab))
+        for t, r in self._row.items():
+            for w in words[t]:
+                if w in index:
+                    self._matrix[r, index[w]] = 1.0
 
     def text(self, ids: Sequence[str]) -> torch.Tensor:
-        x = torch.zeros(len(ids), len(self.index))
-        for row, t in enumerate(ids):
-            for w in self.words[t]:
-                col = self.index.get(w)
-                if col is not None:
-                    x[row, col] = 1.0
-        return x
+        return self._matrix[[self._row[t] for t in ids]]
 
     def state(
         self, text: torch.Tensor, tried: torch.Tensor, last: Sequence[Attempt | None]
@@ -119,7 +122,7 @@ class PPOSettings:
     iterations: int = 60
     episodes: int = 64
     epochs: int = 4
-    minibatch: int = 64
+    minibatch: int = 128
     lr: float = 3e-3
     clip: float = 0.2
     value_coef: float = 0.5
