@@ -70,6 +70,11 @@ export class ServerConnection implements vscode.Disposable {
     const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: "1" };
     // The key goes to the server's environment only; it is never written to a log.
     if (apiKey) env[API_KEY_ENV] = apiKey;
+    // At `trace.server: verbose` the server logs at debug level, tracebacks of user errors
+    // included; otherwise a user error is one line (server/quiet_errors.py). Read at start.
+    if (vscode.workspace.getConfiguration(SECTION).get<string>("trace.server") === "verbose") {
+      env.P2S_SERVER_LOG = "DEBUG";
+    }
     log(`starting the server: ${interpreter.command} -m server (interpreter from ${interpreter.source})`);
     statusBar.update({
       state: "starting",
