@@ -80,6 +80,19 @@ method Pairs(s: seq<int>) returns (r: seq<int>)
   }
 }
 
+method Odds(arr: array<int>) returns (odd: seq<int>)
+  requires arr.Length <= 8
+{
+  odd := [];
+  for i := 0 to arr.Length
+    invariant 0 <= |odd| <= i
+  {
+    if arr[i] % 2 != 0 {
+      odd := odd + [arr[i]];
+    }
+  }
+}
+
 method Upto(n: int) returns (r: seq<int>)
   requires 0 <= n
 {
@@ -151,6 +164,17 @@ def test_capacity_from_the_trip_count_without_a_user_invariant(dafny: DafnyEngin
     assert helpers and all(o.proven for o in helpers), m.obligations
     got = run_method(m, {"s": [1, 9, 0]})
     assert got["r"] == [1, 2, 9, 10, 0, 1]
+
+
+def test_a_for_invariant_bounds_the_length_with_the_exit_value(dafny: DafnyEngine) -> None:
+    # `invariant |odd| <= i` holds at the head with i up to arr.Length (after the last trip):
+    # read with the body's i <= 7 it claimed |odd| <= 7, and Dafny refuted it (MBPP 426)
+    opts = Options(assume_input_bits=32, assume_max_length=16)
+    r = lower(PROGRAM, "Odds", filename="seqs.dfy", engine=dafny, options=opts)
+    assert not r.errors, [(d.code, d.message) for d in r.errors]
+    assert r.method is not None and _capacity(r.method, "odd") == 8
+    got = run_method(r.method, {"arr": [1, 2, 3, 4, 5, 6, 7, 9]})
+    assert got["odd"] == [1, 3, 5, 7, 9]
 
 
 def test_the_interface_documents_buffer_and_length(dafny: DafnyEngine) -> None:

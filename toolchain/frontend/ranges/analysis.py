@@ -224,9 +224,24 @@ class RangeAnalysis(ExpressionRanges):
 
     def _head_refine(self, s: ir.While | ir.For, state: State) -> State:
         facts = self.loop_facts.get(id(s))
-        if facts is not None:
-            state = state.copy()
+        if facts is None:
+            return state
+        state = state.copy()
+        if not isinstance(s, ir.For):
             self._apply_facts(state, facts)
+            return state
+        # Dafny's invariants hold at the head of `for i := lo to hi` with i anywhere in
+        # [lo, hi] (hi after the last trip), while the IR's loop variable only holds the body's
+        # values: `invariant |r| <= i` read with i <= hi - 1 would cut the last append off
+        lo = self.expr(s.lo, state, False)
+        hi = self.expr(s.hi, state, False)
+        saved = state.vars.get(s.var)
+        state.vars[s.var] = Interval(lo.lo, hi.hi).meet(self.declared(s.var))
+        self._apply_facts(state, facts)
+        if saved is None:
+            state.vars.pop(s.var, None)
+        else:
+            state.vars[s.var] = saved
         return state
 
     def _body_entry(self, s: ir.While | ir.For, head: State) -> State | None:
