@@ -1,6 +1,7 @@
 // The latest per-symbol verification status of each document, from the server's
 // `proof2silicon/verificationStatus` notification. It drives the "Synthesize" code lenses and the
 // status bar. Pure (no vscode import), so it is unit-tested.
+import { countOf } from "./plural";
 
 /** The front end's verdict on a method (shared_schemas.lsp.HardwareReadiness). */
 export interface HardwareVerdict {
@@ -98,11 +99,11 @@ export class SymbolStatusStore {
     const verified = typeof r.verified_count === "number" ? r.verified_count : null;
     const errors = typeof r.error_count === "number" ? r.error_count : null;
     const seconds = typeof r.duration_s === "number" ? ` in ${r.duration_s.toFixed(1)} s` : "";
-    if (status === "verified") return `verified${verified !== null ? `, ${verified} proof unit(s)` : ""}${seconds}`;
+    if (status === "verified") return `verified${verified !== null ? `, ${countOf(verified, "proof unit")}` : ""}${seconds}`;
     // Proved only if it terminates (`decreases *`), or nothing proved at all: never "verified".
     if (status === "partial") return `partial correctness only (decreases *: may not terminate)${seconds}`;
     if (status === "nothing_to_verify") return `nothing to verify${seconds}`;
-    return `${status.replace(/_/g, " ")}${errors !== null ? `, ${errors} error(s)` : ""}${seconds}`;
+    return `${status.replace(/_/g, " ")}${errors !== null ? `, ${countOf(errors, "error")}` : ""}${seconds}`;
   }
 }
 

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import { currentServerSettings } from "../client";
 import { existingOutputs, overwriteQuestion } from "../errors";
+import { countOf } from "../plural";
 import type { TrajectoryRecord } from "../generated/schema";
 import { ClientCommand, ServerCommand } from "../protocol";
 import { generateParams, outputPathForSelection, specFromSelection } from "../requests";
@@ -67,8 +68,8 @@ async function generate(ctx: FeatureContext, trajectoryView: TrajectoryPanelView
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
   }
   const message = view.verified
-    ? `Proof2Silicon: verified Dafny written to ${written ? path.basename(written) : "(no file)"} after ${view.roundsUsed} round(s).`
-    : `Proof2Silicon: no verified Dafny (${view.outcome.replace(/_/g, " ")}) after ${view.roundsUsed} round(s); see the trajectory.`;
+    ? `Proof2Silicon: verified Dafny written to ${written ? path.basename(written) : "(no file)"} after ${countOf(view.roundsUsed, "round")}.`
+    : `Proof2Silicon: no verified Dafny (${view.outcome.replace(/_/g, " ")}) after ${countOf(view.roundsUsed, "round")}; see the trajectory.`;
   ctx.log(message);
   if (view.verified) void vscode.window.showInformationMessage(message);
   else void vscode.window.showWarningMessage(message);

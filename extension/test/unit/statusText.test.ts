@@ -49,8 +49,10 @@ test("an unavailable Dafny becomes a status bar warning", () => {
 
 test("a verify answer is summarised in one line", () => {
   const store = new SymbolStatusStore();
-  assert.equal(store.describeVerification({ status: "verified", verified_count: 3, duration_s: 1.25 }), "verified, 3 proof unit(s) in 1.3 s");
-  assert.equal(store.describeVerification({ status: "parse_error", error_count: 1 }), "parse error, 1 error(s)");
+  assert.equal(store.describeVerification({ status: "verified", verified_count: 3, duration_s: 1.25 }), "verified, 3 proof units in 1.3 s");
+  assert.equal(store.describeVerification({ status: "verified", verified_count: 1 }), "verified, 1 proof unit");
+  assert.equal(store.describeVerification({ status: "parse_error", error_count: 1 }), "parse error, 1 error");
+  assert.equal(store.describeVerification({ status: "errors", error_count: 2 }), "errors, 2 errors");
   assert.equal(
     store.describeVerification({ status: "partial", verified_count: 2, duration_s: 1 }),
     "partial correctness only (decreases *: may not terminate) in 1.0 s",
