@@ -37,7 +37,12 @@ from shared_schemas.verification import DafnyInfo, FileVerification, VerifyReque
 from toolchain.dafny.incremental import IncrementalVerifier, Plan, Prepared
 from toolchain.dafny.text import LineIndex
 from toolchain.errors import CancelledError, ToolchainError
-from toolchain.hardware_status import MethodHardware, hardware_status, method_hardware
+from toolchain.hardware_status import (
+    MethodHardware,
+    carry_proof,
+    hardware_status,
+    method_hardware,
+)
 from toolchain.proc import CancelToken
 
 PROGRESS_AFTER_S = 1.0  # runs shorter than this show no progress notification
@@ -287,6 +292,12 @@ class DocumentRuns:
         duration_s = time.monotonic() - started
         hardware = await front_end
         if self._is_current(uri, version, task):
+            # A method the planner reused (its text and what it uses unchanged) keeps the
+            # widths Dafny proved for it: no new width proof after every edit elsewhere.
+            for name in outcome.plan.reuse & hardware.keys():
+                earlier = record.hardware.get(name)
+                if earlier is not None:
+                    hardware[name] = carry_proof(earlier, hardware[name])
             record.error = None
             record.result, record.text = result, text
             record.hardware, record.hardware_version = hardware, version

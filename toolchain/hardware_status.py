@@ -10,6 +10,7 @@ Dafny engine, so that ranges are `proven` rather than merely derived.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -176,6 +177,21 @@ def _verdict(
     )
 
 
+def carry_proof(earlier: MethodHardware, now: MethodHardware) -> MethodHardware:
+    """`now` (the cheap pass on the new text) with the widths Dafny proved for `earlier`, for a
+    method whose text and callees are unchanged (only its position may differ): ranges and
+    statuses by variable name, locations from `now`. `now` as it is when there is no proof."""
+    if not (earlier.proven and earlier.ready and now.ready):
+        return now
+    proven = {w.name: w for w in earlier.widths}
+    widths = [
+        VariableWidth(w.name, p.lo, p.hi, p.type, p.status, w.range) if p is not None else w
+        for w in now.widths
+        for p in [proven.get(w.name)]
+    ]
+    return dataclasses.replace(now, widths=widths, proven=True)
+
+
 def hardware_methods(text: str) -> list[Symbol]:
     """The declarations that could become hardware: compiled methods with a body."""
     return [
@@ -277,6 +293,7 @@ __all__ = [
     "LoopBound",
     "MethodHardware",
     "VariableWidth",
+    "carry_proof",
     "hardware_methods",
     "hardware_status",
     "method_hardware",

@@ -203,6 +203,14 @@ async def test_hover_shows_the_width_dafny_proved_and_starts_no_run(
     # nothing on a function (no hardware of its own) or outside any declaration
     assert await _hover(client, uri, 3, 10) is None
     assert await _hover(client, uri, 0, 5) is None
+    # An edit elsewhere (a new method that is not hardware): Sum is reused by the planner and
+    # keeps its proven widths; the only verifier run is the verification of the new method.
+    edited = source + "\nmethod Add(x: int, y: int) returns (z: int)\n{\n  z := x + y;\n}\n"
+    change_doc(client, uri, 2, edited)
+    status = await _done_status(client, uri, 2)
+    assert {s.name: s.reused for s in status.symbols}["Sum"] is True
+    assert await _hover(client, uri, line, 4) == "`s: u12`, [0, 4080], proven by Dafny"
+    assert await _runs(client) == runs + 1
     print(
         f"hover latency: median {sorted(elapsed)[10] * 1000:.1f} ms, max {max(elapsed) * 1000:.1f} ms"
     )
