@@ -107,6 +107,13 @@ def test_a_wrong_design_leaves_a_waveform_with_the_mismatch_marked(
     fail_block = body.split("data-waveform='fail'")[1].split("</svg>")[0]
     assert 'data-mark="mismatch"' in fail_block and "<svg" in fail_block
     assert f'data-open="{vcd_path}"' in body
+    # every link of the page is one the panel will open, and names a file the run left
+    opened = set(re.findall(r'data-open="([^"]+)"', body))
+    assert opened == set(result.report_links)
+    assert all(Path(p).is_file() for p in opened), sorted(
+        p for p in opened if not Path(p).is_file()
+    )
+    assert str(out.resolve() / "cosim.log") in opened
     assert "http" not in fail_block.replace('xmlns="http://www.w3.org/2000/svg"', "")
 
 
@@ -129,3 +136,9 @@ def test_a_state_machine_histogram_counts_every_vector(dafny: DafnyEngine, tmp_p
     passing = [w for w in report.cosim.waveforms if w.passed]
     assert len(passing) == 1 and (tmp_path / "out" / passing[0].vcd_file).is_file()
     assert 'data-mark="result"' in body.split("data-waveform='pass'")[1].split("</svg>")[0]
+    # served from the cache, the report still counts every vector (from the bench's results)
+    again = run_synthesis(
+        _params(src, "GcdSub", tmp_path / "out", 64).model_copy(update={"use_cache": True}),
+        engine=dafny,
+    )
+    assert again.cached and _histogram_total(again.report_body) == 64

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,10 +46,23 @@ def _digest(path: Path, root: Path) -> ArtifactDigest:
     )
 
 
+def recorded_latencies(out: Path) -> list[int] | None:
+    """The latency of every vector, as the co-simulation bench wrote it (cosim/cosim_results.json);
+    None when the file is missing or not the bench's."""
+    try:
+        data = json.loads((out / "cosim" / "cosim_results.json").read_text(encoding="utf-8"))
+        return [int(r["latency"]) for r in data["results"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def result_for(
     report: SynthesisReport, out: Path, *, cached: bool, latencies: list[int] | None = None
 ) -> SynthesizeResult:
-    """What a request returns: the report, where its files are, and the report rendered."""
+    """What a request returns: the report, where its files are, and the report rendered. A
+    cached report's histogram comes from the co-simulation results its run left on disk."""
+    if latencies is None:
+        latencies = recorded_latencies(out)
     body = render_report_body(report, out, latencies=latencies, cached=cached)
     return SynthesizeResult(
         report=report,
