@@ -178,6 +178,12 @@ def _cards(report: SynthesisReport) -> str:
     fmax = fmax_view(report)
     ii, ii_detail = initiation_interval(report)
     res = report.resources or report.ice40_resources
+    # each count as a share of the named part the utilisation section sets it against
+    util = utilisation_for(report, res.target) if res is not None else None
+    share: dict[str, list[str]] = {}
+    if util is not None:
+        for key, item in zip(("lut", "ff", "bram", "dsp"), util.items, strict=False):
+            share[key] = [f"{item.percent:.2f}% of {util.device}"]
     names = _cell_names(res)
     values = (res.lut, res.ff, res.dsp, res.bram) if res is not None else (None,) * 4
     return "".join(
@@ -192,7 +198,7 @@ def _cards(report: SynthesisReport) -> str:
             else "",
             _card("Clock target", f"{tim.clock_target_ns:g} ns", "clock"),
             *(
-                _card(name, _n(value), key)
+                _card(name, _n(value), key, share.get(key))
                 for name, value, key in zip(
                     names[:4], values, ("lut", "ff", "dsp", "bram"), strict=True
                 )
