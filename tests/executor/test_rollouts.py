@@ -1,6 +1,6 @@
 """Parallel PPO rollouts (`p2s train --rollout-workers / --executor ray`) on the scripted MDP:
 an episode depends only on its seed and the policy snapshot, so one worker and two give the same
-episodes; training through the collector runs its iterations and learns."""
+episodes; training through the collector runs its iterations and updates the policy."""
 
 from __future__ import annotations
 
@@ -49,14 +49,17 @@ def test_episodes_do_not_depend_on_the_number_of_workers(tmp_path: Path) -> None
     assert len({tuple(e.actions) for e in one}) > 1
 
 
-def test_training_through_the_parallel_collector_learns(tmp_path: Path) -> None:
+def test_training_through_the_parallel_collector(tmp_path: Path) -> None:
+    """Mechanics only (that PPO learns this MDP is tests/preface/test_ppo.py's job, and the
+    collector plays the same episodes as one worker, above)."""
     torch.manual_seed(0)
-    cfg = config(tmp_path, iterations=24)
+    cfg = config(tmp_path, iterations=3)
+    policy = CompactPolicy(hidden_size=cfg.hidden_size)
+    before = {k: v.clone() for k, v in policy.state_dict().items()}
     collector = ParallelCollector(LocalExecutor(2), ScriptedRepairEnv, cfg)
-    report = train(cfg, ScriptedRepairEnv(), scripted_tasks(), collect=collector)
-    assert len(report.iterations) == 24
-    assert all(r.episodes == 16 for r in report.iterations)
-    first, last = report.iterations[0].success_rate, report.iterations[-1].success_rate
-    # 12 edits, 3 decisions an episode: an untrained policy succeeds about 23 % of the time
-    assert first < 0.6 and last >= 0.8
+    report = train(cfg, ScriptedRepairEnv(), scripted_tasks(), policy=policy, collect=collector)
+    assert [r.episodes for r in report.iterations] == [16, 16, 16]
+    assert all(r.mean_attempts >= 1 for r in report.iterations)
+    assert any(not torch.equal(before[k], v) for k, v in policy.state_dict().items())
     assert collector.infrastructure_errors == 0
+    assert report.checkpoint and Path(report.checkpoint).exists()
