@@ -154,7 +154,12 @@ def test_unverified_programs_are_refused(dafny: DafnyEngine, tmp_path: Path) -> 
     with pytest.raises(ToolchainError, match="not verified"):
         run_synthesis(request, engine=dafny)
     # the editor's relative folder is the document's, and the method the file's only one
-    assert (tmp_path / "out" / ".p2s-files.json").exists()
+    from toolchain.synthesize.job import resolve
+
+    job = resolve(request)
+    assert job.out_dir == (tmp_path / "out").resolve() and job.method == "Bad"
+    # a run that failed before writing anything leaves no empty folder behind
+    assert not (tmp_path / "out").exists()
 
 
 def test_cancel_before_start_stops_at_the_first_stage(dafny: DafnyEngine, tmp_path: Path) -> None:

@@ -114,6 +114,11 @@ def test_a_wrong_design_leaves_a_waveform_with_the_mismatch_marked(
         p for p in opened if not Path(p).is_file()
     )
     assert str(out.resolve() / "cosim.log") in opened
+    # the report says the pipeline ignores out_ready: the generated top only declares it
+    top_v = (out / "rtl" / f"{top}.v").read_text(encoding="utf-8")
+    uses = [ln for ln in top_v.splitlines() if re.search(r"\bout_ready\b", ln.split("//")[0])]
+    assert uses == ["  input wire out_ready,"], uses
+    assert "The pipeline ignores <code>out_ready</code>" in body
     assert "http" not in fail_block.replace('xmlns="http://www.w3.org/2000/svg"', "")
 
 
