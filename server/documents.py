@@ -258,7 +258,7 @@ class DocumentRuns:
             f"Verifying {Path(filename).name}",
             on_cancel=cancel.cancel,
             token=progress_token,
-            message=f"{len(plan.verify)} declaration(s)" + ("" if plan.full else " changed"),
+            message=verify_message(len(plan.verify), full=plan.full),
         )
         shower = asyncio.create_task(self._show_progress(progress, progress_token is not None))
         started = time.monotonic()
@@ -485,3 +485,12 @@ def _consume(task: asyncio.Task[dict[str, MethodHardware]]) -> None:
     """The result of a front-end pass nobody waits for any more (its run was superseded)."""
     if not task.cancelled():
         task.exception()
+
+
+def verify_message(count: int, *, full: bool) -> str:
+    """The progress line of a verification: "3 declarations", "1 declaration changed"; with
+    nothing changed it says the earlier results stand (never "0 declaration(s) changed")."""
+    if count == 0:
+        return "nothing changed: earlier results kept"
+    noun = "declaration" if count == 1 else "declarations"
+    return f"{count} {noun}" + ("" if full else " changed")
