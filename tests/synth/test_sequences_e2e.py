@@ -65,7 +65,9 @@ def test_built_sequences_pass_cosimulation(method: str, dafny: DafnyEngine, tmp_
     assert r.cosim.vectors_run == 24 and r.cosim.vectors_passed == 24
     result = "a" if method == "Squares" else "r"
     # the length leaves the core on a port of its own, documented with its capacity
-    assert any(p.name == f"{result}_len" and p.direction == "output" for p in r.ports), r.ports
+    length = [p for p in r.ports if p.name == f"{result}_len" and p.direction == "output"]
+    assert length and "capacity" in length[0].description, r.ports
+    assert f"{result}_len" in r.interface_doc and "capacity" in r.interface_doc
 
 
 def _buffer_method() -> ir.HardwareMethod:

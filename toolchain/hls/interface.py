@@ -176,7 +176,8 @@ def _rtl_port(p: PortSlot) -> RtlPort:
         elements=p.elements if is_array else None,
         element_width=p.element_width if is_array else None,
         source=p.ir_name,
-        description=f"{what}{p.ir_name}".strip(),
+        description=f"{what}{p.ir_name}".strip()
+        + (f" (capacity {p.elements})" if p.kind == "length" else ""),
     )
 
 
