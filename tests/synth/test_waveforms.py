@@ -6,6 +6,7 @@ failing vector, whose marked cycle holds the wrong value the comparison saw; a s
 from __future__ import annotations
 
 import copy
+import json
 import re
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 from shared_schemas.synthesis import CosimVerdict, SynthesizeParams, SynthTarget
 from tests.synth.test_end_to_end import KERNELS, _flip_first
+from toolchain.cosim.waveform import capture_waveform
 from toolchain.dafny import DafnyEngine
 from toolchain.frontend.ir import BinOp, HardwareMethod
 from toolchain.synth.report_sections import latency_bins
@@ -103,6 +105,29 @@ def test_a_wrong_design_leaves_a_waveform_with_the_mismatch_marked(
     actual = cos.first_mismatch.actual
     assert isinstance(actual, int) and seen == actual % (1 << port.width)
     assert seen != (cos.first_mismatch.expected or 0) % (1 << port.width)
+    # a later vector is replayed (the vectors before it, then it, with the dump on from a few
+    # cycles before it was taken): its marked cycle holds what the first run's bench read
+    bench = json.loads((out / "cosim" / "cosim_results.json").read_text(encoding="utf-8"))
+    job = json.loads((out / "cosim" / "cosim_job.json").read_text(encoding="utf-8"))
+    k = 5
+    replay = capture_waveform(
+        sorted((out / "rtl").glob("*.v")),
+        top,
+        job["inputs"],
+        job["outputs"],
+        [[int(v, 16) for v in vec] for vec in job["vectors"]],
+        k,
+        bench["results"][k]["accepted"],
+        out / "cosim",
+        out,
+        passed=False,
+    )
+    again = parse_vcd((out / replay.vcd_file).read_text(encoding="utf-8"))
+    s_port = again.find(f"{top}.{cos.first_mismatch.output}")
+    assert s_port is not None and replay.result_ns is not None
+    seen_k = as_int(s_port.value_at(round(replay.result_ns / ns_per_unit(again.timescale)) - 1))
+    assert seen_k == int(bench["results"][k]["outputs"][cos.first_mismatch.output], 16)
+    assert replay.result_ns - replay.accepted_ns == 10 * bench["results"][k]["latency"]
     body = result.report_body
     fail_block = body.split("data-waveform='fail'")[1].split("</svg>")[0]
     assert 'data-mark="mismatch"' in fail_block and "<svg" in fail_block

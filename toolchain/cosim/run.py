@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from shared_schemas.synthesis import CosimMismatch, CosimReport, CosimVerdict, CosimWaveform
+from toolchain.atomic import write_atomic
 from toolchain.cosim.reference import ReferenceRun, dafny_reference
 from toolchain.cosim.simulate import simulate
 from toolchain.cosim.vectors import pack_inputs, sample_candidates, unpack_outputs
 from toolchain.cosim.verilog_check import check_verilog_parses
+from toolchain.cosim.waveform import FIRST_VCD
 from toolchain.errors import ToolchainError
 from toolchain.frontend.ir import ArrayType, HardwareMethod
 from toolchain.hls.interface import HwInterface, Value, Vector
@@ -203,6 +205,11 @@ def cosimulate(
     packed = [pack_inputs(iface, v) for v in vecs]
     # Verilog the simulator cannot read is our bug: an internal error, not a failed comparison
     check_verilog_parses(rtl, iface.top, method.name, cancel=cancel)
+    from toolchain.cosim.waveform import DUMP_ROOT, first_vector_dumper
+
+    # the main run dumps vector 0's cycles too: a waveform without a second simulation
+    dumper = write_atomic(workdir / f"{DUMP_ROOT}.v", first_vector_dumper(iface.top))
+    (workdir / FIRST_VCD).unlink(missing_ok=True)
     sim = simulate(
         rtl,
         iface.top,
@@ -213,6 +220,8 @@ def cosimulate(
         max_cycles=max_cycles,
         timeout_s=timeout_s,
         cancel=cancel,
+        extra_roots=[(DUMP_ROOT, dumper)],
+        dump=True,
     )
     actual: list[dict[str, Value | None]] = []
     for vec, res in zip(vecs, sim.results, strict=False):
@@ -292,7 +301,7 @@ def _waveforms(
     """The VCDs of the first failing vector and of the first passing one, kept in the output
     folder (`workdir`'s parent). A waveform is evidence for the engineer, not for the verdict:
     one that cannot be recorded is a warning."""
-    from toolchain.cosim.waveform import capture_waveform
+    from toolchain.cosim.waveform import capture_waveform, keep_waveform
 
     passing = next(
         (
@@ -311,6 +320,14 @@ def _waveforms(
     warnings: list[str] = []
     for k, passed, output in wanted:
         try:
+            first = workdir / FIRST_VCD
+            if k == 0 and first.is_file():
+                wave = keep_waveform(
+                    first, iface.top, workdir.parent, 0, passed=passed, output=output, last=False
+                )
+                if wave.result_ns is not None:  # else the first result came after the dump
+                    waves.append(wave)
+                    continue
             waves.append(
                 capture_waveform(
                     rtl,

@@ -103,15 +103,34 @@ def capture_waveform(
         extra_roots=[(DUMP_ROOT, dumper)],
         dump=True,
     )
-    dumped = run_dir / VCD_NAME
+    return keep_waveform(
+        run_dir / VCD_NAME, top, out_root, vector, passed=passed, output=output, last=True
+    )
+
+
+def keep_waveform(
+    dumped: Path,
+    top: str,
+    out_root: Path,
+    vector: int,
+    *,
+    passed: bool,
+    output: str | None,
+    last: bool,
+) -> CosimWaveform:
+    """Copy a dump to out_root/waveforms/ and read from it when the vector was taken and its
+    result sampled: the last input and result of a replayed prefix (`last`), else the first
+    ones (the main run's dump of vector 0)."""
+    kind = "pass" if passed else "fail"
     target = out_root / WAVEFORM_DIR / f"vector{vector}-{kind}.vcd"
     write_atomic(target, dumped.read_bytes())
     vcd = parse_vcd(dumped.read_text(encoding="utf-8", errors="replace"))
     scale = ns_per_unit(vcd.timescale)
     edges = handshake_edges(vcd, top)
-    # the prefix ends with `vector`: the last input taken and the last result are its own
-    accepted = edges.accepted[-1] if edges.accepted else 0
-    result = edges.results[-1] if edges.results and edges.results[-1] > accepted else None
+    pick = -1 if last else 0
+    accepted = edges.accepted[pick] if edges.accepted else 0
+    after = [t for t in edges.results if t > accepted]
+    result = (after[-1] if last else after[0]) if after else None
     return CosimWaveform(
         vector=vector,
         passed=passed,
@@ -122,4 +141,39 @@ def capture_waveform(
     )
 
 
-__all__ = ["CLOCK_NS", "WAVEFORM_DIR", "capture_waveform", "dump_module", "handshake_edges"]
+FIRST_VCD = "first.vcd"
+FIRST_DUMP_CYCLES = 1024  # a first result slower than this is replayed (see capture_waveform)
+
+
+def first_vector_dumper(top: str) -> str:
+    """A root module for the main run: dump from the start until two cycles after the first
+    result (vector 0's), then stop, so a passing run keeps a waveform without a second
+    simulation; at most FIRST_DUMP_CYCLES, so a slow or stuck design writes no long file."""
+    return (
+        "`timescale 1ns/1ps\n"
+        f"module {DUMP_ROOT};\n"
+        "  initial begin\n"
+        f'    $dumpfile("{FIRST_VCD}");\n'
+        f"    $dumpvars(2, {top});\n"
+        "    fork\n"
+        f"      @(posedge {top}.out_valid);\n"
+        f"      #{(RESET_CYCLES + FIRST_DUMP_CYCLES) * CLOCK_NS};\n"
+        "    join_any\n"
+        f"    repeat (3) @(posedge {top}.clk);\n"
+        "    $dumpoff;\n"
+        "  end\n"
+        "endmodule\n"
+    )
+
+
+__all__ = [
+    "CLOCK_NS",
+    "DUMP_ROOT",
+    "FIRST_VCD",
+    "WAVEFORM_DIR",
+    "capture_waveform",
+    "dump_module",
+    "first_vector_dumper",
+    "handshake_edges",
+    "keep_waveform",
+]
