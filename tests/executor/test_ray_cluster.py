@@ -3,6 +3,7 @@ both nodes, a killed worker's task is retried, and results equal the local execu
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +25,9 @@ REPO = Path(__file__).resolve().parents[2]
 def two_nodes() -> Iterator[RayExecutor]:
     mp = pytest.MonkeyPatch()
     # the nodes' workers import the test's task functions, as an installed project would be
-    mp.setenv("PYTHONPATH", str(REPO))
+    mp.setenv(
+        "PYTHONPATH", os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)
+    )
     cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
     cluster.add_node(num_cpus=1)
     cluster.wait_for_nodes()
