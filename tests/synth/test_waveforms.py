@@ -156,6 +156,9 @@ def test_a_state_machine_histogram_counts_every_vector(dafny: DafnyEngine, tmp_p
     assert report.cosim.verdict == CosimVerdict.passed, report.cosim.message
     assert report.cosim.vectors_run == 64
     assert _histogram_total(body) == 64
+    bench = json.loads((tmp_path / "out" / "cosim" / "cosim_results.json").read_text("utf-8"))
+    latencies = [r["latency"] for r in bench["results"]]
+    assert len(set(latencies)) > 24, "more distinct latencies than bars: the bins are exercised"
     slowest = report.latency.measured_max_cycles
     assert slowest is not None and f"{slowest:,} cycles" in body.split("Measured latency")[1]
     assert "data-histogram-vectors='64'" in body
