@@ -244,12 +244,26 @@ class GenerationResult(Model):
 class PolicyKind(StrEnum):
     compact = "compact"
     hf_lora = "hf_lora"
+    generative = "generative"  # a writer of refinement text (TrainingMode.generative)
+
+
+class TrainingMode(StrEnum):
+    """strategy: the policy picks an edit from the library; generative: a small model writes the
+    prompt refinement itself."""
+
+    strategy = "strategy"
+    generative = "generative"
 
 
 class TrainingConfig(Model):
     tasks: str = Field(description="task folder or corpus file")
     policy: PolicyKind = PolicyKind.compact
     hf_model_path: str | None = Field(default=None, description="local weights for hf_lora")
+    mode: TrainingMode = TrainingMode.strategy
+    policy_model: str | None = Field(
+        default=None,
+        description="local weights of the generative mode's writer (none: a tiny random model)",
+    )
     iterations: int = Field(default=20, ge=1)
     episodes_per_iteration: int = Field(default=8, ge=1)
     max_attempts: int = Field(default=7, ge=1, le=50)
