@@ -29,10 +29,18 @@ export type DiagnosticCategory =
  */
 export type Severity = "error" | "warning" | "information" | "hint";
 /**
+ * strategy: the policy picks an edit from the library; generative: a small model writes the
+ * prompt refinement itself.
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "TrainingMode".
+ */
+export type TrainingMode = "strategy" | "generative";
+/**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "PolicyKind".
  */
-export type PolicyKind = "compact" | "hf_lora";
+export type PolicyKind = "compact" | "hf_lora" | "generative";
 /**
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "CosimVerdict".
@@ -365,8 +373,13 @@ export interface TrainingConfig {
   max_attempts?: number;
   max_grad_norm?: number;
   minibatch_size?: number;
+  mode?: TrainingMode;
   out_dir?: string;
   policy?: PolicyKind;
+  /**
+   * local weights of the generative mode's writer (none: a tiny random model)
+   */
+  policy_model?: string | null;
   ppo_epochs?: number;
   seed?: number;
   /**
@@ -1990,7 +2003,7 @@ export const ENUM_VALUES = {
   HlsBackend: ["xls", "vitis"],
   HwWidthStatus: ["proven", "declared", "explicit", "precondition", "derived", "assumed", "unproven", "unbounded", "unchecked"],
   MethodStatus: ["verified", "partial", "errors", "timed_out", "not_verified", "skipped"],
-  PolicyKind: ["compact", "hf_lora"],
+  PolicyKind: ["compact", "hf_lora", "generative"],
   PortRole: ["clock", "reset", "handshake", "data_in", "data_out"],
   PromptStrategy: ["short", "detailed", "error_specified", "few_shot", "chain_of_thought", "preface"],
   ReplayModelName: ["gpt4", "palm2"],
@@ -1998,6 +2011,7 @@ export const ENUM_VALUES = {
   Severity: ["error", "warning", "information", "hint"],
   SymbolState: ["verifying", "verified", "partial", "errors", "timed_out", "not_verified", "skipped"],
   SynthTarget: ["xilinx", "ice40"],
+  TrainingMode: ["strategy", "generative"],
   VerificationState: ["verifying", "done", "cancelled", "unavailable"],
   VerificationStatus: ["verified", "partial", "nothing_to_verify", "errors", "timeout", "parse_error", "resolution_error", "unsound", "tool_error"],
   VerifyOn: ["change", "save", "never"],
