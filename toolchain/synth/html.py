@@ -305,7 +305,10 @@ def render_report_body(
         bins = latency_bins(latencies)
         sections.append(
             "<h2>Measured latency</h2>"
-            + bar_chart([(label, float(n)) for label, n in bins], " vectors")
+            + bar_chart(
+                [(label, float(n)) for label, n in bins],
+                shown=[f"{n:,} vector" + ("" if n == 1 else "s") for _, n in bins],
+            )
             + f"<p class='muted' data-histogram-vectors='{len(latencies)}'>all "
             f"{len(latencies):,} vectors, {min(latencies):,} to {max(latencies):,} cycles</p>"
         )
