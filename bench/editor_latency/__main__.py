@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import re
 import statistics
 import sys
@@ -38,7 +37,8 @@ from typing import Any
 from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 
-REPO = Path(__file__).resolve().parents[2]
+from bench.language_server import start_server
+
 TARGET_RATIO = 0.3
 
 MODES: dict[str, dict[str, Any]] = {
@@ -167,18 +167,8 @@ class Session:
             if params.type == lsp.MessageType.Error:
                 print(f"[{self.name}] server error: {params.message}", file=sys.stderr)
 
-        env = {**os.environ, "P2S_CACHE_DIR": self.cache, "PYTHONPATH": str(REPO)}
-        await client.start_io(sys.executable, "-m", "server", env=env)
+        await start_server(client, self.cache)
         self.client = client
-        await client.initialize_async(
-            lsp.InitializeParams(
-                capabilities=lsp.ClientCapabilities(
-                    workspace=lsp.WorkspaceClientCapabilities(configuration=True)
-                ),
-                process_id=os.getpid(),
-            )
-        )
-        client.initialized(lsp.InitializedParams())
 
     async def wait(self, version: int, timeout_s: float = 300) -> list[lsp.Diagnostic]:
         event = self.arrived.setdefault(version, asyncio.Event())

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,7 +23,8 @@ from typing import Any
 from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 
-REPO = Path(__file__).resolve().parents[2]
+from bench.language_server import REPO, start_server
+
 TARGET_MS = 100.0
 
 
@@ -45,17 +44,7 @@ async def run(path: Path, hovers: int) -> int:
         return None  # not what this benchmark times
 
     with tempfile.TemporaryDirectory(prefix="p2s-bench-hover-") as cache:
-        env = {**os.environ, "P2S_CACHE_DIR": cache, "PYTHONPATH": str(REPO)}
-        await client.start_io(sys.executable, "-m", "server", env=env)
-        await client.initialize_async(
-            lsp.InitializeParams(
-                capabilities=lsp.ClientCapabilities(
-                    workspace=lsp.WorkspaceClientCapabilities(configuration=True)
-                ),
-                process_id=os.getpid(),
-            )
-        )
-        client.initialized(lsp.InitializedParams())
+        await start_server(client, cache)
         client.text_document_did_open(
             lsp.DidOpenTextDocumentParams(
                 text_document=lsp.TextDocumentItem(
