@@ -12,9 +12,20 @@ import argparse
 import sys
 from pathlib import Path
 
+from shared_schemas.explore import ExploreParams
 from shared_schemas.settings import DafnySettings, Settings
+from toolchain.commands.model_flags import ModelFlags
 from toolchain.errors import InputError
-from toolchain.synthesize.job import check_method_name
+
+# The sweep's bounds and defaults are the editor's request's (`ExploreParams`), written once there.
+_FLAGS = ModelFlags(ExploreParams)
+
+
+def _from_here(path: str) -> str:
+    # On the command line a relative --out is relative to the current folder; the engine reads a
+    # relative out_dir against the source's folder (the editor's way), so the flag hands it an
+    # absolute one.
+    return str(Path(path).expanduser().resolve())
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,11 +35,18 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.add_argument("file", metavar="FILE.dfy")
     p.add_argument("--method", "-m", required=True, help="the method (Name or Module.Name)")
-    p.add_argument("--budget-s", type=float, default=600.0, help="time budget (default 600 s)")
-    p.add_argument("--out", default=None, help="output folder (default FILE.p2s/METHOD.explore)")
-    p.add_argument("--vectors", type=int, default=32, help="co-simulation vectors per point")
-    p.add_argument("--fmax", action="store_true", help="nextpnr-ice40 Fmax for every point")
-    p.add_argument("--max-points", type=int, default=None, help="try at most N points")
+    _FLAGS.option(p, "budget_s", type=float, metavar="S")
+    _FLAGS.option(
+        p,
+        "out_dir",
+        "--out",
+        type=_from_here,
+        metavar="DIR",
+        help="output folder (default FILE.p2s/METHOD.explore)",
+    )
+    _FLAGS.option(p, "vectors", type=int, metavar="N")
+    _FLAGS.switch(p, "fmax")
+    _FLAGS.option(p, "max_points", type=int, metavar="N", help="try at most N points")
     p.add_argument("--apply", type=int, default=None, metavar="N", help="write point N")
     p.add_argument("--in-place", action="store_true", help="with --apply: overwrite FILE.dfy")
     p.add_argument("--force", action="store_true", help="with --apply: replace FILE.pN.dfy")
@@ -37,49 +55,29 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.set_defaults(func=run)
 
 
-def _out_dir(args: argparse.Namespace, source: Path, method: str) -> Path:
-    if args.out:
-        return Path(args.out).expanduser().resolve()
-    return source.resolve().parent / f"{source.name}.p2s" / f"{method}.explore"
-
-
 def run(args: argparse.Namespace) -> int:
     from toolchain.explore.render import table_lines
-    from toolchain.explore.run import (
-        EXPLORE_JSON,
-        ExploreOptions,
-        apply_point,
-        explore,
-        load_report,
-    )
+    from toolchain.explore.run import apply_point
+    from toolchain.explore.service import exploration_dir, run_explore, saved_report
 
-    method = check_method_name(args.method)
-    source = Path(args.file).expanduser()
-    out = _out_dir(args, source, method)
+    params = _FLAGS.build(args, uri=args.file)
+    method, out = exploration_dir(params)
     if args.apply is not None:
-        saved = out / EXPLORE_JSON
-        if not saved.exists():
-            raise InputError(
-                f"no exploration in {out}", hint="run p2s explore without --apply first"
-            )
+        missing = InputError(
+            f"no exploration in {out}", hint="run p2s explore without --apply first"
+        )
         written = apply_point(
-            load_report(saved), args.apply, in_place=args.in_place, force=args.force
+            saved_report(params, missing), args.apply, in_place=args.in_place, force=args.force
         )
         print(f"wrote point {args.apply}'s directives into {written}")
         return 0
-    report = explore(
-        ExploreOptions(
-            source=source.resolve(),
-            method=method,
-            out_dir=out,
-            budget_s=args.budget_s,
-            vectors=args.vectors,
-            fmax=args.fmax,
-            max_points=args.max_points,
-            settings=Settings(dafny=DafnySettings(path=args.dafny)),
+    report = run_explore(
+        params,
+        Settings(dafny=DafnySettings(path=args.dafny)),
+        progress=lambda p: print(
+            f"[explore] point {p.point}: {p.message}", file=sys.stderr, flush=True
         ),
-        progress=lambda m: print(f"[explore] {m}", file=sys.stderr, flush=True),
-    )
+    ).report
     passed = sum(p.ok for p in report.points)
     print(
         f"{method}: {len(report.points)} points ({passed} co-simulated and passed) in "

@@ -14,6 +14,7 @@ from shared_schemas.explore import (
     ExploreApplyResult,
     ExploreParams,
     ExploreProgress,
+    ExploreReport,
     ExploreResult,
 )
 from shared_schemas.settings import Settings
@@ -39,6 +40,21 @@ def _out_dir(source: Path, method: str, given: str | None) -> Path:
     return (out if out.is_absolute() else source.resolve().parent / out).resolve()
 
 
+def exploration_dir(params: ExploreParams | ExploreApplyParams) -> tuple[str, Path]:
+    """The checked method name and the folder its exploration is (or will be) written to."""
+    method = check_method_name(params.method)
+    source, _ = source_path(params.uri)
+    return method, _out_dir(source, method, params.out_dir)
+
+
+def saved_report(params: ExploreParams | ExploreApplyParams, missing: InputError) -> ExploreReport:
+    """The exploration an earlier run wrote, or `missing` raised when there is none."""
+    saved = exploration_dir(params)[1] / EXPLORE_JSON
+    if not saved.exists():
+        raise missing
+    return load_report(saved)
+
+
 def run_explore(
     params: ExploreParams,
     settings: Settings,
@@ -48,9 +64,8 @@ def run_explore(
     cancel: CancelToken | None = None,
     engine: DafnyEngine | None = None,
 ) -> ExploreResult:
-    method = check_method_name(params.method)
+    method, out = exploration_dir(params)
     source, _ = source_path(params.uri)
-    out = _out_dir(source, method, params.out_dir)
 
     def on_point(i: int, total: int, text: str) -> None:
         if progress is not None:
@@ -77,11 +92,9 @@ def run_explore(
 def apply_edit(params: ExploreApplyParams, document_text: str) -> ExploreApplyResult:
     """Point `index`'s directives written into `document_text` (the editor's current text)."""
     method = check_method_name(params.method)
-    source, _ = source_path(params.uri)
-    saved = _out_dir(source, method, params.out_dir) / EXPLORE_JSON
-    if not saved.exists():
-        raise InputError(f"no exploration of {method} yet", hint="run Explore first")
-    report = load_report(saved)
+    report = saved_report(
+        params, InputError(f"no exploration of {method} yet", hint="run Explore first")
+    )
     chosen = next((p for p in report.points if p.index == params.index), None)
     if chosen is None:
         raise InputError(f"no point {params.index} in the exploration of {method}")
@@ -89,4 +102,4 @@ def apply_edit(params: ExploreApplyParams, document_text: str) -> ExploreApplyRe
     return ExploreApplyResult(uri=params.uri, text=text, attributes=describe(chosen.directives))
 
 
-__all__ = ["apply_edit", "default_out_dir", "run_explore"]
+__all__ = ["apply_edit", "default_out_dir", "exploration_dir", "run_explore", "saved_report"]
