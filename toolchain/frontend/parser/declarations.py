@@ -7,12 +7,15 @@ resumes at the next token that can start one.
 
 from __future__ import annotations
 
-from typing import TypedDict
+from collections.abc import Callable
+from typing import TypedDict, TypeVar
 
 from toolchain.frontend import ast as A
 from toolchain.frontend.lexer import Kind, LexError, Token
 from toolchain.frontend.parser.core import DECL_KEYWORDS, DECL_MODIFIERS, ParseError, too_deep
 from toolchain.frontend.parser.statements import StatementParser
+
+BodyT = TypeVar("BodyT")
 
 
 class _DeclHeader(TypedDict):
@@ -324,13 +327,7 @@ class Parser(StatementParser):
         body: A.BlockStmt | None = None
         body_error = None
         if self.tok.is_op("{"):
-            body_start = self.pos
-            try:
-                body = self.block()
-            except ParseError as exc:
-                body_error = (str(exc), exc.start)
-                self.pos = body_start
-                self.skip_balanced()
+            body, body_error = self.body_or_error(self.block)
         if kind in ("lemma", "colemma") or "least" in modifiers or "greatest" in modifiers:
             ghost = True
         else:
@@ -347,6 +344,26 @@ class Parser(StatementParser):
             attrs=attrs,
             **self.header(name_tok, start, module, container),
         )
+
+    def body_or_error(
+        self, parse: Callable[[], BodyT]
+    ) -> tuple[BodyT | None, tuple[str, int] | None]:
+        """A declaration's `{ ... }` body, or the error in it with the parser moved past its
+        closing brace: one broken body costs its own declaration's body, never the declarations
+        after it (the editor still shows their symbols and results)."""
+        body_start = self.pos
+        try:
+            return parse(), None
+        except ParseError as exc:
+            self.pos = body_start
+            self.skip_balanced()
+            return None, (str(exc), exc.start)
+
+    def _function_body(self) -> A.Expr:
+        self.expect_op("{")
+        body = self.expression()
+        self.expect_op("}")
+        return body
 
     def function_decl(
         self, start: int, modifiers: set[str], module: str | None, container: str | None
@@ -376,15 +393,7 @@ class Parser(StatementParser):
         body_error = None
         body_open = self.tok.start
         if self.tok.is_op("{"):
-            body_start = self.pos
-            try:
-                self.advance()
-                body = self.expression()
-                self.expect_op("}")
-            except ParseError as exc:
-                body_error = (str(exc), exc.start)
-                self.pos = body_start
-                self.skip_balanced()
+            body, body_error = self.body_or_error(self._function_body)
             if self.tok.is_kw("by") and self.peek().is_kw("method"):
                 self.advance()
                 self.advance()
