@@ -20,12 +20,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared_schemas.synthesis import SynthesizeParams, SynthTarget
+from shared_schemas.synthesis import ResourceReport, SynthesizeParams, SynthTarget
 from toolchain.cosim.run import first_mismatch, prepare_reference
 from toolchain.cosim.simulate import simulate
 from toolchain.cosim.vectors import pack_inputs, unpack_outputs
 from toolchain.dafny import DafnyEngine
 from toolchain.frontend import lower
+from toolchain.frontend.ir import HardwareMethod
 from toolchain.hls.interface import HwInterface, build_interface
 from toolchain.proc import run_tool
 from toolchain.synth.nextpnr import estimate_fmax
@@ -61,6 +62,63 @@ class Row:
     cycles_max: int | None
     fmax: float | None
     correct: str
+
+
+@dataclass(frozen=True)
+class KernelDesign:
+    """A bench kernel's verified method, lowered, with the port interface every flow is wrapped in."""
+
+    source: str
+    method: HardwareMethod
+    iface: HwInterface
+
+
+def kernel_design(k: Kernel, engine: DafnyEngine) -> KernelDesign:
+    source = (HERE / "kernels" / f"{k.name}.dfy").read_text(encoding="utf-8")
+    method = lower(source, k.method, engine=engine).method
+    assert method is not None
+    return KernelDesign(source, method, build_interface(method))
+
+
+def measure_hand_written(
+    d: KernelDesign,
+    engine: DafnyEngine,
+    rtl: list[Path],
+    top: str,
+    work: Path,
+    *,
+    vectors: int,
+    max_cycles: int,
+    resources: ResourceReport,
+    fmax: float | None,
+) -> Row:
+    """A hand-written design's row: its RTL (`top` speaks the stable port interface) simulated
+    on the vectors Dafny's compiled program accepts and checked against its outputs, as
+    Proof2Silicon's own designs are."""
+    prepared = prepare_reference(d.method, d.source, engine, work / "cosim", vectors=vectors)
+    chosen = [i for i in prepared.run.accepted if i in prepared.run.outputs][:vectors]
+    vecs = [prepared.candidates[i] for i in chosen]
+    expected = [prepared.run.outputs[i] for i in chosen]
+    sim = simulate(
+        rtl,
+        top,
+        [s.rtl_name for s in d.iface.inputs],
+        [s.rtl_name for s in d.iface.outputs],
+        [pack_inputs(d.iface, v) for v in vecs],
+        work / "sim",
+        max_cycles=max_cycles,
+    )
+    actual = [unpack_outputs(d.iface, r["outputs"], {}) for r in sim.results]
+    passed, _ = first_mismatch(d.method, vecs[: len(actual)], expected[: len(actual)], actual)
+    lat = [int(r["latency"]) for r in sim.results]
+    return Row(
+        lut=resources.lut,
+        ff=resources.ff,
+        cycles_mean=round(statistics.fmean(lat), 2) if lat else None,
+        cycles_max=max(lat) if lat else None,
+        fmax=fmax,
+        correct=f"{passed}/{len(vecs)}",
+    )
 
 
 _PORT = re.compile(r"(input|output)\s+(?:wire|reg)\s+(?:\[(\d+):0\]\s+)?(\w+)")
@@ -138,41 +196,25 @@ def run_polyphony(k: Kernel, engine: DafnyEngine, out: Path, vectors: int, fmax:
     # Polyphony ends unreachable select arms in 'bz, which yosys maps to tri-state buffers that
     # synth_xilinx -noiopad rejects; a constant 0 there changes nothing reachable.
     core.write_text(core.read_text(encoding="utf-8").replace("'bz", "'b0"), encoding="utf-8")
-    source = (HERE / "kernels" / f"{k.name}.dfy").read_text(encoding="utf-8")
-    method = lower(source, k.method, engine=engine).method
-    assert method is not None
-    iface = build_interface(method)
+    d = kernel_design(k, engine)
     adapter = work / "poly_top.v"
-    adapter.write_text(_adapter(iface, k.function, core.read_text(encoding="utf-8")))
+    adapter.write_text(_adapter(d.iface, k.function, core.read_text(encoding="utf-8")))
     res = synthesize([core], k.function, SynthTarget.xilinx, work / "synth").resources
-    prepared = prepare_reference(method, source, engine, work / "cosim", vectors=vectors)
-    chosen = [i for i in prepared.run.accepted if i in prepared.run.outputs][:vectors]
-    vecs = [prepared.candidates[i] for i in chosen]
-    expected = [prepared.run.outputs[i] for i in chosen]
-    sim = simulate(
-        [core, adapter],
-        "PolyTop",
-        [s.rtl_name for s in iface.inputs],
-        [s.rtl_name for s in iface.outputs],
-        [pack_inputs(iface, v) for v in vecs],
-        work / "sim",
-        max_cycles=200_000,
-    )
-    actual = [unpack_outputs(iface, r["outputs"], {}) for r in sim.results]
-    passed, _ = first_mismatch(method, vecs[: len(actual)], expected[: len(actual)], actual)
-    lat = [int(r["latency"]) for r in sim.results]
     f = None
     if fmax:
         f = estimate_fmax(
-            [core, adapter], "PolyTop", iface.rtl_ports(), work / "fmax", target_mhz=100
+            [core, adapter], "PolyTop", d.iface.rtl_ports(), work / "fmax", target_mhz=100
         ).fmax_mhz
-    return Row(
-        lut=res.lut,
-        ff=res.ff,
-        cycles_mean=round(statistics.fmean(lat), 2) if lat else None,
-        cycles_max=max(lat) if lat else None,
+    return measure_hand_written(
+        d,
+        engine,
+        [core, adapter],
+        "PolyTop",
+        work,
+        vectors=vectors,
+        max_cycles=200_000,
+        resources=res,
         fmax=f,
-        correct=f"{passed}/{len(vecs)}",
     )
 
 

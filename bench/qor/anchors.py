@@ -8,19 +8,13 @@ has polyphony as its only hand-written design.
 
 from __future__ import annotations
 
-import statistics
 from pathlib import Path
 
-from bench.qor.__main__ import HERE, Kernel, Row
+from bench.qor.__main__ import HERE, Kernel, Row, kernel_design, measure_hand_written
 from shared_schemas.synthesis import SynthTarget
 from toolchain.atomic import write_atomic
-from toolchain.cosim.run import first_mismatch, prepare_reference
-from toolchain.cosim.simulate import simulate
-from toolchain.cosim.vectors import pack_inputs, unpack_outputs
 from toolchain.dafny import DafnyEngine
-from toolchain.frontend import lower
 from toolchain.hls.dslx import DslxModule
-from toolchain.hls.interface import build_interface
 from toolchain.hls.wrapper import top_module
 from toolchain.hls.xls_backend import XlsOptions, run_xls
 from toolchain.synth.yosys import synthesize
@@ -37,12 +31,9 @@ def run_dslx_anchor(
 ) -> Row:
     """The hand-written DSLX of `k` as a `stages`-stage XLS pipeline, measured like ours."""
     work = out / "dslx" / f"{k.name}_s{stages}"
-    source = (HERE / "kernels" / f"{k.name}.dfy").read_text(encoding="utf-8")
-    method = lower(source, k.method, engine=engine).method
-    assert method is not None
-    iface = build_interface(method)
+    d = kernel_design(k, engine)
     text = (DSLX / f"{k.name}.x").read_text(encoding="utf-8")
-    core = f"{iface.top}_hand_core"
+    core = f"{d.iface.top}_hand_core"
     reply = run_xls(
         DslxModule(text=text, kind="function", top="top", segments=0, state_bits=0),
         core,
@@ -50,33 +41,18 @@ def run_dslx_anchor(
     )
     core_v = write_atomic(work / f"{core}.v", str(reply["verilog"]))
     top_v = write_atomic(
-        work / f"{iface.top}.v", top_module(iface, core, str(reply["verilog"]), "function")
+        work / f"{d.iface.top}.v", top_module(d.iface, core, str(reply["verilog"]), "function")
     )
-    res = synthesize([top_v, core_v], iface.top, SynthTarget.xilinx, work / "synth").resources
-    prepared = prepare_reference(method, source, engine, work / "cosim", vectors=vectors)
-    chosen = [i for i in prepared.run.accepted if i in prepared.run.outputs][:vectors]
-    vecs = [prepared.candidates[i] for i in chosen]
-    expected = [prepared.run.outputs[i] for i in chosen]
-    sim = simulate(
-        [top_v, core_v],
-        iface.top,
-        [s.rtl_name for s in iface.inputs],
-        [s.rtl_name for s in iface.outputs],
-        [pack_inputs(iface, v) for v in vecs],
-        work / "sim",
+    rtl = [top_v, core_v]
+    res = synthesize(rtl, d.iface.top, SynthTarget.xilinx, work / "synth").resources
+    return measure_hand_written(
+        d,
+        engine,
+        rtl,
+        d.iface.top,
+        work,
+        vectors=vectors,
         max_cycles=10_000,
-    )
-    actual = [unpack_outputs(iface, r["outputs"], {}) for r in sim.results]
-    passed, _ = first_mismatch(method, vecs[: len(actual)], expected[: len(actual)], actual)
-    lat = [int(r["latency"]) for r in sim.results]
-    return Row(
-        lut=res.lut,
-        ff=res.ff,
-        cycles_mean=round(statistics.fmean(lat), 2) if lat else None,
-        cycles_max=max(lat) if lat else None,
+        resources=res,
         fmax=None,
-        correct=f"{passed}/{len(vecs)}",
     )
-
-
-__all__ = ["DSLX", "has_anchor", "run_dslx_anchor"]
