@@ -93,6 +93,24 @@ method Odds(arr: array<int>) returns (odd: seq<int>)
   }
 }
 
+method Distinct(a: seq<int>, b: seq<int>) returns (r: seq<int>)
+  requires |a| <= 6 && 1 <= |b| <= 6
+  requires forall k :: 0 <= k < |a| ==> 0 <= a[k] < 8
+  requires forall k :: 0 <= k < |b| ==> 0 <= b[k] < 8
+{
+  r := [];
+  var i := 0;
+  while i < |a|
+    invariant 0 <= i <= |a|
+    invariant |r| <= i
+  {
+    if a[i] !in b[1..] && a[i] !in r {
+      r := r + [a[i]];
+    }
+    i := i + 1;
+  }
+}
+
 method Upto(n: int) returns (r: seq<int>)
   requires 0 <= n
 {
@@ -175,6 +193,19 @@ def test_a_for_invariant_bounds_the_length_with_the_exit_value(dafny: DafnyEngin
     assert r.method is not None and _capacity(r.method, "odd") == 8
     got = run_method(r.method, {"arr": [1, 2, 3, 4, 5, 6, 7, 9]})
     assert got["odd"] == [1, 3, 5, 7, 9]
+
+
+def test_membership_in_a_sequence_is_a_search(dafny: DafnyEngine) -> None:
+    # `x in s`, `x !in s[lo..]` and `x in r` of the buffer being built: a search loop over the
+    # elements in range (the run-time length for a buffer)
+    r = lower(PROGRAM, "Distinct", filename="seqs.dfy", engine=dafny)
+    assert not r.errors, [(d.code, d.message) for d in r.errors]
+    m = r.method
+    assert m is not None and _capacity(m, "r") == 6
+    got = run_method(m, {"a": [1, 2, 2, 3, 1, 4], "b": [2, 3, 5]})
+    # b[1..] == [3, 5]: 3 is left out, repeats are left out
+    assert got["r"] == [1, 2, 4]
+    assert run_method(m, {"a": [5, 2], "b": [5]})["r"] == [5, 2]
 
 
 def test_the_interface_documents_buffer_and_length(dafny: DafnyEngine) -> None:

@@ -45,7 +45,7 @@ method Update(s: seq<int>, i: int) returns (r: seq<int>)
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "method", ["Evens", "Reverse", "Splice", "Squares", "Rotate", "Prefix", "Update"]
+    "method", ["Evens", "Reverse", "Splice", "Squares", "Rotate", "Prefix", "Update", "Distinct"]
 )
 def test_built_sequences_pass_cosimulation(method: str, dafny: DafnyEngine, tmp_path: Path) -> None:
     src = tmp_path / "sequences.dfy"

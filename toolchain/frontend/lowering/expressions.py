@@ -330,9 +330,66 @@ class ExpressionLowerer:
             if e.op == "!in":
                 result = ir.Unary(op=ir.UnOp.NOT, operand=result, type=ir.BOOL, loc=loc)
             return result
+        src = coll.seq if isinstance(coll, A.SliceExpr) else coll
+        b = self.ctx.lookup(src.name) if isinstance(src, A.Name) else None
+        if isinstance(b, ArrayRef) and b.dtype.element is not None:
+            return self._search(e, b, coll, pre)
         raise self.ctx.fail(
-            e, "HW103", "membership in a collection value is not hardware (only in a literal set)"
+            e,
+            "HW103",
+            "membership in a collection value is not hardware (only in a literal set, or in "
+            "an array or sequence in scope, or a slice of one)",
         )
+
+    def _search(self, e: A.BinaryExpr, b: ArrayRef, coll: A.Expr, pre: list[ir.Stmt]) -> ir.Expr:
+        """`x in s` (or `s[lo..hi]`) as a search loop over the elements, as an `exists`."""
+        loc = self.ctx.loc(e)
+        assert b.dtype.element is not None
+        x = self.expr(e.lhs, pre)
+        held = self.ctx.temp(_unsized_type(x.type), loc)
+        pre.append(ir.Assign(targets=[ir.VarTarget(name=held)], values=[x], loc=loc))
+        lo: ir.Expr = ir.Const(value=0, type=ir.UNSIZED_NAT, loc=loc)
+        hi: ir.Expr = _length(b, loc)
+        if isinstance(coll, A.SliceExpr):
+            if coll.lo is not None:
+                lo = self.expr(coll.lo, pre)
+            if coll.hi is not None:
+                hi = self.expr(coll.hi, pre)
+        res = self.ctx.temp(ir.BOOL, loc)
+        idx = self.ctx.new_local("in_q", ir.UNSIZED_INT, loc, origin="membership")
+        self.ctx.declared[idx] = Interval(None, None)
+        element = ir.Index(
+            array=b.ir_name,
+            index=ir.Var(name=idx, type=ir.UNSIZED_INT, loc=loc),
+            type=b.dtype.element.to_ir(),
+            loc=loc,
+        )
+        hit = ir.Binary(
+            op=ir.BinOp.EQ,
+            lhs=element,
+            rhs=ir.Var(name=held, type=_unsized_type(x.type), loc=loc),
+            type=ir.BOOL,
+            loc=loc,
+        )
+        pre.append(
+            ir.Assign(
+                targets=[ir.VarTarget(name=res)],
+                values=[ir.Const(value=False, type=ir.BOOL, loc=loc)],
+                loc=loc,
+            )
+        )
+        found = ir.Assign(
+            targets=[ir.VarTarget(name=res)],
+            values=[ir.Const(value=True, type=ir.BOOL, loc=loc)],
+            loc=loc,
+        )
+        pre.append(
+            ir.For(var=idx, lo=lo, hi=hi, body=[ir.If(cond=hit, then=[found], loc=loc)], loc=loc)
+        )
+        result: ir.Expr = ir.Var(name=res, type=ir.BOOL, loc=loc)
+        if e.op == "!in":
+            result = ir.Unary(op=ir.UnOp.NOT, operand=result, type=ir.BOOL, loc=loc)
+        return result
 
     def quantifier(self, e: A.Quantifier, pre: list[ir.Stmt]) -> ir.Expr:
         """A bounded `forall`/`exists` over an integer range becomes a search loop."""
@@ -492,3 +549,9 @@ def _length(b: ArrayRef, loc: ir.SourceSpan) -> ir.Expr:
     if b.length is not None:
         return ir.Var(name=b.length, type=ir.UNSIZED_NAT, loc=loc)
     return ir.Length(array=b.ir_name, type=ir.UNSIZED_NAT, loc=loc)
+
+
+def _unsized_type(t: ir.HwType) -> ir.HwType:
+    if isinstance(t, ir.IntType) and not t.wraps:
+        return ir.UNSIZED_INT if t.signed else ir.UNSIZED_NAT
+    return t
