@@ -16,14 +16,19 @@ import sys
 from pathlib import Path
 
 from shared_schemas.hardware import BoundsReport
-from shared_schemas.settings import DafnySettings
 from shared_schemas.verification import Range, Severity, VerificationStatus
 from toolchain.atomic import write_atomic
+from toolchain.commands.shared_flags import (
+    add_contract_flags,
+    add_dafny_flag,
+    add_method_target,
+    contract_options,
+    dafny_settings,
+)
 from toolchain.dafny import DafnyEngine, read_dafny_file
 from toolchain.dafny.text import LineIndex
 from toolchain.errors import InputError
 from toolchain.frontend.bounds import BoundsError, propose_bounds
-from toolchain.frontend.ranges import Options
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,27 +36,19 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "bounds",
         help="write the hardware contract into a method's precondition and re-verify",
     )
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("--method", "-m", required=True, metavar="M")
-    p.add_argument(
-        "--assume-input-bits",
-        type=int,
-        default=None,
-        metavar="N",
-        help="integer inputs the precondition leaves unbounded get `requires` bounds of N bits",
-    )
-    p.add_argument(
-        "--assume-max-length",
-        type=int,
-        default=None,
-        metavar="N",
-        help="arrays whose length the precondition leaves unbounded get `requires a.Length <= N`",
+    add_method_target(p, "FILE", metavar="M")
+    add_contract_flags(
+        p,
+        input_bits_help="integer inputs the precondition leaves unbounded get `requires` bounds "
+        "of N bits",
+        max_length_help="arrays whose length the precondition leaves unbounded get "
+        "`requires a.Length <= N`",
     )
     p.add_argument(
         "--write", action="store_true", help="rewrite FILE when the edited file verifies"
     )
     p.add_argument("--json", action="store_true", help="print a BoundsReport as JSON")
-    p.add_argument("--dafny", default=None, help="Dafny executable (else $P2S_DAFNY, PATH)")
+    add_dafny_flag(p)
     p.set_defaults(func=run)
 
 
@@ -69,9 +66,7 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"{flag} must be at least 1, not {value}")
     path = Path(args.file)
     text = read_dafny_file(path)
-    options = Options(
-        assume_input_bits=args.assume_input_bits, assume_max_length=args.assume_max_length
-    )
+    options = contract_options(args)
     try:
         proposal = propose_bounds(text, args.method, options, filename=str(path))
     except BoundsError as exc:
@@ -86,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     )
     report.new_text = proposal.replacement
     edited = proposal.apply(text)
-    engine = DafnyEngine.discover(DafnySettings(path=args.dafny))
+    engine = DafnyEngine.discover(dafny_settings(args))
     verdict = engine.verify_source(edited, filename=str(path))
     report.verification = verdict.status.value
     report.errors = [d for d in verdict.diagnostics if d.severity == Severity.error]

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 from shared_schemas.explore import ExploreParams
-from shared_schemas.settings import DafnySettings, Settings
 from toolchain.commands.model_flags import ModelFlags
+from toolchain.commands.shared_flags import add_dafny_flag, add_method_target, settings_from
 from toolchain.errors import InputError
 
 # The sweep's bounds and defaults are the editor's request's (`ExploreParams`), written once there.
@@ -33,8 +33,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "explore",
         help="design-space exploration of a verified method's HLS directives (Pareto front)",
     )
-    p.add_argument("file", metavar="FILE.dfy")
-    p.add_argument("--method", "-m", required=True, help="the method (Name or Module.Name)")
+    add_method_target(p, "FILE.dfy", "the method (Name or Module.Name)")
     _FLAGS.option(p, "budget_s", type=float, metavar="S")
     _FLAGS.option(
         p,
@@ -51,7 +50,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--in-place", action="store_true", help="with --apply: overwrite FILE.dfy")
     p.add_argument("--force", action="store_true", help="with --apply: replace FILE.pN.dfy")
     p.add_argument("--all", action="store_true", help="print every point, not only the front")
-    p.add_argument("--dafny", default=None, help="Dafny executable (else $P2S_DAFNY, PATH)")
+    add_dafny_flag(p)
     p.set_defaults(func=run)
 
 
@@ -73,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     report = run_explore(
         params,
-        Settings(dafny=DafnySettings(path=args.dafny)),
+        settings_from(args),
         progress=lambda p: print(
             f"[explore] point {p.point}: {p.message}", file=sys.stderr, flush=True
         ),

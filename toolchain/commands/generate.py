@@ -12,8 +12,8 @@ from shared_schemas.generation import (
     GenerationParams,
     GenerationProgress,
 )
-from shared_schemas.settings import DafnySettings, Settings
 from toolchain.commands.model_flags import ModelFlags
+from toolchain.commands.shared_flags import add_dafny_flag, settings_from
 from toolchain.generate import is_rescue_path, run_generate
 from toolchain.proc import CancelToken
 from toolchain.redact import redact
@@ -83,7 +83,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     _FLAGS.switch(p, "force")
     _FLAGS.option(p, "verify_timeout_s", "--verify-timeout", type=float, metavar="S", help="")
-    p.add_argument("--dafny", default=None, help="Dafny executable (else $P2S_DAFNY, PATH)")
+    add_dafny_flag(p)
     p.add_argument("--json", action="store_true", help="print the GenerationResult as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     p.set_defaults(func=run)
@@ -95,7 +95,7 @@ def _print_progress(p: GenerationProgress) -> None:
 
 def run(args: argparse.Namespace) -> int:
     params = _FLAGS.build(args)
-    settings = Settings(dafny=DafnySettings(path=args.dafny))
+    settings = settings_from(args)
     cancel = CancelToken()
 
     def on_sigint(signum: int, frame: FrameType | None) -> None:

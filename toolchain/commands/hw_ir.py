@@ -7,11 +7,17 @@ import argparse
 import sys
 import time
 
-from shared_schemas.settings import DafnySettings
+from toolchain.commands.shared_flags import (
+    add_contract_flags,
+    add_dafny_flag,
+    add_method_target,
+    contract_options,
+    dafny_settings,
+    diagnostic_line,
+)
 from toolchain.dafny import DafnyEngine, read_dafny_file
 from toolchain.frontend.driver import run_frontend
 from toolchain.frontend.printer import format_widths
-from toolchain.frontend.ranges import Options
 from toolchain.frontend.report import build_report
 
 
@@ -19,37 +25,26 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p = sub.add_parser(
         "hw-ir", help="lower a verified Dafny method to hardware IR with Dafny-proven widths"
     )
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("--method", "-m", required=True, metavar="M", help="the method to lower")
+    add_method_target(p, "FILE", "the method to lower", metavar="M")
     p.add_argument("--json", action="store_true", help="print a HardwareIrReport as JSON")
     p.add_argument(
         "--no-prove", action="store_true", help="skip the Dafny width proofs (ranges unchecked)"
     )
-    p.add_argument(
-        "--assume-input-bits",
-        type=int,
-        default=None,
-        metavar="N",
-        help="hardware contract: unbounded integer inputs are N-bit (reported as assumed)",
-    )
-    p.add_argument(
-        "--assume-max-length",
-        type=int,
-        default=None,
-        metavar="N",
-        help="hardware contract: arrays without a length bound hold at most N elements",
+    add_contract_flags(
+        p,
+        input_bits_help="hardware contract: unbounded integer inputs are N-bit (reported as "
+        "assumed)",
+        max_length_help="hardware contract: arrays without a length bound hold at most N elements",
     )
     p.add_argument("--program", action="store_true", help="also print the obligation program")
-    p.add_argument("--dafny", default=None, help="Dafny executable (else $P2S_DAFNY, PATH)")
+    add_dafny_flag(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     text = read_dafny_file(args.file)
-    engine = None if args.no_prove else DafnyEngine.discover(DafnySettings(path=args.dafny))
-    options = Options(
-        assume_input_bits=args.assume_input_bits, assume_max_length=args.assume_max_length
-    )
+    engine = None if args.no_prove else DafnyEngine.discover(dafny_settings(args))
+    options = contract_options(args)
     started = time.monotonic()
     result = run_frontend(text, args.method, filename=args.file, engine=engine, options=options)
     report = build_report(result, args.file, args.method, time.monotonic() - started)
@@ -58,12 +53,7 @@ def run(args: argparse.Namespace) -> int:
         return 0 if report.ok else 1
     out = sys.stdout
     for d in result.diagnostics:
-        code = f" [{d.code}]" if d.code else ""
-        print(
-            f"{d.file}:{d.range.start.line + 1}:{d.range.start.character + 1}: "
-            f"{d.severity.value}: {d.message}{code}",
-            file=out,
-        )
+        print(diagnostic_line(d), file=out)
     if result.method is not None:
         print(report.ir_text, file=out)
         print("widths:", file=out)

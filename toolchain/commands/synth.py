@@ -9,7 +9,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from shared_schemas.settings import DafnySettings, Settings
 from shared_schemas.synthesis import (
     CosimVerdict,
     SynthesisProgress,
@@ -17,6 +16,7 @@ from shared_schemas.synthesis import (
     SynthesizeParams,
 )
 from toolchain.commands.model_flags import ModelFlags
+from toolchain.commands.shared_flags import add_dafny_flag, settings_from
 
 _FLAGS = ModelFlags(SynthesizeParams)
 
@@ -43,7 +43,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     _FLAGS.switch(p, "use_cache", "--no-cache", "rebuild even if nothing changed")
     _FLAGS.switch(p, "force")
     p.add_argument("--json", action="store_true", help="print report.json to stdout")
-    p.add_argument("--dafny", default=None, help="Dafny executable (else $P2S_DAFNY, PATH)")
+    add_dafny_flag(p)
     p.set_defaults(func=run)
 
 
@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     from toolchain.synthesize import run_synthesis
 
     params = params_from_args(args)
-    settings = Settings(dafny=DafnySettings(path=args.dafny))
+    settings = settings_from(args)
 
     def progress(p: SynthesisProgress) -> None:
         print(f"[{p.stage}] {p.message}", file=sys.stderr, flush=True)

@@ -19,6 +19,7 @@ from shared_schemas.verification import (
     VerifyRequest,
     VerifySummary,
 )
+from toolchain.commands.shared_flags import add_dafny_flag, diagnostic_line
 from toolchain.dafny import DafnyEngine, read_dafny_file
 from toolchain.errors import ToolchainError
 
@@ -32,7 +33,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--vc-time-limit", type=int, default=20, metavar="S", help="limit per proof obligation"
     )
     p.add_argument("--jobs", type=int, default=2, metavar="N", help="files verified at once")
-    p.add_argument("--dafny", default=None, help="Dafny executable (else $P2S_DAFNY, PATH)")
+    add_dafny_flag(p)
     p.add_argument("--no-cache", action="store_true", help="ignore cached results")
     p.set_defaults(func=run)
 
@@ -41,11 +42,7 @@ def format_text(result: FileVerification) -> list[str]:
     """Compiler-style lines: `file:line:col: severity: message`, related locations as notes."""
     out: list[str] = []
     for d in result.diagnostics:
-        code = f" [{d.code}]" if d.code else ""
-        out.append(
-            f"{d.file}:{d.range.start.line + 1}:{d.range.start.character + 1}: "
-            f"{d.severity.value}: {d.message}{code}"
-        )
+        out.append(diagnostic_line(d))
         for rel in d.related:
             r = rel.location.range.start
             out.append(f"{rel.location.file}:{r.line + 1}:{r.character + 1}: note: {rel.message}")
