@@ -18,13 +18,7 @@ from pathlib import Path
 from shared_schemas.hardware import BoundsReport
 from shared_schemas.verification import Range, Severity, VerificationStatus
 from toolchain.atomic import write_atomic
-from toolchain.commands.shared_flags import (
-    add_contract_flags,
-    add_dafny_flag,
-    add_method_target,
-    contract_options,
-    dafny_settings,
-)
+from toolchain.commands import shared_flags
 from toolchain.dafny import DafnyEngine, read_dafny_file
 from toolchain.dafny.text import LineIndex
 from toolchain.errors import InputError
@@ -36,8 +30,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "bounds",
         help="write the hardware contract into a method's precondition and re-verify",
     )
-    add_method_target(p, "FILE", metavar="M")
-    add_contract_flags(
+    shared_flags.add_method_target(p, "FILE", metavar="M")
+    shared_flags.add_contract_flags(
         p,
         input_bits_help="integer inputs the precondition leaves unbounded get `requires` bounds "
         "of N bits",
@@ -48,7 +42,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--write", action="store_true", help="rewrite FILE when the edited file verifies"
     )
     p.add_argument("--json", action="store_true", help="print a BoundsReport as JSON")
-    add_dafny_flag(p)
+    shared_flags.add_dafny_flag(p)
     p.set_defaults(func=run)
 
 
@@ -66,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"{flag} must be at least 1, not {value}")
     path = Path(args.file)
     text = read_dafny_file(path)
-    options = contract_options(args)
+    options = shared_flags.contract_options(args)
     try:
         proposal = propose_bounds(text, args.method, options, filename=str(path))
     except BoundsError as exc:
@@ -81,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     )
     report.new_text = proposal.replacement
     edited = proposal.apply(text)
-    engine = DafnyEngine.discover(dafny_settings(args))
+    engine = DafnyEngine.discover(shared_flags.dafny_settings(args))
     verdict = engine.verify_source(edited, filename=str(path))
     report.verification = verdict.status.value
     report.errors = [d for d in verdict.diagnostics if d.severity == Severity.error]

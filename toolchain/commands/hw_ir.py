@@ -7,14 +7,7 @@ import argparse
 import sys
 import time
 
-from toolchain.commands.shared_flags import (
-    add_contract_flags,
-    add_dafny_flag,
-    add_method_target,
-    contract_options,
-    dafny_settings,
-    diagnostic_line,
-)
+from toolchain.commands import shared_flags
 from toolchain.dafny import DafnyEngine, read_dafny_file
 from toolchain.frontend.driver import run_frontend
 from toolchain.frontend.printer import format_widths
@@ -25,26 +18,26 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p = sub.add_parser(
         "hw-ir", help="lower a verified Dafny method to hardware IR with Dafny-proven widths"
     )
-    add_method_target(p, "FILE", "the method to lower", metavar="M")
+    shared_flags.add_method_target(p, "FILE", "the method to lower", metavar="M")
     p.add_argument("--json", action="store_true", help="print a HardwareIrReport as JSON")
     p.add_argument(
         "--no-prove", action="store_true", help="skip the Dafny width proofs (ranges unchecked)"
     )
-    add_contract_flags(
+    shared_flags.add_contract_flags(
         p,
         input_bits_help="hardware contract: unbounded integer inputs are N-bit (reported as "
         "assumed)",
         max_length_help="hardware contract: arrays without a length bound hold at most N elements",
     )
     p.add_argument("--program", action="store_true", help="also print the obligation program")
-    add_dafny_flag(p)
+    shared_flags.add_dafny_flag(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     text = read_dafny_file(args.file)
-    engine = None if args.no_prove else DafnyEngine.discover(dafny_settings(args))
-    options = contract_options(args)
+    engine = None if args.no_prove else DafnyEngine.discover(shared_flags.dafny_settings(args))
+    options = shared_flags.contract_options(args)
     started = time.monotonic()
     result = run_frontend(text, args.method, filename=args.file, engine=engine, options=options)
     report = build_report(result, args.file, args.method, time.monotonic() - started)
@@ -53,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         return 0 if report.ok else 1
     out = sys.stdout
     for d in result.diagnostics:
-        print(diagnostic_line(d), file=out)
+        print(shared_flags.diagnostic_line(d), file=out)
     if result.method is not None:
         print(report.ir_text, file=out)
         print("widths:", file=out)
