@@ -1,5 +1,5 @@
-"""`p2s train --tasks DIR [--policy compact|hf_lora] ...`: train the PREFACE agent with PPO
-against an OpenAI-compatible LLM and the real Dafny verifier."""
+"""`p2s train --tasks DIR [--policy compact|hf_lora] [--mode strategy|generative] [--resume] ...`:
+train the PREFACE agent with PPO against an OpenAI-compatible LLM and the real Dafny verifier."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from shared_schemas.generation import TrainingConfig, TrainingIteration
+from shared_schemas.generation import TrainingConfig, TrainingIteration, TrainingMode
 from shared_schemas.settings import DafnySettings, LlmSettings
 from toolchain.commands.model_flags import ModelFlags
 from toolchain.dafny import DafnyEngine
@@ -31,7 +31,26 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     _FLAGS.option(p, "tasks", required=True, metavar="DIR", help="task folder or corpus file")
     p.add_argument("--limit", type=int, metavar="N", help="use the first N tasks")
-    _FLAGS.choice(p, "policy", help="")
+    _FLAGS.option(
+        p,
+        "policy",
+        choices=["compact", "hf_lora"],
+        help="the strategy mode's policy (default compact)",
+    )
+    _FLAGS.choice(
+        p,
+        "mode",
+        help="strategy: pick an edit from the library; generative: a small model writes the "
+        "prompt refinement (default strategy)",
+    )
+    _FLAGS.option(
+        p,
+        "policy_model",
+        "--policy-model",
+        metavar="DIR",
+        help="local Hugging Face weights of the generative writer (never downloaded; without "
+        "it a tiny random model runs the mechanics)",
+    )
     _FLAGS.option(
         p,
         "hf_model_path",
@@ -53,6 +72,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     _FLAGS.option(p, "seed", type=int, help="")
     _FLAGS.option(p, "out_dir", "--out", metavar="DIR", help="checkpoint and curves")
     p.add_argument("--force", action="store_true", help="overwrite a checkpoint in --out")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the run in --out from its last finished iteration (same flags; "
+        "--iterations may grow)",
+    )
     p.add_argument("--base-url")
     p.add_argument("--model")
     p.add_argument("--temperature", type=float)
@@ -71,13 +96,31 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     from toolchain.preface.env import LoopEnvironment
+    from toolchain.preface.resume import STATE_FILE, load_state
     from toolchain.preface.train import train
 
     config = _FLAGS.build(args)
+    parallel = args.executor != "local" or args.rollout_workers > 1
+    if config.mode == TrainingMode.generative and parallel:
+        raise InputError(
+            "--mode generative plays its episodes in this process: the parallel rollouts "
+            "(--executor ray, --rollout-workers) carry an edit policy, not a writer",
+            hint="drop --executor / --rollout-workers, or use --mode strategy",
+        )
+    if args.resume and args.force:
+        raise InputError("--resume continues a run and --force starts afresh", hint="pick one")
     tasks = load_tasks(config.tasks, args.limit)
     out = Path(config.out_dir)
-    if (out / "policy.pt").exists() and not args.force:
-        raise InputError(f"{out / 'policy.pt'} already exists", hint="pass --force to overwrite it")
+    resume = load_state(out, config) if args.resume else None
+    if resume is None:
+        for name in ("policy.pt", STATE_FILE):
+            if (out / name).exists() and not args.force:
+                raise InputError(
+                    f"{out / name} already exists",
+                    hint="pass --resume to continue that run, or --force to start afresh",
+                )
+        # a fresh run must not leave an older run's state to be resumed later
+        (out / STATE_FILE).unlink(missing_ok=True)
     llm = LlmClient(
         EndpointConfig.resolve(
             LlmSettings(), base_url=args.base_url, model=args.model, temperature=args.temperature
@@ -101,6 +144,11 @@ def run(args: argparse.Namespace) -> int:
         )
 
     print(f"p2s train: {len(tasks)} tasks, {llm.config.describe()}", file=sys.stderr)
+    if resume is not None:
+        print(
+            f"p2s train: resuming after iteration {resume.iteration} of {config.iterations}",
+            file=sys.stderr,
+        )
     env = LoopEnvironment(
         llm,
         engine,
@@ -111,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
     )
     collect = None
     executor = None
-    if args.executor != "local" or args.rollout_workers > 1:
+    if parallel:
         from toolchain.preface.rollouts import LoopEnvSpec, ParallelCollector
 
         # episodes played in parallel by workers that build their own LLM client and Dafny;
@@ -122,7 +170,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"p2s train: rollouts on the {executor.name} executor", file=sys.stderr)
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
-        report = train(config, env, tasks, progress=show, cancel=cancel, collect=collect)
+        report = train(
+            config, env, tasks, progress=show, cancel=cancel, collect=collect, resume=resume
+        )
     finally:
         signal.signal(signal.SIGINT, previous)
         llm.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 
@@ -20,9 +21,12 @@ from toolchain.preface.edits import EDIT_IDS
 from toolchain.preface.features import FEATURE_NAMES
 from toolchain.preface.policy import CompactPolicy, Policy
 
+if TYPE_CHECKING:
+    from toolchain.preface.generative import RefinementWriter
+
 
 def save_policy(
-    policy: Policy,
+    policy: Policy | RefinementWriter,
     path: str | Path,
     *,
     config: TrainingConfig | None = None,
@@ -30,11 +34,12 @@ def save_policy(
     success_rate: float | None = None,
 ) -> Path:
     target = Path(path)
+    kind = policy.kind
     meta = CheckpointMeta(
-        kind=policy.kind,
+        kind=kind,
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         edit_ids=list(EDIT_IDS),
-        feature_names=list(FEATURE_NAMES) if policy.kind == PolicyKind.compact else [],
+        feature_names=list(FEATURE_NAMES) if kind == PolicyKind.compact else [],
         config=config,
         iterations_trained=iterations,
         final_success_rate=success_rate,
@@ -43,7 +48,7 @@ def save_policy(
     if isinstance(policy, CompactPolicy):
         meta.hidden_size = policy.hidden_size
         state = policy.state_dict()
-    elif policy.kind == PolicyKind.hf_lora:
+    elif kind == PolicyKind.hf_lora:
         from toolchain.preface.hf_policy import HfLoraPolicy
 
         assert isinstance(policy, HfLoraPolicy)
@@ -58,7 +63,18 @@ def save_policy(
             state = policy.trainable_state()
         meta.config = config
     else:
-        raise TypeError(f"cannot save a {type(policy).__name__}")
+        # imported here: transformers and peft load only for the models that need them
+        from toolchain.preface.generative import RefinementWriter
+        from toolchain.preface.hf_policy import tiny_config
+
+        if not isinstance(policy, RefinementWriter):
+            raise TypeError(f"cannot save a {type(policy).__name__}")
+        # the generative mode's writer: all its weights train, so all are stored; local
+        # weights are named too (the tokenizer is read from there)
+        meta.hf_model_path = policy.model_path
+        if policy.model_path is None:
+            meta.hf_config = tiny_config()
+        state = policy.state_dict()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
     torch.save({"meta": meta.model_dump(mode="json"), "state": state}, tmp)
@@ -80,6 +96,11 @@ def load_policy(path: str | Path) -> tuple[Policy, CheckpointMeta]:
         raise InputError(
             f"{p} was trained with a different prompt-edit library",
             hint="retrain with `p2s train`",
+        )
+    if meta.kind == PolicyKind.generative:
+        raise InputError(
+            f"{p} holds a generative-mode writer, not an edit policy",
+            hint="`p2s generate --policy` takes a checkpoint of `p2s train --mode strategy`",
         )
     policy: Policy
     if meta.kind == PolicyKind.compact:

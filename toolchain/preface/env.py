@@ -20,7 +20,7 @@ from toolchain.llm.loop import Budget, GenerateLoop, LoopSession
 from toolchain.llm.reward import RewardConfig
 from toolchain.llm.state import RepairState
 from toolchain.llm.tasks import Task
-from toolchain.preface.edits import apply_edit, render_edit
+from toolchain.preface.edits import EDIT_IDS, apply_edit, render_edit
 from toolchain.proc import CancelToken
 
 
@@ -102,16 +102,29 @@ class LoopEnvironment:
             verify_timeout_s=self.verify_timeout_s,
             rewards=self.rewards,
             cancel=self.cancel,
-            render_edit=render_edit,
+            render_edit=self._render,
         )
         self.session = loop.session(task.spec)
         self.session.play(None)
         return self._result()
 
+    def _render(self, edit_id: str, state: RepairState) -> str:
+        # library edits are rendered afresh for the latest state; written text (the generative
+        # mode's refinement) stays as the writer wrote it
+        if edit_id in EDIT_IDS or self.session is None:
+            return render_edit(edit_id, state)
+        return self.session.edits[edit_id]
+
     def step(self, action: int, log_prob: float | None = None) -> StepResult:
         if self.session is None or self.session.done or self.session.state is None:
             raise RuntimeError("step() after the episode ended; call reset()")
-        self.session.play(apply_edit(action, self.session.state, log_prob=log_prob))
+        return self.step_edit(apply_edit(action, self.session.state, log_prob=log_prob))
+
+    def step_edit(self, edit: PromptEditInfo) -> StepResult:
+        """The next attempt with any prompt edit (a library edit, or text a model wrote)."""
+        if self.session is None or self.session.done or self.session.state is None:
+            raise RuntimeError("step() after the episode ended; call reset()")
+        self.session.play(edit)
         return self._result()
 
 

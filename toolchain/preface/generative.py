@@ -19,6 +19,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from shared_schemas.generation import PolicyKind
 from toolchain.errors import InputError
 from toolchain.llm.state import RepairState
 from toolchain.preface.hf_policy import ByteTokenizer, _HfTokenizer, state_text, tiny_config
@@ -40,6 +41,8 @@ class Sample:
 
 
 class RefinementWriter(nn.Module):
+    kind = PolicyKind.generative  # what its checkpoints are labelled
+
     def __init__(
         self, model: Any, tokenizer: Any, *, max_new_tokens: int = 48, max_prompt_tokens: int = 384
     ) -> None:
@@ -48,6 +51,7 @@ class RefinementWriter(nn.Module):
         self.tokenizer = tokenizer
         self.max_new_tokens = max_new_tokens
         self.max_prompt_tokens = max_prompt_tokens
+        self.model_path: str | None = None  # the local weights' folder, None for a tiny model
         self.value_head = nn.Linear(int(model.config.hidden_size), 1)
         nn.init.zeros_(self.value_head.weight)
         nn.init.zeros_(self.value_head.bias)
@@ -61,7 +65,9 @@ class RefinementWriter(nn.Module):
             raise InputError(f"{p} holds no Hugging Face model (no config.json)")
         model = AutoModelForCausalLM.from_pretrained(str(p), local_files_only=True)
         tok = AutoTokenizer.from_pretrained(str(p), local_files_only=True)
-        return cls(model, _HfTokenizer(tok), **kw)
+        writer = cls(model, _HfTokenizer(tok), **kw)
+        writer.model_path = str(p)
+        return writer
 
     @classmethod
     def tiny_random(cls, seed: int = 0, **kw: Any) -> RefinementWriter:
@@ -166,7 +172,13 @@ class TokenPPO:
             all_adv += adv
         mean = sum(all_adv) / len(all_adv)
         std = (sum((a - mean) ** 2 for a in all_adv) / max(len(all_adv) - 1, 1)) ** 0.5
-        stats = {"policy_loss": 0.0, "value_loss": 0.0, "approx_kl": 0.0}
+        stats = {
+            "policy_loss": 0.0,
+            "value_loss": 0.0,
+            "entropy": 0.0,
+            "approx_kl": 0.0,
+            "clip_fraction": 0.0,
+        }
         steps = 0
         self.writer.train()
         for _ in range(cfg.epochs):
@@ -185,7 +197,9 @@ class TokenPPO:
                 with torch.no_grad():
                     stats["policy_loss"] += float(policy_loss)
                     stats["value_loss"] += float(value_loss)
+                    stats["entropy"] += float(entropy.mean())
                     stats["approx_kl"] += float((torch.tensor(s.log_probs) - logp).mean())
+                    stats["clip_fraction"] += float(((ratio - 1).abs() > cfg.clip).float().mean())
                 steps += 1
         self.writer.eval()
         return {k: v / max(steps, 1) for k, v in stats.items()}

@@ -7,6 +7,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import torch
 
@@ -14,6 +15,7 @@ from shared_schemas.generation import (
     PolicyKind,
     TrainingConfig,
     TrainingIteration,
+    TrainingMode,
     TrainingReport,
 )
 from toolchain.atomic import write_atomic
@@ -24,16 +26,32 @@ from toolchain.preface.checkpoint import save_policy
 from toolchain.preface.env import Environment
 from toolchain.preface.policy import CompactPolicy, Policy
 from toolchain.preface.ppo import Episode, PPOTrainer
+from toolchain.preface.resume import TrainingState, drop_unfinished_episodes, save_state
 from toolchain.proc import CancelToken
+
+if TYPE_CHECKING:
+    from toolchain.preface.generative import RefinementWriter
+    from toolchain.preface.generative_train import GenerativeTrainer
 
 CURVE_FIELDS = list(TrainingIteration.model_fields)
 # (policy snapshot, tasks, episodes wanted, the trainer's task sampler) -> finished episodes
 Collector = Callable[[Policy, Sequence[Task], int, random.Random], list[Episode]]
 
 
+class EpisodeLike(Protocol):
+    """What the curves read from an episode (a strategy Episode or a generative one)."""
+
+    first_reward: float
+    rewards: list[float]
+    success: bool
+    attempts: int
+
+
 def make_policy(config: TrainingConfig) -> Policy:
     if config.policy == PolicyKind.compact:
         return CompactPolicy(hidden_size=config.hidden_size)
+    if config.policy == PolicyKind.generative:
+        raise InputError("a generative writer is not an edit policy", hint="pass --mode generative")
     if not config.hf_model_path:
         raise InputError(
             "the hf_lora policy needs local weights", hint="pass --hf-model PATH (a local folder)"
@@ -45,7 +63,7 @@ def make_policy(config: TrainingConfig) -> Policy:
     )
 
 
-def episode_stats(episodes: Sequence[Episode], gamma: float) -> dict[str, float]:
+def episode_stats(episodes: Sequence[EpisodeLike], gamma: float) -> dict[str, float]:
     if not episodes:
         return {"mean_return": 0.0, "mean_reward": 0.0, "success_rate": 0.0, "mean_attempts": 0.0}
     rewards = [[ep.first_reward, *ep.rewards] for ep in episodes]
@@ -103,35 +121,68 @@ def train(
     env: Environment,
     tasks: Sequence[Task],
     *,
-    policy: Policy | None = None,
+    policy: Policy | RefinementWriter | None = None,
     progress: Callable[[TrainingIteration], None] | None = None,
     cancel: CancelToken | None = None,
     collect: Collector | None = None,
+    resume: TrainingState | None = None,
 ) -> TrainingReport:
     """collect: how an iteration's episodes are gathered (e.g. rollouts.ParallelCollector on
-    Ray workers); by default they are played one after another against `env`."""
+    Ray workers); by default they are played one after another against `env`.
+    resume: the state an interrupted run saved (`resume.load_state`); training goes on from it.
+    config.mode generative trains a writer of refinement text (`policy`, when given, is one)."""
     if not tasks:
         raise InputError("no training tasks")
     torch.manual_seed(config.seed)
-    policy = policy or make_policy(config)
-    trainer = PPOTrainer(policy, config)
+    trainer: PPOTrainer | GenerativeTrainer
+    if config.mode == TrainingMode.generative:
+        if collect is not None:
+            raise InputError(
+                "the generative mode plays its episodes in this process",
+                hint="drop --executor ray / --rollout-workers (they serve --mode strategy)",
+            )
+        from toolchain.preface.generative import RefinementWriter
+        from toolchain.preface.generative_train import GenerativeTrainer, make_writer
+
+        if policy is not None and not isinstance(policy, RefinementWriter):
+            raise TypeError(f"the generative mode trains a RefinementWriter, not {policy!r}")
+        trainer = GenerativeTrainer(policy or make_writer(config), config)
+        model: Policy | RefinementWriter = trainer.writer
+    else:
+        if policy is not None and not isinstance(policy, Policy):
+            raise TypeError(f"the strategy mode trains a Policy, not {policy!r}")
+        policy = policy or make_policy(config)
+        trainer = PPOTrainer(policy, config)
+        model = policy
     out = Path(config.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     csv_path, png_path = out / "curves.csv", out / "curves.png"
     rows: list[TrainingIteration] = []
+    first = 1
+    if resume is not None:
+        drop_unfinished_episodes(out, resume)
+        resume.restore(model, trainer.optimizer, trainer.rng)
+        rows = list(resume.rows)
+        first = resume.iteration + 1
     started = time.monotonic()
     stop = (lambda: cancel.cancelled) if cancel is not None else None
-    for it in range(1, config.iterations + 1):
+    for it in range(first, config.iterations + 1):
         if stop is not None and stop():
             break
         t0 = time.monotonic()
+        episodes: Sequence[EpisodeLike]
         if collect is not None:
+            assert isinstance(trainer, PPOTrainer)
             episodes = collect(trainer.policy, tasks, config.episodes_per_iteration, trainer.rng)
         else:
             episodes = trainer.collect(env, tasks, config.episodes_per_iteration, stop)
+            if stop is not None and stop():
+                # stopped inside the iteration: its episodes are partial (the last one cut
+                # short), so it is not learned from; a resumed run plays it again
+                break
         if not episodes:
             break
-        stats = trainer.update(episodes)
+        stats = trainer.update(episodes)  # type: ignore[arg-type]
         row = TrainingIteration(
             iteration=it,
             episodes=len(episodes),
@@ -145,11 +196,20 @@ def train(
         )
         rows.append(row)
         write_curves(rows, csv_path, None)  # a partial run still leaves its curve
+        save_state(
+            out,
+            config=config,
+            iteration=it,
+            rows=rows,
+            model=model,
+            optimizer=trainer.optimizer,
+            rng=trainer.rng,
+        )
         if progress is not None:
             progress(row)
     write_curves(rows, csv_path, png_path)
     checkpoint = save_policy(
-        policy,
+        model,
         out / "policy.pt",
         config=config,
         iterations=len(rows),
