@@ -67,7 +67,7 @@ class RecordingEnv(ScriptedRepairEnv):
         return step
 
 
-def config(out: Path, iterations: int, mode: TrainingMode, **kw: object) -> TrainingConfig:
+def config(out: Path, iterations: int, mode: TrainingMode) -> TrainingConfig:
     return TrainingConfig(
         tasks="scripted",
         mode=mode,
@@ -79,7 +79,6 @@ def config(out: Path, iterations: int, mode: TrainingMode, **kw: object) -> Trai
         ppo_epochs=2,
         out_dir=str(out),
         seed=3,
-        **kw,  # type: ignore[arg-type]
     )
 
 
