@@ -90,9 +90,7 @@ class P2SProtocol(LanguageServerProtocol):
     ) -> Generator[Any, Any, None]:
         server = self._p2s()
         doc = params.text_document
-        size = utf8_size(doc.text)
-        if size > server.limits.max_document_bytes:
-            server.refuse_document(doc.uri, size, server.limits.max_document_bytes)
+        if server.refused_as_too_large(doc.uri, doc.text):
             return
         server.refused.pop(doc.uri, None)
         yield from super().lsp_text_document__did_open(params)
@@ -114,9 +112,7 @@ class P2SProtocol(LanguageServerProtocol):
             return
         for change in params.content_changes:
             self.workspace.update_text_document(params.text_document, change)
-        size = utf8_size(self.workspace.get_text_document(uri).source)
-        if size > server.limits.max_document_bytes:
-            server.refuse_document(uri, size, server.limits.max_document_bytes)
+        if server.refused_as_too_large(uri, self.workspace.get_text_document(uri).source):
             return
         if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CHANGE)) is not None:
             yield handler, (params,), None
@@ -199,6 +195,15 @@ class P2SServer(LanguageServer):
             self.shutdown()  # type: ignore[no-untyped-call]  # pygls leaves it unannotated
 
     # -- documents above the limits ------------------------------------------------------------
+    def refused_as_too_large(self, uri: str, text: str) -> bool:
+        """Whether the document is over the size limit, refused then (see `refuse_document`):
+        opening it and an edit that makes it too large are answered alike."""
+        size = utf8_size(text)
+        if size <= self.limits.max_document_bytes:
+            return False
+        self.refuse_document(uri, size, self.limits.max_document_bytes)
+        return True
+
     def refuse_document(self, uri: str, size: int, limit: int, setting: str = "") -> None:
         """Drop a document that is too large: nothing kept, nothing verified; one message, and
         a diagnostic on its first line that says why."""
