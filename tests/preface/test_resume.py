@@ -160,3 +160,49 @@ def test_a_state_from_another_configuration_is_refused(tmp_path: Path) -> None:
     (out / STATE_FILE).write_bytes(b"not a state")
     with pytest.raises(InputError, match="not a PREFACE training state"):
         load_state(out, config(out, 2, TrainingMode.strategy))
+
+
+def test_generative_training_from_a_local_weights_folder(tmp_path: Path) -> None:
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import AutoConfig, AutoModelForCausalLM, PreTrainedTokenizerFast
+
+    from toolchain.preface.generative_train import make_writer
+    from toolchain.preface.hf_policy import tiny_config
+
+    # a local "pretrained" folder: random weights and a word-level tokenizer, built here (the
+    # CLI's --policy-model reads such a folder and never downloads)
+    words = ["[PAD]", "[UNK]", "[BOS]", *sorted(set("add a loop invariant with bounds".split()))]
+    core = Tokenizer(models.WordLevel({w: i for i, w in enumerate(words)}, unk_token="[UNK]"))
+    core.pre_tokenizer = pre_tokenizers.Whitespace()
+    tok = PreTrainedTokenizerFast(  # type: ignore[no-untyped-call]
+        tokenizer_object=core, pad_token="[PAD]", unk_token="[UNK]", bos_token="[BOS]"
+    )
+    cfg = {k: v for k, v in tiny_config().items() if k != "model_type"}
+    cfg.update(vocab_size=len(words), pad_token_id=0, bos_token_id=2, eos_token_id=None)
+    folder = tmp_path / "weights"
+    model = AutoModelForCausalLM.from_config(AutoConfig.for_model("llama", **cfg))  # type: ignore[no-untyped-call]
+    model.save_pretrained(folder)
+    tok.save_pretrained(folder)
+
+    out = tmp_path / "run"
+    run = config(out, 1, TrainingMode.generative).model_copy(
+        update={"policy_model": str(folder), "episodes_per_iteration": 2}
+    )
+    writer = make_writer(run)  # what train() builds: the folder's model and its tokenizer
+    assert writer.model_path == str(folder) and writer.decode([3, 4]) == f"{words[3]} {words[4]}"
+    train(run, RecordingEnv(max_attempts=2, record_to=out / "episodes.jsonl"), scripted_tasks())
+    blob = torch.load(out / "policy.pt", weights_only=True)
+    assert blob["meta"]["kind"] == "generative"
+    assert blob["meta"]["hf_model_path"] == str(folder) and blob["meta"]["hf_config"] is None
+    first = blob["state"]
+    more = run.model_copy(update={"iterations": 2})
+    train(
+        more,
+        RecordingEnv(max_attempts=2, record_to=out / "episodes.jsonl"),
+        scripted_tasks(),
+        resume=load_state(out, more),
+    )
+    second = torch.load(out / "policy.pt", weights_only=True)
+    assert second["meta"]["iterations_trained"] == 2
+    assert any(not torch.equal(first[k], second["state"][k]) for k in first)
+    assert len((out / "episodes.jsonl").read_text().splitlines()) == 4
