@@ -103,7 +103,4 @@ def line_one_diagnostic(message: str, code: str) -> lsp.Diagnostic:
 
 
 def symbol_range(index: LineIndex, sym: Symbol) -> Range:
-    (sl, sc), (el, ec) = index.position(sym.start), index.position(sym.end)
-    return Range.model_validate(
-        {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
-    )
+    return index.range(sym.start, sym.end)

@@ -13,7 +13,7 @@ from typing import Any
 from lsprotocol import types as lsp
 
 from server.app import P2SServer
-from server.convert import is_dafny_document
+from server.convert import is_dafny_document, lsp_range
 from toolchain.dafny.text import LineIndex
 from toolchain.frontend.bounds import BoundsError, BoundsProposal, propose_bounds
 from toolchain.frontend.ranges import Options
@@ -67,11 +67,8 @@ def _action(
     diagnostics: list[lsp.Diagnostic],
     preferred: bool,
 ) -> lsp.CodeAction:
-    (sl, sc), (el, ec) = index.position(proposal.start), index.position(proposal.end)
     edit = lsp.TextEdit(
-        range=lsp.Range(
-            start=lsp.Position(line=sl, character=sc), end=lsp.Position(line=el, character=ec)
-        ),
+        range=lsp_range(index.range(proposal.start, proposal.end)),
         new_text=proposal.replacement,
     )
     clauses = "; ".join(c.removeprefix("requires ") for c in proposal.clauses)

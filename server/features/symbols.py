@@ -9,7 +9,7 @@ from types import MappingProxyType
 from lsprotocol import types as lsp
 
 from server.app import P2SServer
-from server.convert import is_dafny_document
+from server.convert import is_dafny_document, lsp_range
 from toolchain.dafny.symbols import find_containers, find_symbols
 from toolchain.dafny.text import LineIndex
 
@@ -34,10 +34,7 @@ _CONTAINER_KIND = MappingProxyType(
 
 
 def _range(index: LineIndex, start: int, end: int) -> lsp.Range:
-    (sl, sc), (el, ec) = index.position(start), index.position(max(end, start))
-    return lsp.Range(
-        start=lsp.Position(line=sl, character=sc), end=lsp.Position(line=el, character=ec)
-    )
+    return lsp_range(index.range(start, max(end, start)))
 
 
 def _name_range(text: str, index: LineIndex, start: int, name: str) -> lsp.Range:

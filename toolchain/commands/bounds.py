@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from shared_schemas.hardware import BoundsReport
-from shared_schemas.verification import Range, Severity, VerificationStatus
+from shared_schemas.verification import Severity, VerificationStatus
 from toolchain.atomic import write_atomic
 from toolchain.commands import shared_flags
 from toolchain.dafny import DafnyEngine, read_dafny_file
@@ -69,10 +69,7 @@ def run(args: argparse.Namespace) -> int:
     if proposal.empty:
         return _finish(args, report, "", "nothing to add: the precondition bounds every input")
     index = LineIndex.of(text)
-    (sl, sc), (el, ec) = index.position(proposal.start), index.position(proposal.end)
-    report.range = Range.model_validate(
-        {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
-    )
+    report.range = index.range(proposal.start, proposal.end)
     report.new_text = proposal.replacement
     edited = proposal.apply(text)
     engine = DafnyEngine.discover(shared_flags.dafny_settings(args))

@@ -411,10 +411,7 @@ def _method_outcomes(
         _, cls, member = boogie_member_name(p.boogie_name)
         by_member.setdefault((cls, member), []).append(i)
     for sym in symbols:
-        (sl, sc), (el, ec) = index.position(sym.start), index.position(sym.end)
-        rng = Range.model_validate(
-            {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
-        )
+        rng = index.range(sym.start, sym.end)
         errs = [
             d
             for d in diagnostics

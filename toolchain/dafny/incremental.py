@@ -335,13 +335,6 @@ def plan_against(
 # -- merging ---------------------------------------------------------------------------------
 
 
-def _range_of(text_index: LineIndex, sym: Symbol) -> Range:
-    (sl, sc), (el, ec) = text_index.position(sym.start), text_index.position(sym.end)
-    return Range.model_validate(
-        {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
-    )
-
-
 def _merge(
     planned: _Planned,
     current: Outline,
@@ -381,7 +374,7 @@ def _merge(
         if source is None:
             source = MethodOutcome(name=name, kind=decl.symbol.kind, status=MethodStatus.skipped)
         outcome = source.model_copy(deep=True)
-        outcome.range = _range_of(index, decl.symbol)
+        outcome.range = index.range(decl.symbol.start, decl.symbol.end)
         methods.append(outcome)
 
     errors = [

@@ -9,7 +9,7 @@ that both show where an engineer looks. An explicit `return` keeps Dafny's own l
 
 from __future__ import annotations
 
-from shared_schemas.verification import Diagnostic, Position, Range
+from shared_schemas.verification import Diagnostic
 from toolchain.dafny.text import LineIndex, mask_comments_and_strings, matching_close
 
 RETURN_PATH_CODE = "BP5003"
@@ -56,11 +56,6 @@ def _clause(masked: str, at: int) -> tuple[int, int]:
     return start, max(end, at + 1)
 
 
-def _range(index: LineIndex, start: int, end: int) -> Range:
-    (sl, sc), (el, ec) = index.position(start), index.position(end)
-    return Range(start=Position(line=sl, character=sc), end=Position(line=el, character=ec))
-
-
 def locate_return_paths(text: str, file: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """`diagnostics` with each return-path failure in `file` widened to its statement, each
     followed by a finding on the `ensures` clause it names."""
@@ -76,7 +71,7 @@ def locate_return_paths(text: str, file: str, diagnostics: list[Diagnostic]) -> 
         if at < len(masked) and masked[at] == "{":
             span = _last_statement(masked, at)
             if span is not None:
-                widened = d.model_copy(update={"range": _range(index, *span)})
+                widened = d.model_copy(update={"range": index.range(*span)})
         out.append(widened)
         for rel in d.related:
             if rel.location.file != file:
@@ -86,7 +81,7 @@ def locate_return_paths(text: str, file: str, diagnostics: list[Diagnostic]) -> 
             out.append(
                 d.model_copy(
                     update={
-                        "range": _range(index, *clause),
+                        "range": index.range(*clause),
                         "message": f"this postcondition might not hold on the return path at "
                         f"line {widened.range.start.line + 1}",
                         "related": [],

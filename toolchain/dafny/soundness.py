@@ -101,12 +101,9 @@ def _position_diag(
     category: DiagnosticCategory = DiagnosticCategory.soundness,
     symbol: str | None = None,
 ) -> Diagnostic:
-    (sl, sc), (el, ec) = index.position(start), index.position(end)
     return Diagnostic(
         file=file,
-        range=Range.model_validate(
-            {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
-        ),
+        range=index.range(start, end),
         severity=severity,
         category=category,
         code=code,

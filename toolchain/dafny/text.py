@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from shared_schemas.verification import Position, Range
+
 
 class SpanKind(StrEnum):
     COMMENT = "comment"
@@ -244,6 +246,11 @@ class LineIndex:
         offset = max(0, min(offset, self.length))
         line = bisect.bisect_right(self.starts, offset) - 1
         return line, offset - self.starts[line]
+
+    def range(self, start: int, end: int) -> Range:
+        """The text between two offsets as the schema's (line, column) range."""
+        (sl, sc), (el, ec) = self.position(start), self.position(end)
+        return Range(start=Position(line=sl, character=sc), end=Position(line=el, character=ec))
 
     def offset(self, line: int, column: int) -> int:
         if line < 0:
