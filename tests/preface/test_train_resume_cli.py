@@ -76,18 +76,20 @@ def rounds(out: Path) -> list[list[tuple[str, str | None]]]:
     ]
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
 def test_resume_continues_the_run_to_the_uninterrupted_state(
-    tasks: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tasks: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], workers: str
 ) -> None:
+    # with 2 rollout workers each episode's seed comes from the restored task sampler
+    rollouts = ("--rollout-workers", workers)
     whole, parts = tmp_path / "whole", tmp_path / "parts"
-    assert p2s(argv(tasks, whole, 2)) == 0
-    assert p2s(argv(tasks, parts, 1)) == 0
-    assert p2s(argv(tasks, parts, 2)) == 2  # a finished part is not overwritten by accident
+    assert p2s(argv(tasks, whole, 2, *rollouts)) == 0
+    assert p2s(argv(tasks, parts, 1, *rollouts)) == 0
+    assert p2s(argv(tasks, parts, 2, *rollouts)) == 2  # a finished part is not overwritten
     assert "pass --resume to continue that run" in capsys.readouterr().err
-    assert p2s(argv(tasks, parts, 2, "--lr", "0.01")) == 2
-    assert p2s(argv(tasks, parts, 2, "--resume", "--lr", "0.01")) == 2
+    assert p2s(argv(tasks, parts, 2, "--resume", "--lr", "0.01", *rollouts)) == 2
     assert "learning_rate 0.003 there, 0.01 here" in capsys.readouterr().err
-    assert p2s(argv(tasks, parts, 2, "--resume")) == 0
+    assert p2s(argv(tasks, parts, 2, "--resume", *rollouts)) == 0
     captured = capsys.readouterr()
     assert "resuming after iteration 1 of 2" in captured.err
     assert "iteration 2: success 1.00" in captured.out and "iteration 1:" not in captured.out
@@ -103,8 +105,9 @@ def test_resume_continues_the_run_to_the_uninterrupted_state(
     ]
     assert curves[0] == curves[1] and len(curves[0]) == 2
     # 2 iterations x 2 episodes, appended across the two parts; the same edits were chosen
-    assert rounds(parts) == rounds(whole) and len(rounds(whole)) == 4
-    assert p2s(argv(tasks, parts, 2, "--resume")) == 2
+    # (parallel workers record in completion order)
+    assert sorted(rounds(parts)) == sorted(rounds(whole)) and len(rounds(whole)) == 4
+    assert p2s(argv(tasks, parts, 2, "--resume", *rollouts)) == 2
     assert "already finished 2 of the 2 iterations" in capsys.readouterr().err
 
 
