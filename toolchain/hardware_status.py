@@ -223,31 +223,9 @@ def _cheap_lowering(program: Program, name: str, filename: str) -> LoweringResul
     file (parsing is most of the cost: a 20-method file took 2 s parsed once per method)."""
     # imported here, as `toolchain.frontend.lower` does: the parser and lowering take about
     # half a second to import, which the language server should not pay before its first answer
-    from toolchain.dafny.text import LineIndex
-    from toolchain.frontend.diagnostics import hw_diagnostic
-    from toolchain.frontend.ir import check_constants
-    from toolchain.frontend.lowering import lower_program_method
-    from toolchain.frontend.ranges import Options, analyze_ranges
-    from toolchain.frontend.widths import WidthFinalizer
+    from toolchain.frontend.driver import run_parsed
 
-    index = LineIndex.of(program.text)
-    decl = program.find(name)
-    diags: list[Diagnostic] = [
-        hw_diagnostic(filename, index, start, end, "HW110", f"cannot read this: {msg}")
-        for msg, start, end in program.errors
-        if decl is None or decl.start <= start <= decl.end
-    ]
-    if diags and decl is None:
-        return LoweringResult(None, diags)
-    low, lower_diags = lower_program_method(program, name, filename)
-    diags.extend(lower_diags)
-    if low is None:
-        return LoweringResult(None, diags)
-    options = Options()
-    ranges, assumed = analyze_ranges(low, options)
-    diags.extend(WidthFinalizer(low, ranges, None, assumed, options).finalize())
-    check_constants(low.method)
-    return LoweringResult(low.method, diags)
+    return run_parsed(program, name, filename=filename)
 
 
 def hardware_status(

@@ -20,6 +20,7 @@ from toolchain.frontend.widths import WidthFinalizer
 
 if TYPE_CHECKING:
     from toolchain.dafny import DafnyEngine
+    from toolchain.frontend.ast import Program
 
 
 def run_frontend(
@@ -30,8 +31,21 @@ def run_frontend(
     engine: DafnyEngine | None = None,
     options: Options | None = None,
 ) -> LoweringResult:
-    options = options or Options()
     program = parse_program(source_text)
+    return run_parsed(program, method_name, filename=filename, engine=engine, options=options)
+
+
+def run_parsed(
+    program: Program,
+    method_name: str,
+    *,
+    filename: str = "input.dfy",
+    engine: DafnyEngine | None = None,
+    options: Options | None = None,
+) -> LoweringResult:
+    """`run_frontend` on a program already parsed: the editor parses a file once for all of its
+    methods (parsing is most of the cost of lowering one without a verifier)."""
+    options = options or Options()
     index = LineIndex.of(program.text)
     decl = program.find(method_name)
     diags = []
