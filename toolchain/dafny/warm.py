@@ -34,6 +34,7 @@ from shared_schemas.verification import FileVerification, VerificationStatus, Ve
 from toolchain.dafny.cache import cache_key
 from toolchain.dafny.diagnostics import parse_server_output, server_reached_verifier
 from toolchain.dafny.engine import VERDICT_RULES, DafnyEngine
+from toolchain.dafny.slicing import slice_for
 from toolchain.errors import CancelledError, ToolCrashedError
 from toolchain.proc import CancelToken, kill_group
 
@@ -203,8 +204,12 @@ class WarmVerifier:
         server_argv: list[str] | None = None,
         cancel_grace_s: float = 1.0,
         max_requests: int = 500,
+        slice_selected: bool = True,
     ) -> None:
         self.engine = engine
+        # A run of selected procedures gets the other methods' bodies blanked
+        # (toolchain.dafny.slicing): the server's front end then skips them.
+        self.slice_selected = slice_selected
         argv = server_argv
         if argv is None and engine.info.major < 3:
             argv = find_dafny_server(engine.info.path)
@@ -262,6 +267,11 @@ class WarmVerifier:
         started = time.monotonic()
         shim = engine.shim_for(text)
         tool_name = _tool_filename(filename)
+        source = shim.text
+        if self.slice_selected and request.procedures:
+            sliced = slice_for(shim.text, request.procedures)
+            if sliced is not None:
+                source = sliced.text  # same offsets: the output is read against `text` as usual
         payload: dict[str, object] = {
             "args": [
                 *engine.base_args()[1:],
@@ -274,7 +284,7 @@ class WarmVerifier:
                 ),
             ],
             "filename": tool_name,
-            "source": shim.text,
+            "source": source,
             "sourceIsFile": False,
         }
         try:

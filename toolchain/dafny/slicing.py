@@ -1,0 +1,122 @@
+"""Send the verifier only what the selected declarations need: other methods' bodies blanked.
+
+With `/proc:` Dafny 2.x still parses, resolves and translates every body of the file before it
+proves the selected procedures; on a 20-method file that front end is about half of an edit's
+warm run. A selected method needs from the others only their signatures and contracts (a call
+is checked against the callee's `requires`/`ensures`/`modifies`/`decreases`, never its body), so
+the bodies of unselected methods and lemmas are replaced by blanks. Blanking (spaces, newlines
+kept) leaves every remaining character at its offset, so the verifier's positions need no
+mapping and the result is interpreted against the user's text.
+
+Kept whole: functions and predicates (their definitions are used by callers' proofs),
+constructors, extreme (inductive/co-) lemmas and two-state lemmas (Dafny derives prefix lemmas
+or old-state frames from them), and every method/lemma that a selected declaration can reach
+and that can reach it back: mutual recursion puts them in one call-graph component, where
+Dafny checks termination of the calls, and dropping a body would break that component.
+Files whose meaning depends on more than signatures are not sliced at all (includes,
+refinement, `{:autocontracts}`, iterators, externs).
+
+A sliced run proves only the selected declarations: the bodiless ones are assumed, so callers
+must never report a verdict for them from such a run (`IncrementalVerifier` keeps their earlier
+results).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from toolchain.dafny.symbols import Symbol, find_symbols
+from toolchain.dafny.text import mask_comments_and_strings
+
+_IDENT = re.compile(r"[A-Za-z_][\w'?]*")
+# Constructs whose semantics reach across bodies or files: never sliced.
+_UNSLICEABLE = re.compile(
+    r"(?m)^\s*include\s+\"|\brefines\b|\{:autocontracts|\biterator\b|\{:extern"
+)
+_KEEP_MODIFIERS = re.compile(r"\b(?:inductive|least|greatest|twostate|co)\b")
+_DROPPABLE_KINDS = ("method", "lemma")
+
+
+@dataclass(frozen=True)
+class Slice:
+    text: str  # same length and line structure as the original
+    dropped: frozenset[str]  # qualified names of declarations whose bodies were blanked
+
+
+def _blank(text: str) -> str:
+    return re.sub(r"[^\n]", " ", text)
+
+
+def _graph(symbols: list[Symbol], masked: str) -> dict[str, set[str]]:
+    """Qualified name -> qualified names it mentions (by identifier: a superset of its calls)."""
+    by_name: dict[str, list[str]] = {}
+    for sym in symbols:
+        by_name.setdefault(sym.name, []).append(sym.qualified)
+    edges: dict[str, set[str]] = {}
+    for sym in symbols:
+        found = set(_IDENT.findall(masked, sym.start, max(sym.end, sym.start)))
+        edges.setdefault(sym.qualified, set()).update(
+            q for ident in found for q in by_name.get(ident, ())
+        )
+    return edges
+
+
+def _reach(edges: dict[str, set[str]], roots: set[str]) -> set[str]:
+    seen: set[str] = set()
+    frontier = list(roots)
+    while frontier:
+        name = frontier.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        frontier.extend(edges.get(name, ()))
+    return seen
+
+
+def slice_for(text: str, selected: list[str]) -> Slice | None:
+    """`text` with the bodies of methods/lemmas that `selected` (simple or qualified names) do
+    not need blanked; None when nothing can be dropped or the file must not be sliced."""
+    masked = mask_comments_and_strings(text)
+    if _UNSLICEABLE.search(masked):
+        return None
+    symbols = find_symbols(text)
+    names = [s.qualified for s in symbols]
+    if len(set(names)) != len(names):
+        return None  # overloads by container we cannot tell apart: keep everything
+    wanted = set(selected)
+    roots = {s.qualified for s in symbols if s.name in wanted or s.qualified in wanted}
+    if not roots:
+        return None
+    edges = _graph(symbols, masked)
+    reached = _reach(edges, roots)
+    # Declarations from which a selected one is reachable again: same component, keep whole.
+    reverse: dict[str, set[str]] = {}
+    for src, dsts in edges.items():
+        for dst in dsts:
+            reverse.setdefault(dst, set()).add(src)
+    cyclic = reached & _reach(reverse, roots)
+    pieces: list[str] = []
+    pos = 0
+    dropped: set[str] = set()
+    for sym in sorted(symbols, key=lambda s: s.start):
+        if (
+            sym.kind not in _DROPPABLE_KINDS
+            or sym.body_start is None
+            or sym.qualified in roots
+            or sym.qualified in cyclic
+            or sym.body_start < pos
+            or _KEEP_MODIFIERS.search(masked, sym.start, sym.body_start)
+        ):
+            continue
+        pieces.append(text[pos : sym.body_start])
+        pieces.append(_blank(text[sym.body_start : sym.end]))
+        pos = sym.end
+        dropped.add(sym.qualified)
+    if not dropped:
+        return None
+    pieces.append(text[pos:])
+    return Slice("".join(pieces), frozenset(dropped))
+
+
+__all__ = ["Slice", "slice_for"]
