@@ -405,6 +405,8 @@ class Port:
     # an input array's element range when the method starts (precondition or contract): for an
     # array the method modifies, narrower than its element type, which also holds what is written
     entry_range: tuple[int, int] | None = None
+    # the port (or its elements) holds Dafny chars as code points: test vectors draw valid chars
+    chars: bool = False
 
 
 @dataclass(kw_only=True)

@@ -135,7 +135,8 @@ class ObligationBuilder:
         types.update({v.name: v.type for v in self.low.method.locals})
         for ir_name, sv in self.low.var_source.items():
             t = types.get(ir_name)
-            if not isinstance(t, ir.IntType) or t.wraps:
+            if not isinstance(t, ir.IntType) or t.wraps or ir_name in self.low.char_vars:
+                # a char's range is its type's (Dafny guarantees it): nothing to prove
                 continue
             iv = self.ranges.vars.get(ir_name)
             if iv is None or not iv.bounded:
@@ -420,7 +421,13 @@ class ObligationBuilder:
         for array in stored:
             src = reverse.get(array)
             iv = self.ranges.elems.get(array)
-            if src is None or iv is None or not iv.bounded or self._is_seq(array):
+            if (
+                src is None
+                or iv is None
+                or not iv.bounded
+                or self._is_seq(array)
+                or array in self.low.char_vars
+            ):
                 continue
             assert iv.lo is not None and iv.hi is not None
             self.add(
@@ -472,7 +479,7 @@ class ObligationBuilder:
                         helper=True,
                     )
                 el = _hull(elems)
-                if el is not None and el.bounded:
+                if el is not None and el.bounded and irs[0] not in self.low.char_vars:
                     assert el.lo is not None and el.hi is not None
                     self.add(
                         kind="requires",

@@ -13,6 +13,7 @@ import dataclasses
 from shared_schemas.verification import Diagnostic, Severity
 from toolchain.dafny.text import LineIndex
 from toolchain.frontend import ir
+from toolchain.frontend.chars import CHAR_BITS
 from toolchain.frontend.diagnostics import hw_diagnostic
 from toolchain.frontend.facts import Facts
 from toolchain.frontend.interval import Interval, bits_range
@@ -149,6 +150,9 @@ class WidthFinalizer:
                 return et, ir.WidthStatus.EXPLICIT
             self._unproven(name, iv, refuted.get(key) if key else None, loc)
             return et, ir.WidthStatus.UNPROVEN
+        if name in self.low.char_vars:
+            # a char register holds any char: Dafny's type system keeps the value in range
+            return ir.IntType(width=CHAR_BITS, signed=False), ir.WidthStatus.DECLARED
         if chosen is None:
             self._unbounded(name, iv, loc)
             return ir.IntType(width=None, signed=t.signed), ir.WidthStatus.UNBOUNDED
@@ -199,6 +203,11 @@ class WidthFinalizer:
                     if f"{name}[..]" in self.assumed
                     else ir.WidthStatus.PRECONDITION
                 )
+            if name in self.low.char_vars:
+                # a string or char array: every element is a char (Dafny's type guarantees it)
+                et = ir.IntType(width=CHAR_BITS, signed=False)
+                if status == ir.WidthStatus.DERIVED:
+                    status = ir.WidthStatus.DECLARED
             if et is None:
                 self._unbounded(f"{name}[..]", iv, loc)
                 et = ir.IntType(width=None, signed=elem.signed)

@@ -82,3 +82,6 @@ class Lowered:
     program_text: str
     program_decls: list[A.Decl]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # IR scalars and arrays (of elements) holding Dafny chars: their range is the char type's,
+    # which Dafny's type system guarantees, and obligations cannot compare a char with an int
+    char_vars: set[str] = field(default_factory=set)

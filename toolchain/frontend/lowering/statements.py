@@ -13,7 +13,7 @@ from typing import Protocol
 
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
-from toolchain.frontend.dtypes import INT, DType
+from toolchain.frontend.dtypes import CHAR, INT, DType
 from toolchain.frontend.facts import const_value
 from toolchain.frontend.lowering.arrays import new_array
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
@@ -26,6 +26,7 @@ from toolchain.frontend.lowering.scope import (
     LoweringContext,
     Scalar,
     dtype_of_ir,
+    is_char_type,
 )
 
 
@@ -147,7 +148,8 @@ class StatementLowerer:
                 pre: list[ir.Stmt] = []
                 val = self.exprs.expr(rhs, pre)
                 out.extend(pre)
-                self._declare_local(v, v.type, val, s)
+                is_char = v.type is None and self.ctx.is_char(rhs)
+                self._declare_local(v, CHAR if is_char else v.type, val, s)
                 values.append(val)
             targets_ir: list[ir.Target] = []
             for v in s.vars:
@@ -185,9 +187,15 @@ class StatementLowerer:
         return isinstance(e, A.Display) and e.kind in ("seq", "set", "multiset", "map")
 
     def _declare_local(
-        self, v: A.LocalVar, t: A.TypeRef | None, value: ir.Expr | A.NewArray | None, s: A.Stmt
+        self,
+        v: A.LocalVar,
+        t: A.TypeRef | DType | None,
+        value: ir.Expr | A.NewArray | None,
+        s: A.Stmt,
     ) -> None:
-        if t is not None:
+        if isinstance(t, DType):
+            d = t
+        elif t is not None:
             d = self.ctx.resolve_type(t, v)
         elif isinstance(value, A.NewArray):
             elem = self.ctx.resolve_type(value.element, value)
@@ -205,6 +213,8 @@ class StatementLowerer:
                 base, d.to_ir(mutable=True), self.ctx.span(v.start, v.end), origin
             )
             self.ctx.bind(v.name, ArrayRef(name, d))
+            if d.element is not None and is_char_type(d.element):
+                self.ctx.char_vars.add(name)
         else:
             name = self.ctx.new_local(
                 base, d.to_ir(), self.ctx.span(v.start, v.end), origin, dtype=d
