@@ -54,7 +54,9 @@ class Interpreter:
         self.arrays: dict[str, ArrayValue] = {}
         for name, t in self.types.items():
             if isinstance(t, ir.ArrayType):
-                self.arrays[name] = []
+                # a local array (a recursion stack) is storage of its capacity; ports get inputs
+                fill: Value = False if isinstance(t.element, ir.BoolType) else 0
+                self.arrays[name] = [fill] * (t.capacity or 0)
             else:
                 self.scalars[name] = False if isinstance(t, ir.BoolType) else 0
         for p in self.m.ports:

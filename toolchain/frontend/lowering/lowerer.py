@@ -176,6 +176,7 @@ class Lowerer:
             program_decls=self.ctx.program.decls,
             diagnostics=self.ctx.diags,
             char_vars=self.ctx.char_vars,
+            stack_functions=self.ctx.stack_functions,
         )
 
     def _tail_loop(self, decl: A.MethodDecl, outs: list[str]) -> list[ir.Stmt]:

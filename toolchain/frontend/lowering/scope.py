@@ -22,6 +22,7 @@ from toolchain.frontend.lowering.results import (
     CallFrame,
     LoopSite,
     SourceVar,
+    StackFunction,
 )
 
 
@@ -114,6 +115,8 @@ class LoweringContext:
         self.tail_self: TailSelf | None = None
         # IR names whose values (or elements) are Dafny chars (see `Lowered.char_vars`)
         self.char_vars: set[str] = set()
+        # functions lowered with a stack (see `stack`)
+        self.stack_functions: dict[str, StackFunction] = {}
 
     def span(self, start: int, end: int) -> ir.SourceSpan:
         sl, sc = self.index.position(start)
