@@ -80,6 +80,8 @@ class StatementLowerer:
             return self.forall_stmt(s)
         if isinstance(s, A.BreakStmt):
             return self.break_stmt(s)
+        if isinstance(s, A.ContinueStmt):
+            return self.continue_stmt(s)
         if isinstance(s, A.ReturnStmt):
             return self.return_stmt(s)
         if isinstance(s, A.SpecStmt):
@@ -331,13 +333,7 @@ class StatementLowerer:
         pre: list[ir.Stmt] = []
         cond = self.exprs.expr(s.cond, pre)
         decreases, dec_min = loop_measure(self.exprs, s)
-        self.ctx.loop_depth += 1
-        self.ctx.labels.append((s.label, self.ctx.loop_depth))
-        try:
-            body = self.block(s.body.body)
-        finally:
-            self.ctx.loop_depth -= 1
-            self.ctx.labels.pop()
+        body = self.loop_body(s)
         if pre:
             # the guard needs statements (an inlined call): evaluate it before each iteration
             flag = self.ctx.temp(ir.BOOL, self.ctx.loc(s.cond))
@@ -454,13 +450,9 @@ class StatementLowerer:
         self.ctx.bind(s.var, Scalar(name, d))
         self.ctx.var_source[name] = SourceVar(self.ctx.decl_stack[-1], s.var, s.start, "local")
         names = self.ctx.visible_names()
-        self.ctx.loop_depth += 1
-        self.ctx.labels.append((s.label, self.ctx.loop_depth))
         try:
-            body = self.block(s.body.body)
+            body = self.loop_body(s)
         finally:
-            self.ctx.loop_depth -= 1
-            self.ctx.labels.pop()
             self.ctx.scopes.pop()
         loop = ir.For(
             var=name,
@@ -477,13 +469,50 @@ class StatementLowerer:
             )
         return [*pre, loop]
 
+    def loop_body(self, s: A.WhileStmt | A.ForStmt) -> list[ir.Stmt]:
+        """The body of a source loop; with a `continue` it runs inside a one-trip wrapper loop
+        that the `continue` breaks out of (the rest of the trip is skipped, the loop goes on)."""
+        assert s.body is not None
+        self.ctx.loop_depth += 1
+        self.ctx.labels.append((s.label, self.ctx.loop_depth))
+        wrap = _continues_to(s.body.body, s.label, nested=False)
+        if wrap:
+            self.ctx.loop_depth += 1
+        try:
+            body = self.block(s.body.body)
+        finally:
+            self.ctx.loop_depth -= 2 if wrap else 1
+            self.ctx.labels.pop()
+        if not wrap:
+            return body
+        loc = self.ctx.loc(s.body)
+        flag = self.ctx.temp(ir.BOOL, loc)
+
+        def set_flag(v: bool) -> ir.Stmt:
+            value = ir.Const(value=v, type=ir.BOOL, loc=loc)
+            return ir.Assign(targets=[ir.VarTarget(name=flag)], values=[value], loc=loc)
+
+        cond = ir.Var(name=flag, type=ir.BOOL, loc=loc)
+        return [set_flag(True), ir.While(cond=cond, body=[set_flag(False), *body], max_trips=1)]
+
     def break_stmt(self, s: A.BreakStmt) -> list[ir.Stmt]:
         if s.label is not None:
             for label, depth in reversed(self.ctx.labels):
                 if label == s.label:
                     return [ir.Break(levels=self.ctx.loop_depth - depth + 1, loc=self.ctx.loc(s))]
             raise self.ctx.fail(s, "HW114", f"unknown loop label {s.label}")
+        if len(self.ctx.labels) >= s.levels:
+            # counted in source loops: `continue` wrappers are IR loops of their own
+            depth = self.ctx.labels[-s.levels][1]
+            return [ir.Break(levels=self.ctx.loop_depth - depth + 1, loc=self.ctx.loc(s))]
         return [ir.Break(levels=s.levels, loc=self.ctx.loc(s))]
+
+    def continue_stmt(self, s: A.ContinueStmt) -> list[ir.Stmt]:
+        for label, depth in reversed(self.ctx.labels):
+            if s.label is None or label == s.label:
+                # out of the loop's wrapper (at depth + 1): the loop's next trip
+                return [ir.Break(levels=self.ctx.loop_depth - depth, loc=self.ctx.loc(s))]
+        raise self.ctx.fail(s, "HW114", "continue outside a loop")
 
     def return_stmt(self, s: A.ReturnStmt) -> list[ir.Stmt]:
         out: list[ir.Stmt] = []
@@ -531,6 +560,26 @@ class StatementLowerer:
                 )
             )
         return out
+
+
+def _continues_to(stmts: list[A.Stmt], label: str | None, nested: bool) -> bool:
+    """Does a `continue` in `stmts` go to the loop labelled `label` whose body they are?
+    (`nested`: inside an inner loop, where only a labelled `continue` can.)"""
+    for s in stmts:
+        if isinstance(s, A.ContinueStmt):
+            if (s.label is None and not nested) or (s.label is not None and s.label == label):
+                return True
+        elif isinstance(s, A.BlockStmt):
+            if _continues_to(s.body, label, nested):
+                return True
+        elif isinstance(s, A.IfStmt):
+            other = [s.otherwise] if s.otherwise is not None else []
+            if _continues_to([s.then, *other], label, nested):
+                return True
+        elif isinstance(s, A.WhileStmt | A.ForStmt) and s.body is not None:
+            if label is not None and _continues_to(s.body.body, label, nested=True):
+                return True
+    return False
 
 
 def _clone_stmts(stmts: list[ir.Stmt]) -> list[ir.Stmt]:
