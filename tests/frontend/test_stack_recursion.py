@@ -104,3 +104,23 @@ def test_recursion_a_stack_cannot_run_is_refused_where_written(src: str, at: str
     line = src.count("\n", 0, off)
     col = off - (src.rfind("\n", 0, off) + 1)
     assert (found[0].range.start.line, found[0].range.start.character) == (line, col)
+
+
+def test_each_call_has_its_own_depth_claim(dafny: DafnyEngine) -> None:
+    # Tri(a) gets a stack of 11, Tri(b) one of 101: both claims are requires of Tri, so the
+    # smaller one is refuted at the larger call and nothing is built (conservative, never
+    # a stack too small for a call)
+    src = PROGRAM + (
+        "\nmethod TwoTriangles(a: int, b: int) returns (t: int)\n"
+        "  requires 0 <= a <= 10 && 0 <= b <= 100\n{\n  t := Tri(a) + Tri(b);\n}\n"
+    )
+    r = lower(src, "TwoTriangles", filename="rec.dfy", engine=dafny)
+    assert r.errors
+    depth = (
+        sorted(o.where for o in r.method.obligations if "depth of Tri" in o.where)
+        if r.method
+        else []
+    )
+    assert any("stack of 11" in w for w in depth) and any("stack of 101" in w for w in depth)
+    refuted = [o for o in r.method.obligations if "stack of 11" in o.where] if r.method else []
+    assert refuted and refuted[0].proven is False

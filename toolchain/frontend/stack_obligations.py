@@ -34,7 +34,8 @@ def stack_depths(b: ObligationBuilder) -> None:
     """The stack of a recursive function holds `D` levels, D - 1 the measure's bound at
     the first call: `requires m < D` on the function, checked by Dafny at every call (the
     measure only drops), and Dafny's termination proof (m >= 0 wherever F calls itself,
-    dropping by one at least) then bounds the pending calls by D."""
+    dropping by one at least) then bounds the pending calls by D. One claim per call: each
+    call's stack has the capacity of its own first measure, and every claim holds at every call."""
     for site in b.low.stack_functions.values():
         decl = b.decls.get(site.name)
         depth = b.ranges.vars.get(site.depth)
@@ -59,7 +60,7 @@ def stack_result_helper(
     """A function run with a stack accumulates its result on the way up: its range claim
     is not inductive by itself (F(n) = x + F(n - 1) <= x + hi), but a bound that grows with
     the measure is: `F(p) <= base + step * (m + 1)` (m >= 0 where F calls itself)."""
-    site = b.low.stack_functions.get(decl.name)
+    site = next((x for x in b.low.stack_functions.values() if x.name == decl.name), None)
     if site is None:
         return
     acc = next(

@@ -96,4 +96,4 @@ class Lowered:
     # IR scalars and arrays (of elements) holding Dafny chars: their range is the char type's,
     # which Dafny's type system guarantees, and obligations cannot compare a char with an int
     char_vars: set[str] = field(default_factory=set)
-    stack_functions: dict[str, StackFunction] = field(default_factory=dict)
+    stack_functions: dict[str, StackFunction] = field(default_factory=dict)  # by depth var

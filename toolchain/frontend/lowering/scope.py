@@ -116,7 +116,7 @@ class LoweringContext:
         # IR names whose values (or elements) are Dafny chars (see `Lowered.char_vars`)
         self.char_vars: set[str] = set()
         # functions lowered with a stack (see `stack`)
-        self.stack_functions: dict[str, StackFunction] = {}
+        self.stack_functions: dict[str, StackFunction] = {}  # by the call's depth var
 
     def span(self, start: int, end: int) -> ir.SourceSpan:
         sl, sc = self.index.position(start)

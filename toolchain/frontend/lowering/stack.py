@@ -277,7 +277,8 @@ class StackRecursion:
                 names[p.name] = b.ir_name
         ctx.loop_sites[id(down)] = LoopSite(f.name, head, m_down, -1, dict(names))
         ctx.loop_sites[id(up)] = LoopSite(f.name, head, var(sp, ir.UNSIZED_NAT), -1, names)
-        ctx.stack_functions[f.name] = StackFunction(f.name, measure, id(up), result, depth)
+        # keyed by call: each call's stack has its own capacity, and each gets its own claim
+        ctx.stack_functions[depth] = StackFunction(f.name, measure, id(up), result, depth)
         pre.extend(
             [
                 *m_pre,
