@@ -176,8 +176,10 @@ class StackRecursion:
         depth = ctx.new_local(f"{f.name}_depth", ir.UNSIZED_INT, loc, origin=f"{f.name} depth")
         m_pre: list[ir.Stmt] = []
         m_val = self.exprs.expr(measure, m_pre)
-        if m_pre:
-            raise ctx.fail(measure, "HW101", f"the measure of {f.name} must be a plain expression")
+        if m_pre or not isinstance(m_val.type, ir.IntType):
+            raise ctx.fail(
+                measure, "HW101", f"the measure of {f.name} must be a plain integer expression"
+            )
         one = ir.Const(value=1, type=ir.UNSIZED_NAT, loc=loc)
         depth_val = ir.Binary(op=ir.BinOp.ADD, lhs=m_val, rhs=one, type=ir.UNSIZED_INT, loc=loc)
         # one stack per scalar parameter; its capacity is the depth at the first call
