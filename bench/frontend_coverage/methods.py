@@ -29,9 +29,21 @@ def plausible_methods(program: A.Program) -> list[A.MethodDecl]:
         if not params:
             continue
         kinds = [types.resolve(p.type).kind for p in params]
+        if any(_mentions_text(types, p.type) for p in params):
+            # the judgement is fixed, not the front end's: chars and strings became hardware
+            # data later, and counting them would change the population the benches compare
+            continue
         if all(k in ("int", "bool", "bv", "array", "seq") for k in kinds):
             out.append(d)
     return out
+
+
+def _mentions_text(types: TypeResolver, t: A.TypeRef) -> bool:
+    """Is `t` char or string (through synonyms), or a collection of them?"""
+    d = types.resolve(t)
+    while d.element is not None:
+        d = d.element
+    return d.name in ("char", "string")
 
 
 def _reason_key(code: str | None, message: str) -> str:

@@ -9,11 +9,12 @@ from toolchain.frontend import lower
 # (method source, method name, expected code, the text the diagnostic must start at)
 CASES = [
     (
-        """function method Fact(n: nat): nat { if n == 0 then 1 else n * Fact(n - 1) }
-method UseFact(x: nat) returns (y: nat) requires x < 8 { y := Fact(x); }""",
-        "UseFact",
+        # two pending calls per level (tree recursion): more than a stack of arguments
+        """function method Fib(n: nat): nat { if n < 2 then n else Fib(n - 1) + Fib(n - 2) }
+method UseFib(x: nat) returns (y: nat) requires x < 8 { y := Fib(x); }""",
+        "UseFib",
         "HW101",
-        "Fact(n - 1)",
+        "Fib(n - 2)",
     ),
     (
         """method Down(n: nat) returns (r: nat) {

@@ -51,10 +51,39 @@ class ReferenceRun:
     warnings: list[str] = field(default_factory=list)
 
 
-def _literal(value: Scalar) -> str:
+def _literal(value: Scalar, t: A.TypeRef | None = None) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if t is not None and _is_char(t):
+        return f"({value} as char)"  # a char vector value is its code point
     return str(value) if value >= 0 else f"({value})"
+
+
+def _is_char(t: A.TypeRef) -> bool:
+    return t.name == "char"
+
+
+def _holds_chars(t: A.TypeRef) -> bool:
+    """A string, or a sequence or array of chars (Dafny prints those as text, not numbers)."""
+    return t.name == "string" or (
+        t.name in ("seq", "array", "array?") and len(t.args) == 1 and _is_char(t.args[0])
+    )
+
+
+# Dafny prints a char as the character itself; the harness prints code points, so the output
+# reads like every other integer result
+_PRINT_CHARS = """
+method P2sPrintChars(s: seq<char>) {
+  print "[";
+  var i := 0;
+  while i < |s| {
+    if i > 0 { print ", "; }
+    print s[i] as int;
+    i := i + 1;
+  }
+  print "]";
+}
+"""
 
 
 def _element_type(t: A.TypeRef) -> A.TypeRef:
@@ -70,17 +99,24 @@ def _bind(param: A.Param, value: Value, lines: list[str]) -> None:
         elem = _element_type(t)
         lines.append(f"  var {name} := new {elem}[{len(items)}];")
         for i, item in enumerate(items):
-            lines.append(f"  {name}[{i}] := {_literal(item)};")
-    elif t.name == "seq":
+            lines.append(f"  {name}[{i}] := {_literal(item, elem)};")
+    elif t.name in ("seq", "string"):
         items = value if isinstance(value, list) else []
-        lines.append(f"  var {name}: {t} := [{', '.join(_literal(i) for i in items)}];")
+        elem = A.TypeRef("char") if t.name == "string" else _element_type(t)
+        lines.append(f"  var {name}: {t} := [{', '.join(_literal(i, elem) for i in items)}];")
     else:
         assert not isinstance(value, list)
-        lines.append(f"  var {name}: {t} := {_literal(value)};")
+        lines.append(f"  var {name}: {t} := {_literal(value, t)};")
 
 
-def _print_value(name: str, t: A.TypeRef) -> str:
-    return f"{name}[..]" if t.name in ("array", "array?") else name
+def _print_value(k: int, name: str, t: A.TypeRef) -> str:
+    """The statement printing result or array `name` of vector `k` as `P2S k name value`."""
+    whole = f"{name}[..]" if t.name in ("array", "array?") else name
+    if _holds_chars(t):
+        return f'print "P2S {k} {name} "; P2sPrintChars({whole}); print "\\n";'
+    if _is_char(t):
+        whole = f"{name} as int"
+    return f'print "P2S {k} {name} ", {whole}, "\\n";'
 
 
 def harness(
@@ -109,10 +145,10 @@ def harness(
             body.append(f"    {call_name}({args});")
         body.append(f'    print "P2S {k} {ACCEPT}\\n";')
         for r in decl.returns:
-            body.append(f'    print "P2S {k} {r.name} ", {_print_value(r.name, r.type)}, "\\n";')
+            body.append(f"    {_print_value(k, r.name, r.type)}")
         for p in decl.params:
             if p.type.name in ("array", "array?"):
-                body.append(f'    print "P2S {k} {p.name} ", {p.name}[..], "\\n";')
+                body.append(f"    {_print_value(k, p.name, p.type)}")
         body.append("  } else {")
         body.append(f'    print "P2S {k} {REJECT}\\n";')
         body.append("  }")
@@ -120,6 +156,8 @@ def harness(
         out.extend(body)
     main.append("}")
     out.extend(main)
+    if any(_holds_chars(x.type) for x in [*decl.params, *decl.returns]):
+        out.append(_PRINT_CHARS)
     return "\n".join(out) + "\n"
 
 

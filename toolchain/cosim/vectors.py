@@ -52,6 +52,28 @@ def _draw(rng: random.Random, lo: int, hi: int) -> int:
     return min(max(magnitude if rng.random() < 0.5 else -magnitude, lo), hi)
 
 
+# chars every Dafny version accepts: UTF-16 code units (Dafny 2.x) that are also Unicode scalar
+# values (Dafny 4), i.e. below 0x10000 and outside the surrogates
+_SURROGATES = (0xD800, 0xDFFF)
+
+
+def _draw_char(rng: random.Random, lo: int, hi: int) -> int:
+    hi = min(hi, 0xFFFF)
+    if lo > hi:
+        return lo
+    pick = rng.random()
+    if pick < 0.6 and lo <= 126 and hi >= 32:
+        # printable ASCII: what programs over text compare against ('a' <= c <= 'z', digits)
+        v = rng.randint(max(lo, 32), min(hi, 126))
+    elif pick < 0.7 and lo <= 31:
+        v = rng.randint(lo, min(hi, 31))
+    else:
+        v = rng.randint(lo, hi)
+    if _SURROGATES[0] <= v <= _SURROGATES[1]:
+        v = _SURROGATES[0] - 1 if _SURROGATES[0] - 1 >= lo else min(_SURROGATES[1] + 1, hi)
+    return v
+
+
 def _as(t: ScalarType, v: int) -> Scalar:
     return bool(v) if isinstance(t, BoolType) else v
 
@@ -75,7 +97,8 @@ def sample_candidates(method: HardwareMethod, count: int, seed: int) -> list[Vec
                 n = cap if t.length is not None else rng.randint(0, cap)
                 if k < len(corners):
                     n = cap if k % 2 else (t.length if t.length is not None else max(cap // 2, 1))
-                elems = [_draw(rng, lo, hi) for _ in range(n)]
+                draw = _draw_char if p.chars else _draw
+                elems = [draw(rng, lo, hi) for _ in range(n)]
                 shape = k % 5
                 if k >= len(corners) and shape == 1:
                     elems.sort()
@@ -86,12 +109,14 @@ def sample_candidates(method: HardwareMethod, count: int, seed: int) -> list[Vec
                 vec[p.name] = [_as(t.element, v) for v in elems]
             else:
                 lo, hi = _range(method, p.name, t)
+                if p.chars:
+                    hi = min(hi, 0xFFFF)  # see _draw_char
                 if k < len(corners):
                     corner = corners[k]
                     v = {"lo": lo, "hi": hi, "zero": 0, "one": 1}[corner]
                     v = min(max(v, lo), hi)
                 else:
-                    v = _draw(rng, lo, hi)
+                    v = (_draw_char if p.chars else _draw)(rng, lo, hi)
                 vec[p.name] = _as(t, v)
         candidates.append(vec)
     # a structured pass over pairs of scalars: equal values and neighbours satisfy `a <= b` style
@@ -103,6 +128,8 @@ def sample_candidates(method: HardwareMethod, count: int, seed: int) -> list[Vec
             first = base[scalars[0].name]
             for j, p in enumerate(scalars[1:], start=1):
                 lo, hi = _range(method, p.name, p.type)  # type: ignore[arg-type]
+                if p.chars:
+                    hi = min(hi, _SURROGATES[0] - 1)  # a neighbour stays a valid char
                 if isinstance(first, int):
                     base[p.name] = min(max(first + (j if k % 2 else 0), lo), hi)
             candidates.append(base)

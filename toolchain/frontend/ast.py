@@ -309,6 +309,13 @@ class BreakStmt(Stmt):
 
 
 @dataclass(kw_only=True)
+class ContinueStmt(Stmt):
+    """`continue;` or `continue L;` (Dafny 4): the next trip of the innermost / labelled loop."""
+
+    label: str | None = None
+
+
+@dataclass(kw_only=True)
 class ReturnStmt(Stmt):
     values: list[Expr]
 

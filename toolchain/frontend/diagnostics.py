@@ -2,14 +2,15 @@
 
 Codes (stable, documented for users):
   HW100 the method cannot be found, is ghost, or has no body
-  HW101 general (non-tail) or mutual recursion
+  HW101 recursion a stack of arguments cannot run (tree recursion, a call only sometimes
+        evaluated, no single integer measure, non-tail recursive methods) or mutual recursion
   HW102 classes, objects and other heap data
   HW103 unbounded collections (seq/set/map/multiset values, slices, displays) in executable code
-  HW104 strings and characters
+  HW104 strings built in executable code (char and string parameters are hardware data)
   HW105 real numbers
   HW106 higher-order functions and lambdas
   HW107 nondeterminism (`*`, `:|`, guarded-command `if`/`while`)
-  HW108 statements with no hardware meaning (print, match, forall statement, continue, ...)
+  HW108 statements with no hardware meaning (print, match, ...)
   HW109 a loop or recursion without a termination bound (`decreases *`)
   HW110 the subset parser could not read this code
   HW111 data types, tuples, generic or unknown types

@@ -13,6 +13,7 @@ from typing import Literal
 
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
+from toolchain.frontend.chars import CHAR_MAX
 from toolchain.frontend.facts import constraint_range
 from toolchain.frontend.interval import TOP, Interval, bits_unsigned
 
@@ -58,11 +59,13 @@ class DType:
 INT = DType("int", name="int")
 NAT = DType("int", range=Interval(0, None), name="nat")
 BOOL = DType("bool", name="bool")
+# a char is its code point: an unsigned integer that Dafny's type system keeps in [0, CHAR_MAX]
+# (see `chars`); `string` is `seq<char>`
+CHAR = DType("int", range=Interval(0, CHAR_MAX), name="char")
+STRING = DType("seq", element=CHAR, name="string")
 
 _UNSUPPORTED_NAMES: dict[str, tuple[str, str]] = {
     "real": ("HW105", "real numbers have no fixed-width hardware representation"),
-    "char": ("HW104", "characters and strings are not hardware data in this flow"),
-    "string": ("HW104", "characters and strings are not hardware data in this flow"),
     "set": ("HW103", "a set has no fixed size in hardware"),
     "iset": ("HW103", "an infinite set has no hardware representation"),
     "multiset": ("HW103", "a multiset has no fixed size in hardware"),
@@ -98,6 +101,10 @@ class TypeResolver:
             return NAT
         if name == "bool":
             return BOOL
+        if name == "char":
+            return CHAR
+        if name == "string":
+            return STRING
         m = _BV.match(name)
         if m:
             w = int(m.group(1))

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from toolchain.frontend import ast as A
+from toolchain.frontend.chars import char_value
 from toolchain.frontend.interval import TOP, Interval
 
 Term = tuple[str, str]  # ("var", x) | ("len", a) | ("elem", a)
@@ -21,6 +22,8 @@ def const_value(e: A.Expr, consts: Mapping[str, int]) -> int | None:
     """Fold a constant integer expression (literals, `const` declarations, + - * / %, `as`)."""
     if isinstance(e, A.IntLit):
         return e.value
+    if isinstance(e, A.OtherLit) and e.kind == "char":
+        return char_value(e.text)  # a char's value is its code point ('a' <= c compares them)
     if isinstance(e, A.Name):
         return consts.get(e.name)
     if isinstance(e, A.CastExpr) and not e.is_test:

@@ -411,6 +411,8 @@ class Port:
     entry_range: tuple[int, int] | None = None
     # a result buffer (see Expressions): the local holding its run-time length
     length_var: str | None = None
+    # the port (or its elements) holds Dafny chars as code points: test vectors draw valid chars
+    chars: bool = False
 
 
 @dataclass(kw_only=True)

@@ -44,6 +44,7 @@ from toolchain.frontend.ranges.products import (
     right_hand_sides,
     statements,
 )
+from toolchain.frontend.stack_obligations import stack_depths, stack_result_helper
 
 SourceKey = tuple[str, str, int]  # declaration, name, declaration offset
 
@@ -135,7 +136,8 @@ class ObligationBuilder:
         types.update({v.name: v.type for v in self.low.method.locals})
         for ir_name, sv in self.low.var_source.items():
             t = types.get(ir_name)
-            if not isinstance(t, ir.IntType) or t.wraps:
+            if not isinstance(t, ir.IntType) or t.wraps or ir_name in self.low.char_vars:
+                # a char's range is its type's (Dafny guarantees it): nothing to prove
                 continue
             iv = self.ranges.vars.get(ir_name)
             if iv is None or not iv.bounded:
@@ -314,9 +316,12 @@ class ObligationBuilder:
             elif sv.kind == "fresult" and isinstance(decl, A.FunctionDecl):
                 args = ", ".join(p.name for p in decl.params)
                 kind, subject, where = "ensures", f"{decl.name}({args})", f"result of {decl_name}"
+                stack_result_helper(self, decl, subject, body_start, loc)
             else:
                 continue
             self.add_range(kind, subject, iv, offset=body_start, key=key, where=where, loc=loc)
+        # 3b. recursion run with a stack: its depth bound is a claim Dafny must prove
+        stack_depths(self)
         # 4. nonlinear products: proven monotonicity lemmas, called before the statement
         self.products(ranges)
         return self.obs
@@ -420,7 +425,8 @@ class ObligationBuilder:
         for array in stored:
             src = reverse.get(array)
             iv = self.ranges.elems.get(array)
-            if src is None or iv is None or not iv.bounded or self._is_seq(array):
+            skip = self._is_seq(array) or array in self.low.char_vars  # no `lo <= c` for chars
+            if src is None or iv is None or not iv.bounded or skip:
                 continue
             assert iv.lo is not None and iv.hi is not None
             self.add(
@@ -441,10 +447,13 @@ class ObligationBuilder:
         seen: set[tuple[str, str]] = set()
         for lsite in self.low.loop_sites.values():
             decl = self.decls.get(lsite.decl)
-            if lsite.decl == top or not isinstance(decl, A.MethodDecl) or decl.body is None:
+            callee = isinstance(decl, A.MethodDecl | A.FunctionDecl) and lsite.decl != top
+            if not callee or decl is None or decl.body is None:
                 continue
+            # a recursive function's loops stand for its calls: the same contract applies
+            body_start = decl.body.start if isinstance(decl, A.MethodDecl) else decl.body_open
             for p in decl.params:
-                if p.type.name not in ("array", "seq") or (decl.name, p.name) in seen:
+                if p.type.name not in ("array", "seq", "string") or (decl.name, p.name) in seen:
                     continue
                 irs = [ir_name for src, ir_name in lsite.names.items() if src == p.name]
                 if not irs:
@@ -456,14 +465,16 @@ class ObligationBuilder:
                     if other.decl == decl.name and p.name in other.names:
                         lens.append(self.ranges.lens.get(other.names[p.name]))
                         elems.append(self.ranges.elems.get(other.names[p.name]))
-                length = "|" + p.name + "|" if p.type.name == "seq" else f"{p.name}.Length"
+                length = (
+                    "|" + p.name + "|" if p.type.name in ("seq", "string") else f"{p.name}.Length"
+                )
                 loc = self.span(decl.name_start, decl.name_end)
                 ln = _hull(lens)
                 if ln is not None and ln.hi is not None:
                     self.add(
                         kind="requires",
                         text=f"{length} <= {ln.hi}",
-                        offset=decl.body.start,
+                        offset=body_start,
                         key=None,
                         lo=0,
                         hi=ln.hi,
@@ -472,12 +483,12 @@ class ObligationBuilder:
                         helper=True,
                     )
                 el = _hull(elems)
-                if el is not None and el.bounded:
+                if el is not None and el.bounded and irs[0] not in self.low.char_vars:
                     assert el.lo is not None and el.hi is not None
                     self.add(
                         kind="requires",
                         text=f"forall k :: 0 <= k < {length} ==> {el.lo} <= {p.name}[k] <= {el.hi}",
-                        offset=decl.body.start,
+                        offset=body_start,
                         key=None,
                         lo=el.lo,
                         hi=el.hi,

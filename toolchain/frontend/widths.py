@@ -13,6 +13,7 @@ import dataclasses
 from shared_schemas.verification import Diagnostic, Severity
 from toolchain.dafny.text import LineIndex
 from toolchain.frontend import ir
+from toolchain.frontend.chars import CHAR_BITS
 from toolchain.frontend.diagnostics import hw_diagnostic
 from toolchain.frontend.facts import Facts
 from toolchain.frontend.interval import Interval, bits_range
@@ -149,6 +150,9 @@ class WidthFinalizer:
                 return et, ir.WidthStatus.EXPLICIT
             self._unproven(name, iv, refuted.get(key) if key else None, loc)
             return et, ir.WidthStatus.UNPROVEN
+        if name in self.low.char_vars:
+            # a char register holds any char: Dafny's type system keeps the value in range
+            return ir.IntType(width=CHAR_BITS, signed=False), ir.WidthStatus.DECLARED
         if chosen is None:
             self._unbounded(name, iv, loc)
             return ir.IntType(width=None, signed=t.signed), ir.WidthStatus.UNBOUNDED
@@ -215,6 +219,11 @@ class WidthFinalizer:
                     if f"{name}[..]" in self.assumed
                     else ir.WidthStatus.PRECONDITION
                 )
+            if name in self.low.char_vars:
+                # a string or char array: every element is a char (Dafny's type guarantees it)
+                et = ir.IntType(width=CHAR_BITS, signed=False)
+                if status == ir.WidthStatus.DERIVED:
+                    status = ir.WidthStatus.DECLARED
             if et is None:
                 self._unbounded(f"{name}[..]", iv, loc)
                 et = ir.IntType(width=None, signed=elem.signed)
@@ -402,13 +411,22 @@ class WidthFinalizer:
         self._diag_at(name, loc, "HW202", message)
 
     def _unbounded_length(self, name: str, loc: ir.SourceSpan) -> None:
-        self._diag_at(
-            name,
-            loc,
-            "HW202",
-            f"the length of {name} has no bound: add `requires {name}.Length <= N` "
-            "(hardware memories have a fixed size)",
-        )
+        t = self.m.type_of(name)
+        origin = next((v.origin for v in self.m.locals if v.name == name), "")
+        if origin.endswith(" stack"):
+            # a recursion stack (lowering.stack): its capacity is the recursion depth
+            message = (
+                f"the recursion depth of {origin[: -len(' stack')]} has no bound: add a "
+                "`requires` bound on its `decreases` measure (hardware stacks have a fixed size)"
+            )
+        else:
+            seq = isinstance(t, ir.ArrayType) and t.kind == "seq"
+            length = f"|{name}|" if seq else f"{name}.Length"
+            message = (
+                f"the length of {name} has no bound: add `requires {length} <= N` "
+                "(hardware memories have a fixed size)"
+            )
+        self._diag_at(name, loc, "HW202", message)
 
     def _unproven(self, name: str, iv: Interval, ob: Ob | None, loc: ir.SourceSpan) -> None:
         where = ob.loc if ob is not None and ob.kind == "assert" else self._site_of(name, loc)
@@ -449,17 +467,20 @@ class WidthFinalizer:
             if isinstance(t, ir.ArrayType):
                 ln = facts.get(("len", p.name))
                 cap = (1 << length_bits) - 1 if bits > 1 else 1
+                length = f"|{p.name}|" if t.kind == "seq" else f"{p.name}.Length"
                 if ln.hi is None or ln.hi > cap:
                     facts.bounds[("len", p.name)] = ln.meet(Interval(0, cap))
-                    clauses.append(f"requires {p.name}.Length <= {cap}")
-                if isinstance(t.element, ir.IntType) and not t.element.wraps:
+                    clauses.append(f"requires {length} <= {cap}")
+                # a string's chars are bounded by their type (and compare with chars, not ints)
+                text = p.name in self.low.char_vars
+                if isinstance(t.element, ir.IntType) and not t.element.wraps and not text:
                     rng = bits_range(bits, t.element.signed)
                     el = facts.get(("elem", p.name))
                     if not el.within(rng):
                         facts.bounds[("elem", p.name)] = el.meet(rng)
                         acc = "[k]"
                         clauses.append(
-                            f"requires forall k :: 0 <= k < {p.name}.Length ==> "
+                            f"requires forall k :: 0 <= k < {length} ==> "
                             f"{rng.lo} <= {p.name}{acc} <= {rng.hi}"
                         )
                 continue

@@ -11,7 +11,11 @@ from __future__ import annotations
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
-from toolchain.frontend.lowering.recursion import TailRecursion, has_call_to
+from toolchain.frontend.lowering.recursion import (
+    TailRecursion,
+    has_call_to,
+    non_tail_self_call,
+)
 from toolchain.frontend.lowering.results import CallFrame, SourceVar
 from toolchain.frontend.lowering.scope import (
     ArrayRef,
@@ -21,6 +25,7 @@ from toolchain.frontend.lowering.scope import (
     LoweringContext,
     Scalar,
 )
+from toolchain.frontend.lowering.stack import StackRecursion
 from toolchain.frontend.lowering.statements import StatementLowerer
 from toolchain.frontend.lowering.tailcalls import tail_site
 
@@ -35,6 +40,7 @@ class CallInliner:
         self.exprs = exprs
         self.stmts = stmts
         self.tail = TailRecursion(ctx, exprs)
+        self.stack = StackRecursion(ctx, exprs)
         # the lowerers reach the inliner through these: calls nest inside their constructs
         exprs.functions = self
         stmts.methods = self
@@ -262,6 +268,8 @@ class CallInliner:
         try:
             if not recursive:
                 return self.exprs.expr(f.body, pre)
+            if non_tail_self_call(f.body, f.name) is not None:
+                return self.stack.loop(f, ir_params, rtype, call, pre, loc)
             return self.tail.loop(f, ir_params, rtype, call, pre, loc)
         finally:
             self.ctx.scopes, self.ctx.decl_stack, self.ctx.current_decl = saved

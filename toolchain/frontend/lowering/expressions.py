@@ -11,6 +11,7 @@ from typing import Protocol
 
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
+from toolchain.frontend.chars import char_value, string_value
 from toolchain.frontend.dtypes import INT
 from toolchain.frontend.facts import conjuncts
 from toolchain.frontend.interval import Interval
@@ -168,12 +169,20 @@ class ExpressionLowerer:
         if isinstance(e, A.Quantifier):
             return self.quantifier(e, pre)
         if isinstance(e, A.OtherLit):
+            if e.kind == "char":
+                point = char_value(e.text)
+                if point is None:
+                    raise self.ctx.fail(e, "HW104", f"cannot read the character literal {e.text}")
+                return ir.Const(value=point, type=ir.UNSIZED_NAT, loc=loc)
             if e.kind == "real":
                 raise self.ctx.fail(e, "HW105", "real numbers have no fixed-width hardware form")
             if e.kind == "null":
                 raise self.ctx.fail(e, "HW102", "null: heap references are not hardware")
             raise self.ctx.fail(
-                e, "HW104", "strings and characters are not hardware data in this flow"
+                e,
+                "HW104",
+                "a string value built in executable code has no fixed hardware size (string "
+                'parameters, their characters and `c in "..."` are hardware)',
             )
         if isinstance(e, A.Display):
             raise self.ctx.fail(
@@ -309,11 +318,23 @@ class ExpressionLowerer:
     def membership(self, e: A.BinaryExpr, pre: list[ir.Stmt]) -> ir.Expr:
         loc = self.ctx.loc(e)
         coll = e.rhs
-        if isinstance(coll, A.Display) and coll.kind in ("set", "seq", "multiset"):
+        points = (
+            string_value(coll.text)
+            if isinstance(coll, A.OtherLit) and coll.kind == "string"
+            else None
+        )
+        if points is not None or (
+            isinstance(coll, A.Display) and coll.kind in ("set", "seq", "multiset")
+        ):
             v = self.expr(e.lhs, pre)
             result: ir.Expr = ir.Const(value=False, type=ir.BOOL, loc=loc)
-            for item in coll.items:
-                it = self.expr(item, pre)
+            items: list[ir.Expr] = []
+            if points is not None:
+                # `c in "aeiou"`: a string literal is a sequence of char constants
+                items = [ir.Const(value=p, type=ir.UNSIZED_NAT, loc=loc) for p in points]
+            elif isinstance(coll, A.Display):
+                items = [self.expr(item, pre) for item in coll.items]
+            for it in items:
                 common = _join_types(v.type, it.type)
                 eq = ir.Binary(
                     op=ir.BinOp.EQ,

@@ -29,6 +29,7 @@ from toolchain.frontend.lowering.scope import (
     LoweringContext,
     Scalar,
     TailSelf,
+    is_char_type,
 )
 from toolchain.frontend.lowering.statements import StatementLowerer
 from toolchain.frontend.lowering.tailcalls import (
@@ -107,6 +108,8 @@ class Lowerer:
                     )
                 )
                 self.ctx.bind(p.name, ArrayRef(p.name, d))
+                if d.element is not None and is_char_type(d.element):
+                    self.ctx.char_vars.add(p.name)
             else:
                 ports.append(
                     ir.Port(name=p.name, type=d.to_ir(), direction="in", loc=self.ctx.loc(p))
@@ -114,6 +117,8 @@ class Lowerer:
                 self.ctx.bind(p.name, Scalar(p.name, d))
                 if d.is_int:
                     self.ctx.declared[p.name] = d.range
+                if is_char_type(d):
+                    self.ctx.char_vars.add(p.name)
             self.ctx.var_source[p.name] = SourceVar(decl.name, p.name, p.start, "param")
         outs: list[str] = []
         for r in decl.returns:
@@ -139,8 +144,12 @@ class Lowerer:
                 self.ctx.bind(r.name, Scalar(r.name, d))
             if d.is_int:
                 self.ctx.declared[r.name] = d.range
+            if is_char_type(d) or (d.element is not None and is_char_type(d.element)):
+                self.ctx.char_vars.add(r.name)
             self.ctx.var_source[r.name] = SourceVar(decl.name, r.name, r.start, "result")
             outs.append(r.name)
+        for port in ports:
+            port.chars = port.name in self.ctx.char_vars
         self.ctx.exit = ExitTarget(outs, None)
         if self_calls(decl.body.body, decl.name) and tail_call_error(decl) is None:
             body = self._tail_loop(decl, outs)
@@ -173,6 +182,8 @@ class Lowerer:
             program_text=self.ctx.text,
             program_decls=self.ctx.program.decls,
             diagnostics=self.ctx.diags,
+            char_vars=self.ctx.char_vars,
+            stack_functions=self.ctx.stack_functions,
         )
 
     def _tail_loop(self, decl: A.MethodDecl, outs: list[str]) -> list[ir.Stmt]:

@@ -158,6 +158,11 @@ class TailRecursion:
         return out
 
 
+def non_tail_self_call(e: A.Expr, name: str) -> A.Expr | None:
+    """The first recursive call to `name` outside tail position (None: tail recursive)."""
+    return _non_tail_self_call(e, name, tail=True)
+
+
 def has_call_to(e: A.Node, name: str) -> bool:
     if isinstance(e, A.Apply) and isinstance(e.func, A.Name) and e.func.name == name:
         return True

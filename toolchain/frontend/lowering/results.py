@@ -59,6 +59,17 @@ class LoopSite:
 
 
 @dataclass
+class StackFunction:
+    """A function lowered with a stack (see `lowering.stack`): what its obligations need."""
+
+    name: str
+    measure: A.Expr  # the termination measure, in the function's parameters
+    ascend_loop: int  # id of the IR loop that unwinds the stack
+    result: str  # the IR variable holding the function's result
+    depth: str  # the IR variable holding measure + 1 at the first call: the stack's capacity
+
+
+@dataclass
 class CallFrame:
     decl: A.MethodDecl | A.FunctionDecl
     ir_params: dict[str, str]  # source parameter -> IR name (scalars)
@@ -82,3 +93,7 @@ class Lowered:
     program_text: str
     program_decls: list[A.Decl]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # IR scalars and arrays (of elements) holding Dafny chars: their range is the char type's,
+    # which Dafny's type system guarantees, and obligations cannot compare a char with an int
+    char_vars: set[str] = field(default_factory=set)
+    stack_functions: dict[str, StackFunction] = field(default_factory=dict)  # by depth var

@@ -22,6 +22,7 @@ from toolchain.frontend.lowering.results import (
     CallFrame,
     LoopSite,
     SourceVar,
+    StackFunction,
 )
 
 
@@ -114,6 +115,10 @@ class LoweringContext:
         self.temp_counter = 0
         # set while a tail-recursive method is lowered as a loop (see `tailcalls`)
         self.tail_self: TailSelf | None = None
+        # IR names whose values (or elements) are Dafny chars (see `Lowered.char_vars`)
+        self.char_vars: set[str] = set()
+        # functions lowered with a stack (see `stack`)
+        self.stack_functions: dict[str, StackFunction] = {}  # by the call's depth var
 
     def span(self, start: int, end: int) -> ir.SourceSpan:
         sl, sc = self.index.position(start)
@@ -160,6 +165,8 @@ class LoweringContext:
         self.locals.append(ir.Local(name=name, type=t, loc=loc, origin=origin))
         if dtype is not None and dtype.is_int:
             self.declared[name] = dtype.range
+        if dtype is not None and is_char_type(dtype):
+            self.char_vars.add(name)
         return name
 
     def temp(self, t: ir.HwType, loc: ir.SourceSpan) -> str:
@@ -231,6 +238,32 @@ class LoweringContext:
                 return v.type
         raise KeyError(name)
 
+    def is_char(self, e: A.Expr) -> bool:
+        """Is the Dafny type of `e` char? (IR integers do not say; declarations without a type
+        and obligations need to know.)"""
+        if isinstance(e, A.OtherLit):
+            return e.kind == "char"
+        if isinstance(e, A.Name):
+            b = self.lookup(e.name)
+            return isinstance(b, Scalar) and is_char_type(b.dtype)
+        if isinstance(e, A.IndexExpr) and isinstance(e.seq, A.Name):
+            b = self.lookup(e.seq.name)
+            return (
+                isinstance(b, ArrayRef)
+                and b.dtype.element is not None
+                and is_char_type(b.dtype.element)
+            )
+        if isinstance(e, A.CastExpr):
+            return not e.is_test and is_char_type(self.types.resolve(e.target))
+        if isinstance(e, A.IfExpr):
+            return self.is_char(e.then) or self.is_char(e.otherwise)
+        if isinstance(e, A.BinaryExpr) and e.op in ("+", "-"):
+            return self.is_char(e.lhs) or self.is_char(e.rhs)
+        if isinstance(e, A.Apply) and isinstance(e.func, A.Name):
+            f = self.find_callable(e.func.name)
+            return isinstance(f, A.FunctionDecl) and is_char_type(self.types.resolve(f.result_type))
+        return False
+
     def exit_source_names(self) -> list[str]:
         names = []
         for scope in self.scopes:
@@ -238,6 +271,10 @@ class LoweringContext:
                 if isinstance(b, Scalar) and b.ir_name in self.exit.outs:
                     names.append(k)
         return names
+
+
+def is_char_type(d: DType) -> bool:
+    return d.kind == "int" and d.name == "char"
 
 
 def dtype_of_ir(e: ir.Expr) -> DType:

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
-from toolchain.frontend.dtypes import INT, DType
+from toolchain.frontend.dtypes import CHAR, INT, DType
 from toolchain.frontend.facts import const_value
 from toolchain.frontend.lowering.arrays import new_array
 from toolchain.frontend.lowering.buffers import BufferLowerer, add_length_var, is_sequence_value
@@ -27,6 +27,7 @@ from toolchain.frontend.lowering.scope import (
     LoweringContext,
     Scalar,
     dtype_of_ir,
+    is_char_type,
 )
 
 
@@ -81,6 +82,8 @@ class StatementLowerer:
             return self.forall_stmt(s)
         if isinstance(s, A.BreakStmt):
             return self.break_stmt(s)
+        if isinstance(s, A.ContinueStmt):
+            return self.continue_stmt(s)
         if isinstance(s, A.ReturnStmt):
             return self.return_stmt(s)
         if isinstance(s, A.SpecStmt):
@@ -158,7 +161,8 @@ class StatementLowerer:
                 pre: list[ir.Stmt] = []
                 val = self.exprs.expr(rhs, pre)
                 out.extend(pre)
-                self._declare_local(v, v.type, val, s)
+                is_char = v.type is None and self.ctx.is_char(rhs)
+                self._declare_local(v, CHAR if is_char else v.type, val, s)
                 values.append(val)
             targets_ir: list[ir.Target] = []
             for v in s.vars:
@@ -223,11 +227,13 @@ class StatementLowerer:
     def _declare_local(
         self,
         v: A.LocalVar,
-        t: A.TypeRef | None,
+        t: A.TypeRef | DType | None,
         value: ir.Expr | A.NewArray | DType | None,
         s: A.Stmt,
     ) -> None:
-        if isinstance(value, DType):
+        if isinstance(t, DType):
+            d = t
+        elif isinstance(value, DType):
             d = value
         elif t is not None:
             d = self.ctx.resolve_type(t, v)
@@ -257,6 +263,8 @@ class StatementLowerer:
                     if local.name == name:
                         local.length_var = length
             self.ctx.bind(v.name, ArrayRef(name, d, length))
+            if d.element is not None and is_char_type(d.element):
+                self.ctx.char_vars.add(name)
         else:
             name = self.ctx.new_local(
                 base, d.to_ir(), self.ctx.span(v.start, v.end), origin, dtype=d
@@ -395,13 +403,7 @@ class StatementLowerer:
         pre: list[ir.Stmt] = []
         cond = self.exprs.expr(s.cond, pre)
         decreases, dec_min = loop_measure(self.exprs, s)
-        self.ctx.loop_depth += 1
-        self.ctx.labels.append((s.label, self.ctx.loop_depth))
-        try:
-            body = self.block(s.body.body)
-        finally:
-            self.ctx.loop_depth -= 1
-            self.ctx.labels.pop()
+        body = self.loop_body(s)
         if pre:
             # the guard needs statements (an inlined call): evaluate it before each iteration
             flag = self.ctx.temp(ir.BOOL, self.ctx.loc(s.cond))
@@ -518,13 +520,9 @@ class StatementLowerer:
         self.ctx.bind(s.var, Scalar(name, d))
         self.ctx.var_source[name] = SourceVar(self.ctx.decl_stack[-1], s.var, s.start, "local")
         names = self.ctx.visible_names()
-        self.ctx.loop_depth += 1
-        self.ctx.labels.append((s.label, self.ctx.loop_depth))
         try:
-            body = self.block(s.body.body)
+            body = self.loop_body(s)
         finally:
-            self.ctx.loop_depth -= 1
-            self.ctx.labels.pop()
             self.ctx.scopes.pop()
         loop = ir.For(
             var=name,
@@ -549,13 +547,50 @@ class StatementLowerer:
                     return b
         return None
 
+    def loop_body(self, s: A.WhileStmt | A.ForStmt) -> list[ir.Stmt]:
+        """The body of a source loop; with a `continue` it runs inside a one-trip wrapper loop
+        that the `continue` breaks out of (the rest of the trip is skipped, the loop goes on)."""
+        assert s.body is not None
+        self.ctx.loop_depth += 1
+        self.ctx.labels.append((s.label, self.ctx.loop_depth))
+        wrap = _continues_to(s.body.body, s.label, nested=False)
+        if wrap:
+            self.ctx.loop_depth += 1
+        try:
+            body = self.block(s.body.body)
+        finally:
+            self.ctx.loop_depth -= 2 if wrap else 1
+            self.ctx.labels.pop()
+        if not wrap:
+            return body
+        loc = self.ctx.loc(s.body)
+        flag = self.ctx.temp(ir.BOOL, loc)
+
+        def set_flag(v: bool) -> ir.Stmt:
+            value = ir.Const(value=v, type=ir.BOOL, loc=loc)
+            return ir.Assign(targets=[ir.VarTarget(name=flag)], values=[value], loc=loc)
+
+        cond = ir.Var(name=flag, type=ir.BOOL, loc=loc)
+        return [set_flag(True), ir.While(cond=cond, body=[set_flag(False), *body], max_trips=1)]
+
     def break_stmt(self, s: A.BreakStmt) -> list[ir.Stmt]:
         if s.label is not None:
             for label, depth in reversed(self.ctx.labels):
                 if label == s.label:
                     return [ir.Break(levels=self.ctx.loop_depth - depth + 1, loc=self.ctx.loc(s))]
             raise self.ctx.fail(s, "HW114", f"unknown loop label {s.label}")
+        if len(self.ctx.labels) >= s.levels:
+            # counted in source loops: `continue` wrappers are IR loops of their own
+            depth = self.ctx.labels[-s.levels][1]
+            return [ir.Break(levels=self.ctx.loop_depth - depth + 1, loc=self.ctx.loc(s))]
         return [ir.Break(levels=s.levels, loc=self.ctx.loc(s))]
+
+    def continue_stmt(self, s: A.ContinueStmt) -> list[ir.Stmt]:
+        for label, depth in reversed(self.ctx.labels):
+            if s.label is None or label == s.label:
+                # out of the loop's wrapper (at depth + 1): the loop's next trip
+                return [ir.Break(levels=self.ctx.loop_depth - depth, loc=self.ctx.loc(s))]
+        raise self.ctx.fail(s, "HW114", "continue outside a loop")
 
     def return_stmt(self, s: A.ReturnStmt) -> list[ir.Stmt]:
         out: list[ir.Stmt] = []
@@ -627,6 +662,26 @@ def _unsized(t: ir.HwType) -> ir.HwType:
     if isinstance(t, ir.IntType) and not t.wraps:
         return ir.UNSIZED_INT if t.signed else ir.UNSIZED_NAT
     return t
+
+
+def _continues_to(stmts: list[A.Stmt], label: str | None, nested: bool) -> bool:
+    """Does a `continue` in `stmts` go to the loop labelled `label` whose body they are?
+    (`nested`: inside an inner loop, where only a labelled `continue` can.)"""
+    for s in stmts:
+        if isinstance(s, A.ContinueStmt):
+            if (s.label is None and not nested) or (s.label is not None and s.label == label):
+                return True
+        elif isinstance(s, A.BlockStmt):
+            if _continues_to(s.body, label, nested):
+                return True
+        elif isinstance(s, A.IfStmt):
+            other = [s.otherwise] if s.otherwise is not None else []
+            if _continues_to([s.then, *other], label, nested):
+                return True
+        elif isinstance(s, A.WhileStmt | A.ForStmt) and s.body is not None:
+            if label is not None and _continues_to(s.body.body, label, nested=True):
+                return True
+    return False
 
 
 def _clone_stmts(stmts: list[ir.Stmt]) -> list[ir.Stmt]:

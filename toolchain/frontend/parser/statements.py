@@ -129,10 +129,10 @@ class StatementParser(ExpressionParser):
                 self.expect_op(";")
                 return A.BreakStmt(levels=levels, label=label, start=start, end=self.prev_end)
             if word == "continue":
-                self._skip_to_semicolon()
-                return A.UnsupportedStmt(
-                    kind="continue", text="continue", start=start, end=self.prev_end
-                )
+                self.advance()
+                target = self.advance().text if self.tok.kind == Kind.IDENT else None
+                self.expect_op(";")
+                return A.ContinueStmt(label=target, start=start, end=self.prev_end)
             if word == "return":
                 self.advance()
                 values: list[A.Expr] = []

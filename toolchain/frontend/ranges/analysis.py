@@ -267,6 +267,10 @@ class RangeAnalysis(ExpressionRanges):
         return out, brk
 
     def loop(self, s: ir.While | ir.For, state: State, record: bool) -> State | None:
+        # a break out of enclosing loops (from a `continue` or inlining wrapper) files its state
+        # with them; the fixpoint rounds and accumulator probes below run the body on trial
+        # states, so only the final pass's breaks are kept
+        marks = [len(b) for b in self.breaks]
         entry = state
         if isinstance(s, ir.For):
             entry = state.copy()
@@ -290,6 +294,8 @@ class RangeAnalysis(ExpressionRanges):
                     self.clamps[acc.variable] = head.vars[acc.variable]
                     clamped.append(acc.variable)
         # the recording pass: body ranges under the final head
+        for pending, n in zip(self.breaks, marks, strict=True):
+            del pending[n:]
         body_in = self._body_entry(s, head)
         finals = [
             (key, head.vars[key[1]])

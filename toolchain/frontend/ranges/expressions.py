@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from toolchain.frontend import interval as I
 from toolchain.frontend import ir
+from toolchain.frontend.chars import CHAR_MAX
 from toolchain.frontend.interval import BOOL_RANGE, TOP, Interval
 from toolchain.frontend.lowering import Lowered
 from toolchain.frontend.ranges.state import Options, RangeResult, State, join_states
@@ -43,6 +44,8 @@ class ExpressionRanges:
             e = t.element
             if e.wraps and e.width is not None:
                 return I.bits_unsigned(e.width)
+            if array in self.low.char_vars:
+                return Interval(0, CHAR_MAX)  # a string's elements: Dafny's char type
             return TOP if e.signed else Interval(0, None)
         return TOP
 
