@@ -1,0 +1,159 @@
+"""Sliced verification (toolchain.dafny.slicing): what is blanked, and real Dafny on the corpora."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shared_schemas.verification import MethodStatus, VerificationStatus, VerifyRequest
+from toolchain.dafny import DafnyEngine
+from toolchain.dafny.cache import ResultCache
+from toolchain.dafny.slicing import slice_for
+from toolchain.dafny.symbols import find_symbols
+from toolchain.dafny.warm import WarmVerifier
+
+PROGRAM = """\
+function Double(x: int): int { x * 2 }
+
+lemma DoubleIsEven(x: int)
+  ensures Double(x) % 2 == 0
+{
+}
+
+method UsesLemma(x: int) returns (y: int)
+  ensures y % 2 == 0
+{
+  DoubleIsEven(x);
+  y := Double(x);
+}
+
+method Unrelated(a: array<int>)
+  requires a.Length > 0
+  modifies a
+{
+  a[0] := 1;
+}
+
+method Even(n: nat) returns (b: bool)
+  decreases n
+{
+  if n == 0 { return true; }
+  b := Odd(n - 1);
+}
+
+method Odd(n: nat) returns (b: bool)
+  decreases n
+{
+  if n == 0 { return false; }
+  b := Even(n - 1);
+}
+"""
+
+
+def test_blanks_only_the_bodies_the_selection_does_not_need() -> None:
+    sliced = slice_for(PROGRAM, ["UsesLemma"])
+    assert sliced is not None
+    # offsets and lines unchanged: the verifier's positions are positions in the user's text
+    assert len(sliced.text) == len(PROGRAM)
+    assert sliced.text.count("\n") == PROGRAM.count("\n")
+    assert sliced.dropped == {"DoubleIsEven", "Unrelated", "Even", "Odd"}
+    assert "function Double(x: int): int { x * 2 }" in sliced.text  # functions stay whole
+    assert "y := Double(x);" in sliced.text  # the selection stays whole
+    assert "a[0] := 1;" not in sliced.text
+    assert "method Unrelated(a: array<int>)" in sliced.text  # signatures and contracts stay
+    assert "requires a.Length > 0" in sliced.text
+
+
+def test_keeps_mutual_recursion_through_the_selection_whole() -> None:
+    # Dropping Odd's body would take Even out of its call-graph cycle, and with it the
+    # termination check of Even's call
+    sliced = slice_for(PROGRAM, ["Even"])
+    assert sliced is not None
+    assert "Even" not in sliced.dropped and "Odd" not in sliced.dropped
+    assert "b := Even(n - 1);" in sliced.text
+
+
+@pytest.mark.parametrize(
+    "header",
+    ['include "other.dfy"\n', "module B refines A {}\n", "class {:autocontracts} C {}\n"],
+)
+def test_does_not_slice_files_whose_meaning_crosses_bodies(header: str) -> None:
+    assert slice_for(header + PROGRAM, ["UsesLemma"]) is None
+
+
+def test_nothing_to_drop_is_no_slice() -> None:
+    assert slice_for("method M() { }\n", ["M"]) is None
+
+
+@pytest.fixture
+def warm() -> Iterator[WarmVerifier]:
+    engine = DafnyEngine.discover(cache=ResultCache(None, capacity=0))
+    if engine.info.major >= 3:
+        pytest.fail("these tests need Dafny 2.x (DafnyServer.exe); scripts/setup installs it")
+    verifier = WarmVerifier(engine, slice_selected=True)
+    assert verifier.available
+    yield verifier
+    verifier.close()
+
+
+def test_a_sliced_run_verifies_the_selection_and_reports_nothing_for_dropped_bodies(
+    warm: WarmVerifier,
+) -> None:
+    broken = PROGRAM.replace("a[0] := 1;", "a[1] := 1;")  # index out of range in Unrelated
+    whole = warm.verify_source(broken, "p.dfy", VerifyRequest())
+    assert {m.name: m.status for m in whole.methods}["Unrelated"] == MethodStatus.errors
+    part = warm.verify_source(broken, "p.dfy", VerifyRequest(procedures=["UsesLemma"]))
+    got = {m.name: m.status for m in part.methods}
+    assert got["UsesLemma"] == MethodStatus.verified
+    # Unrelated's body was blanked: it must not read as verified (nor carry the error)
+    assert got["Unrelated"] == MethodStatus.skipped
+    assert got["DoubleIsEven"] == MethodStatus.skipped
+    assert part.status == VerificationStatus.verified
+
+
+def _corpus_sample(datasets_dir: Path, count: int) -> list[Path]:
+    """The first `count` small DafnyBench files (sorted by name) with two or more methods or
+    lemmas: chosen by rule, not by outcome."""
+    chosen: list[Path] = []
+    for f in sorted((datasets_dir / "dafnybench" / "ground_truth").glob("*.dfy")):
+        text = f.read_text(encoding="utf-8", errors="replace")
+        if len(text) > 3000:
+            continue
+        if sum(s.kind in ("method", "lemma") for s in find_symbols(text)) < 2:
+            continue
+        chosen.append(f)
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+def test_sliced_verdicts_equal_whole_file_verdicts_on_a_corpus_sample(
+    datasets_dir: Path, warm: WarmVerifier
+) -> None:
+    request = VerifyRequest(timeout_s=120, vc_time_limit_s=20)
+    compared = sliced_runs = 0
+    for f in _corpus_sample(datasets_dir, 6):
+        text = f.read_text(encoding="utf-8", errors="replace")
+        whole = warm.verify_source(text, f.name, request)
+        if whole.status in (VerificationStatus.parse_error, VerificationStatus.resolution_error):
+            continue
+        verdicts = {m.name: m.status for m in whole.methods}
+        for sym in find_symbols(text):
+            if sym.kind not in ("method", "lemma") or verdicts.get(sym.qualified) not in (
+                MethodStatus.verified,
+                MethodStatus.errors,
+            ):
+                continue
+            sliced = slice_for(warm.engine.shim_for(text).text, [sym.qualified])
+            sliced_runs += sliced is not None
+            part = warm.verify_source(
+                text, f.name, request.model_copy(update={"procedures": [sym.qualified]})
+            )
+            got = {m.name: m.status for m in part.methods}
+            assert got[sym.qualified] == verdicts[sym.qualified], (f.name, sym.qualified)
+            others = {n: s for n, s in got.items() if n != sym.qualified}
+            assert MethodStatus.verified not in others.values(), (f.name, sym.qualified, others)
+            compared += 1
+    assert compared >= 10 and sliced_runs >= 5, (compared, sliced_runs)
