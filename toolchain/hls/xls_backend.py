@@ -10,6 +10,7 @@ from shared_schemas.synthesis import Architecture
 from toolchain.errors import ToolCrashedError, ToolTimeoutError
 from toolchain.frontend.ir import HardwareMethod
 from toolchain.hls.dslx import MODULE, DslxModule, SlowOp, to_dslx
+from toolchain.hls.dslx_memory import MemoryReadConflict
 from toolchain.hls.errors import HlsError
 from toolchain.hls.interface import HwInterface, build_interface, describe
 from toolchain.hls.structurize import StructureOptions, StructureStats, structurize
@@ -28,6 +29,10 @@ class XlsOptions:
     pipeline_stages: int | None = None  # None: as many as the clock period needs
     structure: StructureOptions = field(default_factory=StructureOptions)
     timeout_s: float = 300.0
+    # input arrays marked {:hls_memory "a", "ram"}; large ones map to RAM anyway (`memories`)
+    ram_arrays: frozenset[str] = frozenset()
+    # False: every array stays in flat ports and registers (the design before memories)
+    memories: bool = True
 
 
 @dataclass
@@ -160,10 +165,26 @@ def synthesize_xls(
     if iface.in_width == 0:
         raise HlsError(f"{method.name} takes no inputs: there is nothing to compute in hardware")
     structured, stats = structurize(method, opts.structure)
-    dslx = to_dslx(structured, iface)
+    warnings: list[str] = []
+    if opts.memories:
+        from toolchain.hls.memories import choose, with_memories
+
+        chosen, refused = choose(structured, set(opts.ram_arrays))
+        # one RAM per design so far: the proc reads one memory
+        iface = with_memories(iface, chosen[:1])
+        for name in chosen[1:]:
+            refused[name] = "only one array per design maps to RAM so far"
+        warnings += [
+            f"{name} stays in registers (flat ports): {why}" for name, why in refused.items()
+        ]
+    try:
+        dslx = to_dslx(structured, iface)
+    except MemoryReadConflict as exc:
+        warnings.append(f"{iface.memories[0].ir_name} stays in registers (flat ports): {exc}")
+        iface = build_interface(method)
+        dslx = to_dslx(structured, iface)
     core = f"{iface.top}_core"
     reply = run_xls(dslx, core, opts, cancel)
-    warnings: list[str] = []
     if dslx.kind == "function" and dslx.has_division and _misses_clock(reply, opts):
         # One XLS divide node cannot be cut into stages; the restoring divider's steps can.
         stepped = to_dslx(structured, iface, stepped_division=True)
