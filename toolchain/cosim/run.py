@@ -362,6 +362,7 @@ def _waveforms(
                     max_cycles=max_cycles,
                     timeout_s=timeout_s,
                     cancel=cancel,
+                    memories=memory_words(iface, vecs),
                 )
             )
         except (ToolchainError, OSError) as exc:

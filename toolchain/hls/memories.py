@@ -119,14 +119,18 @@ def mappable(method: HardwareMethod, name: str) -> str | None:
     if entry:
         return f"{name} is read before the first loop"
     for loop in loops:
-        # a segment starts at a loop head: the condition plus the body up to the next loop head,
-        # or (on exit) the code after the loop; the whole method is scanned conservatively
-        reads = len(_addresses(loop.cond, name) | _segment_addresses(loop.body, name)[0])
+        reads = reads_per_iteration(loop, name)
         if reads > 1:
             return f"{name} is read {reads} times in one loop iteration (one RAM read per cycle)"
     if _after_loop_reads(method.body, name):
         return f"{name} is read after a loop"
     return None
+
+
+def reads_per_iteration(loop: While, name: str) -> int:
+    """Distinct addresses of `name` the loop's state reads: its condition and its body up to the
+    next loop head (code after the loop must not read it, see `mappable`)."""
+    return len(_addresses(loop.cond, name) | _segment_addresses(loop.body, name)[0])
 
 
 def _after_loop_reads(stmts: list[Stmt], name: str) -> bool:
@@ -141,8 +145,13 @@ def _after_loop_reads(stmts: list[Stmt], name: str) -> bool:
     return False
 
 
-def choose(method: HardwareMethod, marked: set[str]) -> tuple[list[str], dict[str, str]]:
-    """The input arrays to map to RAM, and why each marked array that cannot be was refused."""
+def choose(
+    method: HardwareMethod,
+    marked: set[str],
+    registers: set[str] = frozenset(),  # type: ignore[assignment]
+) -> tuple[list[str], dict[str, str]]:
+    """The input arrays to map to RAM, and why each marked array that cannot be was refused
+    (`registers`: arrays the source keeps in registers)."""
     chosen: list[str] = []
     refused: dict[str, str] = {}
     for port in method.ports:
@@ -151,7 +160,7 @@ def choose(method: HardwareMethod, marked: set[str]) -> tuple[list[str], dict[st
             continue
         width = t.element.width if isinstance(t.element, IntType) else 1
         big = t.capacity * (width or 0) >= RAM_THRESHOLD_BITS
-        if not big and port.name not in marked:
+        if (not big and port.name not in marked) or port.name in registers:
             continue
         why = mappable(method, port.name)
         if why is None:
@@ -218,4 +227,11 @@ def ram_verilog(m: MemoryPort, core_req: str, core_resp: str) -> tuple[list[str]
     return lines, conns
 
 
-__all__ = ["RAM_THRESHOLD_BITS", "choose", "mappable", "ram_verilog", "with_memories"]
+__all__ = [
+    "RAM_THRESHOLD_BITS",
+    "choose",
+    "mappable",
+    "ram_verilog",
+    "reads_per_iteration",
+    "with_memories",
+]

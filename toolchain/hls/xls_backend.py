@@ -31,6 +31,7 @@ class XlsOptions:
     timeout_s: float = 300.0
     # input arrays marked {:hls_memory "a", "ram"}; large ones map to RAM anyway (`memories`)
     ram_arrays: frozenset[str] = frozenset()
+    register_arrays: frozenset[str] = frozenset()  # {:hls_memory "a", "registers"}: never RAM
     # False: every array stays in flat ports and registers (the design before memories)
     memories: bool = True
 
@@ -50,6 +51,8 @@ class HlsResult:
     delay_model: str | None
     warnings: list[str] = field(default_factory=list)
     structure: StructureStats | None = None
+    # arrays marked "ram" that stay in registers, and why (located by `directive_plan`)
+    memory_refused: dict[str, str] = field(default_factory=dict)
 
 
 def run_xls(
@@ -166,21 +169,21 @@ def synthesize_xls(
         raise HlsError(f"{method.name} takes no inputs: there is nothing to compute in hardware")
     structured, stats = structurize(method, opts.structure)
     warnings: list[str] = []
+    refused: dict[str, str] = {}
     if opts.memories:
         from toolchain.hls.memories import choose, with_memories
 
-        chosen, refused = choose(structured, set(opts.ram_arrays))
+        chosen, refused = choose(structured, set(opts.ram_arrays), set(opts.register_arrays))
         # one RAM per design so far: the proc reads one memory
         iface = with_memories(iface, chosen[:1])
-        for name in chosen[1:]:
-            refused[name] = "only one array per design maps to RAM so far"
-        warnings += [
-            f"{name} stays in registers (flat ports): {why}" for name, why in refused.items()
-        ]
+        refused.update({n: "only one array per design maps to RAM so far" for n in chosen[1:]})
     try:
         dslx = to_dslx(structured, iface)
     except MemoryReadConflict as exc:
-        warnings.append(f"{iface.memories[0].ir_name} stays in registers (flat ports): {exc}")
+        name = iface.memories[0].ir_name
+        if name not in opts.ram_arrays:  # a marked array's refusal is located at the directive
+            warnings.append(f"{name} stays in registers (flat ports): {exc}")
+        refused[name] = str(exc)
         iface = build_interface(method)
         dslx = to_dslx(structured, iface)
     core = f"{iface.top}_core"
@@ -220,11 +223,13 @@ def synthesize_xls(
         )
         ii: int | None = 1
     else:
-        bound = _worst_case_cycles(structured)
+        ram = iface.memories[0].ir_name if iface.memories else None
+        bound = _worst_case_cycles(structured, ram)
         latency = bound
         note = (
             f"state machine with {dslx.segments} loop state(s) and {dslx.state_bits} state bits: "
             "1 cycle to accept the inputs plus 1 per loop iteration"
+            + (f" (2 where it reads {ram} from block RAM)" if ram else "")
             + ("" if bound is not None else "; no bound on the iterations is known")
         )
         ii = bound
@@ -257,6 +262,7 @@ def synthesize_xls(
         delay_model=opts.delay_model,
         warnings=warnings,
         structure=stats,
+        memory_refused=refused,
     )
 
 
@@ -280,9 +286,11 @@ def _slow_loc(dslx: DslxModule, reply: dict[str, object]) -> str | None:
     return slowest[0].loc if slowest is not None else None
 
 
-def _worst_case_cycles(method: HardwareMethod) -> int | None:
-    """Cycles from accepting the inputs to the result, when every loop's trip count is bounded."""
+def _worst_case_cycles(method: HardwareMethod, ram: str | None = None) -> int | None:
+    """Cycles from accepting the inputs to the result, when every loop's trip count is bounded
+    (`ram`: the array in block RAM, whose reading loop states take a fetch cycle more)."""
     from toolchain.frontend.ir import If, Stmt, While
+    from toolchain.hls.memories import reads_per_iteration
 
     def count(stmts: list[Stmt]) -> int | None:
         total = 0
@@ -294,7 +302,8 @@ def _worst_case_cycles(method: HardwareMethod) -> int | None:
                 if inner is None:
                     return None
                 # one cycle per iteration (the head), the nested loops' cycles, the exit test
-                total += s.max_trips * (1 + inner) + 1
+                head = 1 + (ram is not None and reads_per_iteration(s, ram) > 0)
+                total += s.max_trips * (head + inner) + head
             elif isinstance(s, If):
                 a, b = count(s.then), count(s.otherwise)
                 if a is None or b is None:
