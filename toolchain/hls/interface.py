@@ -7,6 +7,9 @@
       output wire in_ready,           // ... and taken at a rising edge where both are high
       input  wire [W-1:0] <param>,    // one port per Dafny parameter (see below)
       input  wire [L-1:0] <arr>_len,  // run-time length of an array/seq whose length is not fixed
+      input  wire <mem>_wr_en,        // a block RAM's load port (`toolchain.hls.memories`):
+      input  wire [A-1:0] <mem>_wr_addr, // one word per cycle, loaded before in_valid; the
+      input  wire [W-1:0] <mem>_wr_data, // array <mem> then has no flat port
       output wire out_valid,          // the data outputs below hold a result
       input  wire out_ready,          // ... consumed at a rising edge where both are high
       output wire [W-1:0] <result>,   // one port per Dafny result
