@@ -187,6 +187,7 @@ class _Writer:
         # an input array in block RAM (`memories`) is not state: see `dslx_memory`
         self.memory = iface.memories[0] if iface.memories else None
         self.mem_addr: list[str] = []  # addresses read in the segment being written
+        self.reading: list[int] = []  # states whose segment reads the RAM (0: the entry)
         kept = [n for n in self.types if self.memory is None or n != self.memory.ir_name]
         self.state: list[str] = [*kept, *(f"len:{a}" for a in self.lengths)]
         self.fn = _Fn()
@@ -572,16 +573,13 @@ class _Writer:
         pc_t = f"u{pc_bits}"
         st_t = self.state_type()
         fns: list[str] = [f"type State = {st_t};"]
-        reading: list[int] = []  # loop states whose segment reads the RAM
         # entry segment: the inputs were just received
         self.fn = _Fn()
         exits: list[_Exit] = []
         self.run_frames(
             [_Seq(self.m.body, 0), _Done()], _Flow("true", self.initial_env("inp")), exits
         )
-        if self.mem_addr:  # `memories.mappable` refuses such arrays
-            raise HlsError("internal: a RAM array is read before the first loop")
-        fns.append(self._segment_fn("seg_entry", f"inp: {iw}", exits, pc_t))
+        fns.append(self._add_segment("seg_entry", f"inp: {iw}", exits, pc_t, 0))
         for k, loop in enumerate(self.loops, start=1):
             self.fn = _Fn()
             env = self._destructure("st")
@@ -592,13 +590,7 @@ class _Writer:
             if body_flow.pred is not None:
                 exits.append(_Exit(body_flow.pred, body_flow.env, k))
             self.run_frames(self.loop_cont[id(loop)], _Flow(nc, dict(env)), exits)
-            if self.memory is None:
-                fns.append(self._segment_fn(f"seg_{k}", "st: State", exits, pc_t))
-                continue
-            addr, self.mem_addr = segment_address(self.memory, self.mem_addr), []
-            reading += [k] if addr != f"{addr_t(self.memory)}:0" else []
-            params = f"st: State, {RD}: {dtype(self.memory.element)}"
-            fns.append(self._segment_fn(f"seg_{k}", params, exits, pc_t, addr))
+            fns.append(self._add_segment(f"seg_{k}", "st: State", exits, pc_t, k))
         # output packing
         self.fn = _Fn()
         env = self._destructure("st")
@@ -608,8 +600,9 @@ class _Writer:
         )
         if self.memory is not None:
             names, n = (TOP_PROC, IN_CHANNEL, OUT_CHANNEL), len(self.loops)
-            proc = memory_proc(self.memory, names, pc_t, (iw, ow), n, reading, self.done_pc)
-            return self._proc_result("\n\n".join(fns) + "\n" + proc, pc_bits + 1)
+            proc = memory_proc(self.memory, names, pc_t, (iw, ow), n, self.reading, self.done_pc)
+            saved = self.iface.in_width if 0 in self.reading else 1  # see `memory_proc`
+            return self._proc_result("\n\n".join(fns) + "\n" + proc, pc_bits + 1 + saved)
         arms = ["if idle { seg_entry(data) }"]
         for k in range(1, len(self.loops) + 1):
             arms.append(f"if pc == {pc_t}:{k} {{ seg_{k}(st) }}")
@@ -657,6 +650,15 @@ pub proc {TOP_PROC} {{
         pattern = "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
         self.fn.lines.append(f"  let {pattern} = {st};")
         return {v: self.var_ident(v) for v in self.state}
+
+    def _add_segment(self, name: str, params: str, exits: list[_Exit], pc_t: str, k: int) -> str:
+        """Segment `k` (0: entry); with a RAM array it takes the word and returns its address."""
+        if self.memory is None:
+            return self._segment_fn(name, params, exits, pc_t)
+        addr, self.mem_addr = segment_address(self.memory, self.mem_addr), []
+        self.reading += [k] if addr != f"{addr_t(self.memory)}:0" else []
+        params += f", {RD}: {dtype(self.memory.element)}"
+        return self._segment_fn(name, params, exits, pc_t, addr)
 
     def _segment_fn(
         self, name: str, params: str, exits: list[_Exit], pc_t: str, addr: str | None = None

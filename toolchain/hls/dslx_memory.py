@@ -55,7 +55,8 @@ def memory_proc(
     done_pc: int,
 ) -> str:
     """The proc text. `names`: the proc and its input and output channels; `types`: the packed
-    input and output types; `reading`: the loop states whose segment reads the RAM."""
+    input and output types; `reading`: the states whose segment reads the RAM (0: the entry
+    segment, whose fetch activation takes the inputs and keeps them for its run activation)."""
     top, inp, outp = names
     iw, ow = types
     a_t, w_t = f"u{m.addr_width}", bits_type(m.width)
@@ -64,19 +65,30 @@ def memory_proc(
     else:
         word = f"(word as {dtype(m.element)})" if scalar_signed(m.element) else "word"
     zero = f"zero!<{dtype(m.element)}>()"
+    # state 0 (idle) reads when the entry segment does: its fetch activation keeps the inputs
+    entry = 0 in reading
+    saved_t = iw if entry else "u1"
 
     def run(k: int) -> str:
         return f"{{ let r = seg_{k}(st, rd_v); (r.0, r.1) }}"
 
-    runs = ["if idle { seg_entry(data) }"]
+    def when(k: int) -> str:
+        return "idle" if k == 0 else f"(pc == {pc_t}:{k})"
+
+    def fetch_addr(k: int) -> str:
+        return f"seg_entry(data, {zero}).2" if k == 0 else f"seg_{k}(st, {zero}).2"
+
+    first = f"{{ let r = seg_entry({'saved' if entry else 'data'}, rd_v); (r.0, r.1) }}"
+    runs = [f"if idle {{ {first} }}"]
     runs += [f"if pc == {pc_t}:{k} {{ {run(k)} }}" for k in range(1, loops)]
     run_select = " else ".join(runs) + f" else {{ {run(loops)} }}"
     if reading:
-        arms = [f"if pc == {pc_t}:{k} {{ seg_{k}(st, {zero}).2 }}" for k in reading[:-1]]
-        addr = " else ".join([*arms, f"{{ seg_{reading[-1]}(st, {zero}).2 }}"])
+        arms = [f"if {when(k)} {{ {fetch_addr(k)} }}" for k in reading[:-1]]
+        addr = " else ".join([*arms, f"{{ {fetch_addr(reading[-1])} }}"])
     else:
         addr = f"{a_t}:0"
-    reads = " | ".join(f"(pc == {pc_t}:{k})" for k in reading) or "false"
+    reads = " | ".join(when(k) for k in reading) or "false"
+    keep = "if idle { data } else { saved }" if entry else "saved"
     chans = f"{inp}: chan<{iw}> in, {outp}: chan<{ow}> out, "
     chans += f"{MEM_REQ}: chan<{a_t}> out, {MEM_RESP}: chan<{w_t}> in"
     return f"""
@@ -90,21 +102,22 @@ pub proc {top} {{
     ({inp}, {outp}, {MEM_REQ}, {MEM_RESP})
   }}
 
-  init {{ ({pc_t}:0, u1:0, zero!<State>()) }}
+  init {{ ({pc_t}:0, u1:0, zero!<{saved_t}>(), zero!<State>()) }}
 
-  next(s: ({pc_t}, u1, State)) {{
-    let (pc, phase, st) = s;
+  next(s: ({pc_t}, u1, {saved_t}, State)) {{
+    let (pc, phase, saved, st) = s;
     let idle = pc == {pc_t}:0;
     let reads = {reads};
     let fetch = reads & (phase == u1:0);
-    let (tok, data) = recv_if(join(), {inp}, idle, {iw}:0);
+    let (tok, data) = recv_if(join(), {inp}, idle & (phase == u1:0), {iw}:0);
     let tok_a = send_if(join(), {MEM_REQ}, fetch, {addr});
     let (tok_d, word) = recv_if(join(), {MEM_RESP}, reads & (phase == u1:1), {w_t}:0);
     let rd_v = {word};
     let (npc, nst) = {run_select};
     let done = !fetch & (npc == {pc_t}:{done_pc});
     send_if(tok, {outp}, done, pack_out(nst));
-    if fetch {{ (pc, u1:1, st) }} else {{ (if done {{ {pc_t}:0 }} else {{ npc }}, u1:0, nst) }}
+    if fetch {{ (pc, u1:1, {keep}, st) }}
+    else {{ (if done {{ {pc_t}:0 }} else {{ npc }}, u1:0, saved, nst) }}
   }}
 }}
 """

@@ -11,8 +11,9 @@ bits costs 16 K flip-flops. An array chosen here instead lives in a RAM of the t
   address, one to receive the word and run the segment (see `toolchain.hls.dslx`).
 
 Chosen: arrays of at least `RAM_THRESHOLD_BITS` bits and those marked `{:hls_memory "a", "ram"}`,
-when the method has loops (a state machine), does not modify the array, and reads it at most once
-per loop segment and never before its first loop (`mappable`). Others stay in registers.
+when the method has loops (a state machine), does not modify the array, reads it at one address
+per loop segment (before the first loop, in an iteration) and not after a loop (`mappable`).
+Others stay in registers.
 """
 
 from __future__ import annotations
@@ -116,8 +117,8 @@ def mappable(method: HardwareMethod, name: str) -> str | None:
     if not loops:
         return f"{method.name} has no loop: a pipeline reads {name} from flat ports"
     entry, _ = _segment_reads(method.body, name)
-    if entry:
-        return f"{name} is read before the first loop"
+    if entry > 1:
+        return f"{name} is read at {entry} addresses before the first loop (one read per cycle)"
     for loop in loops:
         reads = reads_per_iteration(loop, name)
         if reads > 1:
@@ -125,6 +126,11 @@ def mappable(method: HardwareMethod, name: str) -> str | None:
     if _after_loop_reads(method.body, name):
         return f"{name} is read after a loop"
     return None
+
+
+def reads_before_loops(method: HardwareMethod, name: str) -> int:
+    """Distinct addresses of `name` the entry segment reads (its fetch costs a cycle)."""
+    return _segment_reads(method.body, name)[0]
 
 
 def reads_per_iteration(loop: While, name: str) -> int:
@@ -232,6 +238,7 @@ __all__ = [
     "choose",
     "mappable",
     "ram_verilog",
+    "reads_before_loops",
     "reads_per_iteration",
     "with_memories",
 ]

@@ -290,7 +290,7 @@ def _worst_case_cycles(method: HardwareMethod, ram: str | None = None) -> int | 
     """Cycles from accepting the inputs to the result, when every loop's trip count is bounded
     (`ram`: the array in block RAM, whose reading loop states take a fetch cycle more)."""
     from toolchain.frontend.ir import If, Stmt, While
-    from toolchain.hls.memories import reads_per_iteration
+    from toolchain.hls.memories import reads_before_loops, reads_per_iteration
 
     def count(stmts: list[Stmt]) -> int | None:
         total = 0
@@ -312,4 +312,6 @@ def _worst_case_cycles(method: HardwareMethod, ram: str | None = None) -> int | 
         return total
 
     loops = count(method.body)
+    if loops is not None and ram is not None:
+        loops += reads_before_loops(method, ram)  # the entry segment's fetch cycle
     return loops
