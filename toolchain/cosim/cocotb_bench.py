@@ -42,6 +42,10 @@ async def run_vectors(dut: Any) -> None:
     outputs: list[str] = job["outputs"]
     vectors = [[int(v, 16) for v in vec] for vec in job["vectors"]]
     max_cycles: int = job["max_cycles"]
+    # block RAMs: (port prefix, words to load before each vector)
+    memories = [
+        (name, [[int(w, 16) for w in ws] for ws in per]) for name, per in job.get("memories", [])
+    ]
 
     clock = Clock(dut.clk, 10, unit="ns")
     clock.start()
@@ -50,6 +54,8 @@ async def run_vectors(dut: Any) -> None:
     dut.out_ready.value = 1
     for name in inputs:
         getattr(dut, name).value = 0
+    for name, _ in memories:
+        getattr(dut, f"{name}_wr_en").value = 0
     for _ in range(4):
         await RisingEdge(dut.clk)
     dut.rst.value = 0
@@ -60,15 +66,33 @@ async def run_vectors(dut: Any) -> None:
     next_vector = 0
     status = "ok"
     last_progress = 0
+    loaded = -1  # the vector whose array the RAMs hold
     while len(results) < len(vectors):
-        if next_vector < len(vectors):
+        idle = len(results) == len(accepted_at)
+        if memories and next_vector < len(vectors) and loaded < next_vector and idle:
+            # a RAM holds one vector's array: load the next once no result is outstanding,
+            # one word per cycle through the write port (these cycles count as bench cycles)
+            dut.in_valid.value = 0
+            for name, per in memories:
+                for addr, word in enumerate(per[next_vector]):
+                    getattr(dut, f"{name}_wr_en").value = 1
+                    getattr(dut, f"{name}_wr_addr").value = addr
+                    getattr(dut, f"{name}_wr_data").value = word
+                    await RisingEdge(dut.clk)
+                    cycle += 1
+                getattr(dut, f"{name}_wr_en").value = 0
+            loaded = next_vector
+            last_progress = cycle
+            continue
+        offer = next_vector < len(vectors) and (not memories or loaded == next_vector)
+        if offer:
             for name, value in zip(inputs, vectors[next_vector], strict=True):
                 getattr(dut, name).value = value
             dut.in_valid.value = 1
         else:
             dut.in_valid.value = 0
         await ReadOnly()
-        took = next_vector < len(vectors) and _read(dut.in_ready) == 1
+        took = offer and _read(dut.in_ready) == 1
         gave = _read(dut.out_valid) == 1
         sample = {name: _hex(_read(getattr(dut, name))) for name in outputs} if gave else None
         await RisingEdge(dut.clk)

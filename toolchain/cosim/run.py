@@ -159,6 +159,23 @@ def prepare_reference(
     return PreparedReference(candidates=candidates, run=run)
 
 
+def memory_words(iface: HwInterface, vecs: list[Vector]) -> list[tuple[str, list[list[int]]]]:
+    """Per block RAM of the design: the words the bench loads before each vector (the array's
+    elements as unsigned bits; the RAM is not cleared between vectors, the length port bounds
+    what the design reads)."""
+    from toolchain.cosim.vectors import _scalar_bits as scalar_bits
+
+    out: list[tuple[str, list[list[int]]]] = []
+    for m in iface.memories:
+        per: list[list[int]] = []
+        for vec in vecs:
+            items = vec[m.ir_name]
+            assert isinstance(items, list)
+            per.append([scalar_bits(x, m.element, m.width) for x in items[: m.capacity]])
+        out.append((m.rtl_name, per))
+    return out
+
+
 def cosimulate(
     method: HardwareMethod,
     iface: HwInterface,
@@ -222,6 +239,7 @@ def cosimulate(
         cancel=cancel,
         extra_roots=[(DUMP_ROOT, dumper)],
         dump=True,
+        memories=memory_words(iface, vecs),
     )
     actual: list[dict[str, Value | None]] = []
     for vec, res in zip(vecs, sim.results, strict=False):
@@ -344,6 +362,7 @@ def _waveforms(
                     max_cycles=max_cycles,
                     timeout_s=timeout_s,
                     cancel=cancel,
+                    memories=memory_words(iface, vecs),
                 )
             )
         except (ToolchainError, OSError) as exc:

@@ -73,6 +73,7 @@ def simulate(
     cancel: CancelToken | None = None,
     extra_roots: Sequence[tuple[str, Path]] = (),
     dump: bool = False,
+    memories: Sequence[tuple[str, list[list[int]]]] = (),
 ) -> SimResult:
     """Drive `vectors` (one unsigned int per input port) into `top`; read every output port.
     `extra_roots`: further top-level modules (name, file) elaborated beside `top`, such as the
@@ -107,6 +108,10 @@ def simulate(
                 "vectors": [[hex(v) for v in vec] for vec in vectors],
                 "max_cycles": max_cycles,
                 "results": str(results_file),
+                # block RAMs the bench loads before each vector: port prefix, words per vector
+                "memories": [
+                    [name, [[hex(w) for w in ws] for ws in per]] for name, per in memories
+                ],
             }
         ),
     )

@@ -10,6 +10,7 @@ back from the VCD itself, not computed from the bench's counters."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +83,7 @@ def capture_waveform(
     max_cycles: int = 100_000,
     timeout_s: float = 300.0,
     cancel: CancelToken | None = None,
+    memories: Sequence[tuple[str, list[list[int]]]] = (),
 ) -> CosimWaveform:
     """Simulate vectors[0..vector] again with the dump on from a few cycles before `vector` was
     taken (`accepted_cycle`, the bench's count); keep the VCD under out_root/waveforms/."""
@@ -102,6 +104,7 @@ def capture_waveform(
         cancel=cancel,
         extra_roots=[(DUMP_ROOT, dumper)],
         dump=True,
+        memories=[(name, per[: vector + 1]) for name, per in memories],
     )
     return keep_waveform(
         run_dir / VCD_NAME, top, out_root, vector, passed=passed, output=output, last=True

@@ -23,9 +23,13 @@ def structure_options(directives: Directives, unroll_limit: int) -> StructureOpt
 
 
 def xls_warnings(
-    directives: Directives, stats: StructureStats | None, state_machine: bool
+    directives: Directives,
+    stats: StructureStats | None,
+    state_machine: bool,
+    memories: tuple[set[str], dict[str, str]] = (set(), {}),
 ) -> list[DirectiveWarning]:
-    """Every directive the XLS flow did not honour, located at the directive."""
+    """Every directive the XLS flow did not honour, located at the directive. `memories`: the
+    arrays the design holds in RAM, and why marked ones could not be."""
     out = list(directives.warnings)
     by_key = directives.loops
     if stats is not None:
@@ -48,12 +52,14 @@ def xls_warnings(
                     "iteration (or a new input of an unrolled design) every cycle, II=1",
                 )
             )
+    in_ram, refused = memories
     for name, kind in directives.memory.items():
-        if kind == "ram":
+        if kind == "ram" and name not in in_ram:
+            why = refused.get(name, "the design has no state machine to read it")
             out.append(
                 DirectiveWarning(
                     directives.memory_spans[name],
-                    f'{{:hls_memory "{name}", "ram"}} cannot be honoured on the XLS flow yet: '
+                    f'{{:hls_memory "{name}", "ram"}} cannot be honoured: {why}; '
                     f"{name} stays in registers (flat ports)",
                 )
             )

@@ -49,6 +49,7 @@ from toolchain.frontend.ir import (
     While,
     common_type,
 )
+from toolchain.hls.dslx_memory import RD, addr_t, memory_proc, segment_address
 from toolchain.hls.dslx_syntax import (
     SlowOp,
     bits_type,
@@ -183,7 +184,12 @@ class _Writer:
         for slot in iface.inputs:
             if slot.kind == "length":
                 self.lengths[slot.ir_name] = IntType(width=slot.element_width, signed=False)
-        self.state: list[str] = [*self.types, *(f"len:{a}" for a in self.lengths)]
+        # an input array in block RAM (`memories`) is not state: see `dslx_memory`
+        self.memory = iface.memories[0] if iface.memories else None
+        self.mem_addr: list[str] = []  # addresses read in the segment being written
+        self.reading: list[int] = []  # states whose segment reads the RAM (0: the entry)
+        kept = [n for n in self.types if self.memory is None or n != self.memory.ir_name]
+        self.state: list[str] = [*kept, *(f"len:{a}" for a in self.lengths)]
         self.fn = _Fn()
         self.loop_pc: dict[int, int] = {}
         self.loop_cont: dict[int, list[_Frame]] = {}
@@ -231,6 +237,10 @@ class _Writer:
             if not isinstance(arr, ArrayType):
                 raise HlsError(f"indexing non-array {e.array} at {e.loc}")
             idx = self.index(e.index, env)
+            if self.memory is not None and e.array == self.memory.ir_name:
+                # the index text, not a let: equal texts are equal values (lets are SSA)
+                self.mem_addr.append(f"({idx} as {addr_t(self.memory)})")
+                return convert(RD, arr.element, e.type)
             return convert(f"{env[e.array]}[{idx}]", arr.element, e.type)
         if isinstance(e, Unary):
             x = self.expr(e.operand, env)
@@ -569,7 +579,7 @@ class _Writer:
         self.run_frames(
             [_Seq(self.m.body, 0), _Done()], _Flow("true", self.initial_env("inp")), exits
         )
-        fns.append(self._segment_fn("seg_entry", f"inp: {iw}", exits, pc_t))
+        fns.append(self._add_segment("seg_entry", f"inp: {iw}", exits, pc_t, 0))
         for k, loop in enumerate(self.loops, start=1):
             self.fn = _Fn()
             env = self._destructure("st")
@@ -580,7 +590,7 @@ class _Writer:
             if body_flow.pred is not None:
                 exits.append(_Exit(body_flow.pred, body_flow.env, k))
             self.run_frames(self.loop_cont[id(loop)], _Flow(nc, dict(env)), exits)
-            fns.append(self._segment_fn(f"seg_{k}", "st: State", exits, pc_t))
+            fns.append(self._add_segment(f"seg_{k}", "st: State", exits, pc_t, k))
         # output packing
         self.fn = _Fn()
         env = self._destructure("st")
@@ -588,6 +598,11 @@ class _Writer:
         fns.append(
             f"fn pack_out(st: State) -> {ow} {{\n" + "\n".join(self.fn.lines) + f"\n  {packed}\n}}"
         )
+        if self.memory is not None:
+            names, n = (TOP_PROC, IN_CHANNEL, OUT_CHANNEL), len(self.loops)
+            proc = memory_proc(self.memory, names, pc_t, (iw, ow), n, self.reading, self.done_pc)
+            saved = self.iface.in_width if 0 in self.reading else 1  # see `memory_proc`
+            return self._proc_result("\n\n".join(fns) + "\n" + proc, pc_bits + 1 + saved)
         arms = ["if idle { seg_entry(data) }"]
         for k in range(1, len(self.loops) + 1):
             arms.append(f"if pc == {pc_t}:{k} {{ seg_{k}(st) }}")
@@ -616,7 +631,10 @@ pub proc {TOP_PROC} {{
 }}
 """
         text = "\n\n".join(fns) + "\n" + proc
-        bits = pc_bits + sum(packed_bits(self.var_type(v)) for v in self.state)
+        return self._proc_result(text, pc_bits)
+
+    def _proc_result(self, text: str, control_bits: int) -> DslxModule:
+        bits = control_bits + sum(packed_bits(self.var_type(v)) for v in self.state)
         return DslxModule(
             text=self._with_helpers(text),
             kind="proc",
@@ -633,7 +651,18 @@ pub proc {TOP_PROC} {{
         self.fn.lines.append(f"  let {pattern} = {st};")
         return {v: self.var_ident(v) for v in self.state}
 
-    def _segment_fn(self, name: str, params: str, exits: list[_Exit], pc_t: str) -> str:
+    def _add_segment(self, name: str, params: str, exits: list[_Exit], pc_t: str, k: int) -> str:
+        """Segment `k` (0: entry); with a RAM array it takes the word and returns its address."""
+        if self.memory is None:
+            return self._segment_fn(name, params, exits, pc_t)
+        addr, self.mem_addr = segment_address(self.memory, self.mem_addr), []
+        self.reading += [k] if addr != f"{addr_t(self.memory)}:0" else []
+        params += f", {RD}: {dtype(self.memory.element)}"
+        return self._segment_fn(name, params, exits, pc_t, addr)
+
+    def _segment_fn(
+        self, name: str, params: str, exits: list[_Exit], pc_t: str, addr: str | None = None
+    ) -> str:
         if not exits:
             raise HlsError("internal: a segment with no way out")
         results: list[str] = []
@@ -645,8 +674,12 @@ pub proc {TOP_PROC} {{
             assert chain is not None
             results.append(self.fn.let(chain, "n"))
         state = "(" + ", ".join(results[1:]) + ("," if len(results) == 2 else "") + ")"
-        body = "\n".join(self.fn.lines)
-        return f"fn {name}({params}) -> ({pc_t}, State) {{\n{body}\n  ({results[0]}, {state})\n}}"
+        body = "\n".join(self.fn.lines)  # with a RAM, a segment also returns the address it reads
+        ret, tail = ("", "") if addr is None else (f", {addr_t(self.memory)}", f", {addr}")
+        return (
+            f"fn {name}({params}) -> ({pc_t}, State{ret}) {{\n{body}\n"
+            f"  ({results[0]}, {state}{tail})\n}}"
+        )
 
 
 def to_dslx(

@@ -7,6 +7,9 @@
       output wire in_ready,           // ... and taken at a rising edge where both are high
       input  wire [W-1:0] <param>,    // one port per Dafny parameter (see below)
       input  wire [L-1:0] <arr>_len,  // run-time length of an array/seq whose length is not fixed
+      input  wire <mem>_wr_en,        // a block RAM's load port (`toolchain.hls.memories`):
+      input  wire [A-1:0] <mem>_wr_addr, // one word per cycle, loaded before in_valid; the
+      input  wire [W-1:0] <mem>_wr_data, // array <mem> then has no flat port
       output wire out_valid,          // the data outputs below hold a result
       input  wire out_ready,          // ... consumed at a rising edge where both are high
       output wire [W-1:0] <result>,   // one port per Dafny result
@@ -129,10 +132,32 @@ class PortSlot:
 
 
 @dataclass(frozen=True)
+class MemoryPort:
+    """An input array held in a block RAM of the top module instead of flat ports (see
+    `toolchain.hls.memories`): the host loads it through a write port before offering the other
+    inputs; the state machine reads it through the RAM's synchronous read port."""
+
+    rtl_name: str  # prefix of the load ports <rtl_name>_wr_en / _wr_addr / _wr_data
+    ir_name: str
+    element: ScalarType
+    depth: int  # words in the RAM (a power of two, at least the array's capacity)
+    capacity: int
+
+    @property
+    def width(self) -> int:
+        return scalar_width(self.element)
+
+    @property
+    def addr_width(self) -> int:
+        return max((self.depth - 1).bit_length(), 1)
+
+
+@dataclass(frozen=True)
 class HwInterface:
     top: str
     inputs: list[PortSlot]
     outputs: list[PortSlot]
+    memories: tuple[MemoryPort, ...] = ()
 
     @property
     def in_width(self) -> int:
@@ -156,6 +181,8 @@ class HwInterface:
             RtlPort(name="in_ready", direction="output", width=1, role=PortRole.handshake),
         ]
         ports += [_rtl_port(p) for p in self.inputs]
+        for m in self.memories:
+            ports += _memory_ports(m)
         ports += [
             RtlPort(name="out_valid", direction="output", width=1, role=PortRole.handshake),
             RtlPort(name="out_ready", direction="input", width=1, role=PortRole.handshake),
@@ -179,6 +206,37 @@ def _rtl_port(p: PortSlot) -> RtlPort:
         description=f"{what}{p.ir_name}".strip()
         + (f" (capacity {p.elements})" if p.kind == "length" else ""),
     )
+
+
+def _memory_ports(m: MemoryPort) -> list[RtlPort]:
+    what = f"block RAM {m.ir_name} ({m.depth} x {m.width} bits): load"
+    return [
+        RtlPort(
+            name=f"{m.rtl_name}_wr_en",
+            direction="input",
+            width=1,
+            role=PortRole.data_in,
+            source=m.ir_name,
+            description=f"{what} enable",
+        ),
+        RtlPort(
+            name=f"{m.rtl_name}_wr_addr",
+            direction="input",
+            width=m.addr_width,
+            role=PortRole.data_in,
+            source=m.ir_name,
+            description=f"{what} address",
+        ),
+        RtlPort(
+            name=f"{m.rtl_name}_wr_data",
+            direction="input",
+            width=m.width,
+            role=PortRole.data_in,
+            signed=scalar_signed(m.element),
+            source=m.ir_name,
+            description=f"{what} data",
+        ),
+    ]
 
 
 def _sanitize(name: str, taken: set[str]) -> str:
@@ -283,4 +341,11 @@ def describe(iface: HwInterface) -> str:
         sign = " signed" if p.signed else ""
         what = f"length of {p.ir_name}, capacity {p.elements}" if p.kind == "length" else p.ir_name
         rows.append(f"  {arrow} {p.rtl_name} [{shape} bits{sign}] <- {what}")
+    for m in iface.memories:
+        rows.append(
+            f"  memory {m.rtl_name}: block RAM <- {m.ir_name}, depth {m.depth} (capacity "
+            f"{m.capacity}), width {m.width}, ports: 1 write (host load: {m.rtl_name}_wr_en / "
+            f"_wr_addr / _wr_data, one word per cycle before in_valid), 1 synchronous read (state "
+            "machine, one read per cycle)"
+        )
     return "\n".join(rows)

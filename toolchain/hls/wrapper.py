@@ -57,6 +57,14 @@ def top_module(
             "core__outp_ready": "out_ready",
         }
         ready = ""
+    ram_lines: list[str] = []
+    for m in iface.memories:
+        from toolchain.hls.dslx_memory import MEM_REQ, MEM_RESP
+        from toolchain.hls.memories import ram_verilog
+
+        lines_m, conns_m = ram_verilog(m, f"core__{MEM_REQ}", f"core__{MEM_RESP}")
+        ram_lines += lines_m
+        conns.update(conns_m)
     missing = sorted(set(conns) - set(ports))
     if missing:
         raise HlsError(f"XLS core {core_module} lacks the ports {', '.join(missing)}")
@@ -66,6 +74,11 @@ def top_module(
         _decl("input", 1, "in_valid"),
         _decl("output", 1, "in_ready"),
         *(_decl("input", s.width, s.rtl_name) for s in iface.inputs),
+        *(
+            _decl("input", w, f"{m.rtl_name}_{suffix}")
+            for m in iface.memories
+            for suffix, w in (("wr_en", 1), ("wr_addr", m.addr_width), ("wr_data", m.width))
+        ),
         _decl("output", 1, "out_valid"),
         _decl("input", 1, "out_ready"),
         *(_decl("output", s.width, s.rtl_name) for s in iface.outputs),
@@ -82,6 +95,7 @@ def top_module(
         lines.append(f"  assign {s.rtl_name} = core_out[{s.offset + s.width - 1}:{s.offset}];")
     if ready:
         lines.append(ready.rstrip("\n"))
+    lines += ram_lines
     body = ",\n    ".join(f".{p}({w})" for p, w in conns.items())
     lines.append(f"  {core_module} core(\n    {body}\n  );")
     lines.append("endmodule")

@@ -10,6 +10,7 @@ from shared_schemas.synthesis import Architecture
 from toolchain.errors import ToolCrashedError, ToolTimeoutError
 from toolchain.frontend.ir import HardwareMethod
 from toolchain.hls.dslx import MODULE, DslxModule, SlowOp, to_dslx
+from toolchain.hls.dslx_memory import MemoryReadConflict
 from toolchain.hls.errors import HlsError
 from toolchain.hls.interface import HwInterface, build_interface, describe
 from toolchain.hls.structurize import StructureOptions, StructureStats, structurize
@@ -28,6 +29,11 @@ class XlsOptions:
     pipeline_stages: int | None = None  # None: as many as the clock period needs
     structure: StructureOptions = field(default_factory=StructureOptions)
     timeout_s: float = 300.0
+    # input arrays marked {:hls_memory "a", "ram"}; large ones map to RAM anyway (`memories`)
+    ram_arrays: frozenset[str] = frozenset()
+    register_arrays: frozenset[str] = frozenset()  # {:hls_memory "a", "registers"}: never RAM
+    # False: every array stays in flat ports and registers (the design before memories)
+    memories: bool = True
 
 
 @dataclass
@@ -45,6 +51,8 @@ class HlsResult:
     delay_model: str | None
     warnings: list[str] = field(default_factory=list)
     structure: StructureStats | None = None
+    # arrays marked "ram" that stay in registers, and why (located by `directive_plan`)
+    memory_refused: dict[str, str] = field(default_factory=dict)
 
 
 def run_xls(
@@ -160,10 +168,26 @@ def synthesize_xls(
     if iface.in_width == 0:
         raise HlsError(f"{method.name} takes no inputs: there is nothing to compute in hardware")
     structured, stats = structurize(method, opts.structure)
-    dslx = to_dslx(structured, iface)
+    warnings: list[str] = []
+    refused: dict[str, str] = {}
+    if opts.memories:
+        from toolchain.hls.memories import choose, with_memories
+
+        chosen, refused = choose(structured, set(opts.ram_arrays), set(opts.register_arrays))
+        # one RAM per design so far: the proc reads one memory
+        iface = with_memories(iface, chosen[:1])
+        refused.update({n: "only one array per design maps to RAM so far" for n in chosen[1:]})
+    try:
+        dslx = to_dslx(structured, iface)
+    except MemoryReadConflict as exc:
+        name = iface.memories[0].ir_name
+        if name not in opts.ram_arrays:  # a marked array's refusal is located at the directive
+            warnings.append(f"{name} stays in registers (flat ports): {exc}")
+        refused[name] = str(exc)
+        iface = build_interface(method)
+        dslx = to_dslx(structured, iface)
     core = f"{iface.top}_core"
     reply = run_xls(dslx, core, opts, cancel)
-    warnings: list[str] = []
     if dslx.kind == "function" and dslx.has_division and _misses_clock(reply, opts):
         # One XLS divide node cannot be cut into stages; the restoring divider's steps can.
         stepped = to_dslx(structured, iface, stepped_division=True)
@@ -199,11 +223,13 @@ def synthesize_xls(
         )
         ii: int | None = 1
     else:
-        bound = _worst_case_cycles(structured)
+        ram = iface.memories[0].ir_name if iface.memories else None
+        bound = _worst_case_cycles(structured, ram)
         latency = bound
         note = (
             f"state machine with {dslx.segments} loop state(s) and {dslx.state_bits} state bits: "
             "1 cycle to accept the inputs plus 1 per loop iteration"
+            + (f" (2 where it reads {ram} from block RAM)" if ram else "")
             + ("" if bound is not None else "; no bound on the iterations is known")
         )
         ii = bound
@@ -236,6 +262,7 @@ def synthesize_xls(
         delay_model=opts.delay_model,
         warnings=warnings,
         structure=stats,
+        memory_refused=refused,
     )
 
 
@@ -259,9 +286,11 @@ def _slow_loc(dslx: DslxModule, reply: dict[str, object]) -> str | None:
     return slowest[0].loc if slowest is not None else None
 
 
-def _worst_case_cycles(method: HardwareMethod) -> int | None:
-    """Cycles from accepting the inputs to the result, when every loop's trip count is bounded."""
+def _worst_case_cycles(method: HardwareMethod, ram: str | None = None) -> int | None:
+    """Cycles from accepting the inputs to the result, when every loop's trip count is bounded
+    (`ram`: the array in block RAM, whose reading loop states take a fetch cycle more)."""
     from toolchain.frontend.ir import If, Stmt, While
+    from toolchain.hls.memories import reads_before_loops, reads_per_iteration
 
     def count(stmts: list[Stmt]) -> int | None:
         total = 0
@@ -273,7 +302,8 @@ def _worst_case_cycles(method: HardwareMethod) -> int | None:
                 if inner is None:
                     return None
                 # one cycle per iteration (the head), the nested loops' cycles, the exit test
-                total += s.max_trips * (1 + inner) + 1
+                head = 1 + (ram is not None and reads_per_iteration(s, ram) > 0)
+                total += s.max_trips * (head + inner) + head
             elif isinstance(s, If):
                 a, b = count(s.then), count(s.otherwise)
                 if a is None or b is None:
@@ -282,4 +312,6 @@ def _worst_case_cycles(method: HardwareMethod) -> int | None:
         return total
 
     loops = count(method.body)
+    if loops is not None and ram is not None:
+        loops += reads_before_loops(method, ram)  # the entry segment's fetch cycle
     return loops

@@ -78,6 +78,8 @@ def _xls_stages(
                 delay_model=req.delay_model.value,
                 pipeline_stages=stages,
                 structure=structure,
+                ram_arrays=_marked(run, "ram"),
+                register_arrays=_marked(run, "registers"),
             ),
             cancel=run.cancel,
         )
@@ -86,7 +88,10 @@ def _xls_stages(
             from toolchain.hls.directive_plan import xls_warnings
 
             fsm = hls.architecture == Architecture.fsm
-            run.warnings.extend(str(w) for w in xls_warnings(run.directives, hls.structure, fsm))
+            mem = ({m.ir_name for m in hls.interface.memories}, hls.memory_refused)
+            run.warnings.extend(
+                str(w) for w in xls_warnings(run.directives, hls.structure, fsm, mem)
+            )
         rtl_dir, hls_dir = out / "rtl", out / "hls"
         rtl_paths: list[Path] = []
         for name, text in hls.files.items():
@@ -178,6 +183,12 @@ def _xls_stages(
             "target (on an iCE40 HX8K: a Xilinx part is several times faster)"
         )
     return write_outputs(run, report, method, verification, lat)
+
+
+def _marked(run: Run, kind: str) -> frozenset[str]:
+    """The arrays `{:hls_memory "a", kind}` puts in RAM or keeps in registers."""
+    marked = run.directives.memory if run.directives is not None else {}
+    return frozenset(n for n, k in marked.items() if k == kind)
 
 
 def _directed(run: Run, method: HardwareMethod) -> tuple[StructureOptions, int | None]:
