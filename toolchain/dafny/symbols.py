@@ -6,6 +6,7 @@ lenses, per-method status, attributing errors, `/proc:` filters), not about expr
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -152,12 +153,21 @@ def _scan(masked: str) -> tuple[list[Symbol], list[Container]]:
     return symbols, containers
 
 
+@functools.lru_cache(maxsize=8)
+def _scan_text(text: str) -> tuple[tuple[Symbol, ...], tuple[Container, ...]]:
+    # One verification asks for the symbols of the same text about ten times (planning, `/proc:`
+    # filters, attribution, soundness notes, merging): scanned once. Symbols are frozen; callers
+    # get fresh lists.
+    symbols, containers = _scan(mask_comments_and_strings(text))
+    return tuple(symbols), tuple(containers)
+
+
 def find_symbols(text: str) -> list[Symbol]:
-    return _scan(mask_comments_and_strings(text))[0]
+    return list(_scan_text(text)[0])
 
 
 def find_containers(text: str) -> list[Container]:
-    return _scan(mask_comments_and_strings(text))[1]
+    return list(_scan_text(text)[1])
 
 
 def symbol_at(symbols: list[Symbol], offset: int) -> Symbol | None:
