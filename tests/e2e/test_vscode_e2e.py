@@ -4,7 +4,11 @@ Builds the .vsix offline, installs code-server once (scripts/e2e-setup, cached o
 then runs extension/test/e2e/run.mjs: a failing .dfy shows a squiggle and a Problems entry and
 fixing it clears them; Synthesize on the verified method opens the report panel with the real
 flow's numbers; Generate against the scripted OpenAI-compatible server writes verified Dafny (the key set through SecretStorage, found in no log); with a stand-in
-carrying the official Dafny extension's id installed, our .dfy diagnostics are dropped.
+carrying the official Dafny extension's id installed, our .dfy diagnostics are dropped. The editor
+features (editorFeatures.mjs): the report's waveform and highlighted Verilog, a "not hardware" lens
+and its HW warning in Problems, the quick fix that makes the method hardware, a hover with a proven
+width, the outline, Verify File and Restart Server from the palette, a synthesis cancelled from its
+notification leaving the failed panel, and Generate's error buttons with no endpoint configured.
 Screenshots: .e2e/screenshots/*.png; summary: .e2e/result.json.
 """
 
@@ -78,6 +82,21 @@ def test_extension_flows_in_code_server() -> None:
         "Generate from a selection writes verified Dafny beside the document",
         "the API key appears in no log",
         "with the Dafny extension installed our .dfy diagnostics are dropped",
+        # issue #15's editor features (extension/test/e2e/editorFeatures.mjs)
+        "a .v file opened from the report is Verilog, highlighted",
+        "the co-simulation log link opens the log",
+        "the report draws the co-simulation waveform as SVG",
+        'a method with an unbounded int gets a "not hardware: ..." lens, a bounded one "Synthesize"',
+        "the HW finding is a warning in the Problems panel, with a way forward",
+        "the Outline view lists the file's methods",
+        'a hover on a variable shows its width, "proven by Dafny"',
+        "Verify File from the command palette reports the file verified",
+        "Ctrl+. offers adding a `requires` for 32-bit inputs",
+        'the quick fix adds the bound and, re-verified, the lens reads "Synthesize"',
+        "Restart Language Server from the palette starts a new server",
+        "cancelling a synthesis from its notification leaves the failed panel (no earlier report)",
+        "Generate with no endpoint: the error toast offers Open Settings, Set API Key and Show Output",
+        "its Open Settings button opens the LLM settings",
     ):
         assert expected in names
     for shot in summary["screenshots"]:

@@ -4,13 +4,14 @@
 // the synthesis flow and the scripted OpenAI-compatible server. Screenshots go to
 // .e2e/screenshots/; a JSON summary to .e2e/result.json. Exit 0 only when every check passed.
 //
-// Usage: node extension/test/e2e/run.mjs [--only verify,synthesize,generate,defer] [--keep]
+// Usage: node extension/test/e2e/run.mjs [--only verify,synthesize,editor,generate,defer] [--keep]
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { editorFeaturesFlow, generateWithoutEndpoint, verilogHighlighted, waveformShown } from "./editorFeatures.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..", "..", "..");
@@ -23,7 +24,7 @@ const chromiumPath = process.env.P2S_CHROMIUM ?? "/usr/bin/chromium";
 const API_KEY = "sk-p2s-e2e-secret"; // the scripted server's require_key: proves the key got through
 
 const argv = process.argv.slice(2);
-const onlyArg = argv.includes("--only") ? argv[argv.indexOf("--only") + 1] : "verify,synthesize,generate,defer";
+const onlyArg = argv.includes("--only") ? argv[argv.indexOf("--only") + 1] : "verify,synthesize,editor,generate,defer";
 const only = new Set(onlyArg.split(","));
 const keep = argv.includes("--keep");
 
@@ -206,6 +207,23 @@ async function startCodeServer(codeServer, workspace, session, extraVsix = []) {
   return url;
 }
 
+/** The language servers ("python -m server") under the code-server session's process group. */
+function serverPids() {
+  const session = children.find((c) => c.name.startsWith("code-server-") && c.child.exitCode === null);
+  if (!session) return [];
+  const rows = execFileSync("ps", ["-eo", "pid=,pgid=,args="], { encoding: "utf8" }).split("\n");
+  return rows
+    .map((r) => r.trim().split(/\s+/))
+    .filter((f) => f.length > 3 && Number(f[1]) === session.child.pid && f.includes("-m") && f[f.indexOf("-m") + 1] === "server")
+    .map((f) => Number(f[0]));
+}
+
+/** What editorFeatures.mjs drives the workbench with. */
+function harness(page) {
+  const reportFrame = () => page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");
+  return { page, log, check, shot, waitFor, runCommand, openFile, activeEditor, problemsCount, serverPids, reportFrame };
+}
+
 // --- the workbench ------------------------------------------------------------------------------
 
 async function runCommand(page, title) {
@@ -342,6 +360,7 @@ async function synthesizeFlow(page, workspace) {
   const rtlText = await activeEditor(page).innerText();
   check("a report link opens the generated Verilog", /module\s/.test(rtlText), rtlName);
   await shot(page, "07-rtl-opened-from-report");
+  await verilogHighlighted(harness(page), rtlName);
   // The verdict's co-simulation log link opens the log (the page lists it among its files).
   await frame.locator('.verdict a[data-open$="cosim.log"]').first().click();
   const logOpened = await page
@@ -355,6 +374,7 @@ async function synthesizeFlow(page, workspace) {
   await runCommand(page, "Proof2Silicon: Show Last Synthesis Report");
   await latency.waitFor({ state: "visible", timeout: 20000 });
   check("Show Last Synthesis Report reopens the panel", (await latency.innerText()).trim() === metrics.latency, metrics.latency);
+  await waveformShown(harness(page));
 }
 
 function findFile(root, name) {
@@ -413,7 +433,7 @@ async function generateFlow(page, workspace, llm) {
   check("the trajectory shows the failed round and the repaired one", rounds === 2, `${rounds} rounds`);
   await shot(page, "10-generation-trajectory");
   const written = readdirSync(workspace)
-    .filter((f) => f.endsWith(".dfy") && f !== "saturating_add.dfy")
+    .filter((f) => f.endsWith(".dfy") && !["saturating_add.dfy", "hw_status.dfy"].includes(f))
     .map((f) => join(workspace, f));
   check("verified Dafny was written beside the spec", written.length === 1, written.join(", "));
   const text = readFileSync(written[0], "utf8");
@@ -587,15 +607,19 @@ async function main() {
       ({ browser, page } = await openWorkbench(url, workspace, "main"));
       if (only.has("verify")) await verifyFlow(page, workspace);
       if (only.has("synthesize")) await synthesizeFlow(page, workspace);
+      if (only.has("editor")) await editorFeaturesFlow(harness(page));
       if (only.has("generate")) await generateFlow(page, workspace, llm);
       await browser.close();
       browser = undefined;
     }
     if (only.has("defer")) {
       writeSettings("defer", null, { "proof2silicon.trace.server": "verbose" });
+      // A spec of its own for Generate with no endpoint (max_byte's Dafny exists by now).
+      if (only.has("editor")) cpSync(join(here, "workspace", "max_byte.spec.md"), join(workspace, "no_endpoint.spec.md"));
       const url = await startCodeServer(codeServer, workspace, "defer", [standInDafnyExtension()]);
       ({ browser, page } = await openWorkbench(url, workspace, "defer"));
       await deferFlow(page, workspace);
+      if (only.has("editor")) await generateWithoutEndpoint(harness(page), "no_endpoint.spec.md");
     }
   } catch (err) {
     failure = err;
