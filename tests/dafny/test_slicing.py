@@ -20,6 +20,7 @@ function Double(x: int): int { x * 2 }
 lemma DoubleIsEven(x: int)
   ensures Double(x) % 2 == 0
 {
+  assert Double(x) == x * 2;
 }
 
 method UsesLemma(x: int) returns (y: int)
@@ -33,7 +34,8 @@ method Unrelated(a: array<int>)
   requires a.Length > 0
   modifies a
 {
-  a[0] := 1;
+  var first := 1;
+  a[0] := first;
 }
 
 method Even(n: nat) returns (b: bool)
@@ -61,7 +63,9 @@ def test_blanks_only_the_bodies_the_selection_does_not_need() -> None:
     assert sliced.dropped == {"DoubleIsEven", "Unrelated", "Even", "Odd"}
     assert "function Double(x: int): int { x * 2 }" in sliced.text  # functions stay whole
     assert "y := Double(x);" in sliced.text  # the selection stays whole
-    assert "a[0] := 1;" not in sliced.text
+    assert "a[0] := first;" not in sliced.text
+    # a dropped body becomes `{ assume false; }` on the same lines, never no body at all
+    assert sliced.text.count("assume false;") == 4
     assert "method Unrelated(a: array<int>)" in sliced.text  # signatures and contracts stay
     assert "requires a.Length > 0" in sliced.text
 
@@ -85,6 +89,8 @@ def test_does_not_slice_files_whose_meaning_crosses_bodies(header: str) -> None:
 
 def test_nothing_to_drop_is_no_slice() -> None:
     assert slice_for("method M() { }\n", ["M"]) is None
+    # a body with no line long enough for the stub stays whole
+    assert slice_for("method M() { }\nmethod N() {\n  var x;\n}\n", ["M"]) is None
 
 
 @pytest.fixture
@@ -101,7 +107,7 @@ def warm() -> Iterator[WarmVerifier]:
 def test_a_sliced_run_verifies_the_selection_and_reports_nothing_for_dropped_bodies(
     warm: WarmVerifier,
 ) -> None:
-    broken = PROGRAM.replace("a[0] := 1;", "a[1] := 1;")  # index out of range in Unrelated
+    broken = PROGRAM.replace("a[0] := first;", "a[1] := first;")  # index out of range in Unrelated
     whole = warm.verify_source(broken, "p.dfy", VerifyRequest())
     assert {m.name: m.status for m in whole.methods}["Unrelated"] == MethodStatus.errors
     part = warm.verify_source(broken, "p.dfy", VerifyRequest(procedures=["UsesLemma"]))
