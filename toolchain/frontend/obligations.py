@@ -139,6 +139,8 @@ class ObligationBuilder:
             if not isinstance(t, ir.IntType) or t.wraps or ir_name in self.low.char_vars:
                 # a char's range is its type's (Dafny guarantees it): nothing to prove
                 continue
+            if ir_name in self.low.enum_vars:
+                continue  # so is an enumeration's (and it does not compare with an int)
             iv = self.ranges.vars.get(ir_name)
             if iv is None or not iv.bounded:
                 continue

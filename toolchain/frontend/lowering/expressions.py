@@ -15,6 +15,7 @@ from toolchain.frontend.chars import char_value, string_value
 from toolchain.frontend.dtypes import INT
 from toolchain.frontend.facts import conjuncts
 from toolchain.frontend.interval import Interval
+from toolchain.frontend.lowering.enums import constructor_value, discriminator
 from toolchain.frontend.lowering.scope import (
     ArrayRef,
     ConstVal,
@@ -60,8 +61,16 @@ class ExpressionLowerer:
                 )
             if isinstance(b, GhostVar):
                 raise self.ctx.fail(e, "HW114", f"ghost variable {e.name} used in executable code")
+            ctor = constructor_value(self.ctx, e)
+            if ctor is not None:
+                return ctor
             raise self.ctx.fail(e, "HW114", f"unknown name {e.name}")
         if isinstance(e, A.Member):
+            ctor = constructor_value(self.ctx, e)
+            if ctor is not None:
+                return ctor
+            if e.member.endswith("?"):
+                return self.binary(discriminator(self.ctx, e), pre)
             if e.member == "Length" and isinstance(e.obj, A.Name):
                 b = self.ctx.lookup(e.obj.name)
                 if isinstance(b, ArrayRef):

@@ -118,6 +118,8 @@ class Lowerer:
                     self.ctx.declared[p.name] = d.range
                 if is_char_type(d):
                     self.ctx.char_vars.add(p.name)
+                if d.ctors:
+                    self.ctx.enum_vars[p.name] = len(d.ctors)
             self.ctx.var_source[p.name] = SourceVar(decl.name, p.name, p.start, "param")
         outs: list[str] = []
         for r in decl.returns:
@@ -139,6 +141,8 @@ class Lowerer:
                 self.ctx.declared[r.name] = d.range
             if is_char_type(d) or (d.element is not None and is_char_type(d.element)):
                 self.ctx.char_vars.add(r.name)
+            if d.ctors:
+                self.ctx.enum_vars[r.name] = len(d.ctors)
             self.ctx.var_source[r.name] = SourceVar(decl.name, r.name, r.start, "result")
             outs.append(r.name)
         for port in ports:
@@ -176,6 +180,7 @@ class Lowerer:
             program_decls=self.ctx.program.decls,
             diagnostics=self.ctx.diags,
             char_vars=self.ctx.char_vars,
+            enum_vars=self.ctx.enum_vars,
             stack_functions=self.ctx.stack_functions,
         )
 

@@ -16,6 +16,7 @@ from toolchain.frontend import ir
 from toolchain.frontend.dtypes import CHAR, INT, DType
 from toolchain.frontend.facts import const_value
 from toolchain.frontend.lowering.arrays import new_array
+from toolchain.frontend.lowering.enums import enum_of
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
 from toolchain.frontend.lowering.measures import loop_measure
 from toolchain.frontend.lowering.results import LoopSite, SourceVar
@@ -151,7 +152,8 @@ class StatementLowerer:
                 val = self.exprs.expr(rhs, pre)
                 out.extend(pre)
                 is_char = v.type is None and self.ctx.is_char(rhs)
-                self._declare_local(v, CHAR if is_char else v.type, val, s)
+                enum = enum_of(self.ctx, rhs) if v.type is None else None
+                self._declare_local(v, CHAR if is_char else enum or v.type, val, s)
                 values.append(val)
             targets_ir: list[ir.Target] = []
             for v in s.vars:
