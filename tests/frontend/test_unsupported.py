@@ -17,12 +17,13 @@ method UseFib(x: nat) returns (y: nat) requires x < 8 { y := Fib(x); }""",
         "Fib(n - 2)",
     ),
     (
+        # (linear recursion of a method runs on a stack: test_recursive_methods.py)
         """method Down(n: nat) returns (r: nat) {
-  if n > 0 { var t := Down(n - 1); r := t + 1; } else { r := 0; }
+  if n > 0 { var t := Down(n - 1); var u := Down(n / 2); r := t + u; } else { r := 0; }
 }""",
         "Down",
         "HW101",
-        "Down(n - 1)",
+        "Down(n / 2)",
     ),
     (
         """class Counter { var c: int

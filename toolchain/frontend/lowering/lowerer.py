@@ -19,6 +19,7 @@ from toolchain.frontend.diagnostics import hw_diagnostic
 from toolchain.frontend.facts import facts_from
 from toolchain.frontend.lowering.calls import CallInliner
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
+from toolchain.frontend.lowering.method_recursion import recursive_method_function
 from toolchain.frontend.lowering.results import LoopSite, Lowered, SourceVar
 from toolchain.frontend.lowering.scope import (
     Abort,
@@ -148,8 +149,11 @@ class Lowerer:
         for port in ports:
             port.chars = port.name in self.ctx.char_vars
         self.ctx.exit = ExitTarget(outs, None)
+        as_function = recursive_method_function(decl)
         if self_calls(decl.body.body, decl.name) and tail_call_error(decl) is None:
             body = self._tail_loop(decl, outs)
+        elif as_function is not None:
+            body = self._stack_call(decl, as_function, outs)
         else:
             body = self.stmts.block(decl.body.body, new_scope=True)
         requires = [e for s in decl.specs_of("requires") if (e := s.expr) is not None]
@@ -183,6 +187,29 @@ class Lowerer:
             enum_vars=self.ctx.enum_vars,
             stack_functions=self.ctx.stack_functions,
         )
+
+    def _stack_call(self, decl: A.MethodDecl, f: A.FunctionDecl, outs: list[str]) -> list[ir.Stmt]:
+        """A linearly recursive method as one call of the function it computes, run with a
+        stack (see `method_recursion`): `result := F(parameters)`."""
+        at = {"start": decl.name_start, "end": decl.name_end}
+        call = A.Apply(
+            func=A.Name(name=decl.name, **at),
+            args=[A.Name(name=p.name, **at) for p in decl.params],
+            **at,
+        )
+        body: list[ir.Stmt] = []
+        self.ctx.decl_stack = []  # the method is not yet entered: its first call is this one
+        try:
+            value = self.calls.inline_function(f, call, body)
+        except Abort:
+            return []
+        finally:
+            self.ctx.decl_stack = [decl.name]
+        loc = self.ctx.span(decl.name_start, decl.name_end)
+        body.append(
+            ir.Assign(targets=[ir.VarTarget(name=outs[0], loc=loc)], values=[value], loc=loc)
+        )
+        return body
 
     def _tail_loop(self, decl: A.MethodDecl, outs: list[str]) -> list[ir.Stmt]:
         """The body of a tail-recursive method as a loop over its parameters (see `tailcalls`)."""
