@@ -100,3 +100,23 @@ def test_arrays_of_enumerations_are_refused() -> None:
     assert any(
         d.code == "HW111" and "collections of datatype values" in d.message for d in r.diagnostics
     )
+
+
+def test_constructors_with_fields_and_field_patterns_are_refused_where_written() -> None:
+    text = """datatype Opt = None | Some(v: int)
+method M(x: int) returns (n: int)
+  requires 0 <= x < 10
+{
+  var o := if x > 0 then Some(x) else None;
+  match o { case None => n := 0; case Some(v) => n := v; }
+}"""
+    r = lower(text, "M", filename="m.dfy")
+    assert r.method is None
+    where = {
+        d.code: (d.range.start.line, d.range.start.character, d.message) for d in r.diagnostics
+    }
+    assert (
+        where["HW111"][:2] == (4, 25)
+        and "datatype Opt has constructors with fields" in (where["HW111"][2])
+    )
+    assert where["HW108"][:2] == (5, 2) and "bind fields" in where["HW108"][2]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
+from toolchain.frontend.datatypes import enum_refusal
 from toolchain.frontend.dtypes import DType
 from toolchain.frontend.lowering.scope import LoweringContext, Scalar
 
@@ -66,3 +67,12 @@ def discriminator(ctx: LoweringContext, e: A.Member) -> A.BinaryExpr:
         )
     index = A.IntLit(value=subject.ctors.index(name), start=e.start, end=e.end)
     return A.BinaryExpr(op="==", lhs=e.obj, rhs=index, start=e.start, end=e.end)
+
+
+def data_constructor_refusal(ctx: LoweringContext, name: str) -> str | None:
+    """Why a constructor call `Some(x)` of a datatype that is not an enumeration is not
+    hardware (None: `name` is no such constructor)."""
+    for d in ctx.program.decls:
+        if isinstance(d, A.DatatypeDecl) and any(c.name == name for c in d.ctors):
+            return enum_refusal(d)
+    return None

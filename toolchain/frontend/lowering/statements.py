@@ -95,7 +95,11 @@ class StatementLowerer:
     def unsupported_stmt(self, s: A.UnsupportedStmt) -> None:
         reasons = {
             "print": ("HW108", "print has no hardware meaning: remove it from the kernel"),
-            "match": ("HW108", "match statements are not supported yet: use if/else"),
+            "match": (
+                "HW108",
+                "a match whose cases bind fields is not supported yet (cases that name "
+                "constructors are): use if/else",
+            ),
             "forall": (
                 "HW108",
                 "forall statements (parallel updates) are not supported yet: use a loop",
