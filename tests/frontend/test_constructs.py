@@ -226,7 +226,7 @@ method Sum(n: int) returns (s: int)
   requires 0 <= n <= 10
   decreases n
 {
-  if n == 0 { s := 0; } else { var t := Sum(n - 1); s := t + n; }
+  if n == 0 { s := 0; } else { var t := Sum(n - 1); var u := Sum(n - 1); s := t + u; }
 }
 
 method Late(n: int) returns (s: int)
@@ -235,6 +235,7 @@ method Late(n: int) returns (s: int)
 {
   s := 0;
   if n > 0 { s := Late(n - 1); s := s + 1; }
+  while s > 100 decreases s { s := s - 1; }
 }
 """
 
@@ -276,6 +277,8 @@ def test_tail_recursion_with_early_returns_and_an_array(dafny: DafnyEngine) -> N
         assert run_method(r.method, {"a": a, "i": i, "x": x})["k"] == k
 
 
+# linear recursion of a method that reads as a function runs on a stack
+# (tests/frontend/test_recursive_methods.py); tree recursion and bodies with loops do not
 @pytest.mark.parametrize(("method", "at"), [("Sum", "Sum(n - 1)"), ("Late", "Late(n - 1)")])
 def test_recursion_outside_tail_position_is_refused(method: str, at: str) -> None:
     r = lower(RECURSION, method, filename="rec.dfy")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -92,9 +93,30 @@ def _element_type(t: A.TypeRef) -> A.TypeRef:
     return t.args[0]
 
 
-def _bind(param: A.Param, value: Value, lines: list[str]) -> None:
+# enumeration datatypes of the program: type name -> constructors in declaration order (a vector
+# value of an enumeration is its constructor's index, as in hardware)
+Enums = Mapping[str, Sequence[str]]
+
+
+def program_enums(program: A.Program) -> dict[str, list[str]]:
+    return {
+        d.name: [c.name for c in d.ctors]
+        for d in program.decls
+        if isinstance(d, A.DatatypeDecl) and d.ctors and not any(c.fields for c in d.ctors)
+    }
+
+
+def _enum_ctors(t: A.TypeRef, enums: Enums | None) -> Sequence[str] | None:
+    return enums.get(t.name.split(".")[-1]) if enums and not t.args else None
+
+
+def _bind(param: A.Param, value: Value, lines: list[str], enums: Enums | None = None) -> None:
     t, name = param.type, param.name
-    if t.name in ("array", "array?"):
+    ctors = _enum_ctors(t, enums)
+    if ctors is not None:
+        assert isinstance(value, int) and 0 <= value < len(ctors)
+        lines.append(f"  var {name}: {t} := {t}.{ctors[value]};")
+    elif t.name in ("array", "array?"):
         items = value if isinstance(value, list) else []
         elem = _element_type(t)
         lines.append(f"  var {name} := new {elem}[{len(items)}];")
@@ -109,9 +131,16 @@ def _bind(param: A.Param, value: Value, lines: list[str]) -> None:
         lines.append(f"  var {name}: {t} := {_literal(value, t)};")
 
 
-def _print_value(k: int, name: str, t: A.TypeRef) -> str:
+def _print_value(k: int, name: str, t: A.TypeRef, enums: Enums | None = None) -> str:
     """The statement printing result or array `name` of vector `k` as `P2S k name value`."""
     whole = f"{name}[..]" if t.name in ("array", "array?") else name
+    ctors = _enum_ctors(t, enums)
+    if ctors is not None:
+        # an enumeration prints as its constructor's index (what the hardware port holds)
+        whole = str(len(ctors) - 1)
+        for i in reversed(range(len(ctors) - 1)):
+            whole = f"if {name}.{ctors[i]}? then {i} else {whole}"
+        whole = f"({whole})"
     if _holds_chars(t):
         return f'print "P2S {k} {name} "; P2sPrintChars({whole}); print "\\n";'
     if _is_char(t):
@@ -124,6 +153,7 @@ def harness(
     call_name: str,
     candidates: list[Vector],
     precondition: str | None,
+    enums: Enums | None = None,
 ) -> str:
     """The Dafny text appended to the program (a Main and one method per candidate)."""
     out: list[str] = ["", "// ---- Proof2Silicon co-simulation harness ----"]
@@ -134,7 +164,7 @@ def harness(
         for p in decl.params:
             if p.name not in vec:
                 raise InputError(f"no value for parameter {p.name} of {decl.name}")
-            _bind(p, vec[p.name], body)
+            _bind(p, vec[p.name], body, enums)
         guard = precondition if precondition else "true"
         body.append(f"  if {guard} {{")
         results = [r.name for r in decl.returns]
@@ -145,7 +175,7 @@ def harness(
             body.append(f"    {call_name}({args});")
         body.append(f'    print "P2S {k} {ACCEPT}\\n";')
         for r in decl.returns:
-            body.append(f"    {_print_value(k, r.name, r.type)}")
+            body.append(f"    {_print_value(k, r.name, r.type, enums)}")
         for p in decl.params:
             if p.type.name in ("array", "array?"):
                 body.append(f"    {_print_value(k, p.name, p.type)}")
@@ -265,7 +295,7 @@ def dafny_reference(
         folder = (workdir or Path(tmp)).resolve()
         folder.mkdir(parents=True, exist_ok=True)
         for text, pre, label in attempts:
-            program_text = text + harness(decl, call_name, candidates, pre)
+            program_text = text + harness(decl, call_name, candidates, pre, program_enums(program))
             path = folder / "p2s_reference.dfy"
             write_atomic(path, program_text)
             result = run_tool(

@@ -415,6 +415,23 @@ class OtherDecl(Decl):
     kind: str
 
 
+@dataclass(kw_only=True)
+class DatatypeCtor:
+    name: str
+    fields: list[Param]
+    start: int
+    end: int
+
+
+@dataclass(kw_only=True)
+class DatatypeDecl(OtherDecl):
+    """`datatype D = A | B(x: int)`: its constructors when they read as a plain list (an
+    OtherDecl still, so code that only needs the extent sees no difference)."""
+
+    ctors: list[DatatypeCtor]
+    type_params: list[str] = field(default_factory=list)
+
+
 @dataclass
 class Program:
     text: str

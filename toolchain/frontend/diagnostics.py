@@ -3,17 +3,20 @@
 Codes (stable, documented for users):
   HW100 the method cannot be found, is ghost, or has no body
   HW101 recursion a stack of arguments cannot run (tree recursion, a call only sometimes
-        evaluated, no single integer measure, non-tail recursive methods) or mutual recursion
+        evaluated, no single integer measure, recursive methods that do not read as a function:
+        heap writes, loops, early returns) or mutual recursion
   HW102 classes, objects and other heap data
   HW103 unbounded collections (seq/set/map/multiset values, slices, displays) in executable code
   HW104 strings built in executable code (char and string parameters are hardware data)
   HW105 real numbers
   HW106 higher-order functions and lambdas
   HW107 nondeterminism (`*`, `:|`, guarded-command `if`/`while`)
-  HW108 statements with no hardware meaning (print, match, ...)
+  HW108 statements with no hardware meaning (print, ...) or not supported yet (a match whose
+        cases bind constructor fields)
   HW109 a loop or recursion without a termination bound (`decreases *`)
   HW110 the subset parser could not read this code
-  HW111 data types, tuples, generic or unknown types
+  HW111 datatypes with fields (records, tagged unions), recursive or generic datatypes, tuples,
+        generic or unknown types (enumeration datatypes are hardware data)
   HW112 an array allocation whose size is not a bounded integer
   HW113 multi-dimensional arrays or nested collections
   HW114 a name or call the front end cannot resolve

@@ -14,6 +14,7 @@ from typing import Literal
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
 from toolchain.frontend.chars import CHAR_MAX
+from toolchain.frontend.datatypes import enum_refusal
 from toolchain.frontend.facts import constraint_range
 from toolchain.frontend.interval import TOP, Interval, bits_unsigned
 
@@ -29,6 +30,8 @@ class DType:
     name: str = ""
     reason: str = ""  # why it is unsupported
     code: str = ""
+    # an enumeration datatype (an int holding the constructor's index): its constructors
+    ctors: tuple[str, ...] = ()
 
     @property
     def is_int(self) -> bool:
@@ -117,6 +120,10 @@ class TypeResolver:
             elem = self.resolve(t.args[0], depth + 1)
             if elem.kind == "unsupported":
                 return elem
+            if elem.ctors:
+                return unsupported(
+                    str(t), "HW111", "collections of datatype values are not hardware data yet"
+                )
             if elem.is_collection:
                 return unsupported(
                     str(t), "HW113", "nested collections (arrays of arrays) are not supported"
@@ -136,6 +143,8 @@ class TypeResolver:
         if decl is not None:
             return self._declared(decl, depth)
         other = self.others.get(name)
+        if isinstance(other, A.DatatypeDecl):
+            return self._datatype(other)
         if other is not None:
             if other.kind in ("class", "trait", "iterator"):
                 return unsupported(name, "HW102", f"{other.kind} {name} is a heap object type")
@@ -145,6 +154,23 @@ class TypeResolver:
         return unsupported(
             name, "HW111", f"type {name} is generic or unknown: hardware needs concrete types"
         )
+
+    def _datatype(self, decl: A.DatatypeDecl) -> DType:
+        why = enum_refusal(decl)
+        if why is not None:
+            return unsupported(decl.name, "HW111", why)
+        names = tuple(c.name for c in decl.ctors)
+        return DType("int", range=Interval(0, len(names) - 1), name=decl.name, ctors=names)
+
+    def constructor(self, name: str) -> tuple[DType, int] | None:
+        """The enumeration a bare constructor name (`Red`, or `Color.Red` split by the caller)
+        belongs to, and its index."""
+        for other in self.others.values():
+            if isinstance(other, A.DatatypeDecl) and enum_refusal(other) is None:
+                for i, c in enumerate(other.ctors):
+                    if c.name == name:
+                        return self._datatype(other), i
+        return None
 
     def _declared(self, decl: A.TypeDecl, depth: int) -> DType:
         if decl.kind == "opaque" or (decl.base is None and decl.constraint is None):

@@ -29,6 +29,7 @@ from toolchain.dafny import DafnyEngine
 from toolchain.dafny.text import LineIndex
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
+from toolchain.frontend import stack_obligations as stack_obs
 from toolchain.frontend.facts import conjuncts
 from toolchain.frontend.interval import Interval
 from toolchain.frontend.lowering import LoopSite, Lowered, SourceVar
@@ -44,7 +45,6 @@ from toolchain.frontend.ranges.products import (
     right_hand_sides,
     statements,
 )
-from toolchain.frontend.stack_obligations import stack_depths, stack_result_helper
 
 SourceKey = tuple[str, str, int]  # declaration, name, declaration offset
 
@@ -139,6 +139,8 @@ class ObligationBuilder:
             if not isinstance(t, ir.IntType) or t.wraps or ir_name in self.low.char_vars:
                 # a char's range is its type's (Dafny guarantees it): nothing to prove
                 continue
+            if ir_name in self.low.enum_vars:
+                continue  # so is an enumeration's (and it does not compare with an int)
             iv = self.ranges.vars.get(ir_name)
             if iv is None or not iv.bounded:
                 continue
@@ -299,9 +301,9 @@ class ObligationBuilder:
         self._callee_arrays(top)
         for key, (iv, _names) in ranges.items():
             decl_name, name, _ = key
-            if decl_name == top:
-                continue
             sv = sources.get(key)
+            if decl_name == top and (sv is None or sv.kind not in ("fparam", "fresult")):
+                continue  # (a recursive top method run on a stack has a function's claims)
             decl = self.decls.get(decl_name)
             if sv is None or decl is None or decl.body is None:
                 continue
@@ -313,15 +315,14 @@ class ObligationBuilder:
                 kind, subject, where = "requires", name, f"parameter of {decl_name}"
             elif sv.kind == "result":
                 kind, subject, where = "ensures", name, f"result of {decl_name}"
-            elif sv.kind == "fresult" and isinstance(decl, A.FunctionDecl):
-                args = ", ".join(p.name for p in decl.params)
-                kind, subject, where = "ensures", f"{decl.name}({args})", f"result of {decl_name}"
-                stack_result_helper(self, decl, subject, body_start, loc)
+            elif sv.kind == "fresult" and (named := stack_obs.result_subject(decl)) is not None:
+                kind, subject, where = "ensures", named, f"result of {decl_name}"
+                stack_obs.stack_result_helper(self, decl, subject, body_start, loc)
             else:
                 continue
             self.add_range(kind, subject, iv, offset=body_start, key=key, where=where, loc=loc)
         # 3b. recursion run with a stack: its depth bound is a claim Dafny must prove
-        stack_depths(self)
+        stack_obs.stack_depths(self)
         # 4. nonlinear products: proven monotonicity lemmas, called before the statement
         self.products(ranges)
         return self.obs

@@ -39,13 +39,14 @@ def stack_depths(b: ObligationBuilder) -> None:
     for site in b.low.stack_functions.values():
         decl = b.decls.get(site.name)
         depth = b.ranges.vars.get(site.depth)
-        if not isinstance(decl, A.FunctionDecl) or depth is None or depth.hi is None:
+        if decl is None or decl.body is None or depth is None or depth.hi is None:
             continue  # no bound: the stack has no capacity, the width finalizer refuses it
         m = _measure_text(b.program_text, site.measure)
         b.add(
             kind="requires",
             text=f"{m} < {depth.hi}",
-            offset=decl.body_open,
+            # a recursive method (see `lowering.method_recursion`) takes the claim as well
+            offset=decl.body_open if isinstance(decl, A.FunctionDecl) else decl.body.start,
             key=None,
             lo=0,
             hi=depth.hi,
@@ -54,8 +55,20 @@ def stack_depths(b: ObligationBuilder) -> None:
         )
 
 
+def result_subject(decl: A.MethodDecl | A.FunctionDecl) -> str | None:
+    """How a claim names the result of a function (`F(x, y)`), or of a recursive method run as
+    one (its single result's name)."""
+    if isinstance(decl, A.FunctionDecl):
+        return f"{decl.name}({', '.join(p.name for p in decl.params)})"
+    return decl.returns[0].name if len(decl.returns) == 1 else None
+
+
 def stack_result_helper(
-    b: ObligationBuilder, decl: A.FunctionDecl, subject: str, offset: int, loc: ir.SourceSpan
+    b: ObligationBuilder,
+    decl: A.MethodDecl | A.FunctionDecl,
+    subject: str,
+    offset: int,
+    loc: ir.SourceSpan,
 ) -> None:
     """A function run with a stack accumulates its result on the way up: its range claim
     is not inductive by itself (F(n) = x + F(n - 1) <= x + hi), but a bound that grows with

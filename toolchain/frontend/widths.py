@@ -14,6 +14,7 @@ from shared_schemas.verification import Diagnostic, Severity
 from toolchain.dafny.text import LineIndex
 from toolchain.frontend import ir
 from toolchain.frontend.chars import CHAR_BITS
+from toolchain.frontend.datatypes import enum_bits
 from toolchain.frontend.diagnostics import hw_diagnostic
 from toolchain.frontend.facts import Facts
 from toolchain.frontend.interval import Interval, bits_range
@@ -153,6 +154,10 @@ class WidthFinalizer:
         if name in self.low.char_vars:
             # a char register holds any char: Dafny's type system keeps the value in range
             return ir.IntType(width=CHAR_BITS, signed=False), ir.WidthStatus.DECLARED
+        if name in self.low.enum_vars:
+            # an enumeration holds a constructor index, in range by Dafny's type
+            bits = enum_bits(self.low.enum_vars[name])
+            return ir.IntType(width=bits, signed=False), ir.WidthStatus.DECLARED
         if chosen is None:
             self._unbounded(name, iv, loc)
             return ir.IntType(width=None, signed=t.signed), ir.WidthStatus.UNBOUNDED

@@ -11,6 +11,7 @@ from __future__ import annotations
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
+from toolchain.frontend.lowering.method_recursion import recursive_method_function
 from toolchain.frontend.lowering.recursion import (
     TailRecursion,
     has_call_to,
@@ -127,6 +128,10 @@ class CallInliner:
             raise self.ctx.fail(call, "HW110", f"cannot read the body of {name}")
         if callee.container is not None:
             raise self.ctx.fail(call, "HW102", f"{name} is a member of {callee.container}")
+        as_function = recursive_method_function(callee)
+        if as_function is not None:
+            # linear recursion of a method: the function it computes runs on a stack
+            return self._recursive_method_call(as_function, call, targets, s)
         out: list[ir.Stmt] = []
         if name not in self.ctx.inlined:
             self.ctx.inlined.append(name)
@@ -215,6 +220,20 @@ class CallInliner:
                 )
             )
             self.ctx.record_assign(s, [t.name for t in ir_targets if isinstance(t, ir.VarTarget)])
+        return out
+
+    def _recursive_method_call(
+        self, f: A.FunctionDecl, call: A.Apply, targets: list[A.Expr], s: A.Stmt
+    ) -> list[ir.Stmt]:
+        out: list[ir.Stmt] = []
+        value = self.inline_function(f, call, out)
+        if targets:
+            if len(targets) != 1:
+                raise self.ctx.fail(s, "HW114", f"{f.name} returns 1 value")
+            ir_target = self.stmts.target(targets[0], out)
+            out.append(ir.Assign(targets=[ir_target], values=[value], loc=self.ctx.loc(s)))
+            if isinstance(ir_target, ir.VarTarget):
+                self.ctx.record_assign(s, [ir_target.name])
         return out
 
     def _final_return_values(self, final: A.ReturnStmt) -> list[ir.Stmt]:

@@ -15,6 +15,11 @@ from toolchain.frontend.chars import char_value, string_value
 from toolchain.frontend.dtypes import INT
 from toolchain.frontend.facts import conjuncts
 from toolchain.frontend.interval import Interval
+from toolchain.frontend.lowering.enums import (
+    constructor_value,
+    data_constructor_refusal,
+    discriminator,
+)
 from toolchain.frontend.lowering.scope import (
     ArrayRef,
     ConstVal,
@@ -60,8 +65,16 @@ class ExpressionLowerer:
                 )
             if isinstance(b, GhostVar):
                 raise self.ctx.fail(e, "HW114", f"ghost variable {e.name} used in executable code")
+            ctor = constructor_value(self.ctx, e)
+            if ctor is not None:
+                return ctor
             raise self.ctx.fail(e, "HW114", f"unknown name {e.name}")
         if isinstance(e, A.Member):
+            ctor = constructor_value(self.ctx, e)
+            if ctor is not None:
+                return ctor
+            if e.member.endswith("?"):
+                return self.binary(discriminator(self.ctx, e), pre)
             if e.member == "Length" and isinstance(e.obj, A.Name):
                 b = self.ctx.lookup(e.obj.name)
                 if isinstance(b, ArrayRef):
@@ -198,7 +211,10 @@ class ExpressionLowerer:
             raise self.ctx.fail(e, code, f"{what} are not hardware")
         if isinstance(e, A.MatchExpr):
             raise self.ctx.fail(
-                e, "HW108", "match expressions are not supported yet: use if-then-else"
+                e,
+                "HW108",
+                "a match whose cases bind fields is not supported yet (cases that name "
+                "constructors are): use if-then-else",
             )
         if isinstance(e, A.NewArray | A.NewObject):
             raise self.ctx.fail(e, "HW102", "allocation inside an expression is not supported")
@@ -517,6 +533,9 @@ class ExpressionLowerer:
             raise self.ctx.fail(e, "HW106", f"{name} is a value: calling it is higher-order")
         callee = self.ctx.find_callable(name)
         if callee is None:
+            why = data_constructor_refusal(self.ctx, name)
+            if why is not None:
+                raise self.ctx.fail(e, "HW111", f"{name}(...) builds a datatype value: {why}")
             other = self.ctx.program.find(name)
             if isinstance(other, A.OtherDecl):
                 raise self.ctx.fail(

@@ -20,6 +20,7 @@ from toolchain.frontend.facts import facts_from
 from toolchain.frontend.lowering.buffers import add_length_var
 from toolchain.frontend.lowering.calls import CallInliner
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
+from toolchain.frontend.lowering.method_recursion import recursive_method_function
 from toolchain.frontend.lowering.results import LoopSite, Lowered, SourceVar
 from toolchain.frontend.lowering.scope import (
     Abort,
@@ -119,6 +120,8 @@ class Lowerer:
                     self.ctx.declared[p.name] = d.range
                 if is_char_type(d):
                     self.ctx.char_vars.add(p.name)
+                if d.ctors:
+                    self.ctx.enum_vars[p.name] = len(d.ctors)
             self.ctx.var_source[p.name] = SourceVar(decl.name, p.name, p.start, "param")
         outs: list[str] = []
         for r in decl.returns:
@@ -146,13 +149,18 @@ class Lowerer:
                 self.ctx.declared[r.name] = d.range
             if is_char_type(d) or (d.element is not None and is_char_type(d.element)):
                 self.ctx.char_vars.add(r.name)
+            if d.ctors:
+                self.ctx.enum_vars[r.name] = len(d.ctors)
             self.ctx.var_source[r.name] = SourceVar(decl.name, r.name, r.start, "result")
             outs.append(r.name)
         for port in ports:
             port.chars = port.name in self.ctx.char_vars
         self.ctx.exit = ExitTarget(outs, None)
+        as_function = recursive_method_function(decl)
         if self_calls(decl.body.body, decl.name) and tail_call_error(decl) is None:
             body = self._tail_loop(decl, outs)
+        elif as_function is not None:
+            body = self._stack_call(decl, as_function, outs)
         else:
             body = self.stmts.block(decl.body.body, new_scope=True)
         requires = [e for s in decl.specs_of("requires") if (e := s.expr) is not None]
@@ -183,8 +191,32 @@ class Lowerer:
             program_decls=self.ctx.program.decls,
             diagnostics=self.ctx.diags,
             char_vars=self.ctx.char_vars,
+            enum_vars=self.ctx.enum_vars,
             stack_functions=self.ctx.stack_functions,
         )
+
+    def _stack_call(self, decl: A.MethodDecl, f: A.FunctionDecl, outs: list[str]) -> list[ir.Stmt]:
+        """A linearly recursive method as one call of the function it computes, run with a
+        stack (see `method_recursion`): `result := F(parameters)`."""
+        at = {"start": decl.name_start, "end": decl.name_end}
+        call = A.Apply(
+            func=A.Name(name=decl.name, **at),
+            args=[A.Name(name=p.name, **at) for p in decl.params],
+            **at,
+        )
+        body: list[ir.Stmt] = []
+        self.ctx.decl_stack = []  # the method is not yet entered: its first call is this one
+        try:
+            value = self.calls.inline_function(f, call, body)
+        except Abort:
+            return []
+        finally:
+            self.ctx.decl_stack = [decl.name]
+        loc = self.ctx.span(decl.name_start, decl.name_end)
+        body.append(
+            ir.Assign(targets=[ir.VarTarget(name=outs[0], loc=loc)], values=[value], loc=loc)
+        )
+        return body
 
     def _tail_loop(self, decl: A.MethodDecl, outs: list[str]) -> list[ir.Stmt]:
         """The body of a tail-recursive method as a loop over its parameters (see `tailcalls`)."""

@@ -96,4 +96,8 @@ class Lowered:
     # IR scalars and arrays (of elements) holding Dafny chars: their range is the char type's,
     # which Dafny's type system guarantees, and obligations cannot compare a char with an int
     char_vars: set[str] = field(default_factory=set)
+    # IR scalars holding an enumeration datatype -> its number of constructors: the value is
+    # the constructor's index, kept in range by Dafny's type (no obligation: an obligation
+    # cannot compare a datatype value with an int)
+    enum_vars: dict[str, int] = field(default_factory=dict)
     stack_functions: dict[str, StackFunction] = field(default_factory=dict)  # by depth var

@@ -117,6 +117,8 @@ class LoweringContext:
         self.tail_self: TailSelf | None = None
         # IR names whose values (or elements) are Dafny chars (see `Lowered.char_vars`)
         self.char_vars: set[str] = set()
+        # IR names holding enumeration datatypes (see `Lowered.enum_vars`)
+        self.enum_vars: dict[str, int] = {}
         # functions lowered with a stack (see `stack`)
         self.stack_functions: dict[str, StackFunction] = {}  # by the call's depth var
 
@@ -167,6 +169,8 @@ class LoweringContext:
             self.declared[name] = dtype.range
         if dtype is not None and is_char_type(dtype):
             self.char_vars.add(name)
+        if dtype is not None and dtype.ctors:
+            self.enum_vars[name] = len(dtype.ctors)
         return name
 
     def temp(self, t: ir.HwType, loc: ir.SourceSpan) -> str:

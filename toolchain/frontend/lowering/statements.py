@@ -16,6 +16,7 @@ from toolchain.frontend.dtypes import CHAR, INT, DType
 from toolchain.frontend.facts import const_value
 from toolchain.frontend.lowering.arrays import new_array
 from toolchain.frontend.lowering.buffers import BufferLowerer, add_length_var, is_sequence_value
+from toolchain.frontend.lowering.enums import enum_of
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
 from toolchain.frontend.lowering.forall_shapes import index_bounds, reads_other_element
 from toolchain.frontend.lowering.measures import loop_measure
@@ -96,7 +97,11 @@ class StatementLowerer:
     def unsupported_stmt(self, s: A.UnsupportedStmt) -> None:
         reasons = {
             "print": ("HW108", "print has no hardware meaning: remove it from the kernel"),
-            "match": ("HW108", "match statements are not supported yet: use if/else"),
+            "match": (
+                "HW108",
+                "a match whose cases bind fields is not supported yet (cases that name "
+                "constructors are): use if/else",
+            ),
             "forall": (
                 "HW108",
                 "forall statements (parallel updates) are not supported yet: use a loop",
@@ -162,7 +167,8 @@ class StatementLowerer:
                 val = self.exprs.expr(rhs, pre)
                 out.extend(pre)
                 is_char = v.type is None and self.ctx.is_char(rhs)
-                self._declare_local(v, CHAR if is_char else v.type, val, s)
+                enum = enum_of(self.ctx, rhs) if v.type is None else None
+                self._declare_local(v, CHAR if is_char else enum or v.type, val, s)
                 values.append(val)
             targets_ir: list[ir.Target] = []
             for v in s.vars:

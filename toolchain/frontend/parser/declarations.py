@@ -214,8 +214,18 @@ class Parser(StatementParser):
         kind = self.advance().text
         self.attributes()
         name_tok = self.ident()
-        self.type_params()
+        type_params = self.type_params()
         self.expect_op("=")
+        save = self.pos
+        ctors = self._ctor_list()
+        if ctors is not None:
+            return A.DatatypeDecl(
+                kind=kind,
+                ctors=ctors,
+                type_params=type_params,
+                **self.header(name_tok, start, module),
+            )
+        self.pos = save
         # constructors up to the next declaration (or a member block `{ ... }`)
         while self.tok.kind != Kind.EOF:
             t = self.tok
@@ -240,6 +250,31 @@ class Parser(StatementParser):
             kind=kind,
             **self.header(name_tok, start, module),
         )
+
+    def _ctor_list(self) -> list[A.DatatypeCtor] | None:
+        """`A | B(x: int, y: bool)`, ending where a declaration or `}` starts; None when the
+        constructors are written any other way (members, unnamed fields): the caller skips them."""
+        ctors: list[A.DatatypeCtor] = []
+        try:
+            self.accept_op("|")
+            while True:
+                self.attributes()
+                t = self.ident()
+                fields = self.params() if self.tok.is_op("(") else []
+                ctors.append(
+                    A.DatatypeCtor(name=t.text, fields=fields, start=t.start, end=self.prev_end)
+                )
+                if not self.accept_op("|"):
+                    break
+        except ParseError:
+            return None
+        t = self.tok
+        ends = (
+            t.kind == Kind.EOF
+            or t.is_op("}")
+            or (t.kind == Kind.IDENT and (t.text in DECL_KEYWORDS or t.text in DECL_MODIFIERS))
+        )
+        return ctors if ends and t.text != "var" else None
 
     def type_decl(self, start: int, module: str | None, container: str | None) -> A.Decl:
         kind_word = self.advance().text

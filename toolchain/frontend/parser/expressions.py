@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from toolchain.frontend import ast as A
 from toolchain.frontend.lexer import Kind
+from toolchain.frontend.parser.core import ParseError
+from toolchain.frontend.parser.matches import Pattern, expression_chain
 from toolchain.frontend.parser.primaries import PrimaryParser
 
 # Left-associative operator levels below the shifts, loosest first: additive, multiplicative,
@@ -284,8 +286,37 @@ class ExpressionParser(PrimaryParser):
         body = self.expression()
         return A.LetExpr(names=names, values=values, body=body, start=start, end=body.end)
 
+    def simple_pattern(self) -> Pattern:
+        """`_`, `Ctor` or `Type.Ctor`; a pattern with fields raises (the caller falls back)."""
+        first = self.ident()
+        name = first.text
+        while self.tok.is_op(".") and self.peek().kind == Kind.IDENT:
+            self.advance()
+            name = self.advance().text
+        if self.tok.is_op("("):
+            raise self.error("a pattern with fields")
+        return Pattern(ctor=None if name == "_" else name, start=first.start, end=self.prev_end)
+
     def match_expr(self) -> A.Expr:
+        save = self.pos
         start = self.expect_kw("match").start
+        try:
+            scrutinee = self.expression()
+            braced = self.accept_op("{")
+            arms: list[tuple[Pattern, A.Expr]] = []
+            while self.tok.is_kw("case"):
+                self.advance()
+                pattern = self.simple_pattern()
+                self.expect_op("=>")
+                arms.append((pattern, self.expression()))
+            if braced:
+                self.expect_op("}")
+            if arms:
+                return expression_chain(scrutinee, arms, start, self.prev_end)
+        except ParseError:
+            pass
+        self.pos = save
+        self.expect_kw("match")
         self.expression()
         if self.tok.is_op("{"):
             self.skip_balanced()

@@ -10,6 +10,7 @@ from toolchain.frontend import ast as A
 from toolchain.frontend.lexer import Kind
 from toolchain.frontend.parser.core import DECL_KEYWORDS, SPEC_KEYWORDS, ParseError
 from toolchain.frontend.parser.expressions import ExpressionParser
+from toolchain.frontend.parser.matches import Pattern, statement_chain
 
 
 class StatementParser(ExpressionParser):
@@ -154,7 +155,9 @@ class StatementParser(ExpressionParser):
                 return self.spec_like(word)
             if word == "forall":
                 return self.forall_stmt()
-            if word in ("match", "print", "yield", "while"):
+            if word == "match":
+                return self.match_stmt()
+            if word in ("print", "yield", "while"):
                 return self.unsupported_stmt(word)
         return self.simple_stmt()
 
@@ -203,6 +206,35 @@ class StatementParser(ExpressionParser):
         return A.SpecStmt(
             kind=kind, text=self.text[start : self.prev_end], start=start, end=self.prev_end
         )
+
+    def match_stmt(self) -> A.Stmt:
+        """A match over constructor names as its `if` chain (see `matches`); any other
+        match stays unsupported text."""
+        save = self.pos
+        start = self.tok.start
+        try:
+            self.advance()
+            scrutinee = self.expression()
+            braced = self.accept_op("{")
+            arms: list[tuple[Pattern, list[A.Stmt], int, int]] = []
+            while self.tok.is_kw("case"):
+                case_tok = self.advance()
+                pattern = self.simple_pattern()
+                self.expect_op("=>")
+                body: list[A.Stmt] = []
+                while not (
+                    self.tok.is_kw("case") or self.tok.is_op("}") or self.tok.kind == Kind.EOF
+                ):
+                    body.append(self.statement())
+                arms.append((pattern, body, case_tok.start, self.prev_end))
+            if braced:
+                self.expect_op("}")
+            if not arms:
+                raise self.error("expected 'case'")
+            return statement_chain(scrutinee, arms, start, self.prev_end)
+        except ParseError:
+            self.pos = save
+            return self.unsupported_stmt("match")
 
     def unsupported_stmt(self, word: str) -> A.Stmt:
         start = self.advance().start
