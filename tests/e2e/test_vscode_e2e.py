@@ -8,7 +8,8 @@ carrying the official Dafny extension's id installed, our .dfy diagnostics are d
 features (editorFeatures.mjs): the report's waveform and highlighted Verilog, a "not hardware" lens
 and its HW warning in Problems, the quick fix that makes the method hardware, a hover with a proven
 width, the outline, Verify File and Restart Server from the palette, a synthesis cancelled from its
-notification leaving the failed panel, and Generate's error buttons with no endpoint configured.
+notification (the earlier report shown stale while it runs) leaving the
+failed panel, and Generate's error buttons with no endpoint configured.
 Screenshots: .e2e/screenshots/*.png; summary: .e2e/result.json.
 """
 
@@ -94,6 +95,7 @@ def test_extension_flows_in_code_server() -> None:
         "Ctrl+. offers adding a `requires` for 32-bit inputs",
         'the quick fix adds the bound and, re-verified, the lens reads "Synthesize"',
         "Restart Language Server from the palette starts a new server",
+        "a synthesis that starts marks the report on screen stale",
         "cancelling a synthesis from its notification leaves the failed panel (no earlier report)",
         "Generate with no endpoint: the error toast offers Open Settings, Set API Key and Show Output",
         "its Open Settings button opens the LLM settings",
