@@ -98,7 +98,7 @@ def warm() -> Iterator[WarmVerifier]:
     engine = DafnyEngine.discover(cache=ResultCache(None, capacity=0))
     if engine.info.major >= 3:
         pytest.fail("these tests need Dafny 2.x (DafnyServer.exe); scripts/setup installs it")
-    verifier = WarmVerifier(engine, slice_selected=True)
+    verifier = WarmVerifier(engine)  # slices by default
     assert verifier.available
     yield verifier
     verifier.close()
