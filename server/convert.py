@@ -12,6 +12,8 @@ from toolchain.dafny.symbols import Symbol
 from toolchain.dafny.text import LineIndex
 
 SOURCE = "dafny"
+# the hardware front end's findings (HW1xx / HW2xx) are ours, not the verifier's: Problems says so
+HARDWARE_SOURCE = "proof2silicon"
 # Diagnostic code of a document above the size limits (not kept, not verified).
 TOO_LARGE_CODE = "document-too-large"
 _SEVERITY = {
@@ -83,7 +85,7 @@ def lsp_diagnostic(
         message=message,
         severity=_SEVERITY.get(d.severity, lsp.DiagnosticSeverity.Error),
         code=d.code or d.category.value,
-        source=SOURCE,
+        source=HARDWARE_SOURCE if (d.code or "").startswith("HW") else SOURCE,
         related_information=related or None,
         data={"category": d.category.value, "symbol": d.symbol},
     )

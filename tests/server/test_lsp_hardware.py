@@ -119,6 +119,8 @@ async def test_hardware_findings_are_located_diagnostics_and_lens_verdicts(
     assert (x.range.start.line, x.range.start.character) == (0, 11)
     assert "add `requires -2147483648 <= x <= 2147483647`" in x.message
     assert x.severity == lsp.DiagnosticSeverity.Warning  # correct Dafny, not hardware
+    # Problems names the hardware front end as the finding's source, not Dafny
+    assert {d.source for d in hw} == {"proof2silicon"}
     half = [d for d in hw if d.data["symbol"] == "Half"]
     # the real literal itself is squiggled, with a way forward
     literal = next(d for d in half if d.range.start.line == 8)
