@@ -36,6 +36,8 @@ export function deferDafnyDiagnostics(): boolean {
 
 export class ServerConnection implements vscode.Disposable {
   private client: LanguageClient | undefined;
+  /** The start or restart under way: commands issued meanwhile wait for it instead of failing. */
+  private pending: Promise<void> | undefined;
   private readonly started = new vscode.EventEmitter<LanguageClient>();
   /** Fires once per server start, after the client is running. */
   readonly onDidStart = this.started.event;
@@ -50,12 +52,33 @@ export class ServerConnection implements vscode.Disposable {
     return this.client;
   }
 
+  /** The running client once a start or restart under way has finished (a lens clicked just
+   *  after Restart Server runs on the new server instead of failing with "not running"). */
+  async ready(): Promise<LanguageClient> {
+    while (this.pending) await this.pending;
+    return this.require();
+  }
+
   /** The client when it is running, for fire-and-forget notifications. */
   runningClient(): LanguageClient | undefined {
     return this.client?.isRunning() ? this.client : undefined;
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    return this.track(() => this.launch());
+  }
+
+  private async track(work: () => Promise<void>): Promise<void> {
+    const run = work();
+    this.pending = run;
+    try {
+      await run;
+    } finally {
+      if (this.pending === run) this.pending = undefined;
+    }
+  }
+
+  private async launch(): Promise<void> {
     const { context, output, trace, statusBar, log } = this.setup;
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     const interpreter = resolveInterpreter({
@@ -146,9 +169,11 @@ export class ServerConnection implements vscode.Disposable {
     }
   }
 
-  async restart(): Promise<void> {
-    await this.stop();
-    await this.start();
+  restart(): Promise<void> {
+    return this.track(async () => {
+      await this.stop();
+      await this.launch();
+    });
   }
 
   dispose(): void {

@@ -29,9 +29,9 @@ async function generate(ctx: FeatureContext, trajectoryView: TrajectoryPanelView
   const label = selection ? "the selection" : path.basename(uri.fsPath);
   const outputPath = selection ? outputPathForSelection(uri.fsPath, specFromSelection(selection)) : null;
   const specPath = selection ? null : uri.fsPath;
-  const run = (force: boolean) =>
+  const run = async (force: boolean) =>
     callWithProgress<unknown>(
-      ctx.connection.require(),
+      await ctx.connection.ready(),
       ServerCommand.generate,
       generateParams(specPath, selection, settings, { force, outputPath }),
       `Generating verified Dafny from ${label}`,

@@ -25,9 +25,9 @@ export function register(
         const method = await pickMethod(document, ctx.symbols, uriArg, methodArg);
         if (!method) return;
         const settings = currentServerSettings(ctx.contributedSettingIds, document.uri);
-        const run = (force: boolean) =>
+        const run = async (force: boolean) =>
           callWithProgress<unknown>(
-            ctx.connection.require(),
+            await ctx.connection.ready(),
             ServerCommand.synthesize,
             synthesizeParams(document.uri.toString(), method, settings, { force }),
             `Synthesizing ${method}`,
@@ -71,7 +71,7 @@ export function register(
         }
         const editor = vscode.window.activeTextEditor;
         const result = await callWithProgress<unknown>(
-          ctx.connection.require(),
+          await ctx.connection.ready(),
           ServerCommand.show_report,
           { uri: editor?.document.uri.toString() ?? null },
           "Loading the last synthesis report",

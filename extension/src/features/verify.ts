@@ -13,7 +13,7 @@ export function register(ctx: FeatureContext): vscode.Disposable[] {
       runGuarded(ctx, "verification", async () => {
         const document = await savedDafnyDocument(uriArg);
         const result = await callWithProgress<unknown>(
-          ctx.connection.require(),
+          await ctx.connection.ready(),
           ServerCommand.verify,
           verifyParams(document.uri.toString(), objectArg(uriArg)?.procedures),
           `Verifying ${path.basename(document.uri.fsPath)}`,

@@ -180,8 +180,9 @@ export async function editorFeaturesFlow(h) {
     },
     60000,
   );
-  // The new process exists from "starting" on; commands work once the status bar says ready
-  // (a command issued while the client starts is refused as "not running").
+  // The new process exists from "starting" on; a command issued while the client starts waits
+  // for it (ServerConnection.ready). Wait for ready so the lenses clicked below are the new
+  // server's, not the old one's still on screen.
   const status = page.locator(".statusbar-item", { hasText: "P2S" }).first();
   const ready = await h.waitFor(
     "the status bar to show the restarted server ready",
