@@ -173,9 +173,11 @@ def test_front_end_judgements_on_real_replies(corpus: MbppDfy) -> None:
         code = extract_dafny(corpus.reply(task, M.gpt4, S.dynamic_few_shot).reply).code
         return probe.classify(code, corpus.tasks[task])
 
-    strings = judge("18")  # RemoveChars over strings: structurally not hardware
-    assert not strings.plausible and not strings.lowers
-    assert strings.reason is not None and strings.reason.startswith("HW104")
+    # RemoveChars over strings: strings are char sequences now, but with no length bound
+    strings = judge("18")
+    assert strings.plausible and not strings.lowers and strings.method == "RemoveChars"
+    assert strings.reason is not None and strings.reason.startswith("HW202")
+    assert "requires |s1| <= N" in strings.reason
     unbounded = judge("17")  # SquarePerimeter on an unbounded int: needs a `requires` bound
     assert unbounded.plausible and not unbounded.lowers
     assert unbounded.reason is not None and unbounded.reason.startswith("HW2")
