@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from shared_schemas.synthesis import CosimVerdict, SynthesizeParams, SynthTarget
+from tests.synth.cosim_check import passes_cosimulation
 from toolchain.dafny import DafnyEngine
-from toolchain.synthesize import run_synthesis
 
 PROGRAM = (Path(__file__).parent / "data" / "chars.dfy").read_text()
 
@@ -20,18 +19,4 @@ PROGRAM = (Path(__file__).parent / "data" / "chars.dfy").read_text()
     "method", ["IsUpper", "ToLower", "CountVowels", "FirstDigit", "CaesarShift"]
 )
 def test_char_method_passes_cosimulation(method: str, dafny: DafnyEngine, tmp_path: Path) -> None:
-    src = tmp_path / "chars.dfy"
-    src.write_text(PROGRAM)
-    params = SynthesizeParams(
-        uri=str(src),
-        method=method,
-        out_dir=str(tmp_path / "out"),
-        vectors=24,
-        fmax=False,
-        synth=False,
-        target=SynthTarget.ice40,
-    )
-    r = run_synthesis(params, engine=dafny).report
-    assert r.cosim.verdict == CosimVerdict.passed, r.cosim.message
-    assert r.cosim.reference == "dafny-compiled"
-    assert r.cosim.vectors_run == 24 and r.cosim.vectors_passed == 24
+    passes_cosimulation(PROGRAM, "chars.dfy", method, dafny, tmp_path)

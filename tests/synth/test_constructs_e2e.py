@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from shared_schemas.synthesis import Architecture, CosimVerdict, SynthesizeParams, SynthTarget
+from shared_schemas.synthesis import Architecture
+from tests.synth.cosim_check import passes_cosimulation
 from toolchain.dafny import DafnyEngine
-from toolchain.synthesize import run_synthesis
 
 PROGRAM = """
 method Sign(x: int) returns (r: int)
@@ -106,19 +106,5 @@ method Clamp(a: array<int>)
 def test_construct_passes_cosimulation(
     method: str, arch: Architecture, dafny: DafnyEngine, tmp_path: Path
 ) -> None:
-    src = tmp_path / "constructs.dfy"
-    src.write_text(PROGRAM)
-    params = SynthesizeParams(
-        uri=str(src),
-        method=method,
-        out_dir=str(tmp_path / "out"),
-        vectors=24,
-        fmax=False,
-        synth=False,
-        target=SynthTarget.ice40,
-    )
-    r = run_synthesis(params, engine=dafny).report
-    assert r.cosim.verdict == CosimVerdict.passed, r.cosim.message
-    assert r.cosim.reference == "dafny-compiled"
-    assert r.cosim.vectors_run == 24 and r.cosim.vectors_passed == 24
+    r = passes_cosimulation(PROGRAM, "constructs.dfy", method, dafny, tmp_path)
     assert r.architecture == arch

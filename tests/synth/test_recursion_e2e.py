@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from shared_schemas.synthesis import CosimVerdict, SynthesizeParams, SynthTarget
+from tests.synth.cosim_check import passes_cosimulation
 from toolchain.dafny import DafnyEngine
-from toolchain.synthesize import run_synthesis
 
 PROGRAM = (Path(__file__).parent / "data" / "recursion.dfy").read_text()
 
@@ -25,19 +24,6 @@ PROGRAM = (Path(__file__).parent / "data" / "recursion.dfy").read_text()
 def test_recursive_function_passes_cosimulation(
     method: str, unroll_limit: int, dafny: DafnyEngine, tmp_path: Path
 ) -> None:
-    src = tmp_path / "recursion.dfy"
-    src.write_text(PROGRAM)
-    params = SynthesizeParams(
-        uri=str(src),
-        method=method,
-        out_dir=str(tmp_path / "out"),
-        vectors=24,
-        fmax=False,
-        synth=False,
-        target=SynthTarget.ice40,
-        unroll_limit=unroll_limit,
+    passes_cosimulation(
+        PROGRAM, "recursion.dfy", method, dafny, tmp_path, unroll_limit=unroll_limit
     )
-    r = run_synthesis(params, engine=dafny).report
-    assert r.cosim.verdict == CosimVerdict.passed, r.cosim.message
-    assert r.cosim.reference == "dafny-compiled"
-    assert r.cosim.vectors_run == 24 and r.cosim.vectors_passed == 24

@@ -1,0 +1,39 @@
+"""One method of a Dafny program through the whole flow (no yosys/nextpnr), co-simulated against
+Dafny's own compiled program: the check every construct end-to-end test makes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from shared_schemas.synthesis import CosimVerdict, SynthesisReport, SynthesizeParams, SynthTarget
+from toolchain.dafny import DafnyEngine
+from toolchain.synthesize import run_synthesis
+
+
+def passes_cosimulation(
+    program: str,
+    file_name: str,
+    method: str,
+    dafny: DafnyEngine,
+    tmp_path: Path,
+    **settings: Any,
+) -> SynthesisReport:
+    """The report of a run whose 24 vectors all matched Dafny's compiled program."""
+    src = tmp_path / file_name
+    src.write_text(program)
+    params = SynthesizeParams(
+        uri=str(src),
+        method=method,
+        out_dir=str(tmp_path / "out"),
+        vectors=24,
+        fmax=False,
+        synth=False,
+        target=SynthTarget.ice40,
+        **settings,
+    )
+    r = run_synthesis(params, engine=dafny).report
+    assert r.cosim.verdict == CosimVerdict.passed, r.cosim.message
+    assert r.cosim.reference == "dafny-compiled"
+    assert r.cosim.vectors_run == 24 and r.cosim.vectors_passed == 24
+    return r
