@@ -45,8 +45,10 @@ def index_bounds(rng: A.Expr | None, var: str) -> tuple[A.Expr | None, A.Expr | 
 
 
 def _children(node: object) -> list[object]:
+    if not is_dataclass(node):
+        return []
     out: list[object] = []
-    for f in fields(node):  # type: ignore[arg-type]
+    for f in fields(node):
         v = getattr(node, f.name)
         for x in v if isinstance(v, list) else [v]:
             if isinstance(x, A.Node | A.BoundVar | A.TypeRef):
