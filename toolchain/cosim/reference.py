@@ -14,6 +14,7 @@ and the report says so).
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -259,6 +260,12 @@ def _run_args(engine: DafnyEngine, path: Path) -> list[str]:
     return [*engine.base_args(), "/noVerify", "/compile:4", "/compileTarget:cs", str(path)]
 
 
+def _scratch_env(folder: Path) -> dict[str, str]:
+    """Mono's C# compiler writes its sources, assembly and debug symbols to the temporary folder;
+    pointing it at the run's own folder keeps /tmp clean (one .exe.mdb per run otherwise)."""
+    return {**os.environ, "TMPDIR": str(folder), "TMP": str(folder), "TEMP": str(folder)}
+
+
 def dafny_reference(
     source: str,
     method_name: str,
@@ -299,7 +306,11 @@ def dafny_reference(
             path = folder / "p2s_reference.dfy"
             write_atomic(path, program_text)
             result = run_tool(
-                _run_args(engine, path), timeout_s=timeout_s, cwd=folder, cancel=cancel
+                _run_args(engine, path),
+                timeout_s=timeout_s,
+                cwd=folder,
+                cancel=cancel,
+                env=_scratch_env(folder),
             )
             total += result.duration_s
             logs.append(f"--- attempt: {label} (exit {result.returncode})\n{result.output}")
