@@ -360,13 +360,13 @@ class Decl(Node):
 
 
 @dataclass(kw_only=True)
-class MethodDecl(Decl):
-    kind: str  # method, lemma, constructor, twostate lemma, ...
+class RoutineDecl(Decl):
+    """What methods and functions share: parameters, a contract and a body that may not parse."""
+
+    kind: str  # method, lemma, constructor, twostate lemma, ... / function, predicate
     ghost: bool
     params: list[Param]
-    returns: list[Param]
     specs: list[Spec]
-    body: BlockStmt | None
     type_params: list[str] = field(default_factory=list)
     body_error: tuple[str, int] | None = None  # message, offset: the body did not parse
 
@@ -375,21 +375,18 @@ class MethodDecl(Decl):
 
 
 @dataclass(kw_only=True)
-class FunctionDecl(Decl):
-    kind: str  # function, predicate
+class MethodDecl(RoutineDecl):
+    returns: list[Param]
+    body: BlockStmt | None
+
+
+@dataclass(kw_only=True)
+class FunctionDecl(RoutineDecl):
     compiled: bool  # `function method`, or Dafny 4 `function` (not ghost)
-    ghost: bool
-    params: list[Param]
     result_type: TypeRef
     result_name: str | None
-    specs: list[Spec]
     body: Expr | None
-    type_params: list[str] = field(default_factory=list)
-    body_error: tuple[str, int] | None = None
     body_open: int = -1  # offset of the body's `{`
-
-    def specs_of(self, kind: str) -> list[Spec]:
-        return [s for s in self.specs if s.kind == kind]
 
 
 @dataclass(kw_only=True)
