@@ -53,11 +53,16 @@ class BoolLit(Expr):
 
 
 @dataclass(kw_only=True)
-class OtherLit(Expr):
-    """string, char, real and `null` literals: parsed so specs read, never hardware."""
+class Verbatim:
+    """A construct the front end keeps as its source text, by kind, and never lowers."""
 
     kind: str
     text: str
+
+
+@dataclass(kw_only=True)
+class OtherLit(Expr, Verbatim):
+    """string, char, real and `null` literals: parsed so specs read, never hardware."""
 
 
 @dataclass(kw_only=True)
@@ -158,11 +163,8 @@ class Display(Expr):
 
 
 @dataclass(kw_only=True)
-class Comprehension(Expr):
+class Comprehension(Expr, Verbatim):
     """`set x | P(x) :: f(x)`, `map x | ... :: ...`, `seq(n, f)`, lambdas: never hardware."""
-
-    kind: str
-    text: str
 
 
 @dataclass(kw_only=True)
@@ -321,19 +323,13 @@ class ReturnStmt(Stmt):
 
 
 @dataclass(kw_only=True)
-class SpecStmt(Stmt):
+class SpecStmt(Stmt, Verbatim):
     """`assert`, `assume`, `expect`, `calc`, `reveal`, ghost blocks: verification only."""
-
-    kind: str
-    text: str
 
 
 @dataclass(kw_only=True)
-class UnsupportedStmt(Stmt):
+class UnsupportedStmt(Stmt, Verbatim):
     """A statement the subset parses over but hardware cannot run (match, print, forall, ...)."""
-
-    kind: str
-    text: str
 
 
 # ---------------------------------------------------------------------------------------------
