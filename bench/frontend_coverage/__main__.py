@@ -29,7 +29,7 @@ from typing import Any
 from bench.frontend_coverage.methods import CONTRACT, measure_file
 from toolchain.executor import Executor, WorkItem, make_executor, run_tasks
 from toolchain.executor.options import add_executor_arguments, options_from
-from toolchain.frontend.driver import run_frontend
+from toolchain.frontend.api import lower
 
 DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
 CORPORA = {
@@ -121,9 +121,7 @@ def prove_sample(methods: list[tuple[str, str]], n: int) -> None:
     failures: Counter[str] = Counter()
     for path, method in sample:
         text = Path(path).read_text(encoding="utf-8", errors="replace")
-        result = run_frontend(
-            text, method, filename=Path(path).name, engine=engine, options=CONTRACT
-        )
+        result = lower(text, method, filename=Path(path).name, engine=engine, options=CONTRACT)
         if result.method is None:
             continue
         hw2 = [d for d in result.diagnostics if d.code and d.code.startswith("HW2")]

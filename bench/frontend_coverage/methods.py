@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from toolchain.frontend import ast as A
-from toolchain.frontend.driver import run_frontend
+from toolchain.frontend.api import lower
 from toolchain.frontend.dtypes import TypeResolver
 from toolchain.frontend.parser import parse_program
 from toolchain.frontend.ranges import Options
@@ -67,7 +67,7 @@ def measure_file(payload: dict[str, Any]) -> dict[str, Any]:
         return row
     for m in plausible_methods(program):
         row["plausible"] += 1
-        result = run_frontend(text, m.name, filename=name)
+        result = lower(text, m.name, filename=name)
         hw1 = [d for d in result.diagnostics if d.code and d.code.startswith("HW1")]
         if result.method is None or hw1:
             first = (hw1 or result.diagnostics)[0]
@@ -82,7 +82,7 @@ def measure_file(payload: dict[str, Any]) -> dict[str, Any]:
             row["bounded"] += 1
         else:
             row["width_reasons"].append(_reason_key(hw2[0].code, hw2[0].message))
-            contract = run_frontend(text, m.name, filename=name, options=CONTRACT)
+            contract = lower(text, m.name, filename=name, options=CONTRACT)
             if not [d for d in contract.diagnostics if d.code and d.code.startswith("HW2")]:
                 row["bounded_contract"] += 1
     return row

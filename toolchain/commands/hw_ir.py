@@ -9,7 +9,7 @@ import time
 
 from toolchain.commands import shared_flags
 from toolchain.dafny import DafnyEngine, read_dafny_file
-from toolchain.frontend.driver import run_frontend
+from toolchain.frontend.api import lower
 from toolchain.frontend.printer import format_widths
 from toolchain.frontend.report import build_report
 
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     engine = None if args.no_prove else DafnyEngine.discover(shared_flags.dafny_settings(args))
     options = shared_flags.contract_options(args)
     started = time.monotonic()
-    result = run_frontend(text, args.method, filename=args.file, engine=engine, options=options)
+    result = lower(text, args.method, filename=args.file, engine=engine, options=options)
     report = build_report(result, args.file, args.method, time.monotonic() - started)
     if args.json:
         print(report.model_dump_json(indent=2))

@@ -43,9 +43,11 @@ def lower(
     """
     # imported here so that `import toolchain.frontend.ir` (the back ends) stays light: the driver
     # loads the parser, lowering and analyses
-    from toolchain.frontend.driver import run_frontend
+    from toolchain.frontend.driver import run_parsed
+    from toolchain.frontend.parser import parse_program
 
-    return run_frontend(source_text, method_name, filename=filename, engine=engine, options=options)
+    program = parse_program(source_text)
+    return run_parsed(program, method_name, filename=filename, engine=engine, options=options)
 
 
 def lower_method(

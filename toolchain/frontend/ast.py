@@ -53,11 +53,16 @@ class BoolLit(Expr):
 
 
 @dataclass(kw_only=True)
-class OtherLit(Expr):
-    """string, char, real and `null` literals: parsed so specs read, never hardware."""
+class Verbatim:
+    """A construct the front end keeps as its source text, by kind, and never lowers."""
 
     kind: str
     text: str
+
+
+@dataclass(kw_only=True)
+class OtherLit(Expr, Verbatim):
+    """string, char, real and `null` literals: parsed so specs read, never hardware."""
 
 
 @dataclass(kw_only=True)
@@ -158,11 +163,8 @@ class Display(Expr):
 
 
 @dataclass(kw_only=True)
-class Comprehension(Expr):
+class Comprehension(Expr, Verbatim):
     """`set x | P(x) :: f(x)`, `map x | ... :: ...`, `seq(n, f)`, lambdas: never hardware."""
-
-    kind: str
-    text: str
 
 
 @dataclass(kw_only=True)
@@ -321,19 +323,13 @@ class ReturnStmt(Stmt):
 
 
 @dataclass(kw_only=True)
-class SpecStmt(Stmt):
+class SpecStmt(Stmt, Verbatim):
     """`assert`, `assume`, `expect`, `calc`, `reveal`, ghost blocks: verification only."""
-
-    kind: str
-    text: str
 
 
 @dataclass(kw_only=True)
-class UnsupportedStmt(Stmt):
+class UnsupportedStmt(Stmt, Verbatim):
     """A statement the subset parses over but hardware cannot run (match, print, forall, ...)."""
-
-    kind: str
-    text: str
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,13 +356,13 @@ class Decl(Node):
 
 
 @dataclass(kw_only=True)
-class MethodDecl(Decl):
-    kind: str  # method, lemma, constructor, twostate lemma, ...
+class RoutineDecl(Decl):
+    """What methods and functions share: parameters, a contract and a body that may not parse."""
+
+    kind: str  # method, lemma, constructor, twostate lemma, ... / function, predicate
     ghost: bool
     params: list[Param]
-    returns: list[Param]
     specs: list[Spec]
-    body: BlockStmt | None
     type_params: list[str] = field(default_factory=list)
     body_error: tuple[str, int] | None = None  # message, offset: the body did not parse
 
@@ -375,21 +371,18 @@ class MethodDecl(Decl):
 
 
 @dataclass(kw_only=True)
-class FunctionDecl(Decl):
-    kind: str  # function, predicate
+class MethodDecl(RoutineDecl):
+    returns: list[Param]
+    body: BlockStmt | None
+
+
+@dataclass(kw_only=True)
+class FunctionDecl(RoutineDecl):
     compiled: bool  # `function method`, or Dafny 4 `function` (not ghost)
-    ghost: bool
-    params: list[Param]
     result_type: TypeRef
     result_name: str | None
-    specs: list[Spec]
     body: Expr | None
-    type_params: list[str] = field(default_factory=list)
-    body_error: tuple[str, int] | None = None
     body_open: int = -1  # offset of the body's `{`
-
-    def specs_of(self, kind: str) -> list[Spec]:
-        return [s for s in self.specs if s.kind == kind]
 
 
 @dataclass(kw_only=True)

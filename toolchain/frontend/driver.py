@@ -1,7 +1,7 @@
 """The front end's driver: runs its stages in order (parse, lower, analyse ranges, prove widths,
 choose types) and gathers the IR and every stage's diagnostics in a `LoweringResult`.
 
-`toolchain.frontend.api` is the public surface over it.
+`toolchain.frontend.api` is the public surface over it (`lower` parses the text, then runs this).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from toolchain.frontend.diagnostics import hw_diagnostic
 from toolchain.frontend.ir import check_constants
 from toolchain.frontend.lowering import lower_program_method
 from toolchain.frontend.obligations import ObligationBuilder, check
-from toolchain.frontend.parser import parse_program
 from toolchain.frontend.ranges import Options, analyze_ranges
 from toolchain.frontend.result import LoweringResult
 from toolchain.frontend.widths import WidthFinalizer
@@ -21,18 +20,6 @@ from toolchain.frontend.widths import WidthFinalizer
 if TYPE_CHECKING:
     from toolchain.dafny import DafnyEngine
     from toolchain.frontend.ast import Program
-
-
-def run_frontend(
-    source_text: str,
-    method_name: str,
-    *,
-    filename: str = "input.dfy",
-    engine: DafnyEngine | None = None,
-    options: Options | None = None,
-) -> LoweringResult:
-    program = parse_program(source_text)
-    return run_parsed(program, method_name, filename=filename, engine=engine, options=options)
 
 
 def run_parsed(
@@ -43,8 +30,9 @@ def run_parsed(
     engine: DafnyEngine | None = None,
     options: Options | None = None,
 ) -> LoweringResult:
-    """`run_frontend` on a program already parsed: the editor parses a file once for all of its
-    methods (parsing is most of the cost of lowering one without a verifier)."""
+    """Lower `method_name` of a parsed program (`toolchain.frontend.lower` parses the text first;
+    the editor parses a file once for all of its methods: parsing is most of the cost of lowering
+    one without a verifier)."""
     options = options or Options()
     index = LineIndex.of(program.text)
     decl = program.find(method_name)

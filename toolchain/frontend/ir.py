@@ -45,10 +45,11 @@ Expressions (every node carries its `type` and its `loc`)
 Statements
   * `Assign` is Dafny's parallel assignment: all right-hand sides and all target indices are
     evaluated first, then the targets are written left to right.
-  * `If`, `While` and `For` are structured control flow. `While.max_trips` is an upper bound on the
-    number of iterations derived from the `decreases` clause and the proven ranges (None if no
-    bound is known). `For` iterates `var` over `lo, lo+1, ..., hi-1` (or `hi-1` down to `lo` when
-    `descending`), as Dafny 4's `for v := lo to hi` / `for v := hi downto lo` do.
+  * `If`, `While` and `For` are structured control flow. A `Loop`'s (`While`, `For`) `max_trips`
+    is an upper bound on the number of iterations derived from the `decreases` clause and the
+    proven ranges (None if no bound is known). `For` iterates `var` over `lo, lo+1, ..., hi-1`
+    (or `hi-1` down to `lo` when `descending`), as Dafny 4's `for v := lo to hi` /
+    `for v := hi downto lo` do.
   * `Break(levels)` leaves the `levels` innermost loops; `Return` ends the method (the outputs hold
     their current values). Tail-recursive calls have already become loops, so no call remains.
 
@@ -331,23 +332,27 @@ class If(Stmt):
 
 
 @dataclass(kw_only=True)
-class While(Stmt):
-    cond: Expr
+class Loop(Stmt):
+    """What `While` and `For` share: a body run at most `max_trips` times (None: no bound is
+    known) and the invariants kept for the reader."""
+
     body: list[Stmt]
     max_trips: int | None = None
     invariants: list[SpecClause] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class While(Loop):
+    cond: Expr
     decreases: list[SpecClause] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)
-class For(Stmt):
+class For(Loop):
     var: str
     lo: Expr
     hi: Expr
-    body: list[Stmt]
     descending: bool = False
-    max_trips: int | None = None
-    invariants: list[SpecClause] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)
@@ -368,7 +373,7 @@ def walk_stmts(stmts: list[Stmt]) -> Iterator[Stmt]:
         if isinstance(s, If):
             yield from walk_stmts(s.then)
             yield from walk_stmts(s.otherwise)
-        elif isinstance(s, While | For):
+        elif isinstance(s, Loop):
             yield from walk_stmts(s.body)
 
 

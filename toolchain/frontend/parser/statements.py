@@ -26,43 +26,37 @@ class StatementParser(ExpressionParser):
             self.advance()
         save = self.pos
         try:
-            if kind == "decreases" and self.tok.is_op("*"):
-                self.advance()
-                return A.Spec(
-                    kind=kind,
-                    expr=None,
-                    text="*",
-                    start=start,
-                    end=self.prev_end,
-                    exprs=[],
-                    attrs=attrs,
-                )
-            exprs = [self.expression()]
-            if kind in ("decreases", "modifies", "reads"):
-                while self.accept_op(","):
-                    exprs.append(self.expression())
-            if kind in ("modifies", "reads") and self.tok.is_op("`"):
-                self.advance()
-                self.ident()
-            self.accept_op(";")
-            expr = exprs[0] if len(exprs) == 1 else None
-            text = self.text[exprs[0].start : exprs[-1].end]
-            return A.Spec(
-                kind=kind,
-                expr=expr,
-                text=text,
-                start=start,
-                end=self.prev_end,
-                exprs=exprs,
-                attrs=attrs,
-            )
+            expr, text, exprs = self._spec_exprs(kind)
         except ParseError:
+            # kept as text: the clause still reaches Dafny, only the subset parser skips it
             self.pos = save
             self._skip_spec_text()
-            text = self.text[self.toks[save].start : self.prev_end]
-            return A.Spec(
-                kind=kind, expr=None, text=text, start=start, end=self.prev_end, attrs=attrs
-            )
+            expr, text, exprs = None, self.text[self.toks[save].start : self.prev_end], []
+        return A.Spec(
+            kind=kind,
+            expr=expr,
+            text=text,
+            start=start,
+            end=self.prev_end,
+            exprs=exprs,
+            attrs=attrs,
+        )
+
+    def _spec_exprs(self, kind: str) -> tuple[A.Expr | None, str, list[A.Expr]]:
+        """A clause's expression (None for a list or `decreases *`), its text, its list."""
+        if kind == "decreases" and self.tok.is_op("*"):
+            self.advance()
+            return None, "*", []
+        exprs = [self.expression()]
+        if kind in ("decreases", "modifies", "reads"):
+            while self.accept_op(","):
+                exprs.append(self.expression())
+        if kind in ("modifies", "reads") and self.tok.is_op("`"):
+            self.advance()
+            self.ident()
+        self.accept_op(";")
+        expr = exprs[0] if len(exprs) == 1 else None
+        return expr, self.text[exprs[0].start : exprs[-1].end], exprs
 
     def _skip_spec_text(self) -> None:
         """Recover from a spec the subset parser cannot read: skip to the next clause or body."""
