@@ -23,6 +23,7 @@ from shared_schemas.generation import PolicyKind
 from toolchain.errors import InputError
 from toolchain.llm.state import RepairState
 from toolchain.preface.hf_policy import ByteTokenizer, _HfTokenizer, state_text, tiny_config
+from toolchain.preface.ppo_step import STAT_NAMES, clipped_step
 
 
 def refinement_prompt(state: RepairState) -> str:
@@ -172,34 +173,25 @@ class TokenPPO:
             all_adv += adv
         mean = sum(all_adv) / len(all_adv)
         std = (sum((a - mean) ** 2 for a in all_adv) / max(len(all_adv) - 1, 1)) ** 0.5
-        stats = {
-            "policy_loss": 0.0,
-            "value_loss": 0.0,
-            "entropy": 0.0,
-            "approx_kl": 0.0,
-            "clip_fraction": 0.0,
-        }
+        stats = dict.fromkeys(STAT_NAMES, 0.0)
         steps = 0
         self.writer.train()
         for _ in range(cfg.epochs):
             for s, adv, targets in prepared:
                 logp, entropy, values = self.writer.evaluate(s)
-                a = (torch.tensor(adv) - mean) / (std + 1e-8)
-                ratio = torch.exp(logp - torch.tensor(s.log_probs))
-                surrogate = torch.min(ratio * a, torch.clamp(ratio, 1 - cfg.clip, 1 + cfg.clip) * a)
-                policy_loss = -surrogate.mean()
-                value_loss = torch.mean((values - torch.tensor(targets)) ** 2)
-                loss = policy_loss + cfg.value_coef * value_loss - cfg.entropy_coef * entropy.mean()
-                self.optimizer.zero_grad()
-                loss.backward()
-                nn.utils.clip_grad_norm_(self.writer.parameters(), cfg.max_grad_norm)
-                self.optimizer.step()
-                with torch.no_grad():
-                    stats["policy_loss"] += float(policy_loss)
-                    stats["value_loss"] += float(value_loss)
-                    stats["entropy"] += float(entropy.mean())
-                    stats["approx_kl"] += float((torch.tensor(s.log_probs) - logp).mean())
-                    stats["clip_fraction"] += float(((ratio - 1).abs() > cfg.clip).float().mean())
+                step = clipped_step(
+                    self.optimizer,
+                    self.writer.parameters(),
+                    cfg,
+                    logp=logp,
+                    old_logp=torch.tensor(s.log_probs),
+                    advantages=(torch.tensor(adv) - mean) / (std + 1e-8),
+                    entropy=entropy,
+                    values=values,
+                    targets=torch.tensor(targets),
+                )
+                for name in STAT_NAMES:
+                    stats[name] += step[name]
                 steps += 1
         self.writer.eval()
         return {k: v / max(steps, 1) for k, v in stats.items()}
