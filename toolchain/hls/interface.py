@@ -210,32 +210,24 @@ def _rtl_port(p: PortSlot) -> RtlPort:
 
 def _memory_ports(m: MemoryPort) -> list[RtlPort]:
     what = f"block RAM {m.ir_name} ({m.depth} x {m.width} bits): load"
+    # the load port's three inputs, in port order: (suffix, width, signed, what it carries);
+    # only the data carries the element's sign
+    load = (
+        ("en", 1, False, "enable"),
+        ("addr", m.addr_width, False, "address"),
+        ("data", m.width, scalar_signed(m.element), "data"),
+    )
     return [
         RtlPort(
-            name=f"{m.rtl_name}_wr_en",
+            name=f"{m.rtl_name}_wr_{suffix}",
             direction="input",
-            width=1,
+            width=width,
             role=PortRole.data_in,
+            signed=signed,
             source=m.ir_name,
-            description=f"{what} enable",
-        ),
-        RtlPort(
-            name=f"{m.rtl_name}_wr_addr",
-            direction="input",
-            width=m.addr_width,
-            role=PortRole.data_in,
-            source=m.ir_name,
-            description=f"{what} address",
-        ),
-        RtlPort(
-            name=f"{m.rtl_name}_wr_data",
-            direction="input",
-            width=m.width,
-            role=PortRole.data_in,
-            signed=scalar_signed(m.element),
-            source=m.ir_name,
-            description=f"{what} data",
-        ),
+            description=f"{what} {carries}",
+        )
+        for suffix, width, signed, carries in load
     ]
 
 
