@@ -251,68 +251,64 @@ def module_name(method: str) -> str:
     return _sanitize(method, set())
 
 
+class _SlotPacker:
+    """One direction's data slots, packed in order: each starts where the previous one ends."""
+
+    def __init__(self, direction: Literal["in", "out"], taken: set[str]) -> None:
+        self.direction: Literal["in", "out"] = direction
+        self.taken = taken  # RTL names used so far, in both directions
+        self.slots: list[PortSlot] = []
+        self.offset = 0
+
+    def add(
+        self,
+        rtl_name: str,
+        ir_name: str,
+        kind: Literal["scalar", "array", "length"],
+        element: ScalarType,
+        elements: int,
+    ) -> None:
+        rtl = _sanitize(rtl_name, self.taken)
+        slot = PortSlot(rtl, ir_name, kind, self.direction, element, elements, self.offset)
+        self.slots.append(slot)
+        self.offset += slot.width
+
+    def add_length(self, array: str, capacity: int) -> None:
+        """The run-time length of `array`, wide enough for its capacity."""
+        width = length_width(capacity)
+        self.add(f"{array}_len", array, "length", IntType(width=width, signed=False), capacity)
+
+
 def build_interface(method: HardwareMethod) -> HwInterface:
     taken: set[str] = set()
-    inputs: list[PortSlot] = []
-    outputs: list[PortSlot] = []
-    in_off = out_off = 0
+    inputs = _SlotPacker("in", taken)
+    outputs = _SlotPacker("out", taken)
     for port in method.ports:
+        if port.direction not in ("in", "inout"):
+            continue
         t = port.type
-        if port.direction in ("in", "inout"):
-            if isinstance(t, ArrayType):
-                cap = _capacity(port.name, t)
-                slot = PortSlot(
-                    _sanitize(port.name, taken), port.name, "array", "in", t.element, cap, in_off
-                )
-                inputs.append(slot)
-                in_off += slot.width
-                if t.length is None:
-                    length = PortSlot(
-                        _sanitize(f"{port.name}_len", taken),
-                        port.name,
-                        "length",
-                        "in",
-                        IntType(width=length_width(cap), signed=False),
-                        cap,
-                        in_off,
-                    )
-                    inputs.append(length)
-                    in_off += length.width
-            else:
-                slot = PortSlot(
-                    _sanitize(port.name, taken), port.name, "scalar", "in", t, 1, in_off
-                )
-                inputs.append(slot)
-                in_off += slot.width
+        if isinstance(t, ArrayType):
+            cap = _capacity(port.name, t)
+            inputs.add(port.name, port.name, "array", t.element, cap)
+            if t.length is None:
+                inputs.add_length(port.name, cap)
+        else:
+            inputs.add(port.name, port.name, "scalar", t, 1)
     for port in method.ports:
-        t = port.type
         if port.direction not in ("out", "inout"):
             continue
+        t = port.type
         if isinstance(t, ArrayType):
             cap = _capacity(port.name, t)
             rtl = port.name if port.direction == "out" else f"{port.name}_out"
-            slot = PortSlot(
-                _sanitize(rtl, taken), port.name, "array", "out", t.element, cap, out_off
-            )
+            outputs.add(rtl, port.name, "array", t.element, cap)
             if port.length_var is not None:
-                outputs.append(slot)
-                out_off += slot.width
-                slot = PortSlot(
-                    _sanitize(f"{port.name}_len", taken),
-                    port.name,
-                    "length",
-                    "out",
-                    IntType(width=length_width(cap), signed=False),
-                    cap,
-                    out_off,
-                )
+                outputs.add_length(port.name, cap)
         else:
-            slot = PortSlot(_sanitize(port.name, taken), port.name, "scalar", "out", t, 1, out_off)
-        outputs.append(slot)
-        out_off += slot.width
-    if not outputs:
+            outputs.add(port.name, port.name, "scalar", t, 1)
+    if not outputs.slots:
         raise HlsError(f"{method.name} has no results and modifies no array: nothing to compute")
-    return HwInterface(top=module_name(method.name), inputs=inputs, outputs=outputs)
+    return HwInterface(top=module_name(method.name), inputs=inputs.slots, outputs=outputs.slots)
 
 
 def _capacity(name: str, t: ArrayType) -> int:
