@@ -20,9 +20,15 @@ import torch
 from torch import nn
 
 from shared_schemas.generation import PolicyKind
-from toolchain.errors import InputError
 from toolchain.llm.state import RepairState
-from toolchain.preface.hf_policy import ByteTokenizer, _HfTokenizer, state_text, tiny_config
+from toolchain.preface.hf_policy import state_text
+from toolchain.preface.local_lm import (
+    ByteTokenizer,
+    lm_from_config,
+    load_local_lm,
+    tiny_config,
+    value_head,
+)
 from toolchain.preface.ppo_step import STAT_NAMES, clipped_step
 
 
@@ -53,32 +59,19 @@ class RefinementWriter(nn.Module):
         self.max_new_tokens = max_new_tokens
         self.max_prompt_tokens = max_prompt_tokens
         self.model_path: str | None = None  # the local weights' folder, None for a tiny model
-        self.value_head = nn.Linear(int(model.config.hidden_size), 1)
-        nn.init.zeros_(self.value_head.weight)
-        nn.init.zeros_(self.value_head.bias)
+        self.value_head = value_head(int(model.config.hidden_size))
 
     @classmethod
     def from_pretrained(cls, path: str | Path, **kw: Any) -> RefinementWriter:
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-
-        p = Path(path)
-        if not (p / "config.json").exists():
-            raise InputError(f"{p} holds no Hugging Face model (no config.json)")
-        model = AutoModelForCausalLM.from_pretrained(str(p), local_files_only=True)
-        tok = AutoTokenizer.from_pretrained(str(p), local_files_only=True)
-        writer = cls(model, _HfTokenizer(tok), **kw)
-        writer.model_path = str(p)
+        model, tok = load_local_lm(path)
+        writer = cls(model, tok, **kw)
+        writer.model_path = str(Path(path))
         return writer
 
     @classmethod
     def tiny_random(cls, seed: int = 0, **kw: Any) -> RefinementWriter:
-        from transformers import AutoConfig, AutoModelForCausalLM
-
         torch.manual_seed(seed)
-        cfg = tiny_config()
-        model_type = cfg.pop("model_type")
-        model = AutoModelForCausalLM.from_config(AutoConfig.for_model(model_type, **cfg))  # type: ignore[no-untyped-call]
-        return cls(model, ByteTokenizer(), **kw)
+        return cls(lm_from_config(tiny_config()), ByteTokenizer(), **kw)
 
     def decode(self, tokens: Sequence[int]) -> str:
         if isinstance(self.tokenizer, ByteTokenizer):
