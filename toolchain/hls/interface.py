@@ -46,6 +46,7 @@ from toolchain.frontend.ir import (
     HardwareMethod,
     HwType,
     IntType,
+    Port,
     ScalarType,
 )
 from toolchain.hls.errors import HlsError
@@ -279,33 +280,33 @@ class _SlotPacker:
         self.add(f"{array}_len", array, "length", IntType(width=width, signed=False), capacity)
 
 
+def _add_port(packer: _SlotPacker, port: Port, array_rtl: str, carries_length: bool) -> None:
+    """A port's slot: a scalar, or an array's elements (named `array_rtl`), followed by its
+    run-time length when `carries_length`."""
+    t = port.type
+    if isinstance(t, ArrayType):
+        cap = _capacity(port.name, t)
+        packer.add(array_rtl, port.name, "array", t.element, cap)
+        if carries_length:
+            packer.add_length(port.name, cap)
+    else:
+        packer.add(port.name, port.name, "scalar", t, 1)
+
+
 def build_interface(method: HardwareMethod) -> HwInterface:
     taken: set[str] = set()
     inputs = _SlotPacker("in", taken)
     outputs = _SlotPacker("out", taken)
     for port in method.ports:
-        if port.direction not in ("in", "inout"):
-            continue
-        t = port.type
-        if isinstance(t, ArrayType):
-            cap = _capacity(port.name, t)
-            inputs.add(port.name, port.name, "array", t.element, cap)
-            if t.length is None:
-                inputs.add_length(port.name, cap)
-        else:
-            inputs.add(port.name, port.name, "scalar", t, 1)
+        if port.direction in ("in", "inout"):
+            # an array whose length the type does not fix is sent with its length
+            fixed = isinstance(port.type, ArrayType) and port.type.length is not None
+            _add_port(inputs, port, port.name, carries_length=not fixed)
     for port in method.ports:
-        if port.direction not in ("out", "inout"):
-            continue
-        t = port.type
-        if isinstance(t, ArrayType):
-            cap = _capacity(port.name, t)
+        if port.direction in ("out", "inout"):
             rtl = port.name if port.direction == "out" else f"{port.name}_out"
-            outputs.add(rtl, port.name, "array", t.element, cap)
-            if port.length_var is not None:
-                outputs.add_length(port.name, cap)
-        else:
-            outputs.add(port.name, port.name, "scalar", t, 1)
+            # a sequence result built in a buffer (`length_var`) returns how much of it is used
+            _add_port(outputs, port, rtl, carries_length=port.length_var is not None)
     if not outputs.slots:
         raise HlsError(f"{method.name} has no results and modifies no array: nothing to compute")
     return HwInterface(top=module_name(method.name), inputs=inputs.slots, outputs=outputs.slots)
