@@ -23,6 +23,7 @@ from lsprotocol import types as lsp
 from pygls.workspace import Workspace
 
 from server.convert import TOO_LARGE_CODE, filename_for, symbol_range
+from server.hardware_reuse import carry_hardware
 from server.progress import ProgressHost, WorkDone
 from shared_schemas.lsp import (
     HardwareReadiness,
@@ -35,14 +36,10 @@ from shared_schemas.lsp import (
 from shared_schemas.settings import VerifyOn
 from shared_schemas.verification import DafnyInfo, FileVerification, VerifyRequest
 from toolchain.dafny.incremental import IncrementalVerifier, Plan, Prepared
+from toolchain.dafny.outline import Outline
 from toolchain.dafny.text import LineIndex
 from toolchain.errors import CancelledError, ToolchainError
-from toolchain.hardware_status import (
-    MethodHardware,
-    carry_proof,
-    hardware_status,
-    method_hardware,
-)
+from toolchain.hardware_status import MethodHardware, hardware_status, method_hardware
 from toolchain.proc import CancelToken
 
 PROGRESS_AFTER_S = 1.0  # runs shorter than this show no progress notification
@@ -125,6 +122,7 @@ class DocumentRecord:
     text: str = ""
     hardware: dict[str, MethodHardware] = field(default_factory=dict)
     hardware_version: int | None = None
+    outline: Outline | None = None  # of `text`: what the next edit's verdicts are carried from
     proofs: asyncio.Task[None] | None = None
 
 
@@ -265,8 +263,14 @@ class DocumentRuns:
         if plan.verify:
             self.verifier_runs += 1
         # The front end without Dafny (which methods can become hardware) needs only the text:
-        # it runs on its own thread while Dafny verifies, so it adds nothing to the wait.
-        front_end = asyncio.create_task(asyncio.to_thread(hardware_status, text, filename))
+        # it runs on its own thread while Dafny verifies. Methods the edit cannot have changed
+        # keep their verdicts (and proven widths), so it analyses only the others: on two busy
+        # cores its CPU time is taken from Dafny's.
+        carried = carry_hardware(
+            record.outline, record.hardware, prepared.outline, filename, filename
+        )
+        again = [name for name in prepared.outline.order if name not in carried]
+        front_end = asyncio.create_task(asyncio.to_thread(hardware_status, text, filename, again))
         try:
             outcome = await asyncio.to_thread(verifier.run, prepared, cancel)
         except asyncio.CancelledError:
@@ -290,16 +294,16 @@ class DocumentRuns:
                 front_end.add_done_callback(_consume)
         result = outcome.verification
         duration_s = time.monotonic() - started
-        hardware = await front_end
+        fresh = await front_end
         if self._is_current(uri, version, task):
-            # A method the planner reused (its text and what it uses unchanged) keeps the
-            # widths Dafny proved for it: no new width proof after every edit elsewhere.
-            for name in outcome.plan.reuse & hardware.keys():
-                earlier = record.hardware.get(name)
-                if earlier is not None:
-                    hardware[name] = carry_proof(earlier, hardware[name])
+            hardware = {
+                name: found
+                for name in prepared.outline.order
+                for found in [carried.get(name) or fresh.get(name)]
+                if found is not None
+            }
             record.error = None
-            record.result, record.text = result, text
+            record.result, record.text, record.outline = result, text, prepared.outline
             record.hardware, record.hardware_version = hardware, version
             self.reporter.verified(uri, version, result, hardware)
             self._notify(

@@ -203,3 +203,18 @@ def dependency_key(outline: Outline, name: str) -> str:
     parts = [outline.context, outline.declarations[name].raw]
     parts += [f"{q}={outline.declarations[q].meaning}" for q in sorted(reached - {name})]
     return hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()
+
+
+def unaffected(previous: Outline, current: Outline) -> frozenset[str]:
+    """The declarations of `current` an edit from `previous` cannot have changed: the same
+    text, and nothing they mention (directly or not) changed in meaning, appeared or vanished;
+    none when the text outside declarations changed, files are included or names ambiguous."""
+    if (
+        previous.context != current.context
+        or previous.includes
+        or current.includes
+        or previous.ambiguous
+        or current.ambiguous
+    ):
+        return frozenset()
+    return frozenset(current.declarations) - affected(previous, current)
