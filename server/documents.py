@@ -23,7 +23,7 @@ from lsprotocol import types as lsp
 from pygls.workspace import Workspace
 
 from server.convert import TOO_LARGE_CODE, filename_for, symbol_range
-from server.hardware_reuse import carry_hardware
+from server.hardware_reuse import carry_hardware, front_end_pass, with_directive_findings
 from server.progress import ProgressHost, WorkDone
 from shared_schemas.lsp import (
     HardwareReadiness,
@@ -39,7 +39,7 @@ from toolchain.dafny.incremental import IncrementalVerifier, Plan, Prepared
 from toolchain.dafny.outline import Outline
 from toolchain.dafny.text import LineIndex
 from toolchain.errors import CancelledError, ToolchainError
-from toolchain.hardware_status import MethodHardware, hardware_status, method_hardware
+from toolchain.hardware_status import MethodHardware, method_hardware
 from toolchain.proc import CancelToken
 
 PROGRESS_AFTER_S = 1.0  # runs shorter than this show no progress notification
@@ -270,7 +270,7 @@ class DocumentRuns:
             record.outline, record.hardware, prepared.outline, filename, filename
         )
         again = [name for name in prepared.outline.order if name not in carried]
-        front_end = asyncio.create_task(asyncio.to_thread(hardware_status, text, filename, again))
+        front_end = asyncio.create_task(asyncio.to_thread(front_end_pass, text, filename, again))
         try:
             outcome = await asyncio.to_thread(verifier.run, prepared, cancel)
         except asyncio.CancelledError:
@@ -339,7 +339,8 @@ class DocumentRuns:
                 continue
             if self.records.get(uri) is not record or record.hardware_version != version:
                 return
-            record.hardware[name] = proven
+            # the directive warnings come from the cheap pass only: keep them
+            record.hardware[name] = with_directive_findings(proven, found)
             if not proven.ready:  # Dafny refuted a range: the lens and Problems must say so
                 self.reporter.verified(uri, version, record.result, record.hardware)
                 if record.status is not None:

@@ -16,7 +16,10 @@ import dataclasses
 
 from shared_schemas.verification import Range
 from toolchain.dafny.outline import Outline, PositionMap, unaffected
-from toolchain.hardware_status import LoopBound, MethodHardware, VariableWidth
+from toolchain.hardware_status import LoopBound, MethodHardware, VariableWidth, hardware_status
+from toolchain.hls.directive_findings import DIRECTIVE_CODE, directive_findings
+
+DIRECTIVE_MARK = "{:hls_"
 
 
 def _moved_range(moves: PositionMap, r: Range | None) -> tuple[bool, Range | None]:
@@ -76,4 +79,32 @@ def carry_hardware(
     return carried
 
 
-__all__ = ["carry_hardware", "moved_verdict"]
+def front_end_pass(
+    text: str, filename: str, methods: list[str] | None = None
+) -> dict[str, MethodHardware]:
+    """`hardware_status` of `methods` (all when None), each verdict with the warnings about
+    its `{:hls_*}` directives that synthesis would ignore (HW301) among its findings."""
+    found = hardware_status(text, filename, methods)
+    if not found or DIRECTIVE_MARK not in text:
+        return found  # no directive anywhere: no second parse
+    try:
+        warnings = directive_findings(text, filename)
+    except Exception:  # a text the front end read but this reader cannot: no warnings
+        return found
+    for name, verdict in found.items():
+        extra = warnings.get(name.rpartition(".")[2], [])
+        if extra:
+            extra = [d.model_copy(update={"symbol": name}) for d in extra]
+            found[name] = dataclasses.replace(verdict, diagnostics=[*verdict.diagnostics, *extra])
+    return found
+
+
+def with_directive_findings(verdict: MethodHardware, earlier: MethodHardware) -> MethodHardware:
+    """`verdict` (e.g. from the width proof) with the directive warnings `earlier` carried."""
+    extra = [d for d in earlier.diagnostics if d.code == DIRECTIVE_CODE]
+    if not extra:
+        return verdict
+    return dataclasses.replace(verdict, diagnostics=[*verdict.diagnostics, *extra])
+
+
+__all__ = ["carry_hardware", "front_end_pass", "moved_verdict", "with_directive_findings"]
