@@ -25,6 +25,7 @@ from pygls.workspace import Workspace
 from server.convert import TOO_LARGE_CODE, filename_for, symbol_range
 from server.hardware_reuse import carry_hardware, front_end_pass, with_directive_findings
 from server.progress import ProgressHost, WorkDone
+from server.width_proofs import prove_method_widths
 from shared_schemas.lsp import (
     HardwareReadiness,
     ServerSettings,
@@ -39,7 +40,7 @@ from toolchain.dafny.incremental import IncrementalVerifier, Plan, Prepared
 from toolchain.dafny.outline import Outline
 from toolchain.dafny.text import LineIndex
 from toolchain.errors import CancelledError, ToolchainError
-from toolchain.hardware_status import MethodHardware, method_hardware
+from toolchain.hardware_status import MethodHardware
 from toolchain.proc import CancelToken
 
 PROGRESS_AFTER_S = 1.0  # runs shorter than this show no progress notification
@@ -124,6 +125,8 @@ class DocumentRecord:
     hardware_version: int | None = None
     outline: Outline | None = None  # of `text`: what the next edit's verdicts are carried from
     proofs: asyncio.Task[None] | None = None
+    # stops the width proof's Dafny (the task's cancel alone would leave its thread running)
+    proofs_cancel: CancelToken | None = None
 
 
 class DocumentRuns:
@@ -183,6 +186,8 @@ class DocumentRuns:
         return lsp.VersionedTextDocumentIdentifier(uri=uri, version=doc.version or 0)
 
     def _stop(self, record: DocumentRecord) -> None:
+        if record.proofs_cancel is not None:
+            record.proofs_cancel.cancel()
         if record.proofs is not None and not record.proofs.done():
             record.proofs.cancel()
         run = record.run
@@ -310,17 +315,25 @@ class DocumentRuns:
                 self._finished(uri, version, result, outcome.plan, duration_s, hardware), record
             )
             if server.settings.prove_widths and verifier.engine is not None:
+                record.proofs_cancel = CancelToken()
                 record.proofs = asyncio.create_task(
-                    self._prove_widths(uri, version, record, verifier), name=f"widths {uri}"
+                    self._prove_widths(uri, version, record, verifier, record.proofs_cancel),
+                    name=f"widths {uri}",
                 )
         return result
 
     async def _prove_widths(
-        self, uri: str, version: int | None, record: DocumentRecord, verifier: IncrementalVerifier
+        self,
+        uri: str,
+        version: int | None,
+        record: DocumentRecord,
+        verifier: IncrementalVerifier,
+        cancel: CancelToken,
     ) -> None:
         """After the lenses are out: the width obligations of each verified method that lowers,
         proven by Dafny one method at a time (hovers then say "proven by Dafny"). A newer
-        version of the document cancels this; a refuted range makes the method not hardware."""
+        version of the document or shutdown cancels this, its running Dafny killed through
+        `cancel`; a refuted range makes the method not hardware."""
         assert record.result is not None and verifier.engine is not None
         verified = {m.name for m in record.result.methods if m.status.value == "verified"}
         filename = filename_for(uri)
@@ -332,12 +345,16 @@ class DocumentRuns:
             self.verifier_runs += 1
             try:
                 proven = await asyncio.to_thread(
-                    method_hardware, record.text, name, filename, verifier.engine
+                    prove_method_widths, record.text, name, filename, verifier.engine, cancel
                 )
             except ToolchainError as exc:
                 self.server.report_task_error(f"proving the widths of {name}", exc)
                 continue
-            if self.records.get(uri) is not record or record.hardware_version != version:
+            if (
+                proven is None  # cancelled
+                or self.records.get(uri) is not record
+                or record.hardware_version != version
+            ):
                 return
             # the directive warnings come from the cheap pass only: keep them
             record.hardware[name] = with_directive_findings(proven, found)
