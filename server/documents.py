@@ -23,7 +23,9 @@ from lsprotocol import types as lsp
 from pygls.workspace import Workspace
 
 from server.convert import TOO_LARGE_CODE, filename_for, symbol_range
+from server.hardware_reuse import carry_hardware, front_end_pass, with_directive_findings
 from server.progress import ProgressHost, WorkDone
+from server.width_proofs import prove_method_widths
 from shared_schemas.lsp import (
     HardwareReadiness,
     ServerSettings,
@@ -35,14 +37,10 @@ from shared_schemas.lsp import (
 from shared_schemas.settings import VerifyOn
 from shared_schemas.verification import DafnyInfo, FileVerification, VerifyRequest
 from toolchain.dafny.incremental import IncrementalVerifier, Plan, Prepared
+from toolchain.dafny.outline import Outline
 from toolchain.dafny.text import LineIndex
 from toolchain.errors import CancelledError, ToolchainError
-from toolchain.hardware_status import (
-    MethodHardware,
-    carry_proof,
-    hardware_status,
-    method_hardware,
-)
+from toolchain.hardware_status import MethodHardware
 from toolchain.proc import CancelToken
 
 PROGRESS_AFTER_S = 1.0  # runs shorter than this show no progress notification
@@ -125,7 +123,10 @@ class DocumentRecord:
     text: str = ""
     hardware: dict[str, MethodHardware] = field(default_factory=dict)
     hardware_version: int | None = None
+    outline: Outline | None = None  # of `text`: what the next edit's verdicts are carried from
     proofs: asyncio.Task[None] | None = None
+    # stops the width proof's Dafny (the task's cancel alone would leave its thread running)
+    proofs_cancel: CancelToken | None = None
 
 
 class DocumentRuns:
@@ -185,6 +186,8 @@ class DocumentRuns:
         return lsp.VersionedTextDocumentIdentifier(uri=uri, version=doc.version or 0)
 
     def _stop(self, record: DocumentRecord) -> None:
+        if record.proofs_cancel is not None:
+            record.proofs_cancel.cancel()
         if record.proofs is not None and not record.proofs.done():
             record.proofs.cancel()
         run = record.run
@@ -265,8 +268,14 @@ class DocumentRuns:
         if plan.verify:
             self.verifier_runs += 1
         # The front end without Dafny (which methods can become hardware) needs only the text:
-        # it runs on its own thread while Dafny verifies, so it adds nothing to the wait.
-        front_end = asyncio.create_task(asyncio.to_thread(hardware_status, text, filename))
+        # it runs on its own thread while Dafny verifies. Methods the edit cannot have changed
+        # keep their verdicts (and proven widths), so it analyses only the others: on two busy
+        # cores its CPU time is taken from Dafny's.
+        carried = carry_hardware(
+            record.outline, record.hardware, prepared.outline, filename, filename
+        )
+        again = [name for name in prepared.outline.order if name not in carried]
+        front_end = asyncio.create_task(asyncio.to_thread(front_end_pass, text, filename, again))
         try:
             outcome = await asyncio.to_thread(verifier.run, prepared, cancel)
         except asyncio.CancelledError:
@@ -290,33 +299,41 @@ class DocumentRuns:
                 front_end.add_done_callback(_consume)
         result = outcome.verification
         duration_s = time.monotonic() - started
-        hardware = await front_end
+        fresh = await front_end
         if self._is_current(uri, version, task):
-            # A method the planner reused (its text and what it uses unchanged) keeps the
-            # widths Dafny proved for it: no new width proof after every edit elsewhere.
-            for name in outcome.plan.reuse & hardware.keys():
-                earlier = record.hardware.get(name)
-                if earlier is not None:
-                    hardware[name] = carry_proof(earlier, hardware[name])
+            hardware = {
+                name: found
+                for name in prepared.outline.order
+                for found in [carried.get(name) or fresh.get(name)]
+                if found is not None
+            }
             record.error = None
-            record.result, record.text = result, text
+            record.result, record.text, record.outline = result, text, prepared.outline
             record.hardware, record.hardware_version = hardware, version
             self.reporter.verified(uri, version, result, hardware)
             self._notify(
                 self._finished(uri, version, result, outcome.plan, duration_s, hardware), record
             )
             if server.settings.prove_widths and verifier.engine is not None:
+                record.proofs_cancel = CancelToken()
                 record.proofs = asyncio.create_task(
-                    self._prove_widths(uri, version, record, verifier), name=f"widths {uri}"
+                    self._prove_widths(uri, version, record, verifier, record.proofs_cancel),
+                    name=f"widths {uri}",
                 )
         return result
 
     async def _prove_widths(
-        self, uri: str, version: int | None, record: DocumentRecord, verifier: IncrementalVerifier
+        self,
+        uri: str,
+        version: int | None,
+        record: DocumentRecord,
+        verifier: IncrementalVerifier,
+        cancel: CancelToken,
     ) -> None:
         """After the lenses are out: the width obligations of each verified method that lowers,
         proven by Dafny one method at a time (hovers then say "proven by Dafny"). A newer
-        version of the document cancels this; a refuted range makes the method not hardware."""
+        version of the document or shutdown cancels this, its running Dafny killed through
+        `cancel`; a refuted range makes the method not hardware."""
         assert record.result is not None and verifier.engine is not None
         verified = {m.name for m in record.result.methods if m.status.value == "verified"}
         filename = filename_for(uri)
@@ -328,14 +345,19 @@ class DocumentRuns:
             self.verifier_runs += 1
             try:
                 proven = await asyncio.to_thread(
-                    method_hardware, record.text, name, filename, verifier.engine
+                    prove_method_widths, record.text, name, filename, verifier.engine, cancel
                 )
             except ToolchainError as exc:
                 self.server.report_task_error(f"proving the widths of {name}", exc)
                 continue
-            if self.records.get(uri) is not record or record.hardware_version != version:
+            if (
+                proven is None  # cancelled
+                or self.records.get(uri) is not record
+                or record.hardware_version != version
+            ):
                 return
-            record.hardware[name] = proven
+            # the directive warnings come from the cheap pass only: keep them
+            record.hardware[name] = with_directive_findings(proven, found)
             if not proven.ready:  # Dafny refuted a range: the lens and Problems must say so
                 self.reporter.verified(uri, version, record.result, record.hardware)
                 if record.status is not None:

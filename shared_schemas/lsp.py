@@ -93,6 +93,12 @@ class ServerSettings(Settings):
         description="After a method verifies and lowers, prove its integer ranges with Dafny in "
         "the background, so that hovers show proven widths (one extra Dafny run per method).",
     )
+    inlay_hints: bool = Field(
+        default=False,
+        description="Show each integer's hardware width and range inline after its declaration "
+        "(`: u8 [0,255]`) in methods that lower, from the same analysis the hover uses (no "
+        "extra Dafny run); the tooltip says whether Dafny proved it.",
+    )
 
 
 class VerifyCommandParams(Model):

@@ -42,6 +42,7 @@ FEATURES: tuple[str, ...] = (
     "generate",
     "synthesize",
     "hover",
+    "inlay_hints",
     "code_actions",
     "symbols",
     "explore",

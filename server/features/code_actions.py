@@ -1,5 +1,7 @@
 """Quick fixes for the front end's width findings (HW201, HW202): state the bounds the hardware
-needs as `requires` clauses of the method, as `p2s bounds` does (`toolchain.frontend.bounds`).
+needs as `requires` clauses of the method, as `p2s bounds` does (`toolchain.frontend.bounds`);
+and for `{:hls_*}` directives synthesis would ignore (HW301): remove the attribute, or change it
+to what was probably meant (`toolchain.hls.directive_findings.corrections`).
 
 The fix is a workspace edit of the method's header; the client applies it, the changed document
 is verified as usual, and the lens turns to Synthesize when the method then lowers. Nothing here
@@ -8,6 +10,7 @@ runs Dafny: whether callers establish the new precondition is the next verificat
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lsprotocol import types as lsp
@@ -17,6 +20,7 @@ from server.convert import is_dafny_document, lsp_range
 from toolchain.dafny.text import LineIndex
 from toolchain.frontend.bounds import BoundsError, BoundsProposal, propose_bounds
 from toolchain.frontend.ranges import Options
+from toolchain.hls.directive_findings import DIRECTIVE_CODE, corrections
 
 BOUND_CODES = ("HW201", "HW202")
 # Offered contracts, most useful first: (title, options, preferred). 32 bits and 256 elements
@@ -81,6 +85,49 @@ def _action(
     )
 
 
+_LOOP_CLAUSE = re.compile(r"\b(?:invariant|decreases|modifies)\s*$")
+
+
+def directive_fixes(uri: str, text: str, diagnostics: list[lsp.Diagnostic]) -> list[lsp.CodeAction]:
+    """For each ignored directive: its corrections, then its removal."""
+    index = LineIndex.of(text)
+    lines = text.splitlines()
+    actions: list[lsp.CodeAction] = []
+    for d in diagnostics:
+        r = d.range
+        if d.code != DIRECTIVE_CODE or r.start.line != r.end.line or r.start.line >= len(lines):
+            continue
+        line = lines[r.start.line]
+        attribute = line[r.start.character : r.end.character]
+        if not attribute.startswith("{:hls_"):
+            continue  # the text changed since the finding
+        on_loop = bool(_LOOP_CLAUSE.search(line[: r.start.character]))
+        for fixed in corrections(attribute, on_loop):
+            actions.append(
+                lsp.CodeAction(
+                    title=f"Change {attribute} to {fixed}",
+                    kind=lsp.CodeActionKind.QuickFix,
+                    diagnostics=[d],
+                    is_preferred=False,
+                    edit=lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(range=r, new_text=fixed)]}),
+                )
+            )
+        # the attribute and the blanks after it, so that no double space is left
+        end = index.offset(r.end.line, r.end.character)
+        while end < len(text) and text[end] in " \t":
+            end += 1
+        removal = lsp.Range(start=r.start, end=lsp_range(index.range(end, end)).start)
+        actions.append(
+            lsp.CodeAction(
+                title=f"Remove {attribute} (synthesis ignores it)",
+                kind=lsp.CodeActionKind.QuickFix,
+                diagnostics=[d],
+                edit=lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(range=removal, new_text="")]}),
+            )
+        )
+    return actions
+
+
 def register(server: P2SServer) -> None:
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,
@@ -91,4 +138,5 @@ def register(server: P2SServer) -> None:
         doc = ls.workspace.text_documents.get(uri)
         if doc is None or not is_dafny_document(uri, doc.language_id):
             return []
-        return bound_fixes(uri, doc.source, list(params.context.diagnostics))
+        found = list(params.context.diagnostics)
+        return [*bound_fixes(uri, doc.source, found), *directive_fixes(uri, doc.source, found)]

@@ -16,6 +16,7 @@ from lsprotocol import types as lsp
 
 from server.app import P2SServer
 from server.convert import TOO_LARGE_CODE, is_dafny_document, line_one_diagnostic, lsp_diagnostic
+from server.features.inlay_hints import refresh_inlay_hints
 from shared_schemas.lsp import VERIFICATION_STATUS_NOTIFICATION, VerificationStatusParams
 from shared_schemas.settings import VerifyOn
 from shared_schemas.verification import FileVerification, Severity
@@ -60,6 +61,8 @@ class Diagnostics:
         self.server.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
+        if self.server.settings.inlay_hints:
+            refresh_inlay_hints(self.server)  # the widths they show are this run's
 
     def unusable(
         self, uri: str, version: int | None, error: ToolchainError, code: str | None

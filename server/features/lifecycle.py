@@ -9,6 +9,7 @@ from lsprotocol import types as lsp
 
 from server.app import P2SServer
 from server.convert import is_dafny_document
+from server.features.inlay_hints import refresh_inlay_hints
 from server.settings import parse_settings, unwrap_initialization_options
 from shared_schemas.lsp import CONFIGURATION_SECTION
 
@@ -54,7 +55,11 @@ def register(server: P2SServer) -> None:
         pushed = params.settings
         if isinstance(pushed, dict) and CONFIGURATION_SECTION in pushed:
             pushed = pushed[CONFIGURATION_SECTION]
-        if not _apply(ls, await _fetch_settings(ls, pushed)):
+        hints_before = ls.settings.inlay_hints
+        engine_changed = _apply(ls, await _fetch_settings(ls, pushed))
+        if ls.settings.inlay_hints != hints_before:
+            refresh_inlay_hints(ls)  # shown or hidden now, without waiting for an edit
+        if not engine_changed:
             return
         # Dafny runs differently now: verify the open documents again.
         for uri, doc in list(ls.workspace.text_documents.items()):

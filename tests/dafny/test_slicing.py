@@ -54,20 +54,53 @@ method Odd(n: nat) returns (b: bool)
 """
 
 
-def test_blanks_only_the_bodies_the_selection_does_not_need() -> None:
+def test_stubs_the_bodies_the_selection_needs_and_removes_what_it_cannot_reach() -> None:
     sliced = slice_for(PROGRAM, ["UsesLemma"])
     assert sliced is not None
     # offsets and lines unchanged: the verifier's positions are positions in the user's text
     assert len(sliced.text) == len(PROGRAM)
     assert sliced.text.count("\n") == PROGRAM.count("\n")
-    assert sliced.dropped == {"DoubleIsEven", "Unrelated", "Even", "Odd"}
+    assert sliced.dropped == {"DoubleIsEven"}  # called: its contract stays, its body goes
+    assert sliced.removed == {"Unrelated", "Even", "Odd"}  # not reachable: blanked whole
     assert "function Double(x: int): int { x * 2 }" in sliced.text  # functions stay whole
     assert "y := Double(x);" in sliced.text  # the selection stays whole
-    assert "a[0] := first;" not in sliced.text
     # a dropped body becomes `{ assume false; }` on the same lines, never no body at all
-    assert sliced.text.count("assume false;") == 4
-    assert "method Unrelated(a: array<int>)" in sliced.text  # signatures and contracts stay
+    assert sliced.text.count("assume false;") == 1
+    assert "ensures Double(x) % 2 == 0" in sliced.text  # the callee's contract stays
+    assert "Unrelated" not in sliced.text and "a[0] := first;" not in sliced.text
+
+
+def test_without_removal_every_unneeded_body_is_stubbed_and_signatures_stay() -> None:
+    sliced = slice_for(PROGRAM, ["UsesLemma"], remove_unreached=False)
+    assert sliced is not None and not sliced.removed
+    assert sliced.dropped == {"DoubleIsEven", "Unrelated", "Even", "Odd"}
+    assert "method Unrelated(a: array<int>)" in sliced.text
     assert "requires a.Length > 0" in sliced.text
+    assert sliced.text.count("assume false;") == 4
+
+
+def test_what_the_text_outside_declarations_mentions_is_never_removed() -> None:
+    # the subset type needs IsSmall even though no selected declaration mentions it
+    text = (
+        "predicate IsSmall(x: int) { 0 <= x < 10 }\n"
+        "type Small = x: int | IsSmall(x) witness 0\n"
+        "method UseSmall(s: Small) returns (t: int)\n  ensures t < 10\n{\n  t := s;\n}\n" + PROGRAM
+    )
+    sliced = slice_for(text, ["UseSmall"])
+    assert sliced is not None
+    assert "predicate IsSmall(x: int) { 0 <= x < 10 }" in sliced.text
+    assert "Unrelated" in sliced.removed
+
+
+def test_class_members_and_what_they_mention_stay() -> None:
+    text = (
+        PROGRAM
+        + "class C {\n  method M(x: int) returns (y: int)\n  {\n    y := Double(x);\n  }\n}\n"
+    )
+    sliced = slice_for(text, ["Unrelated"])
+    assert sliced is not None
+    assert "C.M" not in sliced.removed and "method M(x: int)" in sliced.text
+    assert "function Double(x: int): int { x * 2 }" in sliced.text  # C.M mentions it
 
 
 def test_keeps_mutual_recursion_through_the_selection_whole() -> None:
@@ -90,7 +123,11 @@ def test_does_not_slice_files_whose_meaning_crosses_bodies(header: str) -> None:
 def test_nothing_to_drop_is_no_slice() -> None:
     assert slice_for("method M() { }\n", ["M"]) is None
     # a body with no line long enough for the stub stays whole
-    assert slice_for("method M() { }\nmethod N() {\n  var x;\n}\n", ["M"]) is None
+    short = "method N() {\n  var x;\n}\nmethod P() { N(); }\n"
+    assert slice_for(short, ["P"]) is None
+    # unreachable, N goes whole whatever its length
+    removed = slice_for("method M() { }\n" + short, ["M"])
+    assert removed is not None and removed.removed == {"N", "P"}
 
 
 @pytest.fixture

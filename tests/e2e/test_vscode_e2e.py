@@ -9,7 +9,8 @@ features (editorFeatures.mjs): the report's waveform and highlighted Verilog, a 
 and its HW warning in Problems, the quick fix that makes the method hardware, a hover with a proven
 width, the outline, Verify File and Restart Server from the palette, a synthesis cancelled from its
 notification (the earlier report shown stale while it runs) leaving the
-failed panel, and Generate's error buttons with no endpoint configured.
+failed panel, a synthesis that fails (a method that is not hardware) replacing the report on
+screen with its failure, and Generate's error buttons with no endpoint configured.
 Screenshots: .e2e/screenshots/*.png; summary: .e2e/result.json.
 """
 
@@ -97,6 +98,7 @@ def test_extension_flows_in_code_server() -> None:
         "Restart Language Server from the palette starts a new server",
         "a synthesis that starts marks the report on screen stale",
         "cancelling a synthesis from its notification leaves the failed panel (no earlier report)",
+        "a synthesis that fails replaces the earlier report with its failure (no stale PASS)",
         "Generate with no endpoint: the error toast offers Open Settings, Set API Key and Show Output",
         "its Open Settings button opens the LLM settings",
     ):

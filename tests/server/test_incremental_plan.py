@@ -171,3 +171,64 @@ def test_other_options_or_no_history_mean_a_full_run() -> None:
     outline = Outline.of(BASE)
     assert plan_against(None, outline, OPTIONS, FILE).plan.full
     assert plan_against(snapshot(BASE), outline, '{"vc_time_limit_s": 3}', FILE).plan.full
+
+
+def test_an_undone_edit_takes_the_outcome_of_the_result_that_saw_that_text() -> None:
+    first = snapshot(BASE)
+    second = snapshot(BASE.replace("b := a + 1;", "b := 1 + a;"))  # Alone edited
+    # Alone is back to its first text (an undo) while UseSq changes
+    now = Outline.of(BASE.replace("y := Sq(x);", "y := Sq(x) + 0;"))
+    planned = plan_against(second, now, OPTIONS, FILE, older=[first])
+    assert planned.plan.verify == {"UseSq"}
+    assert "Alone" in planned.plan.reuse and planned.outcomes["Alone"].name == "Alone"
+    assert "back to a text verified before" in planned.plan.reason
+    # without the older result Alone is verified again
+    assert plan_against(second, now, OPTIONS, FILE).plan.verify == {"UseSq", "Alone"}
+
+
+def test_an_older_result_with_another_callee_or_options_is_not_recalled() -> None:
+    older_sq = snapshot(BASE.replace("{ x * x }", "{ x * x + 0 }"))
+    previous = snapshot(BASE.replace("y := Sq(x);", "y := Sq(x) + 0;"))
+    now = Outline.of(BASE.replace("b := a + 1;", "b := 1 + a;"))  # UseSq back to BASE's text
+    # the older result saw UseSq's text, but with another Sq: its verdict says nothing now
+    assert plan_against(previous, now, OPTIONS, FILE, older=[older_sq]).plan.verify == {
+        "UseSq",
+        "Alone",
+    }
+    other_options = snapshot(BASE)
+    other_options.options = '{"vc_time_limit_s": 3}'
+    assert plan_against(previous, now, OPTIONS, FILE, older=[other_options]).plan.verify == {
+        "UseSq",
+        "Alone",
+    }
+
+
+def test_a_recalled_outcome_brings_its_findings_to_where_the_text_is_now() -> None:
+    line = BASE.splitlines().index("  b := a + 1;")
+    error = Diagnostic(
+        file=FILE,
+        range=Range.point(line, 2, 1),
+        category=DiagnosticCategory.verification,
+        message="postcondition might not hold",
+        symbol="Alone",
+    )
+    first = snapshot(BASE, [error])
+    first.result.methods = [
+        m.model_copy(update={"status": MethodStatus.errors}) if m.name == "Alone" else m
+        for m in first.result.methods
+    ]
+    second = snapshot(BASE.replace("b := a + 1;", "b := 1 + a;"))
+    now = Outline.of("\n\n" + BASE.replace("y := Sq(x);", "y := Sq(x) + 0;"))
+    planned = plan_against(second, now, OPTIONS, FILE, older=[first])
+    assert planned.outcomes["Alone"].status == MethodStatus.errors
+    (moved,) = planned.moved["Alone"]
+    assert moved.range.start.line == line + 2
+
+
+def test_an_undo_with_nothing_else_to_verify_still_verifies_what_it_brought_back() -> None:
+    # With no run at all, the whole file's resolution warnings would come from the last result
+    # alone; recalled outcomes are used only beside a run that reports them afresh.
+    first = snapshot(BASE)
+    second = snapshot(BASE.replace("b := a + 1;", "b := 1 + a;"))
+    planned = plan_against(second, Outline.of(BASE), OPTIONS, FILE, older=[first])
+    assert planned.plan.verify == {"Alone"} and not planned.outcomes

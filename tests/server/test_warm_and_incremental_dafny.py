@@ -163,3 +163,33 @@ def test_warm_verdict_equals_the_cli_on_set_cardinality(
     assert cold.status == "verified"
     assert summary(hot) == summary(cold)
     assert warm.fallbacks == 0
+
+
+def test_an_undone_edit_is_answered_by_the_earlier_result_and_equals_the_whole_file(
+    engine: DafnyEngine, warm: WarmVerifier
+) -> None:
+    """Max broken, then restored while UseTwice changes, then broken again while UseTwice changes
+    again: Max's verdict and errors come from the results that saw its text, and every edit
+    gives what verifying the whole text gives."""
+    incremental = IncrementalVerifier(warm, default_request=VerifyRequest())
+    text = (
+        MAX_FIXED
+        + "\nfunction Twice(x: int): int { 2 * x }\n\nmethod UseTwice(a: int) returns (b: int)\n  ensures b == Twice(a)\n{\n  b := a + a;\n}\n"
+    )
+    broken = "else { m := a; }"
+    edits = [
+        text,
+        text.replace("else { m := b; }", broken),
+        text.replace("b := a + a;", "b := a + a + 0;"),
+        text.replace("else { m := b; }", broken).replace("b := a + a;", "b := 0 + a + a;"),
+    ]
+    verified: list[set[str]] = []
+    for version, edit in enumerate(edits):
+        outcome = incremental.verify("doc", edit, "/tmp/undo.dfy")
+        verified.append(set(outcome.plan.verify))
+        whole = engine.verify_source(edit, "/tmp/undo.dfy")
+        assert summary(outcome.verification) == summary(whole), f"edit {version}"
+    assert verified[1:] == [{"Max"}, {"UseTwice"}, {"UseTwice"}]
+    assert incremental.verify("doc", edits[3], "/tmp/undo.dfy").verification.status == (
+        VerificationStatus.errors
+    )

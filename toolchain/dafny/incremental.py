@@ -20,13 +20,10 @@ usual and never merged with older results.
 
 from __future__ import annotations
 
-import difflib
-import hashlib
-import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -37,21 +34,18 @@ from shared_schemas.verification import (
     FileVerification,
     MethodOutcome,
     MethodStatus,
-    Range,
     Severity,
     VerificationStatus,
     VerifyRequest,
 )
 from toolchain.dafny.cache import ResultCache
 from toolchain.dafny.engine import DafnyEngine
+from toolchain.dafny.outline import Declaration, Outline, PositionMap, affected, dependency_key
 from toolchain.dafny.soundness import qualify_verdict, soundness_issues
-from toolchain.dafny.symbols import Symbol, find_symbols
-from toolchain.dafny.text import LineIndex, lex_spans, mask_comments_and_strings
+from toolchain.dafny.text import LineIndex
 from toolchain.dafny.warm import WarmVerifier
 from toolchain.proc import CancelToken
 
-_IDENT = re.compile(r"[A-Za-z_][\w'?]*")
-_INCLUDE = re.compile(r"(?m)^\s*include\s+\"")
 _REUSABLE = (
     MethodStatus.verified,
     MethodStatus.partial,
@@ -73,146 +67,6 @@ class SourceVerifier(Protocol):
         request: VerifyRequest | None = ...,
         cancel: CancelToken | None = ...,
     ) -> FileVerification: ...
-
-
-# -- outlines -------------------------------------------------------------------------------
-
-
-def _fingerprint(
-    text: str, pieces: list[tuple[int, int]], spans: list[tuple[int, int, bool]]
-) -> str:
-    """A hash of the tokens in `pieces` of `text`: comments and layout do not count, literals do."""
-    tokens: list[str] = []
-    for lo, hi in pieces:
-        pos = lo
-        for s, e, is_literal in spans:
-            if e <= pos or s >= hi:
-                continue
-            s, e = max(s, pos), min(e, hi)
-            tokens.extend(text[pos:s].split())
-            if is_literal:
-                tokens.append(text[s:e])
-            pos = e
-        tokens.extend(text[pos:hi].split())
-    return hashlib.sha256("\x1f".join(tokens).encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class Declaration:
-    symbol: Symbol
-    raw: str  # the exact text: reused results keep their offsets only when it is unchanged
-    meaning: str  # fingerprint of the text without comments and layout
-    mentions: frozenset[str]  # identifiers it uses (a superset of the declarations it needs)
-
-
-@dataclass(frozen=True)
-class Outline:
-    """The declarations of one text, as the planner compares them."""
-
-    text: str
-    declarations: dict[str, Declaration]
-    order: tuple[str, ...]
-    context: str  # fingerprint of everything outside the declarations
-    ambiguous: bool  # two declarations share a qualified name: results cannot be told apart
-    includes: bool
-
-    @classmethod
-    def of(cls, text: str) -> Outline:
-        masked = mask_comments_and_strings(text)
-        spans = [(s.start, s.end, s.is_literal) for s in lex_spans(text)]
-        symbols = find_symbols(text)
-        declarations: dict[str, Declaration] = {}
-        ambiguous = False
-        for sym in symbols:
-            end = max(sym.end, sym.start)
-            if sym.qualified in declarations:
-                ambiguous = True
-            declarations[sym.qualified] = Declaration(
-                symbol=sym,
-                raw=text[sym.start : end],
-                meaning=_fingerprint(text, [(sym.start, end)], spans),
-                mentions=frozenset(_IDENT.findall(masked, sym.start, end)),
-            )
-        outside: list[tuple[int, int]] = []
-        pos = 0
-        for sym in sorted(symbols, key=lambda s: s.start):
-            if sym.start > pos:
-                outside.append((pos, sym.start))
-            pos = max(pos, sym.end)
-        outside.append((pos, len(text)))
-        return cls(
-            text=text,
-            declarations=declarations,
-            order=tuple(s.qualified for s in symbols),
-            context=_fingerprint(text, outside, spans),
-            ambiguous=ambiguous,
-            includes=bool(_INCLUDE.search(masked)),
-        )
-
-
-# -- moving old results to the new text ------------------------------------------------------
-
-
-class PositionMap:
-    """Moves positions of an old text to a new one where the text around them is unchanged.
-
-    Inside a declaration whose text is identical, positions move with the declaration; elsewhere
-    a position moves with its line when a line diff pairs that line with an identical one.
-    """
-
-    def __init__(self, old: Outline, new: Outline) -> None:
-        self._old_index = LineIndex.of(old.text)
-        self._new_index = LineIndex.of(new.text)
-        self._moves: list[tuple[int, int, int]] = []  # old start, old end, new start
-        for name, decl in old.declarations.items():
-            now = new.declarations.get(name)
-            if now is not None and now.raw == decl.raw:
-                self._moves.append((decl.symbol.start, decl.symbol.end, now.symbol.start))
-        old_lines = old.text.splitlines()
-        new_lines = new.text.splitlines()
-        self._lines: dict[int, int] = {}
-        matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-        for tag, i1, i2, j1, _ in matcher.get_opcodes():
-            if tag == "equal":
-                for k in range(i2 - i1):
-                    self._lines[i1 + k] = j1 + k
-
-    def _point(self, line: int, character: int, is_end: bool) -> tuple[int, int] | None:
-        offset = self._old_index.offset(line, character)
-        for start, end, new_start in self._moves:
-            if start <= offset < end or (is_end and offset == end):
-                return self._new_index.position(new_start + offset - start)
-        if line in self._lines:
-            return self._lines[line], character
-        return None
-
-    def range(self, r: Range) -> Range | None:
-        start = self._point(r.start.line, r.start.character, False)
-        end = self._point(r.end.line, r.end.character, True)
-        if start is None or end is None:
-            return None
-        return Range.model_validate(
-            {
-                "start": {"line": start[0], "character": start[1]},
-                "end": {"line": end[0], "character": end[1]},
-            }
-        )
-
-    def diagnostic(self, d: Diagnostic, old_file: str, new_file: str) -> Diagnostic | None:
-        """The diagnostic at its new place (same-file related locations too), or None."""
-        moved = d.model_copy(deep=True)
-        if d.file == old_file:
-            r = self.range(d.range)
-            if r is None:
-                return None
-            moved.file, moved.range = new_file, r
-        for rel in moved.related:
-            if rel.location.file == old_file:
-                r = self.range(rel.location.range)
-                if r is None:
-                    return None
-                rel.location.file, rel.location.range = new_file, r
-        return moved
 
 
 # -- planning --------------------------------------------------------------------------------
@@ -243,35 +97,58 @@ class _Planned:
     moved: dict[str, list[Diagnostic]] = field(default_factory=dict)  # reused, by declaration
     moved_other: list[Diagnostic] = field(default_factory=list)  # reused, outside declarations
     moved_whole_file: list[Diagnostic] = field(default_factory=list)  # kept when nothing runs
+    # Declarations reused from an older result than `previous` (an edit undone): their outcome
+    outcomes: dict[str, MethodOutcome] = field(default_factory=dict)
 
 
 def _full(outline: Outline, reason: str) -> _Planned:
     return _Planned(Plan(True, frozenset(outline.declarations), frozenset(), reason))
 
 
-def _affected(previous: Outline, current: Outline) -> set[str]:
-    """Declarations whose own text changed or that depend on one whose meaning changed."""
-    old, new = previous.declarations, current.declarations
-    changed = {n for n, d in new.items() if n not in old or old[n].raw != d.raw}
-    seeds = {d.symbol.name for n, d in new.items() if n not in old or old[n].meaning != d.meaning}
-    seeds |= {d.symbol.name for n, d in old.items() if n not in new}
-    # Follow "mentions" backwards until nothing new is reached.
-    reached: set[str] = set()
-    frontier = set(seeds)
-    while frontier:
-        reached |= frontier
-        frontier = set()
-        for n, d in new.items():
-            if n not in changed and d.mentions & reached:
-                changed.add(n)
-                frontier.add(d.symbol.name)
-        frontier -= reached
-    return changed
+def _from_history(
+    name: str, current: Outline, options: str, filename: str, older: Sequence[Snapshot]
+) -> tuple[MethodOutcome, list[Diagnostic]] | None:
+    """The outcome and verifier findings an older result gave `name`, when that result saw the
+    same declaration with the same dependencies (`dependency_key`), moved to the current text;
+    None when no older result qualifies or one of its findings cannot be placed."""
+    key = dependency_key(current, name)
+    for snapshot in reversed(older):  # newest first
+        outline = snapshot.outline
+        if (
+            snapshot.options != options
+            or outline.includes
+            or outline.ambiguous
+            or name not in outline.declarations
+            or dependency_key(outline, name) != key
+        ):
+            continue
+        outcome = next((m for m in snapshot.result.methods if m.name == name), None)
+        if outcome is None or outcome.status not in _REUSABLE:
+            continue
+        moves = PositionMap(outline, current)
+        found: list[Diagnostic] = []
+        for d in snapshot.result.diagnostics:
+            if d.symbol != name or d.category not in _VERIFIER_CATEGORIES:
+                continue
+            moved = moves.diagnostic(d, snapshot.result.file, filename)
+            if moved is None:
+                break
+            found.append(moved)
+        else:
+            return outcome, found
+    return None
 
 
 def plan_against(
-    previous: Snapshot | None, current: Outline, options: str, filename: str
+    previous: Snapshot | None,
+    current: Outline,
+    options: str,
+    filename: str,
+    older: Sequence[Snapshot] = (),
 ) -> _Planned:
+    """What to verify of `current` given the document's last result (`previous`) and a few
+    results before it (`older`, oldest first), which serve declarations an edit brought back to
+    a text they had then (an undo) with the outcome they had then."""
     if previous is None:
         return _full(current, "no earlier result for this document")
     if previous.options != options:
@@ -282,7 +159,7 @@ def plan_against(
         return _full(current, "two declarations share a name")
     if previous.outline.context != current.context:
         return _full(current, "declarations outside methods and functions changed")
-    dirty = _affected(previous.outline, current)
+    dirty = affected(previous.outline, current)
     outcomes = {m.name: m for m in previous.result.methods}
     for name in current.declarations:
         m = outcomes.get(name)
@@ -318,6 +195,18 @@ def plan_against(
             planned.moved.setdefault(owner, []).append(moved)
     for name in dirty:
         planned.moved.pop(name, None)
+    recalled: dict[str, tuple[MethodOutcome, list[Diagnostic]]] = {}
+    for name in sorted(dirty):
+        earlier = _from_history(name, current, options, filename, older)
+        if earlier is not None:
+            recalled[name] = earlier
+    if recalled and dirty - recalled.keys():
+        # Only while something else still runs: that run reports the whole file's resolution
+        # warnings afresh; with nothing run they would come from `previous` alone.
+        for name, (outcome, findings) in recalled.items():
+            planned.outcomes[name] = outcome
+            planned.moved[name] = findings
+        dirty -= recalled.keys()
     if dirty >= set(current.declarations) and current.declarations:
         return _full(current, "every declaration is affected")
     if not dirty and unmoved_whole_file:
@@ -328,6 +217,8 @@ def plan_against(
         if dirty
         else "no declaration affected"
     )
+    if planned.outcomes:
+        reason += f", {len(planned.outcomes)} back to a text verified before"
     planned.plan = Plan(False, frozenset(dirty), reuse, reason)
     return planned
 
@@ -370,7 +261,11 @@ def _merge(
     methods: list[MethodOutcome] = []
     for name in current.order:
         decl = current.declarations[name]
-        source = old_outcomes.get(name) if name in reuse else new_outcomes.get(name)
+        source = (
+            planned.outcomes.get(name, old_outcomes.get(name))
+            if name in reuse
+            else new_outcomes.get(name)
+        )
         if source is None:
             source = MethodOutcome(name=name, kind=decl.symbol.kind, status=MethodStatus.skipped)
         outcome = source.model_copy(deep=True)
@@ -479,12 +374,16 @@ class IncrementalVerifier:
         default_request: VerifyRequest | None = None,
         reuse: bool = True,
         capacity: int = 64,
+        history: int = 4,
     ) -> None:
         self.verifier = verifier
         self.default_request = default_request or VerifyRequest()
         self.reuse = reuse
         self.capacity = capacity
-        self._snapshots: OrderedDict[str, Snapshot] = OrderedDict()
+        # Per document, its last `history` complete results, newest last: the last one is what
+        # an edit is planned against; the older ones serve declarations an undo brought back.
+        self.history = max(history, 1)
+        self._snapshots: OrderedDict[str, list[Snapshot]] = OrderedDict()
         self._lock = threading.Lock()
         self.warm: WarmVerifier | None = verifier if isinstance(verifier, WarmVerifier) else None
         self.engine: DafnyEngine | None = (
@@ -554,19 +453,23 @@ class IncrementalVerifier:
         request = request or self.default_request
         outline = Outline.of(text)
         with self._lock:
-            previous = self._snapshots.get(key)
+            kept = list(self._snapshots.get(key, ()))
+        previous = kept[-1] if kept else None
         if full:
             planned = _full(outline, "a full verification was asked for")
         elif not self.reuse:
             planned = _full(outline, "incremental verification is off")
         else:
-            planned = plan_against(previous, outline, self._options(request), filename)
+            planned = plan_against(
+                previous, outline, self._options(request), filename, older=kept[:-1]
+            )
         forced = frozenset(force) & planned.plan.reuse
         if forced and not planned.plan.full:
             p = planned.plan
             planned.plan = Plan(False, p.verify | forced, p.reuse - forced, p.reason)
             for name in forced:
                 planned.moved.pop(name, None)
+                planned.outcomes.pop(name, None)
         return Prepared(key, text, filename, request, outline, planned)
 
     def verify(
@@ -609,7 +512,9 @@ class IncrementalVerifier:
         result.duration_s = elapsed
         if _reusable(result):
             with self._lock:
-                self._snapshots[prepared.key] = Snapshot(outline, result, self._options(request))
+                kept = self._snapshots.setdefault(prepared.key, [])
+                kept.append(Snapshot(outline, result, self._options(request)))
+                del kept[: -self.history]
                 self._snapshots.move_to_end(prepared.key)
                 while len(self._snapshots) > self.capacity:
                     self._snapshots.popitem(last=False)

@@ -1527,6 +1527,10 @@ export interface ServerSettings {
    * Re-verify only the declarations an edit affected, reusing the results of the others; off: every change verifies the whole file.
    */
   incremental?: boolean;
+  /**
+   * Show each integer's hardware width and range inline after its declaration (`: u8 [0,255]`) in methods that lower, from the same analysis the hover uses (no extra Dafny run); the tooltip says whether Dafny proved it.
+   */
+  inlay_hints?: boolean;
   llm?: LlmSettings;
   /**
    * After a method verifies and lowers, prove its integer ranges with Dafny in the background, so that hovers show proven widths (one extra Dafny run per method).

@@ -263,3 +263,38 @@ export async function generateWithoutEndpoint(h, spec) {
   h.check("its Open Settings button opens the LLM settings", true, (await setting.innerText()).replace(/\s+/g, " ").slice(0, 120));
   await h.shot(page, "25-open-settings-from-error", 300);
 }
+
+/** A synthesis that fails (not one cancelled): SaturatingAdd's report is on screen again (its
+ * synthesis is cached from the synthesize flow), then Synthesize on a method the front end cannot
+ * lower. The panel must say that run failed, and show nothing of the earlier report's PASS. */
+export async function failedSynthesisPanel(h) {
+  const { page } = h;
+  await h.openFile(page, "saturating_add.dfy");
+  await page.locator(`${LENS} a`, { hasText: "Synthesize" }).first().waitFor({ state: "visible", timeout: 90000 });
+  await page.locator(`${LENS} a`, { hasText: "Synthesize" }).first().click();
+  const frame = h.reportFrame();
+  await page.locator('.tab:has-text("Synthesis: SaturatingAdd")').first().click();
+  const report = frame.locator('[data-panel-state="report"]');
+  await report.waitFor({ state: "visible", timeout: 240000 });
+  const verdictBefore = await frame.locator("[data-verdict]").first().getAttribute("data-verdict");
+  await h.shot(page, "26-report-before-failed-synthesis", 300);
+
+  await h.openFile(page, "not_hardware.dfy");
+  await page.locator(LENS, { hasText: "not hardware" }).first().waitFor({ state: "visible", timeout: 90000 });
+  await goTo(h, "7:5"); // inside Halve: the command synthesizes the method at the cursor
+  await h.runCommand(page, "Proof2Silicon: Synthesize Method");
+  const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "Halve" }).first();
+  await toast.waitFor({ state: "visible", timeout: 60000 });
+  const toastText = (await toast.innerText()).replace(/\s+/g, " ").trim();
+  await page.locator('.tab:has-text("Synthesis: Halve")').first().click();
+  const failed = frame.locator('[data-panel-state="failed"]');
+  await failed.waitFor({ state: "visible", timeout: 60000 });
+  const failedText = (await failed.innerText()).replace(/\s+/g, " ").trim();
+  const leftover = (await frame.locator('[data-metric="latency"]').count()) + (await frame.locator("[data-verdict]").count());
+  h.check(
+    "a synthesis that fails replaces the earlier report with its failure (no stale PASS)",
+    verdictBefore === "pass" && /Halve/.test(failedText) && !/cancel/i.test(failedText) && leftover === 0,
+    `before: verdict ${verdictBefore}; after: "${failedText.slice(0, 160)}"; toast "${toastText.slice(0, 120)}"`,
+  );
+  await h.shot(page, "27-failed-synthesis-panel");
+}

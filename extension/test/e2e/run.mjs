@@ -11,7 +11,7 @@ import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { editorFeaturesFlow, generateWithoutEndpoint, verilogHighlighted, waveformShown } from "./editorFeatures.mjs";
+import { editorFeaturesFlow, failedSynthesisPanel, generateWithoutEndpoint, verilogHighlighted, waveformShown } from "./editorFeatures.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..", "..", "..");
@@ -609,6 +609,8 @@ async function main() {
       if (only.has("synthesize")) await synthesizeFlow(page, workspace);
       if (only.has("editor")) await editorFeaturesFlow(harness(page));
       if (only.has("generate")) await generateFlow(page, workspace, llm);
+      // a failed (not cancelled) synthesis after a report: its own step, after the others
+      if (only.has("editor") && only.has("synthesize")) await failedSynthesisPanel(harness(page));
       await browser.close();
       browser = undefined;
     }
