@@ -1,0 +1,247 @@
+"""Candidate inputs shaped by the method's `requires`, for preconditions random draws rarely meet.
+
+Independent random inputs almost never give a sorted array with distinct elements, two arrays of
+equal length, an `x` that occurs in `a`, or an index below a length. When the plain candidates
+(`vectors.sample_candidates`) leave too few that the precondition admits, this module searches
+structured ones: arrays drawn sorted, strictly increasing, distinct, constant, copied or permuted
+from another array parameter, lengths equal to another array's; scalars drawn from what the
+precondition relates them to (array lengths and indices, array elements, the other scalars, the
+constants the precondition and its predicates mention). Each candidate is checked with the local
+evaluator (`requires_eval`) and the ones it accepts go first. They still pass through Dafny's
+compiled precondition like every other candidate: that check stays the judge.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from toolchain.cosim.requires_eval import RequiresEvaluator
+from toolchain.cosim.vectors import array_element_range, draw_char, draw_value, scalar_range
+from toolchain.frontend import ast as A
+from toolchain.frontend.ir import ArrayType, BoolType, HardwareMethod, IntType, Port
+from toolchain.hls.interface import Scalar, Vector
+
+# search budget per method: enough for sortedness and membership shapes (found within a few
+# hundred tries), small next to the Dafny compile that follows
+_MAX_ATTEMPTS = 3000
+_MAX_SECONDS = 3.0
+_SCALAR_RETRIES = 6  # scalar assignments tried per array assignment (scalars are cheap)
+
+
+@dataclass
+class ShapedSearch:
+    """What the search found, for the report and the tests."""
+
+    candidates: list[Vector]
+    plain_accepted: int  # of the plain candidates, how many the local evaluator accepted
+    attempts: int
+    evaluable: bool  # False: the local evaluator could not read the precondition at all
+
+
+def precondition_clauses(decl: A.MethodDecl) -> list[A.Expr] | None:
+    """The parsed `requires` clauses, or None when one did not parse (nothing to search on)."""
+    clauses: list[A.Expr] = []
+    for spec in decl.specs_of("requires"):
+        if spec.expr is None:
+            return None
+        clauses.append(spec.expr)
+    return clauses
+
+
+def _constants(program: A.Program, clauses: list[A.Expr]) -> list[int]:
+    """Integer (and char) constants in the precondition and the functions it calls."""
+    found: set[int] = set()
+    functions = {f.name: f for f in program.functions()}
+    seen: set[str] = set()
+    stack: list[A.Expr] = list(clauses)
+    while stack:
+        e = stack.pop()
+        if isinstance(e, A.IntLit):
+            found.add(e.value)
+        elif isinstance(e, A.OtherLit) and e.kind == "char":
+            from toolchain.frontend.chars import char_value
+
+            v = char_value(e.text)
+            if v is not None:
+                found.add(v)
+        elif isinstance(e, A.Apply) and isinstance(e.func, A.Name):
+            f = functions.get(e.func.name)
+            if f is not None and f.name not in seen and f.body is not None:
+                seen.add(f.name)
+                stack.append(f.body)
+        stack.extend(_children(e))
+    out: set[int] = set()
+    for c in found:
+        out.update((c - 1, c, c + 1))
+    return sorted(out)
+
+
+def _children(e: A.Expr) -> Iterator[A.Expr]:
+    for value in vars(e).values():
+        if isinstance(value, A.Expr):
+            yield value
+        elif isinstance(value, list):
+            yield from (x for x in value if isinstance(x, A.Expr))
+
+
+class _Shaper:
+    def __init__(self, method: HardwareMethod, constants: list[int], rng: random.Random) -> None:
+        self.m = method
+        self.rng = rng
+        self.constants = constants
+        self.ports = [p for p in method.ports if p.direction in ("in", "inout")]
+        self.arrays = [p for p in self.ports if isinstance(p.type, ArrayType)]
+        self.scalars = [p for p in self.ports if not isinstance(p.type, ArrayType)]
+
+    # -- arrays ---------------------------------------------------------------------------------
+    def _length(self, t: ArrayType, done: Vector) -> int:
+        if t.length is not None:
+            return t.length
+        cap = t.capacity or 0
+        others = [len(v) for v in done.values() if isinstance(v, list) and len(v) <= cap]
+        pick = self.rng.random()
+        if others and pick < 0.5:
+            return self.rng.choice(others)  # `|a| == |b|`, `a.Length == b.Length`
+        if pick < 0.7:
+            return self.rng.randint(1, min(cap, 4)) if cap else 0  # small, non-empty
+        return self.rng.randint(0, cap)
+
+    def _elements(self, p: Port, t: ArrayType, n: int, done: Vector) -> list[int]:
+        lo, hi = array_element_range(self.m, p)
+        draw = draw_char if p.chars else draw_value
+        rng = self.rng
+        others = [v for v in done.values() if isinstance(v, list) and len(v) == n]
+        shape = rng.randrange(9)
+        if shape == 0 and others:
+            src = [int(x) for x in rng.choice(others)]
+            if all(lo <= x <= hi for x in src):
+                return src  # a copy: `a[..] == b[..]`, `multiset(a[..]) == multiset(b[..])`
+        if shape == 1 and others:
+            src = [int(x) for x in rng.choice(others)]
+            if all(lo <= x <= hi for x in src):
+                rng.shuffle(src)
+                return src  # a permutation
+        if shape in (2, 3, 4, 5) and hi - lo + 1 >= n:
+            # distinct elements: strictly increasing, strictly decreasing or unordered
+            narrow = (lo, min(hi, lo + 4 * n + 8)) if rng.random() < 0.5 and lo >= -8 else None
+            pool_lo, pool_hi = narrow or (lo, hi)
+            chosen: set[int] = set()
+            while len(chosen) < n:
+                chosen.add(draw(rng, pool_lo, pool_hi) if narrow is None else rng.randint(*narrow))
+            elems = sorted(chosen)
+            if shape == 3:
+                elems.reverse()
+            elif shape == 4:
+                rng.shuffle(elems)
+            return elems
+        if shape == 6:
+            small_hi = min(hi, max(lo, 0) + max(n, 3))
+            return [rng.randint(lo, max(lo, small_hi)) for _ in range(n)]
+        elems = [draw(rng, lo, hi) for _ in range(n)]
+        if shape == 7:
+            elems.sort()  # non-decreasing, duplicates allowed
+        elif shape == 8 and elems:
+            elems = [elems[0]] * n
+        return elems
+
+    # -- scalars --------------------------------------------------------------------------------
+    def _scalar(self, p: Port, done: Vector) -> Scalar:
+        t = p.type
+        if isinstance(t, BoolType):
+            return self.rng.random() < 0.5
+        assert isinstance(t, IntType)
+        lo, hi = scalar_range(self.m, p)
+        rng = self.rng
+        pool: list[int] = [lo, hi, 0, 1]
+        lists = [v for v in done.values() if isinstance(v, list)]
+        for items in lists:
+            n = len(items)
+            pool += [n, n - 1, n // 2]
+            if n:
+                pool.append(rng.randrange(n))  # an index: `0 <= i < |a|`
+                x = items[rng.randrange(n)]
+                if isinstance(x, int) and not isinstance(x, bool):
+                    pool += [x, x + 1, x - 1]  # a member: `x in a`
+        earlier = [int(v) for v in done.values() if isinstance(v, int) and not isinstance(v, bool)]
+        for x in earlier:
+            pool += [x, x + 1, x - 1]
+        if len(earlier) >= 2:
+            a, b = sorted(rng.sample(earlier, 2))
+            pool.append(rng.randint(a, b))  # between two scalars: `lo <= x <= hi`
+        pool += self.constants
+        pick = rng.random()
+        if pick < 0.25:
+            value = draw_char(rng, lo, hi) if p.chars else draw_value(rng, lo, hi)
+        else:
+            value = rng.choice(pool)
+        return min(max(value, lo), hi)
+
+    def vector(self) -> Vector:
+        vec: Vector = {}
+        for p in self.arrays:
+            t = p.type
+            assert isinstance(t, ArrayType)
+            n = self._length(t, vec)
+            elems = self._elements(p, t, n, vec)
+            if isinstance(t.element, BoolType):
+                vec[p.name] = [bool(x) for x in elems]
+            else:
+                vec[p.name] = list(elems)
+        return vec
+
+    def with_scalars(self, arrays: Vector) -> Vector:
+        vec = dict(arrays)
+        order = list(self.scalars)
+        self.rng.shuffle(order)  # a relation `a <= b` is met from either side
+        for p in order:
+            vec[p.name] = self._scalar(p, vec)
+        return {p.name: vec[p.name] for p in self.ports}
+
+
+def _key(vec: Vector) -> str:
+    return repr(sorted(vec.items()))
+
+
+def shaped_candidates(
+    method: HardwareMethod,
+    decl: A.MethodDecl,
+    program: A.Program,
+    plain: list[Vector],
+    wanted: int,
+    seed: int,
+) -> ShapedSearch:
+    """Candidates the local evaluator accepts, searched only when fewer than `wanted` of the
+    plain ones are (see the module docstring); the plain ones are never dropped by the caller."""
+    clauses = precondition_clauses(decl)
+    if not clauses:
+        return ShapedSearch([], len(plain), 0, evaluable=clauses is not None)
+    ev = RequiresEvaluator(program)
+    verdicts = [ev.holds(clauses, vec) for vec in plain]
+    accepted = sum(1 for v in verdicts if v)
+    if accepted >= wanted:
+        return ShapedSearch([], accepted, 0, evaluable=True)
+    if all(v is None for v in verdicts):
+        return ShapedSearch([], 0, 0, evaluable=False)
+    shaper = _Shaper(method, _constants(program, clauses), random.Random(seed * 7919 + 17))
+    seen = {_key(v) for v, ok in zip(plain, verdicts, strict=True) if ok}
+    found: list[Vector] = []
+    attempts = 0
+    deadline = time.monotonic() + _MAX_SECONDS
+    while len(found) + accepted < wanted and attempts < _MAX_ATTEMPTS:
+        if time.monotonic() > deadline:
+            break
+        arrays = shaper.vector()
+        for _ in range(_SCALAR_RETRIES if shaper.scalars else 1):
+            attempts += 1
+            vec = shaper.with_scalars(arrays)
+            if ev.holds(clauses, vec) is not True:
+                continue
+            key = _key(vec)
+            if key not in seen:
+                seen.add(key)
+                found.append(vec)
+            break
+    return ShapedSearch(found, accepted, attempts, evaluable=True)
