@@ -52,6 +52,7 @@ class RequiresEvaluator:
             if isinstance(d, A.ConstDecl) and d.value is not None
         }
         self.depth = 0
+        self.nat_vars: dict[str, bool] = {}  # bound variable -> declared `nat`
 
     # -- entry points ---------------------------------------------------------------------------
     def holds(self, clauses: list[A.Expr], env: Mapping[str, Any]) -> bool | None:
@@ -255,6 +256,8 @@ class RequiresEvaluator:
     # -- quantifiers ----------------------------------------------------------------------------
     def _quantifier(self, e: A.Quantifier, env: dict[str, Any]) -> bool:
         names = [v.name for v in e.vars]
+        for v in e.vars:
+            self.nat_vars[v.name] = v.type is not None and v.type.name == "nat"
         guard = _guard_conjuncts(e)
         domains = [self._domain(n, names, guard, env) for n in names]
         total = 1
@@ -289,6 +292,8 @@ class RequiresEvaluator:
                     if isinstance(coll, list | frozenset):
                         return sorted(set(coll), key=repr)
         lo = self._bound(name, names, guard, env, lower=True, seen=frozenset())
+        if self.nat_vars.get(name) and (lo is None or lo < 0):
+            lo = 0  # `forall i: nat :: i < |a| ==> ...`
         hi = self._bound(name, names, guard, env, lower=False, seen=frozenset())
         if lo is None or hi is None:
             raise Unknown(f"no finite range for {name}")

@@ -95,26 +95,49 @@ class _Shaper:
         self.ports = [p for p in method.ports if p.direction in ("in", "inout")]
         self.arrays = [p for p in self.ports if isinstance(p.type, ArrayType)]
         self.scalars = [p for p in self.ports if not isinstance(p.type, ArrayType)]
+        self.small = False
 
     # -- arrays ---------------------------------------------------------------------------------
     def _length(self, t: ArrayType, done: Vector) -> int:
         if t.length is not None:
             return t.length
         cap = t.capacity or 0
-        others = [len(v) for v in done.values() if isinstance(v, list) and len(v) <= cap]
+        lengths = [len(v) for v in done.values() if isinstance(v, list)]
+        # equal to another array's length, or one more / less (`c.Length == a.Length + 1`)
+        others = [k + d for k in lengths for d in (0, 0, 1, -1) if 0 <= k + d <= cap]
         pick = self.rng.random()
-        if others and pick < 0.5:
+        if others and pick < 0.6:
             return self.rng.choice(others)  # `|a| == |b|`, `a.Length == b.Length`
         if pick < 0.7:
             return self.rng.randint(1, min(cap, 4)) if cap else 0  # small, non-empty
         return self.rng.randint(0, cap)
 
     def _elements(self, p: Port, t: ArrayType, n: int, done: Vector) -> list[int]:
-        lo, hi = array_element_range(self.m, p)
+        lo, hi = self._narrow(*array_element_range(self.m, p))
         draw = draw_char if p.chars else draw_value
         rng = self.rng
         others = [v for v in done.values() if isinstance(v, list) and len(v) == n]
-        shape = rng.randrange(9)
+        shorter = [v for v in done.values() if isinstance(v, list) and len(v) in (n, n - 1)]
+        # an array of a related length is drawn related to the other array half of the time
+        # (a copy, a permutation, its prefix sums); otherwise by itself
+        related = bool(shorter) and rng.random() < 0.5
+        shape = rng.choice((0, 1, 9)) if related else rng.randrange(2, 11)
+        if shape == 9 and shorter:
+            # prefix sums of another array: `c[0] == 0 && c[i + 1] == c[i] + a[i]`
+            src = [int(x) for x in rng.choice(shorter)]
+            sums = [0] if len(src) < n else []
+            for x in src:
+                sums.append((sums[-1] if sums else 0) + x)
+            if len(sums) == n and all(lo <= x <= hi for x in sums):
+                return sums
+        if shape == 10 and hi >= max(lo, 0) + n:
+            # a strictly increasing run, then a constant fill: a sorted prefix in use and the
+            # unused tail of a fixed-size buffer (`a[..limit]` sorted, `a[limit..]` all zero)
+            k = rng.randint(0, n)
+            fill = 0 if lo <= 0 <= hi else lo
+            base = fill + 1
+            run = sorted(rng.sample(range(base, min(hi, base + 4 * n + 8) + 1), k))
+            return run + [fill] * (n - k)
         if shape == 0 and others:
             src = [int(x) for x in rng.choice(others)]
             if all(lo <= x <= hi for x in src):
@@ -165,6 +188,14 @@ class _Shaper:
                 x = items[rng.randrange(n)]
                 if isinstance(x, int) and not isinstance(x, bool):
                     pool += [x, x + 1, x - 1]  # a member: `x in a`
+        for items in lists:
+            ints = [int(x) for x in items]
+            if ints:
+                pool += [max(ints), min(ints), sum(ints)]  # `x >= a[i]` for all i, a total
+                run = 1
+                while run < len(ints) and ints[run - 1] < ints[run]:
+                    run += 1
+                pool += [run, ints.index(0) if 0 in ints else len(ints)]  # a used prefix
         earlier = [int(v) for v in done.values() if isinstance(v, int) and not isinstance(v, bool)]
         for x in earlier:
             pool += [x, x + 1, x - 1]
@@ -174,12 +205,22 @@ class _Shaper:
         pool += self.constants
         pick = rng.random()
         if pick < 0.25:
-            value = draw_char(rng, lo, hi) if p.chars else draw_value(rng, lo, hi)
+            dlo, dhi = self._narrow(lo, hi)
+            value = draw_char(rng, dlo, dhi) if p.chars else draw_value(rng, dlo, dhi)
         else:
             value = rng.choice(pool)
         return min(max(value, lo), hi)
 
+    def _narrow(self, lo: int, hi: int) -> tuple[int, int]:
+        """Small values for this attempt: sums and relations between elements (prefix sums,
+        `a[i] + a[j] == t`) are met far more often among small numbers than 32-bit ones."""
+        if not self.small:
+            return lo, hi
+        start = max(lo, -8)
+        return start, max(start, min(hi, start + 40))
+
     def vector(self) -> Vector:
+        self.small = self.rng.random() < 0.5
         vec: Vector = {}
         for p in self.arrays:
             t = p.type
