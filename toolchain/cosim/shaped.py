@@ -87,6 +87,12 @@ def _children(e: A.Expr) -> Iterator[A.Expr]:
             yield from (x for x in value if isinstance(x, A.Expr))
 
 
+@dataclass(frozen=True)
+class Recipe:
+    small: bool
+    arrays: list[tuple[str, int]]  # per array parameter: length mode, shape
+
+
 class _Shaper:
     def __init__(self, method: HardwareMethod, constants: list[int], rng: random.Random) -> None:
         self.m = method
@@ -98,30 +104,51 @@ class _Shaper:
         self.small = False
 
     # -- arrays ---------------------------------------------------------------------------------
-    def _length(self, t: ArrayType, done: Vector) -> int:
+    def _length(self, t: ArrayType, done: Vector, mode: str | None) -> tuple[int, str]:
+        """A length and how it was chosen (the mode an accepted attempt's recipe replays)."""
         if t.length is not None:
-            return t.length
+            return t.length, "fixed"
         cap = t.capacity or 0
         lengths = [len(v) for v in done.values() if isinstance(v, list)]
-        # equal to another array's length, or one more / less (`c.Length == a.Length + 1`)
-        others = [k + d for k in lengths for d in (0, 0, 1, -1) if 0 <= k + d <= cap]
-        pick = self.rng.random()
-        if others and pick < 0.6:
-            return self.rng.choice(others)  # `|a| == |b|`, `a.Length == b.Length`
-        if pick < 0.7:
-            return self.rng.randint(1, min(cap, 4)) if cap else 0  # small, non-empty
-        return self.rng.randint(0, cap)
+        if mode is None:
+            pick = self.rng.random()
+            if lengths and pick < 0.6:
+                # equal to another array's length, or one more / less (`c.Length == a.Length + 1`)
+                mode = self.rng.choice(("rel0", "rel0", "rel1", "rel-1"))
+            else:
+                mode = "small" if pick < 0.7 else "any"
+        if mode.startswith("rel") and lengths:
+            n = self.rng.choice(lengths) + int(mode[3:])
+            if 0 <= n <= cap:
+                return n, mode
+        if mode == "small" and cap:
+            return self.rng.randint(1, min(cap, 4)), mode  # small, non-empty
+        return self.rng.randint(0, cap), "any"
 
-    def _elements(self, p: Port, t: ArrayType, n: int, done: Vector) -> list[int]:
+    def _elements(self, p: Port, n: int, done: Vector, shape: int | None) -> tuple[list[int], int]:
+        """Elements and the shape drawn (see `_draw_shape`)."""
         lo, hi = self._narrow(*array_element_range(self.m, p))
-        draw = draw_char if p.chars else draw_value
-        rng = self.rng
         others = [v for v in done.values() if isinstance(v, list) and len(v) == n]
         shorter = [v for v in done.values() if isinstance(v, list) and len(v) in (n, n - 1)]
-        # an array of a related length is drawn related to the other array half of the time
-        # (a copy, a permutation, its prefix sums); otherwise by itself
-        related = bool(shorter) and rng.random() < 0.5
-        shape = rng.choice((0, 1, 9)) if related else rng.randrange(2, 11)
+        if shape is None:
+            # an array of a related length is drawn related to the other array half of the time
+            # (a copy, a permutation, its prefix sums); otherwise by itself
+            related = bool(shorter) and self.rng.random() < 0.5
+            shape = self.rng.choice((0, 1, 9)) if related else self.rng.randrange(2, 11)
+        return self._draw_shape(p, n, lo, hi, others, shorter, shape), shape
+
+    def _draw_shape(
+        self,
+        p: Port,
+        n: int,
+        lo: int,
+        hi: int,
+        others: list[list[Scalar]],
+        shorter: list[list[Scalar]],
+        shape: int,
+    ) -> list[int]:
+        draw = draw_char if p.chars else draw_value
+        rng = self.rng
         if shape == 9 and shorter:
             # prefix sums of another array: `c[0] == 0 && c[i + 1] == c[i] + a[i]`
             src = [int(x) for x in rng.choice(shorter)]
@@ -219,19 +246,25 @@ class _Shaper:
         start = max(lo, -8)
         return start, max(start, min(hi, start + 40))
 
-    def vector(self) -> Vector:
-        self.small = self.rng.random() < 0.5
+    def vector(self, recipe: Recipe | None = None) -> tuple[Vector, Recipe]:
+        """Arrays of one attempt, and the recipe (length modes, shapes, value scale) that drew
+        them: once a recipe meets the precondition, replaying it with fresh values mostly does
+        too, so the search finds the first hit by chance and the rest by replay."""
+        self.small = recipe.small if recipe else self.rng.random() < 0.5
         vec: Vector = {}
-        for p in self.arrays:
+        modes: list[tuple[str, int]] = []
+        for k, p in enumerate(self.arrays):
             t = p.type
             assert isinstance(t, ArrayType)
-            n = self._length(t, vec)
-            elems = self._elements(p, t, n, vec)
+            mode, shape = recipe.arrays[k] if recipe else (None, None)
+            n, used_mode = self._length(t, vec, mode)
+            elems, used_shape = self._elements(p, n, vec, shape)
+            modes.append((used_mode, used_shape))
             if isinstance(t.element, BoolType):
                 vec[p.name] = [bool(x) for x in elems]
             else:
                 vec[p.name] = list(elems)
-        return vec
+        return vec, Recipe(self.small, modes)
 
     def with_scalars(self, arrays: Vector) -> Vector:
         vec = dict(arrays)
@@ -269,12 +302,15 @@ def shaped_candidates(
     shaper = _Shaper(method, _constants(program, clauses), random.Random(seed * 7919 + 17))
     seen = {_key(v) for v, ok in zip(plain, verdicts, strict=True) if ok}
     found: list[Vector] = []
+    recipes: list[Recipe] = []
+    rng = random.Random(seed)
     attempts = 0
     deadline = time.monotonic() + _MAX_SECONDS
     while len(found) + accepted < wanted and attempts < _MAX_ATTEMPTS:
         if time.monotonic() > deadline:
             break
-        arrays = shaper.vector()
+        replay = rng.choice(recipes) if recipes and rng.random() < 0.7 else None
+        arrays, recipe = shaper.vector(replay)
         for _ in range(_SCALAR_RETRIES if shaper.scalars else 1):
             attempts += 1
             vec = shaper.with_scalars(arrays)
@@ -284,5 +320,7 @@ def shaped_candidates(
             if key not in seen:
                 seen.add(key)
                 found.append(vec)
+                if replay is None:
+                    recipes.append(recipe)
             break
     return ShapedSearch(found, accepted, attempts, evaluable=True)
