@@ -51,14 +51,36 @@ def test_nat_source_gives_int_not_nat() -> None:
     assert isinstance(m, ir.IntType) and m.width is not None and m.width <= 4
 
 
+def test_call_results_type_locals() -> None:
+    source = """
+function Twice(x: int): int { 2 * x }
+method DivMod(x: int, y: int) returns (q: int, r: int)
+  requires 0 <= x < 100 && 0 < y < 10
+{
+  q := x / y;
+  r := x % y;
+}
+method N(y: int) returns (s: int)
+  requires 1 <= y < 10
+{
+  var t, q, r;
+  t := Twice(y);
+  q, r := DivMod(t, y);
+  s := t + q + r;
+}
+"""
+    types = _local_types(source, "N")
+    for name in ("t", "q", "r"):
+        assert isinstance(types[name], ir.IntType), name
+
+
 def test_type_not_evident_stays_a_located_refusal() -> None:
     source = """
-function F(x: int): int { x + 1 }
-method N(y: int) returns (r: int)
-  requires 0 <= y < 10
+method N(y: int, m: map<int, int>) returns (r: int)
+  requires 0 <= y < 10 && y in m
 {
   var t;
-  t := F(y);
+  t := m[y];
   r := t;
 }
 """
@@ -66,4 +88,4 @@ method N(y: int) returns (r: int)
     assert result.method is None
     d = next(d for d in result.diagnostics if d.code == "HW114")
     assert "cannot infer the type of t" in d.message
-    assert d.range.start.line == 5  # the declaration `var t;` (0-based lines)
+    assert d.range.start.line == 4  # the declaration `var t;` (0-based lines)

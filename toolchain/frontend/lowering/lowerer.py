@@ -295,8 +295,7 @@ def lower_program_method(
     program: A.Program, method_name: str, filename: str
 ) -> tuple[Lowered | None, list[Diagnostic]]:
     """Lower `method_name` of a parsed program; diagnostics say what could not be lowered."""
-    for m in program.methods():  # callees are inlined: theirs too
-        infer_untyped_locals(m)
+    infer_untyped_locals(program)  # callees are inlined: theirs too
     lowerer = Lowerer(program, filename)
     decl = program.find(method_name)
     if decl is None:

@@ -4,7 +4,8 @@ Dafny infers such a local's type from its later uses; the lowering declares a lo
 written, so without help it refuses with "cannot infer the type". This pass reads each method
 body in order and, for such a local, takes the type of the first value assigned to it when that
 type is evident from the syntax alone: an integer or boolean literal, arithmetic, a comparison,
-`|s|` or `a.Length`, an element of a typed array, or another variable whose type is known. It
+`|s|` or `a.Length`, an element of a typed array, another variable whose type is known, or
+the result of a function or method call. It
 gives the base type (`int`, `bool`, `char`, `bvN`), never a subset type such as `nat`: the
 hardware range of the local is still derived and proven by Dafny, so no fact is assumed that
 the program does not state. When the type is not evident the local stays untyped and the
@@ -33,8 +34,15 @@ def _base(t: A.TypeRef | None) -> str | None:
 
 
 class _Types:
-    def __init__(self, known: dict[str, A.TypeRef]) -> None:
+    def __init__(self, known: dict[str, A.TypeRef], results: dict[str, list[A.TypeRef]]) -> None:
         self.known = dict(known)
+        self.results = results  # function / method name -> its result types
+
+    def results_of(self, e: A.Expr) -> list[str | None] | None:
+        """The base types of a call's results (`t := F(x)`, `q, r := M(x)`)."""
+        if isinstance(e, A.Apply) and isinstance(e.func, A.Name) and e.func.name in self.results:
+            return [_base(t) for t in self.results[e.func.name]]
+        return None
 
     def of(self, e: A.Expr) -> str | None:
         if isinstance(e, A.IntLit):
@@ -70,16 +78,23 @@ class _Types:
             return None
         if isinstance(e, A.IfExpr):
             return self.of(e.then) or self.of(e.otherwise)
-        return None
+        called = self.results_of(e)
+        return called[0] if called is not None and len(called) == 1 else None
 
 
-def infer_untyped_locals(decl: A.MethodDecl) -> None:
-    """Give evident types to the untyped, uninitialised locals of `decl` (see the module
-    docstring). Idempotent: a local that has a type keeps it."""
-    if decl.body is None:
-        return
-    known = {p.name: p.type for p in [*decl.params, *decl.returns]}
-    _Walker(_Types(known)).block(decl.body.body)
+def infer_untyped_locals(program: A.Program) -> None:
+    """Give evident types to the untyped, uninitialised locals of every method of `program`
+    (see the module docstring). Idempotent: a local that has a type keeps it."""
+    results: dict[str, list[A.TypeRef]] = {}
+    for d in program.decls:
+        if isinstance(d, A.FunctionDecl):
+            results.setdefault(d.name, [d.result_type])
+        elif isinstance(d, A.MethodDecl):
+            results.setdefault(d.name, [r.type for r in d.returns if not r.ghost])
+    for m in program.methods():
+        if m.body is not None:
+            known = {p.name: p.type for p in [*m.params, *m.returns]}
+            _Walker(_Types(known, results)).block(m.body.body)
 
 
 class _Walker:
@@ -97,7 +112,13 @@ class _Walker:
         elif isinstance(s, A.AssignStmt) and s.such_that is None and len(s.targets) == len(s.rhs):
             for target, value in zip(s.targets, s.rhs, strict=True):
                 if isinstance(target, A.Name) and target.name in self.pending:
-                    self._settle(target.name, value)
+                    self._settle(target.name, self.types.of(value))
+        elif isinstance(s, A.AssignStmt) and s.such_that is None and len(s.rhs) == 1:
+            called = self.types.results_of(s.rhs[0])  # `q, r := DivMod(x, y)`
+            if called is not None and len(called) == len(s.targets):
+                for target, t in zip(s.targets, called, strict=True):
+                    if isinstance(target, A.Name) and target.name in self.pending:
+                        self._settle(target.name, t)
         elif isinstance(s, A.BlockStmt):
             self.block(s.body)
         elif isinstance(s, A.IfStmt):
@@ -125,8 +146,7 @@ class _Walker:
                 else:
                     self.types.known.pop(v.name, None)
 
-    def _settle(self, name: str, value: A.Expr) -> None:
-        t = self.types.of(value)
+    def _settle(self, name: str, t: str | None) -> None:
         if t is None:
             return
         local = self.pending.pop(name)
