@@ -134,3 +134,22 @@ def test_no_search_when_plain_candidates_suffice() -> None:
     search = shaped_candidates(hw, decl, program, plain, 16, 1)
     assert search.candidates == [] and search.attempts == 0
     assert search.plain_accepted == len(plain)
+
+
+def test_shaped_chars_are_valid_code_points() -> None:
+    # a palindrome-ish string over lowercase letters: the first and last chars equal
+    program = parse_program(
+        "method P(s: string, c: char) returns (r: bool)\n"
+        "  requires 3 <= |s| <= 8 && c in s\n"
+        "  requires forall i :: 0 <= i < |s| ==> 'a' <= s[i] <= 'z'\n"
+        "  requires s[0] == s[|s| - 1]\n{ r := s[1] == c; }\n"
+    )
+    hw = run_parsed(program, "P").method
+    decl = program.find("P")
+    assert hw is not None and isinstance(decl, A.MethodDecl)
+    search = shaped_candidates(hw, decl, program, sample_candidates(hw, 64, 1), 16, 1)
+    assert len(search.candidates) + search.plain_accepted >= 16
+    for v in search.candidates:
+        s, c = v["s"], v["c"]
+        assert isinstance(s, list) and isinstance(c, int)
+        assert all(97 <= int(x) <= 122 for x in s) and s[0] == s[-1] and c in s
