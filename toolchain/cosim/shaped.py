@@ -251,7 +251,7 @@ class _Shaper:
         """Arrays of one attempt, and the recipe (length modes, shapes, value scale) that drew
         them: once a recipe meets the precondition, replaying it with fresh values mostly does
         too, so the search finds the first hit by chance and the rest by replay."""
-        self.small = recipe.small if recipe else self.rng.random() < 0.5
+        self.small = recipe.small if recipe else self.rng.random() < 0.7
         vec: Vector = {}
         modes: list[tuple[str, int]] = []
         for k, p in enumerate(self.arrays):
@@ -317,7 +317,9 @@ def shaped_candidates(
     rng = random.Random(seed)
     attempts = 0
     deadline = time.monotonic() + _MAX_SECONDS
-    while len(found) + accepted < wanted and attempts < _MAX_ATTEMPTS:
+    needed = wanted - accepted
+    # twice the candidates needed are searched, and the smallest kept (below)
+    while len(found) < 2 * needed and attempts < _MAX_ATTEMPTS:
         if time.monotonic() > deadline:
             break
         replay = rng.choice(recipes) if recipes and rng.random() < 0.7 else None
@@ -334,4 +336,21 @@ def shaped_candidates(
                 if replay is None:
                     recipes.append(recipe)
             break
+    # small inputs first: Dafny's compiled reference runs the candidates in order and keeps the
+    # ones finished when its time runs out, and a loop counting to a 32-bit input may not finish
+    # (a loop that counts to an input also makes the RTL simulation run that many cycles)
+    found.sort(key=_magnitude)
+    del found[needed:]
     return ShapedSearch(found, accepted, attempts, evaluable=True)
+
+
+def _magnitude(vec: Vector) -> int:
+    """The largest absolute input value (element or scalar), then the total length."""
+    biggest = 0
+    total = 0
+    for value in vec.values():
+        items = value if isinstance(value, list) else [value]
+        total += len(items) if isinstance(value, list) else 0
+        for x in items:
+            biggest = max(biggest, abs(int(x)))
+    return biggest * 64 + total
