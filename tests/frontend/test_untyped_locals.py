@@ -3,8 +3,7 @@ it evident (toolchain/frontend/lowering/untyped_locals.py); otherwise the locate
 
 from __future__ import annotations
 
-from toolchain.frontend import ir
-from toolchain.frontend.driver import run_frontend
+from toolchain.frontend import ir, lower
 
 SOURCE = """
 method M(a: array<int>, n: nat, b: bv8) returns (r: int)
@@ -28,7 +27,7 @@ method M(a: array<int>, n: nat, b: bv8) returns (r: int)
 
 
 def _local_types(source: str, method: str) -> dict[str, ir.HwType]:
-    result = run_frontend(source, method)
+    result = lower(source, method)
     assert result.method is not None, [d.message for d in result.diagnostics]
     return {v.name: v.type for v in result.method.locals}
 
@@ -84,7 +83,7 @@ method N(y: int, m: map<int, int>) returns (r: int)
   r := t;
 }
 """
-    result = run_frontend(source, "N")
+    result = lower(source, "N")
     assert result.method is None
     d = next(d for d in result.diagnostics if d.code == "HW114")
     assert "cannot infer the type of t" in d.message
