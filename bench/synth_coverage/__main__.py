@@ -1,6 +1,6 @@
 """How much of the public verified Dafny corpora reaches RTL and passes co-simulation.
 
-    .venv/bin/python -m bench.synth_coverage [--limit N | --all] [--jobs J] [--vectors V]
+    .venv/bin/python -m bench.synth_coverage [--limit N | --all | --only PATTERN|@KEYS] [--jobs J] [--vectors V]
         [--executor local|ray] [--ray-address ADDR] [--out FILE] [--resume]
 
 Over the hardware-plausible methods of the corpora in ../shared/datasets (the judgement of
@@ -44,6 +44,15 @@ def collect() -> list[tuple[str, Path, str]]:
     return found
 
 
+def _selected(only: str, method: tuple[str, Path, str]) -> bool:
+    corpus, path, name = method
+    key = f"{corpus}:{path.name}:{name}"
+    if only.startswith("@"):
+        wanted = Path(only[1:]).read_text(encoding="utf-8").splitlines()
+        return key in {w.strip() for w in wanted}
+    return only in key
+
+
 def pct(a: int, b: int) -> str:
     return f"{100 * a / b:.1f}%" if b else "-"
 
@@ -55,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2, help="local workers")
     ap.add_argument("--out", type=Path, default=Path("build/bench-synth-coverage/outcomes.jsonl"))
     add_executor_arguments(ap)
+    ap.add_argument(
+        "--only",
+        default="",
+        help="keep the methods whose key corpus:file:method contains this text "
+        "(or, with @FILE, is one of the keys listed in FILE, one a line)",
+    )
     ap.add_argument("--vectors", type=int, default=16)
     ap.add_argument("--top", type=int, default=12)
     ap.add_argument(
@@ -74,7 +89,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no corpora at {DATASETS}", file=sys.stderr)
         return 2
     every = collect()
-    chosen = every if args.all else random.Random(5).sample(every, min(args.limit, len(every)))
+    if args.only:
+        every = [m for m in every if _selected(args.only, m)]
+    chosen = (
+        every
+        if args.all or args.only
+        else random.Random(5).sample(every, min(args.limit, len(every)))
+    )
     contract = (args.input_bits or None, args.max_length or None)
     items = [
         WorkItem(
@@ -109,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     passed = [o for o in outcomes if o.verdict == "passed"]
     print(
         f"bench/synth_coverage: {n} of {len(every)} hardware-plausible methods "
-        f"({'all' if args.all else 'random sample, seed 5'}), {args.vectors} vectors each, "
+        f"({'all' if args.all else 'selected by --only' if args.only else 'random sample, seed 5'}), "
+        f"{args.vectors} vectors each, "
         f"{args.jobs if args.executor == 'local' else executor.workers} at a time "
         f"({args.executor} executor), {wall:.0f} s"
     )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from shared_schemas.synthesis import CosimMismatch, CosimReport, CosimVerdict, CosimWaveform
 from toolchain.atomic import write_atomic
 from toolchain.cosim.reference import ReferenceRun, dafny_reference
+from toolchain.cosim.shaped import shaped_candidates
 from toolchain.cosim.simulate import simulate
 from toolchain.cosim.vectors import pack_inputs, sample_candidates, unpack_outputs
 from toolchain.cosim.verilog_check import check_verilog_parses
@@ -133,6 +134,20 @@ class PreparedReference:
     run: ReferenceRun
 
 
+def shaped_first(
+    method: HardwareMethod, source: str, plain: list[Vector], wanted: int, seed: int
+) -> list[Vector]:
+    """Precondition-shaped candidates (`shaped.py`) when the plain ones rarely meet it."""
+    from toolchain.frontend import ast as A
+    from toolchain.frontend.parser import parse_program
+
+    program = parse_program(source)
+    decl = program.find(method.name)
+    if not isinstance(decl, A.MethodDecl) or not decl.specs_of("requires"):
+        return []
+    return shaped_candidates(method, decl, program, plain, wanted, seed).candidates
+
+
 def prepare_reference(
     method: HardwareMethod,
     source: str,
@@ -147,6 +162,9 @@ def prepare_reference(
     """Draw candidates and run them through Dafny's compiler (independent of the RTL, so it may
     run while the RTL is being synthesized)."""
     candidates = sample_candidates(method, max(vectors * CANDIDATE_FACTOR, 16), seed)
+    # candidates shaped by the precondition go first; Dafny's compiled check below still judges
+    # every one of them, the plain ones included
+    candidates = shaped_first(method, source, candidates, vectors, seed) + candidates
     run = dafny_reference(
         source,
         method.name,

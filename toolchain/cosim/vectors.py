@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 
-from toolchain.frontend.ir import ArrayType, BoolType, HardwareMethod, IntType, ScalarType
+from toolchain.frontend.ir import ArrayType, BoolType, HardwareMethod, IntType, Port, ScalarType
 from toolchain.hls.interface import HwInterface, PortSlot, Scalar, Value, Vector
 
 # Ranges wider than this are sampled with extra weight near zero and the ends: uniform draws over
@@ -72,6 +72,31 @@ def _draw_char(rng: random.Random, lo: int, hi: int) -> int:
     if _SURROGATES[0] <= v <= _SURROGATES[1]:
         v = _SURROGATES[0] - 1 if _SURROGATES[0] - 1 >= lo else min(_SURROGATES[1] + 1, hi)
     return v
+
+
+# the draws and ranges, for the precondition-shaped search (`shaped.py`)
+draw_value = _draw
+draw_char = _draw_char
+
+
+def scalar_range(method: HardwareMethod, port: Port) -> tuple[int, int]:
+    """The values a scalar input port may take (its proven range; chars as `_draw_char`)."""
+    assert not isinstance(port.type, ArrayType)
+    lo, hi = _range(method, port.name, port.type)
+    if port.chars:
+        hi = min(hi, 0xFFFF)
+    return lo, hi
+
+
+def array_element_range(method: HardwareMethod, port: Port) -> tuple[int, int]:
+    """The values an input array's elements may take when the method starts."""
+    assert isinstance(port.type, ArrayType)
+    lo, hi = _range(method, f"{port.name}[..]", port.type.element)
+    if port.entry_range is not None:
+        lo, hi = max(lo, port.entry_range[0]), min(hi, port.entry_range[1])
+    if port.chars:
+        hi = min(hi, 0xFFFF)
+    return lo, hi
 
 
 def _as(t: ScalarType, v: int) -> Scalar:

@@ -39,6 +39,7 @@ from toolchain.frontend.lowering.tailcalls import (
     self_calls,
     tail_call_error,
 )
+from toolchain.frontend.lowering.untyped_locals import infer_untyped_locals
 
 
 class Lowerer:
@@ -294,6 +295,7 @@ def lower_program_method(
     program: A.Program, method_name: str, filename: str
 ) -> tuple[Lowered | None, list[Diagnostic]]:
     """Lower `method_name` of a parsed program; diagnostics say what could not be lowered."""
+    infer_untyped_locals(program)  # callees are inlined: theirs too
     lowerer = Lowerer(program, filename)
     decl = program.find(method_name)
     if decl is None:
