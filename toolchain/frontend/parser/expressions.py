@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from toolchain.frontend import ast as A
 from toolchain.frontend.lexer import Kind
-from toolchain.frontend.parser.core import ParseError
+from toolchain.frontend.parser.core import SPEC_KEYWORDS, ParseError
 from toolchain.frontend.parser.matches import Pattern, expression_chain
 from toolchain.frontend.parser.primaries import PrimaryParser
 
@@ -34,10 +34,10 @@ class ExpressionParser(PrimaryParser):
         return self.equivalence()
 
     def _lambda_ahead(self) -> bool:
-        if self.tok.kind == Kind.IDENT and (
-            self.peek().is_op("=>") or self.peek().is_kw("requires", "reads")
-        ):
+        if self.tok.kind == Kind.IDENT and self.peek().is_op("=>"):
             return True
+        if self.tok.kind == Kind.IDENT and self.peek().is_kw("requires", "reads"):
+            return self._arrow_before_clause_ends()
         if self.tok.is_op("("):
             k = 1
             while self.peek(k).kind == Kind.IDENT or self.peek(k).is_op(",", ":"):
@@ -47,6 +47,30 @@ class ExpressionParser(PrimaryParser):
                     k += 0
             return self.peek(k).is_op(")") and self.peek(k + 1).is_op("=>")
         return False
+
+    def _arrow_before_clause_ends(self) -> bool:
+        """`x requires P => e` is a lambda; `modifies a` followed by the next clause's `requires`
+        is not. Only a `=>` at this nesting level before the clause ends tells them apart."""
+        depth = 0
+        k = 2
+        while True:
+            t = self.peek(k)
+            if t.kind == Kind.EOF:
+                return False
+            if t.is_op("(", "[", "{"):
+                if depth == 0 and t.is_op("{"):
+                    return False  # the body of the declaration
+                depth += 1
+            elif t.is_op(")", "]", "}"):
+                if depth == 0:
+                    return False
+                depth -= 1
+            elif depth == 0:
+                if t.is_op("=>"):
+                    return True
+                if t.is_op(";") or t.is_kw(*(SPEC_KEYWORDS - {"requires", "reads"})):
+                    return False
+            k += 1
 
     def lambda_expr(self) -> A.Expr:
         start = self.tok.start
