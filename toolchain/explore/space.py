@@ -23,19 +23,24 @@ def directive_space(has_loops: bool, arrays: Sequence[str] = ()) -> list[Explore
     """`arrays`: the method's array parameters (the memory axis; none: no such axis)."""
     if not has_loops:
         return [ExploreDirectives(latency=n) for n in PIPELINE_STAGES]
-    memories = [{a: "ram" for a in arrays}, {a: "registers" for a in arrays}] if arrays else [{}]
-    families = [
-        [ExploreDirectives(schedule="fsm", unroll=k, memory=m) for k in UNROLL_FACTORS]
-        for m in memories
-    ]
-    families.append(
-        [ExploreDirectives(schedule="unrolled", latency=n) for n in PIPELINE_STAGES[:3]]
-    )
+    fsm = [ExploreDirectives(schedule="fsm", unroll=k) for k in UNROLL_FACTORS]
+    unrolled = [ExploreDirectives(schedule="unrolled", latency=n) for n in PIPELINE_STAGES[:3]]
     order: list[ExploreDirectives] = []
-    for i in range(max(len(f) for f in families)):
-        for family in families:
-            order += family[i : i + 1]
-    return order
+    for i in range(max(len(fsm), len(unrolled))):
+        order += fsm[i : i + 1] + unrolled[i : i + 1]
+    # the memory axis: each state machine with every array in RAM, then in registers (one of
+    # the two is what the size threshold picks without a directive: the front drops the twin)
+    memory = [
+        ExploreDirectives(schedule="fsm", unroll=k, memory={a: kind for a in arrays})
+        for k in UNROLL_FACTORS
+        for kind in ("ram", "registers")
+        if arrays
+    ]
+    # after the first three points (both schedules), alternate with the rest
+    head, rest = order[:3], order[3:]
+    for i in range(max(len(memory), len(rest))):
+        head += memory[i : i + 1] + rest[i : i + 1]
+    return head
 
 
 __all__ = ["PIPELINE_STAGES", "UNROLL_FACTORS", "directive_space"]
