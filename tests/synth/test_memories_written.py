@@ -152,3 +152,31 @@ def test_two_block_rams_in_yosys_and_cosimulated(dafny: DafnyEngine, tmp_path: P
     rtl = [out / f for f in report.rtl_files]
     ice40 = synthesize(rtl, report.top_module, SynthTarget.ice40, tmp_path / "ice40").resources
     assert ice40.cells.get("SB_RAM40_4K", 0) == 2, ice40.cells  # 4 Kbit each
+
+
+def test_too_many_accesses_in_one_state_keep_the_array_in_registers() -> None:
+    """A loop state reading 17 addresses would take 18 cycles per iteration from RAM: the marked
+    array stays in flat ports, and the refusal says why (located at the directive by the flow)."""
+    adds = "".join(f"    s := s + a[i + {k}];\n" for k in range(1, 17))
+    text = f"""method Window(a: array<int>) returns (best: int)
+  requires 17 <= a.Length <= 64
+  requires forall k :: 0 <= k < a.Length ==> 0 <= a[k] < 16
+{{
+  best := 0;
+  var i := 0;
+  while i + 17 <= a.Length
+    invariant 0 <= i <= a.Length
+    invariant 0 <= best <= 255
+  {{
+    var s := a[i];
+{adds}    if s > best {{ best := s; }}
+    i := i + 1;
+  }}
+}}
+"""
+    hls = synthesize_xls(
+        lower_method(text, "Window"), XlsOptions(ram_arrays=frozenset({"a"}), structure=FSM)
+    )
+    assert hls.interface.memories == ()
+    assert "more than 16 times" in hls.memory_refused["a"]
+    assert any(p.name == "a" for p in hls.interface.rtl_ports())
