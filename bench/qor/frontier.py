@@ -23,6 +23,7 @@ from pathlib import Path
 
 from bench.qor.__main__ import HERE, KERNELS, Kernel, Row, run_ours, run_polyphony
 from bench.qor.anchors import has_anchor, run_dslx_anchor
+from shared_schemas.explore import ExploreParams
 from toolchain.dafny import DafnyEngine
 from toolchain.explore.run import ExploreOptions, explore
 
@@ -66,13 +67,11 @@ def kernel_row(
             hands.append(Design("dslx", hand.lut, hand.cycles_max))
     default = run_ours(k, engine, out, vectors, False)
     before = Design("default", default.lut, default.cycles_max or 0) if _ok(default) else None
+    source = HERE / "kernels" / f"{k.name}.dfy"
+    sweep = ExploreParams(uri=str(source), method=k.method, budget_s=budget_s, vectors=vectors)
     report = explore(
         ExploreOptions(
-            source=HERE / "kernels" / f"{k.name}.dfy",
-            method=k.method,
-            out_dir=out / "explore" / k.name,
-            budget_s=budget_s,
-            vectors=vectors,
+            source=source, method=k.method, out_dir=out / "explore" / k.name, params=sweep
         )
     )
     best: tuple[float, Design, Design, str] | None = None

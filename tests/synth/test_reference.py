@@ -61,3 +61,19 @@ def test_a_program_with_its_own_main_still_runs(dafny: DafnyEngine, tmp_path: Pa
     assert "method P2sProgramMain()" in run.program
     with pytest.raises(InputError, match="entry point"):
         dafny_reference(program, "Main", [], dafny)
+
+
+def test_a_ghost_result_is_bound_but_not_printed(dafny: DafnyEngine, tmp_path: Path) -> None:
+    # Clover's onlineMax returns `(ghost m: int, p: int)`: compiled code cannot bind m to a plain var
+    program = (
+        "method Peak(a: array<int>) returns (ghost m: int, p: int)\n"
+        "  requires a.Length > 0\n"
+        "  ensures 0 <= p < a.Length && m == a[p]\n"
+        "{\n  p := 0;\n  var i := 1;\n"
+        "  while i < a.Length invariant 1 <= i <= a.Length && 0 <= p < a.Length {\n"
+        "    if a[i] > a[p] { p := i; }\n    i := i + 1;\n  }\n  m := a[p];\n}\n"
+    )
+    run = dafny_reference(program, "Peak", [{"a": [3, 9, 4]}], dafny, workdir=tmp_path)  # type: ignore[list-item]
+    assert run.accepted == [0]
+    assert run.outputs[0] == {"p": 1, "a": [3, 9, 4]}
+    assert "ghost var m;" in run.program

@@ -149,6 +149,19 @@ def _print_value(k: int, name: str, t: A.TypeRef, enums: Enums | None = None) ->
     return f'print "P2S {k} {name} ", {whole}, "\\n";'
 
 
+def _call(decl: A.MethodDecl, call_name: str) -> list[str]:
+    """The call binding every result; a ghost result needs a ghost local of its own (compiled
+    code may not assign it to a plain `var`), so mixed results are declared first."""
+    results = [r.name for r in decl.returns]
+    call = f"{call_name}({', '.join(p.name for p in decl.params)})"
+    if not results:
+        return [f"{call};"]
+    if not any(r.ghost for r in decl.returns):
+        return [f"var {', '.join(results)} := {call};"]
+    decls = [f"{'ghost ' if r.ghost else ''}var {r.name};" for r in decl.returns]
+    return [*decls, f"{', '.join(results)} := {call};"]
+
+
 def harness(
     decl: A.MethodDecl,
     call_name: str,
@@ -168,15 +181,11 @@ def harness(
             _bind(p, vec[p.name], body, enums)
         guard = precondition if precondition else "true"
         body.append(f"  if {guard} {{")
-        results = [r.name for r in decl.returns]
-        args = ", ".join(p.name for p in decl.params)
-        if results:
-            body.append(f"    var {', '.join(results)} := {call_name}({args});")
-        else:
-            body.append(f"    {call_name}({args});")
+        body.extend(f"    {line}" for line in _call(decl, call_name))
         body.append(f'    print "P2S {k} {ACCEPT}\\n";')
         for r in decl.returns:
-            body.append(f"    {_print_value(k, r.name, r.type, enums)}")
+            if not r.ghost:  # ghost results do not exist in the compiled program, nor in hardware
+                body.append(f"    {_print_value(k, r.name, r.type, enums)}")
         for p in decl.params:
             if p.type.name in ("array", "array?"):
                 body.append(f"    {_print_value(k, p.name, p.type)}")

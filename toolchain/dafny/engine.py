@@ -155,14 +155,7 @@ class DafnyEngine:
     ) -> FileVerification:
         request = self.admit(text, filename, request)
         shim = self.shim_for(text)
-        key = cache_key(
-            VERDICT_RULES,
-            self.info.path,
-            self.info.version,
-            str(self.info.prover),
-            request.model_dump_json(),
-            text,
-        )
+        key = self.verdict_key(request, text)
         hit = self.cache.get(key)
         if hit is not None:
             hit.cached = True
@@ -176,6 +169,21 @@ class DafnyEngine:
         if result.status not in (VerificationStatus.tool_error, VerificationStatus.timeout):
             self.cache.put(key, result)
         return result
+
+    def verdict_key(self, request: VerifyRequest, text: str, *kind: str) -> str:
+        """The result cache's key for a verdict on `text` under `request`: the soundness rules,
+        this Dafny and prover, the request and the text; `kind` keeps apart the runs whose
+        verdicts come another way (the warm server's)."""
+        info = self.info
+        return cache_key(
+            *kind,
+            VERDICT_RULES,
+            info.path,
+            info.version,
+            str(info.prover),
+            request.model_dump_json(),
+            text,
+        )
 
     def admit(self, text: str, filename: str, request: VerifyRequest | None) -> VerifyRequest:
         """The request a verification of `text` runs under (the settings' limits when none is

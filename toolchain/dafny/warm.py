@@ -31,9 +31,8 @@ import weakref
 from pathlib import Path
 
 from shared_schemas.verification import FileVerification, VerificationStatus, VerifyRequest
-from toolchain.dafny.cache import cache_key
 from toolchain.dafny.diagnostics import parse_server_output, server_reached_verifier
-from toolchain.dafny.engine import VERDICT_RULES, DafnyEngine
+from toolchain.dafny.engine import DafnyEngine
 from toolchain.dafny.slicing import slice_for
 from toolchain.errors import CancelledError, ToolCrashedError
 from toolchain.proc import CancelToken, kill_group
@@ -253,16 +252,7 @@ class WarmVerifier:
         request = engine.admit(text, filename, request)
         if self._server is None:
             return engine.verify_source(text, filename, request, cancel)
-        info = engine.info
-        key = cache_key(
-            "warm",
-            VERDICT_RULES,
-            info.path,
-            info.version,
-            str(info.prover),
-            request.model_dump_json(),
-            text,
-        )
+        key = engine.verdict_key(request, text, "warm")
         hit = engine.cache.get(key)
         if hit is not None and hit.file == filename:
             hit.cached = True

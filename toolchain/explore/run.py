@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from shared_schemas.explore import ExploreDirectives, ExplorePoint, ExploreReport
+from shared_schemas.explore import ExploreDirectives, ExploreParams, ExplorePoint, ExploreReport
 from shared_schemas.settings import Settings
 from shared_schemas.synthesis import CosimVerdict, SynthesisReport, SynthesizeParams
 from toolchain.atomic import write_atomic
@@ -37,13 +37,15 @@ _MAX_SOURCE = 2 * 1024 * 1024
 
 @dataclass(frozen=True)
 class ExploreOptions:
+    """One sweep: the source file, the method's checked name and the output folder, resolved;
+    the request (`params`) gives the budget, vectors, Fmax and point limit, with the defaults
+    written once in `ExploreParams` (Fmax is off by default: nextpnr per point is the slowest
+    stage, and the XLS estimate stands in)."""
+
     source: Path
     method: str
     out_dir: Path
-    budget_s: float = 600.0
-    vectors: int = 32
-    fmax: bool = False  # nextpnr per point is the slowest stage; the XLS estimate stands in
-    max_points: int | None = None
+    params: ExploreParams
     settings: Settings | None = None
 
 
@@ -94,13 +96,13 @@ def explore(
     )
     sites, bare = loop_sites(text, opts.method)
     space = directive_space(bool(sites), array_params(text, opts.method))
-    if opts.max_points is not None:
-        space = space[: opts.max_points]
+    if opts.params.max_points is not None:
+        space = space[: opts.params.max_points]
     report = ExploreReport(
         method=opts.method,
         source_file=str(opts.source),
         source_sha256=_sha(text),
-        budget_s=opts.budget_s,
+        budget_s=opts.params.budget_s,
         elapsed_s=0.0,
     )
     if bare:
@@ -115,7 +117,7 @@ def explore(
     for i, directives in enumerate(space):
         elapsed = time.monotonic() - started
         typical = max(durations) if durations else 0.0
-        if durations and elapsed + typical > opts.budget_s:
+        if durations and elapsed + typical > opts.params.budget_s:
             report.skipped = len(space) - i
             break
         point = ExplorePoint(
@@ -134,8 +136,8 @@ def explore(
                     uri=str(opts.source),
                     method=opts.method,
                     out_dir=point.out_dir,
-                    vectors=opts.vectors,
-                    fmax=opts.fmax,
+                    vectors=opts.params.vectors,
+                    fmax=opts.params.fmax,
                 ),
                 settings,
                 engine=engine,

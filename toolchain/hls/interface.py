@@ -49,6 +49,7 @@ from toolchain.frontend.ir import (
     HardwareMethod,
     HwType,
     IntType,
+    Port,
     ScalarType,
 )
 from toolchain.hls.errors import HlsError
@@ -218,61 +219,32 @@ def _rtl_port(p: PortSlot) -> RtlPort:
 def _memory_ports(m: MemoryPort) -> list[RtlPort]:
     what = f"block RAM {m.ir_name} ({m.depth} x {m.width} bits): load"
     back = f"block RAM {m.ir_name}: read-back after the result,"
-    read_back = [
-        RtlPort(
-            name=f"{m.rtl_name}_rd_en",
-            direction="input",
-            width=1,
-            role=PortRole.data_in,
-            source=m.ir_name,
-            description=f"{back} enable",
-        ),
-        RtlPort(
-            name=f"{m.rtl_name}_rd_addr",
-            direction="input",
-            width=m.addr_width,
-            role=PortRole.data_in,
-            source=m.ir_name,
-            description=f"{back} address",
-        ),
-        RtlPort(
-            name=f"{m.rtl_name}_rd_data",
-            direction="output",
-            width=m.width,
-            role=PortRole.data_out,
-            signed=scalar_signed(m.element),
-            source=m.ir_name,
-            description=f"{back} the word one cycle after the address",
-        ),
+    signed = scalar_signed(m.element)
+    # (port, direction, width, signed, description) in port order: the load port's three
+    # inputs, then a modified array's read-back port; only the data carries the element's sign
+    ports = [
+        ("wr_en", "input", 1, False, f"{what} enable"),
+        ("wr_addr", "input", m.addr_width, False, f"{what} address"),
+        ("wr_data", "input", m.width, signed, f"{what} data"),
     ]
-    load = [
+    if m.written:
+        ports += [
+            ("rd_en", "input", 1, False, f"{back} enable"),
+            ("rd_addr", "input", m.addr_width, False, f"{back} address"),
+            ("rd_data", "output", m.width, signed, f"{back} the word one cycle after the address"),
+        ]
+    return [
         RtlPort(
-            name=f"{m.rtl_name}_wr_en",
-            direction="input",
-            width=1,
-            role=PortRole.data_in,
+            name=f"{m.rtl_name}_{suffix}",
+            direction=direction,
+            width=width,
+            role=PortRole.data_in if direction == "input" else PortRole.data_out,
+            signed=sign,
             source=m.ir_name,
-            description=f"{what} enable",
-        ),
-        RtlPort(
-            name=f"{m.rtl_name}_wr_addr",
-            direction="input",
-            width=m.addr_width,
-            role=PortRole.data_in,
-            source=m.ir_name,
-            description=f"{what} address",
-        ),
-        RtlPort(
-            name=f"{m.rtl_name}_wr_data",
-            direction="input",
-            width=m.width,
-            role=PortRole.data_in,
-            signed=scalar_signed(m.element),
-            source=m.ir_name,
-            description=f"{what} data",
-        ),
+            description=description,
+        )
+        for suffix, direction, width, sign, description in ports
     ]
-    return load + (read_back if m.written else [])
 
 
 def _sanitize(name: str, taken: set[str]) -> str:
@@ -295,68 +267,64 @@ def module_name(method: str) -> str:
     return _sanitize(method, set())
 
 
+class _SlotPacker:
+    """One direction's data slots, packed in order: each starts where the previous one ends."""
+
+    def __init__(self, direction: Literal["in", "out"], taken: set[str]) -> None:
+        self.direction: Literal["in", "out"] = direction
+        self.taken = taken  # RTL names used so far, in both directions
+        self.slots: list[PortSlot] = []
+        self.offset = 0
+
+    def add(
+        self,
+        rtl_name: str,
+        ir_name: str,
+        kind: Literal["scalar", "array", "length"],
+        element: ScalarType,
+        elements: int,
+    ) -> None:
+        rtl = _sanitize(rtl_name, self.taken)
+        slot = PortSlot(rtl, ir_name, kind, self.direction, element, elements, self.offset)
+        self.slots.append(slot)
+        self.offset += slot.width
+
+    def add_length(self, array: str, capacity: int) -> None:
+        """The run-time length of `array`, wide enough for its capacity."""
+        width = length_width(capacity)
+        self.add(f"{array}_len", array, "length", IntType(width=width, signed=False), capacity)
+
+
+def _add_port(packer: _SlotPacker, port: Port, array_rtl: str, carries_length: bool) -> None:
+    """A port's slot: a scalar, or an array's elements (named `array_rtl`), followed by its
+    run-time length when `carries_length`."""
+    t = port.type
+    if isinstance(t, ArrayType):
+        cap = _capacity(port.name, t)
+        packer.add(array_rtl, port.name, "array", t.element, cap)
+        if carries_length:
+            packer.add_length(port.name, cap)
+    else:
+        packer.add(port.name, port.name, "scalar", t, 1)
+
+
 def build_interface(method: HardwareMethod) -> HwInterface:
     taken: set[str] = set()
-    inputs: list[PortSlot] = []
-    outputs: list[PortSlot] = []
-    in_off = out_off = 0
+    inputs = _SlotPacker("in", taken)
+    outputs = _SlotPacker("out", taken)
     for port in method.ports:
-        t = port.type
         if port.direction in ("in", "inout"):
-            if isinstance(t, ArrayType):
-                cap = _capacity(port.name, t)
-                slot = PortSlot(
-                    _sanitize(port.name, taken), port.name, "array", "in", t.element, cap, in_off
-                )
-                inputs.append(slot)
-                in_off += slot.width
-                if t.length is None:
-                    length = PortSlot(
-                        _sanitize(f"{port.name}_len", taken),
-                        port.name,
-                        "length",
-                        "in",
-                        IntType(width=length_width(cap), signed=False),
-                        cap,
-                        in_off,
-                    )
-                    inputs.append(length)
-                    in_off += length.width
-            else:
-                slot = PortSlot(
-                    _sanitize(port.name, taken), port.name, "scalar", "in", t, 1, in_off
-                )
-                inputs.append(slot)
-                in_off += slot.width
+            # an array whose length the type does not fix is sent with its length
+            fixed = isinstance(port.type, ArrayType) and port.type.length is not None
+            _add_port(inputs, port, port.name, carries_length=not fixed)
     for port in method.ports:
-        t = port.type
-        if port.direction not in ("out", "inout"):
-            continue
-        if isinstance(t, ArrayType):
-            cap = _capacity(port.name, t)
+        if port.direction in ("out", "inout"):
             rtl = port.name if port.direction == "out" else f"{port.name}_out"
-            slot = PortSlot(
-                _sanitize(rtl, taken), port.name, "array", "out", t.element, cap, out_off
-            )
-            if port.length_var is not None:
-                outputs.append(slot)
-                out_off += slot.width
-                slot = PortSlot(
-                    _sanitize(f"{port.name}_len", taken),
-                    port.name,
-                    "length",
-                    "out",
-                    IntType(width=length_width(cap), signed=False),
-                    cap,
-                    out_off,
-                )
-        else:
-            slot = PortSlot(_sanitize(port.name, taken), port.name, "scalar", "out", t, 1, out_off)
-        outputs.append(slot)
-        out_off += slot.width
-    if not outputs:
+            # a sequence result built in a buffer (`length_var`) returns how much of it is used
+            _add_port(outputs, port, rtl, carries_length=port.length_var is not None)
+    if not outputs.slots:
         raise HlsError(f"{method.name} has no results and modifies no array: nothing to compute")
-    return HwInterface(top=module_name(method.name), inputs=inputs, outputs=outputs)
+    return HwInterface(top=module_name(method.name), inputs=inputs.slots, outputs=outputs.slots)
 
 
 def _capacity(name: str, t: ArrayType) -> int:

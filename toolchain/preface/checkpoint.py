@@ -65,7 +65,7 @@ def save_policy(
     else:
         # imported here: transformers and peft load only for the models that need them
         from toolchain.preface.generative import RefinementWriter
-        from toolchain.preface.hf_policy import tiny_config
+        from toolchain.preface.local_lm import tiny_config
 
         if not isinstance(policy, RefinementWriter):
             raise TypeError(f"cannot save a {type(policy).__name__}")

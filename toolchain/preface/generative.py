@@ -20,9 +20,16 @@ import torch
 from torch import nn
 
 from shared_schemas.generation import PolicyKind
-from toolchain.errors import InputError
 from toolchain.llm.state import RepairState
-from toolchain.preface.hf_policy import ByteTokenizer, _HfTokenizer, state_text, tiny_config
+from toolchain.preface.hf_policy import state_text
+from toolchain.preface.local_lm import (
+    ByteTokenizer,
+    lm_from_config,
+    load_local_lm,
+    tiny_config,
+    value_head,
+)
+from toolchain.preface.ppo_step import STAT_NAMES, clipped_step
 
 
 def refinement_prompt(state: RepairState) -> str:
@@ -52,32 +59,19 @@ class RefinementWriter(nn.Module):
         self.max_new_tokens = max_new_tokens
         self.max_prompt_tokens = max_prompt_tokens
         self.model_path: str | None = None  # the local weights' folder, None for a tiny model
-        self.value_head = nn.Linear(int(model.config.hidden_size), 1)
-        nn.init.zeros_(self.value_head.weight)
-        nn.init.zeros_(self.value_head.bias)
+        self.value_head = value_head(int(model.config.hidden_size))
 
     @classmethod
     def from_pretrained(cls, path: str | Path, **kw: Any) -> RefinementWriter:
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-
-        p = Path(path)
-        if not (p / "config.json").exists():
-            raise InputError(f"{p} holds no Hugging Face model (no config.json)")
-        model = AutoModelForCausalLM.from_pretrained(str(p), local_files_only=True)
-        tok = AutoTokenizer.from_pretrained(str(p), local_files_only=True)
-        writer = cls(model, _HfTokenizer(tok), **kw)
-        writer.model_path = str(p)
+        model, tok = load_local_lm(path)
+        writer = cls(model, tok, **kw)
+        writer.model_path = str(Path(path))
         return writer
 
     @classmethod
     def tiny_random(cls, seed: int = 0, **kw: Any) -> RefinementWriter:
-        from transformers import AutoConfig, AutoModelForCausalLM
-
         torch.manual_seed(seed)
-        cfg = tiny_config()
-        model_type = cfg.pop("model_type")
-        model = AutoModelForCausalLM.from_config(AutoConfig.for_model(model_type, **cfg))  # type: ignore[no-untyped-call]
-        return cls(model, ByteTokenizer(), **kw)
+        return cls(lm_from_config(tiny_config()), ByteTokenizer(), **kw)
 
     def decode(self, tokens: Sequence[int]) -> str:
         if isinstance(self.tokenizer, ByteTokenizer):
@@ -172,34 +166,25 @@ class TokenPPO:
             all_adv += adv
         mean = sum(all_adv) / len(all_adv)
         std = (sum((a - mean) ** 2 for a in all_adv) / max(len(all_adv) - 1, 1)) ** 0.5
-        stats = {
-            "policy_loss": 0.0,
-            "value_loss": 0.0,
-            "entropy": 0.0,
-            "approx_kl": 0.0,
-            "clip_fraction": 0.0,
-        }
+        stats = dict.fromkeys(STAT_NAMES, 0.0)
         steps = 0
         self.writer.train()
         for _ in range(cfg.epochs):
             for s, adv, targets in prepared:
                 logp, entropy, values = self.writer.evaluate(s)
-                a = (torch.tensor(adv) - mean) / (std + 1e-8)
-                ratio = torch.exp(logp - torch.tensor(s.log_probs))
-                surrogate = torch.min(ratio * a, torch.clamp(ratio, 1 - cfg.clip, 1 + cfg.clip) * a)
-                policy_loss = -surrogate.mean()
-                value_loss = torch.mean((values - torch.tensor(targets)) ** 2)
-                loss = policy_loss + cfg.value_coef * value_loss - cfg.entropy_coef * entropy.mean()
-                self.optimizer.zero_grad()
-                loss.backward()
-                nn.utils.clip_grad_norm_(self.writer.parameters(), cfg.max_grad_norm)
-                self.optimizer.step()
-                with torch.no_grad():
-                    stats["policy_loss"] += float(policy_loss)
-                    stats["value_loss"] += float(value_loss)
-                    stats["entropy"] += float(entropy.mean())
-                    stats["approx_kl"] += float((torch.tensor(s.log_probs) - logp).mean())
-                    stats["clip_fraction"] += float(((ratio - 1).abs() > cfg.clip).float().mean())
+                step = clipped_step(
+                    self.optimizer,
+                    self.writer.parameters(),
+                    cfg,
+                    logp=logp,
+                    old_logp=torch.tensor(s.log_probs),
+                    advantages=(torch.tensor(adv) - mean) / (std + 1e-8),
+                    entropy=entropy,
+                    values=values,
+                    targets=torch.tensor(targets),
+                )
+                for name in STAT_NAMES:
+                    stats[name] += step[name]
                 steps += 1
         self.writer.eval()
         return {k: v / max(steps, 1) for k, v in stats.items()}

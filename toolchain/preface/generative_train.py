@@ -15,6 +15,7 @@ import torch
 
 from shared_schemas.generation import PromptEditInfo, TrainingConfig
 from toolchain.errors import InputError
+from toolchain.llm.state import RepairState
 from toolchain.llm.tasks import Task
 from toolchain.preface.env import StepResult
 from toolchain.preface.generative import (
@@ -25,6 +26,7 @@ from toolchain.preface.generative import (
     refinement_prompt,
 )
 from toolchain.preface.ppo import UpdateStats
+from toolchain.preface.ppo_step import collect_episodes, play_attempts
 
 # the edit id a written refinement carries in the trajectory (one at a time: each new
 # refinement replaces the previous one in the prompt)
@@ -66,11 +68,9 @@ def play_written_episode(
     generator: torch.Generator | None = None,
 ) -> WrittenEpisode:
     ep = WrittenEpisode(task.id)
-    step = env.reset(task)
-    ep.first_reward = step.reward
-    ep.attempts = 1
-    while not step.done and step.state is not None:
-        sample = writer.write(writer.encode_prompt(refinement_prompt(step.state)), generator)
+
+    def write(state: RepairState) -> StepResult:
+        sample = writer.write(writer.encode_prompt(refinement_prompt(state)), generator)
         edit = PromptEditInfo(
             id=WRITTEN_EDIT,
             text=sample.text,
@@ -79,9 +79,9 @@ def play_written_episode(
         )
         step = env.step_edit(edit)
         ep.samples.append(sample)
-        ep.rewards.append(step.reward)
-        ep.attempts += 1
-    ep.success = step.success
+        return step
+
+    play_attempts(env.reset(task), ep, write)
     return ep
 
 
@@ -116,13 +116,14 @@ class GenerativeTrainer:
     ) -> list[WrittenEpisode]:
         if not hasattr(env, "step_edit"):
             raise InputError(f"the generative mode needs an environment that takes text ({env!r})")
-        out = []
-        for _ in range(episodes):
-            if should_stop is not None and should_stop():
-                break
-            task = self.rng.choice(list(tasks))
-            out.append(play_written_episode(cast(TextEnvironment, env), self.writer, task))
-        return out
+        text_env = cast(TextEnvironment, env)
+        return collect_episodes(
+            self.rng,
+            tasks,
+            episodes,
+            lambda task: play_written_episode(text_env, self.writer, task),
+            should_stop,
+        )
 
     def update(self, episodes: Sequence[WrittenEpisode]) -> UpdateStats:
         samples: list[Sample] = []

@@ -19,39 +19,19 @@ from typing import Any
 
 import torch
 from peft import LoraConfig, get_peft_model
-from torch import nn
 
 from shared_schemas.generation import PolicyKind
-from toolchain.errors import InputError
 from toolchain.llm.prompts import error_report
 from toolchain.llm.state import RepairState
 from toolchain.preface.edits import EDITS
+from toolchain.preface.local_lm import (
+    ByteTokenizer,
+    lm_from_config,
+    load_local_lm,
+    tiny_config,
+    value_head,
+)
 from toolchain.preface.policy import Policy
-
-
-class ByteTokenizer:
-    """UTF-8 bytes as tokens, after three specials (pad 0, bos 1, eos 2)."""
-
-    vocab_size = 259
-    pad_token_id = 0
-    bos_token_id = 1
-    eos_token_id = 2
-
-    def encode(self, text: str) -> list[int]:
-        return [b + 3 for b in text.encode("utf-8")]
-
-
-class _HfTokenizer:
-    """Adapter so a transformers tokenizer and ByteTokenizer look alike."""
-
-    def __init__(self, tok: Any) -> None:
-        self.tok = tok
-        self.pad_token_id = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
-        self.bos_token_id = tok.bos_token_id
-
-    def encode(self, text: str) -> list[int]:
-        ids: list[int] = self.tok(text, add_special_tokens=False)["input_ids"]
-        return ids
 
 
 def state_text(state: RepairState) -> str:
@@ -96,35 +76,20 @@ class HfLoraPolicy(Policy):
             task_type="CAUSAL_LM",
         )
         self.lm = get_peft_model(model, config)
-        hidden = int(model.config.hidden_size)
-        self.value_head = nn.Linear(hidden, 1)
-        nn.init.zeros_(self.value_head.weight)
-        nn.init.zeros_(self.value_head.bias)
+        self.value_head = value_head(int(model.config.hidden_size))
         self.edit_ids = [tokenizer.encode(" " + e.summary + ".") for e in EDITS]
 
     # -- construction ---------------------------------------------------------------------------
     @classmethod
     def from_pretrained(cls, path: str | Path, **kw: Any) -> HfLoraPolicy:
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-
-        p = Path(path)
-        if not (p / "config.json").exists():
-            raise InputError(
-                f"{p} holds no Hugging Face model (no config.json)",
-                hint="point --hf-model at a local folder with weights; nothing is downloaded",
-            )
-        model = AutoModelForCausalLM.from_pretrained(str(p), local_files_only=True)
-        tok = AutoTokenizer.from_pretrained(str(p), local_files_only=True)
-        return cls(model, _HfTokenizer(tok), model_path=str(p), **kw)
+        model, tok = load_local_lm(
+            path, hint="point --hf-model at a local folder with weights; nothing is downloaded"
+        )
+        return cls(model, tok, model_path=str(Path(path)), **kw)
 
     @classmethod
     def from_config_dict(cls, config: dict[str, Any], **kw: Any) -> HfLoraPolicy:
-        from transformers import AutoConfig, AutoModelForCausalLM
-
-        cfg = dict(config)
-        model_type = cfg.pop("model_type")
-        model = AutoModelForCausalLM.from_config(AutoConfig.for_model(model_type, **cfg))  # type: ignore[no-untyped-call]
-        return cls(model, ByteTokenizer(), **kw)
+        return cls(lm_from_config(config), ByteTokenizer(), **kw)
 
     @classmethod
     def tiny_random(cls, seed: int = 0, **kw: Any) -> HfLoraPolicy:
@@ -188,23 +153,6 @@ class HfLoraPolicy(Policy):
         config: dict[str, Any] = base.config.to_diff_dict()
         config["model_type"] = base.config.model_type
         return config
-
-
-def tiny_config() -> dict[str, Any]:
-    return {
-        "model_type": "llama",
-        "vocab_size": ByteTokenizer.vocab_size,
-        "hidden_size": 32,
-        "intermediate_size": 64,
-        "num_hidden_layers": 2,
-        "num_attention_heads": 2,
-        "num_key_value_heads": 2,
-        "max_position_embeddings": 1024,
-        "pad_token_id": ByteTokenizer.pad_token_id,
-        "bos_token_id": ByteTokenizer.bos_token_id,
-        "eos_token_id": ByteTokenizer.eos_token_id,
-        "tie_word_embeddings": False,
-    }
 
 
 __all__ = ["ByteTokenizer", "HfLoraPolicy", "state_text", "tiny_config"]

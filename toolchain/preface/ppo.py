@@ -12,8 +12,9 @@ import torch
 from shared_schemas.generation import TrainingConfig
 from toolchain.llm.state import RepairState
 from toolchain.llm.tasks import Task
-from toolchain.preface.env import Environment
+from toolchain.preface.env import Environment, StepResult
 from toolchain.preface.policy import Policy
+from toolchain.preface.ppo_step import STAT_NAMES, clipped_step, collect_episodes, play_attempts
 
 
 @dataclass
@@ -46,20 +47,17 @@ def run_episode(
     generator: torch.Generator | None = None,
 ) -> Episode:
     ep = Episode(task.id)
-    step = env.reset(task)
-    ep.first_reward = step.reward
-    ep.attempts = 1
-    while not step.done and step.state is not None:
-        act = policy.act([step.state], greedy=greedy, generator=generator)
+
+    def choose(state: RepairState) -> StepResult:
+        act = policy.act([state], greedy=greedy, generator=generator)
         a = int(act.actions[0])
-        ep.states.append(step.state)
+        ep.states.append(state)
         ep.actions.append(a)
         ep.log_probs.append(float(act.log_probs[0]))
         ep.values.append(float(act.values[0]))
-        step = env.step(a, log_prob=float(act.log_probs[0]))
-        ep.rewards.append(step.reward)
-        ep.attempts += 1
-    ep.success = step.success
+        return env.step(a, log_prob=float(act.log_probs[0]))
+
+    play_attempts(env.reset(task), ep, choose)
     return ep
 
 
@@ -92,12 +90,9 @@ class PPOTrainer:
         episodes: int,
         should_stop: Callable[[], bool] | None = None,
     ) -> list[Episode]:
-        out = []
-        for _ in range(episodes):
-            if should_stop is not None and should_stop():
-                break
-            out.append(run_episode(env, self.policy, self.rng.choice(list(tasks))))
-        return out
+        return collect_episodes(
+            self.rng, tasks, episodes, lambda task: run_episode(env, self.policy, task), should_stop
+        )
 
     def update(self, episodes: Sequence[Episode]) -> UpdateStats:
         cfg = self.config
@@ -122,7 +117,7 @@ class PPOTrainer:
             adv_t = (adv_t - adv_t.mean()) / (adv_t.std() + 1e-8)
         targets_t = torch.tensor(targets)
         n = len(states)
-        totals = {"pl": 0.0, "vl": 0.0, "ent": 0.0, "kl": 0.0, "clip": 0.0}
+        totals = dict.fromkeys(STAT_NAMES, 0.0)
         batches = 0
         self.policy.train()
         for _ in range(cfg.ppo_epochs):
@@ -134,35 +129,22 @@ class PPOTrainer:
                 logp, entropy, values = self.policy.evaluate(
                     [states[i] for i in idx], actions_t[idx_t]
                 )
-                ratio = torch.exp(logp - old_logp_t[idx_t])
-                adv_b = adv_t[idx_t]
-                surrogate = torch.min(
-                    ratio * adv_b, torch.clamp(ratio, 1 - cfg.clip, 1 + cfg.clip) * adv_b
+                step = clipped_step(
+                    self.optimizer,
+                    list(self.policy.trainable_parameters()),
+                    cfg,
+                    logp=logp,
+                    old_logp=old_logp_t[idx_t],
+                    advantages=adv_t[idx_t],
+                    entropy=entropy,
+                    values=values,
+                    targets=targets_t[idx_t],
                 )
-                policy_loss = -surrogate.mean()
-                value_loss = torch.mean((values - targets_t[idx_t]) ** 2)
-                loss = policy_loss + cfg.value_coef * value_loss - cfg.entropy_coef * entropy.mean()
-                self.optimizer.zero_grad()
-                loss.backward()  # type: ignore[no-untyped-call]
-                torch.nn.utils.clip_grad_norm_(
-                    list(self.policy.trainable_parameters()), cfg.max_grad_norm
-                )
-                self.optimizer.step()
-                with torch.no_grad():
-                    totals["pl"] += float(policy_loss)
-                    totals["vl"] += float(value_loss)
-                    totals["ent"] += float(entropy.mean())
-                    totals["kl"] += float((old_logp_t[idx_t] - logp).mean())
-                    totals["clip"] += float(((ratio - 1).abs() > cfg.clip).float().mean())
+                for name in STAT_NAMES:
+                    totals[name] += step[name]
                 batches += 1
         self.policy.eval()
-        return UpdateStats(
-            policy_loss=totals["pl"] / batches,
-            value_loss=totals["vl"] / batches,
-            entropy=totals["ent"] / batches,
-            approx_kl=totals["kl"] / batches,
-            clip_fraction=totals["clip"] / batches,
-        )
+        return UpdateStats(**{name: totals[name] / batches for name in STAT_NAMES})
 
 
 __all__ = ["Episode", "PPOTrainer", "UpdateStats", "advantages", "run_episode"]
