@@ -18,6 +18,10 @@ class ExploreDirectives(Model):
     unroll: int | None = Field(default=None, ge=1, description="iterations per cycle of each loop")
     latency: int | None = Field(default=None, ge=1, description="pipeline stages ({:hls_latency})")
     clock_ns: float | None = Field(default=None, gt=0, description="clock target ({:hls_clock_ns})")
+    memory: dict[str, str] = Field(
+        default_factory=dict,
+        description='array parameter -> "ram" | "registers" ({:hls_memory "a", "ram"})',
+    )
 
 
 class ExplorePoint(Model):

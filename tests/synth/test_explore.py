@@ -133,3 +133,29 @@ def test_p2s_explore_front_apply_and_reproduce(
     # --in-place writes the source itself
     assert main([*argv, "--apply", str(chosen.index), "--in-place"]) == 0
     assert src.read_text(encoding="utf-8") == written.read_text(encoding="utf-8")
+
+
+def test_memory_axis_writes_hls_memory_and_still_verifies(dafny: DafnyEngine) -> None:
+    """A state machine over array parameters is tried with its arrays in RAM and in registers;
+    the attributes read back as the directives the point measured and Dafny still verifies."""
+    from toolchain.explore.attributes import array_params
+
+    text = (KERNELS / "binary_search.dfy").read_text(encoding="utf-8")
+    arrays = array_params(text, "BinarySearch")
+    assert arrays == ["a"]
+    space = directive_space(True, arrays)
+    fsm = [d for d in space if d.schedule == "fsm"]
+    assert {d.unroll for d in fsm if d.memory == {"a": "ram"}} == {1, 2, 4, 8}
+    assert {d.unroll for d in fsm if d.memory == {"a": "registers"}} == {1, 2, 4, 8}
+    assert all(not d.memory for d in space if d.schedule == "unrolled")
+    # the first three points are those without the axis; both ends of it follow at once
+    assert [d.memory for d in space[:3]] == [{}, {}, {}]
+    ends = [space[3], space[5]]
+    assert [(d.unroll, d.memory) for d in ends] == [(1, {"a": "ram"}), (1, {"a": "registers"})]
+    for d in ends:
+        written = write_directives(text, "BinarySearch", d)
+        assert f'{{:hls_memory "a", "{d.memory["a"]}"}}' in written
+        assert read_directives(written, "BinarySearch").memory == d.memory
+        assert strip_directives(written, "BinarySearch") == text
+        assert dafny.verify_source(written, "binary_search_point.dfy").ok
+    assert directive_space(True) == directive_space(True, [])  # no arrays: no memory axis

@@ -32,7 +32,7 @@ def hls(binary_search: HardwareMethod) -> HlsResult:
     return synthesize_xls(binary_search, XlsOptions())
 
 
-def test_large_read_only_array_is_chosen_and_marked_ones_refused_with_reasons(
+def test_large_array_is_chosen_and_marked_ones_refused_with_reasons(
     binary_search: HardwareMethod,
 ) -> None:
     structured, _ = structurize(binary_search, StructureOptions())
@@ -47,8 +47,12 @@ def test_large_read_only_array_is_chosen_and_marked_ones_refused_with_reasons(
     assert choose(s, {"a"}) == (["a"], {})
     text = (KERNELS / "bubble_sort.dfy").read_text(encoding="utf-8")
     s, _ = structurize(lower_method(text, "BubbleSort"), StructureOptions(unroll_limit=0))
+    # modified in place: a RAM with the state machine's writes and a read-back port
+    assert choose(s, {"a"}) == (["a"], {})
+    # fully unrolled (no loop left): a pipeline takes the array from flat ports
+    s, _ = structurize(max_array, StructureOptions())
     chosen, refused = choose(s, {"a"})
-    assert chosen == [] and "modified by the method" in refused["a"]
+    assert chosen == [] and "has no loop" in refused["a"]
 
 
 def test_interface_names_the_memory_instead_of_flat_ports(hls: HlsResult) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import cocotb
 from cocotb.clock import Clock
-from cocotb.triggers import ReadOnly, RisingEdge
+from cocotb.triggers import FallingEdge, ReadOnly, RisingEdge
 
 JOB_ENV = "P2S_COSIM_JOB"
 
@@ -33,6 +33,25 @@ def _read(handle: Any) -> int | None:
 
 def _hex(value: int | None) -> str | None:
     return None if value is None else hex(value)
+
+
+async def _read_back(dut: Any, readouts: list[tuple[str, int]]) -> dict[str, list[str | None]]:
+    """The final contents of the RAMs the method modified, one word per cycle through each read
+    port: the RAM registers the word at the rising edge that takes the address. Called just
+    after a rising edge, where the bench may drive the ports."""
+    out: dict[str, list[str | None]] = {}
+    for name, words in readouts:
+        en, addr, data = (getattr(dut, f"{name}_rd_{s}") for s in ("en", "addr", "data"))
+        got: list[str | None] = []
+        for a in range(words):
+            en.value, addr.value = 1, a
+            await RisingEdge(dut.clk)
+            await ReadOnly()
+            got.append(_hex(_read(data)))
+            await FallingEdge(dut.clk)
+        en.value = 0
+        out[name] = got
+    return out
 
 
 @cocotb.test()
@@ -54,8 +73,12 @@ async def run_vectors(dut: Any) -> None:
     dut.out_ready.value = 1
     for name in inputs:
         getattr(dut, name).value = 0
+    # block RAMs the method modifies: (port prefix, words read back after each result)
+    readouts = [(str(name), int(words)) for name, words in job.get("readouts", [])]
     for name, _ in memories:
         getattr(dut, f"{name}_wr_en").value = 0
+    for name, _ in readouts:
+        getattr(dut, f"{name}_rd_en").value = 0
     for _ in range(4):
         await RisingEdge(dut.clk)
     dut.rst.value = 0
@@ -112,8 +135,10 @@ async def run_vectors(dut: Any) -> None:
                     "outputs": sample,
                     "latency": cycle - accepted_at[index],
                     "accepted": accepted_at[index],
+                    "memories": await _read_back(dut, readouts),
                 }
             )
+            cycle += sum(words for _, words in readouts)
         waiting_since = accepted_at[len(results)] if len(results) < len(accepted_at) else None
         if waiting_since is not None and cycle - waiting_since > max_cycles:
             status = f"no result within {max_cycles} cycles for vector {len(results)}"

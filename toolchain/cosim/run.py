@@ -194,6 +194,37 @@ def memory_words(iface: HwInterface, vecs: list[Vector]) -> list[tuple[str, list
     return out
 
 
+def memory_readouts(iface: HwInterface) -> list[tuple[str, int]]:
+    """Per block RAM the method modifies: its port prefix and the words the bench reads back."""
+    return [(m.rtl_name, m.capacity) for m in iface.memories if m.written]
+
+
+def memory_contents(
+    iface: HwInterface, result: dict[str, Any], vec: Vector
+) -> dict[str, Value | None]:
+    """The final contents of every RAM the method modified, as the array's values (the first
+    `len(vec[a])` words; None when a word read back had x or z bits)."""
+    from toolchain.cosim.vectors import _from_unsigned as from_unsigned
+    from toolchain.frontend.ir import BoolType
+    from toolchain.hls.interface import scalar_signed
+
+    out: dict[str, Value | None] = {}
+    for m in iface.memories:
+        if not m.written:
+            continue
+        words = result.get("memories", {}).get(m.rtl_name, [])
+        items = vec.get(m.ir_name)
+        words = words[: len(items) if isinstance(items, list) else m.capacity]
+        if any(w is None for w in words):
+            out[m.ir_name] = None
+        elif isinstance(m.element, BoolType):
+            out[m.ir_name] = [bool(w & 1) for w in words]
+        else:
+            signed = scalar_signed(m.element)
+            out[m.ir_name] = [from_unsigned(w, m.width, signed) for w in words]
+    return out
+
+
 def cosimulate(
     method: HardwareMethod,
     iface: HwInterface,
@@ -258,11 +289,14 @@ def cosimulate(
         extra_roots=[(DUMP_ROOT, dumper)],
         dump=True,
         memories=memory_words(iface, vecs),
+        readouts=memory_readouts(iface),
     )
     actual: list[dict[str, Value | None]] = []
     for vec, res in zip(vecs, sim.results, strict=False):
         lengths = {n: len(v) for n, v in vec.items() if isinstance(v, list)}
-        actual.append(unpack_outputs(iface, res["outputs"], lengths))
+        got = unpack_outputs(iface, res["outputs"], lengths)
+        got.update(memory_contents(iface, res, vec))  # arrays read back from their RAMs
+        actual.append(got)
     latencies = [int(r["latency"]) for r in sim.results]
     ran = len(actual)
     passed, mismatch = first_mismatch(method, vecs[:ran], expected[:ran], actual)

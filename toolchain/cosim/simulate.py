@@ -74,6 +74,7 @@ def simulate(
     extra_roots: Sequence[tuple[str, Path]] = (),
     dump: bool = False,
     memories: Sequence[tuple[str, list[list[int]]]] = (),
+    readouts: Sequence[tuple[str, int]] = (),
 ) -> SimResult:
     """Drive `vectors` (one unsigned int per input port) into `top`; read every output port.
     `extra_roots`: further top-level modules (name, file) elaborated beside `top`, such as the
@@ -112,6 +113,8 @@ def simulate(
                 "memories": [
                     [name, [[hex(w) for w in ws] for ws in per]] for name, per in memories
                 ],
+                # block RAMs the method modifies: port prefix, words to read back per result
+                "readouts": [[name, words] for name, words in readouts],
             }
         ),
     )
@@ -133,6 +136,10 @@ def simulate(
     results = list(data["results"])
     for r in results:
         r["outputs"] = {k: None if v is None else int(v, 16) for k, v in r["outputs"].items()}
+        r["memories"] = {
+            k: [None if w is None else int(w, 16) for w in ws]
+            for k, ws in r.get("memories", {}).items()
+        }
     return SimResult(
         status=str(data["status"]),
         cycles=int(data["cycles"]),

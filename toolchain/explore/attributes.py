@@ -69,6 +69,12 @@ def loop_sites(text: str, method: str) -> tuple[list[LoopSite], int]:
     return sites, bare
 
 
+def array_params(text: str, method: str) -> list[str]:
+    """The method's array parameters: the memory axis maps each to RAM or registers."""
+    decl = _method(parse_program(text), method)
+    return [p.name for p in decl.params if p.type.name == "array" and not p.ghost]
+
+
 def _cut(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in sorted(spans, reverse=True):
         while end < len(text) and text[end] in " \t":
@@ -94,6 +100,7 @@ def method_attributes(d: ExploreDirectives) -> list[str]:
         out.append(f"{{:hls_latency {d.latency}}}")
     if d.schedule is not None:
         out.append(f'{{:hls_schedule "{d.schedule}"}}')
+    out += [f'{{:hls_memory "{name}", "{kind}"}}' for name, kind in sorted(d.memory.items())]
     return out
 
 
@@ -130,6 +137,7 @@ def write_directives(text: str, method: str, d: ExploreDirectives) -> str:
 
 __all__ = [
     "LoopSite",
+    "array_params",
     "describe",
     "loop_sites",
     "method_attributes",

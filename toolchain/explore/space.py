@@ -2,11 +2,16 @@
 
 What exists today: a loop is unrolled completely (straight-line logic, pipelined by XLS into
 `{:hls_latency}` stages) or stays a state machine running k iterations per cycle (`{:hls_unroll
-k}`). A method without loops has only its pipeline stages. The order interleaves the two families
-so that a short budget still sees both ends of the area / latency trade-off.
+k}`). A state machine over array parameters also chooses where they live: all in block RAM
+(`{:hls_memory "a", "ram"}`: flip-flops become a RAM, each access costs a cycle) or all in
+registers (every element a flip-flop, read in the same cycle). A method without loops has only
+its pipeline stages. The order interleaves the families so that a short budget still sees both
+ends of the area / latency trade-off.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from shared_schemas.explore import ExploreDirectives
 
@@ -14,7 +19,8 @@ UNROLL_FACTORS = (1, 4, 2, 8)
 PIPELINE_STAGES = (1, 2, 3, 4)
 
 
-def directive_space(has_loops: bool) -> list[ExploreDirectives]:
+def directive_space(has_loops: bool, arrays: Sequence[str] = ()) -> list[ExploreDirectives]:
+    """`arrays`: the method's array parameters (the memory axis; none: no such axis)."""
     if not has_loops:
         return [ExploreDirectives(latency=n) for n in PIPELINE_STAGES]
     fsm = [ExploreDirectives(schedule="fsm", unroll=k) for k in UNROLL_FACTORS]
@@ -22,7 +28,19 @@ def directive_space(has_loops: bool) -> list[ExploreDirectives]:
     order: list[ExploreDirectives] = []
     for i in range(max(len(fsm), len(unrolled))):
         order += fsm[i : i + 1] + unrolled[i : i + 1]
-    return order
+    # the memory axis: each state machine with every array in RAM, then in registers (one of
+    # the two is what the size threshold picks without a directive: the front drops the twin)
+    memory = [
+        ExploreDirectives(schedule="fsm", unroll=k, memory={a: kind for a in arrays})
+        for k in UNROLL_FACTORS
+        for kind in ("ram", "registers")
+        if arrays
+    ]
+    # after the first three points (both schedules), alternate with the rest
+    head, rest = order[:3], order[3:]
+    for i in range(max(len(memory), len(rest))):
+        head += memory[i : i + 1] + rest[i : i + 1]
+    return head
 
 
 __all__ = ["PIPELINE_STAGES", "UNROLL_FACTORS", "directive_space"]

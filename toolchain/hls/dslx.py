@@ -49,7 +49,16 @@ from toolchain.frontend.ir import (
     While,
     common_type,
 )
-from toolchain.hls.dslx_memory import RD, addr_t, memory_proc, segment_address
+from toolchain.hls.dslx_division import stepped_divmod
+from toolchain.hls.dslx_memory import (
+    WORDS,
+    Access,
+    SegmentAccesses,
+    control_bits,
+    memory_proc,
+    phases,
+    words_type,
+)
 from toolchain.hls.dslx_syntax import (
     SlowOp,
     bits_type,
@@ -150,8 +159,9 @@ class DslxModule:
     segments: int  # proc: number of states besides idle
     state_bits: int
     slow_ops: list[SlowOp] = field(default_factory=list)
-    # divides and modulos written as shift-subtract steps (see `_Writer.stepped_divmod`)
+    # divides and modulos written as shift-subtract steps (see `dslx_division`)
     stepped_division: bool = False
+    phases: list[int] = field(default_factory=list)  # proc: activations per state (0: idle)
 
     @property
     def has_division(self) -> bool:
@@ -184,11 +194,11 @@ class _Writer:
         for slot in iface.inputs:
             if slot.kind == "length":
                 self.lengths[slot.ir_name] = IntType(width=slot.element_width, signed=False)
-        # an input array in block RAM (`memories`) is not state: see `dslx_memory`
-        self.memory = iface.memories[0] if iface.memories else None
-        self.mem_addr: list[str] = []  # addresses read in the segment being written
-        self.reading: list[int] = []  # states whose segment reads the RAM (0: the entry)
-        kept = [n for n in self.types if self.memory is None or n != self.memory.ir_name]
+        # an array in block RAM (`memories`) is not state: see `dslx_memory`
+        self.ram = SegmentAccesses(iface.memories) if iface.memories else None
+        self.accesses: list[list[Access]] = []  # per state (0: the entry), once written
+        in_ram = {m.ir_name for m in iface.memories}
+        kept = [n for n in self.types if n not in in_ram]
         self.state: list[str] = [*kept, *(f"len:{a}" for a in self.lengths)]
         self.fn = _Fn()
         self.loop_pc: dict[int, int] = {}
@@ -237,10 +247,10 @@ class _Writer:
             if not isinstance(arr, ArrayType):
                 raise HlsError(f"indexing non-array {e.array} at {e.loc}")
             idx = self.index(e.index, env)
-            if self.memory is not None and e.array == self.memory.ir_name:
+            j = self.ram.index_of(e.array) if self.ram is not None else None
+            if self.ram is not None and j is not None:
                 # the index text, not a let: equal texts are equal values (lets are SSA)
-                self.mem_addr.append(f"({idx} as {addr_t(self.memory)})")
-                return convert(RD, arr.element, e.type)
+                return convert(self.ram.read(j, idx), arr.element, e.type)
             return convert(f"{env[e.array]}[{idx}]", arr.element, e.type)
         if isinstance(e, Unary):
             x = self.expr(e.operand, env)
@@ -312,7 +322,8 @@ class _Writer:
         cb = fn.let(convert(b, rt, c), "d")
         self._note_slow("divide" if e.op == BinOp.DIV else "modulo", c, e)
         if self.stepped_division:
-            return convert(self.stepped_divmod(e.op, ca, cb, c, e.euclidean_needed), c, t)
+            q = stepped_divmod(fn.let, self.helpers, e.op, ca, cb, c, e.euclidean_needed)
+            return convert(q, c, t)
         zero, one = literal(0, c), literal(1, c)
         if e.op == BinOp.DIV:
             q = fn.let(f"{ca} / {cb}", "q")
@@ -333,49 +344,9 @@ class _Writer:
         xls_op = prefix + {"divide": "div", "modulo": "mod", "multiply": "mul"}[kind]
         self.slow_ops.append(SlowOp(kind, width, t.signed, str(e.loc), xls_op))
 
-    def stepped_divmod(self, op: BinOp, n: str, d: str, c: IntType, euclidean: bool) -> str:
-        """Dafny's `n / d` or `n % d` on type `c` through the restoring divider `udivmod_<w>`.
-
-        A single XLS divide node cannot be cut by the pipeline scheduler (about 24 ns for 32
-        bits on sky130); the divider's steps can, a few per stage. Signed operands go through
-        their magnitudes and are corrected to Dafny's Euclidean rule (0 <= remainder < |d|).
-        """
-        w = c.width or 1
-        uw = bits_type(w)
-        helper = self._udivmod_helper(w)
-        fn = self.fn
-        if not c.signed or not euclidean:
-            # unsigned, or signed operands the front end proved non-negative: plain division
-            qr = fn.let(f"{helper}({n} as {uw}, {d} as {uw})", "qr")
-            part = fn.let(f"{qr}.{0 if op == BinOp.DIV else 1}", "q" if op == BinOp.DIV else "r")
-            return f"({part} as {dtype(c)})" if c.signed else part
-        zero = literal(0, c)
-        n_neg = fn.let(f"{n} < {zero}", "neg")
-        d_neg = fn.let(f"{d} < {zero}", "neg")
-        # the magnitude of the most negative value is 2**(w-1), which u<w> holds
-        n_mag = fn.let(f"(if {n_neg} {{ -{n} }} else {{ {n} }}) as {uw}", "mag")
-        d_mag = fn.let(f"(if {d_neg} {{ -{d} }} else {{ {d} }}) as {uw}", "mag")
-        qr = fn.let(f"{helper}({n_mag}, {d_mag})", "qr")
-        q_mag, r_mag = fn.let(f"{qr}.0", "q"), fn.let(f"{qr}.1", "r")
-        # n < 0 with a remainder: -|n| = -|d|*(Q+1) + (|d| - R), so the remainder stays >= 0
-        bump = fn.let(f"{n_neg} & ({r_mag} != {uw}:0)", "bump")
-        if op == BinOp.MOD:
-            return fn.let(
-                f"(if {bump} {{ {d_mag} - {r_mag} }} else {{ {r_mag} }}) as {dtype(c)}", "r"
-            )
-        q_abs = fn.let(f"(if {bump} {{ {q_mag} + {uw}:1 }} else {{ {q_mag} }}) as {dtype(c)}", "q")
-        # the quotient is negative exactly when the signs differ
-        return fn.let(f"if ({n_neg} != {d_neg}) {{ -{q_abs} }} else {{ {q_abs} }}", "q")
-
-    def _udivmod_helper(self, w: int) -> str:
-        name = f"udivmod_{w}"
-        if name not in self.helpers:
-            self.helpers[name] = udivmod_function(name, w)
-        return name
-
     # ---- statements ----------------------------------------------------------------------
 
-    def assign(self, s: Assign, env: Env) -> Env:
+    def assign(self, s: Assign, env: Env, pred: str = "true") -> Env:
         # Dafny's parallel assignment: every right-hand side and target index first.
         values: list[str] = []
         indices: list[str | None] = []
@@ -390,8 +361,16 @@ class _Writer:
             )
         new = dict(env)
         for target, value_name, idx in zip(s.targets, values, indices, strict=True):
+            ram = self.ram if isinstance(target, IndexTarget) else None
+            j = (
+                ram.index_of(target.array)
+                if ram is not None and isinstance(target, IndexTarget)
+                else None
+            )
             if isinstance(target, VarTarget):
                 new[target.name] = value_name
+            elif ram is not None and j is not None and idx is not None:
+                ram.write(j, idx, value_name, pred)  # a RAM write, under the path's predicate
             else:
                 arr = new[target.array]
                 new[target.array] = self.fn.let(
@@ -413,7 +392,7 @@ class _Writer:
             if pred is None:
                 break
             if isinstance(s, Assign):
-                flow = _Flow(pred, self.assign(s, flow.env))
+                flow = _Flow(pred, self.assign(s, flow.env, pred))
             elif isinstance(s, If):
                 flow = self.run_if(s, flow, exits)
             elif isinstance(s, While):
@@ -525,7 +504,7 @@ class _Writer:
                     parts.append(self._to_bits(f"{value}[u32:{k}]", slot.element))
             else:
                 parts.append(self._to_bits(value, slot.element))
-        return " ++ ".join(reversed(parts))
+        return " ++ ".join(reversed(parts)) or "u1:0"  # no flat result: see `out_width`
 
     def _length_var(self, port: str) -> str:
         for p in self.m.ports:
@@ -598,11 +577,12 @@ class _Writer:
         fns.append(
             f"fn pack_out(st: State) -> {ow} {{\n" + "\n".join(self.fn.lines) + f"\n  {packed}\n}}"
         )
-        if self.memory is not None:
-            names, n = (TOP_PROC, IN_CHANNEL, OUT_CHANNEL), len(self.loops)
-            proc = memory_proc(self.memory, names, pc_t, (iw, ow), n, self.reading, self.done_pc)
-            saved = self.iface.in_width if 0 in self.reading else 1  # see `memory_proc`
-            return self._proc_result("\n\n".join(fns) + "\n" + proc, pc_bits + 1 + saved)
+        if self.ram is not None:
+            mems, names = self.iface.memories, (TOP_PROC, IN_CHANNEL, OUT_CHANNEL)
+            proc = memory_proc(mems, names, pc_t, (iw, ow), self.accesses, self.done_pc)
+            text = "\n\n".join([words_type(mems, self.accesses), *fns]) + "\n" + proc
+            extra = control_bits(mems, self.accesses, self.iface.in_width)
+            return self._proc_result(text, pc_bits + extra)
         arms = ["if idle { seg_entry(data) }"]
         for k in range(1, len(self.loops) + 1):
             arms.append(f"if pc == {pc_t}:{k} {{ seg_{k}(st) }}")
@@ -643,6 +623,7 @@ pub proc {TOP_PROC} {{
             state_bits=bits,
             slow_ops=self.slow_ops,
             stepped_division=self.stepped_division,
+            phases=[phases(a) for a in self.accesses] if self.ram is not None else [],
         )
 
     def _destructure(self, st: str) -> Env:
@@ -652,16 +633,21 @@ pub proc {TOP_PROC} {{
         return {v: self.var_ident(v) for v in self.state}
 
     def _add_segment(self, name: str, params: str, exits: list[_Exit], pc_t: str, k: int) -> str:
-        """Segment `k` (0: entry); with a RAM array it takes the word and returns its address."""
-        if self.memory is None:
+        """Segment `k` (0: entry); with RAMs it takes the words read and returns its requests."""
+        if self.ram is None:
             return self._segment_fn(name, params, exits, pc_t)
-        addr, self.mem_addr = segment_address(self.memory, self.mem_addr), []
-        self.reading += [k] if addr != f"{addr_t(self.memory)}:0" else []
-        params += f", {RD}: {dtype(self.memory.element)}"
-        return self._segment_fn(name, params, exits, pc_t, addr)
+        requests = self.ram.requests()
+        self.accesses.append(self.ram.accesses)
+        self.ram = SegmentAccesses(self.iface.memories)
+        return self._segment_fn(name, f"{params}, {WORDS}: Words", exits, pc_t, requests)
 
     def _segment_fn(
-        self, name: str, params: str, exits: list[_Exit], pc_t: str, addr: str | None = None
+        self,
+        name: str,
+        params: str,
+        exits: list[_Exit],
+        pc_t: str,
+        requests: tuple[str, str] | None = None,
     ) -> str:
         if not exits:
             raise HlsError("internal: a segment with no way out")
@@ -674,8 +660,8 @@ pub proc {TOP_PROC} {{
             assert chain is not None
             results.append(self.fn.let(chain, "n"))
         state = "(" + ", ".join(results[1:]) + ("," if len(results) == 2 else "") + ")"
-        body = "\n".join(self.fn.lines)  # with a RAM, a segment also returns the address it reads
-        ret, tail = ("", "") if addr is None else (f", {addr_t(self.memory)}", f", {addr}")
+        body = "\n".join(self.fn.lines)  # with RAMs, a segment also returns its requests
+        ret, tail = ("", "") if requests is None else (f", {requests[0]}", f", {requests[1]}")
         return (
             f"fn {name}({params}) -> ({pc_t}, State{ret}) {{\n{body}\n"
             f"  ({results[0]}, {state}{tail})\n}}"

@@ -10,6 +10,9 @@
       input  wire <mem>_wr_en,        // a block RAM's load port (`toolchain.hls.memories`):
       input  wire [A-1:0] <mem>_wr_addr, // one word per cycle, loaded before in_valid; the
       input  wire [W-1:0] <mem>_wr_data, // array <mem> then has no flat port
+      input  wire <mem>_rd_en,        // a modified array's read-back port, after out_valid:
+      input  wire [A-1:0] <mem>_rd_addr, // the word at rd_addr is on rd_data one cycle later;
+      output wire [W-1:0] <mem>_rd_data, // its final contents then have no <arr>_out port
       output wire out_valid,          // the data outputs below hold a result
       input  wire out_ready,          // ... consumed at a rising edge where both are high
       output wire [W-1:0] <result>,   // one port per Dafny result
@@ -134,15 +137,17 @@ class PortSlot:
 
 @dataclass(frozen=True)
 class MemoryPort:
-    """An input array held in a block RAM of the top module instead of flat ports (see
+    """An array held in a block RAM of the top module instead of flat ports (see
     `toolchain.hls.memories`): the host loads it through a write port before offering the other
-    inputs; the state machine reads it through the RAM's synchronous read port."""
+    inputs; the state machine reads (and writes) it through request and response channels; an
+    array the method modifies is read back by the host through a read port after the result."""
 
     rtl_name: str  # prefix of the load ports <rtl_name>_wr_en / _wr_addr / _wr_data
     ir_name: str
     element: ScalarType
     depth: int  # words in the RAM (a power of two, at least the array's capacity)
     capacity: int
+    written: bool = False  # the method modifies it: <rtl_name>_rd_en / _rd_addr / _rd_data
 
     @property
     def width(self) -> int:
@@ -166,7 +171,9 @@ class HwInterface:
 
     @property
     def out_width(self) -> int:
-        return sum(p.width for p in self.outputs)
+        # at least one bit: a method whose only result is an array in block RAM still signals
+        # its end on out_valid, with a constant bit on the core's output channel
+        return max(sum(p.width for p in self.outputs), 1)
 
     def rtl_ports(self) -> list[RtlPort]:
         ports = [
@@ -211,24 +218,32 @@ def _rtl_port(p: PortSlot) -> RtlPort:
 
 def _memory_ports(m: MemoryPort) -> list[RtlPort]:
     what = f"block RAM {m.ir_name} ({m.depth} x {m.width} bits): load"
-    # the load port's three inputs, in port order: (suffix, width, signed, what it carries);
-    # only the data carries the element's sign
-    load = (
-        ("en", 1, False, "enable"),
-        ("addr", m.addr_width, False, "address"),
-        ("data", m.width, scalar_signed(m.element), "data"),
-    )
+    back = f"block RAM {m.ir_name}: read-back after the result,"
+    signed = scalar_signed(m.element)
+    # (port, direction, width, signed, description) in port order: the load port's three
+    # inputs, then a modified array's read-back port; only the data carries the element's sign
+    ports = [
+        ("wr_en", "input", 1, False, f"{what} enable"),
+        ("wr_addr", "input", m.addr_width, False, f"{what} address"),
+        ("wr_data", "input", m.width, signed, f"{what} data"),
+    ]
+    if m.written:
+        ports += [
+            ("rd_en", "input", 1, False, f"{back} enable"),
+            ("rd_addr", "input", m.addr_width, False, f"{back} address"),
+            ("rd_data", "output", m.width, signed, f"{back} the word one cycle after the address"),
+        ]
     return [
         RtlPort(
-            name=f"{m.rtl_name}_wr_{suffix}",
-            direction="input",
+            name=f"{m.rtl_name}_{suffix}",
+            direction=direction,
             width=width,
-            role=PortRole.data_in,
-            signed=signed,
+            role=PortRole.data_in if direction == "input" else PortRole.data_out,
+            signed=sign,
             source=m.ir_name,
-            description=f"{what} {carries}",
+            description=description,
         )
-        for suffix, width, signed, carries in load
+        for suffix, direction, width, sign, description in ports
     ]
 
 
@@ -334,7 +349,15 @@ def describe(iface: HwInterface) -> str:
         rows.append(
             f"  memory {m.rtl_name}: block RAM <- {m.ir_name}, depth {m.depth} (capacity "
             f"{m.capacity}), width {m.width}, ports: 1 write (host load: {m.rtl_name}_wr_en / "
-            f"_wr_addr / _wr_data, one word per cycle before in_valid), 1 synchronous read (state "
-            "machine, one read per cycle)"
+            f"_wr_addr / _wr_data, one word per cycle before in_valid"
+            + (", and the state machine's writes" if m.written else "")
+            + "), 1 synchronous read (state machine, one access per cycle"
+            + (
+                f"; host read-back of the final contents after out_valid: {m.rtl_name}_rd_en / "
+                "_rd_addr / _rd_data"
+                if m.written
+                else ""
+            )
+            + ")"
         )
     return "\n".join(rows)

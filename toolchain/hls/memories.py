@@ -1,18 +1,23 @@
-"""Input arrays held in block RAM instead of flat ports and registers.
+"""Arrays held in block RAM instead of flat ports and registers.
 
-A state machine (XLS proc) keeps every input array in its state: BinarySearch over 1,024 x 16
-bits costs 16 K flip-flops. An array chosen here instead lives in a RAM of the top module:
+A state machine (XLS proc) keeps every array in its state: BinarySearch over 1,024 x 16 bits
+costs 16 K flip-flops. An array chosen here instead lives in a RAM of the top module:
 
 * the host loads it through a write port (`<a>_wr_en`, `<a>_wr_addr`, `<a>_wr_data`, one word
   per cycle) before it offers the other inputs on in_valid;
-* the proc reads it through two channels, a request (the address) and a response (the word read
-  one cycle later, `reg` array read synchronously, which yosys maps to RAMB18/RAMB36 on Xilinx and
-  SB_RAM40_4K on iCE40). A loop segment that reads the array takes two cycles: one to send the
-  address, one to receive the word and run the segment (see `toolchain.hls.dslx`).
+* the proc reads and writes it through a request channel and reads words on a response channel
+  (`toolchain.hls.dslx_memory`): one access per cycle, a read's word one cycle later (`reg` array
+  read synchronously, which yosys maps to RAMB18/RAMB36 on Xilinx and SB_RAM40_4K on iCE40);
+* an array the method modifies is read back by the host after the result through a read port
+  (`<a>_rd_en`, `<a>_rd_addr`, `<a>_rd_data`, the word one cycle after the address): its final
+  contents then have no flat `<a>_out` port.
+
+Each design may hold several RAMs, one per chosen array; each has its own ports and channels.
 
 Chosen: arrays of at least `RAM_THRESHOLD_BITS` bits and those marked `{:hls_memory "a", "ram"}`,
-when the method has loops (a state machine), does not modify the array, reads it at one address
-per loop segment (before the first loop, in an iteration) and not after a loop (`mappable`).
+when the method has loops (a state machine) and uses the array only element by element
+(`a[i]`, `a[i] := v`, `a.Length`; `mappable`). A loop state that makes n accesses takes n or
+n + 1 cycles (`dslx_memory`); more than `MAX_ACCESSES` in one state keep the arrays in registers.
 Others stay in registers.
 """
 
@@ -22,18 +27,14 @@ from dataclasses import replace
 
 from toolchain.frontend.ir import (
     ArrayType,
-    Assign,
-    Binary,
-    Cast,
-    Cond,
     Expr,
     HardwareMethod,
     If,
-    Index,
     IndexTarget,
     IntType,
     Stmt,
-    Unary,
+    Var,
+    VarTarget,
     While,
 )
 from toolchain.hls.interface import HwInterface, MemoryPort, PortSlot
@@ -42,68 +43,23 @@ from toolchain.hls.interface import HwInterface, MemoryPort, PortSlot
 RAM_THRESHOLD_BITS = 4096
 
 
-def _shape(e: object) -> object:
-    """An expression without its source locations: two reads at the same address look alike."""
-    if isinstance(e, Expr):
-        return (type(e).__name__, *(_shape(v) for k, v in vars(e).items() if k != "loc"))
+def _whole_uses(e: object, name: str) -> bool:
+    """Whether `e` uses array `name` as a whole value (not one element or its length)."""
+    if isinstance(e, Var | VarTarget):
+        return e.name == name
+    if isinstance(e, Expr | Stmt | IndexTarget):
+        return any(_whole_uses(v, name) for k, v in vars(e).items() if k != "loc")
     if isinstance(e, list):
-        return tuple(_shape(x) for x in e)
-    return repr(e)
+        return any(_whole_uses(x, name) for x in e)
+    return False
 
 
-def _addresses(e: Expr, name: str) -> set[object]:
-    """The distinct index expressions `e` reads `name` at."""
-    out: set[object] = set()
-    if isinstance(e, Index):
-        if e.array == name:
-            out.add(_shape(e.index))
-        out |= _addresses(e.index, name)
-    elif isinstance(e, Unary | Cast):
-        out |= _addresses(e.operand, name)
-    elif isinstance(e, Binary):
-        out |= _addresses(e.lhs, name) | _addresses(e.rhs, name)
-    elif isinstance(e, Cond):
-        for x in (e.cond, e.then, e.otherwise):
-            out |= _addresses(x, name)
-    return out
-
-
-def _segment_reads(stmts: list[Stmt], name: str) -> tuple[int, bool]:
-    n, reached = _segment_addresses(stmts, name)
-    return len(n), reached
-
-
-def _segment_addresses(stmts: list[Stmt], name: str) -> tuple[set[object], bool]:
-    """The distinct index expressions `name` is read at in straight-line code up to the next loop
-    head (both branches of an if count: the proc evaluates both), and whether a loop was
-    reached. Reads at one index expression count once: the proc reads the word once, and
-    `toolchain.hls.dslx` refuses the RAM when they turn out to be different values (a variable
-    of the index assigned between them)."""
-    found: set[object] = set()
-    for s in stmts:
-        if isinstance(s, While):
-            return found, True
-        if isinstance(s, Assign):
-            for v in s.values:
-                found |= _addresses(v, name)
-            for t in s.targets:
-                if isinstance(t, IndexTarget):
-                    found |= _addresses(t.index, name)
-        elif isinstance(s, If):
-            found |= _addresses(s.cond, name)
-            found |= _segment_addresses(s.then, name)[0] | _segment_addresses(s.otherwise, name)[0]
-    return found, False
-
-
-def _loops(stmts: list[Stmt]) -> list[While]:
-    out: list[While] = []
-    for s in stmts:
-        if isinstance(s, While):
-            out.append(s)
-            out += _loops(s.body)
-        elif isinstance(s, If):
-            out += _loops(s.then) + _loops(s.otherwise)
-    return out
+def _has_loop(stmts: list[Stmt]) -> bool:
+    return any(
+        isinstance(s, While)
+        or (isinstance(s, If) and (_has_loop(s.then) or _has_loop(s.otherwise)))
+        for s in stmts
+    )
 
 
 def mappable(method: HardwareMethod, name: str) -> str | None:
@@ -111,44 +67,13 @@ def mappable(method: HardwareMethod, name: str) -> str | None:
     port = next((p for p in method.ports if p.name == name), None)
     if port is None or not isinstance(port.type, ArrayType):
         return f"{name} is not an array parameter"
-    if port.direction != "in":
-        return f"{name} is modified by the method (only read-only arrays map to RAM so far)"
-    loops = _loops(method.body)
-    if not loops:
+    if port.direction not in ("in", "inout"):
+        return f"{name} is a result the method builds (only array parameters map to RAM)"
+    if not _has_loop(method.body):
         return f"{method.name} has no loop: a pipeline reads {name} from flat ports"
-    entry, _ = _segment_reads(method.body, name)
-    if entry > 1:
-        return f"{name} is read at {entry} addresses before the first loop (one read per cycle)"
-    for loop in loops:
-        reads = reads_per_iteration(loop, name)
-        if reads > 1:
-            return f"{name} is read {reads} times in one loop iteration (one RAM read per cycle)"
-    if _after_loop_reads(method.body, name):
-        return f"{name} is read after a loop"
+    if _whole_uses(method.body, name):
+        return f"{name} is used as a whole value, not element by element"
     return None
-
-
-def reads_before_loops(method: HardwareMethod, name: str) -> int:
-    """Distinct addresses of `name` the entry segment reads (its fetch costs a cycle)."""
-    return _segment_reads(method.body, name)[0]
-
-
-def reads_per_iteration(loop: While, name: str) -> int:
-    """Distinct addresses of `name` the loop's state reads: its condition and its body up to the
-    next loop head (code after the loop must not read it, see `mappable`)."""
-    return len(_addresses(loop.cond, name) | _segment_addresses(loop.body, name)[0])
-
-
-def _after_loop_reads(stmts: list[Stmt], name: str) -> bool:
-    """Whether code that follows a loop (run in the loop's exit segment) reads `name`."""
-    for i, s in enumerate(stmts):
-        if isinstance(s, While):
-            if _segment_reads(stmts[i + 1 :], name)[0] or _after_loop_reads(s.body, name):
-                return True
-        elif isinstance(s, If):
-            if _after_loop_reads(s.then, name) or _after_loop_reads(s.otherwise, name):
-                return True
-    return False
 
 
 def choose(
@@ -156,7 +81,7 @@ def choose(
     marked: set[str],
     registers: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> tuple[list[str], dict[str, str]]:
-    """The input arrays to map to RAM, and why each marked array that cannot be was refused
+    """The arrays to map to RAM, and why each marked array that cannot be was refused
     (`registers`: arrays the source keeps in registers)."""
     chosen: list[str] = []
     refused: dict[str, str] = {}
@@ -176,11 +101,18 @@ def choose(
     return chosen, refused
 
 
+def candidates(method: HardwareMethod) -> list[str]:
+    """The arrays a `{:hls_memory "a", "ram"}` could put in RAM (the explorer's memory axis)."""
+    return [p.name for p in method.ports if mappable(method, p.name) is None]
+
+
 def with_memories(iface: HwInterface, names: list[str]) -> HwInterface:
-    """`iface` with the array slots of `names` taken out of the packed inputs and named as
-    memories (their run-time length ports stay: the loop bounds read them)."""
+    """`iface` with the array slots of `names` taken out of the packed inputs (and, for arrays
+    the method modifies, out of the packed outputs) and named as memories (their run-time length
+    ports stay: the loop bounds read them)."""
     if not names:
         return iface
+    written = {s.ir_name for s in iface.outputs if s.kind == "array" and s.ir_name in names}
     memories: list[MemoryPort] = []
     inputs: list[PortSlot] = []
     offset = 0
@@ -188,43 +120,72 @@ def with_memories(iface: HwInterface, names: list[str]) -> HwInterface:
         if slot.kind == "array" and slot.ir_name in names:
             depth = 1 << max((slot.elements - 1).bit_length(), 1)
             memories.append(
-                MemoryPort(slot.rtl_name, slot.ir_name, slot.element, depth, slot.elements)
+                MemoryPort(
+                    slot.rtl_name,
+                    slot.ir_name,
+                    slot.element,
+                    depth,
+                    slot.elements,
+                    written=slot.ir_name in written,
+                )
             )
             continue
         inputs.append(replace(slot, offset=offset))
         offset += slot.width
-    return replace(iface, inputs=inputs, memories=tuple(memories))
+    outputs: list[PortSlot] = []
+    offset = 0
+    for slot in iface.outputs:
+        if slot.kind == "array" and slot.ir_name in written:
+            continue
+        outputs.append(replace(slot, offset=offset))
+        offset += slot.width
+    return replace(iface, inputs=inputs, outputs=outputs, memories=tuple(memories))
 
 
 def ram_verilog(m: MemoryPort, core_req: str, core_resp: str) -> tuple[list[str], dict[str, str]]:
     """The RAM of memory `m` inside the top module, and the core's channel ports wired to it.
 
-    Written so that yosys infers a block RAM: one array, a synchronous write port (the host's
-    load) and a synchronous read port (the proc's request, answered one cycle later)."""
+    Written so that yosys infers a block RAM: one array, one synchronous write port (the core's
+    writes, else the host's load) and one synchronous read port (the core's reads, answered one
+    cycle later, else the host's read-back of a modified array)."""
     n, w, a = m.rtl_name, m.width, m.addr_width
     r = f"{w - 1}:0"
+    req = 2 + a + w  # rd ++ we ++ addr ++ data, see `dslx_memory`
+    host_rd = m.written
     lines = [
-        f"  // block RAM for {m.ir_name}: {m.depth} x {w} bits, 1 write (host load), 1 read (core)",
+        f"  // block RAM for {m.ir_name}: {m.depth} x {w} bits, 1 write (core, else host load), "
+        f"1 read (core{', else host read-back' if host_rd else ''})",
         f"  reg [{r}] {n}_mem [0:{m.depth - 1}];",
         f"  reg [{r}] {n}_rdata;",
         f"  reg {n}_rvalid;",
-        f"  wire [{a - 1}:0] {n}_raddr;",
-        f"  wire {n}_rreq;",
+        f"  wire [{req - 1}:0] {n}_req;",
+        f"  wire {n}_req_valid;",
         f"  wire {n}_rready;",
+        f"  wire {n}_core_rd = {n}_req_valid & {n}_req[{req - 1}];",
+        f"  wire {n}_core_we = {n}_req_valid & {n}_req[{req - 2}];",
+        f"  wire [{a - 1}:0] {n}_req_addr = {n}_req[{w + a - 1}:{w}];",
+        f"  wire {n}_we = {n}_core_we | {n}_wr_en;",
+        f"  wire [{a - 1}:0] {n}_waddr = {n}_core_we ? {n}_req_addr : {n}_wr_addr;",
+        f"  wire [{r}] {n}_wdata = {n}_core_we ? {n}_req[{r}] : {n}_wr_data;",
+        f"  wire {n}_re = {n}_core_rd{f' | {n}_rd_en' if host_rd else ''};",
+        f"  wire [{a - 1}:0] {n}_raddr = "
+        + (f"{n}_core_rd ? {n}_req_addr : {n}_rd_addr;" if host_rd else f"{n}_req_addr;"),
         f"  wire {n}_rtaken = {n}_rvalid & {n}_rready;",
         "  always @(posedge clk) begin",
-        f"    if ({n}_wr_en) {n}_mem[{n}_wr_addr] <= {n}_wr_data;",
-        f"    if ({n}_rreq) {n}_rdata <= {n}_mem[{n}_raddr];",
+        f"    if ({n}_we) {n}_mem[{n}_waddr] <= {n}_wdata;",
+        f"    if ({n}_re) {n}_rdata <= {n}_mem[{n}_raddr];",
         "  end",
         "  always @(posedge clk) begin",
         f"    if (rst) {n}_rvalid <= 1'b0;",
-        f"    else if ({n}_rreq) {n}_rvalid <= 1'b1;",
+        f"    else if ({n}_core_rd) {n}_rvalid <= 1'b1;",
         f"    else if ({n}_rtaken) {n}_rvalid <= 1'b0;",
         "  end",
     ]
+    if host_rd:
+        lines.append(f"  assign {n}_rd_data = {n}_rdata;")
     conns = {
-        f"{core_req}_data": f"{n}_raddr",
-        f"{core_req}_valid": f"{n}_rreq",
+        f"{core_req}_data": f"{n}_req",
+        f"{core_req}_valid": f"{n}_req_valid",
         f"{core_req}_ready": "1'b1",
         f"{core_resp}_data": f"{n}_rdata",
         f"{core_resp}_valid": f"{n}_rvalid",
@@ -235,10 +196,9 @@ def ram_verilog(m: MemoryPort, core_req: str, core_resp: str) -> tuple[list[str]
 
 __all__ = [
     "RAM_THRESHOLD_BITS",
+    "candidates",
     "choose",
     "mappable",
     "ram_verilog",
-    "reads_before_loops",
-    "reads_per_iteration",
     "with_memories",
 ]

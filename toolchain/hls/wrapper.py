@@ -58,11 +58,11 @@ def top_module(
         }
         ready = ""
     ram_lines: list[str] = []
-    for m in iface.memories:
+    for j, m in enumerate(iface.memories):
         from toolchain.hls.dslx_memory import MEM_REQ, MEM_RESP
         from toolchain.hls.memories import ram_verilog
 
-        lines_m, conns_m = ram_verilog(m, f"core__{MEM_REQ}", f"core__{MEM_RESP}")
+        lines_m, conns_m = ram_verilog(m, f"core__{MEM_REQ}{j}", f"core__{MEM_RESP}{j}")
         ram_lines += lines_m
         conns.update(conns_m)
     missing = sorted(set(conns) - set(ports))
@@ -78,6 +78,16 @@ def top_module(
             _decl("input", w, f"{m.rtl_name}_{suffix}")
             for m in iface.memories
             for suffix, w in (("wr_en", 1), ("wr_addr", m.addr_width), ("wr_data", m.width))
+        ),
+        *(
+            _decl(direction, w, f"{m.rtl_name}_{suffix}")
+            for m in iface.memories
+            if m.written
+            for direction, suffix, w in (
+                ("input", "rd_en", 1),
+                ("input", "rd_addr", m.addr_width),
+                ("output", "rd_data", m.width),
+            )
         ),
         _decl("output", 1, "out_valid"),
         _decl("input", 1, "out_ready"),

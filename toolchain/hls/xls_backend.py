@@ -10,7 +10,7 @@ from shared_schemas.synthesis import Architecture
 from toolchain.errors import ToolCrashedError, ToolTimeoutError
 from toolchain.frontend.ir import HardwareMethod
 from toolchain.hls.dslx import MODULE, DslxModule, SlowOp, to_dslx
-from toolchain.hls.dslx_memory import MemoryReadConflict
+from toolchain.hls.dslx_memory import MemoryAccessError
 from toolchain.hls.errors import HlsError
 from toolchain.hls.interface import HwInterface, build_interface, describe
 from toolchain.hls.structurize import StructureOptions, StructureStats, structurize
@@ -174,16 +174,14 @@ def synthesize_xls(
         from toolchain.hls.memories import choose, with_memories
 
         chosen, refused = choose(structured, set(opts.ram_arrays), set(opts.register_arrays))
-        # one RAM per design so far: the proc reads one memory
-        iface = with_memories(iface, chosen[:1])
-        refused.update({n: "only one array per design maps to RAM so far" for n in chosen[1:]})
+        iface = with_memories(iface, chosen)
     try:
         dslx = to_dslx(structured, iface)
-    except MemoryReadConflict as exc:
-        name = iface.memories[0].ir_name
-        if name not in opts.ram_arrays:  # a marked array's refusal is located at the directive
-            warnings.append(f"{name} stays in registers (flat ports): {exc}")
-        refused[name] = str(exc)
+    except MemoryAccessError as exc:
+        for m in iface.memories:
+            if m.ir_name not in opts.ram_arrays:  # a marked array's refusal is located there
+                warnings.append(f"{m.ir_name} stays in registers (flat ports): {exc}")
+            refused[m.ir_name] = str(exc)
         iface = build_interface(method)
         dslx = to_dslx(structured, iface)
     core = f"{iface.top}_core"
@@ -223,13 +221,13 @@ def synthesize_xls(
         )
         ii: int | None = 1
     else:
-        ram = iface.memories[0].ir_name if iface.memories else None
-        bound = _worst_case_cycles(structured, ram)
+        rams = ", ".join(m.ir_name for m in iface.memories)
+        bound = _worst_case_cycles(structured, dslx.phases)
         latency = bound
         note = (
             f"state machine with {dslx.segments} loop state(s) and {dslx.state_bits} state bits: "
             "1 cycle to accept the inputs plus 1 per loop iteration"
-            + (f" (2 where it reads {ram} from block RAM)" if ram else "")
+            + (f" (1 more per access to block RAM {rams} in a state)" if rams else "")
             + ("" if bound is not None else "; no bound on the iterations is known")
         )
         ii = bound
@@ -286,23 +284,24 @@ def _slow_loc(dslx: DslxModule, reply: dict[str, object]) -> str | None:
     return slowest[0].loc if slowest is not None else None
 
 
-def _worst_case_cycles(method: HardwareMethod, ram: str | None = None) -> int | None:
+def _worst_case_cycles(method: HardwareMethod, phases: list[int]) -> int | None:
     """Cycles from accepting the inputs to the result, when every loop's trip count is bounded
-    (`ram`: the array in block RAM, whose reading loop states take a fetch cycle more)."""
+    (`phases`: activations per state when arrays live in block RAM, see `dslx_memory`; the
+    loops are numbered in the order `toolchain.hls.dslx` finds them)."""
     from toolchain.frontend.ir import If, Stmt, While
-    from toolchain.hls.memories import reads_before_loops, reads_per_iteration
+
+    pcs = iter(range(1, 1 << 30))
 
     def count(stmts: list[Stmt]) -> int | None:
         total = 0
         for s in stmts:
             if isinstance(s, While):
-                if s.max_trips is None:
-                    return None
+                pc = next(pcs)
+                head = phases[pc] if phases else 1
                 inner = count(s.body)
-                if inner is None:
+                if s.max_trips is None or inner is None:
                     return None
-                # one cycle per iteration (the head), the nested loops' cycles, the exit test
-                head = 1 + (ram is not None and reads_per_iteration(s, ram) > 0)
+                # each iteration runs the head state, then the nested loops; then the exit test
                 total += s.max_trips * (head + inner) + head
             elif isinstance(s, If):
                 a, b = count(s.then), count(s.otherwise)
@@ -312,6 +311,6 @@ def _worst_case_cycles(method: HardwareMethod, ram: str | None = None) -> int | 
         return total
 
     loops = count(method.body)
-    if loops is not None and ram is not None:
-        loops += reads_before_loops(method, ram)  # the entry segment's fetch cycle
+    if loops is not None and phases:
+        loops += phases[0] - 1  # the entry state's accesses
     return loops

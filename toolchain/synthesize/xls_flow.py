@@ -142,6 +142,9 @@ def _xls_stages(
             timeout_s=req.cosim_time_limit_s,
             cancel=run.cancel,
             prepared=_wait(reference, run.cancel),
+            # a state machine may need more cycles than the default budget (a bubble sort of
+            # 256 words in block RAM: 130 K); its proven worst case, with room, is the budget
+            max_cycles=max(100_000, 2 * (hls.latency_estimate or 0)),
         )
         run.warnings.extend(sim.warnings)
         if (out / "cosim" / COSIM_LOG).exists():

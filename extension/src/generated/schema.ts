@@ -629,6 +629,12 @@ export interface ExploreDirectives {
    */
   latency?: number | null;
   /**
+   * array parameter -> "ram" | "registers" ({:hls_memory "a", "ram"})
+   */
+  memory?: {
+    [k: string]: string;
+  };
+  /**
    * "unrolled" | "fsm" (every loop)
    */
   schedule?: string | null;
