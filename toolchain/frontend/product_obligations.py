@@ -164,7 +164,9 @@ def _product_bounds(
         span = b.span(e.start, e.end)
         return spans.get((span.start_line, span.start_col, span.end_line, span.end_col))
 
-    spans = _node_ranges(b)
+    # an inlined callee is verified on its own, from the `requires` its call sites give it: the
+    # ranges its body reaches at those sites may be tighter than Dafny can derive there
+    spans = _node_ranges(b) if is_top else {}
     return ProductBounds(b.program_text, var, length, element, node)
 
 
