@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-import toolchain.frontend.obligations as obligations
+import toolchain.frontend.product_obligations as product_obligations
 from toolchain.dafny import DafnyEngine
 from toolchain.frontend import ir, lower
 from toolchain.frontend.interval import Interval
@@ -131,12 +131,12 @@ def test_a_lemma_dafny_cannot_prove_proves_nothing(
     # the same cube, with a lemma whose promise is false (the corner product itself is
     # excluded): trusted, it would still bound the cube, but its body does not verify, so the
     # lemma and its calls are dropped and the cube's width is not proven
-    good = obligations.lemma_text
+    good = product_obligations.lemma_text
 
     def broken(static: bool) -> str:
         return good(static).replace("ensures lo <= a * b <= hi", "ensures lo <= a * b <= hi - 1", 1)
 
-    monkeypatch.setattr(obligations, "lemma_text", broken)
+    monkeypatch.setattr(product_obligations, "lemma_text", broken)
     result = lower(CUBE, "CubeVolume", engine=dafny, options=Options(assume_input_bits=32))
     assert not result.ok
     assert _width(result, "volume").status == ir.WidthStatus.UNPROVEN
@@ -181,13 +181,14 @@ def test_a_product_claimed_too_narrow_stays_unproven_despite_the_lemma(
     top = (1 << 31) - 1
     ranges.vars["volume"] = Interval(0, top * top)  # false: s * s * s reaches top ** 3
     obs = ObligationBuilder(low, ranges, "claims.dfy").build({"s"})
-    calls = [o for o in obs if o.kind == "call"]
-    assert len(calls) == 2
+    # `volume := s * s * s` leaves s as it was: the calls follow the assignment
+    calls = [o for o in obs if o.kind in ("call", product_obligations.AFTER)]
+    assert len(calls) == 2 and all(o.kind == product_obligations.AFTER for o in calls)
     run = check(dafny, low, obs, "claims.dfy")
     claim = next(o for o in obs if o.key is not None and o.key[1] == "volume")
     assert claim.proven is False and claim.message
     # the lemma and its calls are true and stay proven: they bound the product, not the claim
-    assert all(o.proven for o in obs if o.kind in ("lemma", "call"))
+    assert all(o.proven for o in obs if o.kind in ("lemma", "call", product_obligations.AFTER))
     assert claim.key not in run.proven_keys()
 
 

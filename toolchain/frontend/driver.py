@@ -15,6 +15,7 @@ from toolchain.frontend.lowering import lower_program_method
 from toolchain.frontend.obligations import ObligationBuilder, check
 from toolchain.frontend.ranges import Options, analyze_ranges
 from toolchain.frontend.result import LoweringResult
+from toolchain.frontend.unused_locals import drop_unused_scalars
 from toolchain.frontend.widths import WidthFinalizer
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ def run_parsed(
     diags.extend(lower_diags)
     if low is None:
         return LoweringResult(None, diags)
+    drop_unused_scalars(low.method)  # a shadowed, never-used `var i: int;` is no hardware
     ranges, assumed = analyze_ranges(low, options)
     run = None
     if engine is not None:

@@ -29,6 +29,7 @@ from toolchain.dafny import DafnyEngine
 from toolchain.dafny.text import LineIndex
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
+from toolchain.frontend import product_obligations as product_obs
 from toolchain.frontend import stack_obligations as stack_obs
 from toolchain.frontend.facts import conjuncts
 from toolchain.frontend.interval import Interval
@@ -36,15 +37,7 @@ from toolchain.frontend.lowering import LoopSite, Lowered, SourceVar
 from toolchain.frontend.printer import format_expr
 from toolchain.frontend.ranges import Accumulation, RangeResult
 from toolchain.frontend.ranges.loop_syntax import assigned_names
-from toolchain.frontend.ranges.products import (
-    LEMMA_NAME,
-    LEMMA_NAMES,
-    ProductBounds,
-    has_product,
-    lemma_text,
-    right_hand_sides,
-    statements,
-)
+from toolchain.frontend.ranges.products import LEMMA_NAMES
 
 SourceKey = tuple[str, str, int]  # declaration, name, declaration offset
 
@@ -54,7 +47,9 @@ _MAX_ROUNDS = 4
 @dataclass
 class Ob:
     id: int
-    kind: str  # assert, invariant, requires, ensures, lemma (a declaration), call (of a lemma)
+    # assert, invariant, requires, ensures, lemma (a declaration), call / call_after (of a lemma,
+    # before / after its statement)
+    kind: str
     text: str
     offset: int  # insertion point in the user's text
     key: SourceKey | None  # the source variable it is about (None for helpers)
@@ -323,90 +318,9 @@ class ObligationBuilder:
             self.add_range(kind, subject, iv, offset=body_start, key=key, where=where, loc=loc)
         # 3b. recursion run with a stack: its depth bound is a claim Dafny must prove
         stack_obs.stack_depths(self)
-        # 4. nonlinear products: proven monotonicity lemmas, called before the statement
-        self.products(ranges)
+        # 4. nonlinear products: proven monotonicity lemmas, called next to the statement
+        product_obs.products(self, ranges)
         return self.obs
-
-    def products(self, ranges: dict[SourceKey, tuple[Interval, list[str]]]) -> None:
-        """Before each statement that multiplies two non-constant factors, calls of the product
-        lemma that bound every such product from its factors' ranges (see ranges/products.py)."""
-        top = self.low.decl.name
-        by_name: dict[tuple[str, str], Interval] = {}
-        for (decl_name, name, _), (iv, _names) in ranges.items():
-            old = by_name.get((decl_name, name))
-            by_name[(decl_name, name)] = iv if old is None else old.join(iv)
-        lemma_at: dict[tuple[str | None, str | None], tuple[int, int]] = {}  # scope -> ob, offset
-        pending: list[tuple[A.MethodDecl, int, list[str], list[tuple[int, int]]]] = []
-        for decl_name in dict.fromkeys([top, *self.low.method.inlined]):
-            decl = self.decls.get(decl_name)
-            if not isinstance(decl, A.MethodDecl) or decl.body is None:
-                continue
-            for stmt in statements(decl.body):
-                rhs = [e for e in right_hand_sides(stmt) if has_product(e)]
-                if not rhs:
-                    continue
-                pb = self._product_bounds(decl_name, decl_name == top, by_name)
-                for e in rhs:
-                    pb.expr(e)
-                if pb.calls:
-                    texts = [c.text for c in pb.calls]
-                    bounds = [(c.lo, c.hi) for c in pb.calls]
-                    pending.append((decl, stmt.start, texts, bounds))
-        if not pending:
-            return
-        for decl, _, _, _ in pending:
-            scope = (decl.module, decl.container)
-            first = min(
-                (d.start for d in self.decls.values() if (d.module, d.container) == scope),
-                default=decl.start,
-            )
-            if scope not in lemma_at:
-                lemma_at[scope] = (len(self.obs), first)
-                self.add(
-                    kind="lemma",
-                    text=f"{LEMMA_NAME}(a, b, al, ah, bl, bh, lo, hi) ensures lo <= a * b <= hi",
-                    declaration=lemma_text(static=decl.container is not None),
-                    offset=first,
-                    key=None,
-                    lo=0,
-                    hi=0,
-                    where="product bound (lemma)",
-                    loc=self.span(decl.name_start, decl.name_end),
-                    helper=True,
-                )
-        for decl, offset, texts, bounds in pending:
-            lemma_id = lemma_at[(decl.module, decl.container)][0]
-            for text, (lo, hi) in zip(texts, bounds, strict=True):
-                self.add(
-                    kind="call",
-                    text=text,
-                    offset=offset,
-                    key=None,
-                    lo=lo,
-                    hi=hi,
-                    where="product bound",
-                    loc=self.span(offset, offset + 1),
-                    helper=True,
-                    needs=lemma_id,
-                )
-
-    def _product_bounds(
-        self, decl_name: str, is_top: bool, by_name: dict[tuple[str, str], Interval]
-    ) -> ProductBounds:
-        def var(name: str) -> Interval | None:
-            iv = by_name.get((decl_name, name))
-            if iv is None and is_top:
-                iv = self.ranges.inputs.get(name)
-            return iv
-
-        def length(name: str) -> Interval | None:
-            # IR array names are the source names only in the top method (inlining renames)
-            return self.ranges.lens.get(name) if is_top else None
-
-        def element(name: str) -> Interval | None:
-            return self.ranges.elems.get(name) if is_top else None
-
-        return ProductBounds(self.program_text, var, length, element)
 
     def _element_invariants(
         self, loop: ir.While | ir.For, lsite: LoopSite, reverse: dict[str, str]
@@ -589,12 +503,14 @@ def render(text: str, obs: list[Ob]) -> Rendered:
         pieces.append(chunk)
         line += chunk.count("\n")
         group = by_offset[offset]
-        order = {"assert": 0, "call": 1, "lemma": 3}
+        # a call after its statement comes before that statement's range assertion; an
+        # assertion after the previous statement comes before the calls of the next one
+        order = {product_obs.AFTER: -1, "assert": 0, "call": 1, "lemma": 3}
         group = sorted(group, key=lambda o: order.get(o.kind, 2))
         for o in group:
             if o.kind == "lemma":
                 lines = (o.declaration or o.text).rstrip("\n").split("\n")
-            elif o.kind in ("assert", "call"):
+            elif o.kind in ("assert", "call", product_obs.AFTER):
                 lines = [f"  {'assert ' if o.kind == 'assert' else ''}{o.text};"]
             else:
                 lines = [f"  {o.kind} {o.text}"]

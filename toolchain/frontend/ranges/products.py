@@ -78,17 +78,31 @@ class ProductBounds:
         var: RangeOf,
         length: RangeOf,
         element: RangeOf,
+        node: Callable[[A.Expr], Interval | None] | None = None,
     ) -> None:
         self.text = text
         self.var = var
         self.length = length
         self.element = element
+        # the analysis's range of the same source expression where the statement runs (a loop
+        # guard narrows a factor there: `i < n` in `s := s + (2*i)*(2*i)`); the hull of a
+        # variable over the whole method would make the lemma's bound looser than the per-trip
+        # growth the accumulator invariant claims
+        self.node = node
         self.calls: list[ProductCall] = []
 
     def source(self, e: A.Expr) -> str:
         return f"({self.text[e.start : e.end]})"
 
     def expr(self, e: A.Expr) -> Interval:
+        iv = self._expr(e)
+        there = self.node(e) if self.node is not None else None
+        if there is None:
+            return iv
+        both = iv.meet(there)  # both hold every value e takes here: so does their meet
+        return iv if both.empty else both
+
+    def _expr(self, e: A.Expr) -> Interval:
         top = Interval(None, None)
         if isinstance(e, A.Quantifier | A.Comprehension | A.LetExpr | A.MatchExpr):
             return top  # bound variables: no call before the statement could name them
@@ -157,6 +171,15 @@ def has_product(e: A.Expr) -> bool:
     return any(has_product(c) for c in _children(e))
 
 
+def names_in(e: A.Expr) -> set[str]:
+    """Every variable name `e` mentions (bound variables of quantifiers included: an over-count
+    only ever keeps a lemma call where it was)."""
+    out = {e.name} if isinstance(e, A.Name) else set()
+    for c in _children(e):
+        out |= names_in(c)
+    return out
+
+
 def statements(body: A.BlockStmt | None) -> Iterator[A.Stmt]:
     """Every statement of a method body, nested ones included."""
     if body is None:
@@ -192,6 +215,7 @@ __all__ = [
     "ProductCall",
     "has_product",
     "lemma_text",
+    "names_in",
     "right_hand_sides",
     "statements",
 ]
