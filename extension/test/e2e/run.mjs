@@ -433,7 +433,7 @@ async function generateFlow(page, workspace, llm) {
   check("the trajectory shows the failed round and the repaired one", rounds === 2, `${rounds} rounds`);
   await shot(page, "10-generation-trajectory");
   const written = readdirSync(workspace)
-    .filter((f) => f.endsWith(".dfy") && !["saturating_add.dfy", "hw_status.dfy"].includes(f))
+    .filter((f) => f.endsWith(".dfy") && !["saturating_add.dfy", "hw_status.dfy", "not_hardware.dfy"].includes(f))
     .map((f) => join(workspace, f));
   check("verified Dafny was written beside the spec", written.length === 1, written.join(", "));
   const text = readFileSync(written[0], "utf8");
