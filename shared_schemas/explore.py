@@ -82,7 +82,10 @@ class ExploreProgress(Model):
 class ExploreResult(Model):
     report: ExploreReport
     out_dir: str
-    report_body: str = Field(description="explore.html's body: the scatter and the table")
+    report_body: str = Field(
+        description="the panel's body: explore.html's scatter and table, with an Apply button "
+        "(data-apply) on each point of the front"
+    )
 
 
 class ExploreApplyParams(Model):

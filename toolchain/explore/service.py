@@ -86,7 +86,9 @@ def run_explore(
         cancel=cancel,
         on_point=on_point,
     )
-    return ExploreResult(report=report, out_dir=str(out), report_body=explore_html(report))
+    return ExploreResult(
+        report=report, out_dir=str(out), report_body=explore_html(report, panel=True)
+    )
 
 
 def apply_edit(params: ExploreApplyParams, document_text: str) -> ExploreApplyResult:
