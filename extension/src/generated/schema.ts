@@ -752,9 +752,26 @@ export interface ExploreResult {
   out_dir: string;
   report: ExploreReport;
   /**
-   * explore.html's body: the scatter and the table
+   * the panel's body: explore.html's scatter and table, with an Apply button (data-apply) on each point of the front
    */
   report_body: string;
+}
+/**
+ * How far "Explore Design Space" goes (`proof2silicon.explore.*`); the editor puts them into
+ * each explore request. Their defaults are the request's own (`ExploreParams`).
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ExploreSettings".
+ */
+export interface ExploreSettings {
+  /**
+   * Time budget in seconds of one design-space exploration: no point is started that would end past it.
+   */
+  budget_s?: number;
+  /**
+   * Try at most this many points of the directive space, in the explorer's order (automatic: as many as the time budget allows).
+   */
+  max_points?: number | null;
 }
 /**
  * The Dafny code found in one LLM reply (or why there is none).
@@ -1522,6 +1539,7 @@ export interface RtlPort {
 export interface ServerSettings {
   dafny?: DafnySettings;
   debounce_ms?: number;
+  explore?: ExploreSettings;
   hls?: HlsSettings;
   /**
    * Re-verify only the declarations an edit affected, reusing the results of the others; off: every change verifies the whole file.
@@ -1568,6 +1586,7 @@ export interface ServerStatus {
 export interface Settings {
   dafny?: DafnySettings;
   debounce_ms?: number;
+  explore?: ExploreSettings;
   hls?: HlsSettings;
   llm?: LlmSettings;
   verify_on?: VerifyOn;
