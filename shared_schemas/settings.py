@@ -91,7 +91,7 @@ class ExploreSettings(Model):
         default=_EXPLORE["max_points"].default,
         ge=1,
         description="Try at most this many points of the directive space, in the explorer's "
-        "order (automatic: as many as the time budget allows).",
+        "order; automatic: as many as the time budget allows.",
     )
 
 
