@@ -769,7 +769,7 @@ export interface ExploreSettings {
    */
   budget_s?: number;
   /**
-   * Try at most this many points of the directive space, in the explorer's order (automatic: as many as the time budget allows).
+   * Try at most this many points of the directive space, in the explorer's order; automatic: as many as the time budget allows.
    */
   max_points?: number | null;
 }
