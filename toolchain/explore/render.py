@@ -132,23 +132,26 @@ def scatter_svg(
 
 
 def _apply_cell(p: ExplorePoint) -> str:
+    # first in the row, so that a narrow panel still shows it
     if not p.on_front:
-        return "<td></td>"
+        return "<td class='apply'></td>"
     return (
-        f"<td><button class='apply' data-apply='{p.index}' title='Write the attributes of point "
-        f"{p.index} into the source (an edit you can undo)'>Apply</button></td>"
+        f"<td class='apply'><button class='apply' data-apply='{p.index}' title='Write the "
+        f"attributes of point {p.index} into the source (an edit you can undo)'>Apply</button></td>"
     )
 
 
 def explore_html(report: ExploreReport, *, panel: bool = False) -> str:
     """The exploration's report body: the scatter, then every point (front first). `panel`: the
     editor's version (Apply buttons on the front, no SVG `<style>`; see the module doc)."""
-    head = "".join(f"<th>{_e(c)}</th>" for c in COLUMNS) + ("<th></th>" if panel else "")
+    head = ("<th class='apply'></th>" if panel else "") + "".join(
+        f"<th>{_e(c)}</th>" for c in COLUMNS
+    )
     ordered = sorted(report.points, key=lambda p: (not p.on_front, p.index))
     body = "".join(
         f"<tr data-point='{p.index}'{' class=front' if p.on_front else ''}>"
-        + "".join(f"<td>{_e(c)}</td>" for c in _row(p))
         + (_apply_cell(p) if panel else "")
+        + "".join(f"<td>{_e(c)}</td>" for c in _row(p))
         + "</tr>"
         for p in ordered
     )

@@ -64,10 +64,11 @@ async function applyPoint(ctx: FeatureContext, request: ExploreApplyParams): Pro
   const edit = new vscode.WorkspaceEdit();
   edit.replace(uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.text);
   if (!(await vscode.workspace.applyEdit(edit))) throw new Error("VS Code did not apply the edit");
+  // the cursor where the edit starts (a selection over everything between the method's and the
+  // loop's attributes would hide the change rather than show it)
   const start = document.positionAt(change.start);
-  const end = document.positionAt(change.start + change.text.length);
-  editor.selection = new vscode.Selection(start, end);
-  editor.revealRange(new vscode.Range(start, end), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  editor.selection = new vscode.Selection(start, start);
+  editor.revealRange(new vscode.Range(start, document.positionAt(change.start + change.text.length)), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   ctx.log(`applied point ${request.index} to ${request.method} in ${uri.fsPath}: ${attributes}`);
   void vscode.window.showInformationMessage(
     `Proof2Silicon: point ${request.index} written into ${request.method} (${attributes}). Undo reverts it; save to synthesize it.`,

@@ -43,7 +43,7 @@ export async function exploreFlow(h, workspace) {
     trs.map((tr) => ({
       index: Number(tr.getAttribute("data-point")),
       front: tr.classList.contains("front"),
-      cells: [...tr.querySelectorAll("td")].map((td) => td.textContent.trim()),
+      cells: [...tr.querySelectorAll("td:not(.apply)")].map((td) => td.textContent.trim()),
       apply: tr.querySelector("button[data-apply]") !== null,
     })),
   );
@@ -63,7 +63,7 @@ export async function exploreFlow(h, workspace) {
   // Apply the front point with the most directives (a loop attribute as well as the method's).
   const chosen = [...front].sort((a, b) => (b.cells[9].match(/\{:/g) ?? []).length - (a.cells[9].match(/\{:/g) ?? []).length)[0];
   const attributes = chosen.cells[9].match(/\{:[^}]*\}/g) ?? [];
-  const statusLens = async () => (await page.locator(".monaco-editor .codelens-decoration").allInnerTexts()).join(" | ");
+  const statusLens = async () => (await page.locator(".monaco-editor .codelens-decoration").allInnerTexts()).join(" ").replace(/\s+/g, " ").trim();
   const lensBefore = await statusLens();
   await frame.locator(`button[data-apply="${chosen.index}"]`).click();
   const shown = await h

@@ -33,7 +33,7 @@ test("the panel shows the engine's body: every point's numbers and verdict, Appl
   assert.match(html, /<title>Design space: Sum<\/title>/);
   assert.match(html, /<svg[^>]+class="explore-scatter"/);
   // point 0: the state machine, one iteration per cycle, 92 LUT at 17 cycles, co-simulation passed
-  assert.match(html, /<tr data-point='0' class=front><td>0<\/td><td>\*<\/td><td>92<\/td><td>151<\/td><td>0<\/td><td>0<\/td><td>17<\/td><td>762.8<\/td><td>passed<\/td>/);
+  assert.match(html, /<tr data-point='0' class=front><td class='apply'><button class='apply' data-apply='0'[^>]*>Apply<\/button><\/td><td>0<\/td><td>\*<\/td><td>92<\/td><td>151<\/td><td>0<\/td><td>0<\/td><td>17<\/td><td>762.8<\/td><td>passed<\/td>/);
   assert.match(html, /7 points synthesized, 7 co-simulated and passed; 7 on the Pareto front/);
 });
 
