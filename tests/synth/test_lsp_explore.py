@@ -45,6 +45,10 @@ async def test_explore_then_apply_returns_the_edit(
     points = result["report"]["points"]
     assert len(points) == 2 and all(p["ok"] and p["cosim"] == "passed" for p in points)
     assert "<svg" in result["report_body"] and "data-point='1'" in result["report_body"]
+    # the panel's body: an Apply button on each point of the front, and on no other
+    front = result["report"]["front"]
+    assert front and all(f"data-apply='{i}'" in result["report_body"] for i in front)
+    assert result["report_body"].count("data-apply=") == len(front)
     edit = await asyncio.wait_for(
         _command(
             lsp_client,
