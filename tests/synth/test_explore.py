@@ -23,6 +23,7 @@ from toolchain.cli import main
 from toolchain.dafny import DafnyEngine
 from toolchain.errors import InputError
 from toolchain.explore.attributes import loop_sites, strip_directives, write_directives
+from toolchain.explore.budget import PointBudget
 from toolchain.explore.pareto import pareto_front
 from toolchain.explore.render import explore_html, explore_page, scatter_svg
 from toolchain.explore.run import EXPLORE_JSON, apply_point, load_report
@@ -93,6 +94,19 @@ def test_scatter_is_self_contained_and_theme_aware() -> None:
     assert svg.startswith("<svg") and "var(--vscode-foreground" in svg
     assert "<script" not in svg and "http://" not in svg.replace("http://www.w3.org", "")
     assert svg.count('class="front"') == 2 and "<polyline" in svg
+
+
+def test_a_slow_family_does_not_shut_out_the_cheap_points_after_it() -> None:
+    # Crc8 as measured: a state machine in 40 s, the unrolled loop in 350 s, budget 600 s
+    fsm, unrolled = directive_space(True)[0], directive_space(True)[1]
+    budget = PointBudget(600)
+    assert budget.fits(fsm, 0.0)  # nothing measured yet: the first point always runs
+    budget.record(fsm, 40.0)
+    assert budget.expected_s(unrolled) == 40.0  # its family not seen yet: the slowest so far
+    budget.record(unrolled, 350.0)
+    assert budget.fits(fsm, 400.0) and budget.expected_s(fsm) == 40.0
+    assert not budget.fits(unrolled, 400.0)  # another unrolled one would end at 750 s
+    assert not budget.fits(fsm, 570.0)
 
 
 def _recorded() -> ExploreReport:
