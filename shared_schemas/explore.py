@@ -104,3 +104,9 @@ class ExploreApplyResult(Model):
     uri: str
     text: str
     attributes: list[str] = Field(default_factory=list)
+    reproduces: bool | None = Field(
+        default=None,
+        description="the new text is the text the point was synthesized from, so its numbers "
+        "hold; false: the source changed since the exploration (synthesize again); null: the "
+        "point's manifest is gone",
+    )
