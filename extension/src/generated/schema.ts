@@ -610,6 +610,10 @@ export interface ExploreApplyParams {
  */
 export interface ExploreApplyResult {
   attributes?: string[];
+  /**
+   * the new text is the text the point was synthesized from, so its numbers hold; false: the source changed since the exploration (synthesize again); null: the point's manifest is gone
+   */
+  reproduces?: boolean | null;
   text: string;
   uri: string;
 }
