@@ -13,7 +13,7 @@ import { exploreParams } from "../requests";
 import { callWithProgress } from "../serverCall";
 import { minimalReplacement } from "../textEdit";
 import { ExploreView } from "../views/explore";
-import { toApplyResult, toExplorePage } from "../views/explorePage";
+import { appliedMessage, toApplyResult, toExplorePage } from "../views/explorePage";
 import { runGuarded, savedDafnyDocument, type FeatureContext } from "./context";
 import { pickMethod } from "./methodPicker";
 
@@ -69,8 +69,8 @@ async function applyPoint(ctx: FeatureContext, request: ExploreApplyParams): Pro
   const start = document.positionAt(change.start);
   editor.selection = new vscode.Selection(start, start);
   editor.revealRange(new vscode.Range(start, document.positionAt(change.start + change.text.length)), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-  ctx.log(`applied point ${request.index} to ${request.method} in ${uri.fsPath}: ${attributes}`);
-  void vscode.window.showInformationMessage(
-    `Proof2Silicon: point ${request.index} written into ${request.method} (${attributes}). Undo reverts it; save to synthesize it.`,
-  );
+  ctx.log(`applied point ${request.index} to ${request.method} in ${uri.fsPath}: ${attributes} (reproduces: ${String(answer.reproduces)})`);
+  const message = appliedMessage(request.index, request.method, answer);
+  if (answer.reproduces === false) void vscode.window.showWarningMessage(message);
+  else void vscode.window.showInformationMessage(message);
 }

@@ -66,7 +66,18 @@ export function toApplyResult(result: unknown): ExploreApplyResult {
   if (typeof v.uri !== "string" || typeof v.text !== "string" || !Array.isArray(attributes) || !attributes.every((a) => typeof a === "string")) {
     throw new Error("the server's exploreApply answer is not an ExploreApplyResult");
   }
-  return { uri: v.uri, text: v.text, attributes: attributes as string[] };
+  const reproduces = typeof v.reproduces === "boolean" ? v.reproduces : null;
+  return { uri: v.uri, text: v.text, attributes: attributes as string[], reproduces };
+}
+
+/** What the user is told after an Apply: which attributes, how to undo, and whether the point's
+ * numbers hold for this text (the method may have changed since it was explored). */
+export function appliedMessage(index: number, method: string, answer: ExploreApplyResult): string {
+  const what = `Proof2Silicon: point ${index} written into ${method} (${(answer.attributes ?? []).join("; ")}); Undo reverts it.`;
+  if (answer.reproduces === false) {
+    return `${what} ${method} changed since it was explored: synthesize it to get this point's numbers for the current text.`;
+  }
+  return answer.reproduces === true ? `${what} Synthesizing the saved file reproduces the point.` : what;
 }
 
 /** What one line of the panel's subtitle says: how many points, how many passed, the front. */

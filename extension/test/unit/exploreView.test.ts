@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { ExploreResult } from "../../src/generated/schema";
 import { exploreParams } from "../../src/requests";
-import { applyRequest, renderExplorePage, toApplyResult, toExplorePage } from "../../src/views/explorePage";
+import { appliedMessage, applyRequest, renderExplorePage, toApplyResult, toExplorePage } from "../../src/views/explorePage";
 
 const fixtures = join(__dirname, "..", "..", "..", "test", "unit", "fixtures");
 
@@ -65,12 +65,14 @@ test("answers that are not an ExploreResult or ExploreApplyResult are refused", 
   assert.throws(() => toExplorePage(null, URI), /not an ExploreResult/);
   assert.throws(() => toExplorePage({ ...recorded, report_body: undefined }, URI), /not an ExploreResult/);
   assert.throws(() => toExplorePage({ ...recorded, report: { ...recorded.report, front: ["1"] } }, URI), /not an ExploreResult/);
-  assert.deepEqual(toApplyResult({ uri: URI, text: "x", attributes: ["method: {:hls_latency 1}"] }), {
+  assert.deepEqual(toApplyResult({ uri: URI, text: "x", attributes: ["method: {:hls_latency 1}"], reproduces: true }), {
     uri: URI,
     text: "x",
     attributes: ["method: {:hls_latency 1}"],
+    reproduces: true,
   });
   assert.deepEqual(toApplyResult({ uri: URI, text: "x" }).attributes, []);
+  assert.equal(toApplyResult({ uri: URI, text: "x" }).reproduces, null, "an older server: unknown");
   assert.throws(() => toApplyResult({ uri: URI }), /not an ExploreApplyResult/);
   assert.throws(() => toApplyResult({ uri: URI, text: "x", attributes: [1] }), /not an ExploreApplyResult/);
 });
@@ -85,4 +87,13 @@ test("explore params carry the budget and the point limit from the settings, whe
   assert.deepEqual(exploreParams(URI, "Sum", {}), { uri: URI, method: "Sum" }, "the server's defaults");
   assert.deepEqual(exploreParams(URI, "Sum", { explore: { budget_s: 0, max_points: null } }), { uri: URI, method: "Sum" });
   assert.deepEqual(exploreParams(URI, "Sum", { explore: { budget_s: "60", max_points: 2.5 } }), { uri: URI, method: "Sum" });
+});
+
+test("after Apply the user is told what was written and whether the point's numbers hold", () => {
+  const base = { uri: URI, text: "x", attributes: ['method: {:hls_schedule "fsm"}', "each loop: {:hls_unroll 4}"] };
+  const same = appliedMessage(2, "Sum", { ...base, reproduces: true });
+  assert.match(same, /^Proof2Silicon: point 2 written into Sum \(method: \{:hls_schedule "fsm"\}; each loop: \{:hls_unroll 4\}\); Undo reverts it\./);
+  assert.match(same, /reproduces the point/);
+  assert.match(appliedMessage(2, "Sum", { ...base, reproduces: false }), /Sum changed since it was explored: synthesize it/);
+  assert.doesNotMatch(appliedMessage(2, "Sum", { ...base, reproduces: null }), /changed since|reproduces/, "unknown: no claim");
 });
