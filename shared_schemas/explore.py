@@ -86,7 +86,10 @@ class ExploreProgress(Model):
 class ExploreResult(Model):
     report: ExploreReport
     out_dir: str
-    report_body: str = Field(description="explore.html's body: the scatter and the table")
+    report_body: str = Field(
+        description="the panel's body: explore.html's scatter and table, with an Apply button "
+        "(data-apply) on each point of the front"
+    )
 
 
 class ExploreApplyParams(Model):
@@ -105,3 +108,9 @@ class ExploreApplyResult(Model):
     uri: str
     text: str
     attributes: list[str] = Field(default_factory=list)
+    reproduces: bool | None = Field(
+        default=None,
+        description="the new text is the text the point was synthesized from, so its numbers "
+        "hold; false: the source changed since the exploration (synthesize again); null: the "
+        "point's manifest is gone",
+    )

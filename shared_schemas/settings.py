@@ -6,6 +6,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from shared_schemas.base import Model
+from shared_schemas.explore import ExploreParams
 from shared_schemas.synthesis import HlsBackend, SynthesizeParams, SynthTarget
 
 
@@ -73,16 +74,39 @@ class HlsSettings(Model):
     )
 
 
+_EXPLORE = ExploreParams.model_fields
+
+
+class ExploreSettings(Model):
+    """How far "Explore Design Space" goes (`proof2silicon.explore.*`); the editor puts them into
+    each explore request. Their defaults are the request's own (`ExploreParams`)."""
+
+    budget_s: float = Field(
+        default=_EXPLORE["budget_s"].default,
+        gt=0,
+        description="Time budget in seconds of one design-space exploration: no point is started "
+        "that would end past it.",
+    )
+    max_points: int | None = Field(
+        default=_EXPLORE["max_points"].default,
+        ge=1,
+        description="Try at most this many points of the directive space, in the explorer's "
+        "order; automatic: as many as the time budget allows.",
+    )
+
+
 class Settings(Model):
     verify_on: VerifyOn = VerifyOn.change
     debounce_ms: int = Field(default=400, ge=0)
     dafny: DafnySettings = Field(default_factory=DafnySettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     hls: HlsSettings = Field(default_factory=HlsSettings)
+    explore: ExploreSettings = Field(default_factory=ExploreSettings)
 
 
 __all__ = [
     "DafnySettings",
+    "ExploreSettings",
     "HlsBackend",
     "HlsSettings",
     "LlmSettings",

@@ -6,6 +6,7 @@ import { ServerConnection } from "./connection";
 import * as apiKey from "./features/apiKey";
 import type { FeatureContext } from "./features/context";
 import * as diagnostics from "./features/diagnostics";
+import * as explore from "./features/explore";
 import * as generate from "./features/generate";
 import * as server from "./features/server";
 import * as settings from "./features/settings";
@@ -40,6 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...diagnostics.register(ctx, { onSymbolsChanged: () => lensProvider.refresh() }),
     ...verify.register(ctx),
     ...synthesize.register(ctx, reportView, lensProvider),
+    ...explore.register(ctx),
     ...generate.register(ctx, trajectoryView),
     ...apiKey.register(ctx),
     ...settings.register(ctx),

@@ -5,7 +5,7 @@
 import { isSynthesizable } from "./methods";
 import type { SymbolState } from "./symbolStatus";
 
-export type LensAction = "synthesize" | "showProblems";
+export type LensAction = "synthesize" | "explore" | "showProblems";
 
 export interface HardwareLens {
   title: string;
@@ -36,6 +36,17 @@ export function hardwareLens(s: SymbolState): HardwareLens | null {
     title: "$(circuit-board) Synthesize",
     tooltip: `Synthesize ${s.name} to RTL and open the report`,
     action: "synthesize",
+  };
+}
+
+/** "Explore" beside Synthesize, only on a method the front end said it lowers (an unchecked one
+ * might not, and an exploration synthesizes it many times over). */
+export function exploreLens(s: SymbolState): HardwareLens | null {
+  if (hardwareLens(s)?.action !== "synthesize" || s.hardware?.ready !== true) return null;
+  return {
+    title: "$(graph-scatter) Explore",
+    tooltip: `Explore ${s.name}'s design space: synthesize and co-simulate each set of HLS directives, then pick a point of the Pareto front`,
+    action: "explore",
   };
 }
 

@@ -11,6 +11,7 @@ export const ClientCommand = {
   generate: "proof2silicon.generateFromSpec",
   verify: "proof2silicon.verifyFile",
   synthesize: "proof2silicon.synthesizeMethod",
+  explore: "proof2silicon.exploreDesignSpace",
   showReport: "proof2silicon.showLastReport",
   showTrajectory: "proof2silicon.showTrajectory",
   setApiKey: "proof2silicon.setApiKey",

@@ -3,6 +3,7 @@
 import {
   DEFAULTS,
   ENUM_VALUES,
+  type ExploreParams,
   type GenerationParams,
   type GenerationSpec,
   type SynthesizeParams,
@@ -56,6 +57,20 @@ export function synthesizeParams(
   };
   // only after the user agreed to write beside files Proof2Silicon did not write
   if (options.force) params.force = true;
+  return params;
+}
+
+/**
+ * The explore request: the budget and the point limit from `proof2silicon.explore.*` where they
+ * are valid; anything else is left to the ExploreParams model's defaults on the server.
+ */
+export function exploreParams(uri: string, method: string, settings: Settings): ExploreParams {
+  const explore = group(settings, "explore");
+  const params: ExploreParams = { uri, method };
+  const budget = numberOr(explore.budget_s, null);
+  if (budget !== null && budget > 0) params.budget_s = budget;
+  const points = numberOr(explore.max_points, null);
+  if (points !== null && Number.isInteger(points) && points >= 1) params.max_points = points;
   return params;
 }
 

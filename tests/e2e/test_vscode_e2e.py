@@ -12,11 +12,17 @@ notification (the earlier report shown stale while it runs) leaving the
 failed panel, a synthesis that fails (a method that is not hardware) replacing the report on
 screen with its failure, and Generate's error buttons with no endpoint configured.
 Screenshots: .e2e/screenshots/*.png; summary: .e2e/result.json.
+
+Design-space exploration (issue #13, extension/test/e2e/explore.mjs) runs as its own test, in a
+session and a folder of its own (.e2e/explore/): Explore from the lens of a bundled loop kernel,
+the panel's Pareto table and scatter from the real flow, and Apply writing the point's attributes
+into the editor's source.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -28,11 +34,18 @@ REPO = Path(__file__).resolve().parents[2]
 E2E_DIR = REPO / ".e2e"
 
 
-def _run(argv: list[str], timeout_s: float) -> subprocess.CompletedProcess[str]:
+def _run(
+    argv: list[str], timeout_s: float, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run with a time limit; past it, SIGTERM first so the e2e driver can stop code-server and
     the language server it started, then SIGKILL."""
     with subprocess.Popen(
-        argv, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        argv,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=None if env is None else {**os.environ, **env},
     ) as proc:
         try:
             out, err = proc.communicate(timeout=timeout_s)
@@ -103,5 +116,49 @@ def test_extension_flows_in_code_server() -> None:
         "its Open Settings button opens the LLM settings",
     ):
         assert expected in names
+    for shot in summary["screenshots"]:
+        assert Path(shot).is_file() and Path(shot).stat().st_size > 5_000, shot
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_explore_panel_applies_a_point_to_the_source() -> None:
+    """Explore a bundled loop kernel from its lens (3 points: proof2silicon.explore.maxPoints),
+    then Apply a point of the front in the panel: its attributes appear in the editor's source."""
+    assert shutil.which("node"), "node is required (scripts/setup)"
+    package = _run(["npm", "run", "--silent", "package"], timeout_s=180)
+    assert package.returncode == 0, package.stdout[-2000:] + package.stderr[-2000:]
+    setup = _run([str(REPO / "scripts" / "e2e-setup")], timeout_s=300)
+    assert setup.returncode == 0, setup.stderr[-3000:]
+
+    out = E2E_DIR / "explore"
+    e2e = _run(
+        ["node", "extension/test/e2e/run.mjs", "--only", "explore"],
+        timeout_s=660,
+        env={"P2S_E2E_DIR": str(out), "P2S_E2E_LIMIT_S": "600"},
+    )
+    summary_file = out / "result.json"
+    assert summary_file.is_file(), e2e.stderr[-4000:]
+    summary = json.loads(summary_file.read_text(encoding="utf-8"))
+    failed = [c for c in summary["checks"] if not c["ok"]]
+    assert e2e.returncode == 0 and summary["ok"], (
+        f"failure: {summary['failure']}\nfailed checks: {failed}\n{e2e.stderr[-4000:]}"
+    )
+    names = {c["name"] for c in summary["checks"]}
+    for expected in (
+        'a verified loop kernel gets an "Explore" lens beside "Synthesize"',
+        "the exploration runs under a progress notification with Cancel",
+        "the panel lists every explored point, co-simulated and passed, with its numbers",
+        "each point of the Pareto front, and only those, has an Apply button",
+        "the scatter draws the front's points",
+        "Apply writes the point's attributes into the editor's source",
+        "the edit is the editor's (unsaved), the file on disk untouched",
+        "the edited source verifies again",
+        "Undo takes the point's attributes out again",
+    ):
+        assert expected in names
+    shots = {Path(s).name for s in summary["screenshots"]}
+    assert {"26-explore-panel.png", "27-explore-point-applied.png"} <= shots
     for shot in summary["screenshots"]:
         assert Path(shot).is_file() and Path(shot).stat().st_size > 5_000, shot

@@ -116,6 +116,36 @@ def test_schedule_unrolled_and_fsm_override_the_unroll_limit(
     assert stats.kept_loops == 1
 
 
+def test_a_complete_unroll_of_a_data_dependent_loop_is_refused(dafny: DafnyEngine) -> None:
+    """Euclid's loop is proven to run at most 65,536 times: unrolled completely it would be 65,536
+    dividers (XLS never finished, no FPGA holds it), so the directive is a located warning and the
+    loop stays a state machine; k iterations per cycle still apply."""
+    source = (KERNELS / "gcd.dfy").read_text(encoding="utf-8")
+    text = source.replace("method GcdLoop", 'method {:hls_schedule "unrolled"} GcdLoop')
+    lowered = lower(text, "GcdLoop", filename="gcd.dfy", engine=dafny)
+    assert lowered.method is not None and lowered.ok, lowered.diagnostics
+    d = read_directives(text, "GcdLoop", "gcd.dfy")
+    structured, stats = structurize(lowered.method, structure_options(d, unroll_limit=32))
+    assert stats.unrolled_loops == 0 and stats.kept_loops == 1
+    (loop,) = _loops(structured.body)
+    assert loop.max_trips == 65536
+    messages = [str(w) for w in xls_warnings(d, stats, state_machine=True)]
+    assert any(
+        m.startswith("gcd.dfy:") and "cannot unroll completely: 65536 statements" in m
+        for m in messages
+    ), messages
+    four = text.replace("    decreases y\n", "    decreases {:hls_unroll 4} y\n").replace(
+        '{:hls_schedule "unrolled"}', '{:hls_schedule "fsm"}'
+    )
+    d4 = read_directives(four, "GcdLoop", "gcd.dfy")
+    structured4, stats4 = structurize(lowered.method, structure_options(d4, unroll_limit=32))
+    assert not stats4.refused and _loops(structured4.body)[0].max_trips == 65536 // 4
+    rng = random.Random(5)
+    for _ in range(60):
+        inputs = {"a": rng.randint(0, 65535), "b": rng.randint(0, 65535)}
+        assert run_method(lowered.method, inputs) == run_method(structured4, inputs)
+
+
 def test_directives_that_cannot_be_honoured_are_located_warnings(
     max_array_ir: HardwareMethod,
 ) -> None:

@@ -5,24 +5,36 @@ into the source reproducing its numbers on re-synthesis."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from shared_schemas.explore import ExploreDirectives, ExplorePoint, ExploreReport
+from shared_schemas.explore import (
+    ExploreDirectives,
+    ExplorePoint,
+    ExploreReport,
+    ExploreResult,
+)
 from shared_schemas.synthesis import CosimVerdict, SynthesizeParams
 from toolchain.cli import main
 from toolchain.dafny import DafnyEngine
 from toolchain.errors import InputError
 from toolchain.explore.attributes import loop_sites, strip_directives, write_directives
+from toolchain.explore.budget import PointBudget
 from toolchain.explore.pareto import pareto_front
-from toolchain.explore.render import scatter_svg
+from toolchain.explore.render import explore_html, explore_page, scatter_svg
 from toolchain.explore.run import EXPLORE_JSON, apply_point, load_report
 from toolchain.explore.space import directive_space
 from toolchain.hls.directives import read_directives
 
-KERNELS = Path(__file__).resolve().parents[2] / "examples" / "kernels"
+REPO = Path(__file__).resolve().parents[2]
+KERNELS = REPO / "examples" / "kernels"
+# A real `p2s explore examples/kernels/sum.dfy --method Sum` (paths moved under /w), which the
+# extension's unit tests read together with the result the server would send for it.
+FIXTURES = REPO / "extension" / "test" / "unit" / "fixtures"
 
 
 def test_written_directives_read_back_and_verify(dafny: DafnyEngine) -> None:
@@ -82,6 +94,67 @@ def test_scatter_is_self_contained_and_theme_aware() -> None:
     assert svg.startswith("<svg") and "var(--vscode-foreground" in svg
     assert "<script" not in svg and "http://" not in svg.replace("http://www.w3.org", "")
     assert svg.count('class="front"') == 2 and "<polyline" in svg
+
+
+def test_a_slow_family_does_not_shut_out_the_cheap_points_after_it() -> None:
+    # Crc8 as measured: a state machine in 40 s, the unrolled loop in 350 s, budget 600 s
+    fsm, unrolled = directive_space(True)[0], directive_space(True)[1]
+    budget = PointBudget(600)
+    assert budget.fits(fsm, 0.0)  # nothing measured yet: the first point always runs
+    budget.record(fsm, 40.0)
+    assert budget.expected_s(unrolled) == 40.0  # its family not seen yet: the slowest so far
+    budget.record(unrolled, 350.0)
+    assert budget.fits(fsm, 400.0) and budget.expected_s(fsm) == 40.0
+    assert not budget.fits(unrolled, 400.0)  # another unrolled one would end at 750 s
+    assert not budget.fits(fsm, 570.0)
+
+
+def _recorded() -> ExploreReport:
+    return ExploreReport.model_validate_json(
+        (FIXTURES / "sum.explore.json").read_text(encoding="utf-8")
+    )
+
+
+def test_the_panel_body_offers_apply_on_the_front_only() -> None:
+    report = _recorded()
+    assert report.front
+    body = explore_html(report, panel=True)
+    applies = sorted(int(i) for i in re.findall(r"data-apply='(\d+)'", body))
+    assert applies == sorted(report.front)
+    # one rendering: the panel's body is the file's, plus the Apply column and less the SVG style
+    page = explore_page(report)
+    assert "data-apply" not in page and "<style>.ax{" in page
+    assert "<style" not in body and "<script" not in body
+    rows = re.findall(r"<tr data-point='(\d+)'", body)
+    assert rows == re.findall(r"<tr data-point='(\d+)'", page)
+    assert len(rows) == len(report.points)
+
+
+def test_dominated_points_get_no_apply_button() -> None:
+    points = [_point(0, 100, 30), _point(1, 400, 1), _point(2, 450, 2)]
+    report = ExploreReport(
+        method="M", source_file="m.dfy", source_sha256="x", budget_s=1, elapsed_s=1, points=points
+    )
+    report.front = pareto_front(points)
+    for p in points:
+        p.on_front = p.index in report.front
+    body = explore_html(report, panel=True)
+    assert report.front == [0, 1]
+    assert re.findall(r"data-apply='(\d+)'", body) == ["0", "1"]
+    # the dominated point comes last (front first), with an empty Apply cell
+    assert "<tr data-point='2'><td class='apply'></td><td>2</td>" in body
+
+
+def test_the_editors_recorded_explore_result_is_what_the_server_sends_today() -> None:
+    """extension/test/unit reads this recording; a renderer change must regenerate it."""
+    report = _recorded()
+    result = ExploreResult(
+        report=report,
+        out_dir="/w/sum.dfy.p2s/Sum.explore",
+        report_body=explore_html(report, panel=True),
+    )
+    on_disk = json.loads((FIXTURES / "sum.explore-result.json").read_text(encoding="utf-8"))
+    assert on_disk == result.model_dump(mode="json")
 
 
 @pytest.mark.slow

@@ -1,7 +1,12 @@
 """The exploration as a text table (the command line), an SVG scatter of LUT against cycles and an
 HTML page holding both (explore.html). The SVG is self-contained (no scripts, no remote
 resources) and takes its colours from CSS variables, so it follows the editor's theme in the
-panel and falls back to fixed colours in a browser."""
+panel and falls back to fixed colours in a browser.
+
+The editor's panel shows the same body (one rendering, not two) with two differences: each front
+point's row carries an Apply button (`data-apply`, which the panel's script posts back to the
+extension), and the SVG leaves out its own `<style>`, which the webview's Content Security Policy
+would block anyway (the panel's theme CSS styles the same classes)."""
 
 from __future__ import annotations
 
@@ -63,15 +68,19 @@ _SVG_STYLE = (
 )
 
 
-def scatter_svg(report: ExploreReport, width: int = 560, height: int = 340) -> str:
-    """LUT (y) against worst-case cycles (x) of every passing point; the front joined by a line."""
+def scatter_svg(
+    report: ExploreReport, width: int = 560, height: int = 340, *, inline_style: bool = True
+) -> str:
+    """LUT (y) against worst-case cycles (x) of every passing point; the front joined by a line.
+    `inline_style=False`: no `<style>` (the host page styles the classes)."""
     pts = [p for p in report.points if p.ok and p.lut is not None and p.cycles is not None]
     left, right, top, bottom = 56, 16, 16, 40
     w, h = width - left - right, height - top - bottom
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" class="explore-scatter">'
-        f"<title>{_e(report.method)}: LUT against cycles</title><style>{_SVG_STYLE}</style>"
+        f"<title>{_e(report.method)}: LUT against cycles</title>"
+        + (f"<style>{_SVG_STYLE}</style>" if inline_style else "")
     ]
     if not pts:
         parts.append(f'<text x="{left}" y="{top + 20}">no passing points</text></svg>')
@@ -122,12 +131,26 @@ def scatter_svg(report: ExploreReport, width: int = 560, height: int = 340) -> s
     return "".join(parts)
 
 
-def explore_html(report: ExploreReport) -> str:
-    """The exploration's report body: the scatter, then every point (front first)."""
-    head = "".join(f"<th>{_e(c)}</th>" for c in COLUMNS)
+def _apply_cell(p: ExplorePoint) -> str:
+    # first in the row, so that a narrow panel still shows it
+    if not p.on_front:
+        return "<td class='apply'></td>"
+    return (
+        f"<td class='apply'><button class='apply' data-apply='{p.index}' title='Write the "
+        f"attributes of point {p.index} into the source (an edit you can undo)'>Apply</button></td>"
+    )
+
+
+def explore_html(report: ExploreReport, *, panel: bool = False) -> str:
+    """The exploration's report body: the scatter, then every point (front first). `panel`: the
+    editor's version (Apply buttons on the front, no SVG `<style>`; see the module doc)."""
+    head = ("<th class='apply'></th>" if panel else "") + "".join(
+        f"<th>{_e(c)}</th>" for c in COLUMNS
+    )
     ordered = sorted(report.points, key=lambda p: (not p.on_front, p.index))
     body = "".join(
         f"<tr data-point='{p.index}'{' class=front' if p.on_front else ''}>"
+        + (_apply_cell(p) if panel else "")
         + "".join(f"<td>{_e(c)}</td>" for c in _row(p))
         + "</tr>"
         for p in ordered
@@ -138,7 +161,7 @@ def explore_html(report: ExploreReport) -> str:
         f"<p class='muted'>{len(report.points)} points in {report.elapsed_s:.0f} s (budget "
         f"{report.budget_s:.0f} s, {report.skipped} left out); front: "
         f"{', '.join(str(i) for i in report.front) or 'none'}</p>"
-        f"{scatter_svg(report)}<table class='explore'><tr>{head}</tr>{body}</table>"
+        f"{scatter_svg(report, inline_style=not panel)}<table class='explore'><tr>{head}</tr>{body}</table>"
         + (f"<ul>{notes}</ul>" if notes else "")
     )
 

@@ -21,6 +21,7 @@ from shared_schemas.synthesis import CosimVerdict, SynthesisReport, SynthesizePa
 from toolchain.atomic import write_atomic
 from toolchain.errors import CancelledError, InputError, ToolchainError
 from toolchain.explore.attributes import array_params, describe, loop_sites, write_directives
+from toolchain.explore.budget import PointBudget
 from toolchain.explore.pareto import pareto_front
 from toolchain.explore.render import explore_page
 from toolchain.explore.space import directive_space
@@ -81,7 +82,7 @@ def explore(
     cancel: CancelToken | None = None,
     on_point: Callable[[int, int, str], None] | None = None,
 ) -> ExploreReport:
-    """Every point of the space in turn until the budget would be passed (see the module doc).
+    """Every point of the space in turn that fits the time left (`budget.py`; see the module doc).
     `on_point(i, total, text)` is told of each point as it starts (the editor's progress)."""
     from toolchain.dafny import DafnyEngine
     from toolchain.synthesize import run_synthesis
@@ -113,13 +114,11 @@ def explore(
     settings = opts.settings or Settings()
     engine = engine if engine is not None else DafnyEngine.discover(settings.dafny)
     started = time.monotonic()
-    durations: list[float] = []
+    budget = PointBudget(opts.params.budget_s)
     for i, directives in enumerate(space):
-        elapsed = time.monotonic() - started
-        typical = max(durations) if durations else 0.0
-        if durations and elapsed + typical > opts.params.budget_s:
-            report.skipped = len(space) - i
-            break
+        if not budget.fits(directives, time.monotonic() - started):
+            report.skipped += 1  # and on to the next point, which may be of a cheaper family
+            continue
         point = ExplorePoint(
             index=i, directives=directives, attributes=describe(directives), ok=False
         )
@@ -150,7 +149,7 @@ def explore(
         except ToolchainError as exc:
             point.error = str(exc)
         point.duration_s = round(time.monotonic() - t0, 2)
-        durations.append(point.duration_s)
+        budget.record(directives, point.duration_s)
         report.points.append(point)
     report.elapsed_s = round(time.monotonic() - started, 2)
     report.front = pareto_front(report.points)

@@ -5,6 +5,7 @@ sees and can undo (the server never writes the user's file)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,16 +14,19 @@ from shared_schemas.explore import (
     ExploreApplyParams,
     ExploreApplyResult,
     ExploreParams,
+    ExplorePoint,
     ExploreProgress,
     ExploreReport,
     ExploreResult,
 )
 from shared_schemas.settings import Settings
+from shared_schemas.synthesis import EvidenceManifest
 from toolchain.errors import InputError
 from toolchain.explore.attributes import describe, write_directives
 from toolchain.explore.render import explore_html
 from toolchain.explore.run import EXPLORE_JSON, ExploreOptions, explore, load_report
 from toolchain.proc import CancelToken
+from toolchain.synth.html import MANIFEST_JSON
 from toolchain.synthesize.job import check_method_name, source_path
 
 if TYPE_CHECKING:
@@ -83,7 +87,9 @@ def run_explore(
         cancel=cancel,
         on_point=on_point,
     )
-    return ExploreResult(report=report, out_dir=str(out), report_body=explore_html(report))
+    return ExploreResult(
+        report=report, out_dir=str(out), report_body=explore_html(report, panel=True)
+    )
 
 
 def apply_edit(params: ExploreApplyParams, document_text: str) -> ExploreApplyResult:
@@ -96,7 +102,24 @@ def apply_edit(params: ExploreApplyParams, document_text: str) -> ExploreApplyRe
     if chosen is None:
         raise InputError(f"no point {params.index} in the exploration of {method}")
     text = write_directives(document_text, method, chosen.directives)
-    return ExploreApplyResult(uri=params.uri, text=text, attributes=describe(chosen.directives))
+    return ExploreApplyResult(
+        uri=params.uri,
+        text=text,
+        attributes=describe(chosen.directives),
+        reproduces=_measured_text(chosen, text),
+    )
+
+
+def _measured_text(point: ExplorePoint, text: str) -> bool | None:
+    """Whether `text` is the source the point was synthesized from (its manifest's hash): the
+    editor may have changed the method since the exploration, which the CLI's --apply refuses."""
+    try:
+        manifest = EvidenceManifest.model_validate_json(
+            (Path(point.out_dir) / MANIFEST_JSON).read_text(encoding="utf-8")
+        )
+    except (OSError, ValueError):
+        return None
+    return hashlib.sha256(text.encode("utf-8")).hexdigest() == manifest.source_sha256
 
 
 __all__ = ["apply_edit", "default_out_dir", "exploration_dir", "run_explore", "saved_report"]

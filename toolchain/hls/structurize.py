@@ -51,8 +51,10 @@ class LoopPlan:
     unroll: int | None = None
 
 
-# a forced unroll larger than this is refused: it would not fit any FPGA the report names
-_FORCED_UNROLL_BUDGET = 65536
+# a forced unroll larger than this is refused: it would not fit any FPGA the report names (at
+# 65,536, Euclid's 16-bit loop, one statement proven to run at most 65,536 times, passed and became
+# 65,536 dividers that XLS never finished scheduling); the automatic unroll's budget is the same
+_FORCED_UNROLL_BUDGET = 4096
 
 
 @dataclass(frozen=True)

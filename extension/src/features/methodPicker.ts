@@ -1,5 +1,6 @@
-// Which method a synthesize command means: its argument, else the declaration at the cursor, else
-// the only one, else the user's pick (verified ones marked). The scan itself is ../methods.ts.
+// Which method a synthesize (or explore) command means: its argument, else the declaration at the
+// cursor, else the only one, else the user's pick (verified ones marked). The scan itself is
+// ../methods.ts.
 import * as vscode from "vscode";
 import { pickerDetail } from "../hardwareLens";
 import { declaredMethods, isSynthesizable, methodAtLine } from "../methods";
@@ -11,6 +12,7 @@ export async function pickMethod(
   symbols: SymbolStatusStore,
   uriArg: unknown,
   methodArg: unknown,
+  title = "Synthesize which method?",
 ): Promise<string | undefined> {
   if (typeof methodArg === "string" && methodArg) return methodArg;
   const fromObject = objectArg(uriArg)?.method;
@@ -32,7 +34,7 @@ export async function pickMethod(
       label: m.name,
       description: `${m.kind}, line ${m.line + 1}${pickerDetail(known.get(m.name))}`,
     })),
-    { title: "Synthesize which method?" },
+    { title },
   );
   return picked?.label;
 }

@@ -610,6 +610,10 @@ export interface ExploreApplyParams {
  */
 export interface ExploreApplyResult {
   attributes?: string[];
+  /**
+   * the new text is the text the point was synthesized from, so its numbers hold; false: the source changed since the exploration (synthesize again); null: the point's manifest is gone
+   */
+  reproduces?: boolean | null;
   text: string;
   uri: string;
 }
@@ -758,9 +762,26 @@ export interface ExploreResult {
   out_dir: string;
   report: ExploreReport;
   /**
-   * explore.html's body: the scatter and the table
+   * the panel's body: explore.html's scatter and table, with an Apply button (data-apply) on each point of the front
    */
   report_body: string;
+}
+/**
+ * How far "Explore Design Space" goes (`proof2silicon.explore.*`); the editor puts them into
+ * each explore request. Their defaults are the request's own (`ExploreParams`).
+ *
+ * This interface was referenced by `Proof2Silicon`'s JSON-Schema
+ * via the `definition` "ExploreSettings".
+ */
+export interface ExploreSettings {
+  /**
+   * Time budget in seconds of one design-space exploration: no point is started that would end past it.
+   */
+  budget_s?: number;
+  /**
+   * Try at most this many points of the directive space, in the explorer's order; automatic: as many as the time budget allows.
+   */
+  max_points?: number | null;
 }
 /**
  * The Dafny code found in one LLM reply (or why there is none).
@@ -1528,6 +1549,7 @@ export interface RtlPort {
 export interface ServerSettings {
   dafny?: DafnySettings;
   debounce_ms?: number;
+  explore?: ExploreSettings;
   hls?: HlsSettings;
   /**
    * Re-verify only the declarations an edit affected, reusing the results of the others; off: every change verifies the whole file.
@@ -1578,6 +1600,7 @@ export interface ServerStatus {
 export interface Settings {
   dafny?: DafnySettings;
   debounce_ms?: number;
+  explore?: ExploreSettings;
   hls?: HlsSettings;
   llm?: LlmSettings;
   verify_on?: VerifyOn;

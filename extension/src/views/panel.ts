@@ -1,8 +1,12 @@
 // One reusable webview panel per view: scripts allowed (nonce-bound by the CSP), no local
 // resource roots (the pages are self-contained), and "open this file" messages honoured only for
-// paths the page itself was rendered with.
+// paths the page itself was rendered with. A view may take other messages of its page (the
+// explore panel's Apply buttons) through `onOtherMessage`.
 import * as vscode from "vscode";
 import { makeNonce } from "./webviewHtml";
+
+/** A message from a page that is not "open this file"; the view decides what it means. */
+export type OtherMessage = (message: Record<string, unknown>) => void | Promise<void>;
 
 export class ReportPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -11,6 +15,7 @@ export class ReportPanel implements vscode.Disposable {
   constructor(
     private readonly viewType: string,
     private readonly log: (line: string) => void,
+    private readonly onOtherMessage?: OtherMessage,
   ) {}
 
   show(title: string, render: (cspSource: string, nonce: string) => string, openable: Iterable<string>): vscode.WebviewPanel {
@@ -48,7 +53,11 @@ export class ReportPanel implements vscode.Disposable {
   private async onMessage(message: unknown): Promise<void> {
     if (typeof message !== "object" || message === null) return;
     const { type, path } = message as { type?: unknown; path?: unknown };
-    if (type !== "open" || typeof path !== "string") return;
+    if (type !== "open") {
+      await this.onOtherMessage?.(message as Record<string, unknown>);
+      return;
+    }
+    if (typeof path !== "string") return;
     if (!this.openable.has(path)) {
       this.log(`webview asked to open ${path}, which this page did not list; ignored`);
       return;
@@ -83,8 +92,9 @@ export class LastPageView<Page> implements vscode.Disposable {
     viewType: string,
     log: (line: string) => void,
     private readonly shape: (page: Page) => PageShape,
+    onOtherMessage?: OtherMessage,
   ) {
-    this.panel = new ReportPanel(viewType, log);
+    this.panel = new ReportPanel(viewType, log, onOtherMessage);
   }
 
   protected get last(): Page | undefined {

@@ -79,6 +79,17 @@ const THEME_CSS = `
   svg .wave-mark.result { fill: var(--vscode-charts-green, #89d185); }
   svg .wave-mark.accepted { fill: var(--vscode-charts-blue, #3794ff); }
   svg .wave-gap { fill: var(--vscode-descriptionForeground); }
+  svg .ax { stroke: var(--vscode-descriptionForeground); stroke-width: 1; }
+  svg .pt { fill: var(--vscode-descriptionForeground); }
+  svg .front { fill: var(--vscode-charts-blue, #3794ff); }
+  svg polyline.line { stroke: var(--vscode-charts-blue, #3794ff); stroke-width: 1.5; }
+  table.explore td { font-variant-numeric: tabular-nums; }
+  table.explore tr.front td { font-weight: 600; }
+  button { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); cursor: pointer;
+    color: var(--vscode-button-foreground); background: var(--vscode-button-background);
+    border: 1px solid var(--vscode-button-border, transparent); border-radius: 2px; padding: 1px 10px; }
+  button:hover { background: var(--vscode-button-hoverBackground); }
+  button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
 `;
 
 export interface PageOptions {

@@ -5,6 +5,8 @@
 // .e2e/screenshots/; a JSON summary to .e2e/result.json. Exit 0 only when every check passed.
 //
 // Usage: node extension/test/e2e/run.mjs [--only verify,synthesize,editor,generate,defer] [--keep]
+// `--only explore` runs the design-space exploration (explore.mjs) in a session of its own; it
+// is not in the default set (tests/e2e runs it as a separate test, with its own .e2e folder).
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -12,6 +14,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { editorFeaturesFlow, failedSynthesisPanel, generateWithoutEndpoint, verilogHighlighted, waveformShown } from "./editorFeatures.mjs";
+import { EXPLORE_SETTINGS, exploreFlow } from "./explore.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..", "..", "..");
@@ -622,6 +625,16 @@ async function main() {
       ({ browser, page } = await openWorkbench(url, workspace, "defer"));
       await deferFlow(page, workspace);
       if (only.has("editor")) await generateWithoutEndpoint(harness(page), "no_endpoint.spec.md");
+    }
+    if (only.has("explore")) {
+      // a bundled loop kernel, explored with the sweep capped by the session's settings
+      cpSync(join(repo, "examples", "kernels", "max_array.dfy"), join(workspace, "max_array.dfy"));
+      writeSettings("explore", null, EXPLORE_SETTINGS);
+      const url = await startCodeServer(codeServer, workspace, "explore");
+      ({ browser, page } = await openWorkbench(url, workspace, "explore"));
+      await exploreFlow(harness(page), workspace);
+      await browser.close();
+      browser = undefined;
     }
   } catch (err) {
     failure = err;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { hardwareLens, pickerDetail } from "../../src/hardwareLens";
+import { exploreLens, hardwareLens, pickerDetail } from "../../src/hardwareLens";
 import { SymbolStatusStore, type SymbolState } from "../../src/symbolStatus";
 
 // A verificationStatus notification as the server sends it (shared_schemas.lsp), with the front
@@ -77,4 +77,15 @@ test("the picker says which methods are hardware-ready and why the others are no
   assert.match(pickerDetail(add), /^ · not hardware: x has no bound/);
   assert.equal(pickerDetail(wrong), "");
   assert.equal(pickerDetail(undefined), "");
+});
+
+test("Explore sits beside Synthesize only on a method the front end said it lowers", () => {
+  const [add, clamp, wrong, helper, lemma] = symbols().map(exploreLens);
+  assert.equal(clamp?.action, "explore");
+  assert.equal(clamp?.title, "$(graph-scatter) Explore");
+  assert.match(clamp?.tooltip ?? "", /Explore Clamp's design space/);
+  assert.equal(add, null, "not hardware: nothing to explore");
+  assert.equal(wrong, null, "does not verify");
+  assert.equal(helper, null, "unchecked: an exploration would synthesize it many times over");
+  assert.equal(lemma, null);
 });
