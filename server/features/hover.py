@@ -11,6 +11,7 @@ from lsprotocol import types as lsp
 
 from server.app import P2SServer
 from server.convert import is_dafny_document
+from server.documents import DocumentRecord
 from toolchain.dafny.symbols import find_symbols, symbol_at
 from toolchain.dafny.text import LineIndex
 from toolchain.frontend.ir import WidthStatus
@@ -96,16 +97,24 @@ def hover_text(text: str, offset: int, hardware: dict[str, MethodHardware]) -> s
     return "\n\n".join(lines)
 
 
+def current_facts(ls: P2SServer, uri: str) -> DocumentRecord | None:
+    """The document's record when its hardware facts are of the text on screen; facts of an
+    older text would put widths at the wrong positions."""
+    doc = ls.workspace.text_documents.get(uri)
+    record = ls.documents.records.get(uri)
+    if doc is None or record is None or not is_dafny_document(uri, doc.language_id):
+        return None
+    if record.hardware_version != doc.version or record.text != doc.source:
+        return None
+    return record
+
+
 def register(server: P2SServer) -> None:
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: P2SServer, params: lsp.HoverParams) -> lsp.Hover | None:
-        uri = params.text_document.uri
-        doc = ls.workspace.text_documents.get(uri)
-        record = ls.documents.records.get(uri)
-        if doc is None or record is None or not is_dafny_document(uri, doc.language_id):
+        record = current_facts(ls, params.text_document.uri)
+        if record is None:
             return None
-        if record.hardware_version != doc.version or record.text != doc.source:
-            return None  # results of an older text: positions would not match
         offset = LineIndex.of(record.text).offset(params.position.line, params.position.character)
         found = hover_text(record.text, offset, record.hardware)
         if found is None:

@@ -13,8 +13,7 @@ import contextlib
 from lsprotocol import types as lsp
 
 from server.app import P2SServer
-from server.convert import is_dafny_document
-from server.features.hover import describe_width
+from server.features.hover import current_facts, describe_width
 from toolchain.hardware_status import MethodHardware, VariableWidth
 
 REFRESH_CAPABILITY = "workspace.inlay_hint.refresh_support"
@@ -83,11 +82,7 @@ def register(server: P2SServer) -> None:
     def inlay_hints(ls: P2SServer, params: lsp.InlayHintParams) -> list[lsp.InlayHint] | None:
         if not ls.settings.inlay_hints:
             return None
-        uri = params.text_document.uri
-        doc = ls.workspace.text_documents.get(uri)
-        record = ls.documents.records.get(uri)
-        if doc is None or record is None or not is_dafny_document(uri, doc.language_id):
+        record = current_facts(ls, params.text_document.uri)
+        if record is None:
             return None
-        if record.hardware_version != doc.version or record.text != doc.source:
-            return None  # facts of an older text: positions would not match
         return width_hints(record.text, record.hardware, params.range)
