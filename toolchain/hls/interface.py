@@ -309,7 +309,10 @@ def _add_port(packer: _SlotPacker, port: Port, array_rtl: str, carries_length: b
 
 
 def build_interface(method: HardwareMethod) -> HwInterface:
-    taken: set[str] = set()
+    top = module_name(method.name)
+    # a port named like its module (`method max(...) returns (max: int)`) is legal Verilog, but
+    # simulators' hierarchy lookups (cocotb's `dut.max`) then find the module, not the port
+    taken: set[str] = {top}
     inputs = _SlotPacker("in", taken)
     outputs = _SlotPacker("out", taken)
     for port in method.ports:
@@ -324,7 +327,7 @@ def build_interface(method: HardwareMethod) -> HwInterface:
             _add_port(outputs, port, rtl, carries_length=port.length_var is not None)
     if not outputs.slots:
         raise HlsError(f"{method.name} has no results and modifies no array: nothing to compute")
-    return HwInterface(top=module_name(method.name), inputs=inputs.slots, outputs=outputs.slots)
+    return HwInterface(top=top, inputs=inputs.slots, outputs=outputs.slots)
 
 
 def _capacity(name: str, t: ArrayType) -> int:
