@@ -48,8 +48,12 @@ def _selected(only: str, method: tuple[str, Path, str]) -> bool:
     corpus, path, name = method
     key = f"{corpus}:{path.name}:{name}"
     if only.startswith("@"):
-        wanted = Path(only[1:]).read_text(encoding="utf-8").splitlines()
-        return key in {w.strip() for w in wanted}
+        # a key is `corpus:file:method`, or the journal's `corpus:path/to/file:method` (so the
+        # failures of an --out file can be measured again)
+        wanted = {w.strip() for w in Path(only[1:]).read_text(encoding="utf-8").splitlines()}
+        return key in wanted or any(
+            w.startswith(f"{corpus}:") and w.endswith(f"/{path.name}:{name}") for w in wanted
+        )
     return only in key
 
 
@@ -96,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.all or args.only
         else random.Random(5).sample(every, min(args.limit, len(every)))
     )
+    if not chosen:
+        print(f"no hardware-plausible method matches --only {args.only}", file=sys.stderr)
+        return 2
     contract = (args.input_bits or None, args.max_length or None)
     items = [
         WorkItem(
