@@ -50,6 +50,8 @@ async def start_server(tmp_path: Path) -> AsyncIterator[StartServer]:
     yield start
     for client in clients:
         try:
-            await asyncio.wait_for(client.shutdown_session(), 20)
+            # a test that ended the session itself (shutdown and exit) left nothing to shut down
+            if client._server is None or client._server.returncode is None:
+                await asyncio.wait_for(client.shutdown_session(), 20)
         finally:
             await client.stop()

@@ -70,3 +70,7 @@ async def test_shutdown_kills_the_running_width_proof(
         timeout_s=15,
         what="the proof's Dafny to be killed at shutdown",
     )
+    # end the session here: a second `shutdown` from the fixture would get no answer
+    client.exit(None)
+    assert client._server is not None
+    assert await asyncio.wait_for(client._server.wait(), 20) == 0
