@@ -27,6 +27,7 @@ import shutil
 import signal
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,6 +61,30 @@ def _run(
         return subprocess.CompletedProcess(argv, proc.returncode, out, err)
 
 
+def _packaged_run(
+    args: list[str], out: Path, *, timeout_s: float, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Build the .vsix, install code-server (cached), run `run.mjs ARGS` and return its summary
+    (`OUT/result.json`) once every check in it passed."""
+    package = _run(["npm", "run", "--silent", "package"], timeout_s=180)
+    assert package.returncode == 0, package.stdout[-2000:] + package.stderr[-2000:]
+    vsix = REPO / "extension" / "dist" / "proof2silicon.vsix"
+    assert vsix.is_file() and vsix.stat().st_size > 10_000
+
+    setup = _run([str(REPO / "scripts" / "e2e-setup")], timeout_s=300)
+    assert setup.returncode == 0, setup.stderr[-3000:]
+
+    e2e = _run(["node", "extension/test/e2e/run.mjs", *args], timeout_s=timeout_s, env=env)
+    summary_file = out / "result.json"
+    assert summary_file.is_file(), e2e.stderr[-4000:]
+    summary: dict[str, Any] = json.loads(summary_file.read_text(encoding="utf-8"))
+    failed = [c for c in summary["checks"] if not c["ok"]]
+    assert e2e.returncode == 0 and summary["ok"], (
+        f"failure: {summary['failure']}\nfailed checks: {failed}\n{e2e.stderr[-4000:]}"
+    )
+    return summary
+
+
 @pytest.mark.e2e
 @pytest.mark.slow
 @pytest.mark.timeout(600)
@@ -69,22 +94,7 @@ def test_extension_flows_in_code_server() -> None:
         "npm packages missing: scripts/setup"
     )
 
-    package = _run(["npm", "run", "--silent", "package"], timeout_s=180)
-    assert package.returncode == 0, package.stdout[-2000:] + package.stderr[-2000:]
-    vsix = REPO / "extension" / "dist" / "proof2silicon.vsix"
-    assert vsix.is_file() and vsix.stat().st_size > 10_000
-
-    setup = _run([str(REPO / "scripts" / "e2e-setup")], timeout_s=300)
-    assert setup.returncode == 0, setup.stderr[-3000:]
-
-    e2e = _run(["node", "extension/test/e2e/run.mjs"], timeout_s=420)
-    summary_file = E2E_DIR / "result.json"
-    assert summary_file.is_file(), e2e.stderr[-4000:]
-    summary = json.loads(summary_file.read_text(encoding="utf-8"))
-    failed = [c for c in summary["checks"] if not c["ok"]]
-    assert e2e.returncode == 0 and summary["ok"], (
-        f"failure: {summary['failure']}\nfailed checks: {failed}\n{e2e.stderr[-4000:]}"
-    )
+    summary = _packaged_run([], E2E_DIR, timeout_s=420)
     names = {c["name"] for c in summary["checks"]}
     for expected in (
         "failing .dfy shows an error squiggle",
@@ -127,23 +137,12 @@ def test_explore_panel_applies_a_point_to_the_source() -> None:
     """Explore a bundled loop kernel from its lens (3 points: proof2silicon.explore.maxPoints),
     then Apply a point of the front in the panel: its attributes appear in the editor's source."""
     assert shutil.which("node"), "node is required (scripts/setup)"
-    package = _run(["npm", "run", "--silent", "package"], timeout_s=180)
-    assert package.returncode == 0, package.stdout[-2000:] + package.stderr[-2000:]
-    setup = _run([str(REPO / "scripts" / "e2e-setup")], timeout_s=300)
-    assert setup.returncode == 0, setup.stderr[-3000:]
-
     out = E2E_DIR / "explore"
-    e2e = _run(
-        ["node", "extension/test/e2e/run.mjs", "--only", "explore"],
+    summary = _packaged_run(
+        ["--only", "explore"],
+        out,
         timeout_s=660,
         env={"P2S_E2E_DIR": str(out), "P2S_E2E_LIMIT_S": "600"},
-    )
-    summary_file = out / "result.json"
-    assert summary_file.is_file(), e2e.stderr[-4000:]
-    summary = json.loads(summary_file.read_text(encoding="utf-8"))
-    failed = [c for c in summary["checks"] if not c["ok"]]
-    assert e2e.returncode == 0 and summary["ok"], (
-        f"failure: {summary['failure']}\nfailed checks: {failed}\n{e2e.stderr[-4000:]}"
     )
     names = {c["name"] for c in summary["checks"]}
     for expected in (

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tests.synth.cosim_check import passes_cosimulation
 from toolchain.dafny import DafnyEngine
+from toolchain.frontend.ast import MethodDecl
 from toolchain.frontend.parser import parse_program
 
 SWAP = """
@@ -23,8 +24,9 @@ method Swap(a: array<int>, i: int, j: int)
 
 
 def test_modifies_then_requires_names_the_array() -> None:
-    specs = parse_program(SWAP).find("Swap").specs  # type: ignore[union-attr]
-    modifies = [s for s in specs if s.kind == "modifies"]
+    swap = parse_program(SWAP).find("Swap")
+    assert isinstance(swap, MethodDecl)
+    modifies = swap.specs_of("modifies")
     assert [getattr(e, "name", None) for e in modifies[0].exprs] == ["a"]
 
 

@@ -9,6 +9,7 @@ import pytest
 from toolchain.cosim.reference import dafny_reference, parse_harness_output
 from toolchain.dafny import DafnyEngine
 from toolchain.errors import InputError
+from toolchain.hls.interface import Vector
 
 PROGRAM = """
 predicate Sorted(a: array<int>)
@@ -73,7 +74,8 @@ def test_a_ghost_result_is_bound_but_not_printed(dafny: DafnyEngine, tmp_path: P
         "  while i < a.Length invariant 1 <= i <= a.Length && 0 <= p < a.Length {\n"
         "    if a[i] > a[p] { p := i; }\n    i := i + 1;\n  }\n  m := a[p];\n}\n"
     )
-    run = dafny_reference(program, "Peak", [{"a": [3, 9, 4]}], dafny, workdir=tmp_path)  # type: ignore[list-item]
+    candidates: list[Vector] = [{"a": [3, 9, 4]}]
+    run = dafny_reference(program, "Peak", candidates, dafny, workdir=tmp_path)
     assert run.accepted == [0]
     assert run.outputs[0] == {"p": 1, "a": [3, 9, 4]}
     assert "ghost var m;" in run.program
