@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from shared_schemas.synthesis import CosimVerdict, SynthesizeParams, SynthTarget
 from tests.frontend.test_sequences import PROGRAM as BUILDERS
+from tests.synth.cosim_check import passes_cosimulation
 from toolchain.cosim.run import first_mismatch
 from toolchain.cosim.vectors import unpack_outputs
 from toolchain.dafny import DafnyEngine
 from toolchain.frontend import ir
 from toolchain.hls.interface import build_interface
-from toolchain.synthesize import run_synthesis
 
 MORE = """
 method Rotate(s: seq<int>, x: int) returns (r: seq<int>)
@@ -48,21 +47,7 @@ method Update(s: seq<int>, i: int) returns (r: seq<int>)
     "method", ["Evens", "Reverse", "Splice", "Squares", "Rotate", "Prefix", "Update", "Distinct"]
 )
 def test_built_sequences_pass_cosimulation(method: str, dafny: DafnyEngine, tmp_path: Path) -> None:
-    src = tmp_path / "sequences.dfy"
-    src.write_text(BUILDERS + MORE)
-    params = SynthesizeParams(
-        uri=str(src),
-        method=method,
-        out_dir=str(tmp_path / "out"),
-        vectors=24,
-        fmax=False,
-        synth=False,
-        target=SynthTarget.ice40,
-    )
-    r = run_synthesis(params, engine=dafny).report
-    assert r.cosim.verdict == CosimVerdict.passed, r.cosim.message
-    assert r.cosim.reference == "dafny-compiled"
-    assert r.cosim.vectors_run == 24 and r.cosim.vectors_passed == 24
+    r = passes_cosimulation(BUILDERS + MORE, "sequences.dfy", method, dafny, tmp_path)
     result = "a" if method == "Squares" else "r"
     # the length leaves the core on a port of its own, documented with its capacity
     length = [p for p in r.ports if p.name == f"{result}_len" and p.direction == "output"]
