@@ -52,6 +52,7 @@ class WidthFinalizer:
         self.diags: list[Diagnostic] = []
         self.input_names = {p.name for p in self.m.ports if p.direction != "out"}
         self.flagged: set[tuple[str, str, int]] = set()  # source variables with a diagnostic
+        self.checked = {c.name: (c.lo, c.hi) for c in self.m.checked}
 
     def finalize(self) -> list[Diagnostic]:
         proven_keys = self.run.proven_keys() if self.run is not None else set()
@@ -158,6 +159,10 @@ class WidthFinalizer:
             # an enumeration holds a constructor index, in range by Dafny's type
             bits = enum_bits(self.low.enum_vars[name])
             return ir.IntType(width=bits, signed=False), ir.WidthStatus.DECLARED
+        if name in self.checked:
+            # held to its range by the run-time check, never proven (see overflow_checks)
+            lo, hi = self.checked[name]
+            return ir.width_for_range(lo, hi), ir.WidthStatus.CHECKED
         if chosen is None:
             self._unbounded(name, iv, loc)
             return ir.IntType(width=None, signed=t.signed), ir.WidthStatus.UNBOUNDED

@@ -18,7 +18,7 @@ from toolchain.dafny.callgraph import uses
 from toolchain.errors import ToolchainError
 from toolchain.proc import CancelToken
 from toolchain.synthesize.cache import cached, content_key, tool_versions
-from toolchain.synthesize.job import contract_warnings, resolve
+from toolchain.synthesize.job import contract_warnings, overflow_warnings, resolve
 from toolchain.synthesize.outputs import discard_empty_output, missing_folders
 from toolchain.synthesize.stages import IrTransform, ProgressFn, Run
 from toolchain.synthesize.vitis_flow import run_vitis_flow
@@ -124,7 +124,9 @@ def _run_stages(run: Run, transform_ir: IrTransform | None) -> SynthesizeResult:
             )
     with run.stage("lower", f"lowering {job.method} to hardware IR"):
         contract = Options(
-            assume_input_bits=req.assume_input_bits, assume_max_length=req.assume_max_length
+            assume_input_bits=req.assume_input_bits,
+            assume_max_length=req.assume_max_length,
+            overflow_check_bits=req.overflow_check_bits,
         )
         lowered = lower(
             job.text, job.method, filename=job.source_file, engine=run.engine, options=contract
@@ -136,6 +138,7 @@ def _run_stages(run: Run, transform_ir: IrTransform | None) -> SynthesizeResult:
             hint = f"line {bad.range.start.line + 1}: {bad.message}" if bad is not None else None
             raise ToolchainError(f"{job.method} cannot become hardware", hint=hint)
         method = lowered.method
+        run.warnings.extend(overflow_warnings(method))
         if transform_ir is not None:
             method = transform_ir(method)
         _apply_directives(run)

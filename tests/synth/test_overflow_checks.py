@@ -1,0 +1,152 @@
+"""Results and accumulators nothing bounds (factorial, Fibonacci), with a run-time overflow check:
+the design raises `overflow` exactly when Dafny's compiled program leaves the checked range, and
+matches it everywhere else; nothing about the checked variables is reported as proven."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+from shared_schemas.synthesis import (
+    CosimVerdict,
+    EvidenceManifest,
+    SynthesizeParams,
+    SynthTarget,
+)
+from tests.synth.cosim_check import passes_cosimulation
+from toolchain.dafny import DafnyEngine
+from toolchain.frontend import lower
+from toolchain.frontend.ir import HardwareMethod, WidthStatus
+from toolchain.frontend.ranges import Options
+from toolchain.synthesize import run_synthesis
+
+FACTORIAL = """
+function Fact(n: nat): nat
+{
+  if n == 0 then 1 else n * Fact(n - 1)
+}
+
+method Factorial(n: nat) returns (f: nat)
+  ensures f == Fact(n)
+{
+  f := 1;
+  var i := 0;
+  while i < n
+    invariant 0 <= i <= n
+    invariant f == Fact(i)
+  {
+    i := i + 1;
+    f := f * i;
+  }
+}
+"""
+
+# a parallel assignment of two checked variables, one of them a result
+FIBONACCI = """
+function Fib(n: nat): nat
+{
+  if n < 2 then n else Fib(n - 2) + Fib(n - 1)
+}
+
+method ComputeFib(n: nat) returns (b: nat)
+  ensures b == Fib(n)
+{
+  var a := 1;
+  b := 0;
+  var i := 0;
+  while i < n
+    invariant 0 <= i <= n
+    invariant a == (if i == 0 then 1 else Fib(i - 1)) && b == Fib(i)
+  {
+    a, b := b, a + b;
+    i := i + 1;
+  }
+}
+"""
+
+CONTRACT = Options(assume_input_bits=32, overflow_check_bits=32)
+
+
+def test_without_checks_an_unbounded_result_is_refused(dafny: DafnyEngine) -> None:
+    r = lower(FACTORIAL, "Factorial", engine=dafny, options=Options(assume_input_bits=32))
+    assert not r.ok
+    assert any(d.code == "HW202" and "f has no bound" in d.message for d in r.errors)
+
+
+def test_checked_ranges_are_assumed_only_after_their_assignments(dafny: DafnyEngine) -> None:
+    r = lower(FACTORIAL, "Factorial", engine=dafny, options=CONTRACT)
+    assert r.ok, [d.message for d in r.diagnostics]
+    m = r.method
+    assert m is not None and m.overflow_port == "overflow"
+    assert [(c.source, c.lo, c.hi) for c in m.checked] == [("f", 1, 2**32 - 1)]
+    status = {w.name: w.status for w in m.widths}
+    assert status["f"] == WidthStatus.CHECKED  # never "proven"
+    assert status["i"] == WidthStatus.PROVEN
+    assert any(p.name == "overflow" and p.direction == "out" for p in m.ports)
+    program = r.obligation_program or ""
+    assumes = re.findall(r"^\s*assume (.*);$", program, flags=re.M)
+    # one after `f := 1;` and one after `f := f * i;`: nothing else is taken on trust
+    assert assumes == ["1 <= f <= 4294967295"] * 2
+    assert all(o.proven for o in m.obligations)
+
+
+def _fact_params(tmp_path: Path, vectors: int = 48) -> SynthesizeParams:
+    src = tmp_path / "fact.dfy"
+    src.write_text(FACTORIAL)
+    return SynthesizeParams(
+        uri=str(src),
+        method="Factorial",
+        out_dir=str(tmp_path / "out"),
+        vectors=vectors,
+        fmax=False,
+        synth=False,
+        target=SynthTarget.ice40,
+        assume_input_bits=32,
+        overflow_check_bits=32,
+    )
+
+
+def test_factorial_raises_overflow_exactly_where_dafny_leaves_the_range(
+    dafny: DafnyEngine, tmp_path: Path
+) -> None:
+    r = run_synthesis(_fact_params(tmp_path), engine=dafny).report
+    assert r.cosim.verdict == CosimVerdict.passed, r.cosim.message
+    assert r.cosim.vectors_passed == r.cosim.vectors_run == 48
+    over = re.search(r"\((\d+) of them leave a checked range", r.cosim.message)
+    assert over is not None, r.cosim.message
+    # both kinds of vector were compared: results in range, and the flag past 12!
+    assert 0 < int(over.group(1)) < 48
+    assert any("checked at run time" in w and "`overflow`" in w for w in r.warnings)
+
+
+def test_a_flag_that_rises_late_fails_cosimulation(dafny: DafnyEngine, tmp_path: Path) -> None:
+    # the reference is told the range ends at 5,000 (7! = 5,040 leaves it), the hardware still
+    # checks 32 bits: on n = 7..12 the flags disagree, which must fail, not pass
+    def narrow(m: HardwareMethod) -> HardwareMethod:
+        wrong = copy.deepcopy(m)
+        wrong.checked[0].hi = 5000
+        return wrong
+
+    r = run_synthesis(_fact_params(tmp_path), engine=dafny, transform_ir=narrow).report
+    assert r.cosim.verdict == CosimVerdict.failed, r.cosim.message
+    assert r.cosim.first_mismatch is not None
+    assert r.cosim.first_mismatch.output == "overflow"
+
+
+def test_parallel_assignment_of_two_checked_variables(dafny: DafnyEngine, tmp_path: Path) -> None:
+    r = passes_cosimulation(
+        FIBONACCI,
+        "fib.dfy",
+        "ComputeFib",
+        dafny,
+        tmp_path,
+        assume_input_bits=32,
+        overflow_check_bits=32,
+    )
+    assert "leave a checked range" in r.cosim.message
+    manifest = EvidenceManifest.model_validate_json(
+        (tmp_path / "out" / "manifest.json").read_text()
+    )
+    widths = {w.name: w.status for w in manifest.widths}
+    assert widths.get("a") == widths.get("b") == "checked", widths

@@ -1,0 +1,217 @@
+"""Run-time overflow checks for results and accumulators that nothing bounds.
+
+`factorial`, `power` and Fibonacci grow past any width as their inputs grow, so no range can be
+proven for them and, without more, the method cannot become hardware. With a check width N
+(`Options.overflow_check_bits`) such a variable instead gets N bits (unsigned when it is never
+negative), and every assignment of it is checked in hardware:
+
+    v := e      becomes      t := e                       (t as wide as e can be)
+                             if t < lo || t > hi { overflow := true; v := lo } else { v := t }
+
+The method gets a sticky `overflow` output, and every loop that assigns a checked variable stops
+once it is raised. The claim the hardware makes is then exact: when `overflow` is 0, every checked
+assignment stayed in range, so the run is the verified program's run and every output is its
+output; when it is 1, the other outputs mean nothing. Accordingly, the width proof may assume the
+range right after each checked assignment (`obligations.py` writes `assume`, not `assert`, there),
+and co-simulation compares the flag on every vector and the other outputs where it is 0, against
+Dafny's compiled program instrumented to report the same range exits (`cosim/reference.py`).
+Nothing about the checked variables is reported as proven: their width status is `checked`.
+"""
+
+from __future__ import annotations
+
+from toolchain.frontend import ir
+from toolchain.frontend.interval import Interval
+from toolchain.frontend.lowering import Lowered
+from toolchain.frontend.ranges import RangeResult
+
+_PORT_NAMES = ("overflow", "overflow_flag", "p2s_overflow")
+
+
+def checked_range(iv: Interval, bits: int) -> tuple[int, int]:
+    """The range an unbounded variable is held to: N bits, unsigned when it is never negative,
+    tightened by whichever end the analysis did bound."""
+    if iv.lo is not None and iv.lo >= 0:
+        lo, hi = iv.lo, (1 << bits) - 1
+    else:
+        lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+        if iv.lo is not None:
+            lo = max(lo, iv.lo)
+    if iv.hi is not None:
+        hi = min(hi, iv.hi)
+    return lo, hi
+
+
+def _candidates(low: Lowered, ranges: RangeResult) -> list[str]:
+    """The top method's own integer variables (locals and results) with no bound at all."""
+    m = low.method
+    every: list[ir.Port | ir.Local] = [*m.ports, *m.locals]
+    lengths = {h.length_var for h in every if h.length_var is not None}
+    holders: list[ir.Port | ir.Local] = [
+        *(p for p in m.ports if p.direction == "out"),
+        *m.locals,
+    ]
+    out: list[str] = []
+    for h in holders:
+        t = h.type
+        if not isinstance(t, ir.IntType) or t.wraps or h.name in lengths:
+            continue
+        if h.name in low.char_vars or h.name in low.enum_vars or h.name in low.explicit_width:
+            continue
+        sv = low.var_source.get(h.name)
+        if sv is None or sv.decl != low.decl.name or sv.kind not in ("local", "result"):
+            continue
+        iv = ranges.vars.get(h.name)
+        if iv is None or iv.bounded or iv.empty:
+            continue
+        out.append(h.name)
+    return out
+
+
+def _port_name(m: ir.HardwareMethod, low: Lowered) -> str:
+    taken = {p.name for p in m.ports} | {v.name for v in m.locals} | {m.name}
+    taken |= {sv.name for sv in low.var_source.values()}
+    for name in _PORT_NAMES:
+        if name not in taken:
+            return name
+    n = 1
+    while f"p2s_overflow{n}" in taken:
+        n += 1
+    return f"p2s_overflow{n}"
+
+
+class _Rewriter:
+    def __init__(
+        self,
+        m: ir.HardwareMethod,
+        bounds: dict[str, tuple[int, int]],
+        flag: str,
+        nodes: dict[int, Interval],
+    ) -> None:
+        self.m = m
+        self.nodes = nodes
+        self.bounds = bounds
+        self.flag = flag
+        self.names = {p.name for p in m.ports} | {v.name for v in m.locals}
+
+    def _always_inside(self, var: str, value: ir.Expr) -> bool:
+        """A value the analysis keeps inside the range anyway (`f := 1`) needs no check."""
+        iv = self.nodes.get(id(value))
+        lo, hi = self.bounds[var]
+        if iv is None or iv.lo is None or iv.hi is None:
+            return False
+        return lo <= iv.lo and iv.hi <= hi
+
+    def _temp(self, var: str, loc: ir.SourceSpan) -> str:
+        n = 0
+        while f"{var}_wide{n}" in self.names:
+            n += 1
+        name = f"{var}_wide{n}"
+        self.names.add(name)
+        self.m.locals.append(ir.Local(name=name, type=ir.UNSIZED_INT, loc=loc, origin=var))
+        return name
+
+    def _check(self, var: str, temp: str, loc: ir.SourceSpan) -> ir.If:
+        lo, hi = self.bounds[var]
+        t = ir.Var(name=temp, type=ir.UNSIZED_INT, loc=loc)
+        below = ir.Binary(
+            op=ir.BinOp.LT, lhs=t, rhs=ir.Const(value=lo, type=ir.UNSIZED_INT), type=ir.BOOL
+        )
+        above = ir.Binary(
+            op=ir.BinOp.GT,
+            lhs=ir.Var(name=temp, type=ir.UNSIZED_INT, loc=loc),
+            rhs=ir.Const(value=hi, type=ir.UNSIZED_INT),
+            type=ir.BOOL,
+        )
+        escaped = ir.Binary(op=ir.BinOp.OR, lhs=below, rhs=above, type=ir.BOOL, loc=loc)
+        raise_flag = ir.Assign(
+            targets=[ir.VarTarget(name=self.flag)],
+            values=[ir.Const(value=True, type=ir.BOOL)],
+            loc=ir.UNKNOWN_SPAN,
+        )
+        # after an overflow the value means nothing; `lo` keeps it inside its width
+        park = ir.Assign(
+            targets=[ir.VarTarget(name=var)],
+            values=[ir.Const(value=lo, type=ir.UNSIZED_INT)],
+            loc=ir.UNKNOWN_SPAN,
+        )
+        keep = ir.Assign(
+            targets=[ir.VarTarget(name=var)],
+            values=[ir.Var(name=temp, type=ir.UNSIZED_INT, loc=loc)],
+            loc=ir.UNKNOWN_SPAN,
+        )
+        return ir.If(cond=escaped, then=[raise_flag, park], otherwise=[keep], loc=ir.UNKNOWN_SPAN)
+
+    def block(self, stmts: list[ir.Stmt]) -> tuple[list[ir.Stmt], bool]:
+        """The block with every checked assignment rewritten; True when it has one."""
+        out: list[ir.Stmt] = []
+        found = False
+        for s in stmts:
+            if isinstance(s, ir.Assign):
+                checks: list[ir.If] = []
+                targets: list[ir.Target] = []
+                for t, v in zip(s.targets, s.values, strict=True):
+                    if (
+                        isinstance(t, ir.VarTarget)
+                        and t.name in self.bounds
+                        and not self._always_inside(t.name, v)
+                    ):
+                        temp = self._temp(t.name, s.loc)
+                        targets.append(ir.VarTarget(name=temp, loc=t.loc))
+                        checks.append(self._check(t.name, temp, s.loc))
+                    else:
+                        targets.append(t)
+                s.targets = targets
+                out.append(s)
+                out.extend(checks)
+                found = found or bool(checks)
+                continue
+            if isinstance(s, ir.If):
+                s.then, a = self.block(s.then)
+                s.otherwise, b = self.block(s.otherwise)
+                found = found or a or b
+            elif isinstance(s, ir.Loop):
+                s.body, inner = self.block(s.body)
+                if inner:
+                    # stop as soon as the flag is up: the outputs mean nothing any more, and a
+                    # loop counting to a huge input would otherwise run on for billions of cycles
+                    stop = ir.If(
+                        cond=ir.Var(name=self.flag, type=ir.BOOL),
+                        then=[ir.Break(levels=1)],
+                        loc=ir.UNKNOWN_SPAN,
+                    )
+                    s.body = [stop, *s.body]
+                found = found or inner
+            out.append(s)
+        return out, found
+
+
+def add_overflow_checks(low: Lowered, ranges: RangeResult, bits: int) -> bool:
+    """Rewrite `low.method` as the module docstring says; False (and nothing changed) when no
+    variable needs a check."""
+    names = _candidates(low, ranges)
+    if not names:
+        return False
+    m = low.method
+    bounds = {n: checked_range(ranges.vars[n], bits) for n in names}
+    flag = _port_name(m, low)
+    rewriter = _Rewriter(m, bounds, flag, ranges.nodes)
+    body, _ = rewriter.block(m.body)
+    clear = ir.Assign(
+        targets=[ir.VarTarget(name=flag)],
+        values=[ir.Const(value=False, type=ir.BOOL)],
+        loc=ir.UNKNOWN_SPAN,
+    )
+    m.body = [clear, *body]
+    m.ports.append(ir.Port(name=flag, type=ir.BOOL, direction="out", loc=m.loc))
+    top = low.decl.name
+    for n in names:
+        sv = low.var_source[n]
+        sites = sorted({s.stmt_end for s in low.assign_sites if s.ir_var == n and s.decl == top})
+        lo, hi = bounds[n]
+        m.checked.append(ir.CheckedRange(name=n, source=sv.name, lo=lo, hi=hi, sites=sites))
+    m.overflow_port = flag
+    return True
+
+
+__all__ = ["add_overflow_checks", "checked_range"]
