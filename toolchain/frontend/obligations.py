@@ -204,8 +204,9 @@ class ObligationBuilder:
         top = self.low.decl.name
         # a range checked at run time holds after each assignment whenever the overflow output
         # stays 0, which is all the hardware claims: the proof may assume it there
+        # (exactly the range the hardware checks, never the narrower one the analysis found)
         checked = {
-            (sv.decl, sv.name, sv.decl_offset)
+            (sv.decl, sv.name, sv.decl_offset): Interval(c.lo, c.hi)
             for c in self.low.method.checked
             if (sv := self.low.var_source.get(c.name)) is not None
         }
@@ -224,7 +225,7 @@ class ObligationBuilder:
             self.add_range(
                 "assume" if key in checked else "assert",
                 sv.name,
-                ranges[key][0],
+                checked.get(key, ranges[key][0]),
                 offset=site.stmt_end,
                 key=key,
                 where="after assignment",

@@ -86,21 +86,11 @@ class _Rewriter:
         m: ir.HardwareMethod,
         bounds: dict[str, tuple[int, int]],
         flag: str,
-        nodes: dict[int, Interval],
     ) -> None:
         self.m = m
-        self.nodes = nodes
         self.bounds = bounds
         self.flag = flag
         self.names = {p.name for p in m.ports} | {v.name for v in m.locals}
-
-    def _always_inside(self, var: str, value: ir.Expr) -> bool:
-        """A value the analysis keeps inside the range anyway (`f := 1`) needs no check."""
-        iv = self.nodes.get(id(value))
-        lo, hi = self.bounds[var]
-        if iv is None or iv.lo is None or iv.hi is None:
-            return False
-        return lo <= iv.lo and iv.hi <= hi
 
     def _temp(self, var: str, loc: ir.SourceSpan) -> str:
         n = 0
@@ -150,12 +140,10 @@ class _Rewriter:
             if isinstance(s, ir.Assign):
                 checks: list[ir.If] = []
                 targets: list[ir.Target] = []
-                for t, v in zip(s.targets, s.values, strict=True):
-                    if (
-                        isinstance(t, ir.VarTarget)
-                        and t.name in self.bounds
-                        and not self._always_inside(t.name, v)
-                    ):
+                # every assignment is checked, constants too (XLS folds those checks away):
+                # the proof then assumes the range only where the hardware checks it
+                for t in s.targets:
+                    if isinstance(t, ir.VarTarget) and t.name in self.bounds:
                         temp = self._temp(t.name, s.loc)
                         targets.append(ir.VarTarget(name=temp, loc=t.loc))
                         checks.append(self._check(t.name, temp, s.loc))
@@ -195,7 +183,7 @@ def add_overflow_checks(low: Lowered, ranges: RangeResult, bits: int) -> bool:
     m = low.method
     bounds = {n: checked_range(ranges.vars[n], bits) for n in names}
     flag = _port_name(m, low)
-    rewriter = _Rewriter(m, bounds, flag, ranges.nodes)
+    rewriter = _Rewriter(m, bounds, flag)
     body, _ = rewriter.block(m.body)
     clear = ir.Assign(
         targets=[ir.VarTarget(name=flag)],
@@ -209,6 +197,7 @@ def add_overflow_checks(low: Lowered, ranges: RangeResult, bits: int) -> bool:
         sv = low.var_source[n]
         sites = sorted({s.stmt_end for s in low.assign_sites if s.ir_var == n and s.decl == top})
         lo, hi = bounds[n]
+        low.declared[n] = low.declared.get(n, Interval(None, None)).meet(Interval(lo, hi))
         m.checked.append(ir.CheckedRange(name=n, source=sv.name, lo=lo, hi=hi, sites=sites))
     m.overflow_port = flag
     return True
