@@ -150,3 +150,30 @@ def test_parallel_assignment_of_two_checked_variables(dafny: DafnyEngine, tmp_pa
     )
     widths = {w.name: w.status for w in manifest.widths}
     assert widths.get("a") == widths.get("b") == "checked", widths
+
+
+def test_the_method_attribute_asks_for_the_checks_and_explore_keeps_it(
+    dafny: DafnyEngine,
+) -> None:
+    from shared_schemas.explore import ExploreDirectives
+    from toolchain.explore.attributes import write_directives
+    from toolchain.frontend.overflow_checks import attribute_insertion
+    from toolchain.hls.directives import read_directives
+
+    where = attribute_insertion(FACTORIAL, "Factorial", 24)
+    assert where is not None
+    at, piece = where
+    marked = FACTORIAL[:at] + piece + FACTORIAL[at:]
+    assert "method {:hls_overflow_check 24} Factorial(n: nat)" in marked
+    assert attribute_insertion(marked, "Factorial", 24) is None  # never added twice
+    r = lower(marked, "Factorial", engine=dafny, options=Options(assume_input_bits=32))
+    assert r.ok and r.method is not None
+    assert [(c.source, c.hi) for c in r.method.checked] == [("f", 2**24 - 1)]
+    # no "unknown directive" warning, and a malformed one is located
+    assert read_directives(marked, "Factorial", "fact.dfy").warnings == []
+    bad = marked.replace("{:hls_overflow_check 24}", "{:hls_overflow_check 99}")
+    (warning,) = read_directives(bad, "Factorial", "fact.dfy").warnings
+    assert "1 to 64 bits" in warning.message
+    # applying an explored point replaces the QoR directives, never the overflow check
+    applied = write_directives(marked, "Factorial", ExploreDirectives(schedule="fsm"))
+    assert "{:hls_overflow_check 24}" in applied and '{:hls_schedule "fsm"}' in applied

@@ -13,7 +13,7 @@ from toolchain.frontend.diagnostics import hw_diagnostic
 from toolchain.frontend.ir import check_constants
 from toolchain.frontend.lowering import lower_program_method
 from toolchain.frontend.obligations import ObligationBuilder, check
-from toolchain.frontend.overflow_checks import add_overflow_checks
+from toolchain.frontend.overflow_checks import add_overflow_checks, requested_bits
 from toolchain.frontend.ranges import Options, analyze_ranges
 from toolchain.frontend.result import LoweringResult
 from toolchain.frontend.unused_locals import drop_unused_scalars
@@ -53,7 +53,8 @@ def run_parsed(
         return LoweringResult(None, diags)
     drop_unused_scalars(low.method)  # a shadowed, never-used `var i: int;` is no hardware
     ranges, assumed = analyze_ranges(low, options)
-    bits = options.overflow_check_bits
+    # a run's own option first, else what the method's attribute asks for
+    bits = options.overflow_check_bits or requested_bits(decl)
     if bits is not None and add_overflow_checks(low, ranges, bits):
         ranges, assumed = analyze_ranges(low, options)  # the checked ranges bound the rest
     run = None

@@ -20,12 +20,42 @@ Nothing about the checked variables is reported as proven: their width status is
 
 from __future__ import annotations
 
+from toolchain.frontend import ast as A
 from toolchain.frontend import ir
 from toolchain.frontend.interval import Interval
 from toolchain.frontend.lowering import Lowered
 from toolchain.frontend.ranges import RangeResult
 
 _PORT_NAMES = ("overflow", "overflow_flag", "p2s_overflow")
+# the method attribute asking for the checks in the source itself (`method {:hls_overflow_check
+# 32} Factorial(...)`), so that the editor, the CLI and re-synthesis all build the same design
+ATTRIBUTE = "hls_overflow_check"
+MAX_BITS = 64
+
+
+def requested_bits(decl: A.Decl | None) -> int | None:
+    """The width `{:hls_overflow_check N}` on the method asks for (None: absent or not 1..64;
+    the directive reader warns about a malformed one)."""
+    if not isinstance(decl, A.MethodDecl):
+        return None
+    for attr in decl.attrs:
+        if attr.name == ATTRIBUTE and len(attr.args) == 1:
+            arg = attr.args[0]
+            if isinstance(arg, A.IntLit) and 1 <= arg.value <= MAX_BITS:
+                return arg.value
+    return None
+
+
+def attribute_insertion(text: str, method: str, bits: int) -> tuple[int, str] | None:
+    """Where and what to insert so that `method` asks for checks of `bits` bits: between
+    `method` and its name, where Dafny 2.3 and 4 both take a method attribute. None when the
+    method is not found or already carries the attribute."""
+    from toolchain.frontend.parser import parse_program
+
+    decl = parse_program(text).find(method)
+    if not isinstance(decl, A.MethodDecl) or any(a.name == ATTRIBUTE for a in decl.attrs):
+        return None
+    return decl.name_start, f"{{:{ATTRIBUTE} {bits}}} "
 
 
 def checked_range(iv: Interval, bits: int) -> tuple[int, int]:
@@ -203,4 +233,10 @@ def add_overflow_checks(low: Lowered, ranges: RangeResult, bits: int) -> bool:
     return True
 
 
-__all__ = ["add_overflow_checks", "checked_range"]
+__all__ = [
+    "ATTRIBUTE",
+    "add_overflow_checks",
+    "attribute_insertion",
+    "checked_range",
+    "requested_bits",
+]

@@ -20,6 +20,7 @@ from toolchain.frontend.facts import Facts
 from toolchain.frontend.interval import Interval, bits_range
 from toolchain.frontend.lowering import Lowered
 from toolchain.frontend.obligations import Ob, ObligationRun
+from toolchain.frontend.overflow_checks import ATTRIBUTE as OVERFLOW_ATTRIBUTE
 from toolchain.frontend.ranges import Options, RangeResult, analyze_ranges
 
 
@@ -368,12 +369,19 @@ class WidthFinalizer:
                 f"fixed capacity in hardware; {hint}",
             )
             return
+        check = ""
+        if name not in self.input_names and not name.endswith("[..]"):
+            # a result or accumulator (factorial, power): the run-time check is the other way
+            check = (
+                f"; or check it at run time: `{{:{OVERFLOW_ATTRIBUTE} 32}}` "
+                "on the method gives it 32 bits and an `overflow` output"
+            )
         self._diag_at(
             name,
             where,
             "HW202",
             f"{source} has no bound ({iv}): its hardware width would be "
-            "unbounded" + (f"; add `{fix}`" if fix else ""),
+            "unbounded" + (f"; add `{fix}`" if fix else "") + check,
         )
 
     def _buffer_too_large(self, name: str, length_var: str, cap: int, loc: ir.SourceSpan) -> None:
