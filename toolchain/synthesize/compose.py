@@ -78,17 +78,20 @@ def run_synthesis(
 
 
 def synthesize_candidate(candidate: Candidate) -> SynthesisReport:
-    """A replayed program (text, never a file) through every stage but place and route, which is
-    the slowest and adds nothing to "reaches RTL": the `Synthesizer` that
-    `toolchain.datasets.hardware_probe` is handed."""
+    """A replayed program (text, never a file) through every stage but yosys and place and
+    route, which are the slowest and add nothing to "reaches RTL and passes co-simulation" (as
+    in `bench.synth_coverage`): the `Synthesizer` that `toolchain.datasets.hardware_probe` is
+    handed."""
     params = SynthesizeParams(
         uri="candidate.dfy",
         method=candidate.method,
         out_dir=str(candidate.out_dir),
         vectors=candidate.vectors,
         fmax=False,
+        synth=False,
         assume_input_bits=candidate.assume_input_bits,
         assume_max_length=candidate.assume_max_length,
+        overflow_check_bits=candidate.overflow_check_bits,
     )
     return run_synthesis(
         params,
