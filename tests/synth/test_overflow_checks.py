@@ -177,3 +177,40 @@ def test_the_method_attribute_asks_for_the_checks_and_explore_keeps_it(
     # applying an explored point replaces the QoR directives, never the overflow check
     applied = write_directives(marked, "Factorial", ExploreDirectives(schedule="fsm"))
     assert "{:hls_overflow_check 24}" in applied and '{:hls_schedule "fsm"}' in applied
+
+
+# `if case` is nondeterministic for Dafny, so it cannot prove y >= 36 in the second case; the
+# hardware (and Dafny's compiler) take the first true case, where the analysis' range holds
+NONDETERMINISTIC = """
+method Triple(x: int) returns (r: int)
+  ensures r == 3 * x
+{
+  if {
+    case x < 18 => r := 3 * x;
+    case 0 <= x => var y := 2 * x; r := x + y;
+  }
+}
+"""
+
+
+def test_a_range_dafny_cannot_prove_is_checked_not_trusted(
+    dafny: DafnyEngine, tmp_path: Path
+) -> None:
+    plain = lower(NONDETERMINISTIC, "Triple", engine=dafny, options=Options(assume_input_bits=32))
+    assert any(d.code == "HW203" and "did not prove y" in d.message for d in plain.errors)
+    r = lower(NONDETERMINISTIC, "Triple", engine=dafny, options=CONTRACT)
+    assert r.ok and r.method is not None, [d.message for d in r.diagnostics]
+    ((name, lo, hi),) = [(c.source, c.lo, c.hi) for c in r.method.checked]
+    assert name == "y" and lo == 36  # the analysis' range, now checked in hardware
+    status = {w.name: w.status for w in r.method.widths}
+    assert status["y"] == WidthStatus.CHECKED and status["r"] == WidthStatus.PROVEN
+    report = passes_cosimulation(
+        NONDETERMINISTIC,
+        "triple.dfy",
+        "Triple",
+        dafny,
+        tmp_path,
+        assume_input_bits=32,
+        overflow_check_bits=32,
+    )
+    assert "0 of them leave a checked range" in report.cosim.message

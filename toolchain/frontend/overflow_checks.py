@@ -72,8 +72,9 @@ def checked_range(iv: Interval, bits: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _candidates(low: Lowered, ranges: RangeResult) -> list[str]:
-    """The top method's own integer variables (locals and results) with no bound at all."""
+def _candidates(low: Lowered, ranges: RangeResult, forced: dict[str, tuple[int, int]]) -> list[str]:
+    """The top method's own integer variables (locals and results) with no bound at all, and
+    those in `forced` (ranges Dafny could not prove)."""
     m = low.method
     every: list[ir.Port | ir.Local] = [*m.ports, *m.locals]
     lengths = {h.length_var for h in every if h.length_var is not None}
@@ -92,9 +93,8 @@ def _candidates(low: Lowered, ranges: RangeResult) -> list[str]:
         if sv is None or sv.decl != low.decl.name or sv.kind not in ("local", "result"):
             continue
         iv = ranges.vars.get(h.name)
-        if iv is None or iv.bounded or iv.empty:
-            continue
-        out.append(h.name)
+        if h.name in forced or (iv is not None and not iv.bounded and not iv.empty):
+            out.append(h.name)
     return out
 
 
@@ -204,14 +204,21 @@ class _Rewriter:
         return out, found
 
 
-def add_overflow_checks(low: Lowered, ranges: RangeResult, bits: int) -> bool:
+def add_overflow_checks(
+    low: Lowered,
+    ranges: RangeResult,
+    bits: int,
+    forced: dict[str, tuple[int, int]] | None = None,
+) -> bool:
     """Rewrite `low.method` as the module docstring says; False (and nothing changed) when no
-    variable needs a check."""
-    names = _candidates(low, ranges)
+    variable needs a check. `forced`: variables to check in the range given (one the analysis
+    found but Dafny did not prove), whether bounded or not."""
+    forced = forced or {}
+    names = _candidates(low, ranges, forced)
     if not names:
         return False
     m = low.method
-    bounds = {n: checked_range(ranges.vars[n], bits) for n in names}
+    bounds = {n: forced[n] if n in forced else checked_range(ranges.vars[n], bits) for n in names}
     flag = _port_name(m, low)
     rewriter = _Rewriter(m, bounds, flag)
     body, _ = rewriter.block(m.body)
