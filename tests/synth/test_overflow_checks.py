@@ -65,7 +65,7 @@ method ComputeFib(n: nat) returns (b: nat)
 }
 """
 
-CONTRACT = Options(assume_input_bits=32, overflow_check_bits=32)
+CONTRACT = Options(assume_input_bits=32, assume_max_length=16, overflow_check_bits=32)
 
 
 def test_without_checks_an_unbounded_result_is_refused(dafny: DafnyEngine) -> None:
@@ -214,3 +214,76 @@ def test_a_range_dafny_cannot_prove_is_checked_not_trusted(
         overflow_check_bits=32,
     )
     assert "0 of them leave a checked range" in report.cosim.message
+
+
+INCREMENT = """
+method IncrementArray(a: array<int>)
+  modifies a
+  ensures forall i :: 0 <= i < a.Length ==> a[i] == old(a[i]) + 1
+{
+  var j := 0;
+  while j < a.Length
+    invariant 0 <= j <= a.Length
+    invariant forall i :: 0 <= i < j ==> a[i] == old(a[i]) + 1
+    invariant forall i :: j <= i < a.Length ==> a[i] == old(a[i])
+  {
+    a[j] := a[j] + 1;
+    j := j + 1;
+  }
+}
+"""
+
+# two stores into a fresh array: the reference's element checks must still compile (Dafny
+# 2.3's C# compiler fails on two quantifiers in one method)
+PREFIX_SUMS = """
+method PrefixSums(a: array<int>) returns (b: array<int>)
+  requires a.Length > 0
+  ensures b.Length == a.Length
+  ensures b[0] == a[0]
+  ensures forall i :: 1 <= i < a.Length ==> b[i] == b[i - 1] + a[i]
+{
+  b := new int[a.Length];
+  b[0] := a[0];
+  var i := 1;
+  while i < a.Length
+    invariant 1 <= i <= a.Length
+    invariant b[0] == a[0]
+    invariant forall k :: 1 <= k < i ==> b[k] == b[k - 1] + a[k]
+  {
+    b[i] := b[i - 1] + a[i];
+    i := i + 1;
+  }
+}
+"""
+
+
+def test_array_elements_are_checked_where_they_are_stored(
+    dafny: DafnyEngine, tmp_path: Path
+) -> None:
+    for program, method in ((INCREMENT, "IncrementArray"), (PREFIX_SUMS, "PrefixSums")):
+        r = lower(
+            program,
+            method,
+            engine=dafny,
+            options=Options(assume_input_bits=32, assume_max_length=16),
+        )
+        assert not r.ok  # without checks: the elements have no bound
+        r = lower(program, method, engine=dafny, options=CONTRACT)
+        assert r.ok and r.method is not None, [d.message for d in r.diagnostics]
+        (c,) = r.method.checked
+        assert c.length is not None and (c.lo, c.hi) == (-(2**31), 2**31 - 1)
+        widths = {w.name: w.status for w in r.method.widths}
+        assert widths[f"{c.name}[..]"] == WidthStatus.CHECKED
+        (tmp_path / method).mkdir()
+        report = passes_cosimulation(
+            program,
+            f"{method}.dfy",
+            method,
+            dafny,
+            tmp_path / method,
+            assume_input_bits=32,
+            assume_max_length=8,
+            overflow_check_bits=32,
+        )
+        over = re.search(r"\((\d+) of them leave a checked range", report.cosim.message)
+        assert over is not None and 0 < int(over.group(1)) < 24, report.cosim.message

@@ -61,18 +61,44 @@ class ReferenceRun:
 def instrument_checks(source: str, checked: Sequence[CheckedRange]) -> str:
     """The program with the hardware's run-time range checks (`frontend.overflow_checks`) after
     each assignment of a checked variable: leaving the range prints a marker and returns, as the
-    hardware raises its flag and stops. On one line each, so line numbers stay the same."""
-    inserts = sorted((site, c.source, c.lo, c.hi) for c in checked for site in c.sites)
+    hardware raises its flag and stops. On one line each, so line numbers stay the same.
+
+    An array's elements are checked by a helper method with a loop: Dafny 2.3's C# compiler
+    names the temporaries of two quantifiers in one method alike, and then fails to compile."""
+    inserts: list[tuple[int, str]] = []
+    helpers: list[str] = []
+    stop = f'print "{OVERFLOW}\\n"; return;'
+    for c in checked:
+        if c.length is None:
+            check = f"if !({c.condition()}) {{ {stop} }}"
+        else:
+            helper = f"P2sInRange{len(helpers)}"
+            helpers.append(_elements_helper(helper, c))
+            whole = c.source if c.length.startswith("|") else f"{c.source}[..]"
+            check = f"{{ var p2s_ok := {helper}({whole}); if !p2s_ok {{ {stop} }} }}"
+        inserts.extend((site, f" {check}") for site in c.sites)
     pieces: list[str] = []
     pos = 0
-    for site, name, lo, hi in inserts:
+    for site, piece in sorted(inserts):
         pieces.append(source[pos:site])
-        pieces.append(
-            f' if !({_literal(lo)} <= {name} <= {_literal(hi)}) {{ print "{OVERFLOW}\\n"; return; }}'
-        )
+        pieces.append(piece)
         pos = site
     pieces.append(source[pos:])
-    return "".join(pieces)
+    return "".join(pieces) + "".join(helpers)
+
+
+def _elements_helper(name: str, c: CheckedRange) -> str:
+    lo, hi = _literal(c.lo), _literal(c.hi)
+    return f"""
+method {name}(s: seq<int>) returns (ok: bool) {{
+  ok := true;
+  var i := 0;
+  while i < |s| {{
+    if !({lo} <= s[i] <= {hi}) {{ ok := false; }}
+    i := i + 1;
+  }}
+}}
+"""
 
 
 def overflowed_vectors(stdout: str) -> set[int]:

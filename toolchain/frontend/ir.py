@@ -475,11 +475,22 @@ class CheckedRange:
     """A variable whose range nothing bounds, kept in `lo..hi` by a run-time check: every
     assignment of it that leaves the range raises the method's overflow output."""
 
-    name: str  # IR variable
+    name: str  # IR variable (an array or sequence when `length` is set: its elements)
     source: str  # its name in the user's text
     lo: int
     hi: int
     sites: list[int]  # source offsets right after each assignment of it (the checks go there)
+    length: str | None = None  # Dafny's length of the array (`a.Length`, `|s|`)
+
+    def condition(self) -> str:
+        """The range as a Dafny condition over the user's names (the reference harness and
+        the width proof use it)."""
+        lo, hi = (str(v) if v >= 0 else f"({v})" for v in (self.lo, self.hi))
+        if self.length is None:
+            return f"{lo} <= {self.source} <= {hi}"
+        return (
+            f"forall p2s_k :: 0 <= p2s_k < {self.length} ==> {lo} <= {self.source}[p2s_k] <= {hi}"
+        )
 
 
 @dataclass(kw_only=True)

@@ -231,6 +231,23 @@ class ObligationBuilder:
                 where="after assignment",
                 loc=self.span(site.stmt_end - 1, site.stmt_end),
             )
+        # 1a. arrays whose elements are checked at run time: every element is in range after
+        # each store the hardware checks (the others were before it)
+        for c in self.low.method.checked:
+            if c.length is None:
+                continue
+            for after in c.sites:
+                self.add(
+                    kind="assume",
+                    text=c.condition(),
+                    offset=after,
+                    key=None,
+                    lo=c.lo,
+                    hi=c.hi,
+                    where=f"after a store into {c.source} (checked at run time)",
+                    loc=self.span(after - 1, after),
+                    helper=True,
+                )
         # 1b. allocations: the capacity hardware gives an array holds every length it can get
         for name, sites in self.low.array_alloc.items():
             length = self.ranges.lens.get(name)

@@ -20,6 +20,8 @@ Nothing about the checked variables is reported as proven: their width status is
 
 from __future__ import annotations
 
+import copy
+
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
 from toolchain.frontend.interval import Interval
@@ -98,6 +100,44 @@ def _candidates(low: Lowered, ranges: RangeResult, forced: dict[str, tuple[int, 
     return out
 
 
+def _array_candidates(low: Lowered, ranges: RangeResult, bits: int) -> dict[str, tuple[int, int]]:
+    """The top method's integer arrays and sequences whose elements the method writes with no
+    bound, with the range their elements are held to. An input array qualifies only when every
+    element it can arrive with is inside that range: the proof assumes the range for the
+    elements the method never writes too."""
+    m = low.method
+    stored = {s.ir_var for s in low.store_sites if s.decl == low.decl.name}
+    out: dict[str, tuple[int, int]] = {}
+    holders: list[ir.Port | ir.Local] = [*m.ports, *m.locals]
+    for h in holders:
+        t = h.type
+        if not isinstance(t, ir.ArrayType) or h.name not in stored:
+            continue
+        elem = t.element
+        if not isinstance(elem, ir.IntType) or elem.wraps or h.name in low.char_vars:
+            continue
+        sv = low.var_source.get(h.name)
+        if sv is None or sv.decl != low.decl.name:
+            continue
+        iv = ranges.elems.get(h.name)
+        if iv is None or iv.bounded or iv.empty:
+            continue
+        lo, hi = checked_range(iv, bits)
+        entry = ranges.entry_elems.get(h.name)
+        if isinstance(h, ir.Port) and h.direction != "out":
+            if entry is None or not entry.within(Interval(lo, hi)):
+                continue
+        elif not lo <= 0 <= hi:
+            continue  # a fresh array's elements start as 0, which the range must then hold
+        out[h.name] = (lo, hi)
+    return out
+
+
+def _length_text(low: Lowered, name: str, source: str) -> str:
+    t = low.method.type_of(name)
+    return f"|{source}|" if isinstance(t, ir.ArrayType) and t.kind == "seq" else f"{source}.Length"
+
+
 def _port_name(m: ir.HardwareMethod, low: Lowered) -> str:
     taken = {p.name for p in m.ports} | {v.name for v in m.locals} | {m.name}
     taken |= {sv.name for sv in low.var_source.values()}
@@ -115,10 +155,12 @@ class _Rewriter:
         self,
         m: ir.HardwareMethod,
         bounds: dict[str, tuple[int, int]],
+        elements: dict[str, tuple[int, int]],
         flag: str,
     ) -> None:
         self.m = m
         self.bounds = bounds
+        self.elements = elements
         self.flag = flag
         self.names = {p.name for p in m.ports} | {v.name for v in m.locals}
 
@@ -131,8 +173,7 @@ class _Rewriter:
         self.m.locals.append(ir.Local(name=name, type=ir.UNSIZED_INT, loc=loc, origin=var))
         return name
 
-    def _check(self, var: str, temp: str, loc: ir.SourceSpan) -> ir.If:
-        lo, hi = self.bounds[var]
+    def _check(self, lo: int, hi: int, temp: str, target: ir.Target, loc: ir.SourceSpan) -> ir.If:
         t = ir.Var(name=temp, type=ir.UNSIZED_INT, loc=loc)
         below = ir.Binary(
             op=ir.BinOp.LT, lhs=t, rhs=ir.Const(value=lo, type=ir.UNSIZED_INT), type=ir.BOOL
@@ -151,12 +192,12 @@ class _Rewriter:
         )
         # after an overflow the value means nothing; `lo` keeps it inside its width
         park = ir.Assign(
-            targets=[ir.VarTarget(name=var)],
+            targets=[copy.deepcopy(target)],
             values=[ir.Const(value=lo, type=ir.UNSIZED_INT)],
             loc=ir.UNKNOWN_SPAN,
         )
         keep = ir.Assign(
-            targets=[ir.VarTarget(name=var)],
+            targets=[copy.deepcopy(target)],
             values=[ir.Var(name=temp, type=ir.UNSIZED_INT, loc=loc)],
             loc=ir.UNKNOWN_SPAN,
         )
@@ -176,7 +217,19 @@ class _Rewriter:
                     if isinstance(t, ir.VarTarget) and t.name in self.bounds:
                         temp = self._temp(t.name, s.loc)
                         targets.append(ir.VarTarget(name=temp, loc=t.loc))
-                        checks.append(self._check(t.name, temp, s.loc))
+                        lo, hi = self.bounds[t.name]
+                        checks.append(self._check(lo, hi, temp, t, s.loc))
+                    elif isinstance(t, ir.IndexTarget) and t.array in self.elements:
+                        # the index is taken before the statement, as Dafny evaluates it
+                        at = self._temp(f"{t.array}_at", s.loc)
+                        out.append(ir.Assign(targets=[ir.VarTarget(name=at)], values=[t.index]))
+                        temp = self._temp(t.array, s.loc)
+                        targets.append(ir.VarTarget(name=temp, loc=t.loc))
+                        store = ir.IndexTarget(
+                            array=t.array, index=ir.Var(name=at, type=ir.UNSIZED_INT), loc=t.loc
+                        )
+                        lo, hi = self.elements[t.array]
+                        checks.append(self._check(lo, hi, temp, store, s.loc))
                     else:
                         targets.append(t)
                 s.targets = targets
@@ -215,12 +268,13 @@ def add_overflow_checks(
     found but Dafny did not prove), whether bounded or not."""
     forced = forced or {}
     names = _candidates(low, ranges, forced)
-    if not names:
+    elements = _array_candidates(low, ranges, bits)
+    if not names and not elements:
         return False
     m = low.method
     bounds = {n: forced[n] if n in forced else checked_range(ranges.vars[n], bits) for n in names}
     flag = _port_name(m, low)
-    rewriter = _Rewriter(m, bounds, flag)
+    rewriter = _Rewriter(m, bounds, elements, flag)
     body, _ = rewriter.block(m.body)
     clear = ir.Assign(
         targets=[ir.VarTarget(name=flag)],
@@ -236,6 +290,19 @@ def add_overflow_checks(
         lo, hi = bounds[n]
         low.declared[n] = low.declared.get(n, Interval(None, None)).meet(Interval(lo, hi))
         m.checked.append(ir.CheckedRange(name=n, source=sv.name, lo=lo, hi=hi, sites=sites))
+    for a, (lo, hi) in elements.items():
+        sv = low.var_source[a]
+        sites = sorted({s.stmt_end for s in low.store_sites if s.ir_var == a and s.decl == top})
+        m.checked.append(
+            ir.CheckedRange(
+                name=a,
+                source=sv.name,
+                lo=lo,
+                hi=hi,
+                sites=sites,
+                length=_length_text(low, a, sv.name),
+            )
+        )
     m.overflow_port = flag
     return True
 

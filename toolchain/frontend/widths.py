@@ -235,6 +235,10 @@ class WidthFinalizer:
                 et = ir.IntType(width=CHAR_BITS, signed=False)
                 if status == ir.WidthStatus.DERIVED:
                     status = ir.WidthStatus.DECLARED
+            if name in self.checked:
+                # held to its range by the run-time check, never proven (see overflow_checks)
+                et = ir.width_for_range(*self.checked[name])
+                status = ir.WidthStatus.CHECKED
             if et is None:
                 self._unbounded(f"{name}[..]", iv, loc)
                 et = ir.IntType(width=None, signed=elem.signed)

@@ -134,7 +134,10 @@ def overflow_warnings(method: HardwareMethod) -> list[str]:
     """What a run-time range check (`frontend.overflow_checks`) means for the outputs."""
     if method.overflow_port is None or not method.checked:
         return []
-    ranges = ", ".join(f"{c.source} in [{c.lo}, {c.hi}]" for c in method.checked)
+    ranges = ", ".join(
+        f"{c.source if c.length is None else c.source + '[..]'} in [{c.lo}, {c.hi}]"
+        for c in method.checked
+    )
     return [
         f"no bound is proven for {ranges}: these are checked at run time, and the output "
         f"`{method.overflow_port}` rises when one leaves its range; the other outputs are the "

@@ -345,9 +345,10 @@ class RangeAnalysis(ExpressionRanges):
         value outside its range, however far widening would push it: only the check's two
         assignments write it, and both stay inside."""
         for c in self.m.checked:
-            iv = state.vars.get(c.name)
+            held = state.elems if c.length is not None else state.vars
+            iv = held.get(c.name)
             if iv is not None:
-                state.vars[c.name] = iv.meet(Interval(c.lo, c.hi))
+                held[c.name] = iv.meet(Interval(c.lo, c.hi))
         return state
 
     def _narrow(self, s: ir.While | ir.For, entry: State, head: State) -> State:
