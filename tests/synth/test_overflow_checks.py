@@ -118,6 +118,7 @@ def test_factorial_raises_overflow_exactly_where_dafny_leaves_the_range(
     # both kinds of vector were compared: results in range, and the flag past 12!
     assert 0 < int(over.group(1)) < 48
     assert any("checked at run time" in w and "`overflow`" in w for w in r.warnings)
+    assert "overflow: 1 when a value checked at run time left its range" in r.interface_doc
 
 
 def test_a_flag_that_rises_late_fails_cosimulation(dafny: DafnyEngine, tmp_path: Path) -> None:

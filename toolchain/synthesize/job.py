@@ -143,3 +143,13 @@ def overflow_warnings(method: HardwareMethod) -> list[str]:
         f"`{method.overflow_port}` rises when one leaves its range; the other outputs are the "
         f"verified program's only while `{method.overflow_port}` is 0"
     ]
+
+
+def overflow_doc(method: HardwareMethod) -> str:
+    """The interface doc's line on the overflow output (empty when there is none)."""
+    if method.overflow_port is None:
+        return ""
+    return (
+        f"\n  {method.overflow_port}: 1 when a value checked at run time left its range (the "
+        "other outputs are then not the verified program's); 0: every output is"
+    )
