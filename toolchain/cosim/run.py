@@ -186,7 +186,7 @@ def prepare_reference(
 _IN_RANGE_SHARE = 0.75
 
 
-def _choose(method: HardwareMethod, reference: ReferenceRun, vectors: int) -> list[int]:
+def choose_vectors(method: HardwareMethod, reference: ReferenceRun, vectors: int) -> list[int]:
     """The accepted candidates to simulate. With run-time range checks, most of them should
     stay in range (only those compare the results), and some should not (the flag is tested
     too)."""
@@ -197,6 +197,19 @@ def _choose(method: HardwareMethod, reference: ReferenceRun, vectors: int) -> li
     outside = [k for k in usable if k in reference.overflowed]
     keep_in = inside[: max(int(vectors * _IN_RANGE_SHARE), vectors - len(outside))]
     return sorted(keep_in + outside[: vectors - len(keep_in)])
+
+
+def expected_outputs(
+    method: HardwareMethod, reference: ReferenceRun, chosen: list[int]
+) -> list[dict[str, Value]]:
+    """What each chosen candidate must produce: the reference's outputs, and the overflow flag
+    where the design has one (raised exactly where the compiled program left a checked range)."""
+    flag = method.overflow_port
+    expected = [dict(reference.outputs[k]) for k in chosen]
+    if flag is not None:
+        for k, exp in zip(chosen, expected, strict=True):
+            exp[flag] = k in reference.overflowed
+    return expected
 
 
 def memory_words(iface: HwInterface, vecs: list[Vector]) -> list[tuple[str, list[list[int]]]]:
@@ -276,7 +289,7 @@ def cosimulate(
             cancel=cancel,
         )
     candidates, reference = prepared.candidates, prepared.run
-    chosen = _choose(method, reference, vectors)
+    chosen = choose_vectors(method, reference, vectors)
     warnings = list(reference.warnings)
     log_file = workdir / "cosim.log"
     if not chosen:
@@ -289,13 +302,8 @@ def cosimulate(
         )
         return CosimOutcome(report=report, warnings=warnings)
     vecs = [candidates[k] for k in chosen]
-    expected = [reference.outputs[k] for k in chosen]
+    expected = expected_outputs(method, reference, chosen)
     flag = method.overflow_port
-    if flag is not None:
-        expected = [
-            {**exp, flag: k in reference.overflowed}
-            for k, exp in zip(chosen, expected, strict=True)
-        ]
     packed = [pack_inputs(iface, v) for v in vecs]
     # Verilog the simulator cannot read is our bug: an internal error, not a failed comparison
     check_verilog_parses(rtl, iface.top, method.name, cancel=cancel)
