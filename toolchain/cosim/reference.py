@@ -67,7 +67,8 @@ def instrument_checks(source: str, checked: Sequence[CheckedRange]) -> str:
     names the temporaries of two quantifiers in one method alike, and then fails to compile."""
     inserts: list[tuple[int, str]] = []
     helpers: list[str] = []
-    stop = f'print "{OVERFLOW}\\n"; return;'
+    # on a line of its own even after a print of the method's that ended mid-line
+    stop = f'print "\\n{OVERFLOW}\\n"; return;'
     for c in checked:
         if c.length is None:
             check = f"if !({c.condition()}) {{ {stop} }}"
