@@ -169,17 +169,37 @@ def prepare_reference(
     # candidates shaped by the precondition go first; Dafny's compiled check below still judges
     # every one of them, the plain ones included
     candidates = shaped_first(method, source, candidates, vectors, seed) + candidates
+    # the compiled program runs the cheapest-looking candidates first: when some input makes it
+    # loop for billions of steps, the vectors before it still finish within the time limit (the
+    # harness keeps what finished); the choice below goes by the original order again
+    order = sorted(range(len(candidates)), key=lambda k: _cost(candidates[k]))
     run = dafny_reference(
         source,
         method.name,
-        candidates,
+        [candidates[k] for k in order],
         engine,
         workdir=workdir / "reference",
         timeout_s=timeout_s,
         cancel=cancel,
         checked=method.checked,
     )
+    run.accepted = sorted(order[k] for k in run.accepted)
+    run.outputs = {order[k]: v for k, v in run.outputs.items()}
+    run.overflowed = {order[k] for k in run.overflowed}
     return PreparedReference(candidates=candidates, run=run)
+
+
+def _cost(vec: Vector) -> tuple[int, int]:
+    """How long a program may run on `vec`, roughly: loops count up to scalar inputs and over
+    arrays, so the widest scalar and the total length."""
+    widest = 0
+    length = 0
+    for v in vec.values():
+        if isinstance(v, list):
+            length += len(v)
+        else:
+            widest = max(widest, abs(int(v)).bit_length())
+    return widest, length
 
 
 # at least this share of the vectors stay in the checked ranges, when the candidates allow it
