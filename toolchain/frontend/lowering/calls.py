@@ -167,9 +167,12 @@ class CallInliner:
             wrapper_flag = self.ctx.temp(ir.BOOL, self.ctx.loc(call))
         self.ctx.exit = ExitTarget(outs, self.ctx.loop_depth if needs_wrapper else -1)
         try:
+            # one scope for the body and its final `return m - 1;`: the returned values may
+            # read the body's locals
+            self.ctx.scopes.append({})
             body = self.stmts.block(
                 _strip_final_return(callee.body.body) if not needs_wrapper else callee.body.body,
-                new_scope=True,
+                new_scope=False,
             )
             final = _final_return(callee.body.body)
             if final is not None and not needs_wrapper:
