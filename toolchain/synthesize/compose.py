@@ -7,6 +7,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from shared_schemas.settings import Settings
+from shared_schemas.verification import Severity
 from shared_schemas.synthesis import (
     HlsBackend,
     SynthesisReport,
@@ -136,6 +137,11 @@ def _run_stages(run: Run, transform_ir: IrTransform | None) -> SynthesizeResult:
             hint = f"line {bad.range.start.line + 1}: {bad.message}" if bad is not None else None
             raise ToolchainError(f"{job.method} cannot become hardware", hint=hint)
         method = lowered.method
+        run.warnings.extend(  # what the hardware leaves out (a print), located
+            f"line {d.range.start.line + 1}: {d.message}"
+            for d in lowered.diagnostics
+            if d.severity == Severity.warning
+        )
         if transform_ir is not None:
             method = transform_ir(method)
         _apply_directives(run)

@@ -30,6 +30,11 @@ from toolchain.frontend.lowering.scope import (
     dtype_of_ir,
     is_char_type,
 )
+from toolchain.frontend.lowering.unsupported import (
+    arbitrary_guard,
+    chosen_branch,
+    report_unsupported,
+)
 
 
 class MethodInliner(Protocol):
@@ -90,30 +95,9 @@ class StatementLowerer:
         if isinstance(s, A.SpecStmt):
             return []
         if isinstance(s, A.UnsupportedStmt):
-            self.unsupported_stmt(s)
+            report_unsupported(self.ctx, s)
             return []
         raise self.ctx.fail(s, "HW108", "this statement is not supported")
-
-    def unsupported_stmt(self, s: A.UnsupportedStmt) -> None:
-        reasons = {
-            "print": ("HW108", "print has no hardware meaning: remove it from the kernel"),
-            "match": (
-                "HW108",
-                "a match whose cases bind fields is not supported yet (cases that name "
-                "constructors are): use if/else",
-            ),
-            "forall": (
-                "HW108",
-                "forall statements (parallel updates) are not supported yet: use a loop",
-            ),
-            "continue": ("HW108", "continue is not supported yet: restructure with if"),
-            "if": ("HW107", "a guarded-command if (case arms) is nondeterministic"),
-            "while": ("HW107", "a guarded-command while (case arms) is nondeterministic"),
-            "tuple pattern": ("HW111", "tuple patterns are not supported"),
-            "yield": ("HW102", "iterators are not hardware"),
-        }
-        code, msg = reasons.get(s.kind, ("HW108", f"{s.kind} is not supported"))
-        self.ctx.report(s, code, msg)
 
     def var_decl(self, s: A.VarDecl) -> list[ir.Stmt]:
         if s.ghost:
@@ -379,10 +363,18 @@ class StatementLowerer:
         raise self.ctx.fail(t, "HW114", "this assignment target is not supported")
 
     def if_stmt(self, s: A.IfStmt) -> list[ir.Stmt]:
-        if s.cond is None:
-            raise self.ctx.fail(s, "HW107", "`if *` chooses a branch arbitrarily")
         pre: list[ir.Stmt] = []
-        cond = self.exprs.expr(s.cond, pre)
+        if arbitrary_guard(s):
+            # both branches stay for the range analysis and the width proofs (Dafny checks the
+            # program for either); a constant flag picks the compiled program's, XLS drops the other
+            loc = self.ctx.loc(s)
+            flag = self.ctx.temp(ir.BOOL, loc)
+            pick = ir.Const(value=chosen_branch(self.ctx, s), type=ir.BOOL, loc=loc)
+            pre.append(ir.Assign(targets=[ir.VarTarget(name=flag)], values=[pick], loc=loc))
+            cond: ir.Expr = ir.Var(name=flag, type=ir.BOOL, loc=loc)
+        else:
+            assert s.cond is not None
+            cond = self.exprs.expr(s.cond, pre)
         then = self.block(s.then.body)
         other: list[ir.Stmt] = []
         if s.otherwise is not None:
