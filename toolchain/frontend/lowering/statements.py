@@ -19,6 +19,7 @@ from toolchain.frontend.lowering.buffers import BufferLowerer, add_length_var, i
 from toolchain.frontend.lowering.enums import enum_of
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
 from toolchain.frontend.lowering.forall_shapes import index_bounds, reads_other_element
+from toolchain.frontend.lowering.ghost_code import is_ghost_if
 from toolchain.frontend.lowering.measures import loop_measure
 from toolchain.frontend.lowering.results import LoopSite, SourceVar
 from toolchain.frontend.lowering.scope import (
@@ -363,6 +364,8 @@ class StatementLowerer:
         raise self.ctx.fail(t, "HW114", "this assignment target is not supported")
 
     def if_stmt(self, s: A.IfStmt) -> list[ir.Stmt]:
+        if is_ghost_if(self.ctx, s):
+            return []  # Dafny's ghost statement: only proof state changes in it
         pre: list[ir.Stmt] = []
         if arbitrary_guard(s):
             # both branches stay for the range analysis and the width proofs (Dafny checks the
