@@ -61,9 +61,7 @@ method SelectionSort(a: array<int>)
 
 def test_an_if_on_a_ghost_guard_is_ghost() -> None:
     result = lower(PROGRAM, "SelectionSort")
-    assert result.method is not None and not result.errors, [
-        d.message for d in result.diagnostics
-    ]
+    assert result.method is not None and not result.errors, [d.message for d in result.diagnostics]
     assert not any("minValue" in v.name for v in result.method.locals)
 
 

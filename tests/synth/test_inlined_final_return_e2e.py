@@ -47,12 +47,8 @@ method PartitionAll(a: array<int>) returns (p: int)
 
 def test_the_final_return_of_a_callee_reads_its_locals() -> None:
     result = lower(PROGRAM, "PartitionAll")
-    assert result.method is not None and not result.errors, [
-        d.message for d in result.diagnostics
-    ]
+    assert result.method is not None and not result.errors, [d.message for d in result.diagnostics]
 
 
-def test_partition_through_an_inlined_call_cosimulates(
-    dafny: DafnyEngine, tmp_path: Path
-) -> None:
+def test_partition_through_an_inlined_call_cosimulates(dafny: DafnyEngine, tmp_path: Path) -> None:
     passes_cosimulation(PROGRAM, "partition.dfy", "PartitionAll", dafny, tmp_path)
