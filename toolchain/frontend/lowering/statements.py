@@ -41,7 +41,9 @@ from toolchain.frontend.lowering.unsupported import (
 class MethodInliner(Protocol):
     """Inlines a call of a method (see `lowering.calls.CallInliner`)."""
 
-    def call_stmt(self, call: A.Apply, targets: list[A.Expr], s: A.Stmt) -> list[ir.Stmt]: ...
+    def call_stmt(
+        self, call: A.Apply, targets: list[A.Expr], s: A.Stmt, declares: bool = False
+    ) -> list[ir.Stmt]: ...
 
 
 class StatementLowerer:
@@ -118,10 +120,11 @@ class StatementLowerer:
             assert isinstance(callee, A.MethodDecl)
             targets: list[A.Expr] = []
             for v, r in zip(s.vars, callee.returns, strict=False):
-                t = v.type or r.type
-                self._declare_local(v, t, None, s)
+                d = self.ctx.resolve_type(v.type or r.type, v)
+                if not d.is_collection:  # a returned sequence or array: the callee's buffer
+                    self._declare_local(v, d, None, s)
                 targets.append(A.Name(name=v.name, start=v.start, end=v.end))
-            return self.methods.call_stmt(call, targets, s)
+            return self.methods.call_stmt(call, targets, s, declares=True)
         values: list[ir.Expr] = []
         if s.rhs:
             if len(s.rhs) != len(s.vars):
