@@ -11,6 +11,7 @@ from __future__ import annotations
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
+from toolchain.frontend.lowering.generics import type_arguments
 from toolchain.frontend.lowering.method_recursion import recursive_method_function
 from toolchain.frontend.lowering.recursion import (
     TailRecursion,
@@ -137,6 +138,24 @@ class CallInliner:
         if as_function is not None:
             # linear recursion of a method: the function it computes runs on a stack
             return self._recursive_method_call(as_function, call, targets, s)
+        types = self.ctx.types
+        outer = types.generic
+        types.generic = {**outer, **type_arguments(self.ctx, callee, call)}
+        try:
+            return self._inline_method(callee, call, targets, s, declares)
+        finally:
+            types.generic = outer
+
+    def _inline_method(
+        self,
+        callee: A.MethodDecl,
+        call: A.Apply,
+        targets: list[A.Expr],
+        s: A.Stmt,
+        declares: bool,
+    ) -> list[ir.Stmt]:
+        name = callee.name
+        assert callee.body is not None  # checked by call_stmt
         out: list[ir.Stmt] = []
         if name not in self.ctx.inlined:
             self.ctx.inlined.append(name)
