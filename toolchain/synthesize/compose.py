@@ -7,13 +7,13 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from shared_schemas.settings import Settings
-from shared_schemas.verification import Severity
 from shared_schemas.synthesis import (
     HlsBackend,
     SynthesisReport,
     SynthesizeParams,
     SynthesizeResult,
 )
+from shared_schemas.verification import Severity
 from toolchain.atomic import OutputFolder
 from toolchain.dafny.callgraph import uses
 from toolchain.errors import ToolchainError
