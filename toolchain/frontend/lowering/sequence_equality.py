@@ -6,15 +6,20 @@ is inside the slice Dafny proved in bounds."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
 from toolchain.frontend.interval import Interval
 from toolchain.frontend.lowering.scope import ArrayRef, LoweringContext
 
-if TYPE_CHECKING:
-    from toolchain.frontend.lowering.expressions import ExpressionLowerer
+
+class ExpressionLowerer(Protocol):
+    """What this module needs of `lowering.expressions.ExpressionLowerer` (which calls it)."""
+
+    ctx: LoweringContext
+
+    def expr(self, e: A.Expr, pre: list[ir.Stmt]) -> ir.Expr: ...
 
 
 def _operand(
