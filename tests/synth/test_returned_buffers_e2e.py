@@ -58,15 +58,25 @@ method Twice(x: int, y: int) returns (out: seq<int>)
   var p := Pair(x, y);
   out := Pair(p[0] / 2, p[1]);
 }
+
+// the caller goes on to build the sequence it was given: its capacity is the caller's fact
+method Grow(x: int, y: int) returns (out: seq<int>)
+  requires 0 <= x <= 100 && 0 <= y <= 100
+  ensures |out| == 3
+{
+  var p := Pair(x, y);
+  p := p + [x + y];
+  out := p;
+}
 """
 
 
-@pytest.mark.parametrize("method", ["Ends", "Twice"])
+@pytest.mark.parametrize("method", ["Ends", "Twice", "Grow"])
 def test_returned_buffers_lower(method: str) -> None:
     result = lower(PROGRAM, method)
     assert result.method is not None and not result.errors, [d.message for d in result.diagnostics]
 
 
-@pytest.mark.parametrize("method", ["Ends", "Twice"])
+@pytest.mark.parametrize("method", ["Ends", "Twice", "Grow"])
 def test_returned_buffers_cosimulate(method: str, dafny: DafnyEngine, tmp_path: Path) -> None:
     passes_cosimulation(PROGRAM, "returned.dfy", method, dafny, tmp_path)

@@ -4,9 +4,11 @@ The callee builds such a result in a buffer of its own, as a top-level method do
 plus its length local, see `buffers`), so `ret := new int[size]` or `r := [z0, z1]` in the callee
 lower as they would in a top-level method, and the obligation program proves the length's range
 (the capacity) in the callee. At the call:
-* `var t := F(..)` takes F's buffer as `t`: an array F allocates is fresh, and a sequence is a
-  value nothing else changes afterwards, so no copy is needed (each inlining has its own buffer);
-* `t := F(..)` into a sequence buffer copies the elements (a sequence is a value);
+* `var t := F(..)` of an array takes F's buffer as `t`: the array F allocates is fresh, its
+  length never changes after the allocation, and each inlining has its own buffer;
+* `var t := F(..)` or `t := F(..)` of a sequence copies the elements into the caller's own
+  buffer, whose length is the caller's `|t|`, proven in the caller from F's `ensures` on `|r|`
+  (the caller may go on to rebuild `t`: its capacity must be the caller's fact, not F's);
 * anything else (an array variable that already holds another array) is refused.
 """
 
@@ -53,7 +55,7 @@ def take_buffer(
     """The caller's `target` receives the callee's result buffer."""
     if not isinstance(target, A.Name):
         raise ctx.fail(target, "HW103", "assign a returned sequence or array to a plain variable")
-    if declares:
+    if declares and result.dtype.kind == "array":
         ctx.bind(target.name, result)
         return []
     held = ctx.lookup(target.name)

@@ -121,7 +121,7 @@ class StatementLowerer:
             targets: list[A.Expr] = []
             for v, r in zip(s.vars, callee.returns, strict=False):
                 d = self.ctx.resolve_type(v.type or r.type, v)
-                if not d.is_collection:  # a returned sequence or array: the callee's buffer
+                if d.kind != "array":  # a returned array is the callee's fresh buffer
                     self._declare_local(v, d, None, s)
                 targets.append(A.Name(name=v.name, start=v.start, end=v.end))
             return self.methods.call_stmt(call, targets, s, declares=True)
