@@ -22,6 +22,7 @@ class HwWidthStatus(StrEnum):
     unproven = "unproven"
     unbounded = "unbounded"
     unchecked = "unchecked"
+    checked = "checked"  # no bound proven: checked at run time (the `overflow` output)
 
 
 class HwWidth(Model):

@@ -201,7 +201,10 @@ class WidthEvidence(Model):
     lo: int | None
     hi: int | None
     type: str = Field(description="u8, s17, bv32, bool ...")
-    status: str = Field(description="proven, declared, explicit, unproven, unbounded")
+    status: str = Field(
+        description="proven, declared, explicit, precondition, derived, assumed, checked "
+        "(at run time: the overflow output), unproven, unbounded",
+    )
 
 
 class ArtifactDigest(Model):
@@ -288,6 +291,14 @@ class SynthesizeParams(Model):
         ge=0,
         description="hardware contract: arrays the precondition leaves unbounded hold at most "
         "this many elements (reported as an assumption)",
+    )
+    overflow_check_bits: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="results and accumulators with no bound (factorial, power, Fibonacci) get "
+        "this many bits and a run-time check: the design raises its `overflow` output when one "
+        "leaves that range (its other outputs then mean nothing); none: such a method is refused",
     )
     cosim_time_limit_s: float = Field(
         default=300.0,

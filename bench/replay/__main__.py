@@ -86,6 +86,13 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument(
         "--contract-length", type=int, default=16, help="the contract's array/sequence length"
     )
+    ap.add_argument(
+        "--overflow-bits",
+        type=int,
+        default=32,
+        help="in the assumed regime, results with no bound get this many bits and a run-time "
+        "overflow check (0: refused instead)",
+    )
     ap.add_argument("--out", type=Path, default=Path("build/bench-replay"))
     add_executor_arguments(ap)
     return ap.parse_args(argv)
@@ -121,7 +128,11 @@ def run(argv: list[str] | None = None) -> ReplayReport:
         else None
     )
     probe = FrontendProbe(engine, synthesis, prove_widths=args.prove_widths)
-    contract = Options(assume_input_bits=args.contract_bits, assume_max_length=args.contract_length)
+    contract = Options(
+        assume_input_bits=args.contract_bits,
+        assume_max_length=args.contract_length,
+        overflow_check_bits=args.overflow_bits or None,
+    )
     regimes = {
         HardwareRegime(g): FrontendProbe(
             engine,
@@ -203,6 +214,12 @@ def run(argv: list[str] | None = None) -> ReplayReport:
         missing=missing,
         contract=(
             f"integers {args.contract_bits} bits, lengths <= {args.contract_length}"
+            + (
+                f"; assumed regime: results with no bound checked at run time in "
+                f"{args.overflow_bits} bits"
+                if args.overflow_bits
+                else ""
+            )
             if regimes
             else None
         ),

@@ -88,6 +88,13 @@ def main(argv: list[str] | None = None) -> int:
         default=16,
         help="contract for unbounded array lengths (0: none; default 16)",
     )
+    ap.add_argument(
+        "--overflow-bits",
+        type=int,
+        default=32,
+        help="results and accumulators with no bound get this many bits and a run-time "
+        "overflow check (0: refused instead; default 32); counted apart below",
+    )
     args = ap.parse_args(argv)
     if not DATASETS.exists():
         print(f"no corpora at {DATASETS}", file=sys.stderr)
@@ -115,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                 "vectors": args.vectors,
                 "input_bits": contract[0],
                 "max_length": contract[1],
+                "overflow_bits": args.overflow_bits or None,
             },
         )
         for corpus, path, method in chosen
@@ -149,7 +157,13 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(
         f"hardware contract for inputs the precondition leaves unbounded: ints in "
-        f"{contract[0] or 'no'} bits, array lengths <= {contract[1] or 'no bound'}"
+        f"{contract[0] or 'no'} bits, array lengths <= {contract[1] or 'no bound'}; results "
+        "with no bound: "
+        + (
+            f"{args.overflow_bits} bits, checked at run time (overflow output)"
+            if args.overflow_bits
+            else "refused"
+        )
     )
     print()
     print(f"{'':<34}{'methods':>8}{'of sample':>11}{'of verified':>13}")
@@ -158,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         ("lowered, widths proven", len(lowered)),
         ("reached RTL (Verilog)", len(rtl)),
         ("passed co-simulation", len(passed)),
+        ("  of which with overflow checks", sum(1 for o in passed if o.checked)),
     ]
     for label, count in rows:
         print(f"{label:<34}{count:>8}{pct(count, n):>11}{pct(count, len(verified)):>13}")

@@ -27,6 +27,7 @@ class Outcome:
     verdict: str  # passed, failed, error, or the stage that stopped the flow
     reason: str
     seconds: float
+    checked: bool = False  # passed with run-time overflow checks (frontend.overflow_checks)
 
 
 def _gist(message: str) -> str:
@@ -43,6 +44,7 @@ def run_one(
     vectors: int,
     contract: tuple[int | None, int | None],
     text: str | None = None,
+    overflow_bits: int | None = None,
 ) -> Outcome:
     stages: list[str] = []
     started = time.monotonic()
@@ -59,6 +61,7 @@ def run_one(
             use_cache=False,
             assume_input_bits=contract[0],
             assume_max_length=contract[1],
+            overflow_check_bits=overflow_bits,
             cosim_time_limit_s=60,
         )
         try:
@@ -95,6 +98,7 @@ def run_one(
         cosim.verdict.value,
         reason,
         time.monotonic() - started,
+        checked=any("checked at run time" in w for w in out.report.warnings),
     )
 
 
@@ -114,6 +118,7 @@ def synth_task(payload: dict[str, Any]) -> dict[str, Any]:
         payload["vectors"],
         (payload["input_bits"], payload["max_length"]),
         text=payload["text"],
+        overflow_bits=payload.get("overflow_bits"),
     )
     return asdict(outcome)
 

@@ -1,5 +1,6 @@
 """Quick fixes for the front end's width findings (HW201, HW202): state the bounds the hardware
-needs as `requires` clauses of the method, as `p2s bounds` does (`toolchain.frontend.bounds`);
+needs as `requires` clauses of the method, as `p2s bounds` does (`toolchain.frontend.bounds`),
+or, for a result that grows without bound, ask for the run-time check `{:hls_overflow_check 32}`;
 and for `{:hls_*}` directives synthesis would ignore (HW301): remove the attribute, or change it
 to what was probably meant (`toolchain.hls.directive_findings.corrections`).
 
@@ -19,6 +20,8 @@ from server.app import P2SServer
 from server.convert import is_dafny_document, lsp_range
 from toolchain.dafny.text import LineIndex
 from toolchain.frontend.bounds import BoundsError, BoundsProposal, propose_bounds
+from toolchain.frontend.overflow_checks import ATTRIBUTE as OVERFLOW_ATTRIBUTE
+from toolchain.frontend.overflow_checks import attribute_insertion
 from toolchain.frontend.ranges import Options
 from toolchain.hls.directive_findings import DIRECTIVE_CODE, corrections
 
@@ -85,6 +88,43 @@ def _action(
     )
 
 
+CHECK_BITS = 32  # as the finding's own message suggests
+
+
+def overflow_check_fixes(
+    uri: str, text: str, diagnostics: list[lsp.Diagnostic]
+) -> list[lsp.CodeAction]:
+    """For a result or accumulator with no bound (HW202 saying it can be checked at run time):
+    the method attribute that gives it 32 bits and an `overflow` output."""
+    index = LineIndex.of(text)
+    actions: list[lsp.CodeAction] = []
+    done: set[str] = set()
+    for d in diagnostics:
+        method = _method_of(d)
+        if d.code != "HW202" or method is None or method in done:
+            continue
+        if OVERFLOW_ATTRIBUTE not in d.message:
+            continue  # an input or a buffer length: only a bound helps there
+        where = attribute_insertion(text, method, CHECK_BITS)
+        if where is None:
+            continue
+        done.add(method)
+        at, piece = where
+        spot = lsp_range(index.range(at, at))
+        variable = d.message.split(" ", 1)[0]
+        actions.append(
+            lsp.CodeAction(
+                title=f"Check {variable} at run time: add {piece.strip()} to {method} "
+                "(an `overflow` output rises when it leaves 32 bits)",
+                kind=lsp.CodeActionKind.QuickFix,
+                diagnostics=[d],
+                is_preferred=False,
+                edit=lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(range=spot, new_text=piece)]}),
+            )
+        )
+    return actions
+
+
 _LOOP_CLAUSE = re.compile(r"\b(?:invariant|decreases|modifies)\s*$")
 
 
@@ -139,4 +179,8 @@ def register(server: P2SServer) -> None:
         if doc is None or not is_dafny_document(uri, doc.language_id):
             return []
         found = list(params.context.diagnostics)
-        return [*bound_fixes(uri, doc.source, found), *directive_fixes(uri, doc.source, found)]
+        return [
+            *bound_fixes(uri, doc.source, found),
+            *overflow_check_fixes(uri, doc.source, found),
+            *directive_fixes(uri, doc.source, found),
+        ]

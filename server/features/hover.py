@@ -31,6 +31,7 @@ _WHY = MappingProxyType(
         WidthStatus.UNPROVEN: "not proven by Dafny (see Problems)",
         WidthStatus.UNBOUNDED: "no bound: not hardware (see Problems)",
         WidthStatus.UNCHECKED: "from range analysis; Dafny has not checked it yet",
+        WidthStatus.CHECKED: "checked at run time: the overflow output rises past it",
     }
 )
 

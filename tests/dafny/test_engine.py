@@ -140,6 +140,30 @@ def test_cancel_kills_every_process(fresh_dafny: DafnyEngine) -> None:
     assert descendants_named("dafny", "mono", "z3") == []
 
 
+def test_stoppable_twin_carries_its_token_into_every_run(fresh_dafny: DafnyEngine) -> None:
+    # what the server's background width proofs rely on: the front end calls verify_source
+    # without a token, and a new edit must still stop the proof's Dafny
+    text = (SAMPLES / "slow.dfy").read_text()
+    token = CancelToken()
+    twin = fresh_dafny.stoppable(token)
+    threading.Timer(1.0, token.cancel).start()
+    start = time.monotonic()
+    with pytest.raises(CancelledError):
+        twin.verify_source(text, "slow.dfy", VerifyRequest(vc_time_limit_s=100))
+    assert time.monotonic() - start < 3
+    assert descendants_named("dafny", "mono", "z3") == []
+    assert fresh_dafny.cancel is None  # the engine itself is untouched
+
+
+def test_cancelled_twin_runs_nothing_even_from_the_cache(dafny: DafnyEngine) -> None:
+    assert dafny.verify_source(VERIFIED, "inc.dfy").status == "verified"
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(CancelledError):
+        dafny.stoppable(token).verify_source(VERIFIED, "inc.dfy")
+    assert dafny.verify_source(VERIFIED, "inc.dfy").cached
+
+
 def test_procedure_filter_verifies_only_the_chosen_method(dafny: DafnyEngine) -> None:
     text = (SAMPLES / "postcondition.dfy").read_text()
     r = dafny.verify_source(text, "pc.dfy", VerifyRequest(procedures=["Ok"]))

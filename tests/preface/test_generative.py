@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 import torch
 
+from shared_schemas.generation import TrainingConfig
 from toolchain.preface.generative import (
     RefinementWriter,
     TokenPPO,
-    TokenPPOConfig,
     refinement_prompt,
     token_advantages,
 )
@@ -51,7 +51,15 @@ def test_token_ppo_raises_rewarded_text_and_lowers_penalised_text() -> None:
     assert before == pytest.approx([sum(s.log_probs) for s in samples], abs=1e-3)
     value_head = writer.value_head.weight.detach().clone()
     lm_weight = next(writer.lm.parameters()).detach().clone()
-    ppo = TokenPPO(writer, TokenPPOConfig(learning_rate=1e-2, epochs=2))
+    # the settings the removed TokenPPOConfig defaulted to, with its lr 1e-2 and 2 epochs
+    config = TrainingConfig(
+        tasks="unused",
+        learning_rate=1e-2,
+        ppo_epochs=2,
+        entropy_coef=0.0,
+        max_grad_norm=1.0,
+    )
+    ppo = TokenPPO(writer, config)
     stats = ppo.update(samples, rewards)
     after = [logp(i) for i in range(len(samples))]
     up = [after[i] - before[i] for i in range(0, len(samples), 2)]

@@ -165,6 +165,59 @@ async def test_quick_fix_adds_the_bounds_and_the_method_becomes_hardware(
     assert _hardware(status)["Add"].ready is True
 
 
+GROWING = """\
+method Factorial(n: nat) returns (f: nat)
+  requires n <= 20
+{
+  f := 1;
+  var i := 0;
+  while i < n
+    invariant 0 <= i <= n
+  {
+    i := i + 1;
+    f := f * i;
+  }
+}
+"""
+
+
+def _applied(text: str, edit: lsp.TextEdit) -> str:
+    lines = text.splitlines(keepends=True)
+    start = sum(len(s) for s in lines[: edit.range.start.line]) + edit.range.start.character
+    end = sum(len(s) for s in lines[: edit.range.end.line]) + edit.range.end.character
+    return text[:start] + edit.new_text + text[end:]
+
+
+async def test_quick_fix_checks_a_growing_result_at_run_time(
+    start_server: StartServer, tmp_path: Path
+) -> None:
+    client = await start_server({"proveWidths": False})
+    uri = (tmp_path / "fact.dfy").as_uri()
+    open_doc(client, uri, GROWING)
+    diagnostics = _hw(await published_version(client, uri, 1))
+    f = next(d for d in diagnostics if d.message.startswith("f has no bound"))
+    assert "{:hls_overflow_check 32}" in f.message
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            range=f.range,
+            context=lsp.CodeActionContext(diagnostics=diagnostics),
+        )
+    )
+    fixes = [a for a in actions or [] if isinstance(a, lsp.CodeAction)]
+    check = next(a for a in fixes if a.title.startswith("Check f at run time"))
+    assert check.edit is not None and check.edit.changes is not None
+    (edit,) = check.edit.changes[uri]
+    fixed = _applied(GROWING, edit)
+    assert fixed.startswith("method {:hls_overflow_check 32} Factorial(n: nat)")
+
+    change_doc(client, uri, 2, fixed)
+    assert _hw(await published_version(client, uri, 2)) == []
+    status = await _done_status(client, uri, 2)
+    assert status.status == "verified"  # Dafny ignores the attribute
+    assert _hardware(status)["Factorial"].ready is True
+
+
 async def test_hover_shows_the_width_dafny_proved_and_starts_no_run(
     start_server: StartServer, tmp_path: Path
 ) -> None:

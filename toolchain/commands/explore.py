@@ -34,7 +34,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="design-space exploration of a verified method's HLS directives (Pareto front)",
     )
     add_method_target(p, "FILE.dfy", "the method (Name or Module.Name)")
-    _FLAGS.option(p, "budget_s", type=float, metavar="S")
+    _FLAGS.option(p, "budget_s", metavar="S")
     _FLAGS.option(
         p,
         "out_dir",
@@ -43,9 +43,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         metavar="DIR",
         help="output folder (default FILE.p2s/METHOD.explore)",
     )
-    _FLAGS.option(p, "vectors", type=int, metavar="N")
+    _FLAGS.option(p, "vectors", metavar="N")
     _FLAGS.switch(p, "fmax")
-    _FLAGS.option(p, "max_points", type=int, metavar="N", help="try at most N points")
+    _FLAGS.option(p, "max_points", metavar="N", help="try at most N points")
     p.add_argument("--apply", type=int, default=None, metavar="N", help="write point N")
     p.add_argument("--in-place", action="store_true", help="with --apply: overwrite FILE.dfy")
     p.add_argument("--force", action="store_true", help="with --apply: replace FILE.pN.dfy")

@@ -53,24 +53,19 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         metavar="CKPT",
         help="PREFACE policy checkpoint (implies preface)",
     )
-    _FLAGS.option(
-        p, "max_rounds", "--rounds", type=int, metavar="N", help="LLM attempts (default 7 / 6)"
-    )
+    _FLAGS.option(p, "max_rounds", "--rounds", metavar="N", help="LLM attempts (default 7 / 6)")
     _FLAGS.option(
         p,
         "max_total_tokens",
         "--max-tokens",
-        type=int,
         metavar="N",
         help="token budget for the whole run",
     )
-    _FLAGS.option(
-        p, "max_wall_s", "--max-wall", type=float, metavar="S", help="wall-time budget in seconds"
-    )
+    _FLAGS.option(p, "max_wall_s", "--max-wall", metavar="S", help="wall-time budget in seconds")
     _FLAGS.option(p, "base_url", help="OpenAI-compatible endpoint (else $OPENAI_BASE_URL)")
     _FLAGS.option(p, "model", help="model name (else $P2S_MODEL)")
-    _FLAGS.option(p, "temperature", type=float, help="")
-    _FLAGS.option(p, "seed", type=int, help="")
+    _FLAGS.option(p, "temperature", help="")
+    _FLAGS.option(p, "seed", help="")
     _FLAGS.option(
         p, "output_path", "--out", metavar="PATH", help="verified Dafny (default: beside the spec)"
     )
@@ -82,7 +77,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="trajectory JSON (default: beside --out)",
     )
     _FLAGS.switch(p, "force")
-    _FLAGS.option(p, "verify_timeout_s", "--verify-timeout", type=float, metavar="S", help="")
+    _FLAGS.option(p, "verify_timeout_s", "--verify-timeout", metavar="S", help="")
     add_dafny_flag(p)
     p.add_argument("--json", action="store_true", help="print the GenerationResult as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")

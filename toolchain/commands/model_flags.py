@@ -1,20 +1,35 @@
 """Command-line flags that are fields of one pydantic model.
 
-A flag's destination is its field's name, its default is read from the field, and the parsed
-values go back into the model by name: a default or a bound is written once, in the schema, and a
-value the model refuses is reported against the flag the user typed.
+A flag's destination is its field's name, its default is read from the field, a number field's
+flag parses its text as the field's type (int or float), and the parsed values go back into the
+model by name: a default, a type or a bound is written once, in the schema, and a value the model
+refuses is reported against the flag the user typed.
 """
 
 from __future__ import annotations
 
 import argparse
-from typing import Any, Generic, TypeVar
+import types
+from typing import Any, Generic, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from toolchain.errors import InputError
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def _number_type(annotation: Any) -> type[int] | type[float] | None:
+    """int or float where the field holds that number (`int`, `float | None`), else None (a
+    string, an enum or a path reaches the model as text and the model converts it)."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        kinds = [a for a in get_args(annotation) if a is not type(None)]
+        annotation = kinds[0] if len(kinds) == 1 else None
+    if annotation is int:
+        return int
+    if annotation is float:
+        return float
+    return None
 
 
 class ModelFlags(Generic[M]):
@@ -47,10 +62,13 @@ class ModelFlags(Generic[M]):
         **kw: Any,
     ) -> None:
         """A valued flag for field `name` (`--name` unless `flag` is given), its default (an
-        enum's by value) from the field."""
+        enum's by value) and, for a number, its type from the field (`type=` in `kw` wins)."""
         if flag is not None:
             self.flag_of[name] = flag
         default = self.default(name)
+        number = _number_type(self.fields[name].annotation)
+        if number is not None:
+            kw.setdefault("type", number)
         p.add_argument(
             self.flag(name),
             dest=name,

@@ -37,7 +37,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     _FLAGS.switch(p, "fmax", "--no-fmax", "skip: " + _FLAGS.help("fmax"))
     _FLAGS.choice(p, "delay_model")
     _FLAGS.option(p, "pipeline_stages", "--stages", type=int, metavar="N")
-    for name in ("unroll_limit", "assume_input_bits", "assume_max_length"):
+    for name in ("unroll_limit", "assume_input_bits", "assume_max_length", "overflow_check_bits"):
         _FLAGS.option(p, name, type=int, metavar="N")
     _FLAGS.option(p, "cosim_time_limit_s", "--cosim-time-limit", type=float, metavar="S")
     _FLAGS.switch(p, "use_cache", "--no-cache", "rebuild even if nothing changed")

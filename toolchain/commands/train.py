@@ -58,18 +58,17 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         metavar="PATH",
         help="local Hugging Face weights (hf_lora)",
     )
-    _FLAGS.option(p, "iterations", type=int, help="")
+    _FLAGS.option(p, "iterations", help="")
     _FLAGS.option(
         p,
         "episodes_per_iteration",
         "--episodes",
-        type=int,
         metavar="EPISODES",
         help="episodes per PPO iteration",
     )
-    _FLAGS.option(p, "max_attempts", type=int, help="LLM attempts per episode")
-    _FLAGS.option(p, "learning_rate", "--lr", type=float, metavar="LR", help="")
-    _FLAGS.option(p, "seed", type=int, help="")
+    _FLAGS.option(p, "max_attempts", help="LLM attempts per episode")
+    _FLAGS.option(p, "learning_rate", "--lr", metavar="LR", help="")
+    _FLAGS.option(p, "seed", help="")
     _FLAGS.option(p, "out_dir", "--out", metavar="DIR", help="checkpoint and curves")
     p.add_argument("--force", action="store_true", help="overwrite a checkpoint in --out")
     p.add_argument(

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from toolchain.atomic import write_atomic
 from toolchain.errors import InputError, ToolCrashedError, ToolTimeoutError
 from toolchain.frontend import ast as A
+from toolchain.frontend.ir import CheckedRange
 from toolchain.frontend.parser import parse_program
 from toolchain.hls.interface import Scalar, Value, Vector
 from toolchain.proc import CancelToken, run_tool
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 # Markers that no Dafny identifier (a result's name) can equal.
 ACCEPT = "!accepted"
 REJECT = "!rejected"
+OVERFLOW = "P2S-OVERFLOW"  # a checked range was left (see instrument_checks)
 _LINE = re.compile(r"^P2S (\d+) (\S+)(?: (.*))?$")
 _GHOST_FN = re.compile(
     r"(?<![\w.])(?<!ghost )(?<!twostate )(?<!inductive )(function|predicate)\b(?!\s+method)"
@@ -51,6 +53,70 @@ class ReferenceRun:
     log: str
     duration_s: float
     warnings: list[str] = field(default_factory=list)
+    # accepted candidates on which a range checked at run time was left: the hardware must
+    # raise its overflow output on exactly these
+    overflowed: set[int] = field(default_factory=set)
+
+
+def instrument_checks(source: str, checked: Sequence[CheckedRange]) -> str:
+    """The program with the hardware's run-time range checks (`frontend.overflow_checks`) after
+    each assignment of a checked variable: leaving the range prints a marker and returns, as the
+    hardware raises its flag and stops. On one line each, so line numbers stay the same.
+
+    An array's elements are checked by a helper method with a loop: Dafny 2.3's C# compiler
+    names the temporaries of two quantifiers in one method alike, and then fails to compile."""
+    inserts: list[tuple[int, str]] = []
+    helpers: list[str] = []
+    # on a line of its own even after a print of the method's that ended mid-line
+    stop = f'print "\\n{OVERFLOW}\\n"; return;'
+    for c in checked:
+        if c.length is None:
+            check = f"if !({c.condition()}) {{ {stop} }}"
+        else:
+            helper = f"P2sInRange{len(helpers)}"
+            helpers.append(_elements_helper(helper, c))
+            whole = c.source if c.length.startswith("|") else f"{c.source}[..]"
+            check = f"{{ var p2s_ok := {helper}({whole}); if !p2s_ok {{ {stop} }} }}"
+        inserts.extend((site, f" {check}") for site in c.sites)
+    pieces: list[str] = []
+    pos = 0
+    for site, piece in sorted(inserts):
+        pieces.append(source[pos:site])
+        pieces.append(piece)
+        pos = site
+    pieces.append(source[pos:])
+    return "".join(pieces) + "".join(helpers)
+
+
+def _elements_helper(name: str, c: CheckedRange) -> str:
+    lo, hi = _literal(c.lo), _literal(c.hi)
+    return f"""
+method {name}(s: seq<int>) returns (ok: bool) {{
+  ok := true;
+  var i := 0;
+  while i < |s| {{
+    if !({lo} <= s[i] <= {hi}) {{ ok := false; }}
+    i := i + 1;
+  }}
+}}
+"""
+
+
+def overflowed_vectors(stdout: str) -> set[int]:
+    """The candidates whose call printed the overflow marker (before its `accepted` line)."""
+    out: set[int] = set()
+    pending = False
+    for line in stdout.splitlines():
+        text = line.strip()
+        if text == OVERFLOW:
+            pending = True
+            continue
+        m = _LINE.match(text)
+        if m and m.group(2) in (ACCEPT, REJECT):
+            if pending and m.group(2) == ACCEPT:
+                out.add(int(m.group(1)))
+            pending = False
+    return out
 
 
 def _literal(value: Scalar, t: A.TypeRef | None = None) -> str:
@@ -285,8 +351,10 @@ def dafny_reference(
     workdir: Path | None = None,
     timeout_s: float = 300.0,
     cancel: CancelToken | None = None,
+    checked: Sequence[CheckedRange] = (),
 ) -> ReferenceRun:
-    """Run the candidates through Dafny's compiled code; see the module docstring."""
+    """Run the candidates through Dafny's compiled code; see the module docstring. With
+    `checked` ranges, the program reports where it leaves them (`instrument_checks`)."""
     if method_name == "Main":
         raise InputError("Main is the program's entry point, not a hardware method")
     program = parse_program(source)
@@ -297,7 +365,8 @@ def dafny_reference(
     requires = [s.text for s in decl.specs_of("requires")]
     precondition = " && ".join(f"({r})" for r in requires) if requires else None
     # The harness brings its own Main; the program's Main (if any) is renamed and never called.
-    base = _MAIN.sub("method P2sProgramMain(", engine.shim_for(source).text)
+    instrumented = instrument_checks(source, checked) if checked else source
+    base = _MAIN.sub("method P2sProgramMain(", engine.shim_for(instrumented).text)
     attempts: list[tuple[str, str | None, str]] = [
         (_promote_ghost_functions(base), precondition, "ghost functions compiled"),
         (base, precondition, "as written"),
@@ -354,6 +423,7 @@ def dafny_reference(
                     log="\n".join(logs),
                     duration_s=total,
                     warnings=warnings,
+                    overflowed=overflowed_vectors(result.stdout) & set(accepted),
                 )
     tail = " | ".join(logs[-1].strip().splitlines()[-3:]) if logs else ""
     raise ToolCrashedError(f"Dafny could not compile and run the reference harness: {tail}")

@@ -48,7 +48,11 @@ def first_mismatch(
     first: CosimMismatch | None = None
     for k, (vec, exp, act) in enumerate(zip(vectors, expected, actual, strict=True)):
         bad: CosimMismatch | None = None
-        for port in method.outputs:
+        ports = method.outputs
+        if method.overflow_port is not None and exp.get(method.overflow_port) is True:
+            # past an overflow only the flag means something (see frontend.overflow_checks)
+            ports = [p for p in ports if p.name == method.overflow_port]
+        for port in ports:
             want = exp.get(port.name)
             got = act.get(port.name)
             if (
@@ -165,16 +169,67 @@ def prepare_reference(
     # candidates shaped by the precondition go first; Dafny's compiled check below still judges
     # every one of them, the plain ones included
     candidates = shaped_first(method, source, candidates, vectors, seed) + candidates
+    # the compiled program runs the cheapest-looking candidates first: when some input makes it
+    # loop for billions of steps, the vectors before it still finish within the time limit (the
+    # harness keeps what finished); the choice below goes by the original order again
+    order = sorted(range(len(candidates)), key=lambda k: _cost(candidates[k]))
     run = dafny_reference(
         source,
         method.name,
-        candidates,
+        [candidates[k] for k in order],
         engine,
         workdir=workdir / "reference",
         timeout_s=timeout_s,
         cancel=cancel,
+        checked=method.checked,
     )
+    run.accepted = sorted(order[k] for k in run.accepted)
+    run.outputs = {order[k]: v for k, v in run.outputs.items()}
+    run.overflowed = {order[k] for k in run.overflowed}
     return PreparedReference(candidates=candidates, run=run)
+
+
+def _cost(vec: Vector) -> tuple[int, int]:
+    """How long a program may run on `vec`, roughly: loops count up to scalar inputs and over
+    arrays, so the widest scalar and the total length."""
+    widest = 0
+    length = 0
+    for v in vec.values():
+        if isinstance(v, list):
+            length += len(v)
+        else:
+            widest = max(widest, abs(int(v)).bit_length())
+    return widest, length
+
+
+# at least this share of the vectors stay in the checked ranges, when the candidates allow it
+_IN_RANGE_SHARE = 0.75
+
+
+def choose_vectors(method: HardwareMethod, reference: ReferenceRun, vectors: int) -> list[int]:
+    """The accepted candidates to simulate. With run-time range checks, most of them should
+    stay in range (only those compare the results), and some should not (the flag is tested
+    too)."""
+    usable = [k for k in reference.accepted if k in reference.outputs]
+    if method.overflow_port is None:
+        return usable[:vectors]
+    inside = [k for k in usable if k not in reference.overflowed]
+    outside = [k for k in usable if k in reference.overflowed]
+    keep_in = inside[: max(int(vectors * _IN_RANGE_SHARE), vectors - len(outside))]
+    return sorted(keep_in + outside[: vectors - len(keep_in)])
+
+
+def expected_outputs(
+    method: HardwareMethod, reference: ReferenceRun, chosen: list[int]
+) -> list[dict[str, Value]]:
+    """What each chosen candidate must produce: the reference's outputs, and the overflow flag
+    where the design has one (raised exactly where the compiled program left a checked range)."""
+    flag = method.overflow_port
+    expected = [dict(reference.outputs[k]) for k in chosen]
+    if flag is not None:
+        for k, exp in zip(chosen, expected, strict=True):
+            exp[flag] = k in reference.overflowed
+    return expected
 
 
 def memory_words(iface: HwInterface, vecs: list[Vector]) -> list[tuple[str, list[list[int]]]]:
@@ -254,7 +309,7 @@ def cosimulate(
             cancel=cancel,
         )
     candidates, reference = prepared.candidates, prepared.run
-    chosen = [k for k in reference.accepted if k in reference.outputs][:vectors]
+    chosen = choose_vectors(method, reference, vectors)
     warnings = list(reference.warnings)
     log_file = workdir / "cosim.log"
     if not chosen:
@@ -267,7 +322,8 @@ def cosimulate(
         )
         return CosimOutcome(report=report, warnings=warnings)
     vecs = [candidates[k] for k in chosen]
-    expected = [reference.outputs[k] for k in chosen]
+    expected = expected_outputs(method, reference, chosen)
+    flag = method.overflow_port
     packed = [pack_inputs(iface, v) for v in vecs]
     # Verilog the simulator cannot read is our bug: an internal error, not a failed comparison
     check_verilog_parses(rtl, iface.top, method.name, cancel=cancel)
@@ -310,9 +366,21 @@ def cosimulate(
     elif mismatch is not None:
         verdict = CosimVerdict.failed
         message = f"{ran - passed} of {ran} vectors differ from Dafny's compiled program"
+    elif flag is not None and all(e[flag] for e in expected[:ran]):
+        verdict = CosimVerdict.error
+        message = (
+            f"every one of the {ran} vectors overflowed in Dafny's compiled program too: the flag "
+            "matches, but no vector compared the results"
+        )
     else:
         verdict = CosimVerdict.passed
         message = f"all {ran} vectors match Dafny's compiled program"
+        if flag is not None:
+            over = sum(1 for e in expected[:ran] if e[flag])
+            message += (
+                f" ({over} of them leave a checked range: `{flag}` rises on exactly those, as "
+                "the compiled program's checks do)"
+            )
     waves, wave_warnings = _waveforms(
         method,
         iface,

@@ -8,6 +8,7 @@ unsound constructs, and caches results by content.
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import json
 import os
@@ -67,6 +68,17 @@ class DafnyEngine:
         self.settings = settings or DafnySettings()
         self.cache = cache if cache is not None else ResultCache(default_cache_dir())
         self._slots = threading.BoundedSemaphore(self.settings.jobs)
+        # carried by every run whose caller names no token (see `stoppable`)
+        self.cancel: CancelToken | None = None
+
+    def stoppable(self, cancel: CancelToken) -> DafnyEngine:
+        """This engine (same Dafny, settings, cache and job slots: the job limit stays the
+        engine's) with `cancel` on every run, for callers that take no token (the front end's
+        width proofs): cancelling it kills the running Dafny, and any later run stops before it
+        starts, even one the cache could answer."""
+        twin = copy.copy(self)
+        twin.cancel = cancel
+        return twin
 
     @classmethod
     def discover(
@@ -153,6 +165,9 @@ class DafnyEngine:
         request: VerifyRequest | None = None,
         cancel: CancelToken | None = None,
     ) -> FileVerification:
+        if self.cancel is not None:
+            self.cancel.raise_if_cancelled()
+            cancel = cancel or self.cancel
         request = self.admit(text, filename, request)
         shim = self.shim_for(text)
         key = self.verdict_key(request, text)

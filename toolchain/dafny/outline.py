@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from shared_schemas.verification import Diagnostic, Range
-from toolchain.dafny.symbols import Symbol, find_symbols
+from toolchain.dafny.symbols import Symbol, find_symbols, outside_symbols
 from toolchain.dafny.text import LineIndex, lex_spans, mask_comments_and_strings
 
 _IDENT = re.compile(r"[A-Za-z_][\w'?]*")
@@ -81,18 +81,11 @@ class Outline:
                 meaning=_fingerprint(text, [(sym.start, end)], spans),
                 mentions=frozenset(_IDENT.findall(masked, sym.start, end)),
             )
-        outside: list[tuple[int, int]] = []
-        pos = 0
-        for sym in sorted(symbols, key=lambda s: s.start):
-            if sym.start > pos:
-                outside.append((pos, sym.start))
-            pos = max(pos, sym.end)
-        outside.append((pos, len(text)))
         return cls(
             text=text,
             declarations=declarations,
             order=tuple(s.qualified for s in symbols),
-            context=_fingerprint(text, outside, spans),
+            context=_fingerprint(text, outside_symbols(text, symbols), spans),
             ambiguous=ambiguous,
             includes=bool(_INCLUDE.search(masked)),
         )

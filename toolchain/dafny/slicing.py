@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from toolchain.dafny.symbols import Symbol, find_symbols
+from toolchain.dafny.symbols import Symbol, find_symbols, outside_symbols
 from toolchain.dafny.text import mask_comments_and_strings
 
 _IDENT = re.compile(r"[A-Za-z_][\w'?]*")
@@ -107,17 +107,6 @@ def _reach(edges: dict[str, set[str]], roots: set[str]) -> set[str]:
     return seen
 
 
-def _outside(text: str, symbols: list[Symbol]) -> list[tuple[int, int]]:
-    pieces: list[tuple[int, int]] = []
-    pos = 0
-    for sym in sorted(symbols, key=lambda s: s.start):
-        if sym.start > pos:
-            pieces.append((pos, sym.start))
-        pos = max(pos, sym.end)
-    pieces.append((pos, len(text)))
-    return pieces
-
-
 def _removable(sym: Symbol, masked: str) -> bool:
     """Whether an unreachable declaration can go whole (see the module's docstring)."""
     if sym.container is not None or sym.kind == "constructor":
@@ -158,7 +147,7 @@ def slice_for(text: str, selected: list[str], *, remove_unreached: bool = True) 
             by_name.setdefault(sym.name, []).append(sym.qualified)
         anchors = {
             q
-            for lo, hi in _outside(text, symbols)
+            for lo, hi in outside_symbols(text, symbols)
             for ident in _IDENT.findall(masked, lo, hi)
             for q in by_name.get(ident, ())
         }

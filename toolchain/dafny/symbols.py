@@ -175,6 +175,19 @@ def symbol_at(symbols: list[Symbol], offset: int) -> Symbol | None:
     return min(inside, key=lambda s: s.end - s.start) if inside else None
 
 
+def outside_symbols(text: str, symbols: list[Symbol]) -> list[tuple[int, int]]:
+    """The (start, end) spans of `text` that no declaration covers, in order: the context a
+    declaration's fingerprint or a slice must keep (subset types' predicates, imports)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for sym in sorted(symbols, key=lambda s: s.start):
+        if sym.start > pos:
+            spans.append((pos, sym.start))
+        pos = max(pos, sym.end)
+    spans.append((pos, len(text)))
+    return spans
+
+
 def symbol_range(
     text: str, symbol: Symbol, index: LineIndex | None = None
 ) -> tuple[int, int, int, int]:

@@ -107,6 +107,7 @@ class Candidate:
     stage: Callable[[str], None]
     assume_input_bits: int | None = None  # the hardware contract, for the `assumed` regime
     assume_max_length: int | None = None
+    overflow_check_bits: int | None = None  # results with no bound: checked at run time
 
 
 # a ToolchainError it raises says why the candidate stopped
@@ -291,6 +292,7 @@ class FrontendProbe:
         return {
             "assume_input_bits": self.contract.assume_input_bits,
             "assume_max_length": self.contract.assume_max_length,
+            "overflow_check_bits": self.contract.overflow_check_bits,
         }
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from shared_schemas.explore import ExploreDirectives
 from toolchain.errors import InputError
 from toolchain.frontend import ast as A
+from toolchain.frontend.overflow_checks import ATTRIBUTE as OVERFLOW_ATTRIBUTE
 from toolchain.frontend.parser import parse_program
 
 
@@ -84,9 +85,14 @@ def _cut(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def strip_directives(text: str, method: str) -> str:
-    """`text` without the `{:hls_*}` attributes of `method` and of its loops."""
+    """`text` without the `{:hls_*}` attributes of `method` and of its loops, except the
+    overflow check: it decides what the design computes, not how fast or how large it is."""
     decl = _method(parse_program(text), method)
-    spans = [(a.start, a.end) for a in decl.attrs if a.name.startswith("hls_")]
+    spans = [
+        (a.start, a.end)
+        for a in decl.attrs
+        if a.name.startswith("hls_") and a.name != OVERFLOW_ATTRIBUTE
+    ]
     for _, specs in _method_loops(decl):
         spans += [(a.start, a.end) for s in specs for a in s.attrs if a.name.startswith("hls_")]
     return _cut(text, spans)

@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from toolchain.dafny.text import LineIndex
+from toolchain.frontend import ir
 from toolchain.frontend.diagnostics import hw_diagnostic
 from toolchain.frontend.ir import check_constants
 from toolchain.frontend.lowering import lower_program_method
 from toolchain.frontend.obligations import ObligationBuilder, check
+from toolchain.frontend.overflow_checks import add_overflow_checks, requested_bits
 from toolchain.frontend.ranges import Options, analyze_ranges
 from toolchain.frontend.result import LoweringResult
 from toolchain.frontend.unused_locals import drop_unused_scalars
@@ -46,12 +48,42 @@ def run_parsed(
             )
     if diags and decl is None:
         return LoweringResult(None, diags)
-    low, lower_diags = lower_program_method(program, method_name, filename)
-    diags.extend(lower_diags)
+    # a run's own option first, else what the method's attribute asks for
+    bits = options.overflow_check_bits or requested_bits(decl)
+    first = _lower_once(program, method_name, filename, engine, options, bits, {})
+    if first.method is None or bits is None or engine is None:
+        return LoweringResult(first.method, diags + first.diagnostics, first.obligation_program)
+    # a range the analysis found but Dafny could not prove (an invariant the program lacks) is
+    # checked at run time too, in a lowering of its own (the first one's IR carries its checks)
+    forced = {
+        w.name: (w.lo, w.hi)
+        for w in first.method.widths
+        if w.status == ir.WidthStatus.UNPROVEN and w.lo is not None and w.hi is not None
+    }
+    if not first.errors or not forced:
+        return LoweringResult(first.method, diags + first.diagnostics, first.obligation_program)
+    second = _lower_once(program, method_name, filename, engine, options, bits, forced)
+    if second.method is None or second.errors:
+        return LoweringResult(first.method, diags + first.diagnostics, first.obligation_program)
+    return LoweringResult(second.method, diags + second.diagnostics, second.obligation_program)
+
+
+def _lower_once(
+    program: Program,
+    method_name: str,
+    filename: str,
+    engine: DafnyEngine | None,
+    options: Options,
+    bits: int | None,
+    forced: dict[str, tuple[int, int]],
+) -> LoweringResult:
+    low, diags = lower_program_method(program, method_name, filename)
     if low is None:
         return LoweringResult(None, diags)
     drop_unused_scalars(low.method)  # a shadowed, never-used `var i: int;` is no hardware
     ranges, assumed = analyze_ranges(low, options)
+    if bits is not None and add_overflow_checks(low, ranges, bits, forced):
+        ranges, assumed = analyze_ranges(low, options)  # the checked ranges bound the rest
     run = None
     if engine is not None:
         obligations = ObligationBuilder(low, ranges, filename).build(assumed)

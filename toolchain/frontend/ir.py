@@ -441,6 +441,9 @@ class WidthStatus(StrEnum):
     DERIVED = "derived"  # a temporary: interval arithmetic over proven / precondition ranges
     ASSUMED = "assumed"  # an unbounded input given a width by an explicit hardware contract
     UNCHECKED = "unchecked"  # a range was found but no verifier was run to prove it
+    # no bound was proven: the value is checked against its width at run time, and the method's
+    # overflow output rises (the other outputs are then not the verified program's)
+    CHECKED = "checked"
 
 
 @dataclass(kw_only=True)
@@ -468,6 +471,29 @@ class Obligation:
 
 
 @dataclass(kw_only=True)
+class CheckedRange:
+    """A variable whose range nothing bounds, kept in `lo..hi` by a run-time check: every
+    assignment of it that leaves the range raises the method's overflow output."""
+
+    name: str  # IR variable (an array or sequence when `length` is set: its elements)
+    source: str  # its name in the user's text
+    lo: int
+    hi: int
+    sites: list[int]  # source offsets right after each assignment of it (the checks go there)
+    length: str | None = None  # Dafny's length of the array (`a.Length`, `|s|`)
+
+    def condition(self) -> str:
+        """The range as a Dafny condition over the user's names (the reference harness and
+        the width proof use it)."""
+        lo, hi = (str(v) if v >= 0 else f"({v})" for v in (self.lo, self.hi))
+        if self.length is None:
+            return f"{lo} <= {self.source} <= {hi}"
+        return (
+            f"forall p2s_k :: 0 <= p2s_k < {self.length} ==> {lo} <= {self.source}[p2s_k] <= {hi}"
+        )
+
+
+@dataclass(kw_only=True)
 class HardwareMethod:
     name: str
     loc: SourceSpan
@@ -479,6 +505,8 @@ class HardwareMethod:
     widths: list[WidthFact] = field(default_factory=list)
     obligations: list[Obligation] = field(default_factory=list)
     inlined: list[str] = field(default_factory=list)  # callees inlined, in order of first use
+    checked: list[CheckedRange] = field(default_factory=list)  # see `frontend.overflow_checks`
+    overflow_port: str | None = None  # the output raised when a checked range is left
 
     @property
     def inputs(self) -> list[Port]:
@@ -499,7 +527,8 @@ class HardwareMethod:
 
     @property
     def widths_proven(self) -> bool:
-        """True when every integer's width is proven, declared or explicit (and proven)."""
+        """True when every integer's width is proven, declared or explicit (and proven), or rests
+        on a reported contract: assumed input widths, ranges checked at run time."""
         ok = {
             WidthStatus.PROVEN,
             WidthStatus.DECLARED,
@@ -507,6 +536,7 @@ class HardwareMethod:
             WidthStatus.PRECONDITION,
             WidthStatus.DERIVED,
             WidthStatus.ASSUMED,
+            WidthStatus.CHECKED,
         }
         return all(w.status in ok for w in self.widths)
 

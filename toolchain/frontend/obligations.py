@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from shared_schemas.verification import (
     Diagnostic,
+    DiagnosticCategory,
     FileVerification,
     Severity,
     VerificationStatus,
@@ -201,6 +202,14 @@ class ObligationBuilder:
             (sv.decl, sv.name, sv.decl_offset): sv for sv in self.low.var_source.values()
         }
         top = self.low.decl.name
+        # a range checked at run time holds after each assignment whenever the overflow output
+        # stays 0, which is all the hardware claims: the proof may assume it there
+        # (exactly the range the hardware checks, never the narrower one the analysis found)
+        checked = {
+            (sv.decl, sv.name, sv.decl_offset): Interval(c.lo, c.hi)
+            for c in self.low.method.checked
+            if (sv := self.low.var_source.get(c.name)) is not None
+        }
         # 1. asserts after assignments
         seen: set[tuple[int, SourceKey]] = set()
         first_assign: dict[SourceKey, int] = {}
@@ -214,14 +223,31 @@ class ObligationBuilder:
                 continue
             seen.add((site.stmt_end, key))
             self.add_range(
-                "assert",
+                "assume" if key in checked else "assert",
                 sv.name,
-                ranges[key][0],
+                checked.get(key, ranges[key][0]),
                 offset=site.stmt_end,
                 key=key,
                 where="after assignment",
                 loc=self.span(site.stmt_end - 1, site.stmt_end),
             )
+        # 1a. arrays whose elements are checked at run time: every element is in range after
+        # each store the hardware checks (the others were before it)
+        for c in self.low.method.checked:
+            if c.length is None:
+                continue
+            for after in c.sites:
+                self.add(
+                    kind="assume",
+                    text=c.condition(),
+                    offset=after,
+                    key=None,
+                    lo=c.lo,
+                    hi=c.hi,
+                    where=f"after a store into {c.source} (checked at run time)",
+                    loc=self.span(after - 1, after),
+                    helper=True,
+                )
         # 1b. allocations: the capacity hardware gives an array holds every length it can get
         for name, sites in self.low.array_alloc.items():
             length = self.ranges.lens.get(name)
@@ -505,13 +531,15 @@ def render(text: str, obs: list[Ob]) -> Rendered:
         group = by_offset[offset]
         # a call after its statement comes before that statement's range assertion; an
         # assertion after the previous statement comes before the calls of the next one
-        order = {product_obs.AFTER: -1, "assert": 0, "call": 1, "lemma": 3}
+        order = {product_obs.AFTER: -1, "assert": 0, "assume": 0, "call": 1, "lemma": 3}
         group = sorted(group, key=lambda o: order.get(o.kind, 2))
         for o in group:
             if o.kind == "lemma":
                 lines = (o.declaration or o.text).rstrip("\n").split("\n")
-            elif o.kind in ("assert", "call", product_obs.AFTER):
-                lines = [f"  {'assert ' if o.kind == 'assert' else ''}{o.text};"]
+            elif o.kind in ("assert", "assume"):
+                lines = [f"  {o.kind} {o.text};"]
+            elif o.kind in ("call", product_obs.AFTER):
+                lines = [f"  {o.text};"]
             else:
                 lines = [f"  {o.kind} {o.text}"]
             for text_line in lines:
@@ -519,7 +547,7 @@ def render(text: str, obs: list[Ob]) -> Rendered:
                 line += 1
                 line_of[line] = o.id
                 inserted.append(line)
-        if any(o.kind != "assert" for o in group):
+        if any(o.kind not in ("assert", "assume") for o in group):
             # the user's text after the insertion point goes on a line of its own again
             pieces.append("\n")
             line += 1
@@ -542,6 +570,7 @@ def check(
     procs = [low.decl.name, *low.method.inlined]
     if any(o.kind == "lemma" for o in obs):
         procs += list(LEMMA_NAMES)  # the lemmas' bodies are proofs Dafny must check too
+    by_kind = {o.id: o.kind for o in obs}
     program = text
     status: VerificationStatus | None = None
     other: list[Diagnostic] = []
@@ -555,14 +584,19 @@ def check(
             request=VerifyRequest(timeout_s=timeout_s, vc_time_limit_s=20, procedures=procs),
         )
         status = result.status
-        refuted, other = _refuted(result, line_of)
+        assumes = {line for line, oid in line_of.items() if by_kind.get(oid) == "assume"}
+        refuted, other = _refuted(result, line_of, assumes)
         for d in other:
             d.range.start.line = rendered.original_line(d.range.start.line)
             d.range.end.line = rendered.original_line(d.range.end.line)
         if not refuted:
             # anything else wrong (an original error, a timeout) leaves the rest unproven:
             # Boogie assumes a failed assertion afterwards, so nothing after it is trustworthy
-            ok = result.status == VerificationStatus.verified
+            ok = result.status == VerificationStatus.verified or (
+                # the only unsound parts are the checked ranges' assumptions, which hold
+                # whenever the overflow output is 0
+                result.status == VerificationStatus.unsound and bool(assumes) and not other
+            )
             for o in active:
                 o.proven = ok
             break
@@ -587,13 +621,15 @@ def check(
 
 
 def _refuted(
-    result: FileVerification, line_of: dict[int, int]
+    result: FileVerification, line_of: dict[int, int], assumes: set[int] | None = None
 ) -> tuple[dict[int, str], list[Diagnostic]]:
     refuted: dict[int, str] = {}
     other: list[Diagnostic] = []
     for d in result.diagnostics:
         if d.severity != Severity.error:
             continue
+        if d.category == DiagnosticCategory.soundness and d.range.start.line in (assumes or ()):
+            continue  # the soundness scan flags our own `assume` lines (checked ranges)
         oid = line_of.get(d.range.start.line)
         if oid is None:
             for rel in d.related:

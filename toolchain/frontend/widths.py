@@ -20,6 +20,7 @@ from toolchain.frontend.facts import Facts
 from toolchain.frontend.interval import Interval, bits_range
 from toolchain.frontend.lowering import Lowered
 from toolchain.frontend.obligations import Ob, ObligationRun
+from toolchain.frontend.overflow_checks import ATTRIBUTE as OVERFLOW_ATTRIBUTE
 from toolchain.frontend.ranges import Options, RangeResult, analyze_ranges
 
 
@@ -52,6 +53,7 @@ class WidthFinalizer:
         self.diags: list[Diagnostic] = []
         self.input_names = {p.name for p in self.m.ports if p.direction != "out"}
         self.flagged: set[tuple[str, str, int]] = set()  # source variables with a diagnostic
+        self.checked = {c.name: (c.lo, c.hi) for c in self.m.checked}
 
     def finalize(self) -> list[Diagnostic]:
         proven_keys = self.run.proven_keys() if self.run is not None else set()
@@ -158,6 +160,10 @@ class WidthFinalizer:
             # an enumeration holds a constructor index, in range by Dafny's type
             bits = enum_bits(self.low.enum_vars[name])
             return ir.IntType(width=bits, signed=False), ir.WidthStatus.DECLARED
+        if name in self.checked:
+            # held to its range by the run-time check, never proven (see overflow_checks)
+            lo, hi = self.checked[name]
+            return ir.width_for_range(lo, hi), ir.WidthStatus.CHECKED
         if chosen is None:
             self._unbounded(name, iv, loc)
             return ir.IntType(width=None, signed=t.signed), ir.WidthStatus.UNBOUNDED
@@ -229,6 +235,10 @@ class WidthFinalizer:
                 et = ir.IntType(width=CHAR_BITS, signed=False)
                 if status == ir.WidthStatus.DERIVED:
                     status = ir.WidthStatus.DECLARED
+            if name in self.checked:
+                # held to its range by the run-time check, never proven (see overflow_checks)
+                et = ir.width_for_range(*self.checked[name])
+                status = ir.WidthStatus.CHECKED
             if et is None:
                 self._unbounded(f"{name}[..]", iv, loc)
                 et = ir.IntType(width=None, signed=elem.signed)
@@ -363,12 +373,19 @@ class WidthFinalizer:
                 f"fixed capacity in hardware; {hint}",
             )
             return
+        check = ""
+        if name not in self.input_names and not name.endswith("[..]"):
+            # a result or accumulator (factorial, power): the run-time check is the other way
+            check = (
+                f"; or check it at run time: `{{:{OVERFLOW_ATTRIBUTE} 32}}` "
+                "on the method gives it 32 bits and an `overflow` output"
+            )
         self._diag_at(
             name,
             where,
             "HW202",
             f"{source} has no bound ({iv}): its hardware width would be "
-            "unbounded" + (f"; add `{fix}`" if fix else ""),
+            "unbounded" + (f"; add `{fix}`" if fix else "") + check,
         )
 
     def _buffer_too_large(self, name: str, length_var: str, cap: int, loc: ir.SourceSpan) -> None:

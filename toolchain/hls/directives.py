@@ -7,6 +7,8 @@ verifies unchanged. Dafny 2.3 accepts attributes neither on `while` itself nor o
                             {:hls_latency 2}         pipeline stages of a straight-line design
                             {:hls_schedule "fsm"}    every loop's schedule: "unrolled" | "fsm"
                             {:hls_memory "a", "ram"} array parameter a: "ram" | "registers"
+                            {:hls_overflow_check 32} results with no bound: 32 bits, checked at
+                                                     run time (an `overflow` output)
     on a loop's clause      invariant {:hls_unroll 4} 0 <= i <= n
     (invariant/decreases)   invariant {:hls_schedule "unrolled"} ...
                             decreases {:hls_pipeline 1} n - i
@@ -24,11 +26,19 @@ from dataclasses import dataclass, field
 from toolchain.dafny.text import LineIndex
 from toolchain.frontend import ast as A
 from toolchain.frontend.ir import SourceSpan
+from toolchain.frontend.overflow_checks import ATTRIBUTE as OVERFLOW_ATTRIBUTE
+from toolchain.frontend.overflow_checks import requested_bits
 from toolchain.frontend.parser import parse_program
 
 SCHEDULES = ("unrolled", "fsm")
 MEMORIES = ("ram", "registers")
-METHOD_DIRECTIVES = ("hls_clock_ns", "hls_latency", "hls_schedule", "hls_memory")
+METHOD_DIRECTIVES = (
+    "hls_clock_ns",
+    "hls_latency",
+    "hls_schedule",
+    "hls_memory",
+    OVERFLOW_ATTRIBUTE,
+)
 LOOP_DIRECTIVES = ("hls_unroll", "hls_pipeline", "hls_schedule")
 
 
@@ -148,6 +158,12 @@ class _Reader:
                     self.out.schedule = self.string(attr, arg, SCHEDULES)
             elif attr.name == "hls_memory":
                 self.memory(attr, params)
+            elif attr.name == OVERFLOW_ATTRIBUTE:
+                # the front end honours it (frontend.overflow_checks); only its form is checked
+                if requested_bits(decl) is None:
+                    self.warn(
+                        attr, f"{{:{OVERFLOW_ATTRIBUTE}}} takes a width of 1 to 64 bits; ignored"
+                    )
             else:
                 known = ", ".join(METHOD_DIRECTIVES)
                 self.warn(

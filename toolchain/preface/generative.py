@@ -19,7 +19,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from shared_schemas.generation import PolicyKind
+from shared_schemas.generation import PolicyKind, TrainingConfig
 from toolchain.llm.state import RepairState
 from toolchain.preface.hf_policy import state_text
 from toolchain.preface.local_lm import (
@@ -123,18 +123,6 @@ class RefinementWriter(nn.Module):
         return chosen, entropy, values[0, start:]
 
 
-@dataclass(frozen=True)
-class TokenPPOConfig:
-    learning_rate: float = 1e-3
-    clip: float = 0.2
-    gamma: float = 0.99
-    lam: float = 0.95
-    epochs: int = 2
-    value_coef: float = 0.5
-    entropy_coef: float = 0.0
-    max_grad_norm: float = 1.0
-
-
 def token_advantages(
     sample: Sample, reward: float, gamma: float, lam: float
 ) -> tuple[list[float], list[float]]:
@@ -151,9 +139,12 @@ def token_advantages(
 
 
 class TokenPPO:
-    def __init__(self, writer: RefinementWriter, config: TokenPPOConfig | None = None) -> None:
+    """PPO-clip on the writer's tokens, with the strategy mode's loss settings (`TrainingConfig`:
+    gamma, gae_lambda, ppo_epochs, clip and the coefficients), so both modes read one config."""
+
+    def __init__(self, writer: RefinementWriter, config: TrainingConfig) -> None:
         self.writer = writer
-        self.config = config or TokenPPOConfig()
+        self.config = config
         self.optimizer = torch.optim.Adam(writer.parameters(), lr=self.config.learning_rate)
 
     def update(self, samples: Sequence[Sample], rewards: Sequence[float]) -> dict[str, float]:
@@ -161,7 +152,7 @@ class TokenPPO:
         prepared = []
         all_adv: list[float] = []
         for s, r in zip(samples, rewards, strict=True):
-            adv, targets = token_advantages(s, r, cfg.gamma, cfg.lam)
+            adv, targets = token_advantages(s, r, cfg.gamma, cfg.gae_lambda)
             prepared.append((s, adv, targets))
             all_adv += adv
         mean = sum(all_adv) / len(all_adv)
@@ -169,7 +160,7 @@ class TokenPPO:
         stats = dict.fromkeys(STAT_NAMES, 0.0)
         steps = 0
         self.writer.train()
-        for _ in range(cfg.epochs):
+        for _ in range(cfg.ppo_epochs):
             for s, adv, targets in prepared:
                 logp, entropy, values = self.writer.evaluate(s)
                 step = clipped_step(
@@ -194,7 +185,6 @@ __all__ = [
     "RefinementWriter",
     "Sample",
     "TokenPPO",
-    "TokenPPOConfig",
     "refinement_prompt",
     "token_advantages",
 ]

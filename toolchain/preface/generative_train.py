@@ -22,7 +22,6 @@ from toolchain.preface.generative import (
     RefinementWriter,
     Sample,
     TokenPPO,
-    TokenPPOConfig,
     refinement_prompt,
 )
 from toolchain.preface.ppo import UpdateStats
@@ -91,19 +90,7 @@ class GenerativeTrainer:
     def __init__(self, writer: RefinementWriter, config: TrainingConfig) -> None:
         self.writer = writer
         self.config = config
-        self.ppo = TokenPPO(
-            writer,
-            TokenPPOConfig(
-                learning_rate=config.learning_rate,
-                clip=config.clip,
-                gamma=config.gamma,
-                lam=config.gae_lambda,
-                epochs=config.ppo_epochs,
-                value_coef=config.value_coef,
-                entropy_coef=config.entropy_coef,
-                max_grad_norm=config.max_grad_norm,
-            ),
-        )
+        self.ppo = TokenPPO(writer, config)
         self.optimizer = self.ppo.optimizer
         self.rng = random.Random(config.seed)
 

@@ -63,7 +63,7 @@ def collect_episodes(
 
 
 class ClipCoefficients(Protocol):
-    """The loss settings of a PPO-clip step (`TrainingConfig` and `TokenPPOConfig` have them)."""
+    """The loss settings of a PPO-clip step (`TrainingConfig` has them)."""
 
     @property
     def clip(self) -> float: ...

@@ -19,7 +19,7 @@ from toolchain.dafny.callgraph import uses
 from toolchain.errors import ToolchainError
 from toolchain.proc import CancelToken
 from toolchain.synthesize.cache import cached, content_key, tool_versions
-from toolchain.synthesize.job import contract_warnings, resolve
+from toolchain.synthesize.job import contract_warnings, overflow_warnings, resolve
 from toolchain.synthesize.outputs import discard_empty_output, missing_folders
 from toolchain.synthesize.stages import IrTransform, ProgressFn, Run
 from toolchain.synthesize.vitis_flow import run_vitis_flow
@@ -79,17 +79,20 @@ def run_synthesis(
 
 
 def synthesize_candidate(candidate: Candidate) -> SynthesisReport:
-    """A replayed program (text, never a file) through every stage but place and route, which is
-    the slowest and adds nothing to "reaches RTL": the `Synthesizer` that
-    `toolchain.datasets.hardware_probe` is handed."""
+    """A replayed program (text, never a file) through every stage but yosys and place and
+    route, which are the slowest and add nothing to "reaches RTL and passes co-simulation" (as
+    in `bench.synth_coverage`): the `Synthesizer` that `toolchain.datasets.hardware_probe` is
+    handed."""
     params = SynthesizeParams(
         uri="candidate.dfy",
         method=candidate.method,
         out_dir=str(candidate.out_dir),
         vectors=candidate.vectors,
         fmax=False,
+        synth=False,
         assume_input_bits=candidate.assume_input_bits,
         assume_max_length=candidate.assume_max_length,
+        overflow_check_bits=candidate.overflow_check_bits,
     )
     return run_synthesis(
         params,
@@ -125,7 +128,9 @@ def _run_stages(run: Run, transform_ir: IrTransform | None) -> SynthesizeResult:
             )
     with run.stage("lower", f"lowering {job.method} to hardware IR"):
         contract = Options(
-            assume_input_bits=req.assume_input_bits, assume_max_length=req.assume_max_length
+            assume_input_bits=req.assume_input_bits,
+            assume_max_length=req.assume_max_length,
+            overflow_check_bits=req.overflow_check_bits,
         )
         lowered = lower(
             job.text, job.method, filename=job.source_file, engine=run.engine, options=contract
@@ -137,6 +142,7 @@ def _run_stages(run: Run, transform_ir: IrTransform | None) -> SynthesizeResult:
             hint = f"line {bad.range.start.line + 1}: {bad.message}" if bad is not None else None
             raise ToolchainError(f"{job.method} cannot become hardware", hint=hint)
         method = lowered.method
+        run.warnings.extend(overflow_warnings(method))
         run.warnings.extend(  # what the hardware leaves out (a print), located
             f"line {d.range.start.line + 1}: {d.message}"
             for d in lowered.diagnostics

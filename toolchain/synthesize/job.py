@@ -14,6 +14,7 @@ from urllib.request import url2pathname
 
 from shared_schemas.synthesis import SynthesizeParams
 from toolchain.errors import InputError
+from toolchain.frontend.ir import HardwareMethod
 
 # a Dafny identifier, or a qualified name (Module.Method); it names a folder, so nothing else
 _IDENT = r"[A-Za-z_][A-Za-z0-9_'?]*"
@@ -47,6 +48,7 @@ class Job:
             "unroll_limit": p.unroll_limit,
             "assume_input_bits": p.assume_input_bits,
             "assume_max_length": p.assume_max_length,
+            "overflow_check_bits": p.overflow_check_bits,
             "cosim_time_limit_s": p.cosim_time_limit_s,
         }
 
@@ -125,4 +127,29 @@ def resolve(params: SynthesizeParams, *, source_text: str | None = None) -> Job:
         out = source.parent / given if from_uri else given
     return Job(
         params=params, method=method, text=text, source_file=str(source), out_dir=out.resolve()
+    )
+
+
+def overflow_warnings(method: HardwareMethod) -> list[str]:
+    """What a run-time range check (`frontend.overflow_checks`) means for the outputs."""
+    if method.overflow_port is None or not method.checked:
+        return []
+    ranges = ", ".join(
+        f"{c.source if c.length is None else c.source + '[..]'} in [{c.lo}, {c.hi}]"
+        for c in method.checked
+    )
+    return [
+        f"no bound is proven for {ranges}: these are checked at run time, and the output "
+        f"`{method.overflow_port}` rises when one leaves its range; the other outputs are the "
+        f"verified program's only while `{method.overflow_port}` is 0"
+    ]
+
+
+def overflow_doc(method: HardwareMethod) -> str:
+    """The interface doc's line on the overflow output (empty when there is none)."""
+    if method.overflow_port is None:
+        return ""
+    return (
+        f"\n  {method.overflow_port}: 1 when a value checked at run time left its range (the "
+        "other outputs are then not the verified program's); 0: every output is"
     )

@@ -45,12 +45,14 @@ def run_vitis_flow(
     if req.target != SynthTarget.xilinx:
         raise InputError("the Vitis back end targets Xilinx parts only", hint="use --target xilinx")
     iface = build_interface(method)
+    from toolchain.cosim.run import choose_vectors, expected_outputs
+
     with run.stage("cosim", "reference outputs from Dafny's compiler"):
         prepared = run.prepare_reference(method, run.cancel)
         ref, candidates = prepared.run, prepared.candidates
-        chosen = [k for k in ref.accepted if k in ref.outputs][: req.vectors]
+        chosen = choose_vectors(method, ref, req.vectors)
         vectors = [candidates[k] for k in chosen]
-        expected = [ref.outputs[k] for k in chosen]
+        expected = expected_outputs(method, ref, chosen)
         run.warnings.extend(ref.warnings)
     with run.stage("hls", "Vitis C++, C simulation, C synthesis where Vitis HLS is installed"):
         outcome = run_vitis(

@@ -22,6 +22,7 @@ from toolchain.atomic import write_atomic
 from toolchain.cosim.verilog_check import check_verilog_parses
 from toolchain.proc import CancelToken
 from toolchain.synth.html import COSIM_LOG
+from toolchain.synthesize.job import overflow_doc
 from toolchain.synthesize.outputs import write_outputs
 from toolchain.synthesize.stages import Run
 
@@ -157,7 +158,7 @@ def _xls_stages(
         top_module=iface.top,
         architecture=hls.architecture,
         ports=iface.rtl_ports(),
-        interface_doc=describe(iface),
+        interface_doc=describe(iface) + overflow_doc(method),
         latency=LatencyReport(
             measured_min_cycles=min(lat) if lat else None,
             measured_max_cycles=max(lat) if lat else None,

@@ -149,7 +149,8 @@ export type HwWidthStatus =
   | "assumed"
   | "unproven"
   | "unbounded"
-  | "unchecked";
+  | "unchecked"
+  | "checked";
 /**
  * Which input bounds a replayed program's hardware may rely on.
  *
@@ -581,7 +582,7 @@ export interface WidthEvidence {
   lo: number | null;
   name: string;
   /**
-   * proven, declared, explicit, unproven, unbounded
+   * proven, declared, explicit, precondition, derived, assumed, checked (at run time: the overflow output), unproven, unbounded
    */
   status: string;
   /**
@@ -1760,6 +1761,10 @@ export interface SynthesizeParams {
    */
   out_dir?: string | null;
   /**
+   * results and accumulators with no bound (factorial, power, Fibonacci) get this many bits and a run-time check: the design raises its `overflow` output when one leaves that range (its other outputs then mean nothing); none: such a method is refused
+   */
+  overflow_check_bits?: number | null;
+  /**
    * XLS pipeline stages; default: as the clock needs
    */
   pipeline_stages?: number | null;
@@ -2034,7 +2039,7 @@ export const ENUM_VALUES = {
   GuardReason: ["assume", "axiom", "verify_false", "extern", "bodiless", "decreases_star", "no_code", "signature_changed", "options", "include"],
   HardwareRegime: ["as_written", "spec", "assumed"],
   HlsBackend: ["xls", "vitis"],
-  HwWidthStatus: ["proven", "declared", "explicit", "precondition", "derived", "assumed", "unproven", "unbounded", "unchecked"],
+  HwWidthStatus: ["proven", "declared", "explicit", "precondition", "derived", "assumed", "unproven", "unbounded", "unchecked", "checked"],
   MethodStatus: ["verified", "partial", "errors", "timed_out", "not_verified", "skipped"],
   PolicyKind: ["compact", "hf_lora", "generative"],
   PortRole: ["clock", "reset", "handshake", "data_in", "data_out"],

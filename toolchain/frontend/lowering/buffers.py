@@ -206,6 +206,7 @@ class BufferLowerer:
         else:
             out.extend(self._build(target, pieces, reset=True, loc=loc))
         ctx.record_assign(s, [target.length])
+        ctx.record_store(s, [target.ir_name])
         return out
 
     def _temp_buffer(self, like: ArrayRef, loc: ir.SourceSpan) -> ArrayRef:

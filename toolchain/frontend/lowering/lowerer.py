@@ -194,6 +194,7 @@ class Lowerer:
             char_vars=self.ctx.char_vars,
             enum_vars=self.ctx.enum_vars,
             stack_functions=self.ctx.stack_functions,
+            store_sites=self.ctx.store_sites,
         )
 
     def _stack_call(self, decl: A.MethodDecl, f: A.FunctionDecl, outs: list[str]) -> list[ir.Stmt]:

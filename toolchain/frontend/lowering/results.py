@@ -101,3 +101,6 @@ class Lowered:
     # cannot compare a datatype value with an int)
     enum_vars: dict[str, int] = field(default_factory=dict)
     stack_functions: dict[str, StackFunction] = field(default_factory=dict)  # by depth var
+    # source statements that store into an array or sequence (`a[i] := e`, `s := s + [x]`):
+    # where a run-time check of its elements goes (frontend.overflow_checks)
+    store_sites: list[AssignSite] = field(default_factory=list)

@@ -101,6 +101,7 @@ class LoweringContext:
         self.declared: dict[str, Interval] = {}
         self.explicit_width: dict[str, tuple[int, bool]] = {}
         self.assign_sites: list[AssignSite] = []
+        self.store_sites: list[AssignSite] = []
         self.loop_sites: dict[int, LoopSite] = {}
         self.frames: list[CallFrame] = []
         self.array_alloc: dict[str, list[AllocSite]] = {}
@@ -228,6 +229,10 @@ class LoweringContext:
 
     def spec_clause(self, s: A.Spec) -> ir.SpecClause:
         return ir.SpecClause(kind=s.kind, text=s.text, loc=self.span(s.start, s.end))
+
+    def record_store(self, s: A.Stmt, arrays: list[str]) -> None:
+        for a in arrays:
+            self.store_sites.append(AssignSite(s.end, a, self.decl_stack[-1]))
 
     def record_assign(self, s: A.Stmt, ir_vars: list[str]) -> None:
         for v in ir_vars:

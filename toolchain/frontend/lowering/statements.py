@@ -342,6 +342,7 @@ class StatementLowerer:
         if targets:
             out.append(ir.Assign(targets=targets, values=values, loc=self.ctx.loc(s)))
             self.ctx.record_assign(s, [t.name for t in targets if isinstance(t, ir.VarTarget)])
+            self.ctx.record_store(s, [t.array for t in targets if isinstance(t, ir.IndexTarget)])
         return out
 
     def target(self, t: A.Expr, pre: list[ir.Stmt]) -> ir.Target:

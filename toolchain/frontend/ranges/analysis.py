@@ -280,7 +280,7 @@ class RangeAnalysis(ExpressionRanges):
             out, _ = self._iterate(s, head)
             new_head = self._head_refine(s, join_states(entry, out) or entry)
             if rounds >= 2:
-                new_head = widen_states(head, new_head)
+                new_head = self._within_checked(widen_states(head, new_head))
             if same_states(new_head, head):
                 break
             head = new_head
@@ -339,6 +339,17 @@ class RangeAnalysis(ExpressionRanges):
         for b in brk:
             exit_state = join_states(exit_state, b)
         return exit_state
+
+    def _within_checked(self, state: State) -> State:
+        """A variable with a run-time range check (`frontend.overflow_checks`) never holds a
+        value outside its range, however far widening would push it: only the check's two
+        assignments write it, and both stay inside."""
+        for c in self.m.checked:
+            held = state.elems if c.length is not None else state.vars
+            iv = held.get(c.name)
+            if iv is not None:
+                held[c.name] = iv.meet(Interval(c.lo, c.hi))
+        return state
 
     def _narrow(self, s: ir.While | ir.For, entry: State, head: State) -> State:
         head = self._narrow_once(s, entry, head)

@@ -78,3 +78,6 @@ class RangeResult:
 class Options:
     assume_input_bits: int | None = None  # hardware contract for unbounded int inputs
     assume_max_length: int | None = None  # hardware contract for unbounded array lengths
+    # results and accumulators nothing bounds get this many bits and a run-time overflow check
+    # (`frontend.overflow_checks`); None: they block the method
+    overflow_check_bits: int | None = None
