@@ -248,7 +248,8 @@ def harness(
         guard = precondition if precondition else "true"
         body.append(f"  if {guard} {{")
         body.extend(f"    {line}" for line in _call(decl, call_name))
-        body.append(f'    print "P2S {k} {ACCEPT}\\n";')
+        # a leading newline ends whatever line the method's own prints left open
+        body.append(f'    print "\\nP2S {k} {ACCEPT}\\n";')
         for r in decl.returns:
             if not r.ghost:  # ghost results do not exist in the compiled program, nor in hardware
                 body.append(f"    {_print_value(k, r.name, r.type, enums)}")

@@ -10,9 +10,10 @@ Codes (stable, documented for users):
   HW104 strings built in executable code (char and string parameters are hardware data)
   HW105 real numbers
   HW106 higher-order functions and lambdas
-  HW107 nondeterminism (`*`, `:|`, guarded-command `if`/`while`)
-  HW108 statements with no hardware meaning (print, ...) or not supported yet (a match whose
-        cases bind constructor fields)
+  HW107 nondeterminism (`*`, `:|`, guarded-command `if`/`while`); for `if *` a warning: the
+        hardware takes the branch Dafny's compiled program takes
+  HW108 statements with no hardware meaning or not supported yet (a match whose cases bind
+        constructor fields); for `print` a warning: the hardware leaves it out
   HW109 a loop or recursion without a termination bound (`decreases *`)
   HW110 the subset parser could not read this code
   HW111 datatypes with fields (records, tagged unions), recursive or generic datatypes, tuples,

@@ -86,6 +86,8 @@ def unsupported(name: str, code: str, reason: str) -> DType:
 class TypeResolver:
     def __init__(self, program: A.Program, consts: Mapping[str, int]) -> None:
         self.consts = consts
+        # type parameters of the generic method being inlined, with the types its call gives them
+        self.generic: dict[str, DType] = {}
         self.types: dict[str, A.TypeDecl] = {}
         self.others: dict[str, A.OtherDecl] = {}
         for d in program.decls:
@@ -96,6 +98,8 @@ class TypeResolver:
 
     def resolve(self, t: A.TypeRef, depth: int = 0) -> DType:
         name = t.name.split(".")[-1]
+        if t.name in self.generic and not t.args:
+            return self.generic[t.name]
         if depth > 20:
             return unsupported(t.name, "HW111", "type synonyms nest too deeply")
         if name == "int":

@@ -522,7 +522,7 @@ class _Writer:
     # ---- whole programs ------------------------------------------------------------------
 
     def function_module(self) -> DslxModule:
-        iw, ow = bits_type(self.iface.in_width), bits_type(self.iface.out_width)
+        iw, ow = bits_type(self.iface.core_in_width), bits_type(self.iface.out_width)
         self.fn = _Fn()
         exits: list[_Exit] = []
         self.run_frames(
@@ -547,7 +547,7 @@ class _Writer:
         return "".join(f"{h}\n\n" for h in self.helpers.values()) + text
 
     def proc_module(self) -> DslxModule:
-        iw, ow = bits_type(self.iface.in_width), bits_type(self.iface.out_width)
+        iw, ow = bits_type(self.iface.core_in_width), bits_type(self.iface.out_width)
         pc_bits = max((self.done_pc).bit_length(), 1)
         pc_t = f"u{pc_bits}"
         st_t = self.state_type()
@@ -581,7 +581,7 @@ class _Writer:
             mems, names = self.iface.memories, (TOP_PROC, IN_CHANNEL, OUT_CHANNEL)
             proc = memory_proc(mems, names, pc_t, (iw, ow), self.accesses, self.done_pc)
             text = "\n\n".join([words_type(mems, self.accesses), *fns]) + "\n" + proc
-            extra = control_bits(mems, self.accesses, self.iface.in_width)
+            extra = control_bits(mems, self.accesses, self.iface.core_in_width)
             return self._proc_result(text, pc_bits + extra)
         arms = ["if idle { seg_entry(data) }"]
         for k in range(1, len(self.loops) + 1):

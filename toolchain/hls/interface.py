@@ -170,6 +170,12 @@ class HwInterface:
         return sum(p.width for p in self.inputs)
 
     @property
+    def core_in_width(self) -> int:
+        # at least one bit: a method with no inputs (a constant, a ROM) still starts on in_valid;
+        # the wrapper ties the core's one input bit to zero
+        return max(self.in_width, 1)
+
+    @property
     def out_width(self) -> int:
         # at least one bit: a method whose only result is an array in block RAM still signals
         # its end on out_valid, with a constant bit on the core's output channel

@@ -99,7 +99,8 @@ def top_module(
     if note:
         lines += [f"// {ln}" for ln in note.splitlines()]
     lines.append(f"module {iface.top}(\n  " + ",\n  ".join(decls) + "\n);")
-    lines.append(f"  wire [{iface.in_width - 1}:0] core_in = {_concat(iface.inputs)};")
+    core_in = _concat(iface.inputs) if iface.inputs else "1'b0"  # no inputs: one unused bit
+    lines.append(f"  wire [{iface.core_in_width - 1}:0] core_in = {core_in};")
     lines.append(f"  wire [{iface.out_width - 1}:0] core_out;")
     for s in iface.outputs:
         lines.append(f"  assign {s.rtl_name} = core_out[{s.offset + s.width - 1}:{s.offset}];")

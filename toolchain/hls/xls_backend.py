@@ -165,8 +165,6 @@ def synthesize_xls(
             f"unknown XLS delay model {opts.delay_model!r}", hint=", ".join(DELAY_MODELS)
         )
     iface = build_interface(method)
-    if iface.in_width == 0:
-        raise HlsError(f"{method.name} takes no inputs: there is nothing to compute in hardware")
     structured, stats = structurize(method, opts.structure)
     warnings: list[str] = []
     refused: dict[str, str] = {}

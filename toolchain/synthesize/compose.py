@@ -13,6 +13,7 @@ from shared_schemas.synthesis import (
     SynthesizeParams,
     SynthesizeResult,
 )
+from shared_schemas.verification import Severity
 from toolchain.atomic import OutputFolder
 from toolchain.dafny.callgraph import uses
 from toolchain.errors import ToolchainError
@@ -142,6 +143,11 @@ def _run_stages(run: Run, transform_ir: IrTransform | None) -> SynthesizeResult:
             raise ToolchainError(f"{job.method} cannot become hardware", hint=hint)
         method = lowered.method
         run.warnings.extend(overflow_warnings(method))
+        run.warnings.extend(  # what the hardware leaves out (a print), located
+            f"line {d.range.start.line + 1}: {d.message}"
+            for d in lowered.diagnostics
+            if d.severity == Severity.warning
+        )
         if transform_ir is not None:
             method = transform_ir(method)
         _apply_directives(run)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
+from toolchain.frontend.lowering.generics import type_arguments
 from toolchain.frontend.lowering.method_recursion import recursive_method_function
 from toolchain.frontend.lowering.recursion import (
     TailRecursion,
@@ -18,6 +19,7 @@ from toolchain.frontend.lowering.recursion import (
     non_tail_self_call,
 )
 from toolchain.frontend.lowering.results import CallFrame, SourceVar
+from toolchain.frontend.lowering.returned_buffers import result_buffer, take_buffer
 from toolchain.frontend.lowering.scope import (
     ArrayRef,
     Binding,
@@ -98,7 +100,11 @@ class CallInliner:
             pre.append(ir.Assign(targets=targets, values=values, loc=self.ctx.loc(call)))
         return ir_params
 
-    def call_stmt(self, call: A.Apply, targets: list[A.Expr], s: A.Stmt) -> list[ir.Stmt]:
+    def call_stmt(
+        self, call: A.Apply, targets: list[A.Expr], s: A.Stmt, declares: bool = False
+    ) -> list[ir.Stmt]:
+        """Inline `targets := call` (`declares`: `var targets := call`, whose sequence and array
+        results are bound to the callee's result buffers instead of copied)."""
         if isinstance(call.func, A.Member):
             raise self.ctx.fail(
                 call, "HW102", "calling a method of an object: heap objects are not hardware"
@@ -132,6 +138,24 @@ class CallInliner:
         if as_function is not None:
             # linear recursion of a method: the function it computes runs on a stack
             return self._recursive_method_call(as_function, call, targets, s)
+        types = self.ctx.types
+        outer = types.generic
+        types.generic = {**outer, **type_arguments(self.ctx, callee, call)}
+        try:
+            return self._inline_method(callee, call, targets, s, declares)
+        finally:
+            types.generic = outer
+
+    def _inline_method(
+        self,
+        callee: A.MethodDecl,
+        call: A.Apply,
+        targets: list[A.Expr],
+        s: A.Stmt,
+        declares: bool,
+    ) -> list[ir.Stmt]:
+        name = callee.name
+        assert callee.body is not None  # checked by call_stmt
         out: list[ir.Stmt] = []
         if name not in self.ctx.inlined:
             self.ctx.inlined.append(name)
@@ -141,13 +165,18 @@ class CallInliner:
         ir_params = self._bind_args(callee, call, out, scope, prefix)
         ir_results: dict[str, str] = {}
         outs: list[str] = []
+        buffers: dict[str, ArrayRef] = {}  # IR name of a sequence or array result -> its buffer
         for r in callee.returns:
             if r.ghost:
                 scope[r.name] = GhostVar()
                 continue
             d = self.ctx.resolve_type(r.type, r)
             if d.is_collection:
-                raise self.ctx.fail(call, "HW103", f"{name} returns an array: inline it by hand")
+                ref = result_buffer(self.ctx, name, prefix, r, d, call)
+                scope[r.name] = ref
+                buffers[ref.ir_name] = ref
+                outs.append(ref.ir_name)
+                continue
             rn = self.ctx.new_local(
                 f"{prefix}_{r.name}", d.to_ir(), self.ctx.loc(r), origin=f"{name}.{r.name}", dtype=d
             )
@@ -167,9 +196,12 @@ class CallInliner:
             wrapper_flag = self.ctx.temp(ir.BOOL, self.ctx.loc(call))
         self.ctx.exit = ExitTarget(outs, self.ctx.loop_depth if needs_wrapper else -1)
         try:
+            # one scope for the body and its final `return m - 1;`: the returned values may
+            # read the body's locals
+            self.ctx.scopes.append({})
             body = self.stmts.block(
                 _strip_final_return(callee.body.body) if not needs_wrapper else callee.body.body,
-                new_scope=True,
+                new_scope=False,
             )
             final = _final_return(callee.body.body)
             if final is not None and not needs_wrapper:
@@ -205,20 +237,28 @@ class CallInliner:
             if len(targets) != len(outs):
                 raise self.ctx.fail(s, "HW114", f"{name} returns {len(outs)} values")
             ir_targets: list[ir.Target] = []
+            scalars: list[str] = []
             target_pre: list[ir.Stmt] = []
-            for t in targets:
+            for t, o in zip(targets, outs, strict=True):
+                if o in buffers:
+                    out.extend(
+                        take_buffer(self.ctx, self.stmts.buffers, t, buffers[o], s, declares)
+                    )
+                    continue
                 ir_targets.append(self.stmts.target(t, target_pre))
+                scalars.append(o)
             out.extend(target_pre)
-            out.append(
-                ir.Assign(
-                    targets=ir_targets,
-                    values=[
-                        ir.Var(name=o, type=self.ctx.type_of_local(o), loc=self.ctx.loc(call))
-                        for o in outs
-                    ],
-                    loc=self.ctx.loc(s),
+            if ir_targets:
+                out.append(
+                    ir.Assign(
+                        targets=ir_targets,
+                        values=[
+                            ir.Var(name=o, type=self.ctx.type_of_local(o), loc=self.ctx.loc(call))
+                            for o in scalars
+                        ],
+                        loc=self.ctx.loc(s),
+                    )
                 )
-            )
             self.ctx.record_assign(s, [t.name for t in ir_targets if isinstance(t, ir.VarTarget)])
         return out
 

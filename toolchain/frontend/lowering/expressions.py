@@ -28,6 +28,7 @@ from toolchain.frontend.lowering.scope import (
     Scalar,
     dtype_of_ir,
 )
+from toolchain.frontend.lowering.sequence_equality import sequence_equality
 
 
 class FunctionInliner(Protocol):
@@ -251,6 +252,10 @@ class ExpressionLowerer:
         }
         if e.op in ("in", "!in"):
             return self.membership(e, pre)
+        if e.op in ("==", "!="):
+            compared = sequence_equality(self, e, pre)
+            if compared is not None:
+                return compared
         if e.op == "<==":
             return self.binary(
                 A.BinaryExpr(op="==>", lhs=e.rhs, rhs=e.lhs, start=e.start, end=e.end), pre

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared_schemas.verification import Diagnostic
+from shared_schemas.verification import Diagnostic, Severity
 from toolchain.dafny.text import LineIndex
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
@@ -131,14 +131,23 @@ class LoweringContext:
     def loc(self, node: A.Node | A.Param | A.LocalVar) -> ir.SourceSpan:
         return self.span(node.start, node.end)
 
-    def report(self, node: Located, code: str, message: str) -> None:
+    def report(
+        self, node: Located, code: str, message: str, severity: Severity = Severity.error
+    ) -> None:
         start, end = node if isinstance(node, tuple) else (node.start, node.end)
         # keep multi-line constructs to their first line: editors underline less noise
         nl = self.text.find("\n", start)
         if nl != -1 and nl < end:
             end = nl
         d = hw_diagnostic(
-            self.filename, self.index, start, end, code, message, symbol=self.current_decl
+            self.filename,
+            self.index,
+            start,
+            end,
+            code,
+            message,
+            symbol=self.current_decl,
+            severity=severity,
         )
         if not any(x.range == d.range and x.code == d.code for x in self.diags):
             self.diags.append(d)

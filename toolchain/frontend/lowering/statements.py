@@ -19,6 +19,7 @@ from toolchain.frontend.lowering.buffers import BufferLowerer, add_length_var, i
 from toolchain.frontend.lowering.enums import enum_of
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
 from toolchain.frontend.lowering.forall_shapes import index_bounds, reads_other_element
+from toolchain.frontend.lowering.ghost_code import is_ghost_if
 from toolchain.frontend.lowering.measures import loop_measure
 from toolchain.frontend.lowering.results import LoopSite, SourceVar
 from toolchain.frontend.lowering.scope import (
@@ -30,12 +31,19 @@ from toolchain.frontend.lowering.scope import (
     dtype_of_ir,
     is_char_type,
 )
+from toolchain.frontend.lowering.unsupported import (
+    arbitrary_guard,
+    chosen_branch,
+    report_unsupported,
+)
 
 
 class MethodInliner(Protocol):
     """Inlines a call of a method (see `lowering.calls.CallInliner`)."""
 
-    def call_stmt(self, call: A.Apply, targets: list[A.Expr], s: A.Stmt) -> list[ir.Stmt]: ...
+    def call_stmt(
+        self, call: A.Apply, targets: list[A.Expr], s: A.Stmt, declares: bool = False
+    ) -> list[ir.Stmt]: ...
 
 
 class StatementLowerer:
@@ -90,30 +98,9 @@ class StatementLowerer:
         if isinstance(s, A.SpecStmt):
             return []
         if isinstance(s, A.UnsupportedStmt):
-            self.unsupported_stmt(s)
+            report_unsupported(self.ctx, s)
             return []
         raise self.ctx.fail(s, "HW108", "this statement is not supported")
-
-    def unsupported_stmt(self, s: A.UnsupportedStmt) -> None:
-        reasons = {
-            "print": ("HW108", "print has no hardware meaning: remove it from the kernel"),
-            "match": (
-                "HW108",
-                "a match whose cases bind fields is not supported yet (cases that name "
-                "constructors are): use if/else",
-            ),
-            "forall": (
-                "HW108",
-                "forall statements (parallel updates) are not supported yet: use a loop",
-            ),
-            "continue": ("HW108", "continue is not supported yet: restructure with if"),
-            "if": ("HW107", "a guarded-command if (case arms) is nondeterministic"),
-            "while": ("HW107", "a guarded-command while (case arms) is nondeterministic"),
-            "tuple pattern": ("HW111", "tuple patterns are not supported"),
-            "yield": ("HW102", "iterators are not hardware"),
-        }
-        code, msg = reasons.get(s.kind, ("HW108", f"{s.kind} is not supported"))
-        self.ctx.report(s, code, msg)
 
     def var_decl(self, s: A.VarDecl) -> list[ir.Stmt]:
         if s.ghost:
@@ -133,10 +120,11 @@ class StatementLowerer:
             assert isinstance(callee, A.MethodDecl)
             targets: list[A.Expr] = []
             for v, r in zip(s.vars, callee.returns, strict=False):
-                t = v.type or r.type
-                self._declare_local(v, t, None, s)
+                d = self.ctx.resolve_type(v.type or r.type, v)
+                if d.kind != "array":  # a returned array is the callee's fresh buffer
+                    self._declare_local(v, d, None, s)
                 targets.append(A.Name(name=v.name, start=v.start, end=v.end))
-            return self.methods.call_stmt(call, targets, s)
+            return self.methods.call_stmt(call, targets, s, declares=True)
         values: list[ir.Expr] = []
         if s.rhs:
             if len(s.rhs) != len(s.vars):
@@ -380,10 +368,20 @@ class StatementLowerer:
         raise self.ctx.fail(t, "HW114", "this assignment target is not supported")
 
     def if_stmt(self, s: A.IfStmt) -> list[ir.Stmt]:
-        if s.cond is None:
-            raise self.ctx.fail(s, "HW107", "`if *` chooses a branch arbitrarily")
+        if is_ghost_if(self.ctx, s):
+            return []  # Dafny's ghost statement: only proof state changes in it
         pre: list[ir.Stmt] = []
-        cond = self.exprs.expr(s.cond, pre)
+        if arbitrary_guard(s):
+            # both branches stay for the range analysis and the width proofs (Dafny checks the
+            # program for either); a constant flag picks the compiled program's, XLS drops the other
+            loc = self.ctx.loc(s)
+            flag = self.ctx.temp(ir.BOOL, loc)
+            pick = ir.Const(value=chosen_branch(self.ctx, s), type=ir.BOOL, loc=loc)
+            pre.append(ir.Assign(targets=[ir.VarTarget(name=flag)], values=[pick], loc=loc))
+            cond: ir.Expr = ir.Var(name=flag, type=ir.BOOL, loc=loc)
+        else:
+            assert s.cond is not None
+            cond = self.exprs.expr(s.cond, pre)
         then = self.block(s.then.body)
         other: list[ir.Stmt] = []
         if s.otherwise is not None:
