@@ -10,8 +10,9 @@ from pathlib import Path
 from types import FrameType
 
 from shared_schemas.generation import TrainingConfig, TrainingIteration, TrainingMode
-from shared_schemas.settings import DafnySettings, LlmSettings
+from shared_schemas.settings import LlmSettings
 from toolchain.commands.model_flags import ModelFlags
+from toolchain.commands.shared_flags import add_dafny_flag, dafny_settings
 from toolchain.dafny import DafnyEngine
 from toolchain.errors import InputError
 from toolchain.executor import make_executor
@@ -80,7 +81,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--base-url")
     p.add_argument("--model")
     p.add_argument("--temperature", type=float)
-    p.add_argument("--dafny", default=None)
+    add_dafny_flag(p)
     p.add_argument("--verify-timeout", type=float, default=60.0, metavar="S")
     p.add_argument(
         "--rollout-workers",
@@ -125,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
             LlmSettings(), base_url=args.base_url, model=args.model, temperature=args.temperature
         )
     )
-    engine = DafnyEngine.discover(DafnySettings(path=args.dafny))
+    engine = DafnyEngine.discover(dafny_settings(args))
     cancel = CancelToken()
 
     def on_sigint(signum: int, frame: FrameType | None) -> None:

@@ -6,6 +6,7 @@ program (which inserts range assertions into the original text) point at the use
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 # ---------------------------------------------------------------------------------------------
@@ -444,3 +445,13 @@ class Program:
             if name in (d.name, qualified):
                 return d
         return None
+
+
+def child_exprs(e: Expr) -> Iterator[Expr]:
+    """The expressions directly inside `e` (operands, arguments, list elements), in field order:
+    the walkers of the analyses recurse through this instead of knowing every node's fields."""
+    for value in vars(e).values():
+        if isinstance(value, Expr):
+            yield value
+        elif isinstance(value, list):
+            yield from (x for x in value if isinstance(x, Expr))

@@ -297,17 +297,7 @@ class ObligationBuilder:
                 ):
                     helper = self._accumulator_invariant(src, acc, lsite, loop_id)
                     if helper is not None:
-                        self.add(
-                            kind="invariant",
-                            text=helper,
-                            offset=lsite.inserts_at,
-                            key=None,
-                            lo=iv.lo,
-                            hi=iv.hi,
-                            where="loop head (accumulator)",
-                            loc=self.span(lsite.loop.start, lsite.loop.start + 5),
-                            helper=True,
-                        )
+                        self._loop_head_helper(lsite, helper, iv, "accumulator")
                 self.add_range(
                     "invariant",
                     src,
@@ -348,6 +338,21 @@ class ObligationBuilder:
         product_obs.products(self, ranges)
         return self.obs
 
+    def _loop_head_helper(self, lsite: LoopSite, text: str, iv: Interval, about: str) -> None:
+        """A helper invariant at a loop's head (an accumulator's growth, an array's elements):
+        Dafny proves it like any claim, and it lets the range claims next to it go through."""
+        self.add(
+            kind="invariant",
+            text=text,
+            offset=lsite.inserts_at,
+            key=None,
+            lo=iv.lo,
+            hi=iv.hi,
+            where=f"loop head ({about})",
+            loc=self.span(lsite.loop.start, lsite.loop.start + 5),
+            helper=True,
+        )
+
     def _element_invariants(
         self, loop: ir.While | ir.For, lsite: LoopSite, reverse: dict[str, str]
     ) -> None:
@@ -370,17 +375,8 @@ class ObligationBuilder:
             if src is None or iv is None or not iv.bounded or skip:
                 continue
             assert iv.lo is not None and iv.hi is not None
-            self.add(
-                kind="invariant",
-                text=f"forall k :: 0 <= k < {src}.Length ==> {iv.lo} <= {src}[k] <= {iv.hi}",
-                offset=lsite.inserts_at,
-                key=None,
-                lo=iv.lo,
-                hi=iv.hi,
-                where="loop head (elements)",
-                loc=self.span(lsite.loop.start, lsite.loop.start + 5),
-                helper=True,
-            )
+            text = f"forall k :: 0 <= k < {src}.Length ==> {iv.lo} <= {src}[k] <= {iv.hi}"
+            self._loop_head_helper(lsite, text, iv, "elements")
 
     def _callee_arrays(self, top: str) -> None:
         """An inlined callee is verified on its own: the lengths (and element ranges) of its
@@ -465,12 +461,7 @@ class ObligationBuilder:
             # M: the measure's bound at entry, with decreases_min folded in
             m = acc.trips + site.decreases_min - 1
             k = f"({m} - ({d_text}))"
-        parts = []
-        if acc.entry.hi is not None and acc.delta.hi is not None:
-            parts.append(f"{name} <= {acc.entry.hi} + {max(acc.delta.hi, 0)} * {k}")
-        if acc.entry.lo is not None and acc.delta.lo is not None:
-            parts.append(f"{acc.entry.lo} + {min(acc.delta.lo, 0)} * {k} <= {name}")
-        return " && ".join(parts) if parts else None
+        return acc.bound_text(name, k)
 
 
 def _hull(parts: list[Interval | None]) -> Interval | None:

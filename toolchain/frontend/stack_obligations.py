@@ -84,16 +84,12 @@ def stack_result_helper(
         return
     m = _measure_text(b.program_text, site.measure)
     levels = f"(if ({m}) >= 0 then ({m}) + 1 else 0)"
-    parts = []
-    if acc.entry.hi is not None and acc.delta.hi is not None:
-        parts.append(f"{subject} <= {acc.entry.hi} + {max(acc.delta.hi, 0)} * {levels}")
-    if acc.entry.lo is not None and acc.delta.lo is not None:
-        parts.append(f"{acc.entry.lo} + {min(acc.delta.lo, 0)} * {levels} <= {subject}")
-    if not parts:
+    bound = acc.bound_text(subject, levels)
+    if bound is None:
         return
     b.add(
         kind="ensures",
-        text=" && ".join(parts),
+        text=bound,
         offset=offset,
         key=None,
         lo=acc.entry.lo if acc.entry.lo is not None else 0,

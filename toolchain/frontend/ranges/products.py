@@ -138,7 +138,7 @@ class ProductBounds:
                 args += [str(x) for x in (a.lo, a.hi, b.lo, b.hi, out.lo, out.hi)]
                 self.calls.append(ProductCall(f"{LEMMA_NAME}({', '.join(args)})", out.lo, out.hi))
             return out
-        for sub in _children(e):
+        for sub in A.child_exprs(e):
             self.expr(sub)
         return top
 
@@ -152,14 +152,6 @@ def _constant(e: A.Expr) -> bool:
     return False
 
 
-def _children(e: A.Expr) -> Iterator[A.Expr]:
-    for v in vars(e).values():
-        if isinstance(v, A.Expr):
-            yield v
-        elif isinstance(v, list):
-            yield from (x for x in v if isinstance(x, A.Expr))
-
-
 def has_product(e: A.Expr) -> bool:
     """Whether `e` multiplies two non-constant factors anywhere (outside quantifiers and lets,
     whose bound variables no call before the statement could name)."""
@@ -168,14 +160,14 @@ def has_product(e: A.Expr) -> bool:
     if isinstance(e, A.BinaryExpr) and e.op == "*":
         if not _constant(e.lhs) and not _constant(e.rhs):
             return True
-    return any(has_product(c) for c in _children(e))
+    return any(has_product(c) for c in A.child_exprs(e))
 
 
 def names_in(e: A.Expr) -> set[str]:
     """Every variable name `e` mentions (bound variables of quantifiers included: an over-count
     only ever keeps a lemma call where it was)."""
     out = {e.name} if isinstance(e, A.Name) else set()
-    for c in _children(e):
+    for c in A.child_exprs(e):
         out |= names_in(c)
     return out
 

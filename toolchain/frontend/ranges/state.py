@@ -61,6 +61,16 @@ class Accumulation:
     delta: Interval
     trips: int
 
+    def bound_text(self, subject: str, steps: str) -> str | None:
+        """Dafny text bounding `subject` after `steps` (a Dafny expression) iterations: entry plus
+        steps times the per-iteration change, each side only where both its ends are known."""
+        parts = []
+        if self.entry.hi is not None and self.delta.hi is not None:
+            parts.append(f"{subject} <= {self.entry.hi} + {max(self.delta.hi, 0)} * {steps}")
+        if self.entry.lo is not None and self.delta.lo is not None:
+            parts.append(f"{self.entry.lo} + {min(self.delta.lo, 0)} * {steps} <= {subject}")
+        return " && ".join(parts) if parts else None
+
 
 @dataclass
 class RangeResult:
