@@ -201,7 +201,7 @@ def test_a_range_dafny_cannot_prove_is_checked_not_trusted(
     assert any(d.code == "HW203" and "did not prove y" in d.message for d in plain.errors)
     r = lower(NONDETERMINISTIC, "Triple", engine=dafny, options=CONTRACT)
     assert r.ok and r.method is not None, [d.message for d in r.diagnostics]
-    ((name, lo, hi),) = [(c.source, c.lo, c.hi) for c in r.method.checked]
+    ((name, lo),) = [(c.source, c.lo) for c in r.method.checked]
     assert name == "y" and lo == 36  # the analysis' range, now checked in hardware
     status = {w.name: w.status for w in r.method.widths}
     assert status["y"] == WidthStatus.CHECKED and status["r"] == WidthStatus.PROVEN
