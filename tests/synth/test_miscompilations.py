@@ -312,3 +312,62 @@ def test_verilog_the_simulator_cannot_parse_is_an_internal_error(tmp_path: Path)
     assert message.startswith("internal error: generated Verilog for IsUnique does not parse: ")
     assert "bad.v:2" in message
     assert "not in your program" in message
+
+
+# ../shared/datasets/dafnybench/ground_truth/tangent-finder_tmp_tmpgyzf44ve_circles.dfy
+# The outer loop (at most 16 trips) is unrolled around an inner loop that stays a state machine.
+# The unrolled copies shared one inner loop object, and the back end, which finds where to go on
+# after a loop by the loop, continued every copy after the last one: the RTL stopped after the
+# first outer trip (r = [2, 10, 0, 0], x = [0, 0, 0]: Dafny true, RTL false).
+TANGENT = """
+method Tangent(r: array<int>, x: array<int>) returns (b: bool)
+    requires forall i, j :: 0 <= i <= j < x.Length ==> x[i] <= x[j]
+    requires forall i, j :: (0 <= i < r.Length && 0 <= j < x.Length) ==> (r[i] >= 0 && x[j] >= 0)
+    ensures !b ==> forall i, j :: 0 <= i< r.Length && 0 <= j < x.Length ==> r[i] != x[j]
+    ensures b ==> exists i, j :: 0 <= i< r.Length && 0 <= j < x.Length && r[i] == x[j]
+{
+    var tempB, tangentMissing, k, l := false, false, 0, 0;
+    while k != r.Length && !tempB
+        invariant 0 <= k <= r.Length
+        invariant tempB ==> exists i, j :: 0 <= i < r.Length && 0 <= j < x.Length && r[i] == x[j]
+        invariant !tempB ==> forall i, j :: (0 <= i<k && 0 <= j < x.Length) ==> r[i] != x[j]
+        decreases r.Length - k
+    {
+        l:= 0;
+        tangentMissing := false;
+        while l != x.Length && !tangentMissing
+            invariant 0 <= l <= x.Length
+            invariant tempB ==> exists i, j :: 0 <= i < r.Length && 0 <= j < x.Length && r[i] == x[j]
+            invariant !tempB ==> forall i :: 0 <= i< l ==> r[k] != x[i]
+            invariant tangentMissing ==> forall i :: (l <= i < x.Length) ==> r[k] != x[i]
+            decreases x.Length - l, !tempB, !tangentMissing
+        {
+            if  r[k] == x[l] {
+                tempB := true;
+            }
+            if (r[k] < x[l]) {
+                tangentMissing := true;
+            }
+            l := l + 1;
+        }
+        k := k + 1;
+    }
+    b := tempB;
+}
+"""
+
+
+def test_unrolled_copies_of_a_loop_holding_a_state_machine_are_distinct() -> None:
+    from toolchain.hls.structurize import StructureOptions, structurize
+
+    result = lower(TANGENT, "Tangent", options=CONTRACT)
+    assert result.method is not None
+    flat, stats = structurize(result.method, StructureOptions())
+    assert stats.unrolled_loops >= 1 and stats.kept_loops >= 1
+    kept = [s for s in ir.walk_stmts(flat.body) if isinstance(s, ir.While)]
+    assert len(kept) > 1 and len({id(s) for s in kept}) == len(kept)
+
+
+@pytest.mark.slow
+def test_tangent_rtl_agrees_with_dafny(dafny: DafnyEngine, tmp_path: Path) -> None:
+    assert _synthesize(TANGENT, "Tangent", tmp_path, dafny) == CosimVerdict.passed

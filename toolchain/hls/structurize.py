@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import itertools
 from dataclasses import dataclass, field
@@ -268,11 +269,11 @@ def _lower_while(
             )
         else:
             ctx.unrolled += 1
-            return pre + [If(cond=guard, then=lowered, loc=origin.loc) for _ in range(max_trips)]
+            return pre + _unrolled(guard, lowered, max_trips, origin.loc)
     elif schedule != "fsm" and max_trips is not None and max_trips <= opts.unroll_limit:
         if size is not None and size <= opts.unroll_budget:
             ctx.unrolled += 1
-            return pre + [If(cond=guard, then=lowered, loc=origin.loc) for _ in range(max_trips)]
+            return pre + _unrolled(guard, lowered, max_trips, origin.loc)
     ctx.kept_loops += 1
     if factor is not None and factor > 1 and schedule != "unrolled":
         if has_loops(lowered):
@@ -293,6 +294,16 @@ def _lower_while(
         loop_stmt.invariants = origin.invariants
         loop_stmt.decreases = origin.decreases
     return [*pre, loop_stmt]
+
+
+def _unrolled(guard: Expr, body: list[Stmt], trips: int, loc: SourceSpan) -> list[Stmt]:
+    """`trips` guarded copies of `body`. A body that holds a loop kept as a state machine is
+    copied for real: the back end gives each loop a state of its own and finds where to go on
+    after it by the loop, so copies sharing one loop all continued after the last copy."""
+    fresh = has_loops(body)
+    return [
+        If(cond=guard, then=copy.deepcopy(body) if fresh else body, loc=loc) for _ in range(trips)
+    ]
 
 
 def _int_type(e: Expr, what: str) -> IntType:
