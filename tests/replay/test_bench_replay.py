@@ -66,7 +66,10 @@ def test_bench_regime_table(tmp_path: Path, datasets_dir: Path) -> None:
         "--out", str(tmp_path), env={"P2S_DATASETS": str(datasets_dir)},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "Hardware by regime (contract: integers 32 bits, lengths <= 16)" in done.stdout
+    assert (
+        "Hardware by regime (contract: integers 32 bits, lengths <= 16; assumed regime: results "
+        "with no bound checked at run time in 32 bits)"
+    ) in done.stdout
     assert "spec:lowers" in done.stdout and "assumed:lowers" in done.stdout
     report = ReplayReport.model_validate(json.loads((tmp_path / "report.json").read_text()))
     [row] = report.rows
