@@ -123,6 +123,18 @@ async def published_version(
     return list([p for p in client.published_for(uri) if p.version == version][-1].diagnostics)
 
 
+def apply_edits(text: str, edits: list[lsp.TextEdit]) -> str:
+    """`text` with a workspace edit's text edits applied, as the client would."""
+    lines = text.splitlines(keepends=True)
+
+    def offset(p: lsp.Position) -> int:
+        return sum(len(s) for s in lines[: p.line]) + p.character
+
+    for e in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
+        text = text[: offset(e.range.start)] + e.new_text + text[offset(e.range.end) :]
+    return text
+
+
 def dafny_findings(diagnostics: list[lsp.Diagnostic]) -> list[lsp.Diagnostic]:
     """The verifier's findings only: the front end's hardware findings (HW codes, warnings on
     methods that cannot become hardware, e.g. unbounded `int` inputs) left out."""

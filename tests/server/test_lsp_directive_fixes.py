@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lsp_helpers import RecordingClient, StartServer, change_doc, open_doc, published_version
+from lsp_helpers import (
+    RecordingClient,
+    StartServer,
+    apply_edits,
+    change_doc,
+    open_doc,
+    published_version,
+)
 from lsprotocol import types as lsp
 
 from toolchain.hls.directive_findings import corrections
@@ -26,17 +33,6 @@ method {:hls_shedule "fsm"} {:hls_schedule "pipelined"} Count(n: int) returns (s
   }
 }
 """
-
-
-def _apply(text: str, edits: list[lsp.TextEdit]) -> str:
-    lines = text.splitlines(keepends=True)
-
-    def offset(p: lsp.Position) -> int:
-        return sum(len(s) for s in lines[: p.line]) + p.character
-
-    for e in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
-        text = text[: offset(e.range.start)] + e.new_text + text[offset(e.range.end) :]
-    return text
 
 
 async def _actions(
@@ -89,7 +85,7 @@ async def test_ignored_directives_are_located_warnings_with_fixes(
         edit = actions[title].edit
         assert edit is not None and edit.changes is not None
         edits.extend(e for e in edit.changes[uri] if isinstance(e, lsp.TextEdit))
-    fixed = _apply(COUNT, edits)
+    fixed = apply_edits(COUNT, edits)
     assert fixed.splitlines()[0] == 'method {:hls_schedule "fsm"} Count(n: int) returns (s: int)'
     assert "invariant {:hls_unroll 2} 0 <= i <= n" in fixed
 

@@ -15,6 +15,7 @@ from lsp_helpers import (
     REPO,
     RecordingClient,
     StartServer,
+    apply_edits,
     change_doc,
     open_doc,
     published_version,
@@ -152,10 +153,7 @@ async def test_quick_fix_adds_the_bounds_and_the_method_becomes_hardware(
     assert "32 bits" in preferred.title
     assert preferred.edit is not None and preferred.edit.changes is not None
     (edit,) = preferred.edit.changes[uri]
-    lines = text.splitlines(keepends=True)
-    start = sum(len(s) for s in lines[: edit.range.start.line]) + edit.range.start.character
-    end = sum(len(s) for s in lines[: edit.range.end.line]) + edit.range.end.character
-    fixed = text[:start] + edit.new_text + text[end:]
+    fixed = apply_edits(text, [edit])
     assert "requires -2147483648 <= x <= 2147483647" in fixed
 
     change_doc(client, uri, 2, fixed)
@@ -181,13 +179,6 @@ method Factorial(n: nat) returns (f: nat)
 """
 
 
-def _applied(text: str, edit: lsp.TextEdit) -> str:
-    lines = text.splitlines(keepends=True)
-    start = sum(len(s) for s in lines[: edit.range.start.line]) + edit.range.start.character
-    end = sum(len(s) for s in lines[: edit.range.end.line]) + edit.range.end.character
-    return text[:start] + edit.new_text + text[end:]
-
-
 async def test_quick_fix_checks_a_growing_result_at_run_time(
     start_server: StartServer, tmp_path: Path
 ) -> None:
@@ -208,7 +199,7 @@ async def test_quick_fix_checks_a_growing_result_at_run_time(
     check = next(a for a in fixes if a.title.startswith("Check f at run time"))
     assert check.edit is not None and check.edit.changes is not None
     (edit,) = check.edit.changes[uri]
-    fixed = _applied(GROWING, edit)
+    fixed = apply_edits(GROWING, [edit])
     assert fixed.startswith("method {:hls_overflow_check 32} Factorial(n: nat)")
 
     change_doc(client, uri, 2, fixed)
