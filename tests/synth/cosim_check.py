@@ -11,6 +11,23 @@ from toolchain.dafny import DafnyEngine
 from toolchain.synthesize import run_synthesis
 
 
+def cosim_params(
+    program: str, file_name: str, method: str, tmp_path: Path, **settings: Any
+) -> SynthesizeParams:
+    """A request for `method` of `program` (written to tmp_path/file_name): by default 24
+    vectors, no yosys or place and route."""
+    src = tmp_path / file_name
+    src.write_text(program)
+    defaults: dict[str, Any] = {"vectors": 24, "fmax": False, "synth": False}
+    return SynthesizeParams(
+        uri=str(src),
+        method=method,
+        out_dir=str(tmp_path / "out"),
+        target=SynthTarget.ice40,
+        **{**defaults, **settings},
+    )
+
+
 def passes_cosimulation(
     program: str,
     file_name: str,
@@ -20,18 +37,7 @@ def passes_cosimulation(
     **settings: Any,
 ) -> SynthesisReport:
     """The report of a run whose 24 vectors all matched Dafny's compiled program."""
-    src = tmp_path / file_name
-    src.write_text(program)
-    params = SynthesizeParams(
-        uri=str(src),
-        method=method,
-        out_dir=str(tmp_path / "out"),
-        vectors=24,
-        fmax=False,
-        synth=False,
-        target=SynthTarget.ice40,
-        **settings,
-    )
+    params = cosim_params(program, file_name, method, tmp_path, **settings)
     r = run_synthesis(params, engine=dafny).report
     assert r.cosim.verdict == CosimVerdict.passed, r.cosim.message
     assert r.cosim.reference == "dafny-compiled"

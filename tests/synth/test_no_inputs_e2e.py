@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from shared_schemas.synthesis import CosimVerdict, SynthesizeParams, SynthTarget
+from shared_schemas.synthesis import CosimVerdict, SynthesizeParams
+from tests.synth.cosim_check import cosim_params
 from toolchain.dafny import DafnyEngine
 from toolchain.errors import ToolchainError
 from toolchain.synthesize import run_synthesis
@@ -47,17 +48,7 @@ method Nothing()
 
 
 def _params(tmp_path: Path, method: str) -> SynthesizeParams:
-    src = tmp_path / "constants.dfy"
-    src.write_text(PROGRAM)
-    return SynthesizeParams(
-        uri=str(src),
-        method=method,
-        out_dir=str(tmp_path / "out"),
-        vectors=24,
-        fmax=False,
-        synth=False,
-        target=SynthTarget.ice40,
-    )
+    return cosim_params(PROGRAM, "constants.dfy", method, tmp_path)
 
 
 @pytest.mark.parametrize("method", ["CalDiv", "Answer"])

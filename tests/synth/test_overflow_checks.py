@@ -12,9 +12,8 @@ from shared_schemas.synthesis import (
     CosimVerdict,
     EvidenceManifest,
     SynthesizeParams,
-    SynthTarget,
 )
-from tests.synth.cosim_check import passes_cosimulation
+from tests.synth.cosim_check import cosim_params, passes_cosimulation
 from toolchain.dafny import DafnyEngine
 from toolchain.frontend import lower
 from toolchain.frontend.ir import HardwareMethod, WidthStatus
@@ -92,16 +91,12 @@ def test_checked_ranges_are_assumed_only_after_their_assignments(dafny: DafnyEng
 
 
 def _fact_params(tmp_path: Path, vectors: int = 48) -> SynthesizeParams:
-    src = tmp_path / "fact.dfy"
-    src.write_text(FACTORIAL)
-    return SynthesizeParams(
-        uri=str(src),
-        method="Factorial",
-        out_dir=str(tmp_path / "out"),
+    return cosim_params(
+        FACTORIAL,
+        "fact.dfy",
+        "Factorial",
+        tmp_path,
         vectors=vectors,
-        fmax=False,
-        synth=False,
-        target=SynthTarget.ice40,
         assume_input_bits=32,
         overflow_check_bits=32,
     )
