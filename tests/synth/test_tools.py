@@ -11,7 +11,7 @@ import pytest
 from shared_schemas.settings import SynthTarget
 from shared_schemas.synthesis import PortRole, RtlPort
 from toolchain.cosim.run import first_mismatch
-from toolchain.cosim.simulate import simulate
+from toolchain.cosim.simulate import OUT_OF_TIME, simulate
 from toolchain.errors import ToolCrashedError
 from toolchain.frontend.interp import run_method
 from toolchain.synth.nextpnr import WRAPPER_TOP, estimate_fmax, fmax_wrapper
@@ -114,6 +114,25 @@ def test_a_design_that_never_answers_times_out(tmp_path: Path) -> None:
     )
     sim = simulate([silent], "Adder", ["a", "b"], ["s"], [[1, 2]], tmp_path / "t", max_cycles=50)
     assert sim.status.startswith("no result within 50 cycles")
+
+
+def test_the_bench_stops_at_its_deadline_and_keeps_what_finished(tmp_path: Path) -> None:
+    # a design that answers the first vector and then never again: with a cycle limit beyond
+    # reach, the wall clock ends the run, and the bench (not the kill) writes the first result
+    once = tmp_path / "once.v"
+    once.write_text(
+        ADDER.replace("OP", "+").replace(
+            "assign out_valid = v;",
+            "reg seen = 0; always @(posedge clk) if (v) seen <= 1;\n"
+            "  assign out_valid = v & !seen;",
+        )
+    )
+    sim = simulate(
+        [once], "Adder", ["a", "b"], ["s"], [[1, 2], [3, 4]], tmp_path / "t",
+        max_cycles=10**12, timeout_s=8,
+    )  # fmt: skip
+    assert sim.status.startswith(OUT_OF_TIME), sim.status
+    assert [r["outputs"]["s"] for r in sim.results] == [3]
 
 
 def test_tool_versions_are_reported() -> None:

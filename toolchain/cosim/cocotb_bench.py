@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,12 @@ from cocotb.clock import Clock
 from cocotb.triggers import FallingEdge, First, ReadOnly, RisingEdge, Timer
 from cocotb.utils import get_sim_time
 
+from toolchain.cosim.simulate import OUT_OF_TIME
+
 JOB_ENV = "P2S_COSIM_JOB"
 _PERIOD_NS = 10
+# the simulator runs natively at most this many cycles before the bench looks at the clock again
+_CHUNK_CYCLES = 20_000
 
 
 def _read(handle: Any) -> int | None:
@@ -74,6 +79,9 @@ async def run_vectors(dut: Any) -> None:
     outputs: list[str] = job["outputs"]
     vectors = [[int(v, 16) for v in vec] for vec in job["vectors"]]
     max_cycles: int = job["max_cycles"]
+    # the wall-clock time (epoch seconds) to stop at, writing the results that finished: a slow
+    # vector then costs the vectors behind it, not every result of the run
+    deadline: float | None = job.get("deadline")
     # block RAMs: (port prefix, words to load before each vector)
     memories = [
         (name, [[int(w, 16) for w in ws] for ws in per]) for name, per in job.get("memories", [])
@@ -136,7 +144,8 @@ async def run_vectors(dut: Any) -> None:
             # a state machine at work: nothing can happen until out_valid or in_ready rises,
             # so the simulator runs on natively instead of this loop stepping every cycle
             since = waiting_since if waiting_since is not None else last_progress
-            cycle += await _run_until_handshake(dut, max_cycles - (cycle - since) + 1)
+            wait = min(max_cycles - (cycle - since) + 1, _CHUNK_CYCLES)
+            cycle += await _run_until_handshake(dut, wait)
         else:
             await RisingEdge(dut.clk)
             cycle += 1
@@ -165,6 +174,9 @@ async def run_vectors(dut: Any) -> None:
             break
         if waiting_since is None and cycle - last_progress > max_cycles:
             status = f"inputs not accepted within {max_cycles} cycles (vector {next_vector})"
+            break
+        if deadline is not None and time.time() > deadline:
+            status = f"{OUT_OF_TIME} after {len(results)} results ({cycle} cycles)"
             break
 
     Path(job["results"]).write_text(

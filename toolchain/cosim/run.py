@@ -11,7 +11,7 @@ from shared_schemas.synthesis import CosimMismatch, CosimReport, CosimVerdict, C
 from toolchain.atomic import write_atomic
 from toolchain.cosim.reference import ReferenceRun, dafny_reference
 from toolchain.cosim.shaped import shaped_candidates
-from toolchain.cosim.simulate import simulate
+from toolchain.cosim.simulate import OUT_OF_TIME, SimResult, simulate
 from toolchain.cosim.vectors import pack_inputs, sample_candidates, unpack_outputs
 from toolchain.cosim.verilog_check import check_verilog_parses
 from toolchain.cosim.waveform import FIRST_VCD
@@ -321,10 +321,10 @@ def cosimulate(
             message=f"none of {len(candidates)} random candidates satisfied the precondition",
         )
         return CosimOutcome(report=report, warnings=warnings)
-    vecs = [candidates[k] for k in chosen]
-    expected = expected_outputs(method, reference, chosen)
+    # cheapest-looking vectors first: when one needs more simulation time than the budget, the
+    # bench stops there and keeps the vectors that finished before it
+    chosen = sorted(chosen, key=lambda k: _cost(candidates[k]))
     flag = method.overflow_port
-    packed = [pack_inputs(iface, v) for v in vecs]
     # Verilog the simulator cannot read is our bug: an internal error, not a failed comparison
     check_verilog_parses(rtl, iface.top, method.name, cancel=cancel)
     from toolchain.cosim.waveform import DUMP_ROOT, first_vector_dumper
@@ -332,40 +332,42 @@ def cosimulate(
     # the main run dumps vector 0's cycles too: a waveform without a second simulation
     dumper = write_atomic(workdir / f"{DUMP_ROOT}.v", first_vector_dumper(iface.top))
     (workdir / FIRST_VCD).unlink(missing_ok=True)
-    sim = simulate(
-        rtl,
-        iface.top,
-        [s.rtl_name for s in iface.inputs],
-        [s.rtl_name for s in iface.outputs],
-        packed,
-        workdir,
-        max_cycles=max_cycles,
-        timeout_s=timeout_s,
-        cancel=cancel,
-        extra_roots=[(DUMP_ROOT, dumper)],
-        dump=True,
-        memories=memory_words(iface, vecs),
-        readouts=memory_readouts(iface),
-    )
-    actual: list[dict[str, Value | None]] = []
-    for vec, res in zip(vecs, sim.results, strict=False):
-        lengths = {n: len(v) for n, v in vec.items() if isinstance(v, list)}
-        got = unpack_outputs(iface, res["outputs"], lengths)
-        got.update(memory_contents(iface, res, vec))  # arrays read back from their RAMs
-        actual.append(got)
-    latencies = [int(r["latency"]) for r in sim.results]
+    bench = _Bench(method, iface, rtl, workdir, max_cycles, timeout_s, cancel)
+    run = bench.run(chosen, candidates, reference, extra_roots=[(DUMP_ROOT, dumper)])
+    passed, mismatch = run.compare(method)
+    if run.status.startswith(OUT_OF_TIME) and mismatch is None:
+        # the vectors left need more simulation than the budget holds (the compiled reference
+        # finished them: loops that run for millions of trips on those inputs); the cheapest
+        # other accepted inputs are simulated in their place, and the report says so
+        slow = chosen[len(run.actual) :]
+        spare = sorted(
+            (k for k in reference.accepted if k in reference.outputs and k not in chosen),
+            key=lambda k: _cost(candidates[k]),
+        )[: len(slow)]
+        if spare:
+            more = bench.run(spare, candidates, reference)
+            run = run.extended(more)
+            passed, mismatch = run.compare(method)
+        warnings.append(
+            f"{len(slow)} of the chosen input vectors needed more than the {timeout_s:.0f} s "
+            f"simulation budget (first: {_brief(candidates[slow[0]])}); "
+            f"{min(len(spare), len(slow))} other accepted inputs that need fewer cycles were "
+            "simulated in their place (`--cosim-time-limit` gives the simulation more time)"
+        )
+    vecs, expected, actual, sim_results = run.vecs, run.expected, run.actual, run.results
+    packed = run.packed
+    latencies = [int(r["latency"]) for r in sim_results]
     ran = len(actual)
-    passed, mismatch = first_mismatch(method, vecs[:ran], expected[:ran], actual)
-    if sim.status != "ok" and mismatch is None and sim.status.startswith("no result within"):
-        # every result that came matched; the next one needed more cycles than the budget
-        verdict = CosimVerdict.error
-        message = f"{passed} vectors matched, then the simulation budget ran out: {sim.status}"
-    elif sim.status != "ok":
-        verdict = CosimVerdict.failed
-        message = f"simulation stopped: {sim.status}"
-    elif mismatch is not None:
+    if mismatch is not None:
         verdict = CosimVerdict.failed
         message = f"{ran - passed} of {ran} vectors differ from Dafny's compiled program"
+    elif run.status.startswith(_OUT_OF_BUDGET):
+        # every result that came matched; the next one needed more cycles or time than allowed
+        verdict = CosimVerdict.error
+        message = f"{passed} vectors matched, then the simulation budget ran out: {run.status}"
+    elif run.status != "ok":
+        verdict = CosimVerdict.failed
+        message = f"simulation stopped: {run.status}"
     elif flag is not None and all(e[flag] for e in expected[:ran]):
         verdict = CosimVerdict.error
         message = (
@@ -386,7 +388,7 @@ def cosimulate(
         iface,
         rtl,
         packed,
-        sim.results,
+        sim_results,
         vecs,
         expected,
         actual,
@@ -418,6 +420,97 @@ def cosimulate(
         actual=actual,
         warnings=warnings,
     )
+
+
+# statuses of a run that stopped on a budget with every result so far matching
+_OUT_OF_BUDGET = ("no result within", OUT_OF_TIME)
+
+
+def _brief(vec: Vector, limit: int = 80) -> str:
+    text = ", ".join(f"{k}={v}" for k, v in vec.items())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class _BenchRun:
+    """What one simulation of some chosen candidates gave, aligned by vector."""
+
+    vecs: list[Vector]
+    expected: list[dict[str, Value]]
+    packed: list[list[int]]
+    actual: list[dict[str, Value | None]]
+    results: list[dict[str, Any]]
+    status: str
+
+    def compare(self, method: HardwareMethod) -> tuple[int, CosimMismatch | None]:
+        """`first_mismatch` over the vectors that finished."""
+        done = len(self.actual)
+        return first_mismatch(method, self.vecs[:done], self.expected[:done], self.actual)
+
+    def extended(self, more: _BenchRun) -> _BenchRun:
+        """This run's finished vectors followed by `more`'s."""
+        done = len(self.actual)
+        return _BenchRun(
+            vecs=self.vecs[:done] + more.vecs,
+            expected=self.expected[:done] + more.expected,
+            packed=self.packed[:done] + more.packed,
+            actual=self.actual + more.actual,
+            results=self.results + more.results,
+            status=more.status,
+        )
+
+
+@dataclass
+class _Bench:
+    """Simulates chosen candidates on the design and reads their outputs back as values."""
+
+    method: HardwareMethod
+    iface: HwInterface
+    rtl: list[Path]
+    workdir: Path
+    max_cycles: int
+    timeout_s: float
+    cancel: CancelToken | None
+
+    def run(
+        self,
+        chosen: list[int],
+        candidates: list[Vector],
+        reference: ReferenceRun,
+        extra_roots: list[tuple[str, Path]] | None = None,
+    ) -> _BenchRun:
+        iface = self.iface
+        vecs = [candidates[k] for k in chosen]
+        packed = [pack_inputs(iface, v) for v in vecs]
+        sim: SimResult = simulate(
+            self.rtl,
+            iface.top,
+            [s.rtl_name for s in iface.inputs],
+            [s.rtl_name for s in iface.outputs],
+            packed,
+            self.workdir,
+            max_cycles=self.max_cycles,
+            timeout_s=self.timeout_s,
+            cancel=self.cancel,
+            extra_roots=extra_roots or [],
+            dump=extra_roots is not None,
+            memories=memory_words(iface, vecs),
+            readouts=memory_readouts(iface),
+        )
+        actual: list[dict[str, Value | None]] = []
+        for vec, res in zip(vecs, sim.results, strict=False):
+            lengths = {n: len(v) for n, v in vec.items() if isinstance(v, list)}
+            got = unpack_outputs(iface, res["outputs"], lengths)
+            got.update(memory_contents(iface, res, vec))  # arrays read back from their RAMs
+            actual.append(got)
+        return _BenchRun(
+            vecs=vecs,
+            expected=expected_outputs(self.method, reference, chosen),
+            packed=packed,
+            actual=actual,
+            results=list(sim.results),
+            status=sim.status,
+        )
 
 
 def _waveforms(

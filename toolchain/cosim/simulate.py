@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,12 @@ IVERILOG = "iverilog"
 VVP = "vvp"
 BENCH_MODULE = "toolchain.cosim.cocotb_bench"
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# how a bench stopped by its wall-clock deadline begins its status: the results that finished
+# are kept (see `simulate`)
+OUT_OF_TIME = "time budget reached"
+# the share of the time limit the bench may spend on vectors before it stops on its own, so that
+# it writes what finished instead of being killed
+_DEADLINE_SHARE = 0.85
 
 
 @dataclass(frozen=True)
@@ -78,7 +85,9 @@ def simulate(
 ) -> SimResult:
     """Drive `vectors` (one unsigned int per input port) into `top`; read every output port.
     `extra_roots`: further top-level modules (name, file) elaborated beside `top`, such as the
-    one that dumps a waveform; `dump` lets its $dumpvars write the VCD (vvp -vcd, else -none)."""
+    one that dumps a waveform; `dump` lets its $dumpvars write the VCD (vvp -vcd, else -none).
+    Near the time limit the bench stops by itself: the status then begins with OUT_OF_TIME and
+    the results hold the vectors that finished, in order."""
     # iverilog and vvp run inside `workdir`: the paths they are given must not depend on that
     workdir = workdir.resolve()
     sources = [p.resolve() for p in sources]
@@ -108,6 +117,7 @@ def simulate(
                 # hex strings: wide ports hold integers with more digits than int() parses
                 "vectors": [[hex(v) for v in vec] for vec in vectors],
                 "max_cycles": max_cycles,
+                "deadline": time.time() + _DEADLINE_SHARE * timeout_s,
                 "results": str(results_file),
                 # block RAMs the bench loads before each vector: port prefix, words per vector
                 "memories": [
