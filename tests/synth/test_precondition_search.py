@@ -10,7 +10,7 @@ import pytest
 
 from toolchain.cosim.requires_eval import RequiresEvaluator
 from toolchain.cosim.shaped import precondition_clauses, shaped_candidates
-from toolchain.cosim.vectors import sample_candidates
+from toolchain.cosim.vectors import LONGEST_DRAWN, longest_drawn, sample_candidates
 from toolchain.frontend import ast as A
 from toolchain.frontend.driver import run_parsed
 from toolchain.frontend.parser import parse_program
@@ -153,3 +153,21 @@ def test_shaped_chars_are_valid_code_points() -> None:
         s, c = v["s"], v["c"]
         assert isinstance(s, list) and isinstance(c, int)
         assert all(97 <= int(x) <= 122 for x in s) and s[0] == s[-1] and c in s
+
+
+def test_deep_arrays_are_drawn_short_enough_to_simulate() -> None:
+    # `a.Length <= 100000` (LeetCode-style bounds) makes a RAM that deep; candidates of that
+    # length would make the reference harness's source and every bench load enormous
+    program = parse_program(
+        "method Max(a: array<int>) returns (m: int)\n"
+        "  requires 1 <= a.Length <= 100000\n"
+        "  requires forall i :: 0 <= i < a.Length ==> 0 <= a[i] <= 10000\n"
+        "{ m := a[0]; var i := 1;\n"
+        "  while i < a.Length invariant 1 <= i <= a.Length { if a[i] > m { m := a[i]; } i := i + 1; } }\n"
+    )
+    hw = run_parsed(program, "Max").method
+    assert hw is not None
+    lengths = [len(v["a"]) for v in sample_candidates(hw, 64, seed=1)]  # type: ignore[arg-type]
+    assert max(lengths) == LONGEST_DRAWN
+    assert sum(1 for n in lengths if n <= 16) >= 16  # short arrays stay common
+    assert longest_drawn(hw) == ["a (100000)"]

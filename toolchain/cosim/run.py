@@ -12,7 +12,13 @@ from toolchain.atomic import write_atomic
 from toolchain.cosim.reference import ReferenceRun, dafny_reference
 from toolchain.cosim.shaped import shaped_candidates
 from toolchain.cosim.simulate import OUT_OF_TIME, SimResult, simulate
-from toolchain.cosim.vectors import pack_inputs, sample_candidates, unpack_outputs
+from toolchain.cosim.vectors import (
+    LONGEST_DRAWN,
+    longest_drawn,
+    pack_inputs,
+    sample_candidates,
+    unpack_outputs,
+)
 from toolchain.cosim.verilog_check import check_verilog_parses
 from toolchain.cosim.waveform import FIRST_VCD
 from toolchain.errors import ToolchainError
@@ -311,6 +317,11 @@ def cosimulate(
     candidates, reference = prepared.candidates, prepared.run
     chosen = choose_vectors(method, reference, vectors)
     warnings = list(reference.warnings)
+    if long_arrays := longest_drawn(method):
+        warnings.append(
+            f"the vectors hold arrays of at most {LONGEST_DRAWN} elements; longer ones, up to the "
+            f"capacity, were not simulated: {', '.join(long_arrays)}"
+        )
     log_file = workdir / "cosim.log"
     if not chosen:
         report = CosimReport(

@@ -33,6 +33,38 @@ def _range(method: HardwareMethod, name: str, t: ScalarType) -> tuple[int, int]:
     return lo, hi
 
 
+# Arrays are drawn at most this long: a precondition such as `a.Length <= 100000` makes a RAM that
+# deep, but vectors of that length would make the reference harness's source and every bench load
+# enormous (`longest_drawn` says when the limit bites).
+LONGEST_DRAWN = 256
+
+
+def _length(rng: random.Random, t: ArrayType, full: bool, corner: bool) -> int:
+    """A candidate's length: the exact length when the type fixes one; at the corners the
+    capacity and half of it; else uniform, or log-uniform when the capacity is large (short
+    arrays, the ones most branches are about, stay common)."""
+    if t.length is not None:
+        return t.length
+    cap = min(t.capacity or 0, LONGEST_DRAWN)
+    if corner:
+        return cap if full else max(cap // 2, 1)
+    if cap <= 64:
+        return rng.randint(0, cap)
+    return min(rng.randint(0, (1 << rng.randint(0, cap.bit_length())) - 1), cap)
+
+
+def longest_drawn(method: HardwareMethod) -> list[str]:
+    """The array inputs whose capacity is above what candidates are drawn at, as `name (N)`."""
+    return [
+        f"{p.name} ({p.type.capacity})"
+        for p in method.ports
+        if p.direction in ("in", "inout")
+        and isinstance(p.type, ArrayType)
+        and p.type.length is None
+        and (p.type.capacity or 0) > LONGEST_DRAWN
+    ]
+
+
 def _draw(rng: random.Random, lo: int, hi: int) -> int:
     if hi - lo <= _WIDE:
         return rng.randint(lo, hi)
@@ -120,10 +152,7 @@ def sample_candidates(method: HardwareMethod, count: int, seed: int) -> list[Vec
                 if p.entry_range is not None:
                     # inputs only as the method may receive them, not the values it writes
                     lo, hi = max(lo, p.entry_range[0]), min(hi, p.entry_range[1])
-                cap = t.capacity or 0
-                n = cap if t.length is not None else rng.randint(0, cap)
-                if k < len(corners):
-                    n = cap if k % 2 else (t.length if t.length is not None else max(cap // 2, 1))
+                n = _length(rng, t, k < len(corners) and k % 2 == 1, k < len(corners))
                 draw = _draw_char if p.chars else _draw
                 elems = [draw(rng, lo, hi) for _ in range(n)]
                 shape = k % 5
