@@ -4,6 +4,8 @@ monotonicity lemmas for nonlinear products. A bound that is really false stays u
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import toolchain.frontend.product_obligations as product_obligations
@@ -250,3 +252,30 @@ def test_inlined_callee_gets_the_callers_array_length(dafny: DafnyEngine) -> Non
     program = result.obligation_program or ""
     callee = program[: program.index("method MaxValue")]
     assert "requires v.Length <= 64" in callee
+
+
+def test_a_proof_the_obligations_unsettle_is_not_lost(
+    dafny: DafnyEngine, datasets_dir: Path
+) -> None:
+    # DafnyBench ExerciseAllEqual: the program verifies as written, but with the contract's
+    # quantified element ranges added, Dafny 2.3 no longer finds mallEqual1's postcondition
+    # proof; the widths are then checked without the method's own (already proven) ensures
+    path = (
+        datasets_dir
+        / "dafnybench/ground_truth/Dafny-Exercises_tmp_tmpjm75muf__Session4Exercises_ExerciseAllEqual.dfy"
+    )
+    source = path.read_text(encoding="utf-8")
+    for method in ("mallEqual1", "mallEqual4"):
+        result = lower(
+            source,
+            method,
+            engine=dafny,
+            options=Options(assume_input_bits=32, assume_max_length=16),
+        )
+        assert result.ok, [d.message for d in result.diagnostics]
+        assert _width(result, "i").status == ir.WidthStatus.PROVEN
+        program = result.obligation_program or ""
+        assert (
+            "ensures b==allEqual(v[0..v.Length])"
+            not in program.split(f"method {method}(")[1].split("method ")[0]
+        )
