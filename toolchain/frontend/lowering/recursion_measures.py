@@ -1,0 +1,55 @@
+"""The one integer measure a stack's depth is sized by, for recursion without a usable `decreases`.
+
+Dafny's own measure for `function F(n: nat, m: nat)` with no `decreases` is the tuple (n, m):
+its termination proof says nothing about n alone, so the stack (see `stack`) cannot take its
+depth from it. When every recursive call passes all parameters but one on unchanged (or, among
+several that change, exactly one is always passed as `p - k`, k a positive literal), that
+parameter is the candidate measure. It is only a candidate: the obligation program states
+`decreases <p>` on the function (`stack_obligations.measure_claim`), Dafny proves or refutes it,
+and the stack's depth bound stands on that proof (a refuted measure blocks the method).
+"""
+
+from __future__ import annotations
+
+from toolchain.frontend import ast as A
+
+
+def passed_unchanged(f: A.FunctionDecl, calls: list[A.Apply]) -> set[str]:
+    """The parameters every recursive call passes on as themselves."""
+    return {
+        p.name
+        for k, p in enumerate(f.params)
+        if all(isinstance(c.args[k], A.Name) and c.args[k].name == p.name for c in calls)  # type: ignore[attr-defined]
+    }
+
+
+def _minus_literal(e: A.Expr, name: str) -> bool:
+    """`name - k` with k a positive integer literal (parenthesized or not)."""
+    return (
+        isinstance(e, A.BinaryExpr)
+        and e.op == "-"
+        and isinstance(e.lhs, A.Name)
+        and e.lhs.name == name
+        and isinstance(e.rhs, A.IntLit)
+        and e.rhs.value > 0
+    )
+
+
+def inferred_measure(
+    f: A.FunctionDecl, scalar_ints: list[str], calls: list[A.Apply]
+) -> A.Name | None:
+    """The parameter (of `scalar_ints`, the function's integer parameters held in registers)
+    to propose as the measure, or None when no single one stands out."""
+    if not calls:
+        return None
+    same = passed_unchanged(f, calls)
+    changing = [p for p in f.params if p.name in scalar_ints and p.name not in same]
+    if len(changing) > 1:
+        index = {p.name: k for k, p in enumerate(f.params)}
+        changing = [
+            p for p in changing if all(_minus_literal(c.args[index[p.name]], p.name) for c in calls)
+        ]
+    if len(changing) != 1:
+        return None
+    p = changing[0]
+    return A.Name(name=p.name, start=p.start, end=p.end)
