@@ -28,6 +28,9 @@ VECTORS = 8
         ("WeightedSum", "decreases n", ["Weighted_stack_n"]),
         # two parameters change: the one always passed as `y - 1`
         ("Walk", "decreases y", ["Steps_stack_x"]),
+        # products on the way up: the result's range per level is a table Dafny proves
+        ("Pow", "decreases e", []),
+        ("FactorialOfLastDigit", "decreases n", ["Factorial_stack_n"]),
     ],
 )
 def test_inferred_measure_is_proven_and_passes_cosimulation(
@@ -114,3 +117,20 @@ def test_depth_is_never_claimed_on_an_unproven_measure(dafny: DafnyEngine) -> No
     assert r.method is None or not any(
         o.proven is True for o in r.method.obligations if "depth of Down" in o.where
     )
+
+
+@pytest.mark.parametrize(
+    ("method", "function"), [("Pow", "Power"), ("FactorialOfLastDigit", "Factorial")]
+)
+def test_product_results_are_bounded_per_level(
+    method: str, function: str, dafny: DafnyEngine
+) -> None:
+    # widening alone leaves `base * Power(...)` unbounded: the way up (at most depth trips) is
+    # unrolled in the range analysis, and its per-trip ranges become a claim Dafny proves
+    r = lower(PROGRAM, method, filename="inferred_measures.dfy", engine=dafny)
+    assert r.method is not None and not r.errors, [(d.code, d.message) for d in r.diagnostics]
+    per_level = [o for o in r.method.obligations if f"result of {function} (per level" in o.where]
+    assert len(per_level) == 1 and per_level[0].proven is True
+    assert "if (" in per_level[0].where  # the table, not a sum
+    width = next(w for w in r.method.widths if w.name == f"{function}_result")
+    assert width.hi is not None and width.hi < 1 << 40

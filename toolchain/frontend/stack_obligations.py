@@ -10,6 +10,7 @@ from shared_schemas.verification import Diagnostic
 from toolchain.dafny.text import LineIndex
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
+from toolchain.frontend.interval import Interval
 from toolchain.frontend.lowering import Lowered
 from toolchain.frontend.ranges import RangeResult
 
@@ -155,11 +156,15 @@ def stack_result_helper(
         (a for a in b.ranges.accumulations.get(site.ascend_loop, []) if a.variable == site.result),
         None,
     )
-    if acc is None:
-        return
     m = _measure_text(b.program_text, site.measure)
-    levels = f"(if ({m}) >= 0 then ({m}) + 1 else 0)"
-    bound = acc.bound_text(subject, levels)
+    if acc is not None:
+        levels = f"(if ({m}) >= 0 then ({m}) + 1 else 0)"
+        bound = acc.bound_text(subject, levels)
+        lo, hi = acc.entry.lo, acc.entry.hi
+    else:
+        per_trip = b.ranges.per_trip.get(site.ascend_loop, {}).get(site.result)
+        bound = _per_level_table(subject, m, per_trip) if per_trip else None
+        lo, hi = (per_trip[-1].lo, per_trip[-1].hi) if per_trip else (None, None)
     if bound is None:
         return
     b.add(
@@ -167,9 +172,26 @@ def stack_result_helper(
         text=bound,
         offset=offset,
         key=None,
-        lo=acc.entry.lo if acc.entry.lo is not None else 0,
-        hi=acc.entry.hi if acc.entry.hi is not None else 0,
+        lo=lo if lo is not None else 0,
+        hi=hi if hi is not None else 0,
         where=f"result of {decl.name} (per level of recursion)",
         loc=loc,
         helper=True,
     )
+
+
+def _per_level_table(subject: str, m: str, per_trip: list[Interval]) -> str | None:
+    """`lo(m) <= subject <= hi(m)`, the range after at most k trips of the way up for k the
+    number of levels a measure of m allows (m + 1 from m >= 0, none below), as a chain of
+    `if`s on m. It is inductive where a bound that grows by a sum is not: F(n) = n * F(n - 1)
+    <= 9 * T[n] = T[n + 1], and the solver meets each level with m split into cases."""
+    if any(iv.lo is None or iv.hi is None for iv in per_trip):
+        return None
+
+    def chain(end: str) -> str:
+        if len({getattr(iv, end) for iv in per_trip}) == 1:
+            return str(getattr(per_trip[0], end))
+        parts = [f"if ({m}) < {k} then {getattr(iv, end)} else " for k, iv in enumerate(per_trip)]
+        return "(" + "".join(parts[:-1]) + f"{getattr(per_trip[-1], end)})"
+
+    return f"{chain('lo')} <= {subject} <= {chain('hi')}"
