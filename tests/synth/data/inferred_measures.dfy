@@ -54,27 +54,6 @@ method CountUp(n: int) returns (r: int)
   r := Up(10 - n, n);
 }
 
-// the pending work calls a method (Dafny has no method calls in expressions: the recursive
-// method read as a function holds `Inc(t)`), itself read as the function it computes
-method Inc(x: nat, d: nat) returns (y: nat)
-  ensures y == x + d
-{
-  y := x + d;
-}
-
-method CountBy(n: nat, d: nat) returns (r: nat)
-  requires n <= 15 && d <= 3
-  ensures r == n * d
-{
-  if n == 0 {
-    return 0;
-  } else {
-    var t := CountBy(n - 1, d);
-    var u := Inc(t, d);
-    return u;
-  }
-}
-
 // a product, not a sum, on the way up: its range per level of recursion is a table Dafny proves
 function method Power(base: int, e: nat): int
   requires -10 <= base <= 10 && e <= 6
