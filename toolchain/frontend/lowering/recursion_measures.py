@@ -53,3 +53,32 @@ def inferred_measure(
         return None
     p = changing[0]
     return A.Name(name=p.name, start=p.start, end=p.end)
+
+
+def suggested_measure(f: A.FunctionDecl, scalar_ints: list[str], calls: list[A.Apply]) -> str:
+    """A parameter to offer the user as `decreases` where none is inferred: the first integer
+    parameter that changes (the most significant of Dafny's default tuple), else `n`."""
+    same = passed_unchanged(f, calls)
+    changing = [p.name for p in f.params if p.name in scalar_ints and p.name not in same]
+    return changing[0] if changing else "n"
+
+
+def decreases_insertion(text: str, name: str, measure: str) -> tuple[int, str] | None:
+    """Where and what to insert so that function or method `name` states `decreases measure`:
+    a clause of its own on the line before the body's `{`. None when the declaration is not
+    found, has no body, or already has a `decreases` (a second clause would extend its tuple)."""
+    from toolchain.frontend.parser import parse_program
+
+    decl = parse_program(text).find(name)
+    if isinstance(decl, A.FunctionDecl):
+        brace = decl.body_open
+    elif isinstance(decl, A.MethodDecl) and decl.body is not None:
+        brace = decl.body.start
+    else:
+        return None
+    if brace < 0 or any(s.kind == "decreases" for s in decl.specs):
+        return None
+    line_start = text.rfind("\n", 0, brace) + 1
+    if text[line_start:brace].strip() == "":
+        return line_start, f"  decreases {measure}\n"  # `{` on a line of its own
+    return brace, f"\n  decreases {measure}\n"

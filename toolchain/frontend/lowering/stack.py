@@ -37,7 +37,11 @@ from toolchain.frontend import ir
 from toolchain.frontend.dtypes import DType
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
 from toolchain.frontend.lowering.recursion import has_call_to
-from toolchain.frontend.lowering.recursion_measures import inferred_measure, passed_unchanged
+from toolchain.frontend.lowering.recursion_measures import (
+    inferred_measure,
+    passed_unchanged,
+    suggested_measure,
+)
 from toolchain.frontend.lowering.results import AllocSite, LoopSite, SourceVar, StackFunction
 from toolchain.frontend.lowering.scope import ArrayRef, LoweringContext, Scalar, dtype_of_ir
 
@@ -114,23 +118,29 @@ class StackRecursion:
             raise self.ctx.fail(call, "HW109", f"{f.name} has `decreases *`: no termination bound")
         if dec and len(dec) == 1 and len(dec[0].exprs) == 1:
             return dec[0].exprs[0], True
+        ints = [
+            p for p, n in ir_params.items() if isinstance(self.ctx.type_of_local(n), ir.IntType)
+        ]
         if not dec:
-            ints = [
-                p
-                for p, name in ir_params.items()
-                if isinstance(self.ctx.type_of_local(name), ir.IntType)
-            ]
             guess = inferred_measure(f, ints, _calls(f.body, f.name) if f.body else [])
             if guess is not None:
                 return guess, False
         # a tuple measure (Dafny's default, or a lexicographic `decreases a, b`) bounds no depth
-        at = dec[0].exprs[0] if dec and dec[0].exprs else call
+        if dec:
+            raise self.ctx.fail(
+                dec[0].exprs[0] if dec[0].exprs else call,
+                "HW101",
+                f"{f.name} recurses outside tail position with the lexicographic measure "
+                f"`decreases {', '.join(d.text for d in dec)}`: hardware sizes its stack from "
+                "one integer measure; state one Dafny can prove instead",
+            )
+        example = suggested_measure(f, ints, _calls(f.body, f.name) if f.body else [])
         raise self.ctx.fail(
-            at,
+            call,
             "HW101",
             f"{f.name} recurses outside tail position: hardware runs it with a stack whose depth "
-            "comes from one integer `decreases` measure; give it one (e.g. `decreases n`: "
-            "Dafny then proves it)",
+            "comes from one integer `decreases` measure, and none of its parameters is one on "
+            f"its own; give it one (e.g. `decreases {example}`: Dafny then proves it)",
         )
 
     def check(self, f: A.FunctionDecl, e: A.Expr) -> None:
