@@ -28,6 +28,7 @@ VECTORS = 8
         ("WeightedSum", "decreases n", ["Weighted_stack_n"]),
         # two parameters change: the one always passed as `y - 1`
         ("Walk", "decreases y", ["Steps_stack_x"]),
+        ("Rotations", "decreases n", ["Rot_stack_k"]),
         # products on the way up: the result's range per level is a table Dafny proves
         ("Pow", "decreases e", []),
         ("FactorialOfLastDigit", "decreases n", ["Factorial_stack_n"]),

@@ -40,6 +40,20 @@ method Walk(x: int, y: nat) returns (r: int)
   r := Steps(y, x);
 }
 
+// `k` starts at 0 and cycles through 0..3: the stack holding it is bounded by the precondition
+// (every element is an argument some call was made with), not by widening its stores
+function method Rot(n: nat, k: nat): nat
+  requires n <= 10 && k <= 3
+{
+  if n == 0 then 0 else k + Rot(n - 1, (k + 1) % 4)
+}
+
+method Rotations(n: nat) returns (r: nat)
+  requires n <= 10
+{
+  r := Rot(n, 0);
+}
+
 // Dafny's default measure (k, n) includes the ghost `k`, which is what drops; the inferred
 // measure `n` grows: Dafny refutes it and nothing is built
 function method Up(ghost k: nat, n: int): int

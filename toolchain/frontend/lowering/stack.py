@@ -314,7 +314,16 @@ class StackRecursion:
         ctx.loop_sites[id(down)] = LoopSite(f.name, head, m_down, -1, dict(names))
         ctx.loop_sites[id(up)] = LoopSite(f.name, head, var(sp, ir.UNSIZED_NAT), -1, names)
         # keyed by call: each call's stack has its own capacity, and each gets its own claim
-        ctx.stack_functions[depth] = StackFunction(f.name, measure, id(up), result, depth, stated)
+        ctx.stack_functions[depth] = StackFunction(
+            f.name,
+            measure,
+            id(up),
+            result,
+            depth,
+            stated,
+            id(down),
+            {st: ir_params[p] for p, st in stacks.items()},
+        )
         pre.extend(
             [
                 *m_pre,

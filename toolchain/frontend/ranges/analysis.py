@@ -232,6 +232,7 @@ class RangeAnalysis(ExpressionRanges):
         state = state.copy()
         if not isinstance(s, ir.For):
             self._apply_facts(state, facts)
+            self._stack_facts(s, state, facts)
             return state
         # Dafny's invariants hold at the head of `for i := lo to hi` with i anywhere in
         # [lo, hi] (hi after the last trip), while the IR's loop variable only holds the body's
@@ -344,6 +345,22 @@ class RangeAnalysis(ExpressionRanges):
         for b in brk:
             exit_state = join_states(exit_state, b)
         return exit_state
+
+    def _stack_facts(self, s: ir.While, state: State, facts: Facts) -> None:
+        """Every element of a recursion's stack is an argument some call was made with, so the
+        function's preconditions (these loops' facts) bound it: widening the stores of a
+        parameter that starts narrow (`F(n, 0)`, then `(k + 1) % 4`) cannot lose that bound.
+        Only what the facts say of the parameter alone counts (other values have moved on)."""
+        for f in self.low.stack_functions.values():
+            if id(s) not in (f.descend_loop, f.ascend_loop):
+                continue
+            for stack, param in f.stacked.items():
+                if stack not in state.elems:
+                    continue
+                alone = State({param: self.declared(param)}, {})
+                self._apply_facts(alone, facts)
+                bound = alone.vars.get(param, self.declared(param))
+                state.elems[stack] = state.elems[stack].meet(bound)
 
     def _is_ascend(self, s: ir.While | ir.For) -> bool:
         return any(f.ascend_loop == id(s) for f in self.low.stack_functions.values())
