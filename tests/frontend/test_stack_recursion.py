@@ -95,6 +95,23 @@ def test_unbounded_depth_is_refused(dafny: DafnyEngine) -> None:
     assert depth, [(d.code, d.message) for d in r.errors]
 
 
+def test_a_stack_too_deep_for_hardware_is_refused_with_a_bound(dafny: DafnyEngine) -> None:
+    # under a 32-bit contract the depth is proven (2**32 levels), but no such stack is built:
+    # the back end once failed on it with a type error of its own
+    from toolchain.frontend.ranges import Options
+
+    r = lower(
+        UNBOUNDED, "Triangle", filename="u.dfy", engine=dafny, options=Options(assume_input_bits=32)
+    )
+    deep = [d for d in r.errors if d.code == "HW202" and "recursion depth of Tri" in d.message]
+    assert deep, [(d.code, d.message) for d in r.errors]
+    assert "can reach 4294967296" in deep[0].message and "add `requires n <= 64`" in deep[0].message
+    ok = lower(
+        UNBOUNDED, "Triangle", filename="u.dfy", engine=dafny, options=Options(assume_input_bits=8)
+    )
+    assert not [d for d in ok.errors if "recursion depth" in d.message]
+
+
 @pytest.mark.parametrize(("src", "at"), [(FIB, "Fib(n - 2)"), (GUARDED, "AllPos(a, i + 1)")])
 def test_recursion_a_stack_cannot_run_is_refused_where_written(src: str, at: str) -> None:
     r = lower(src, "M", filename="r.dfy")
