@@ -99,7 +99,8 @@ class MethodHardware:
 def with_way_forward(d: Diagnostic) -> Diagnostic:
     """The finding, its message ending with what to do (unless it already proposes an edit)."""
     hint = WAY_FORWARD.get(d.code or "")
-    if hint is None or "add `requires" in d.message or "way forward" in d.message:
+    proposes = ("add `requires", "way forward", "(e.g. `decreases")  # an edit (a quick fix)
+    if hint is None or any(p in d.message for p in proposes):
         return d
     return d.model_copy(update={"message": f"{d.message} (way forward: {hint})"})
 

@@ -1,8 +1,9 @@
 """Quick fixes for the front end's width findings (HW201, HW202): state the bounds the hardware
 needs as `requires` clauses of the method, as `p2s bounds` does (`toolchain.frontend.bounds`),
 or, for a result that grows without bound, ask for the run-time check `{:hls_overflow_check 32}`;
-and for `{:hls_*}` directives synthesis would ignore (HW301): remove the attribute, or change it
-to what was probably meant (`toolchain.hls.directive_findings.corrections`).
+for `{:hls_*}` directives synthesis would ignore (HW301): remove the attribute, or change it
+to what was probably meant (`toolchain.hls.directive_findings.corrections`); and for recursion
+refused for want of one integer measure (HW101): the suggested `decreases` clause.
 
 The fix is a workspace edit of the method's header; the client applies it, the changed document
 is verified as usual, and the lens turns to Synthesize when the method then lowers. Nothing here
@@ -20,6 +21,7 @@ from server.app import P2SServer
 from server.convert import is_dafny_document, lsp_range
 from toolchain.dafny.text import LineIndex
 from toolchain.frontend.bounds import BoundsError, BoundsProposal, propose_bounds
+from toolchain.frontend.lowering.recursion_measures import decreases_insertion
 from toolchain.frontend.overflow_checks import ATTRIBUTE as OVERFLOW_ATTRIBUTE
 from toolchain.frontend.overflow_checks import attribute_insertion
 from toolchain.frontend.ranges import Options
@@ -125,6 +127,40 @@ def overflow_check_fixes(
     return actions
 
 
+# the HW101 refusal of recursion with no single measure (`lowering.stack`), naming an example
+_NO_MEASURE = re.compile(r"^(\w+) recurses outside tail position: .*\(e\.g\. `decreases (\w+)`")
+
+
+def decreases_fixes(uri: str, text: str, diagnostics: list[lsp.Diagnostic]) -> list[lsp.CodeAction]:
+    """For recursion refused for want of one integer measure: state the suggested `decreases`
+    on the recursive function. The next verification is Dafny's verdict on it."""
+    index = LineIndex.of(text)
+    actions: list[lsp.CodeAction] = []
+    done: set[str] = set()
+    for d in diagnostics:
+        found = _NO_MEASURE.match(d.message) if d.code == "HW101" else None
+        if found is None or found.group(1) in done:
+            continue
+        function, measure = found.group(1), found.group(2)
+        where = decreases_insertion(text, function, measure)
+        if where is None:
+            continue
+        done.add(function)
+        at, piece = where
+        spot = lsp_range(index.range(at, at))
+        actions.append(
+            lsp.CodeAction(
+                title=f"Add `decreases {measure}` to {function} (hardware sizes its recursion "
+                "stack from it; Dafny checks it)",
+                kind=lsp.CodeActionKind.QuickFix,
+                diagnostics=[d],
+                is_preferred=True,
+                edit=lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(range=spot, new_text=piece)]}),
+            )
+        )
+    return actions
+
+
 _LOOP_CLAUSE = re.compile(r"\b(?:invariant|decreases|modifies)\s*$")
 
 
@@ -183,4 +219,5 @@ def register(server: P2SServer) -> None:
             *bound_fixes(uri, doc.source, found),
             *overflow_check_fixes(uri, doc.source, found),
             *directive_fixes(uri, doc.source, found),
+            *decreases_fixes(uri, doc.source, found),
         ]

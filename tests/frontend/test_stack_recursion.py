@@ -95,6 +95,23 @@ def test_unbounded_depth_is_refused(dafny: DafnyEngine) -> None:
     assert depth, [(d.code, d.message) for d in r.errors]
 
 
+def test_a_stack_too_deep_for_hardware_is_refused_with_a_bound(dafny: DafnyEngine) -> None:
+    # under a 32-bit contract the depth is proven (2**32 levels), but no such stack is built:
+    # the back end once failed on it with a type error of its own
+    from toolchain.frontend.ranges import Options
+
+    r = lower(
+        UNBOUNDED, "Triangle", filename="u.dfy", engine=dafny, options=Options(assume_input_bits=32)
+    )
+    deep = [d for d in r.errors if d.code == "HW202" and "recursion depth of Tri" in d.message]
+    assert deep, [(d.code, d.message) for d in r.errors]
+    assert "can reach 4294967296" in deep[0].message and "add `requires n <= 64`" in deep[0].message
+    ok = lower(
+        UNBOUNDED, "Triangle", filename="u.dfy", engine=dafny, options=Options(assume_input_bits=8)
+    )
+    assert not [d for d in ok.errors if "recursion depth" in d.message]
+
+
 @pytest.mark.parametrize(("src", "at"), [(FIB, "Fib(n - 2)"), (GUARDED, "AllPos(a, i + 1)")])
 def test_recursion_a_stack_cannot_run_is_refused_where_written(src: str, at: str) -> None:
     r = lower(src, "M", filename="r.dfy")
@@ -124,3 +141,44 @@ def test_each_call_has_its_own_depth_claim(dafny: DafnyEngine) -> None:
     assert any("stack of 11" in w for w in depth) and any("stack of 101" in w for w in depth)
     refuted = [o for o in r.method.obligations if "stack of 11" in o.where] if r.method else []
     assert refuted and refuted[0].proven is False
+
+
+# one recursive leaf whose pending work reads only `m` (passed on unchanged): no stack, even
+# though a guard on the way to another leaf reads n; two recursive leaves keep n stacked (the
+# way up must know which leaf each level took)
+ONE_LEAF = """
+function method F(n: nat, m: nat): nat
+  requires n <= 20 && m <= 100
+{
+  if n == 0 then m else if n > 15 then m + 1 else 1 + F(n - 1, m)
+}
+
+method Run(n: nat, m: nat) returns (r: nat)
+  requires n <= 20 && m <= 100
+{
+  r := F(n, m);
+}
+"""
+TWO_LEAVES = ONE_LEAF.replace(
+    "if n > 15 then m + 1 else 1 + F(n - 1, m)",
+    "if n % 2 == 0 then 1 + F(n - 1, m) else 2 + F(n - 1, m)",
+)
+
+
+@pytest.mark.parametrize(
+    ("src", "stacks", "model"),
+    [
+        (ONE_LEAF, [], lambda n, m: m + 1 if n > 15 else n + m),
+        (TWO_LEAVES, ["F_stack_n"], lambda n, m: m + n + (n + 1) // 2),
+    ],
+)
+def test_only_what_the_way_up_reads_is_stacked(
+    src: str, stacks: list[str], model: object, dafny: DafnyEngine
+) -> None:
+    r = lower(src, "Run", filename="leaf.dfy", engine=dafny)
+    assert r.method is not None and not r.errors, [(d.code, d.message) for d in r.diagnostics]
+    assert sorted(v.name for v in r.method.locals if "_stack_" in v.name) == stacks
+    assert callable(model)
+    for n in range(21):
+        for m in (0, 7, 100):
+            assert run_method(r.method, {"n": n, "m": m})["r"] == model(n, m), (n, m)

@@ -61,6 +61,9 @@ class Ob:
     helper: bool = False  # relational invariant or proof step that supports the range claims
     needs: int | None = None  # a helper that stands on another (a lemma call on its lemma)
     declaration: str | None = None  # a lemma's full text (`text` is its one-line summary)
+    # the declaration (offsets in the user's text) whose termination errors refute this claim:
+    # an inferred `decreases` (stack_obligations.measure_claim)
+    scope: tuple[int, int] | None = None
     proven: bool | None = None
     message: str | None = None  # the verifier's message when refuted
 
@@ -621,6 +624,8 @@ def _check_rounds(
         for d in other:
             d.range.start.line = rendered.original_line(d.range.start.line)
             d.range.end.line = rendered.original_line(d.range.end.line)
+        measures, other = stack_obs.termination_refutations(text, active, other)
+        refuted.update(measures)
         if not refuted:
             # anything else wrong (an original error, a timeout) leaves the rest unproven:
             # Boogie assumes a failed assertion afterwards, so nothing after it is trustworthy
@@ -644,7 +649,11 @@ def _check_rounds(
                 break
             for oid in more:
                 by_id[oid].proven = False
-                by_id[oid].message = "the lemma it calls was not proven"
+                by_id[oid].message = (
+                    "the lemma it calls was not proven"
+                    if by_id[oid].kind in ("call", product_obs.AFTER)
+                    else f"it stands on `{describe(by_id[by_id[oid].needs or 0])}`, not proven"
+                )
             gone |= more
         active = [o for o in active if o.id not in gone]
     return ObligationRun(

@@ -3,16 +3,31 @@ result's range per level, both claims the verifier must prove before hardware re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
+from shared_schemas.verification import Diagnostic
+from toolchain.dafny.text import LineIndex
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
+from toolchain.frontend.interval import Interval
 from toolchain.frontend.lowering import Lowered
 from toolchain.frontend.ranges import RangeResult
 
 
+class Claim(Protocol):
+    """What these helpers read of `obligations.Ob`."""
+
+    id: int
+    kind: str
+    scope: tuple[int, int] | None
+
+
 class ObligationBuilder(Protocol):
     """What these helpers use of `obligations.ObligationBuilder` (which imports this module)."""
+
+    @property
+    def obs(self) -> Sequence[Claim]: ...
 
     low: Lowered
     ranges: RangeResult
@@ -36,23 +51,84 @@ def stack_depths(b: ObligationBuilder) -> None:
     measure only drops), and Dafny's termination proof (m >= 0 wherever F calls itself,
     dropping by one at least) then bounds the pending calls by D. One claim per call: each
     call's stack has the capacity of its own first measure, and every claim holds at every call."""
+    claimed: dict[str, int] = {}  # function -> id of its inferred measure's claim
     for site in b.low.stack_functions.values():
         decl = b.decls.get(site.name)
         depth = b.ranges.vars.get(site.depth)
         if decl is None or decl.body is None or depth is None or depth.hi is None:
             continue  # no bound: the stack has no capacity, the width finalizer refuses it
         m = _measure_text(b.program_text, site.measure)
+        offset = decl.body_open if isinstance(decl, A.FunctionDecl) else decl.body.start
+        loc = b.span(decl.name_start, decl.name_end)
+        if not site.stated and decl.name not in claimed:
+            claimed[decl.name] = measure_claim(b, decl, m, offset, loc)
         b.add(
             kind="requires",
             text=f"{m} < {depth.hi}",
             # a recursive method (see `lowering.method_recursion`) takes the claim as well
-            offset=decl.body_open if isinstance(decl, A.FunctionDecl) else decl.body.start,
+            offset=offset,
             key=None,
             lo=0,
             hi=depth.hi,
             where=f"depth of {decl.name}'s recursion (stack of {depth.hi})",
-            loc=b.span(decl.name_start, decl.name_end),
+            loc=loc,
+            # the depth stands on the measure: with an inferred one, on Dafny proving it
+            needs=claimed.get(decl.name),
         )
+
+
+def measure_claim(
+    b: ObligationBuilder,
+    decl: A.MethodDecl | A.FunctionDecl,
+    measure: str,
+    offset: int,
+    loc: ir.SourceSpan,
+) -> int:
+    """`decreases m` on a function whose stack measure was inferred (`lowering.
+    recursion_measures`): the function has no `decreases` of its own, so this is its only one,
+    and Dafny's termination check then proves m >= 0 wherever it calls itself and that every
+    call lowers m, which is what bounds the depth. Returns the claim's id."""
+    b.add(
+        kind="decreases",
+        text=measure,
+        offset=offset,
+        key=None,
+        lo=0,
+        hi=0,
+        scope=(decl.start, decl.end),
+        where=(
+            f"termination measure of {decl.name} (inferred: the stack's depth comes from it; "
+            f"if Dafny cannot prove it, state one yourself with `decreases`)"
+        ),
+        loc=loc,
+    )
+    return len(b.obs) - 1
+
+
+_TERMINATION = ("decrease", "termination")
+
+
+def termination_refutations(
+    text: str, active: Sequence[Claim], errors: list[Diagnostic]
+) -> tuple[dict[int, str], list[Diagnostic]]:
+    """Dafny reports a failed `decreases` at the recursive call, not on the clause: the errors
+    about termination inside a function that carries an inferred measure claim refute that
+    claim (lines of `errors` are the user's). The rest are returned as they were."""
+    index = LineIndex.of(text)
+    scopes: list[tuple[int, int, int]] = []  # first line, last line, claim id
+    for o in active:
+        if o.kind == "decreases" and o.scope is not None:
+            scopes.append((index.position(o.scope[0])[0], index.position(o.scope[1])[0], o.id))
+    refuted: dict[int, str] = {}
+    rest: list[Diagnostic] = []
+    for d in errors:
+        line = d.range.start.line
+        hit = next((oid for lo, hi, oid in scopes if lo <= line <= hi), None)
+        if hit is not None and any(w in d.message.lower() for w in _TERMINATION):
+            refuted.setdefault(hit, d.message)
+        else:
+            rest.append(d)
+    return refuted, rest
 
 
 def result_subject(decl: A.MethodDecl | A.FunctionDecl) -> str | None:
@@ -80,11 +156,15 @@ def stack_result_helper(
         (a for a in b.ranges.accumulations.get(site.ascend_loop, []) if a.variable == site.result),
         None,
     )
-    if acc is None:
-        return
     m = _measure_text(b.program_text, site.measure)
-    levels = f"(if ({m}) >= 0 then ({m}) + 1 else 0)"
-    bound = acc.bound_text(subject, levels)
+    if acc is not None:
+        levels = f"(if ({m}) >= 0 then ({m}) + 1 else 0)"
+        bound = acc.bound_text(subject, levels)
+        lo, hi = acc.entry.lo, acc.entry.hi
+    else:
+        per_trip = b.ranges.per_trip.get(site.ascend_loop, {}).get(site.result)
+        bound = _per_level_table(subject, m, per_trip) if per_trip else None
+        lo, hi = (per_trip[-1].lo, per_trip[-1].hi) if per_trip else (None, None)
     if bound is None:
         return
     b.add(
@@ -92,9 +172,26 @@ def stack_result_helper(
         text=bound,
         offset=offset,
         key=None,
-        lo=acc.entry.lo if acc.entry.lo is not None else 0,
-        hi=acc.entry.hi if acc.entry.hi is not None else 0,
+        lo=lo if lo is not None else 0,
+        hi=hi if hi is not None else 0,
         where=f"result of {decl.name} (per level of recursion)",
         loc=loc,
         helper=True,
     )
+
+
+def _per_level_table(subject: str, m: str, per_trip: list[Interval]) -> str | None:
+    """`lo(m) <= subject <= hi(m)`, the range after at most k trips of the way up for k the
+    number of levels a measure of m allows (m + 1 from m >= 0, none below), as a chain of
+    `if`s on m. It is inductive where a bound that grows by a sum is not: F(n) = n * F(n - 1)
+    <= 9 * T[n] = T[n + 1], and the solver meets each level with m split into cases."""
+    if any(iv.lo is None or iv.hi is None for iv in per_trip):
+        return None
+
+    def chain(end: str) -> str:
+        if len({getattr(iv, end) for iv in per_trip}) == 1:
+            return str(getattr(per_trip[0], end))
+        parts = [f"if ({m}) < {k} then {getattr(iv, end)} else " for k, iv in enumerate(per_trip)]
+        return "(" + "".join(parts[:-1]) + f"{getattr(per_trip[-1], end)})"
+
+    return f"{chain('lo')} <= {subject} <= {chain('hi')}"

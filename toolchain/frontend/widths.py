@@ -219,6 +219,9 @@ class WidthFinalizer:
         if length_var is not None and max_len is not None and max_len > MAX_BUFFER_CAPACITY:
             self._buffer_too_large(name, length_var, max_len, loc)
             max_len = None
+        if max_len is not None and max_len > MAX_STACK_DEPTH and self._stack_of(name):
+            self._stack_too_deep(name, max_len, loc)
+            max_len = None
         elem = t.element
         if isinstance(elem, ir.IntType) and not elem.wraps:
             iv = self.ranges.elems.get(name, Interval(None, None))
@@ -401,6 +404,25 @@ class WidthFinalizer:
             f"{name} grows from)",
         )
 
+    def _stack_of(self, name: str) -> str | None:
+        """The function whose recursion stack (`lowering.stack`) `name` is, if it is one."""
+        origin = next((v.origin for v in self.m.locals if v.name == name), "")
+        return origin[: -len(" stack")] if origin.endswith(" stack") else None
+
+    def _stack_too_deep(self, name: str, depth: int, loc: ir.SourceSpan) -> None:
+        # a depth proven from a 32-bit contract is a bound, but no such memory is hardware (and
+        # the back end cannot index one)
+        bounds = [_bound_text(p) for p in self.m.ports if p.direction != "out"]
+        hint = f"add `requires {bounds[0]}`" if bounds else "bound its `decreases` measure"
+        self._diag_at(
+            name,
+            loc,
+            "HW202",
+            f"the recursion depth of {self._stack_of(name)} can reach {depth}: a stack deeper "
+            f"than {MAX_STACK_DEPTH} levels is not built; {hint} (or a smaller bound on its "
+            "`decreases` measure)",
+        )
+
     def _growth_site(self, length_var: str, fallback: ir.SourceSpan) -> ir.SourceSpan:
         """Where a buffer grows (`r := r + [x]`, a copy), not where it starts empty: the
         first assignment of its length that is not a constant."""
@@ -562,6 +584,7 @@ def _assignment_span(text: str, index: LineIndex, stmt_end: int, file: str) -> i
 # the largest buffer built for a sequence or array the method creates (elements): its
 # contents travel on flat ports, unrolled element by element in the generated logic
 MAX_BUFFER_CAPACITY = 256
+MAX_STACK_DEPTH = 1 << 16  # a recursion stack (XLS rejected one of 2**32 entries)
 
 
 def _bound_text(p: ir.Port) -> str:

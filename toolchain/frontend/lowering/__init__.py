@@ -5,8 +5,9 @@
 The package's modules, each importing only ones listed before it: `results` (what lowering hands
 to the width analysis and the obligation generator), `scope` (the state one run shares),
 `expressions`, `measures` (loop termination measures), `arrays` (allocation), `statements`,
-`recursion` (tail-recursive functions as loops), `calls` (inlining) and `lowerer` (the entry
-point that wires them together).
+`recursion` (tail-recursive functions as loops), `recursion_measures` (the measure a recursion
+stack is sized by, inferred where none is written), `stack` (linear recursion on a bounded
+stack), `calls` (inlining) and `lowerer` (the entry point that wires them together).
 """
 
 from toolchain.frontend.lowering.lowerer import Lowerer, lower_program_method

@@ -12,7 +12,10 @@ from toolchain.frontend import ast as A
 from toolchain.frontend import ir
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
 from toolchain.frontend.lowering.generics import type_arguments
-from toolchain.frontend.lowering.method_recursion import recursive_method_function
+from toolchain.frontend.lowering.method_recursion import (
+    method_as_function,
+    recursive_method_function,
+)
 from toolchain.frontend.lowering.recursion import (
     TailRecursion,
     has_call_to,
@@ -290,6 +293,11 @@ class CallInliner:
             )
         )
         return out
+
+    def method_function(self, m: A.MethodDecl) -> A.FunctionDecl | None:
+        """The function a method computes, for a call of it that a recursive method read as a
+        function left inside an expression (`method_recursion`)."""
+        return method_as_function(m)
 
     def inline_function(self, f: A.FunctionDecl, call: A.Apply, pre: list[ir.Stmt]) -> ir.Expr:
         loc = self.ctx.loc(call)

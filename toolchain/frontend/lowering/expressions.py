@@ -36,6 +36,8 @@ class FunctionInliner(Protocol):
 
     def inline_function(self, f: A.FunctionDecl, call: A.Apply, pre: list[ir.Stmt]) -> ir.Expr: ...
 
+    def method_function(self, m: A.MethodDecl) -> A.FunctionDecl | None: ...
+
 
 class ExpressionLowerer:
     """Lowers the expressions of one method; function calls go to `functions`."""
@@ -548,7 +550,13 @@ class ExpressionLowerer:
                 )
             raise self.ctx.fail(e, "HW114", f"unknown function {name}")
         if isinstance(callee, A.MethodDecl):
-            raise self.ctx.fail(e, "HW114", f"method {name} called inside an expression")
+            # Dafny has no method calls in expressions: this one stands in a recursive method
+            # read as a function (`var aux2 := M(m, aux); return aux2;`), and is one if M reads
+            # as a function too
+            as_function = self.functions.method_function(callee)
+            if as_function is None:
+                raise self.ctx.fail(e, "HW114", f"method {name} called inside an expression")
+            callee = as_function
         return self.functions.inline_function(callee, e, pre)
 
 

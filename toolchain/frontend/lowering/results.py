@@ -67,6 +67,11 @@ class StackFunction:
     ascend_loop: int  # id of the IR loop that unwinds the stack
     result: str  # the IR variable holding the function's result
     depth: str  # the IR variable holding measure + 1 at the first call: the stack's capacity
+    # False: the measure was inferred, not written: the obligation program states it as the
+    # function's `decreases` so that Dafny proves it (`stack_obligations.measure_claim`)
+    stated: bool = True
+    descend_loop: int = 0  # id of the IR loop that makes the calls
+    stacked: dict[str, str] = field(default_factory=dict)  # stack array -> the parameter it holds
 
 
 @dataclass

@@ -12,7 +12,13 @@ are either free of F or hold exactly one call of F that is always evaluated) is 
       if c { } else { result := E[result] }   // the same leaf: its guards see the same p
     }
 
-The stack's capacity is the depth: Dafny proved (termination) that the integer measure `m` is
+Only the parameters the way up reads are stacked: with one recursive leaf, every pending caller
+took the path to it, so the ascend is that leaf's pending work alone, and a parameter it does not
+read (`1 + F(n - 1, m)`) needs no stack; the two loops then only count levels.
+
+The measure is the function's own single `decreases`, or, where it has none, one inferred
+(`recursion_measures`) that the obligation program states and Dafny proves. The stack's
+capacity is the depth: Dafny proved (termination) that the integer measure `m` is
 at least 0 wherever F calls itself and drops at every call, so a call whose measure is at most
 M makes at most M + 1 nested calls; M is the measure's range at the first call, which comes
 from the proven ranges of the arguments (F's parameters get `requires` obligations, checked by
@@ -31,6 +37,11 @@ from toolchain.frontend import ir
 from toolchain.frontend.dtypes import DType
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
 from toolchain.frontend.lowering.recursion import has_call_to
+from toolchain.frontend.lowering.recursion_measures import (
+    inferred_measure,
+    passed_unchanged,
+    suggested_measure,
+)
 from toolchain.frontend.lowering.results import AllocSite, LoopSite, SourceVar, StackFunction
 from toolchain.frontend.lowering.scope import ArrayRef, LoweringContext, Scalar, dtype_of_ir
 
@@ -97,21 +108,39 @@ class StackRecursion:
         self.ctx = ctx
         self.exprs = exprs
 
-    def measure(self, f: A.FunctionDecl, ir_params: dict[str, str], call: A.Apply) -> A.Expr:
+    def measure(
+        self, f: A.FunctionDecl, ir_params: dict[str, str], call: A.Apply
+    ) -> tuple[A.Expr, bool]:
+        """The integer measure the stack's depth comes from, and whether the user stated it
+        (`decreases m`); otherwise it is inferred (`recursion_measures`) and only a claim."""
         dec = f.specs_of("decreases")
         if dec and dec[0].text.strip() == "*":
             raise self.ctx.fail(call, "HW109", f"{f.name} has `decreases *`: no termination bound")
-        if dec and len(dec[0].exprs) == 1:
-            return dec[0].exprs[0]
+        if dec and len(dec) == 1 and len(dec[0].exprs) == 1:
+            return dec[0].exprs[0], True
+        ints = [
+            p for p, n in ir_params.items() if isinstance(self.ctx.type_of_local(n), ir.IntType)
+        ]
         if not dec:
-            ints = [p for p in f.params if not p.ghost and p.name in ir_params]
-            if len(ints) == 1:
-                return A.Name(name=ints[0].name, start=ints[0].start, end=ints[0].end)
+            guess = inferred_measure(f, ints, _calls(f.body, f.name) if f.body else [])
+            if guess is not None:
+                return guess, False
+        # a tuple measure (Dafny's default, or a lexicographic `decreases a, b`) bounds no depth
+        if dec:
+            raise self.ctx.fail(
+                dec[0].exprs[0] if dec[0].exprs else call,
+                "HW101",
+                f"{f.name} recurses outside tail position with the lexicographic measure "
+                f"`decreases {', '.join(d.text for d in dec)}`: hardware sizes its stack from "
+                "one integer measure; state one Dafny can prove instead",
+            )
+        example = suggested_measure(f, ints, _calls(f.body, f.name) if f.body else [])
         raise self.ctx.fail(
             call,
             "HW101",
             f"{f.name} recurses outside tail position: hardware runs it with a stack whose depth "
-            "comes from one integer `decreases` measure; give it one (e.g. `decreases n`)",
+            "comes from one integer `decreases` measure, and none of its parameters is one on "
+            f"its own; give it one (e.g. `decreases {example}`: Dafny then proves it)",
         )
 
     def check(self, f: A.FunctionDecl, e: A.Expr) -> None:
@@ -164,7 +193,7 @@ class StackRecursion:
     ) -> ir.Expr:
         assert f.body is not None
         ctx = self.ctx
-        measure = self.measure(f, ir_params, call)
+        measure, stated = self.measure(f, ir_params, call)
         self.check(f, f.body)
         ctx.recursive_functions.add(f.name)
         result = ctx.new_local(
@@ -182,21 +211,21 @@ class StackRecursion:
             )
         one = ir.Const(value=1, type=ir.UNSIZED_NAT, loc=loc)
         depth_val = ir.Binary(op=ir.BinOp.ADD, lhs=m_val, rhs=one, type=ir.UNSIZED_INT, loc=loc)
-        # one stack per scalar parameter; its capacity is the depth at the first call
+        # one stack per scalar parameter the way up reads; its capacity is the depth at the
+        # first call
         stacks: dict[str, str] = {}
         # a parameter every recursive call passes on unchanged keeps its value at every level
-        calls = _calls(f.body, f.name)
-        same = {
-            p.name
-            for k, p in enumerate(f.params)
-            if all(
-                isinstance(c.args[k], A.Name) and c.args[k].name == p.name  # type: ignore[attr-defined]
-                for c in calls
-            )
-        }
-        for p in f.params:
-            if p.ghost or p.name not in ir_params or p.name in same:
-                continue
+        same = passed_unchanged(f, _calls(f.body, f.name))
+        changing = [
+            p for p in f.params if not p.ghost and p.name in ir_params and p.name not in same
+        ]
+        if not changing:
+            raise ctx.fail(call, "HW101", f"{f.name} calls itself with the same arguments")
+        leaf = _single_recursive_leaf(f, f.body)
+        read_up = _names_read_up(leaf, _calls(leaf, f.name)[0]) if leaf is not None else None
+        for p in changing:
+            if read_up is not None and p.name not in read_up:
+                continue  # the way up never reads it: no stack (e.g. `1 + F(n - 1)`)
             ptype = ctx.type_of_local(ir_params[p.name])
             assert isinstance(ptype, ir.BoolType | ir.IntType)
             st = ctx.new_local(
@@ -217,24 +246,24 @@ class StackRecursion:
         def assign(name: str, value: ir.Expr) -> ir.Assign:
             return ir.Assign(targets=[ir.VarTarget(name=name, loc=loc)], values=[value], loc=loc)
 
-        if not stacks:
-            raise ctx.fail(call, "HW101", f"{f.name} calls itself with the same arguments")
         sp_var = var(sp, ir.UNSIZED_NAT)
         push: list[ir.Stmt] = [
-            ir.Assign(
+            assign(sp, ir.Binary(op=ir.BinOp.ADD, lhs=sp_var, rhs=one, type=ir.UNSIZED_INT)),
+        ]
+        pop: list[ir.Stmt] = [
+            assign(sp, ir.Binary(op=ir.BinOp.SUB, lhs=sp_var, rhs=one, type=ir.UNSIZED_INT)),
+        ]
+        if stacks:
+            store = ir.Assign(
                 targets=[
                     ir.IndexTarget(array=st, index=var(sp, ir.UNSIZED_NAT), loc=loc)
                     for st in stacks.values()
                 ],
                 values=[var(ir_params[p], ctx.type_of_local(ir_params[p])) for p in stacks],
                 loc=loc,
-            ),
-            assign(sp, ir.Binary(op=ir.BinOp.ADD, lhs=sp_var, rhs=one, type=ir.UNSIZED_INT)),
-        ]
-        descend = self._tree(f, f.body, ir_params, result, rtype, done, push, ascend=False)
-        pop = [
-            assign(sp, ir.Binary(op=ir.BinOp.SUB, lhs=sp_var, rhs=one, type=ir.UNSIZED_INT)),
-            ir.Assign(
+            )
+            push.insert(0, store)
+            restore = ir.Assign(
                 targets=[ir.VarTarget(name=ir_params[p], loc=loc) for p in stacks],
                 values=[
                     ir.Index(
@@ -246,9 +275,14 @@ class StackRecursion:
                     for p, st in stacks.items()
                 ],
                 loc=loc,
-            ),
-        ]
-        ascend = self._tree(f, f.body, ir_params, result, rtype, done, [], ascend=True)
+            )
+            pop.append(restore)
+        descend = self._tree(f, f.body, ir_params, result, rtype, done, push, ascend=False)
+        # with one recursive leaf, every pending caller took the path to it: the way up is that
+        # leaf's pending work alone, and its guards (which may read unstacked parameters) are
+        # not evaluated again
+        up_tree = leaf if leaf is not None else f.body
+        ascend = self._tree(f, up_tree, ir_params, result, rtype, done, [], ascend=True)
         f_loc = ctx.span(f.name_start, f.name_end)
         down = ir.While(
             cond=ir.Unary(op=ir.UnOp.NOT, operand=var(done, ir.BOOL), type=ir.BOOL, loc=f_loc),
@@ -280,7 +314,16 @@ class StackRecursion:
         ctx.loop_sites[id(down)] = LoopSite(f.name, head, m_down, -1, dict(names))
         ctx.loop_sites[id(up)] = LoopSite(f.name, head, var(sp, ir.UNSIZED_NAT), -1, names)
         # keyed by call: each call's stack has its own capacity, and each gets its own claim
-        ctx.stack_functions[depth] = StackFunction(f.name, measure, id(up), result, depth)
+        ctx.stack_functions[depth] = StackFunction(
+            f.name,
+            measure,
+            id(up),
+            result,
+            depth,
+            stated,
+            id(down),
+            {st: ir_params[p] for p, st in stacks.items()},
+        )
         pre.extend(
             [
                 *m_pre,
@@ -368,6 +411,36 @@ class StackRecursion:
         if targets:
             out.append(ir.Assign(targets=targets, values=values, loc=loc))
         return out
+
+
+def _single_recursive_leaf(f: A.FunctionDecl, e: A.Expr) -> A.Expr | None:
+    """The one leaf of the `if` tree that calls `f` (None: several, or a `let` on its path,
+    whose bindings the way up would have to evaluate again)."""
+    if isinstance(e, A.IfExpr):
+        then, other = has_call_to(e.then, f.name), has_call_to(e.otherwise, f.name)
+        if then and other:
+            return None
+        return _single_recursive_leaf(f, e.then if then else e.otherwise)
+    if isinstance(e, A.LetExpr):
+        return None
+    return e if has_call_to(e, f.name) else None
+
+
+def _names_read_up(leaf: A.Expr, call: A.Apply) -> set[str]:
+    """Every name the leaf's pending work reads (the call's own arguments are evaluated on the
+    way down only). A superset: a bound variable that shadows a parameter counts as a read."""
+    out: set[str] = set()
+
+    def walk(n: A.Node) -> None:
+        if n is call:
+            return
+        if isinstance(n, A.Name):
+            out.add(n.name)
+        for c in _children(n):
+            walk(c)
+
+    walk(leaf)
+    return out
 
 
 def _fresh_copy(stmts: list[ir.Stmt]) -> list[ir.Stmt]:

@@ -31,6 +31,9 @@ from toolchain.frontend.ranges.state import (
 )
 
 _MAX_WIDEN_ROUNDS = 8
+# a recursion stack's way up that runs at most this many trips is unrolled in the analysis
+# when widening leaves a result unbounded (`factorial`, `power`: products, not sums)
+_UNROLL_TRIPS = 16
 
 
 class RangeAnalysis(ExpressionRanges):
@@ -229,6 +232,7 @@ class RangeAnalysis(ExpressionRanges):
         state = state.copy()
         if not isinstance(s, ir.For):
             self._apply_facts(state, facts)
+            self._stack_facts(s, state, facts)
             return state
         # Dafny's invariants hold at the head of `for i := lo to hi` with i anywhere in
         # [lo, hi] (hi after the last trip), while the IR's loop variable only holds the body's
@@ -293,6 +297,8 @@ class RangeAnalysis(ExpressionRanges):
                 if single_update(acc.variable, s.body) and acc.variable not in self.clamps:
                     self.clamps[acc.variable] = head.vars[acc.variable]
                     clamped.append(acc.variable)
+        if trips is not None and trips <= _UNROLL_TRIPS and self._is_ascend(s):
+            head = self._unrolled(s, entry, head, trips, record)
         # the recording pass: body ranges under the final head
         for pending, n in zip(self.breaks, marks, strict=True):
             del pending[n:]
@@ -339,6 +345,55 @@ class RangeAnalysis(ExpressionRanges):
         for b in brk:
             exit_state = join_states(exit_state, b)
         return exit_state
+
+    def _stack_facts(self, s: ir.While, state: State, facts: Facts) -> None:
+        """Every element of a recursion's stack is an argument some call was made with, so the
+        function's preconditions (these loops' facts) bound it: widening the stores of a
+        parameter that starts narrow (`F(n, 0)`, then `(k + 1) % 4`) cannot lose that bound.
+        Only what the facts say of the parameter alone counts (other values have moved on)."""
+        for f in self.low.stack_functions.values():
+            if id(s) not in (f.descend_loop, f.ascend_loop):
+                continue
+            for stack, param in f.stacked.items():
+                if stack not in state.elems:
+                    continue
+                alone = State({param: self.declared(param)}, {})
+                self._apply_facts(alone, facts)
+                bound = alone.vars.get(param, self.declared(param))
+                state.elems[stack] = state.elems[stack].meet(bound)
+
+    def _is_ascend(self, s: ir.While | ir.For) -> bool:
+        return any(f.ascend_loop == id(s) for f in self.low.stack_functions.values())
+
+    def _unrolled(
+        self, s: ir.While | ir.For, entry: State, head: State, trips: int, record: bool
+    ) -> State:
+        """The head states after at most 0, 1, ..., `trips` trips, computed without widening
+        (each is the join of the entry and one more trip of the one before): with `trips` a
+        bound on the loop's trips, the last covers every head state. Variables widening left
+        unbounded take their range from it, and the per-trip ranges are kept for the
+        per-level claims of a recursion's result (`stack_obligations`)."""
+        open_vars = [v for v, iv in head.vars.items() if not iv.bounded]
+        if not open_vars:
+            return head
+        h = self._head_refine(s, entry)
+        steps = [h]
+        for _ in range(trips):
+            out, _brk = self._iterate(s, h)
+            h = self._head_refine(s, join_states(entry, out) or entry)
+            steps.append(h)
+        head = head.copy()
+        for v in open_vars:
+            per_trip = [st.vars.get(v) for st in steps]
+            last = per_trip[-1]
+            if last is None or not last.bounded:
+                continue
+            head.vars[v] = last
+            if record and all(iv is not None and iv.bounded for iv in per_trip):
+                self.result.per_trip.setdefault(id(s), {})[v] = [
+                    iv for iv in per_trip if iv is not None
+                ]
+        return head
 
     def _within_checked(self, state: State) -> State:
         """A variable with a run-time range check (`frontend.overflow_checks`) never holds a

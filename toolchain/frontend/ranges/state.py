@@ -80,6 +80,9 @@ class RangeResult:
     nodes: dict[int, Interval] = field(default_factory=dict)  # id(expr) -> hull
     loop_heads: dict[int, dict[str, Interval]] = field(default_factory=dict)
     accumulations: dict[int, list[Accumulation]] = field(default_factory=dict)
+    # id(recursion's way-up loop) -> variable -> its range after at most k trips, k = 0, 1, ...
+    # (`analysis._unrolled`)
+    per_trip: dict[int, dict[str, list[Interval]]] = field(default_factory=dict)
     inputs: dict[str, Interval] = field(default_factory=dict)  # assumed at entry
     entry_elems: dict[str, Interval] = field(default_factory=dict)  # input arrays at entry
 
