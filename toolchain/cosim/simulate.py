@@ -22,9 +22,12 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 # how a bench stopped by its wall-clock deadline begins its status: the results that finished
 # are kept (see `simulate`)
 OUT_OF_TIME = "time budget reached"
-# the share of the time limit the bench may spend on vectors before it stops on its own, so that
+
+
+# how long before the time limit the bench stops on its own (at least 2 s, at most 30), so that
 # it writes what finished instead of being killed
-_DEADLINE_SHARE = 0.85
+def _deadline_margin(timeout_s: float) -> float:
+    return min(max(0.15 * timeout_s, 2.0), 30.0)
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ def simulate(
                 # hex strings: wide ports hold integers with more digits than int() parses
                 "vectors": [[hex(v) for v in vec] for vec in vectors],
                 "max_cycles": max_cycles,
-                "deadline": time.time() + _DEADLINE_SHARE * timeout_s,
+                "deadline": time.time() + timeout_s - _deadline_margin(timeout_s),
                 "results": str(results_file),
                 # block RAMs the bench loads before each vector: port prefix, words per vector
                 "memories": [
