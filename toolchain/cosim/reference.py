@@ -58,17 +58,30 @@ class ReferenceRun:
     overflowed: set[int] = field(default_factory=set)
 
 
-def instrument_checks(source: str, checked: Sequence[CheckedRange]) -> str:
+def instrument_checks(
+    source: str, checked: Sequence[CheckedRange], decl: A.MethodDecl | None = None
+) -> str:
     """The program with the hardware's run-time range checks (`frontend.overflow_checks`) after
     each assignment of a checked variable: leaving the range prints a marker and returns, as the
-    hardware raises its flag and stops. On one line each, so line numbers stay the same.
+    hardware raises its flag and stops. On one line each, so line numbers stay the same. A
+    checked buffer capacity is checked before each allocation too (its size), so that the
+    compiled program never allocates what the hardware refuses.
 
     An array's elements are checked by a helper method with a loop: Dafny 2.3's C# compiler
-    names the temporaries of two quantifiers in one method alike, and then fails to compile."""
+    names the temporaries of two quantifiers in one method alike, and then fails to compile.
+
+    With the method's `decl`, a stop first gives every array result an empty array: one not
+    allocated yet (the allocation checked before it happens) would be null, and the harness's
+    print of it would end the whole run."""
     inserts: list[tuple[int, str]] = []
     helpers: list[str] = []
+    reset = "".join(
+        f"{r.name} := new {r.type.args[0]}[0]; "
+        for r in (decl.returns if decl is not None else [])
+        if not r.ghost and r.type.name in ("array", "array?") and len(r.type.args) == 1
+    )
     # on a line of its own even after a print of the method's that ended mid-line
-    stop = f'print "\\n{OVERFLOW}\\n"; return;'
+    stop = f'{reset}print "\\n{OVERFLOW}\\n"; return;'
     for c in checked:
         if c.length is None:
             check = f"if !({c.condition()}) {{ {stop} }}"
@@ -78,6 +91,10 @@ def instrument_checks(source: str, checked: Sequence[CheckedRange]) -> str:
             whole = c.source if c.length.startswith("|") else f"{c.source}[..]"
             check = f"{{ var p2s_ok := {helper}({whole}); if !p2s_ok {{ {stop} }} }}"
         inserts.extend((site, f" {check}") for site in c.sites)
+        # a buffer's allocation: its size before the statement (see CheckedRange.before)
+        for start, size in c.before:
+            fits = f"{_literal(c.lo)} <= ({size}) <= {_literal(c.hi)}"
+            inserts.append((start, f"if !({fits}) {{ {stop} }} "))
     pieces: list[str] = []
     pos = 0
     for site, piece in sorted(inserts):
@@ -365,7 +382,7 @@ def dafny_reference(
     requires = [s.text for s in decl.specs_of("requires")]
     precondition = " && ".join(f"({r})" for r in requires) if requires else None
     # The harness brings its own Main; the program's Main (if any) is renamed and never called.
-    instrumented = instrument_checks(source, checked) if checked else source
+    instrumented = instrument_checks(source, checked, decl) if checked else source
     base = _MAIN.sub("method P2sProgramMain(", engine.shim_for(instrumented).text)
     attempts: list[tuple[str, str | None, str]] = [
         (_promote_ghost_functions(base), precondition, "ghost functions compiled"),
