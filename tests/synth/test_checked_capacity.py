@@ -11,7 +11,7 @@ from pathlib import Path
 
 from shared_schemas.synthesis import CosimVerdict, EvidenceManifest
 from tests.synth.cosim_check import cosim_params
-from toolchain.cosim.reference import instrument_checks
+from toolchain.cosim.reference import dafny_reference, instrument_checks
 from toolchain.dafny import DafnyEngine
 from toolchain.frontend import ast as A
 from toolchain.frontend import lower
@@ -179,3 +179,37 @@ def test_a_flag_the_reference_raises_elsewhere_fails_cosimulation(
     assert r.cosim.verdict == CosimVerdict.failed, r.cosim.message
     assert r.cosim.first_mismatch is not None
     assert r.cosim.first_mismatch.output == "overflow"
+
+
+# the buffer grows in a `return`: the reference's check must run before the method leaves
+RETURNED = """
+method Clamp(a: array<int>) returns (r: array<int>)
+  requires a.Length < 1000
+  modifies a
+{
+  var i := 0;
+  while i < a.Length
+    invariant 0 <= i <= a.Length
+  {
+    if a[i] > 100 { a[i] := 100; }
+    i := i + 1;
+  }
+  return a;
+}
+"""
+
+
+def test_a_check_at_a_return_runs_in_the_reference(dafny: DafnyEngine) -> None:
+    r = lower(RETURNED, "Clamp", engine=dafny, options=CONTRACT)
+    assert r.ok and r.method is not None, [d.message for d in r.diagnostics]
+    (c,) = r.method.checked
+    assert (c.source, c.hi, c.capacity_of) == ("r.Length", 16, "r")
+    text = instrument_checks(RETURNED, r.method.checked, _decl(RETURNED, "Clamp"))
+    assert "r := a; if !(0 <= r.Length <= 16) {" in text and "} return;" in text
+    short, long = [5, 200, -3], list(range(40))
+    run = dafny_reference(
+        RETURNED, "Clamp", [{"a": short}, {"a": long}], dafny, checked=r.method.checked
+    )
+    assert run.accepted == [0, 1]
+    assert run.overflowed == {1}  # 40 elements do not fit 16; 3 do, and come back clamped
+    assert run.outputs[0]["r"] == [5, 100, -3]

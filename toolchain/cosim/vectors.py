@@ -121,7 +121,10 @@ def sample_candidates(method: HardwareMethod, count: int, seed: int) -> list[Vec
                     # inputs only as the method may receive them, not the values it writes
                     lo, hi = max(lo, p.entry_range[0]), min(hi, p.entry_range[1])
                 cap = t.capacity or 0
-                n = cap if t.length is not None else rng.randint(0, cap)
+                # a long capacity (a precondition's `a.Length < 10000`) is drawn like a wide
+                # scalar: short arrays stay common (they fit a checked buffer's capacity, and
+                # a quadratic loop over them finishes)
+                n = cap if t.length is not None else _draw(rng, 0, cap)
                 if k < len(corners):
                     n = cap if k % 2 else (t.length if t.length is not None else max(cap // 2, 1))
                 draw = _draw_char if p.chars else _draw
