@@ -12,6 +12,7 @@ from pathlib import Path
 from shared_schemas.synthesis import CosimVerdict, EvidenceManifest
 from tests.synth.cosim_check import cosim_params
 from toolchain.cosim.reference import dafny_reference, instrument_checks
+from toolchain.cosim.vectors import sample_candidates
 from toolchain.dafny import DafnyEngine
 from toolchain.frontend import ast as A
 from toolchain.frontend import lower
@@ -213,3 +214,51 @@ def test_a_check_at_a_return_runs_in_the_reference(dafny: DafnyEngine) -> None:
     assert run.accepted == [0, 1]
     assert run.overflowed == {1}  # 40 elements do not fit 16; 3 do, and come back clamped
     assert run.outputs[0]["r"] == [5, 100, -3]
+
+
+def test_long_input_arrays_are_drawn_short_mostly() -> None:
+    # `a.Length < 10000`: a buffer built from it holds 16 elements, and every element of a
+    # candidate is a literal of the reference program Dafny compiles: short arrays must dominate
+    r = lower(RETURNED.replace("< 1000", "< 10000"), "Clamp", options=CONTRACT)
+    assert r.method is not None
+    lengths = [len(v["a"]) for v in sample_candidates(r.method, 64, 1)]  # type: ignore[arg-type]
+    assert sum(n <= 16 for n in lengths) >= 32
+    assert any(16 < n for n in lengths)  # some overflow the capacity
+    assert max(lengths) <= 256 and sum(lengths) < 64 * 64
+
+
+# an accumulator in a fresh array (longest increasing subsequence): its elements start at 1 and
+# have no bound; the checked range must also hold the 0 hardware starts a fresh array with
+FRESH_COUNTS = """
+method Chains(a: array<int>) returns (best: int)
+  requires 1 <= a.Length
+{
+  var dp := new int[a.Length](_ => 1);
+  best := 1;
+  var i := 1;
+  while i < a.Length
+    invariant 1 <= i <= a.Length
+  {
+    var j := 0;
+    while j < i
+      invariant 0 <= j <= i
+    {
+      if a[j] < a[i] && dp[i] < dp[j] + 1 { dp[i] := dp[j] + 1; }
+      j := j + 1;
+    }
+    if best < dp[i] { best := dp[i]; }
+    i := i + 1;
+  }
+}
+"""
+
+
+def test_a_fresh_arrays_unbounded_elements_are_checked_including_zero(
+    dafny: DafnyEngine,
+) -> None:
+    r = lower(FRESH_COUNTS, "Chains", engine=dafny, options=CONTRACT)
+    assert r.ok and r.method is not None, [d.message for d in r.diagnostics]
+    (dp,) = [c for c in r.method.checked if c.source == "dp"]
+    assert (dp.lo, dp.hi) == (0, 2**32 - 1)
+    status = {w.name: w.status for w in r.method.widths}
+    assert status[f"{dp.name}[..]"] == WidthStatus.CHECKED

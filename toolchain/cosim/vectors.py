@@ -52,6 +52,31 @@ def _draw(rng: random.Random, lo: int, hi: int) -> int:
     return min(max(magnitude if rng.random() < 0.5 else -magnitude, lo), hi)
 
 
+# array capacities up to this are drawn uniformly (the contract's 16, a `requires a.Length <= 64`)
+_LONG = 64
+# and random lengths of longer ones stay below this (the full capacity is a corner candidate)
+_LONG_DRAW = 256
+
+
+def _draw_length(rng: random.Random, cap: int) -> int:
+    """An input array's length. A long capacity (a precondition's `a.Length < 10000`) is drawn
+    like a wide scalar: short arrays stay common, since they are the ones that fit a buffer whose
+    capacity is checked at run time (`frontend.checked_capacity`) and that a quadratic loop
+    finishes on, while long ones and the capacity itself still occur."""
+    if cap <= _LONG:
+        return rng.randint(0, cap)
+    # mostly short: every element is a literal of the reference program Dafny compiles, and a
+    # few dozen candidates of thousands of elements take it minutes (the capacity itself is one
+    # of the corner candidates)
+    pick = rng.random()
+    if pick < 0.7:
+        return rng.randint(0, 16)
+    if pick < 0.85:
+        return rng.randint(17, _LONG)
+    top = min(cap, _LONG_DRAW)
+    return min(rng.randint(0, (1 << rng.randint(1, top.bit_length())) - 1), top)
+
+
 # chars every Dafny version accepts: UTF-16 code units (Dafny 2.x) that are also Unicode scalar
 # values (Dafny 4), i.e. below 0x10000 and outside the surrogates
 _SURROGATES = (0xD800, 0xDFFF)
@@ -121,11 +146,12 @@ def sample_candidates(method: HardwareMethod, count: int, seed: int) -> list[Vec
                     # inputs only as the method may receive them, not the values it writes
                     lo, hi = max(lo, p.entry_range[0]), min(hi, p.entry_range[1])
                 cap = t.capacity or 0
-                # a long capacity (a precondition's `a.Length < 10000`) is drawn like a wide
-                # scalar: short arrays stay common (they fit a checked buffer's capacity, and
-                # a quadratic loop over them finishes)
-                n = cap if t.length is not None else _draw(rng, 0, cap)
-                if k < len(corners):
+                n = cap if t.length is not None else _draw_length(rng, cap)
+                if k < len(corners) and t.length is None and cap > _LONG:
+                    # one full array (unless thousands of elements: minutes of the reference's
+                    # compile and of any quadratic loop), the other corners short
+                    n = cap if k == 1 and cap <= _WIDE else 16
+                elif k < len(corners):
                     n = cap if k % 2 else (t.length if t.length is not None else max(cap // 2, 1))
                 draw = _draw_char if p.chars else _draw
                 elems = [draw(rng, lo, hi) for _ in range(n)]

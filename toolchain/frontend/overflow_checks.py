@@ -128,8 +128,10 @@ def _array_candidates(low: Lowered, ranges: RangeResult, bits: int) -> dict[str,
         if isinstance(h, ir.Port) and h.direction != "out":
             if entry is None or not entry.within(Interval(lo, hi)):
                 continue
-        elif not lo <= 0 <= hi:
-            continue  # a fresh array's elements start as 0, which the range must then hold
+        else:
+            # a fresh array's elements start as 0 in hardware (any value in Dafny: the proof
+            # assumes the range for every element), so the range must hold 0 too
+            lo, hi = min(lo, 0), max(hi, 0)
         out[h.name] = (lo, hi)
     return out
 
@@ -276,7 +278,7 @@ def add_overflow_checks(
     forced = forced or {}
     names = _candidates(low, ranges, forced)
     elements = _array_candidates(low, ranges, bits)
-    lengths = length_candidates(low, ranges, capacity) if capacity is not None else {}
+    lengths = length_candidates(low, ranges, capacity, forced) if capacity is not None else {}
     if not names and not elements and not lengths:
         return False
     m = low.method
