@@ -54,15 +54,11 @@ def _length_range(low: Lowered, ranges: RangeResult, buffer: str, length_var: st
 
 
 def length_candidates(
-    low: Lowered,
-    ranges: RangeResult,
-    capacity: int,
-    forced: dict[str, tuple[int, int]] | None = None,
+    low: Lowered, ranges: RangeResult, capacity: int
 ) -> dict[str, tuple[int, int]]:
     """The top method's buffers whose length can exceed `MAX_BUFFER_CAPACITY` (or has no bound):
-    their length locals, with the range each is held to. A length in `forced` (a bound the
-    analysis found but Dafny did not prove) is held to that bound instead."""
-    forced = forced or {}
+    their length locals, with the range each is held to. (A small length bound Dafny could not
+    prove is not checked: its finding stays.)"""
     m = low.method
     top = low.decl.name
     out: dict[str, tuple[int, int]] = {}
@@ -77,9 +73,6 @@ def length_candidates(
         sites = low.array_alloc.get(h.name, [])
         if any(a.decl != top or a.stmt_start < 0 or not a.size_text for a in sites):
             continue  # the reference could not check that allocation before it happens
-        if lv in forced and forced[lv][0] >= 0 and forced[lv][1] <= MAX_BUFFER_CAPACITY:
-            out[lv] = forced[lv]
-            continue
         iv = _length_range(low, ranges, h.name, lv)
         if iv.empty or (iv.hi is not None and iv.hi <= MAX_BUFFER_CAPACITY):
             continue  # a proven bound small enough for hardware: nothing to check

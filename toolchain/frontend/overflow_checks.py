@@ -278,7 +278,7 @@ def add_overflow_checks(
     forced = forced or {}
     names = _candidates(low, ranges, forced)
     elements = _array_candidates(low, ranges, bits)
-    lengths = length_candidates(low, ranges, capacity, forced) if capacity is not None else {}
+    lengths = length_candidates(low, ranges, capacity) if capacity is not None else {}
     if not names and not elements and not lengths:
         return False
     m = low.method
