@@ -58,17 +58,33 @@ class ReferenceRun:
     overflowed: set[int] = field(default_factory=set)
 
 
-def instrument_checks(source: str, checked: Sequence[CheckedRange]) -> str:
+def instrument_checks(
+    source: str, checked: Sequence[CheckedRange], decl: A.MethodDecl | None = None
+) -> str:
     """The program with the hardware's run-time range checks (`frontend.overflow_checks`) after
     each assignment of a checked variable: leaving the range prints a marker and returns, as the
-    hardware raises its flag and stops. On one line each, so line numbers stay the same.
+    hardware raises its flag and stops. On one line each, so line numbers stay the same. A
+    checked buffer capacity is checked before each allocation too (its size), so that the
+    compiled program never allocates what the hardware refuses.
 
     An array's elements are checked by a helper method with a loop: Dafny 2.3's C# compiler
-    names the temporaries of two quantifiers in one method alike, and then fails to compile."""
-    inserts: list[tuple[int, str]] = []
+    names the temporaries of two quantifiers in one method alike, and then fails to compile.
+
+    With the method's `decl`, a stop first gives every array result an empty array: one not
+    allocated yet (the allocation checked before it happens) would be null, and the harness's
+    print of it would end the whole run."""
+    inserts: list[tuple[int, int, int, str]] = []  # (from, rank, to, text): replace, in order
     helpers: list[str] = []
+    results = [r.name for r in decl.returns] if decl is not None else []
+    if decl is not None and any(r.ghost for r in decl.returns):
+        results = []  # a ghost result cannot be assigned with the others in compiled code
+    reset = "".join(
+        f"{r.name} := new {r.type.args[0]}[0]; "
+        for r in (decl.returns if decl is not None else [])
+        if not r.ghost and r.type.name in ("array", "array?") and len(r.type.args) == 1
+    )
     # on a line of its own even after a print of the method's that ended mid-line
-    stop = f'print "\\n{OVERFLOW}\\n"; return;'
+    stop = f'{reset}print "\\n{OVERFLOW}\\n"; return;'
     for c in checked:
         if c.length is None:
             check = f"if !({c.condition()}) {{ {stop} }}"
@@ -77,15 +93,42 @@ def instrument_checks(source: str, checked: Sequence[CheckedRange]) -> str:
             helpers.append(_elements_helper(helper, c))
             whole = c.source if c.length.startswith("|") else f"{c.source}[..]"
             check = f"{{ var p2s_ok := {helper}({whole}); if !p2s_ok {{ {stop} }} }}"
-        inserts.extend((site, f" {check}") for site in c.sites)
+        inserts.extend((site, 0, site, f" {check}") for site in c.sites)
+        # a buffer's allocation: its size before the statement (see CheckedRange.before)
+        for start, size in c.before:
+            fits = f"{_literal(c.lo)} <= ({size}) <= {_literal(c.hi)}"
+            inserts.append((start, 0, start, f"if !({fits}) {{ {stop} }} "))
+    # `return e;` assigns the results and leaves: a check after it would never run, so it
+    # becomes `r := e;`, the checks, then `return;`
+    for site in sorted({i[0] for i in inserts}):
+        keyword = _return_keyword(source, site) if results else None
+        if keyword is not None:
+            inserts.append((keyword, 0, keyword + len("return"), f"{', '.join(results)} :="))
+            inserts.append((site, 1, site, " return;"))
     pieces: list[str] = []
     pos = 0
-    for site, piece in sorted(inserts):
-        pieces.append(source[pos:site])
+    for start, _, end, piece in sorted(inserts):
+        pieces.append(source[pos:start])
         pieces.append(piece)
-        pos = site
+        pos = end
     pieces.append(source[pos:])
     return "".join(pieces) + "".join(helpers)
+
+
+_RETURN = re.compile(r"(?:\s|//[^\n]*\n)*return\s")
+
+
+def _return_keyword(source: str, site: int) -> int | None:
+    """Where `return` starts when the statement ending at `site` (after its `;`) is a `return`
+    with values; None otherwise (or when it cannot tell: then nothing is rewritten)."""
+    semi = site - 1
+    if semi < 0 or source[semi] != ";":
+        return None
+    before = max(source.rfind(c, 0, semi) for c in ";{}")
+    m = _RETURN.match(source, before + 1, semi)
+    if m is None or not source[m.end() : semi].strip():
+        return None
+    return m.end() - len("return") - 1
 
 
 def _elements_helper(name: str, c: CheckedRange) -> str:
@@ -365,7 +408,7 @@ def dafny_reference(
     requires = [s.text for s in decl.specs_of("requires")]
     precondition = " && ".join(f"({r})" for r in requires) if requires else None
     # The harness brings its own Main; the program's Main (if any) is renamed and never called.
-    instrumented = instrument_checks(source, checked) if checked else source
+    instrumented = instrument_checks(source, checked, decl) if checked else source
     base = _MAIN.sub("method P2sProgramMain(", engine.shim_for(instrumented).text)
     attempts: list[tuple[str, str | None, str]] = [
         (_promote_ghost_functions(base), precondition, "ghost functions compiled"),

@@ -48,9 +48,7 @@ def _length(rng: random.Random, t: ArrayType, full: bool, corner: bool) -> int:
     cap = min(t.capacity or 0, LONGEST_DRAWN)
     if corner:
         return cap if full else max(cap // 2, 1)
-    if cap <= 64:
-        return rng.randint(0, cap)
-    return min(rng.randint(0, (1 << rng.randint(0, cap.bit_length())) - 1), cap)
+    return _draw_length(rng, cap)
 
 
 def longest_drawn(method: HardwareMethod) -> list[str]:
@@ -82,6 +80,28 @@ def _draw(rng: random.Random, lo: int, hi: int) -> int:
     if hi <= 0:
         return max(hi - magnitude, lo)
     return min(max(magnitude if rng.random() < 0.5 else -magnitude, lo), hi)
+
+
+# array capacities up to this are drawn uniformly (the contract's 16, a `requires a.Length <= 64`)
+_LONG = 64
+
+
+def _draw_length(rng: random.Random, cap: int) -> int:
+    """An input array's length. A long capacity (a precondition's `a.Length < 10000`) is drawn
+    like a wide scalar: short arrays stay common, since they are the ones that fit a buffer whose
+    capacity is checked at run time (`frontend.checked_capacity`) and that a quadratic loop
+    finishes on, while long ones and the capacity itself still occur."""
+    if cap <= _LONG:
+        return rng.randint(0, cap)
+    # mostly short: every element is a literal of the reference program Dafny compiles, and a
+    # few dozen candidates of thousands of elements take it minutes (the capacity itself is one
+    # of the corner candidates)
+    pick = rng.random()
+    if pick < 0.7:
+        return rng.randint(0, 16)
+    if pick < 0.85:
+        return rng.randint(17, _LONG)
+    return min(rng.randint(0, (1 << rng.randint(1, cap.bit_length())) - 1), cap)
 
 
 # chars every Dafny version accepts: UTF-16 code units (Dafny 2.x) that are also Unicode scalar

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from toolchain.dafny.text import LineIndex
 from toolchain.frontend import ir
+from toolchain.frontend.checked_capacity import checked_capacity
 from toolchain.frontend.diagnostics import hw_diagnostic
 from toolchain.frontend.ir import check_constants
 from toolchain.frontend.lowering import lower_program_method
@@ -82,7 +83,8 @@ def _lower_once(
         return LoweringResult(None, diags)
     drop_unused_scalars(low.method)  # a shadowed, never-used `var i: int;` is no hardware
     ranges, assumed = analyze_ranges(low, options)
-    if bits is not None and add_overflow_checks(low, ranges, bits, forced):
+    capacity = checked_capacity(options.assume_max_length)
+    if bits is not None and add_overflow_checks(low, ranges, bits, forced, capacity):
         ranges, assumed = analyze_ranges(low, options)  # the checked ranges bound the rest
     run = None
     if engine is not None:

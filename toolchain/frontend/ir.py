@@ -481,6 +481,13 @@ class CheckedRange:
     hi: int
     sites: list[int]  # source offsets right after each assignment of it (the checks go there)
     length: str | None = None  # Dafny's length of the array (`a.Length`, `|s|`)
+    # a buffer's length held to its capacity (`frontend.checked_capacity`): the buffer's name
+    # in the user's text; `source` is then its length (`a.Length`, `|r|`)
+    capacity_of: str | None = None
+    # allocations `new T[size]` of that buffer: (offset where the statement starts, the size's
+    # text). The reference harness checks the size there, before the statement: Dafny's compiled
+    # program would first try to allocate the billions of elements the hardware refuses
+    before: list[tuple[int, str]] = field(default_factory=list)
 
     def condition(self) -> str:
         """The range as a Dafny condition over the user's names (the reference harness and

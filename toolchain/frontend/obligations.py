@@ -252,9 +252,14 @@ class ObligationBuilder:
                     helper=True,
                 )
         # 1b. allocations: the capacity hardware gives an array holds every length it can get
+        # (unless the capacity is checked at run time: the assumption after the allocation)
+        m = self.low.method
+        held = {c.name for c in m.checked if c.capacity_of is not None}
+        holders: list[ir.Port | ir.Local] = [*m.ports, *m.locals]
+        capped = {h.name for h in holders if h.length_var in held}
         for name, sites in self.low.array_alloc.items():
             length = self.ranges.lens.get(name)
-            if length is None or length.hi is None:
+            if length is None or length.hi is None or name in capped:
                 continue  # no capacity at all: the width finalizer reports the missing bound
             for a in sites:
                 if a.stmt_end < 0:

@@ -24,6 +24,7 @@ import copy
 
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
+from toolchain.frontend.checked_capacity import capacity_ranges, length_candidates
 from toolchain.frontend.interval import Interval
 from toolchain.frontend.lowering import Lowered
 from toolchain.frontend.ranges import RangeResult
@@ -127,8 +128,10 @@ def _array_candidates(low: Lowered, ranges: RangeResult, bits: int) -> dict[str,
         if isinstance(h, ir.Port) and h.direction != "out":
             if entry is None or not entry.within(Interval(lo, hi)):
                 continue
-        elif not lo <= 0 <= hi:
-            continue  # a fresh array's elements start as 0, which the range must then hold
+        else:
+            # a fresh array's elements start as 0 in hardware (any value in Dafny: the proof
+            # assumes the range for every element), so the range must hold 0 too
+            lo, hi = min(lo, 0), max(hi, 0)
         out[h.name] = (lo, hi)
     return out
 
@@ -157,11 +160,15 @@ class _Rewriter:
         bounds: dict[str, tuple[int, int]],
         elements: dict[str, tuple[int, int]],
         flag: str,
+        stop_all: bool = False,
     ) -> None:
         self.m = m
         self.bounds = bounds
         self.elements = elements
         self.flag = flag
+        # a checked buffer length: loops that only write the buffer (up to a huge `n`) must
+        # stop too once the flag is up, not only those assigning a checked variable
+        self.stop_all = stop_all
         self.names = {p.name for p in m.ports} | {v.name for v in m.locals}
 
     def _temp(self, var: str, loc: ir.SourceSpan) -> str:
@@ -243,7 +250,7 @@ class _Rewriter:
                 found = found or a or b
             elif isinstance(s, ir.Loop):
                 s.body, inner = self.block(s.body)
-                if inner:
+                if inner or self.stop_all:
                     # stop as soon as the flag is up: the outputs mean nothing any more, and a
                     # loop counting to a huge input would otherwise run on for billions of cycles
                     stop = ir.If(
@@ -262,19 +269,22 @@ def add_overflow_checks(
     ranges: RangeResult,
     bits: int,
     forced: dict[str, tuple[int, int]] | None = None,
+    capacity: int | None = None,
 ) -> bool:
     """Rewrite `low.method` as the module docstring says; False (and nothing changed) when no
     variable needs a check. `forced`: variables to check in the range given (one the analysis
-    found but Dafny did not prove), whether bounded or not."""
+    found but Dafny did not prove), whether bounded or not. `capacity`: buffers whose length
+    no hardware-sized bound holds get it, checked at run time (`checked_capacity`)."""
     forced = forced or {}
     names = _candidates(low, ranges, forced)
     elements = _array_candidates(low, ranges, bits)
-    if not names and not elements:
+    lengths = length_candidates(low, ranges, capacity) if capacity is not None else {}
+    if not names and not elements and not lengths:
         return False
     m = low.method
     bounds = {n: forced[n] if n in forced else checked_range(ranges.vars[n], bits) for n in names}
     flag = _port_name(m, low)
-    rewriter = _Rewriter(m, bounds, elements, flag)
+    rewriter = _Rewriter(m, {**bounds, **lengths}, elements, flag, stop_all=bool(lengths))
     body, _ = rewriter.block(m.body)
     clear = ir.Assign(
         targets=[ir.VarTarget(name=flag)],
@@ -303,6 +313,9 @@ def add_overflow_checks(
                 length=_length_text(low, a, sv.name),
             )
         )
+    for n, (lo, hi) in lengths.items():
+        low.declared[n] = low.declared.get(n, Interval(None, None)).meet(Interval(lo, hi))
+    m.checked.extend(capacity_ranges(low, lengths))
     m.overflow_port = flag
     return True
 

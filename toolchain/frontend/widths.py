@@ -14,6 +14,7 @@ from shared_schemas.verification import Diagnostic, Severity
 from toolchain.dafny.text import LineIndex
 from toolchain.frontend import ir
 from toolchain.frontend.chars import CHAR_BITS
+from toolchain.frontend.checked_capacity import MAX_BUFFER_CAPACITY
 from toolchain.frontend.datatypes import enum_bits
 from toolchain.frontend.diagnostics import hw_diagnostic
 from toolchain.frontend.facts import Facts
@@ -204,7 +205,10 @@ class WidthFinalizer:
         # an allocated array's length is the hull of its allocation sizes (ranges.lens), never
         # the input contract: hardware must hold the largest array the method can allocate
         length = self.ranges.lens.get(name)
-        if length_var is not None:
+        if length_var is not None and length_var in self.checked:
+            # a capacity checked at run time (see checked_capacity): never more than that
+            length = Interval(*self.checked[length_var])
+        elif length_var is not None:
             # a buffer: its capacity is the range of its length variable, which the obligation
             # program proves (or the length's own diagnostic blocks the method)
             length = self.ranges.vars.get(length_var, Interval(0, None))
@@ -401,7 +405,8 @@ class WidthFinalizer:
             "HW202",
             f"{self._source_name(length_var)} can reach {cap}: a buffer of more than "
             f"{MAX_BUFFER_CAPACITY} elements is not built; {hint} (or a smaller bound on what "
-            f"{name} grows from)",
+            f"{name} grows from); or check it at run time: `{{:{OVERFLOW_ATTRIBUTE} 32}}` on the "
+            "method gives it a fixed capacity and an `overflow` output",
         )
 
     def _stack_of(self, name: str) -> str | None:
@@ -581,9 +586,6 @@ def _assignment_span(text: str, index: LineIndex, stmt_end: int, file: str) -> i
     return ir.SourceSpan(file, sl, sc, el, ec)
 
 
-# the largest buffer built for a sequence or array the method creates (elements): its
-# contents travel on flat ports, unrolled element by element in the generated logic
-MAX_BUFFER_CAPACITY = 256
 MAX_STACK_DEPTH = 1 << 16  # a recursion stack (XLS rejected one of 2**32 entries)
 
 

@@ -134,22 +134,41 @@ def overflow_warnings(method: HardwareMethod) -> list[str]:
     """What a run-time range check (`frontend.overflow_checks`) means for the outputs."""
     if method.overflow_port is None or not method.checked:
         return []
-    ranges = ", ".join(
-        f"{c.source if c.length is None else c.source + '[..]'} in [{c.lo}, {c.hi}]"
-        for c in method.checked
-    )
-    return [
-        f"no bound is proven for {ranges}: these are checked at run time, and the output "
-        f"`{method.overflow_port}` rises when one leaves its range; the other outputs are the "
-        f"verified program's only while `{method.overflow_port}` is 0"
-    ]
+    flag = method.overflow_port
+    values = [c for c in method.checked if c.capacity_of is None]
+    out: list[str] = []
+    if values:
+        ranges = ", ".join(
+            f"{c.source if c.length is None else c.source + '[..]'} in [{c.lo}, {c.hi}]"
+            for c in values
+        )
+        out.append(
+            f"no bound is proven for {ranges}: these are checked at run time, and the output "
+            f"`{flag}` rises when one leaves its range; the other outputs are the "
+            f"verified program's only while `{flag}` is 0"
+        )
+    for c in method.checked:
+        if c.capacity_of is not None:
+            out.append(
+                f"buffer {c.capacity_of} has a capacity of {c.hi} elements: no hardware-sized "
+                f"bound is proven for {c.source}, so its length is checked at run time where "
+                f"it is allocated or grows, and `{flag}` rises when it would exceed {c.hi}; "
+                f"the other outputs are the verified program's only while `{flag}` is 0"
+            )
+    return out
 
 
 def overflow_doc(method: HardwareMethod) -> str:
     """The interface doc's line on the overflow output (empty when there is none)."""
     if method.overflow_port is None:
         return ""
+    capacities = "".join(
+        f"; or when {c.source} would exceed the capacity {c.hi} of {c.capacity_of}"
+        for c in method.checked
+        if c.capacity_of is not None
+    )
     return (
-        f"\n  {method.overflow_port}: 1 when a value checked at run time left its range (the "
-        "other outputs are then not the verified program's); 0: every output is"
+        f"\n  {method.overflow_port}: 1 when a value checked at run time left its range"
+        f"{capacities} (the other outputs are then not the verified program's); 0: every "
+        "output is"
     )

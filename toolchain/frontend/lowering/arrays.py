@@ -19,6 +19,7 @@ def new_array(
     source: str,
     stmt_end: int,
     length: str | None = None,
+    stmt_start: int = -1,
 ) -> list[ir.Stmt]:
     """Record the allocation size of `ir_name` (the array `source` of the user's text, in the
     statement ending at `stmt_end`); an initialiser becomes a loop over the indices. A result
@@ -28,8 +29,17 @@ def new_array(
         raise ctx.fail(r, "HW113", "multi-dimensional arrays are not supported yet")
     pre: list[ir.Stmt] = []
     size = exprs.expr(r.sizes[0], pre)
+    size_node = r.sizes[0]
     ctx.array_alloc.setdefault(ir_name, []).append(
-        AllocSite(ir_name, size, source, stmt_end, ctx.decl_stack[-1])
+        AllocSite(
+            ir_name,
+            size,
+            source,
+            stmt_end,
+            ctx.decl_stack[-1],
+            stmt_start=stmt_start,
+            size_text=ctx.text[size_node.start : size_node.end],
+        )
     )
     out = list(pre)
     if length is not None:

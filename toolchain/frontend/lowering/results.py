@@ -44,6 +44,10 @@ class AllocSite:
     source: str  # the array's name in the user's text at the allocation
     stmt_end: int  # -1 when the allocation is not a statement of its own
     decl: str
+    # where the statement starts and the size's text in the source (run-time capacity checks
+    # test the size before the allocation: `frontend.checked_capacity`); -1 / "": unknown
+    stmt_start: int = -1
+    size_text: str = ""
 
 
 @dataclass

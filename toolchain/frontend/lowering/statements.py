@@ -134,7 +134,10 @@ class StatementLowerer:
                     self._declare_local(v, v.type, rhs, s)
                     arr = self.ctx.lookup(v.name)
                     assert isinstance(arr, ArrayRef)
-                    out.extend(new_array(self.exprs, arr.ir_name, rhs, v.name, s.end, arr.length))
+                    alloc = new_array(
+                        self.exprs, arr.ir_name, rhs, v.name, s.end, arr.length, s.start
+                    )
+                    out.extend(alloc)
                     continue
                 if isinstance(rhs, A.Havoc):
                     raise self.ctx.fail(rhs, "HW107", "`*` assigns an arbitrary value")
@@ -302,7 +305,7 @@ class StatementLowerer:
                 b = self.ctx.lookup(t.name)
                 if not isinstance(b, ArrayRef):
                     raise self.ctx.fail(t, "HW114", f"{t.name} is not an array variable")
-                out.extend(new_array(self.exprs, b.ir_name, r, t.name, s.end, b.length))
+                out.extend(new_array(self.exprs, b.ir_name, r, t.name, s.end, b.length, s.start))
                 continue
             if isinstance(r, A.Havoc):
                 raise self.ctx.fail(r, "HW107", "`*` assigns an arbitrary value")
