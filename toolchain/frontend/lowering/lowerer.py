@@ -16,6 +16,7 @@ from toolchain.dafny.text import LineIndex
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
 from toolchain.frontend.diagnostics import hw_diagnostic
+from toolchain.frontend.dtypes import DType
 from toolchain.frontend.facts import facts_from
 from toolchain.frontend.lowering.buffers import add_length_var
 from toolchain.frontend.lowering.calls import CallInliner
@@ -91,14 +92,9 @@ class Lowerer:
         ports: list[ir.Port] = []
         modified = self._modified_names(decl)
         for p in decl.params:
-            if p.ghost:
-                self.ctx.bind(p.name, GhostVar())
+            d = self._port_type(p)
+            if d is None:
                 continue
-            try:
-                d = self.ctx.resolve_type(p.type, p)
-            except Abort:
-                continue
-            self.ctx.used_names.add(p.name)
             if d.is_collection:
                 mutable = d.kind == "array" and p.name in modified
                 ports.append(
@@ -126,14 +122,9 @@ class Lowerer:
             self.ctx.var_source[p.name] = SourceVar(decl.name, p.name, p.start, "param")
         outs: list[str] = []
         for r in decl.returns:
-            if r.ghost:
-                self.ctx.bind(r.name, GhostVar())
+            d = self._port_type(r)
+            if d is None:
                 continue
-            try:
-                d = self.ctx.resolve_type(r.type, r)
-            except Abort:
-                continue
-            self.ctx.used_names.add(r.name)
             port = ir.Port(
                 name=r.name, type=d.to_ir(mutable=True), direction="out", loc=self.ctx.loc(r)
             )
@@ -196,6 +187,20 @@ class Lowerer:
             stack_functions=self.ctx.stack_functions,
             store_sites=self.ctx.store_sites,
         )
+
+    def _port_type(self, p: A.Param) -> DType | None:
+        """The type of a parameter or result that becomes a port, its name then taken; None for
+        a ghost one (bound as ghost: it has no port) or one whose type has no hardware form
+        (already reported)."""
+        if p.ghost:
+            self.ctx.bind(p.name, GhostVar())
+            return None
+        try:
+            d = self.ctx.resolve_type(p.type, p)
+        except Abort:
+            return None
+        self.ctx.used_names.add(p.name)
+        return d
 
     def _stack_call(self, decl: A.MethodDecl, f: A.FunctionDecl, outs: list[str]) -> list[ir.Stmt]:
         """A linearly recursive method as one call of the function it computes, run with a
