@@ -55,39 +55,11 @@ class Lowerer:
     def lower(self, decl: A.MethodDecl) -> Lowered | None:
         self.ctx.current_decl = decl.name
         self.ctx.decl_stack = [decl.name]
-        if decl.container is not None:
-            cls = decl.container
-            self.ctx.report(
-                (decl.name_start, decl.name_end),
-                "HW102",
-                f"{decl.name} is a member of {cls}: methods of classes work on heap objects; "
-                "move it to the top level (a static method of a class is fine once moved)",
-            )
+        refusal = _refusal(decl)
+        if refusal is not None:
+            self.ctx.report(*refusal)
             return None
-        if decl.ghost:
-            self.ctx.report(
-                (decl.name_start, decl.name_end),
-                "HW100",
-                f"{decl.kind} {decl.name} is ghost: it only exists for verification",
-            )
-            return None
-        if decl.body_error is not None:
-            msg, off = decl.body_error
-            self.ctx.report((off, off + 1), "HW110", f"cannot read this method body: {msg}")
-            return None
-        if decl.body is None:
-            self.ctx.report(
-                (decl.name_start, decl.name_end), "HW100", f"{decl.name} has no body to lower"
-            )
-            return None
-        if decl.type_params:
-            self.ctx.report(
-                (decl.name_start, decl.name_end),
-                "HW111",
-                f"{decl.name} is generic (<{', '.join(decl.type_params)}>): hardware needs "
-                "concrete types",
-            )
-            return None
+        assert decl.body is not None  # _refusal refuses a method without one
         self.ctx.scopes = [{}]
         ports: list[ir.Port] = []
         modified = self._modified_names(decl)
@@ -329,3 +301,31 @@ def lower_program_method(
     if lowered is None or errors:
         return None, lowerer.ctx.diags
     return lowered, lowerer.ctx.diags
+
+
+def _refusal(decl: A.MethodDecl) -> tuple[tuple[int, int], str, str] | None:
+    """Why the method cannot be lowered at all, as (where, code, message); None when it can be
+    tried. Checked in this order: the first reason is the one reported."""
+    name = (decl.name_start, decl.name_end)
+    if decl.container is not None:
+        return (
+            name,
+            "HW102",
+            f"{decl.name} is a member of {decl.container}: methods of classes work on heap "
+            "objects; move it to the top level (a static method of a class is fine once moved)",
+        )
+    if decl.ghost:
+        return name, "HW100", f"{decl.kind} {decl.name} is ghost: it only exists for verification"
+    if decl.body_error is not None:
+        msg, off = decl.body_error
+        return (off, off + 1), "HW110", f"cannot read this method body: {msg}"
+    if decl.body is None:
+        return name, "HW100", f"{decl.name} has no body to lower"
+    if decl.type_params:
+        return (
+            name,
+            "HW111",
+            f"{decl.name} is generic (<{', '.join(decl.type_params)}>): hardware needs "
+            "concrete types",
+        )
+    return None
