@@ -103,6 +103,17 @@ class CallInliner:
             pre.append(ir.Assign(targets=targets, values=values, loc=self.ctx.loc(call)))
         return ir_params
 
+    def _check_inlinable(
+        self, callee: A.MethodDecl | A.FunctionDecl, name: str, call: A.Apply
+    ) -> None:
+        """Refuse a callee whose body cannot be copied into the caller (`name`: as called)."""
+        if callee.body is None:
+            raise self.ctx.fail(call, "HW100", f"{name} has no body to inline")
+        if callee.body_error is not None:
+            raise self.ctx.fail(call, "HW110", f"cannot read the body of {name}")
+        if callee.container is not None:
+            raise self.ctx.fail(call, "HW102", f"{name} is a member of {callee.container}")
+
     def call_stmt(
         self, call: A.Apply, targets: list[A.Expr], s: A.Stmt, declares: bool = False
     ) -> list[ir.Stmt]:
@@ -131,12 +142,7 @@ class CallInliner:
                 f"recursive call to {name}: general recursion cannot become hardware "
                 "(write it as a loop, or as a tail-recursive function)",
             )
-        if callee.body is None:
-            raise self.ctx.fail(call, "HW100", f"{name} has no body to inline")
-        if callee.body_error is not None:
-            raise self.ctx.fail(call, "HW110", f"cannot read the body of {name}")
-        if callee.container is not None:
-            raise self.ctx.fail(call, "HW102", f"{name} is a member of {callee.container}")
+        self._check_inlinable(callee, name, call)
         as_function = recursive_method_function(callee)
         if as_function is not None:
             # linear recursion of a method: the function it computes runs on a stack
@@ -158,7 +164,7 @@ class CallInliner:
         declares: bool,
     ) -> list[ir.Stmt]:
         name = callee.name
-        assert callee.body is not None  # checked by call_stmt
+        assert callee.body is not None  # checked by _check_inlinable in call_stmt
         out: list[ir.Stmt] = []
         if name not in self.ctx.inlined:
             self.ctx.inlined.append(name)
@@ -301,12 +307,9 @@ class CallInliner:
 
     def inline_function(self, f: A.FunctionDecl, call: A.Apply, pre: list[ir.Stmt]) -> ir.Expr:
         loc = self.ctx.loc(call)
-        if f.body is None:
-            raise self.ctx.fail(call, "HW100", f"{f.name} has no body to inline")
-        if f.body_error is not None:
-            raise self.ctx.fail(call, "HW110", f"cannot read the body of {f.name}")
-        if f.container is not None:
-            raise self.ctx.fail(call, "HW102", f"{f.name} is a member of {f.container}")
+        self._check_inlinable(f, f.name, call)
+        body = f.body
+        assert body is not None  # checked by _check_inlinable
         if f.type_params:
             raise self.ctx.fail(
                 call, "HW111", f"{f.name} is generic: hardware needs concrete types"
@@ -328,14 +331,14 @@ class CallInliner:
         scope: dict[str, Binding] = {}
         ir_params = self._bind_args(f, call, pre, scope, prefix)
         self.ctx.frames.append(CallFrame(f, ir_params, {}))
-        recursive = has_call_to(f.body, f.name)
+        recursive = has_call_to(body, f.name)
         saved = (self.ctx.scopes, self.ctx.decl_stack, self.ctx.current_decl)
         self.ctx.scopes = [scope]
         self.ctx.decl_stack = [*self.ctx.decl_stack, f.name]
         try:
             if not recursive:
-                return self.exprs.expr(f.body, pre)
-            if non_tail_self_call(f.body, f.name) is not None:
+                return self.exprs.expr(body, pre)
+            if non_tail_self_call(body, f.name) is not None:
                 return self.stack.loop(f, ir_params, rtype, call, pre, loc)
             return self.tail.loop(f, ir_params, rtype, call, pre, loc)
         finally:

@@ -20,6 +20,7 @@ from toolchain.frontend.lowering.enums import (
     data_constructor_refusal,
     discriminator,
 )
+from toolchain.frontend.lowering.forall_shapes import is_var
 from toolchain.frontend.lowering.scope import (
     ArrayRef,
     ConstVal,
@@ -452,24 +453,16 @@ class ExpressionLowerer:
         hi_e: A.Expr | None = None
         rest: list[A.Expr] = []
         for c in conjuncts(rng):
-            if (
-                isinstance(c, A.BinaryExpr)
-                and c.op in ("<=", "<")
-                and isinstance(c.rhs, A.Name)
-                and c.rhs.name == var
-                and lo_e is None
-            ):
-                lo_e = c.lhs if c.op == "<=" else _plus_one(c.lhs, c)
-            elif (
-                isinstance(c, A.BinaryExpr)
-                and c.op in ("<", "<=")
-                and isinstance(c.lhs, A.Name)
-                and c.lhs.name == var
-                and hi_e is None
-            ):
-                hi_e = c.rhs if c.op == "<" else _plus_one(c.rhs, c)
-            else:
-                rest.append(c)
+            # `lo <= var` / `lo < var` bounds from below, `var < hi` / `var <= hi` from above;
+            # the first of each is the range, any other conjunct is part of the body's guard
+            if isinstance(c, A.BinaryExpr) and c.op in ("<=", "<"):
+                if lo_e is None and is_var(c.rhs, var):
+                    lo_e = c.lhs if c.op == "<=" else _plus_one(c.lhs, c)
+                    continue
+                if hi_e is None and is_var(c.lhs, var):
+                    hi_e = c.rhs if c.op == "<" else _plus_one(c.rhs, c)
+                    continue
+            rest.append(c)
         if lo_e is None or hi_e is None:
             raise self.ctx.fail(e, "HW103", "a quantifier in code needs a range `lo <= x < hi`")
         lo = self.expr(lo_e, pre)

@@ -7,15 +7,11 @@ from __future__ import annotations
 from dataclasses import fields, is_dataclass
 
 from toolchain.frontend import ast as A
+from toolchain.frontend.facts import conjuncts
 
 
-def _conjuncts(e: A.Expr) -> list[A.Expr]:
-    if isinstance(e, A.BinaryExpr) and e.op == "&&":
-        return _conjuncts(e.lhs) + _conjuncts(e.rhs)
-    return [e]
-
-
-def _is_var(e: A.Expr, var: str) -> bool:
+def is_var(e: A.Expr, var: str) -> bool:
+    """`e` is the name `var` itself."""
     return isinstance(e, A.Name) and e.name == var
 
 
@@ -29,15 +25,15 @@ def index_bounds(rng: A.Expr | None, var: str) -> tuple[A.Expr | None, A.Expr | 
     lo: A.Expr | None = None
     hi: A.Expr | None = None
     rest: list[A.Expr] = []
-    for c in _conjuncts(rng) if rng is not None else []:
+    for c in conjuncts(rng) if rng is not None else []:
         if isinstance(c, A.BinaryExpr) and c.op in ("<", "<=", ">", ">="):
             # as `x op' var` or `var op' x`, with op' pointing from the smaller side
             small, big = (c.lhs, c.rhs) if c.op in ("<", "<=") else (c.rhs, c.lhs)
             strict = c.op in ("<", ">")
-            if lo is None and _is_var(big, var) and not _mentions(small, var):
+            if lo is None and is_var(big, var) and not _mentions(small, var):
                 lo = _plus_one(small) if strict else small
                 continue
-            if hi is None and _is_var(small, var) and not _mentions(big, var):
+            if hi is None and is_var(small, var) and not _mentions(big, var):
                 hi = big if strict else _plus_one(big)
                 continue
         rest.append(c)
@@ -90,7 +86,7 @@ def reads_other_element(e: object, array: str, index: A.Expr) -> A.Expr | None:
         and _same(e.indices[0], index)
     ):
         return reads_other_element(e.indices[0], array, index)
-    if isinstance(e, A.Member) and _is_var(e.obj, array) and e.member == "Length":
+    if isinstance(e, A.Member) and is_var(e.obj, array) and e.member == "Length":
         return None  # the update does not change the length
     if isinstance(e, A.Name) and e.name == array:
         return e

@@ -16,6 +16,7 @@ from toolchain.dafny.text import LineIndex
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
 from toolchain.frontend.diagnostics import hw_diagnostic
+from toolchain.frontend.dtypes import DType
 from toolchain.frontend.facts import facts_from
 from toolchain.frontend.lowering.buffers import add_length_var
 from toolchain.frontend.lowering.calls import CallInliner
@@ -54,51 +55,18 @@ class Lowerer:
     def lower(self, decl: A.MethodDecl) -> Lowered | None:
         self.ctx.current_decl = decl.name
         self.ctx.decl_stack = [decl.name]
-        if decl.container is not None:
-            cls = decl.container
-            self.ctx.report(
-                (decl.name_start, decl.name_end),
-                "HW102",
-                f"{decl.name} is a member of {cls}: methods of classes work on heap objects; "
-                "move it to the top level (a static method of a class is fine once moved)",
-            )
+        refusal = _refusal(decl)
+        if refusal is not None:
+            self.ctx.report(*refusal)
             return None
-        if decl.ghost:
-            self.ctx.report(
-                (decl.name_start, decl.name_end),
-                "HW100",
-                f"{decl.kind} {decl.name} is ghost: it only exists for verification",
-            )
-            return None
-        if decl.body_error is not None:
-            msg, off = decl.body_error
-            self.ctx.report((off, off + 1), "HW110", f"cannot read this method body: {msg}")
-            return None
-        if decl.body is None:
-            self.ctx.report(
-                (decl.name_start, decl.name_end), "HW100", f"{decl.name} has no body to lower"
-            )
-            return None
-        if decl.type_params:
-            self.ctx.report(
-                (decl.name_start, decl.name_end),
-                "HW111",
-                f"{decl.name} is generic (<{', '.join(decl.type_params)}>): hardware needs "
-                "concrete types",
-            )
-            return None
+        assert decl.body is not None  # _refusal refuses a method without one
         self.ctx.scopes = [{}]
         ports: list[ir.Port] = []
         modified = self._modified_names(decl)
         for p in decl.params:
-            if p.ghost:
-                self.ctx.bind(p.name, GhostVar())
+            d = self._port_type(p)
+            if d is None:
                 continue
-            try:
-                d = self.ctx.resolve_type(p.type, p)
-            except Abort:
-                continue
-            self.ctx.used_names.add(p.name)
             if d.is_collection:
                 mutable = d.kind == "array" and p.name in modified
                 ports.append(
@@ -126,14 +94,9 @@ class Lowerer:
             self.ctx.var_source[p.name] = SourceVar(decl.name, p.name, p.start, "param")
         outs: list[str] = []
         for r in decl.returns:
-            if r.ghost:
-                self.ctx.bind(r.name, GhostVar())
+            d = self._port_type(r)
+            if d is None:
                 continue
-            try:
-                d = self.ctx.resolve_type(r.type, r)
-            except Abort:
-                continue
-            self.ctx.used_names.add(r.name)
             port = ir.Port(
                 name=r.name, type=d.to_ir(mutable=True), direction="out", loc=self.ctx.loc(r)
             )
@@ -196,6 +159,20 @@ class Lowerer:
             stack_functions=self.ctx.stack_functions,
             store_sites=self.ctx.store_sites,
         )
+
+    def _port_type(self, p: A.Param) -> DType | None:
+        """The type of a parameter or result that becomes a port, its name then taken; None for
+        a ghost one (bound as ghost: it has no port) or one whose type has no hardware form
+        (already reported)."""
+        if p.ghost:
+            self.ctx.bind(p.name, GhostVar())
+            return None
+        try:
+            d = self.ctx.resolve_type(p.type, p)
+        except Abort:
+            return None
+        self.ctx.used_names.add(p.name)
+        return d
 
     def _stack_call(self, decl: A.MethodDecl, f: A.FunctionDecl, outs: list[str]) -> list[ir.Stmt]:
         """A linearly recursive method as one call of the function it computes, run with a
@@ -324,3 +301,31 @@ def lower_program_method(
     if lowered is None or errors:
         return None, lowerer.ctx.diags
     return lowered, lowerer.ctx.diags
+
+
+def _refusal(decl: A.MethodDecl) -> tuple[tuple[int, int], str, str] | None:
+    """Why the method cannot be lowered at all, as (where, code, message); None when it can be
+    tried. Checked in this order: the first reason is the one reported."""
+    name = (decl.name_start, decl.name_end)
+    if decl.container is not None:
+        return (
+            name,
+            "HW102",
+            f"{decl.name} is a member of {decl.container}: methods of classes work on heap "
+            "objects; move it to the top level (a static method of a class is fine once moved)",
+        )
+    if decl.ghost:
+        return name, "HW100", f"{decl.kind} {decl.name} is ghost: it only exists for verification"
+    if decl.body_error is not None:
+        msg, off = decl.body_error
+        return (off, off + 1), "HW110", f"cannot read this method body: {msg}"
+    if decl.body is None:
+        return name, "HW100", f"{decl.name} has no body to lower"
+    if decl.type_params:
+        return (
+            name,
+            "HW111",
+            f"{decl.name} is generic (<{', '.join(decl.type_params)}>): hardware needs "
+            "concrete types",
+        )
+    return None
