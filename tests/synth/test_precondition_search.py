@@ -97,13 +97,32 @@ method PrefixQuery(a: array<int>, c: array<int>, i: int, j: int) returns (r: int
 {
   r := c[j] - c[i];
 }
+
+method RowLength(vals: array<int>, cols: array<int>, offs: array<int>, rows: array<int>,
+                 width: int, r: int) returns (n: int)
+  requires vals.Length <= 12 && offs.Length <= 9 && rows.Length <= 8 && 0 <= width <= 64
+  requires forall i :: 0 <= i < vals.Length ==> -100 <= vals[i] <= 100
+  requires 1 <= offs.Length && vals.Length == cols.Length
+  requires forall i, j :: 0 <= i < j < offs.Length ==> offs[i] <= offs[j]
+  requires forall i :: 0 <= i < offs.Length ==> 0 <= offs[i] <= 12 && offs[i] <= vals.Length
+  requires rows.Length < offs.Length
+  requires forall i, j :: 0 <= i < j < rows.Length ==> rows[i] < rows[j]
+  requires forall i :: 0 <= i < rows.Length ==> 0 <= rows[i] < 64 && rows[i] < width
+  requires forall i :: 0 <= i < cols.Length ==> 0 <= cols[i] < 64 && cols[i] < width
+  requires 0 <= r < rows.Length
+{
+  n := offs[r + 1] - offs[r];
+}
 """
 
 
-@pytest.mark.parametrize("method", ["InsertIntoSorted", "PrefixQuery"])
+@pytest.mark.parametrize("method", ["InsertIntoSorted", "PrefixQuery", "RowLength"])
 def test_shaped_search_meets_preconditions_random_draws_miss(method: str) -> None:
-    # the BPTree-verif Utils.dfy shape (a sorted prefix in use, zeros after it, a fresh key) and
-    # the CVS handout's prefix sums: of 64 plain candidates the evaluator accepts (almost) none
+    # the BPTree-verif Utils.dfy shape (a sorted prefix in use, zeros after it, a fresh key), the
+    # CVS handout's prefix sums and a compressed sparse matrix (veri-sparse's DSpMSpV: offsets
+    # sorted and inside another array, coordinates strictly increasing, lengths related; met
+    # only by redrawing what a failing clause reads): of 64 plain candidates the evaluator
+    # accepts (almost) none
     program = parse_program(INSERT)
     hw = run_parsed(program, method).method
     decl = program.find(method)

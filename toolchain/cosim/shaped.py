@@ -29,6 +29,11 @@ from toolchain.hls.interface import Scalar, Vector
 _MAX_ATTEMPTS = 3000
 _MAX_SECONDS = 3.0
 _SCALAR_RETRIES = 6  # scalar assignments tried per array assignment (scalars are cheap)
+# redraws of one parameter a failing clause names, per attempt: many independent clauses over
+# several arrays (a compressed sparse matrix: offsets sorted and below a length, coordinates
+# strictly increasing, lengths equal) are almost never met at once by a fresh draw, but are met
+# one clause at a time by redrawing what the failing clause reads, keeping what already fits
+_REPAIR_STEPS = 24
 
 
 @dataclass
@@ -77,6 +82,18 @@ def _constants(program: A.Program, clauses: list[A.Expr]) -> list[int]:
     for c in found:
         out.update((c - 1, c, c + 1))
     return sorted(out)
+
+
+def _mentions(e: A.Expr, names: set[str]) -> set[str]:
+    """The parameters among `names` that the clause reads."""
+    found: set[str] = set()
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, A.Name) and x.name in names:
+            found.add(x.name)
+        stack.extend(_children(x))
+    return found
 
 
 def _children(e: A.Expr) -> Iterator[A.Expr]:
@@ -135,8 +152,9 @@ class _Shaper:
             # an array of a related length is drawn related to the other array half of the time
             # (a copy, a permutation, its prefix sums); otherwise by itself
             related = bool(shorter) and self.rng.random() < 0.5
-            shape = self.rng.choice((0, 1, 9)) if related else self.rng.randrange(2, 11)
-        return self._draw_shape(p, n, lo, hi, others, shorter, shape), shape
+            shape = self.rng.choice((0, 1, 9)) if related else self.rng.randrange(2, 13)
+        lengths = [len(v) for v in done.values() if isinstance(v, list)]
+        return self._draw_shape(p, n, lo, hi, others, shorter, shape, lengths), shape
 
     def _draw_shape(
         self,
@@ -147,9 +165,17 @@ class _Shaper:
         others: list[list[Scalar]],
         shorter: list[list[Scalar]],
         shape: int,
+        lengths: list[int],
     ) -> list[int]:
         draw = draw_char if p.chars else draw_value
         rng = self.rng
+        if shape in (11, 12) and lengths:
+            # positions in another array (`0 <= pos[i] <= vals.Length`: offsets of a compressed
+            # sparse format, a permutation's indices), non-decreasing half of the time
+            top = min(hi, rng.choice(lengths))
+            if max(lo, 0) <= top:
+                picks = [rng.randint(max(lo, 0), top) for _ in range(n)]
+                return sorted(picks) if shape == 11 else picks
         if shape == 9 and shorter:
             # prefix sums of another array: `c[0] == 0 && c[i + 1] == c[i] + a[i]`
             src = [int(x) for x in rng.choice(shorter)]
@@ -219,7 +245,8 @@ class _Shaper:
         for items in lists:
             ints = [int(x) for x in items]
             if ints:
-                pool += [max(ints), min(ints), sum(ints)]  # `x >= a[i]` for all i, a total
+                # `x >= a[i]` or `x > a[i]` for all i, a total
+                pool += [max(ints), max(ints) + 1, min(ints), sum(ints)]
                 run = 1
                 while run < len(ints) and ints[run - 1] < ints[run]:
                     run += 1
@@ -266,6 +293,19 @@ class _Shaper:
             else:
                 vec[p.name] = list(elems)
         return vec, Recipe(self.small, modes)
+
+    def redraw(self, vec: Vector, name: str) -> Vector:
+        """`vec` with one parameter drawn afresh, related to the others as they stand."""
+        p = next(q for q in self.ports if q.name == name)
+        done = {k: v for k, v in vec.items() if k != name}
+        value: Scalar | list[Scalar]
+        if isinstance(p.type, ArrayType):
+            n, _ = self._length(p.type, done, None)
+            elems, _ = self._elements(p, n, done, None)
+            value = [bool(x) for x in elems] if isinstance(p.type.element, BoolType) else elems
+        else:
+            value = self._scalar(p, done)
+        return {q.name: value if q.name == name else vec[q.name] for q in self.ports}
 
     def with_scalars(self, arrays: Vector) -> Vector:
         vec = dict(arrays)
@@ -319,29 +359,54 @@ def shaped_candidates(
     deadline = time.monotonic() + _MAX_SECONDS
     needed = wanted - accepted
     # twice the candidates needed are searched, and the smallest kept (below)
+    mentions = [_mentions(c, {p.name for p in shaper.ports}) for c in clauses]
     while len(found) < 2 * needed and attempts < _MAX_ATTEMPTS:
         if time.monotonic() > deadline:
             break
         replay = rng.choice(recipes) if recipes and rng.random() < 0.7 else None
-        arrays, recipe = shaper.vector(replay)
+        arrays, drawn = shaper.vector(replay)
+        recipe: Recipe | None = drawn
+        vec: Vector = arrays
         for _ in range(_SCALAR_RETRIES if shaper.scalars else 1):
             attempts += 1
             vec = shaper.with_scalars(arrays)
-            if not _valid_chars(vec, shaper.char_ports) or ev.holds(clauses, vec) is not True:
-                continue
-            key = _key(vec)
-            if key not in seen:
-                seen.add(key)
-                found.append(vec)
-                if replay is None:
-                    recipes.append(recipe)
-            break
+            if ev.holds(clauses, vec) is True:
+                break
+        else:
+            vec = _repaired(shaper, ev, clauses, mentions, vec, rng)
+            recipe = None  # found by repair: its recipe does not describe it
+        if not _valid_chars(vec, shaper.char_ports) or ev.holds(clauses, vec) is not True:
+            continue
+        key = _key(vec)
+        if key not in seen:
+            seen.add(key)
+            found.append(vec)
+            if replay is None and recipe is not None:
+                recipes.append(recipe)
     # small inputs first: Dafny's compiled reference runs the candidates in order and keeps the
     # ones finished when its time runs out, and a loop counting to a 32-bit input may not finish
     # (a loop that counts to an input also makes the RTL simulation run that many cycles)
     found.sort(key=_magnitude)
     del found[needed:]
     return ShapedSearch(found, accepted, attempts, evaluable=True)
+
+
+def _repaired(
+    shaper: _Shaper,
+    ev: RequiresEvaluator,
+    clauses: list[A.Expr],
+    mentions: list[set[str]],
+    vec: Vector,
+    rng: random.Random,
+) -> Vector:
+    """A walk that redraws a parameter of a false clause until none is false (see
+    `_REPAIR_STEPS`); the caller checks the result."""
+    for _ in range(_REPAIR_STEPS):
+        failing = [k for k, c in enumerate(clauses) if mentions[k] and ev.holds([c], vec) is False]
+        if not failing:
+            break
+        vec = shaper.redraw(vec, rng.choice(sorted(mentions[rng.choice(failing)])))
+    return vec
 
 
 def _magnitude(vec: Vector) -> int:
