@@ -13,6 +13,7 @@ runs Dafny: whether callers establish the new precondition is the next verificat
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from lsprotocol import types as lsp
@@ -76,21 +77,66 @@ def _action(
     diagnostics: list[lsp.Diagnostic],
     preferred: bool,
 ) -> lsp.CodeAction:
-    edit = lsp.TextEdit(
-        range=lsp_range(index.range(proposal.start, proposal.end)),
-        new_text=proposal.replacement,
-    )
     clauses = "; ".join(c.removeprefix("requires ") for c in proposal.clauses)
+    return quick_fix(
+        uri,
+        f"Add `requires` for {what} to {proposal.method}: {clauses}",
+        diagnostics,
+        lsp_range(index.range(proposal.start, proposal.end)),
+        proposal.replacement,
+        preferred,
+    )
+
+
+def quick_fix(
+    uri: str,
+    title: str,
+    diagnostics: list[lsp.Diagnostic],
+    spot: lsp.Range,
+    new_text: str,
+    preferred: bool | None = None,
+) -> lsp.CodeAction:
+    """The quick fix that replaces `spot` of document `uri` by `new_text` (every fix here is
+    one such edit)."""
     return lsp.CodeAction(
-        title=f"Add `requires` for {what} to {proposal.method}: {clauses}",
+        title=title,
         kind=lsp.CodeActionKind.QuickFix,
         diagnostics=diagnostics,
         is_preferred=preferred,
-        edit=lsp.WorkspaceEdit(changes={uri: [edit]}),
+        edit=lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(range=spot, new_text=new_text)]}),
     )
 
 
 CHECK_BITS = 32  # as the finding's own message suggests
+
+
+# A fix that inserts text: (what it fixes, so that each gets one fix; the (offset, text) to
+# insert, None where the declaration's header cannot take it; the action's title; whether it is
+# the preferred fix)
+Insertion = tuple[str, tuple[int, str] | None, str, bool]
+
+
+def insertion_fixes(
+    uri: str,
+    text: str,
+    diagnostics: list[lsp.Diagnostic],
+    propose: Callable[[lsp.Diagnostic], Insertion | None],
+) -> list[lsp.CodeAction]:
+    """The insertions `propose` finds for `diagnostics`, one per declaration it names."""
+    index = LineIndex.of(text)
+    actions: list[lsp.CodeAction] = []
+    done: set[str] = set()
+    for d in diagnostics:
+        found = propose(d)
+        if found is None:
+            continue
+        name, where, title, preferred = found
+        if where is None or name in done:
+            continue
+        done.add(name)
+        at, piece = where
+        actions.append(quick_fix(uri, title, [d], lsp_range(index.range(at, at)), piece, preferred))
+    return actions
 
 
 def overflow_check_fixes(
@@ -98,33 +144,23 @@ def overflow_check_fixes(
 ) -> list[lsp.CodeAction]:
     """For a result or accumulator with no bound (HW202 saying it can be checked at run time):
     the method attribute that gives it 32 bits and an `overflow` output."""
-    index = LineIndex.of(text)
-    actions: list[lsp.CodeAction] = []
-    done: set[str] = set()
-    for d in diagnostics:
+
+    def propose(d: lsp.Diagnostic) -> Insertion | None:
         method = _method_of(d)
-        if d.code != "HW202" or method is None or method in done:
-            continue
-        if OVERFLOW_ATTRIBUTE not in d.message:
-            continue  # an input or a buffer length: only a bound helps there
+        # without the attribute in the message it is an input or a buffer length: only a bound
+        # helps there
+        if d.code != "HW202" or method is None or OVERFLOW_ATTRIBUTE not in d.message:
+            return None
         where = attribute_insertion(text, method, CHECK_BITS)
-        if where is None:
-            continue
-        done.add(method)
-        at, piece = where
-        spot = lsp_range(index.range(at, at))
+        piece = where[1].strip() if where is not None else ""
         variable = d.message.split(" ", 1)[0]
-        actions.append(
-            lsp.CodeAction(
-                title=f"Check {variable} at run time: add {piece.strip()} to {method} "
-                "(an `overflow` output rises when it leaves 32 bits)",
-                kind=lsp.CodeActionKind.QuickFix,
-                diagnostics=[d],
-                is_preferred=False,
-                edit=lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(range=spot, new_text=piece)]}),
-            )
+        title = (
+            f"Check {variable} at run time: add {piece} to {method} "
+            "(an `overflow` output rises when it leaves 32 bits)"
         )
-    return actions
+        return method, where, title, False
+
+    return insertion_fixes(uri, text, diagnostics, propose)
 
 
 # the HW101 refusal of recursion with no single measure (`lowering.stack`), naming an example
@@ -134,31 +170,19 @@ _NO_MEASURE = re.compile(r"^(\w+) recurses outside tail position: .*\(e\.g\. `de
 def decreases_fixes(uri: str, text: str, diagnostics: list[lsp.Diagnostic]) -> list[lsp.CodeAction]:
     """For recursion refused for want of one integer measure: state the suggested `decreases`
     on the recursive function. The next verification is Dafny's verdict on it."""
-    index = LineIndex.of(text)
-    actions: list[lsp.CodeAction] = []
-    done: set[str] = set()
-    for d in diagnostics:
+
+    def propose(d: lsp.Diagnostic) -> Insertion | None:
         found = _NO_MEASURE.match(d.message) if d.code == "HW101" else None
-        if found is None or found.group(1) in done:
-            continue
+        if found is None:
+            return None
         function, measure = found.group(1), found.group(2)
-        where = decreases_insertion(text, function, measure)
-        if where is None:
-            continue
-        done.add(function)
-        at, piece = where
-        spot = lsp_range(index.range(at, at))
-        actions.append(
-            lsp.CodeAction(
-                title=f"Add `decreases {measure}` to {function} (hardware sizes its recursion "
-                "stack from it; Dafny checks it)",
-                kind=lsp.CodeActionKind.QuickFix,
-                diagnostics=[d],
-                is_preferred=True,
-                edit=lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(range=spot, new_text=piece)]}),
-            )
+        title = (
+            f"Add `decreases {measure}` to {function} (hardware sizes its recursion "
+            "stack from it; Dafny checks it)"
         )
-    return actions
+        return function, decreases_insertion(text, function, measure), title, True
+
+    return insertion_fixes(uri, text, diagnostics, propose)
 
 
 _LOOP_CLAUSE = re.compile(r"\b(?:invariant|decreases|modifies)\s*$")
@@ -179,27 +203,14 @@ def directive_fixes(uri: str, text: str, diagnostics: list[lsp.Diagnostic]) -> l
             continue  # the text changed since the finding
         on_loop = bool(_LOOP_CLAUSE.search(line[: r.start.character]))
         for fixed in corrections(attribute, on_loop):
-            actions.append(
-                lsp.CodeAction(
-                    title=f"Change {attribute} to {fixed}",
-                    kind=lsp.CodeActionKind.QuickFix,
-                    diagnostics=[d],
-                    is_preferred=False,
-                    edit=lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(range=r, new_text=fixed)]}),
-                )
-            )
+            actions.append(quick_fix(uri, f"Change {attribute} to {fixed}", [d], r, fixed, False))
         # the attribute and the blanks after it, so that no double space is left
         end = index.offset(r.end.line, r.end.character)
         while end < len(text) and text[end] in " \t":
             end += 1
         removal = lsp.Range(start=r.start, end=lsp_range(index.range(end, end)).start)
         actions.append(
-            lsp.CodeAction(
-                title=f"Remove {attribute} (synthesis ignores it)",
-                kind=lsp.CodeActionKind.QuickFix,
-                diagnostics=[d],
-                edit=lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(range=removal, new_text="")]}),
-            )
+            quick_fix(uri, f"Remove {attribute} (synthesis ignores it)", [d], removal, "")
         )
     return actions
 
