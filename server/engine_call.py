@@ -15,6 +15,9 @@ things around its engine function, and they live here once:
 
     async with engine_call(ls, SynthesizeParams, args, "synthesize") as call:
         result = await call.run("Synthesizing", run_synthesis, progress_text)
+
+`register_engine_command` registers a command that is exactly that call and answers its result
+(generate, synthesize, explore).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ Progress_co = TypeVar("Progress_co", covariant=True)
 Progress = TypeVar("Progress")
 Result_co = TypeVar("Result_co", covariant=True)
 Result = TypeVar("Result")
+ResultModel = TypeVar("ResultModel", bound=BaseModel)
 
 
 class CommandFailed(JsonRpcException):
@@ -159,11 +163,36 @@ async def engine_call(
             raise as_response_error(exc) from exc
 
 
+def register_engine_command(
+    server: P2SServer,
+    command: str,
+    model: type[ParamsT],
+    title: Callable[[ParamsT], str],
+    function: EngineFunction[ParamsT, Progress, ResultModel],
+    describe: Callable[[Progress], tuple[str, int]],
+    *,
+    done: Callable[[P2SServer, ParamsT, ResultModel], None] | None = None,
+) -> None:
+    """Registers `command` as one `engine_call` of `function` under work-done progress titled
+    `title(params)`, answering the result as JSON (`done`, if given, first sees the result)."""
+    what = command.rsplit(".", 1)[-1]
+
+    async def handler(ls: P2SServer, *args: Any) -> dict[str, Any]:
+        async with engine_call(ls, model, args, what) as call:
+            result = await call.run(title(call.params), function, describe)
+        if done is not None:
+            done(ls, call.params, result)
+        return result.model_dump(mode="json")
+
+    server.command(command)(handler)
+
+
 __all__ = [
     "CommandFailed",
     "EngineCall",
     "as_response_error",
     "engine_call",
+    "register_engine_command",
     "require_engine",
     "validated",
 ]

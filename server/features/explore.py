@@ -11,7 +11,7 @@ from typing import Any
 
 from server.app import P2SServer
 from server.convert import filename_for
-from server.engine_call import as_response_error, engine_call, validated
+from server.engine_call import as_response_error, register_engine_command, validated
 from shared_schemas.explore import ExploreApplyParams, ExploreParams, ExploreProgress
 from shared_schemas.lsp import COMMAND_EXPLORE, COMMAND_EXPLORE_APPLY
 from toolchain.errors import ToolchainError
@@ -24,12 +24,14 @@ def progress_text(p: ExploreProgress) -> tuple[str, int]:
 
 
 def register(server: P2SServer) -> None:
-    @server.command(COMMAND_EXPLORE)
-    async def explore(ls: P2SServer, *args: Any) -> dict[str, Any]:
-        async with engine_call(ls, ExploreParams, args, "explore") as call:
-            title = f"Exploring {call.params.method}"
-            result = await call.run(title, run_explore, progress_text)
-        return result.model_dump(mode="json")
+    register_engine_command(
+        server,
+        COMMAND_EXPLORE,
+        ExploreParams,
+        lambda params: f"Exploring {params.method}",
+        run_explore,
+        progress_text,
+    )
 
     @server.command(COMMAND_EXPLORE_APPLY)
     async def explore_apply(ls: P2SServer, *args: Any) -> dict[str, Any]:

@@ -4,10 +4,8 @@ with work-done progress (round k of N, error count) and cancel. The work is
 
 from __future__ import annotations
 
-from typing import Any
-
 from server.app import P2SServer
-from server.engine_call import engine_call
+from server.engine_call import register_engine_command
 from shared_schemas.generation import GenerationParams, GenerationProgress
 from shared_schemas.lsp import COMMAND_GENERATE
 from toolchain.generate import run_generate
@@ -21,11 +19,14 @@ def progress_text(p: GenerationProgress) -> tuple[str, int]:
 
 
 def register(server: P2SServer) -> None:
-    @server.command(COMMAND_GENERATE)
-    async def generate(ls: P2SServer, *args: Any) -> dict[str, Any]:
-        async with engine_call(ls, GenerationParams, args, "generate") as call:
-            result = await call.run("Generating verified Dafny", run_generate, progress_text)
-        return result.model_dump(mode="json")
+    register_engine_command(
+        server,
+        COMMAND_GENERATE,
+        GenerationParams,
+        lambda params: "Generating verified Dafny",
+        run_generate,
+        progress_text,
+    )
 
 
 __all__ = ["progress_text", "register"]

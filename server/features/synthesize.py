@@ -14,7 +14,7 @@ from typing import Any
 
 from server.app import P2SServer
 from server.convert import filename_for
-from server.engine_call import engine_call
+from server.engine_call import register_engine_command
 from shared_schemas.lsp import COMMAND_SHOW_REPORT, COMMAND_SYNTHESIZE
 from shared_schemas.synthesis import (
     SynthesisProgress,
@@ -44,13 +44,18 @@ def latest_on_disk(source: Path) -> SynthesizeResult | None:
 
 
 def register(server: P2SServer) -> None:
-    @server.command(COMMAND_SYNTHESIZE)
-    async def synthesize(ls: P2SServer, *args: Any) -> dict[str, Any]:
-        async with engine_call(ls, SynthesizeParams, args, "synthesize") as call:
-            title = f"Synthesizing {call.params.method or 'the method'}"
-            result = await call.run(title, run_synthesis, progress_text)
-        ls.syntheses[call.params.uri] = result
-        return result.model_dump(mode="json")
+    def remember(ls: P2SServer, params: SynthesizeParams, result: SynthesizeResult) -> None:
+        ls.syntheses[params.uri] = result
+
+    register_engine_command(
+        server,
+        COMMAND_SYNTHESIZE,
+        SynthesizeParams,
+        lambda params: f"Synthesizing {params.method or 'the method'}",
+        run_synthesis,
+        progress_text,
+        done=remember,
+    )
 
     @server.command(COMMAND_SHOW_REPORT)
     async def show_report(ls: P2SServer, *args: Any) -> dict[str, Any] | None:
