@@ -376,14 +376,7 @@ def _is_name(e: A.Expr, name: str) -> bool:
 def _mentions(e: A.Expr, names: list[str]) -> bool:
     if isinstance(e, A.Name):
         return e.name in names
-    for value in vars(e).values():
-        if isinstance(value, A.Expr) and _mentions(value, names):
-            return True
-        if isinstance(value, list):
-            for item in value:
-                if isinstance(item, A.Expr) and _mentions(item, names):
-                    return True
-    return False
+    return any(_mentions(c, names) for c in A.child_exprs(e))
 
 
 def _bool(v: Any) -> bool:

@@ -455,3 +455,13 @@ def child_exprs(e: Expr) -> Iterator[Expr]:
             yield value
         elif isinstance(value, list):
             yield from (x for x in value if isinstance(x, Expr))
+
+
+def child_nodes(n: Node) -> Iterator[Node]:
+    """The nodes directly inside `n` (sub-expressions, statements, list elements), in field
+    order: `child_exprs` for walkers that go through statements as well."""
+    for value in vars(n).values():
+        if isinstance(value, Node):
+            yield value
+        elif isinstance(value, list):
+            yield from (x for x in value if isinstance(x, Node))

@@ -266,11 +266,8 @@ def _indexed_arrays(e: A.Node, var: str) -> set[str]:
     indexed = _indexed_by(e, var)
     if indexed is not None:
         out.add(indexed)
-    for v in vars(e).values():
-        items = v if isinstance(v, list) else [v]
-        for x in items:
-            if isinstance(x, A.Node):
-                out |= _indexed_arrays(x, var)
+    for c in A.child_nodes(e):
+        out |= _indexed_arrays(c, var)
     return out
 
 

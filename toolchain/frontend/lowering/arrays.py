@@ -78,13 +78,8 @@ def _lambda_init(
     def relocate(e: A.Node) -> None:
         e.start += shift
         e.end += shift
-        for v in vars(e).values():
-            if isinstance(v, A.Node):
-                relocate(v)
-            elif isinstance(v, list):
-                for x in v:
-                    if isinstance(x, A.Node):
-                        relocate(x)
+        for c in A.child_nodes(e):
+            relocate(c)
 
     relocate(body)
     idx_name = ctx.new_local(

@@ -20,11 +20,7 @@ def reads_ghost(ctx: LoweringContext, e: A.Node, bound: frozenset[str] = frozens
         if any(reads_ghost(ctx, v, bound) for v in e.values):
             return True
         return reads_ghost(ctx, e.body, bound | set(e.names))
-    for v in vars(e).values():
-        for x in v if isinstance(v, list) else [v]:
-            if isinstance(x, A.Node) and reads_ghost(ctx, x, bound):
-                return True
-    return False
+    return any(reads_ghost(ctx, c, bound) for c in A.child_nodes(e))
 
 
 def is_ghost_if(ctx: LoweringContext, s: A.IfStmt) -> bool:

@@ -166,14 +166,7 @@ def non_tail_self_call(e: A.Expr, name: str) -> A.Expr | None:
 def has_call_to(e: A.Node, name: str) -> bool:
     if isinstance(e, A.Apply) and isinstance(e.func, A.Name) and e.func.name == name:
         return True
-    for v in vars(e).values():
-        if isinstance(v, A.Node) and has_call_to(v, name):
-            return True
-        if isinstance(v, list):
-            for x in v:
-                if isinstance(x, A.Node) and has_call_to(x, name):
-                    return True
-    return False
+    return any(has_call_to(c, name) for c in A.child_nodes(e))
 
 
 def _non_tail_self_call(e: A.Expr, name: str, tail: bool) -> A.Expr | None:
@@ -202,11 +195,8 @@ def _non_tail_self_call(e: A.Expr, name: str, tail: bool) -> A.Expr | None:
 def _first_call(e: A.Node, name: str) -> A.Expr | None:
     if isinstance(e, A.Apply) and isinstance(e.func, A.Name) and e.func.name == name:
         return e
-    for v in vars(e).values():
-        items = v if isinstance(v, list) else [v]
-        for x in items:
-            if isinstance(x, A.Node):
-                r = _first_call(x, name)
-                if r is not None:
-                    return r
+    for c in A.child_nodes(e):
+        r = _first_call(c, name)
+        if r is not None:
+            return r
     return None

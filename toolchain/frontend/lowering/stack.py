@@ -49,20 +49,11 @@ from toolchain.frontend.lowering.scope import ArrayRef, LoweringContext, Scalar,
 _PENDING = "F#result"
 
 
-def _children(e: A.Node) -> list[A.Node]:
-    out: list[A.Node] = []
-    for v in vars(e).values():
-        for x in v if isinstance(v, list) else [v]:
-            if isinstance(x, A.Node):
-                out.append(x)
-    return out
-
-
 def _calls(e: A.Node, name: str) -> list[A.Apply]:
     found: list[A.Apply] = []
     if isinstance(e, A.Apply) and isinstance(e.func, A.Name) and e.func.name == name:
         found.append(e)
-    for c in _children(e):
+    for c in A.child_nodes(e):
         found.extend(_calls(c, name))
     return found
 
@@ -76,7 +67,7 @@ def _conditional_call(e: A.Node, name: str, guarded: bool = False) -> A.Node | N
         return bad or _conditional_call(e.rhs, name, True)
     if isinstance(e, A.IfExpr | A.Quantifier | A.LetExpr | A.MatchExpr):
         guarded = True
-    for c in _children(e):
+    for c in A.child_nodes(e):
         bad = _conditional_call(c, name, guarded)
         if bad is not None:
             return bad
@@ -436,7 +427,7 @@ def _names_read_up(leaf: A.Expr, call: A.Apply) -> set[str]:
             return
         if isinstance(n, A.Name):
             out.add(n.name)
-        for c in _children(n):
+        for c in A.child_nodes(n):
             walk(c)
 
     walk(leaf)
