@@ -17,6 +17,7 @@ from toolchain.frontend.lowering.method_recursion import (
     recursive_method_function,
 )
 from toolchain.frontend.lowering.recursion import (
+    RecursiveCall,
     TailRecursion,
     has_call_to,
     non_tail_self_call,
@@ -338,9 +339,10 @@ class CallInliner:
         try:
             if not recursive:
                 return self.exprs.expr(body, pre)
+            site = RecursiveCall(f, ir_params, rtype, call, pre, loc)
             if non_tail_self_call(body, f.name) is not None:
-                return self.stack.loop(f, ir_params, rtype, call, pre, loc)
-            return self.tail.loop(f, ir_params, rtype, call, pre, loc)
+                return self.stack.loop(site)
+            return self.tail.loop(site)
         finally:
             self.ctx.scopes, self.ctx.decl_stack, self.ctx.current_decl = saved
 

@@ -6,12 +6,55 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
 from toolchain.frontend.dtypes import DType
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
 from toolchain.frontend.lowering.results import LoopSite, SourceVar
 from toolchain.frontend.lowering.scope import Abort, LoweringContext, Scalar, dtype_of_ir
+
+
+class RecursiveCall(NamedTuple):
+    """A call of a recursive function, as `TailRecursion` and `StackRecursion` lower it: the
+    function, its parameters' IR names, its result type, the call, the statements that run
+    before the call's value, and where the call stands."""
+
+    f: A.FunctionDecl
+    ir_params: dict[str, str]
+    rtype: DType
+    call: A.Apply
+    pre: list[ir.Stmt]
+    loc: ir.SourceSpan
+
+
+def stated_decreases(ctx: LoweringContext, f: A.FunctionDecl, call: A.Apply) -> list[A.Spec]:
+    """The function's `decreases` clauses; `decreases *` bounds no loop or stack (HW109)."""
+    dec = f.specs_of("decreases")
+    if dec and dec[0].text.strip() == "*":
+        raise ctx.fail(call, "HW109", f"{f.name} has `decreases *`: no termination bound")
+    return dec
+
+
+def result_and_done(ctx: LoweringContext, site: RecursiveCall) -> tuple[str, str]:
+    """The local that holds a recursive function's result, and the flag its loop stops on."""
+    f, loc = site.f, site.loc
+    ctx.recursive_functions.add(f.name)
+    result = ctx.new_local(
+        f"{f.name}_result", site.rtype.to_ir(), loc, origin=f"{f.name} result", dtype=site.rtype
+    )
+    ctx.var_source[result] = SourceVar(f.name, f.name, f.name_start, "fresult")
+    return result, ctx.temp(ir.BOOL, loc)
+
+
+def finish(result: str, done: str, value: ir.Expr, loc: ir.SourceSpan) -> ir.Assign:
+    """A base case of the recursion: `result, done := value, true`."""
+    return ir.Assign(
+        targets=[ir.VarTarget(name=result), ir.VarTarget(name=done)],
+        values=[value, ir.Const(value=True, type=ir.BOOL, loc=loc)],
+        loc=loc,
+    )
 
 
 class TailRecursion:
@@ -21,16 +64,9 @@ class TailRecursion:
         self.ctx = ctx
         self.exprs = exprs
 
-    def loop(
-        self,
-        f: A.FunctionDecl,
-        ir_params: dict[str, str],
-        rtype: DType,
-        call: A.Apply,
-        pre: list[ir.Stmt],
-        loc: ir.SourceSpan,
-    ) -> ir.Expr:
+    def loop(self, site: RecursiveCall) -> ir.Expr:
         """`function F(p) { if c then F(p') else e }` -> `while !done { if c { p := p' } ... }`."""
+        f, ir_params, rtype, call, pre, loc = site
         assert f.body is not None
         bad = _non_tail_self_call(f.body, f.name, tail=True)
         if bad is not None:
@@ -40,15 +76,8 @@ class TailRecursion:
                 f"recursive call to {f.name} outside tail position: general recursion cannot "
                 "become hardware (make the recursive call the last thing the function does)",
             )
-        dec = f.specs_of("decreases")
-        if dec and dec[0].text.strip() == "*":
-            raise self.ctx.fail(call, "HW109", f"{f.name} has `decreases *`: no termination bound")
-        self.ctx.recursive_functions.add(f.name)
-        result = self.ctx.new_local(
-            f"{f.name}_result", rtype.to_ir(), loc, origin=f"{f.name} result", dtype=rtype
-        )
-        self.ctx.var_source[result] = SourceVar(f.name, f.name, f.name_start, "fresult")
-        done = self.ctx.temp(ir.BOOL, loc)
+        dec = stated_decreases(self.ctx, f, call)
+        result, done = result_and_done(self.ctx, site)
         body = self._tail_body(f, f.body, ir_params, result, done)
         decreases: ir.Expr | None = None
         dec_expr: A.Expr | None = None
@@ -148,13 +177,7 @@ class TailRecursion:
             return out
         out = []
         val = self.exprs.expr(e, out)
-        out.append(
-            ir.Assign(
-                targets=[ir.VarTarget(name=result), ir.VarTarget(name=done)],
-                values=[val, ir.Const(value=True, type=ir.BOOL, loc=loc)],
-                loc=loc,
-            )
-        )
+        out.append(finish(result, done, val, loc))
         return out
 
 

@@ -36,13 +36,19 @@ from toolchain.frontend import ast as A
 from toolchain.frontend import ir
 from toolchain.frontend.dtypes import DType
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
-from toolchain.frontend.lowering.recursion import has_call_to
+from toolchain.frontend.lowering.recursion import (
+    RecursiveCall,
+    finish,
+    has_call_to,
+    result_and_done,
+    stated_decreases,
+)
 from toolchain.frontend.lowering.recursion_measures import (
     inferred_measure,
     passed_unchanged,
     suggested_measure,
 )
-from toolchain.frontend.lowering.results import AllocSite, LoopSite, SourceVar, StackFunction
+from toolchain.frontend.lowering.results import AllocSite, LoopSite, StackFunction
 from toolchain.frontend.lowering.scope import ArrayRef, LoweringContext, Scalar, dtype_of_ir
 
 # a name no Dafny identifier can be: the result of the pending call inside E[...]
@@ -104,9 +110,7 @@ class StackRecursion:
     ) -> tuple[A.Expr, bool]:
         """The integer measure the stack's depth comes from, and whether the user stated it
         (`decreases m`); otherwise it is inferred (`recursion_measures`) and only a claim."""
-        dec = f.specs_of("decreases")
-        if dec and dec[0].text.strip() == "*":
-            raise self.ctx.fail(call, "HW109", f"{f.name} has `decreases *`: no termination bound")
+        dec = stated_decreases(self.ctx, f, call)
         if dec and len(dec) == 1 and len(dec[0].exprs) == 1:
             return dec[0].exprs[0], True
         ints = [
@@ -173,25 +177,13 @@ class StackRecursion:
                 if has_call_to(a, f.name):
                     raise self.ctx.fail(a, "HW101", f"{f.name} is called in its own argument")
 
-    def loop(
-        self,
-        f: A.FunctionDecl,
-        ir_params: dict[str, str],
-        rtype: DType,
-        call: A.Apply,
-        pre: list[ir.Stmt],
-        loc: ir.SourceSpan,
-    ) -> ir.Expr:
+    def loop(self, site: RecursiveCall) -> ir.Expr:
+        f, ir_params, rtype, call, pre, loc = site
         assert f.body is not None
         ctx = self.ctx
         measure, stated = self.measure(f, ir_params, call)
         self.check(f, f.body)
-        ctx.recursive_functions.add(f.name)
-        result = ctx.new_local(
-            f"{f.name}_result", rtype.to_ir(), loc, origin=f"{f.name} result", dtype=rtype
-        )
-        ctx.var_source[result] = SourceVar(f.name, f.name, f.name_start, "fresult")
-        done = ctx.temp(ir.BOOL, loc)
+        result, done = result_and_done(ctx, site)
         sp = ctx.new_local(f"{f.name}_sp", ir.UNSIZED_NAT, loc, origin=f"{f.name} stack pointer")
         depth = ctx.new_local(f"{f.name}_depth", ir.UNSIZED_INT, loc, origin=f"{f.name} depth")
         m_pre: list[ir.Stmt] = []
@@ -368,13 +360,7 @@ class StackRecursion:
             if ascend:
                 return []  # a base case is never a pending caller
             val = self.exprs.expr(e, out)
-            out.append(
-                ir.Assign(
-                    targets=[ir.VarTarget(name=result), ir.VarTarget(name=done)],
-                    values=[val, ir.Const(value=True, type=ir.BOOL, loc=loc)],
-                    loc=loc,
-                )
-            )
+            out.append(finish(result, done, val, loc))
             return out
         rec = calls[0]
         if ascend:
