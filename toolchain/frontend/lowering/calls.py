@@ -13,6 +13,7 @@ from toolchain.frontend import ir
 from toolchain.frontend.lowering.expressions import ExpressionLowerer
 from toolchain.frontend.lowering.generics import type_arguments
 from toolchain.frontend.lowering.method_recursion import (
+    may_return,
     method_as_function,
     recursive_method_function,
 )
@@ -356,15 +357,4 @@ def _strip_final_return(stmts: list[A.Stmt]) -> list[A.Stmt]:
 
 
 def _has_early_return(stmts: list[A.Stmt]) -> bool:
-    def walk(s: A.Stmt) -> bool:
-        if isinstance(s, A.ReturnStmt):
-            return True
-        if isinstance(s, A.BlockStmt):
-            return any(walk(x) for x in s.body)
-        if isinstance(s, A.IfStmt):
-            return walk(s.then) or (s.otherwise is not None and walk(s.otherwise))
-        if isinstance(s, A.WhileStmt | A.ForStmt):
-            return s.body is not None and walk(s.body)
-        return False
-
-    return any(walk(s) for s in _strip_final_return(stmts))
+    return any(may_return(s) for s in _strip_final_return(stmts))

@@ -64,11 +64,11 @@ def _run(stmts: list[A.Stmt], env: Env, results: list[str]) -> Env:
                 raise _NotAnExpression
             env = {**env, s.targets[0].name: _subst(s.rhs[0], env)}
         elif isinstance(s, A.BlockStmt):
-            if not last and _returns(s):
+            if not last and may_return(s):
                 raise _NotAnExpression
             env = _run(s.body, env, results)
         elif isinstance(s, A.IfStmt) and s.cond is not None:
-            if not last and _returns(s):
+            if not last and may_return(s):
                 raise _NotAnExpression
             cond = _subst(s.cond, env)
             then = _run(s.then.body, env, results)
@@ -89,13 +89,16 @@ def _run(stmts: list[A.Stmt], env: Env, results: list[str]) -> Env:
     return env
 
 
-def _returns(s: A.Stmt) -> bool:
+def may_return(s: A.Stmt) -> bool:
+    """Whether `s` holds a `return` (itself, or in a block, a branch or a loop body)."""
     if isinstance(s, A.ReturnStmt):
         return True
     if isinstance(s, A.BlockStmt):
-        return any(_returns(x) for x in s.body)
+        return any(may_return(x) for x in s.body)
     if isinstance(s, A.IfStmt):
-        return _returns(s.then) or (s.otherwise is not None and _returns(s.otherwise))
+        return may_return(s.then) or (s.otherwise is not None and may_return(s.otherwise))
+    if isinstance(s, A.WhileStmt | A.ForStmt):
+        return s.body is not None and may_return(s.body)
     return False
 
 
