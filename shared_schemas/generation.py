@@ -109,16 +109,22 @@ class GenerationParams(Model):
         le=50,
         description="LLM attempts; default 7 for preface, 1 + 5 feedback rounds for baselines",
     )
-    max_total_tokens: int | None = Field(default=None, gt=0, description="prompt + completion")
-    max_wall_s: float | None = Field(default=None, gt=0)
+    max_total_tokens: int | None = Field(
+        default=None, gt=0, description="token budget for the whole run (prompt + completion)"
+    )
+    max_wall_s: float | None = Field(default=None, gt=0, description="wall-time budget in seconds")
     temperature: float | None = Field(default=None, ge=0, le=2)
     model: str | None = None
     base_url: str | None = None
-    policy_checkpoint: str | None = Field(default=None, description="PREFACE policy to use")
+    policy_checkpoint: str | None = Field(
+        default=None, description="PREFACE policy checkpoint (implies preface)"
+    )
     output_path: str | None = Field(
         default=None, description="where the verified Dafny goes; default beside the spec"
     )
-    trajectory_path: str | None = None
+    trajectory_path: str | None = Field(
+        default=None, description="trajectory JSON; default beside the verified Dafny"
+    )
     force: bool = Field(default=False, description="overwrite existing output files")
     verify_timeout_s: float = Field(default=60.0, gt=0)
     seed: int | None = None
@@ -258,15 +264,18 @@ class TrainingMode(StrEnum):
 class TrainingConfig(Model):
     tasks: str = Field(description="task folder or corpus file")
     policy: PolicyKind = PolicyKind.compact
-    hf_model_path: str | None = Field(default=None, description="local weights for hf_lora")
+    hf_model_path: str | None = Field(
+        default=None, description="local Hugging Face weights (hf_lora)"
+    )
     mode: TrainingMode = TrainingMode.strategy
     policy_model: str | None = Field(
         default=None,
-        description="local weights of the generative mode's writer (none: a tiny random model)",
+        description="local Hugging Face weights of the generative writer (never downloaded; "
+        "without it a tiny random model runs the mechanics)",
     )
     iterations: int = Field(default=20, ge=1)
-    episodes_per_iteration: int = Field(default=8, ge=1)
-    max_attempts: int = Field(default=7, ge=1, le=50)
+    episodes_per_iteration: int = Field(default=8, ge=1, description="episodes per PPO iteration")
+    max_attempts: int = Field(default=7, ge=1, le=50, description="LLM attempts per episode")
     gamma: float = Field(default=0.99, gt=0, le=1)
     gae_lambda: float = Field(default=0.95, ge=0, le=1)
     clip: float = Field(default=0.2, gt=0)
@@ -282,7 +291,7 @@ class TrainingConfig(Model):
     lora_rank: int = Field(default=8, ge=1)
     lora_alpha: int = Field(default=16, ge=1)
     seed: int = 0
-    out_dir: str = "preface-run"
+    out_dir: str = Field(default="preface-run", description="checkpoint and curves")
 
 
 class TrainingIteration(Model):

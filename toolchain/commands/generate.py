@@ -46,36 +46,16 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="prompting strategy (default error_specified); preface uses --policy, or the "
         "rule-based agent without one",
     )
-    _FLAGS.option(
-        p,
-        "policy_checkpoint",
-        "--policy",
-        metavar="CKPT",
-        help="PREFACE policy checkpoint (implies preface)",
-    )
+    _FLAGS.option(p, "policy_checkpoint", "--policy", metavar="CKPT")
     _FLAGS.option(p, "max_rounds", "--rounds", metavar="N", help="LLM attempts (default 7 / 6)")
-    _FLAGS.option(
-        p,
-        "max_total_tokens",
-        "--max-tokens",
-        metavar="N",
-        help="token budget for the whole run",
-    )
-    _FLAGS.option(p, "max_wall_s", "--max-wall", metavar="S", help="wall-time budget in seconds")
+    _FLAGS.option(p, "max_total_tokens", "--max-tokens", metavar="N")
+    _FLAGS.option(p, "max_wall_s", "--max-wall", metavar="S")
     _FLAGS.option(p, "base_url", help="OpenAI-compatible endpoint (else $OPENAI_BASE_URL)")
     _FLAGS.option(p, "model", help="model name (else $P2S_MODEL)")
     _FLAGS.option(p, "temperature", help="")
     _FLAGS.option(p, "seed", help="")
-    _FLAGS.option(
-        p, "output_path", "--out", metavar="PATH", help="verified Dafny (default: beside the spec)"
-    )
-    _FLAGS.option(
-        p,
-        "trajectory_path",
-        "--trajectory",
-        metavar="PATH",
-        help="trajectory JSON (default: beside --out)",
-    )
+    _FLAGS.option(p, "output_path", "--out", metavar="PATH")
+    _FLAGS.option(p, "trajectory_path", "--trajectory", metavar="PATH")
     _FLAGS.switch(p, "force")
     _FLAGS.option(p, "verify_timeout_s", "--verify-timeout", metavar="S", help="")
     add_dafny_flag(p)

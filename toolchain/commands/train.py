@@ -44,33 +44,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="strategy: pick an edit from the library; generative: a small model writes the "
         "prompt refinement (default strategy)",
     )
-    _FLAGS.option(
-        p,
-        "policy_model",
-        "--policy-model",
-        metavar="DIR",
-        help="local Hugging Face weights of the generative writer (never downloaded; without "
-        "it a tiny random model runs the mechanics)",
-    )
-    _FLAGS.option(
-        p,
-        "hf_model_path",
-        "--hf-model",
-        metavar="PATH",
-        help="local Hugging Face weights (hf_lora)",
-    )
+    _FLAGS.option(p, "policy_model", metavar="DIR")
+    _FLAGS.option(p, "hf_model_path", "--hf-model", metavar="PATH")
     _FLAGS.option(p, "iterations", help="")
-    _FLAGS.option(
-        p,
-        "episodes_per_iteration",
-        "--episodes",
-        metavar="EPISODES",
-        help="episodes per PPO iteration",
-    )
-    _FLAGS.option(p, "max_attempts", help="LLM attempts per episode")
+    _FLAGS.option(p, "episodes_per_iteration", "--episodes", metavar="EPISODES")
+    _FLAGS.option(p, "max_attempts")
     _FLAGS.option(p, "learning_rate", "--lr", metavar="LR", help="")
     _FLAGS.option(p, "seed", help="")
-    _FLAGS.option(p, "out_dir", "--out", metavar="DIR", help="checkpoint and curves")
+    _FLAGS.option(p, "out_dir", "--out", metavar="DIR")
     p.add_argument("--force", action="store_true", help="overwrite a checkpoint in --out")
     p.add_argument(
         "--resume",
