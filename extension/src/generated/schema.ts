@@ -359,11 +359,14 @@ export interface TrainingConfig {
    */
   empty_penalty?: number;
   entropy_coef?: number;
+  /**
+   * episodes per PPO iteration
+   */
   episodes_per_iteration?: number;
   gae_lambda?: number;
   gamma?: number;
   /**
-   * local weights for hf_lora
+   * local Hugging Face weights (hf_lora)
    */
   hf_model_path?: string | null;
   hidden_size?: number;
@@ -371,14 +374,20 @@ export interface TrainingConfig {
   learning_rate?: number;
   lora_alpha?: number;
   lora_rank?: number;
+  /**
+   * LLM attempts per episode
+   */
   max_attempts?: number;
   max_grad_norm?: number;
   minibatch_size?: number;
   mode?: TrainingMode;
+  /**
+   * checkpoint and curves
+   */
   out_dir?: string;
   policy?: PolicyKind;
   /**
-   * local weights of the generative mode's writer (none: a tiny random model)
+   * local Hugging Face weights of the generative writer (never downloaded; without it a tiny random model runs the mechanics)
    */
   policy_model?: string | null;
   ppo_epochs?: number;
@@ -878,9 +887,12 @@ export interface GenerationParams {
    */
   max_rounds?: number | null;
   /**
-   * prompt + completion
+   * token budget for the whole run (prompt + completion)
    */
   max_total_tokens?: number | null;
+  /**
+   * wall-time budget in seconds
+   */
   max_wall_s?: number | null;
   model?: string | null;
   /**
@@ -888,7 +900,7 @@ export interface GenerationParams {
    */
   output_path?: string | null;
   /**
-   * PREFACE policy to use
+   * PREFACE policy checkpoint (implies preface)
    */
   policy_checkpoint?: string | null;
   seed?: number | null;
@@ -902,6 +914,9 @@ export interface GenerationParams {
   spec_path?: string | null;
   strategy?: PromptStrategy;
   temperature?: number | null;
+  /**
+   * trajectory JSON; default beside the verified Dafny
+   */
   trajectory_path?: string | null;
   verify_timeout_s?: number;
 }
