@@ -23,11 +23,9 @@ from shared_schemas.verification import (
     Diagnostic,
     DiagnosticCategory,
     FileVerification,
-    Location,
     MethodOutcome,
     MethodStatus,
     Range,
-    RelatedLocation,
     VerificationStatus,
     VerifyRequest,
 )
@@ -501,4 +499,4 @@ def _relabel(result: FileVerification, filename: str) -> FileVerification:
     return fixed
 
 
-__all__ = ["DafnyEngine", "Location", "RelatedLocation", "read_dafny_file"]
+__all__ = ["DafnyEngine", "read_dafny_file"]
