@@ -60,3 +60,29 @@ def test_an_early_return_before_more_code_is_refused() -> None:
     r = lower(text, "Down", filename="d.dfy")
     assert r.method is None
     assert any(d.code == "HW101" for d in r.diagnostics)
+
+
+# the shape of GPT-4's reply to MBPP task 93 (power by squaring: `var temp := Power(a, b / 2);
+# result := temp * temp`): one call whose result is read twice, which reading the method as a
+# function writes as two identical calls; was refused as tree recursion
+DOUBLING = """method Double(n: nat) returns (r: nat)
+  requires n < 10
+  decreases n
+{
+  if n == 0 { r := 1; } else { var t := Double(n - 1); r := t + t; }
+}"""
+
+
+def test_a_result_read_twice_is_one_pending_call(dafny: DafnyEngine) -> None:
+    r = lower(DOUBLING, "Double", filename="d.dfy", engine=dafny)
+    assert r.method is not None and not r.errors, [(d.code, d.message) for d in r.diagnostics]
+    assert {w.name: w.status for w in r.method.widths}["Double_result"] == ir.WidthStatus.PROVEN
+    assert [run_method(r.method, {"n": n})["r"] for n in range(10)] == [2**n for n in range(10)]
+
+
+def test_calls_with_different_arguments_stay_tree_recursion() -> None:
+    text = """function Fib(n: nat): nat decreases n { if n < 2 then n else Fib(n - 1) + Fib(n - 1 - 1) }
+method UseFib(x: nat) returns (y: nat) requires x < 8 { y := Fib(x); }"""
+    r = lower(text, "UseFib", filename="f.dfy")
+    hits = [d for d in r.diagnostics if d.code == "HW101"]
+    assert r.method is None and hits and "different arguments" in hits[0].message

@@ -7,7 +7,7 @@ program (which inserts range assertions into the original text) point at the use
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 
 # ---------------------------------------------------------------------------------------------
 # Types
@@ -465,3 +465,21 @@ def child_nodes(n: Node) -> Iterator[Node]:
             yield value
         elif isinstance(value, list):
             yield from (x for x in value if isinstance(x, Node))
+
+
+def same_shape(a: object, b: object) -> bool:
+    """Structural equality of two expressions, ignoring where they are in the text."""
+    if type(a) is not type(b):
+        return False
+    if not is_dataclass(a):
+        return a == b
+    for f in fields(a):
+        if f.name in ("start", "end"):
+            continue
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, list) and isinstance(y, list):
+            if len(x) != len(y) or not all(same_shape(p, q) for p, q in zip(x, y, strict=True)):
+                return False
+        elif not same_shape(x, y):
+            return False
+    return True

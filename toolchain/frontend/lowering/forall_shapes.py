@@ -58,24 +58,6 @@ def _mentions(e: object, name: str) -> bool:
     return any(_mentions(c, name) for c in _children(e)) if is_dataclass(e) else False
 
 
-def _same(a: object, b: object) -> bool:
-    """Structural equality of two expressions, ignoring where they are in the text."""
-    if type(a) is not type(b):
-        return False
-    if not is_dataclass(a):
-        return a == b
-    for f in fields(a):
-        if f.name in ("start", "end"):
-            continue
-        x, y = getattr(a, f.name), getattr(b, f.name)
-        if isinstance(x, list) and isinstance(y, list):
-            if len(x) != len(y) or not all(_same(p, q) for p, q in zip(x, y, strict=True)):
-                return False
-        elif not _same(x, y):
-            return False
-    return True
-
-
 def reads_other_element(e: object, array: str, index: A.Expr) -> A.Expr | None:
     """The first use of `array` in `e` other than `array[index]` (the element being written)."""
     if (
@@ -83,7 +65,7 @@ def reads_other_element(e: object, array: str, index: A.Expr) -> A.Expr | None:
         and isinstance(e.seq, A.Name)
         and e.seq.name == array
         and len(e.indices) == 1
-        and _same(e.indices[0], index)
+        and A.same_shape(e.indices[0], index)
     ):
         return reads_other_element(e.indices[0], array, index)
     if isinstance(e, A.Member) and is_var(e.obj, array) and e.member == "Length":

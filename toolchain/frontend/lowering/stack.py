@@ -23,9 +23,10 @@ at least 0 wherever F calls itself and drops at every call, so a call whose meas
 M makes at most M + 1 nested calls; M is the measure's range at the first call, which comes
 from the proven ranges of the arguments (F's parameters get `requires` obligations, checked by
 Dafny at every call). Where that range has no upper bound the stack has no capacity and the
-width analysis refuses the method (HW202). Recursion that branches (two calls in one leaf) or
-calls F where it is only sometimes evaluated (under `&&`, `||`, `==>` or a nested `if`) is
-refused (HW101): it needs more than a stack of arguments.
+width analysis refuses the method (HW202). Recursion that branches (two calls with different
+arguments in one leaf; calls with the same arguments are one) or calls F where it is only
+sometimes evaluated (under `&&`, `||`, `==>` or a nested `if`) is refused (HW101): it needs more
+than a stack of arguments.
 """
 
 from __future__ import annotations
@@ -64,6 +65,17 @@ def _calls(e: A.Node, name: str) -> list[A.Apply]:
     return found
 
 
+def _distinct_calls(e: A.Node, name: str) -> list[A.Apply]:
+    """The calls of `name` in `e`, one per argument list: a function is pure, so calls with the
+    same arguments are one pending call whose result every copy reads (`F(n / 2) * F(n / 2)`, or
+    a recursive method's `var t := F(n / 2); r := t * t` read as a function)."""
+    found: list[A.Apply] = []
+    for c in _calls(e, name):
+        if not any(c is d or A.same_shape(c, d) for d in found):
+            found.append(c)
+    return found
+
+
 def _conditional_call(e: A.Node, name: str, guarded: bool = False) -> A.Node | None:
     """A call of `name` under a short-circuit operator or a conditional inside a leaf."""
     if isinstance(e, A.Apply) and isinstance(e.func, A.Name) and e.func.name == name:
@@ -81,8 +93,8 @@ def _conditional_call(e: A.Node, name: str, guarded: bool = False) -> A.Node | N
 
 
 def _replace(e: A.Expr, target: A.Expr, by: A.Expr) -> A.Expr:
-    """`e` with the node `target` (by identity) replaced by `by`."""
-    if e is target:
+    """`e` with the call `target` replaced by `by`, wherever it is made with the same arguments."""
+    if e is target or (isinstance(e, A.Apply) and A.same_shape(e, target)):
         return by
     changes: dict[str, object] = {}
     for f in dataclasses.fields(e):
@@ -156,13 +168,13 @@ class StackRecursion:
                     )
             self.check(f, e.body)
             return
-        calls = _calls(e, f.name)
+        calls = _distinct_calls(e, f.name)
         if len(calls) > 1:
             raise self.ctx.fail(
                 calls[1],
                 "HW101",
-                f"{f.name} calls itself more than once here (tree recursion): hardware only "
-                "runs recursion with one pending call per level",
+                f"{f.name} calls itself with different arguments here (tree recursion): "
+                "hardware only runs recursion with one pending call per level",
             )
         if calls:
             bad = _conditional_call(e, f.name)
@@ -409,7 +421,7 @@ def _names_read_up(leaf: A.Expr, call: A.Apply) -> set[str]:
     out: set[str] = set()
 
     def walk(n: A.Node) -> None:
-        if n is call:
+        if n is call or (isinstance(n, A.Apply) and A.same_shape(n, call)):
             return
         if isinstance(n, A.Name):
             out.add(n.name)
