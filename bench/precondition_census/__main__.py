@@ -55,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError:
             continue  # an unsized width (not proven under the contract): no co-simulation
         plain = sample_candidates(result.method, max(args.vectors * CANDIDATE_FACTOR, 16), 1)
-        search = shaped_candidates(result.method, decl, program, plain, args.vectors, 1)
+        search = shaped_candidates(
+            result.method, decl, program, plain, args.vectors, 1, max_seconds=None
+        )
         if clauses is None or not search.evaluable:
             unreadable += 1
             if args.list:

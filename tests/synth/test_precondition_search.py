@@ -128,7 +128,7 @@ def test_shaped_search_meets_preconditions_random_draws_miss(method: str) -> Non
     decl = program.find(method)
     assert hw is not None and isinstance(decl, A.MethodDecl)
     plain = sample_candidates(hw, 64, seed=1)
-    search = shaped_candidates(hw, decl, program, plain, wanted=16, seed=1)
+    search = shaped_candidates(hw, decl, program, plain, wanted=16, seed=1, max_seconds=None)
     assert search.plain_accepted <= 2
     assert len(search.candidates) + search.plain_accepted >= 16
     clauses = precondition_clauses(decl)
@@ -150,7 +150,7 @@ def test_no_search_when_plain_candidates_suffice() -> None:
     decl = program.find("Add")
     assert hw is not None and isinstance(decl, A.MethodDecl)
     plain = sample_candidates(hw, 64, 1)
-    search = shaped_candidates(hw, decl, program, plain, 16, 1)
+    search = shaped_candidates(hw, decl, program, plain, 16, 1, max_seconds=None)
     assert search.candidates == [] and search.attempts == 0
     assert search.plain_accepted == len(plain)
 
@@ -166,7 +166,9 @@ def test_shaped_chars_are_valid_code_points() -> None:
     hw = run_parsed(program, "P").method
     decl = program.find("P")
     assert hw is not None and isinstance(decl, A.MethodDecl)
-    search = shaped_candidates(hw, decl, program, sample_candidates(hw, 64, 1), 16, 1)
+    search = shaped_candidates(
+        hw, decl, program, sample_candidates(hw, 64, 1), 16, 1, max_seconds=None
+    )
     assert len(search.candidates) + search.plain_accepted >= 16
     for v in search.candidates:
         s, c = v["s"], v["c"]

@@ -337,6 +337,8 @@ def shaped_candidates(
     plain: list[Vector],
     wanted: int,
     seed: int,
+    *,
+    max_seconds: float | None = _MAX_SECONDS,
 ) -> ShapedSearch:
     """Candidates the local evaluator accepts, searched only when fewer than `wanted` of the
     plain ones are (see the module docstring); the plain ones are never dropped by the caller."""
@@ -356,12 +358,14 @@ def shaped_candidates(
     recipes: list[Recipe] = []
     rng = random.Random(seed)
     attempts = 0
-    deadline = time.monotonic() + _MAX_SECONDS
+    # the wall clock only guards synthesis from a slow search; without it (tests, the census)
+    # the attempt budget alone ends it and the seeded search is reproducible
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
     needed = wanted - accepted
     # twice the candidates needed are searched, and the smallest kept (below)
     mentions = [_mentions(c, {p.name for p in shaper.ports}) for c in clauses]
     while len(found) < 2 * needed and attempts < _MAX_ATTEMPTS:
-        if time.monotonic() > deadline:
+        if deadline is not None and time.monotonic() > deadline:
             break
         replay = rng.choice(recipes) if recipes and rng.random() < 0.7 else None
         arrays, drawn = shaper.vector(replay)
