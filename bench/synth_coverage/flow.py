@@ -15,6 +15,7 @@ from shared_schemas.synthesis import CosimVerdict, SynthesizeParams
 from toolchain.dafny import DafnyEngine
 from toolchain.errors import ToolchainError
 from toolchain.synthesize import run_synthesis
+from toolchain.synthesize.compose import BENCH_COSIM_TIME_LIMIT_S
 
 
 @dataclass
@@ -62,7 +63,7 @@ def run_one(
             assume_input_bits=contract[0],
             assume_max_length=contract[1],
             overflow_check_bits=overflow_bits,
-            cosim_time_limit_s=60,
+            cosim_time_limit_s=BENCH_COSIM_TIME_LIMIT_S,
         )
         try:
             out = run_synthesis(

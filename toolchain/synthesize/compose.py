@@ -78,6 +78,12 @@ def run_synthesis(
             discard_empty_output(folder.root, created)
 
 
+# the co-simulation budget of a benchmark's program (Dafny's reference, then the simulation):
+# both benches measure "reaches RTL and passes co-simulation" under the same budget, and a loop
+# that runs to a 32-bit input would otherwise hold a replay for the interactive default's 300 s
+BENCH_COSIM_TIME_LIMIT_S = 60
+
+
 def synthesize_candidate(candidate: Candidate) -> SynthesisReport:
     """A replayed program (text, never a file) through every stage but yosys and place and
     route, which are the slowest and add nothing to "reaches RTL and passes co-simulation" (as
@@ -93,6 +99,7 @@ def synthesize_candidate(candidate: Candidate) -> SynthesisReport:
         assume_input_bits=candidate.assume_input_bits,
         assume_max_length=candidate.assume_max_length,
         overflow_check_bits=candidate.overflow_check_bits,
+        cosim_time_limit_s=BENCH_COSIM_TIME_LIMIT_S,
     )
     return run_synthesis(
         params,
