@@ -22,6 +22,11 @@ class ExploreDirectives(Model):
         default_factory=dict,
         description='array parameter -> "ram" | "registers" ({:hls_memory "a", "ram"})',
     )
+    divider: int | None = Field(
+        default=None,
+        ge=1,
+        description="quotient bits per cycle of a sequential divider ({:hls_divider k})",
+    )
 
 
 class ExplorePoint(Model):

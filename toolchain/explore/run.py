@@ -20,7 +20,13 @@ from shared_schemas.settings import Settings
 from shared_schemas.synthesis import CosimVerdict, SynthesisReport, SynthesizeParams
 from toolchain.atomic import write_atomic
 from toolchain.errors import CancelledError, InputError, ToolchainError
-from toolchain.explore.attributes import array_params, describe, loop_sites, write_directives
+from toolchain.explore.attributes import (
+    array_params,
+    describe,
+    has_division,
+    loop_sites,
+    write_directives,
+)
 from toolchain.explore.budget import PointBudget
 from toolchain.explore.pareto import pareto_front
 from toolchain.explore.render import explore_page
@@ -96,7 +102,9 @@ def explore(
         kind="a Dafny file",
     )
     sites, bare = loop_sites(text, opts.method)
-    space = directive_space(bool(sites), array_params(text, opts.method))
+    space = directive_space(
+        bool(sites), array_params(text, opts.method), has_division(text, opts.method)
+    )
     if opts.params.max_points is not None:
         space = space[: opts.params.max_points]
     report = ExploreReport(

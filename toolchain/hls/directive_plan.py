@@ -27,10 +27,21 @@ def xls_warnings(
     stats: StructureStats | None,
     state_machine: bool,
     memories: tuple[set[str], dict[str, str]] = (set(), {}),
+    dividers: int = 0,
 ) -> list[DirectiveWarning]:
     """Every directive the XLS flow did not honour, located at the directive. `memories`: the
-    arrays the design holds in RAM, and why marked ones could not be."""
+    arrays the design holds in RAM, and why marked ones could not be; `dividers`: the divisions
+    written as divider loops."""
     out = list(directives.warnings)
+    if directives.divider is not None and dividers == 0:
+        span = directives.divider_span or _nowhere(directives)
+        out.append(
+            DirectiveWarning(
+                span,
+                f"{{:hls_divider {directives.divider}}} cannot be honoured: the method has no "
+                "divide or modulo a divider loop can compute (see the other warnings)",
+            )
+        )
     by_key = directives.loops
     if stats is not None:
         for loc, why in stats.refused:
@@ -106,6 +117,20 @@ def vitis_port_pragmas(directives: Directives, name: str, cpp_name: str) -> list
     return None
 
 
+def vitis_warnings(directives: Directives) -> list[DirectiveWarning]:
+    """The directives the Vitis path does not carry as pragmas (besides malformed ones)."""
+    out = list(directives.warnings)
+    if directives.divider is not None:
+        out.append(
+            DirectiveWarning(
+                directives.divider_span or _nowhere(directives),
+                f"{{:hls_divider {directives.divider}}} is honoured by the XLS back end only: "
+                "Vitis HLS chooses its own divider cores",
+            )
+        )
+    return out
+
+
 def vitis_top_pragmas(directives: Directives) -> list[str]:
     if directives.latency is not None:
         return [f"#pragma HLS LATENCY max={directives.latency}"]
@@ -117,5 +142,6 @@ __all__ = [
     "vitis_loop_pragmas",
     "vitis_port_pragmas",
     "vitis_top_pragmas",
+    "vitis_warnings",
     "xls_warnings",
 ]

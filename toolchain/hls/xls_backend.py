@@ -34,6 +34,8 @@ class XlsOptions:
     register_arrays: frozenset[str] = frozenset()  # {:hls_memory "a", "registers"}: never RAM
     # False: every array stays in flat ports and registers (the design before memories)
     memories: bool = True
+    # {:hls_divider k}: divides and modulos as divider loops of k quotient bits per cycle
+    divider_bits: int | None = None
 
 
 @dataclass
@@ -53,6 +55,7 @@ class HlsResult:
     structure: StructureStats | None = None
     # arrays marked "ram" that stay in registers, and why (located by `directive_plan`)
     memory_refused: dict[str, str] = field(default_factory=dict)
+    sequential_dividers: int = 0  # divisions written as divider loops ({:hls_divider})
 
 
 def run_xls(
@@ -167,6 +170,13 @@ def synthesize_xls(
     iface = build_interface(method)
     structured, stats = structurize(method, opts.structure)
     warnings: list[str] = []
+    dividers = 0
+    if opts.divider_bits is not None:
+        from toolchain.hls.sequential_division import sequential_divisions
+
+        rewrite = sequential_divisions(structured, opts.divider_bits)
+        structured, dividers = rewrite.method, rewrite.rewritten
+        warnings += rewrite.kept
     refused: dict[str, str] = {}
     if opts.memories:
         from toolchain.hls.memories import choose, with_memories
@@ -259,6 +269,7 @@ def synthesize_xls(
         warnings=warnings,
         structure=stats,
         memory_refused=refused,
+        sequential_dividers=dividers,
     )
 
 

@@ -81,6 +81,7 @@ def _xls_stages(
                 structure=structure,
                 ram_arrays=_marked(run, "ram"),
                 register_arrays=_marked(run, "registers"),
+                divider_bits=run.directives.divider if run.directives is not None else None,
             ),
             cancel=run.cancel,
         )
@@ -91,7 +92,10 @@ def _xls_stages(
             fsm = hls.architecture == Architecture.fsm
             mem = ({m.ir_name for m in hls.interface.memories}, hls.memory_refused)
             run.warnings.extend(
-                str(w) for w in xls_warnings(run.directives, hls.structure, fsm, mem)
+                str(w)
+                for w in xls_warnings(
+                    run.directives, hls.structure, fsm, mem, hls.sequential_dividers
+                )
             )
         rtl_dir, hls_dir = out / "rtl", out / "hls"
         rtl_paths: list[Path] = []
