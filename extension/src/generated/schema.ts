@@ -630,6 +630,10 @@ export interface ExploreDirectives {
    */
   clock_ns?: number | null;
   /**
+   * quotient bits per cycle of a sequential divider ({:hls_divider k})
+   */
+  divider?: number | null;
+  /**
    * pipeline stages ({:hls_latency})
    */
   latency?: number | null;
