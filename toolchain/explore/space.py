@@ -4,7 +4,8 @@ What exists today: a loop is unrolled completely (straight-line logic, pipelined
 `{:hls_latency}` stages) or stays a state machine running k iterations per cycle (`{:hls_unroll
 k}`). A state machine over array parameters also chooses where they live: all in block RAM
 (`{:hls_memory "a", "ram"}`: flip-flops become a RAM, each access costs a cycle) or all in
-registers (every element a flip-flop, read in the same cycle). A method without loops has only
+registers (every element a flip-flop, read in the same cycle); the one-iteration state machine
+also tries a RAM built of LUTs (`"distributed"`: no block RAM, more LUTs, as many cycles). A method without loops has only
 its pipeline stages. A method that divides by a variable also tries its divides and modulos as
 sequential dividers (`{:hls_divider k}`: k quotient bits per cycle, see
 `toolchain.hls.sequential_division`), the far area end of the trade. The order interleaves the families so that a short budget still sees both
@@ -41,8 +42,8 @@ def directive_space(
     memory = [
         ExploreDirectives(schedule="fsm", unroll=k, memory={a: kind for a in arrays})
         for k in UNROLL_FACTORS
-        for kind in ("ram", "registers")
-        if arrays
+        for kind in ("ram", "distributed", "registers")
+        if arrays and (kind != "distributed" or k == 1)
     ]
     # after the first three points (both schedules), the dividers (few, and seconds each), then
     # alternate with the rest

@@ -9,7 +9,7 @@ pragma (`vitis_loop_pragmas`, `vitis_port_pragmas`, `vitis_top_pragmas`).
 from __future__ import annotations
 
 from toolchain.frontend.ir import SourceSpan
-from toolchain.hls.directives import Directives, DirectiveWarning
+from toolchain.hls.directives import RAM_KINDS, Directives, DirectiveWarning
 from toolchain.hls.structurize import LoopPlan, StructureOptions, StructureStats
 
 
@@ -65,12 +65,12 @@ def xls_warnings(
             )
     in_ram, refused = memories
     for name, kind in directives.memory.items():
-        if kind == "ram" and name not in in_ram:
+        if kind in RAM_KINDS and name not in in_ram:
             why = refused.get(name, "the design has no state machine to read it")
             out.append(
                 DirectiveWarning(
                     directives.memory_spans[name],
-                    f'{{:hls_memory "{name}", "ram"}} cannot be honoured: {why}; '
+                    f'{{:hls_memory "{name}", "{kind}"}} cannot be honoured: {why}; '
                     f"{name} stays in registers (flat ports)",
                 )
             )
@@ -109,9 +109,10 @@ def vitis_loop_pragmas(directives: Directives, loc: SourceSpan) -> list[str] | N
 
 def vitis_port_pragmas(directives: Directives, name: str, cpp_name: str) -> list[str] | None:
     kind = directives.memory.get(name)
-    if kind == "ram":
+    if kind in RAM_KINDS:
         # a top-level array argument is a memory port of the block: one-port RAM protocol
-        return [f"#pragma HLS INTERFACE mode=ap_memory port={cpp_name} storage_type=ram_1p"]
+        impl = " storage_impl=lutram" if kind == "distributed" else ""
+        return [f"#pragma HLS INTERFACE mode=ap_memory port={cpp_name} storage_type=ram_1p{impl}"]
     if kind == "registers":
         return [f"#pragma HLS ARRAY_PARTITION variable={cpp_name} type=complete"]
     return None

@@ -6,7 +6,8 @@ verifies unchanged. Dafny 2.3 accepts attributes neither on `while` itself nor o
     on the method           {:hls_clock_ns 5}        clock period target (ns)
                             {:hls_latency 2}         pipeline stages of a straight-line design
                             {:hls_schedule "fsm"}    every loop's schedule: "unrolled" | "fsm"
-                            {:hls_memory "a", "ram"} array parameter a: "ram" | "registers"
+                            {:hls_memory "a", "ram"} array parameter a: "ram" | "registers" |
+                                                     "distributed" (a RAM in LUTs, not a block)
                             {:hls_overflow_check 32} results with no bound: 32 bits, checked at
                                                      run time (an `overflow` output)
                             {:hls_divider 1}         every divide and modulo: a divider loop
@@ -34,7 +35,9 @@ from toolchain.frontend.overflow_checks import requested_bits
 from toolchain.frontend.parser import parse_program
 
 SCHEDULES = ("unrolled", "fsm")
-MEMORIES = ("ram", "registers")
+MEMORIES = ("ram", "registers", "distributed")
+# the kinds that put an array in a RAM of the top module (`toolchain.hls.memories`)
+RAM_KINDS = ("ram", "distributed")
 METHOD_DIRECTIVES = (
     "hls_clock_ns",
     "hls_latency",
@@ -182,7 +185,11 @@ class _Reader:
 
     def memory(self, attr: A.Attribute, params: set[str]) -> None:
         if len(attr.args) != 2:
-            self.warn(attr, '{:hls_memory} takes a parameter name and "ram" | "registers"; ignored')
+            self.warn(
+                attr,
+                '{:hls_memory} takes a parameter name and "ram" | "registers" | "distributed"; '
+                "ignored",
+            )
             return
         name_arg, kind_arg = attr.args
         name = name_arg.text.strip('"') if isinstance(name_arg, A.OtherLit) else None
@@ -267,6 +274,7 @@ __all__ = [
     "LOOP_DIRECTIVES",
     "MEMORIES",
     "METHOD_DIRECTIVES",
+    "RAM_KINDS",
     "SCHEDULES",
     "DirectiveWarning",
     "Directives",

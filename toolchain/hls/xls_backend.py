@@ -32,6 +32,8 @@ class XlsOptions:
     # input arrays marked {:hls_memory "a", "ram"}; large ones map to RAM anyway (`memories`)
     ram_arrays: frozenset[str] = frozenset()
     register_arrays: frozenset[str] = frozenset()  # {:hls_memory "a", "registers"}: never RAM
+    # {:hls_memory "a", "distributed"}: in `ram_arrays`, and a LUT RAM rather than a block RAM
+    distributed_arrays: frozenset[str] = frozenset()
     # False: every array stays in flat ports and registers (the design before memories)
     memories: bool = True
     # {:hls_divider k}: divides and modulos as divider loops of k quotient bits per cycle
@@ -182,7 +184,7 @@ def synthesize_xls(
         from toolchain.hls.memories import choose, with_memories
 
         chosen, refused = choose(structured, set(opts.ram_arrays), set(opts.register_arrays))
-        iface = with_memories(iface, chosen)
+        iface = with_memories(iface, chosen, opts.distributed_arrays)
     try:
         dslx = to_dslx(structured, iface)
     except MemoryAccessError as exc:
