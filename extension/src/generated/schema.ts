@@ -638,7 +638,7 @@ export interface ExploreDirectives {
    */
   latency?: number | null;
   /**
-   * array parameter -> "ram" | "registers" ({:hls_memory "a", "ram"})
+   * array parameter -> "ram" | "registers" | "distributed" ({:hls_memory "a", "ram"})
    */
   memory?: {
     [k: string]: string;
