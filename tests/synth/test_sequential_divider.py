@@ -128,3 +128,29 @@ def test_the_divider_axis_is_offered_to_methods_that_divide(dafny: DafnyEngine) 
     assert read_directives(written, "Gcd8").divider == 1
     assert strip_directives(written, "Gcd8") == text
     assert dafny.verify_source(written, "gcd8_point.dfy").ok
+
+
+def test_negative_operands_keep_the_combinational_divider(
+    dafny: DafnyEngine, tmp_path: Path
+) -> None:
+    program = """
+method {:hls_divider 2} Floor(a: int, b: int) returns (q: int)
+  requires -100 < a < 100 && 0 < b < 100
+  ensures q == a / b
+{
+  q := a / b;
+}
+"""
+    r = passes_cosimulation(program, "floor.dfy", "Floor", dafny, tmp_path)
+    kept = [w for w in r.warnings if "stays combinational" in w]
+    assert len(kept) == 1 and "may be negative" in kept[0], r.warnings
+    assert any("{:hls_divider 2} cannot be honoured" in w for w in r.warnings), r.warnings
+
+
+def test_the_vitis_path_warns_that_it_does_not_take_the_divider() -> None:
+    from toolchain.hls.directive_plan import vitis_warnings
+
+    text = GCD8.replace("{ATTR}", "{:hls_divider 4}")
+    warned = [str(w) for w in vitis_warnings(read_directives(text, "Gcd8", "gcd8.dfy"))]
+    assert len(warned) == 1 and warned[0].startswith("gcd8.dfy:8:8:"), warned
+    assert "XLS back end only" in warned[0]
