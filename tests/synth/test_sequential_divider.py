@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from shared_schemas.synthesis import SynthesisReport
 from tests.synth.cosim_check import passes_cosimulation
 from toolchain.dafny import DafnyEngine
 from toolchain.explore.attributes import has_division, strip_directives, write_directives
 from toolchain.explore.space import DIVIDER_BITS, directive_space
 from toolchain.hls.directives import read_directives
+
+REPO = Path(__file__).resolve().parents[2]
 
 # Euclid's algorithm on 8-bit numbers (an 8-bit modulo in a loop)
 GCD8 = """
@@ -154,3 +158,33 @@ def test_the_vitis_path_warns_that_it_does_not_take_the_divider() -> None:
     warned = [str(w) for w in vitis_warnings(read_directives(text, "Gcd8", "gcd8.dfy"))]
     assert len(warned) == 1 and warned[0].startswith("gcd8.dfy:8:8:"), warned
     assert "XLS back end only" in warned[0]
+
+
+@pytest.mark.slow
+def test_explore_reaches_the_divider_and_runs_one_refused_unroll(
+    dafny: DafnyEngine, tmp_path: Path
+) -> None:
+    """`p2s explore` on the bundled gcd16 kernel: the divider points are co-simulated and on the
+    front with fewer LUTs than the combinational state machine; Euclid's 16-bit loop cannot be
+    unrolled (65,536 trips), so after the first unrolled point came out a state machine the
+    other unrolled ones, the same design, are not run. (At 8 bits the loop does unroll, into 256
+    dividers: minutes of yosys.)"""
+    from shared_schemas.explore import ExploreParams
+    from toolchain.explore.run import ExploreOptions, explore
+
+    src = tmp_path / "gcd16.dfy"
+    src.write_bytes((REPO / "bench" / "qor" / "kernels" / "gcd16.dfy").read_bytes())
+    params = ExploreParams(uri=str(src), method="Gcd16", budget_s=3000, vectors=8, max_points=6)
+    report = explore(
+        ExploreOptions(source=src, method="Gcd16", out_dir=tmp_path / "x", params=params),
+        engine=dafny,
+    )
+    ran = {p.index: p for p in report.points}
+    assert sorted(ran) == [0, 1, 2, 3, 4], ran  # 5: unrolled with 2 stages, not run
+    assert all(p.ok and p.cosim.value == "passed" and p.vectors == 8 for p in ran.values())
+    assert ran[1].directives.schedule == "unrolled" and ran[1].architecture == "fsm"
+    assert any("(5) would be the same design" in n for n in report.notes), report.notes
+    one = ran[3]
+    assert one.directives.divider == 1 and one.index in report.front
+    assert one.lut is not None and ran[0].lut is not None and one.lut * 2 < ran[0].lut
+    assert one.cycles is not None and ran[0].cycles is not None and one.cycles > ran[0].cycles
