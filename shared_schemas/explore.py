@@ -20,7 +20,13 @@ class ExploreDirectives(Model):
     clock_ns: float | None = Field(default=None, gt=0, description="clock target ({:hls_clock_ns})")
     memory: dict[str, str] = Field(
         default_factory=dict,
-        description='array parameter -> "ram" | "registers" ({:hls_memory "a", "ram"})',
+        description='array parameter -> "ram" | "registers" | "distributed" '
+        '({:hls_memory "a", "ram"})',
+    )
+    divider: int | None = Field(
+        default=None,
+        ge=1,
+        description="quotient bits per cycle of a sequential divider ({:hls_divider k})",
     )
 
 

@@ -101,5 +101,8 @@ def test_corrections_of_one_attribute() -> None:
     assert corrections('{:hls_memory "a", "bram"}', on_loop=False) == [
         '{:hls_memory "a", "ram"}',
         '{:hls_memory "a", "registers"}',
+        '{:hls_memory "a", "distributed"}',
     ]
+    assert corrections("{:hls_divider 0}", on_loop=False) == ["{:hls_divider 1}"]
+    assert corrections("{:hls_divder 4}", on_loop=False) == ["{:hls_divider 4}"]
     assert corrections("{:hls_nothing_like_it}", on_loop=False) == []

@@ -109,6 +109,21 @@ def test_a_slow_family_does_not_shut_out_the_cheap_points_after_it() -> None:
     assert not budget.fits(fsm, 570.0)
 
 
+def test_an_array_in_registers_is_a_cost_family_of_its_own() -> None:
+    # BinarySearch over 1,024 words: in RAM a state machine takes seconds, in registers yosys
+    # takes minutes; that must not leave out the RAM points after it
+    space = directive_space(True, ["a"])
+    ram = next(d for d in space if d.memory == {"a": "ram"})
+    lutram = next(d for d in space if d.memory == {"a": "distributed"})
+    regs = next(d for d in space if d.memory == {"a": "registers"})
+    budget = PointBudget(600)
+    budget.record(ram, 20.0)
+    budget.record(regs, 400.0)
+    assert budget.expected_s(ram) == 20.0 and budget.fits(ram, 500.0)
+    assert budget.expected_s(lutram) == 400.0  # not seen yet: the slowest so far stands in
+    assert not budget.fits(regs, 500.0)
+
+
 def _recorded() -> ExploreReport:
     return ExploreReport.model_validate_json(
         (FIXTURES / "sum.explore.json").read_text(encoding="utf-8")
@@ -221,10 +236,16 @@ def test_memory_axis_writes_hls_memory_and_still_verifies(dafny: DafnyEngine) ->
     assert {d.unroll for d in fsm if d.memory == {"a": "ram"}} == {1, 2, 4, 8}
     assert {d.unroll for d in fsm if d.memory == {"a": "registers"}} == {1, 2, 4, 8}
     assert all(not d.memory for d in space if d.schedule == "unrolled")
-    # the first three points are those without the axis; both ends of it follow at once
+    # a RAM of LUTs (no block RAM) only for the one-iteration state machine
+    assert [d.unroll for d in fsm if d.memory == {"a": "distributed"}] == [1]
+    # the first three points are those without the axis; its three kinds follow at once
     assert [d.memory for d in space[:3]] == [{}, {}, {}]
-    ends = [space[3], space[5]]
-    assert [(d.unroll, d.memory) for d in ends] == [(1, {"a": "ram"}), (1, {"a": "registers"})]
+    ends = [space[3], space[5], space[7]]
+    assert [(d.unroll, d.memory) for d in ends] == [
+        (1, {"a": "ram"}),
+        (1, {"a": "distributed"}),
+        (1, {"a": "registers"}),
+    ]
     for d in ends:
         written = write_directives(text, "BinarySearch", d)
         assert f'{{:hls_memory "a", "{d.memory["a"]}"}}' in written

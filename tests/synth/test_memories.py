@@ -189,3 +189,39 @@ def test_array_read_before_the_loop_comes_from_ram(dafny: DafnyEngine, tmp_path:
     assert report.latency.measured_max_cycles is not None
     assert report.latency.estimate_cycles is not None
     assert report.latency.measured_max_cycles <= report.latency.estimate_cycles
+
+
+@pytest.mark.slow
+def test_distributed_ram_leaves_the_block_rams_and_cosimulates(
+    dafny: DafnyEngine, tmp_path: Path
+) -> None:
+    """`{:hls_memory "a", "distributed"}`: BinarySearch's 1,024 x 16 array in a RAM of LUTs
+    (RAM64M on Xilinx) instead of a RAMB18, every LUT of it counted; same protocol, same cycles."""
+    from toolchain.synthesize import run_synthesis
+
+    text = (KERNELS / "binary_search.dfy").read_text(encoding="utf-8")
+    source = tmp_path / "bs.dfy"
+    attrs = '{:hls_memory "a", "distributed"} {:hls_schedule "fsm"}'
+    source.write_text(text.replace("method BinarySearch", f"method {attrs} BinarySearch"))
+    report = run_synthesis(
+        SynthesizeParams(
+            uri=str(source),
+            method="BinarySearch",
+            out_dir=str(tmp_path / "out"),
+            vectors=24,
+            fmax=False,
+            target=SynthTarget.xilinx,
+        ),
+        engine=dafny,
+    ).report
+    assert report.cosim.verdict == CosimVerdict.passed, report.cosim.message
+    assert "memory a: distributed RAM <- a, depth 1024" in report.interface_doc
+    assert not any("distributed" in w for w in report.warnings), report.warnings
+    r = report.resources
+    assert r is not None and r.bram == 0, r.cells
+    lutram = r.cells.get("RAM64M", 0)
+    # 1,024 x 16 bits in 64 x 3-bit RAM64Ms: 16 banks of 6
+    assert lutram == 96, r.cells
+    logic = sum(n for k, n in r.cells.items() if k.startswith("LUT"))
+    assert r.lut == logic + 4 * lutram
+    assert r.ff * 10 <= FLAT_FF and r.lut < FLAT_LUT, r

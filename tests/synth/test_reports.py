@@ -69,6 +69,11 @@ def test_cell_classes() -> None:
         "t",
     )
     assert (x.lut, x.ff, x.dsp, x.bram, x.carry) == (4, 5, 2, 3, 5)
+    # LUTs used as memory are LUTs (Vivado's Slice LUTs): a RAM64M takes 4, an SRL 1
+    m = classify_cells(
+        {"LUT2": 3, "RAM64M": 2, "RAM64X1D": 1, "SRLC32E": 1}, SynthTarget.xilinx, "t"
+    )
+    assert (m.lut, m.bram) == (3 + 8 + 2 + 1, 0)
     i = classify_cells(
         {"SB_LUT4": 7, "SB_DFFER": 2, "SB_DFF": 1, "SB_RAM40_4K": 1, "SB_MAC16": 1},
         SynthTarget.ice40,

@@ -8,6 +8,7 @@ are touched; every other character of the source stays as the user wrote it.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from shared_schemas.explore import ExploreDirectives
@@ -76,6 +77,35 @@ def array_params(text: str, method: str) -> list[str]:
     return [p.name for p in decl.params if p.type.name == "array" and not p.ghost]
 
 
+def _divides(node: object, program: A.Program, seen: set[str]) -> bool:
+    """Whether compiled code reachable from `node` divides by a variable: its own `/` and `%`,
+    and those of the functions and methods it calls (specifications are ghost: not walked)."""
+    if isinstance(node, A.BinaryExpr) and node.op in ("/", "%"):
+        # by a literal: XLS makes it shifts and a multiply, and the divider axis leaves it be
+        if not isinstance(node.rhs, A.IntLit):
+            return True
+    if isinstance(node, A.Spec | A.SpecStmt) or (isinstance(node, A.VarDecl) and node.ghost):
+        return False
+    if isinstance(node, A.Apply) and isinstance(node.func, A.Name) and node.func.name not in seen:
+        seen.add(node.func.name)
+        callee = program.find(node.func.name)
+        if isinstance(callee, A.MethodDecl | A.FunctionDecl) and not callee.ghost:
+            if callee.body is not None and _divides(callee.body, program, seen):
+                return True
+    if isinstance(node, list):
+        return any(_divides(x, program, seen) for x in node)
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        return any(_divides(getattr(node, f.name), program, seen) for f in dataclasses.fields(node))
+    return False
+
+
+def has_division(text: str, method: str) -> bool:
+    """Whether the method's compiled code divides (the divider axis: `{:hls_divider k}`)."""
+    program = parse_program(text)
+    decl = _method(program, method)
+    return decl.body is not None and _divides(decl.body, program, {decl.name})
+
+
 def _cut(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in sorted(spans, reverse=True):
         while end < len(text) and text[end] in " \t":
@@ -106,6 +136,8 @@ def method_attributes(d: ExploreDirectives) -> list[str]:
         out.append(f"{{:hls_latency {d.latency}}}")
     if d.schedule is not None:
         out.append(f'{{:hls_schedule "{d.schedule}"}}')
+    if d.divider is not None:
+        out.append(f"{{:hls_divider {d.divider}}}")
     out += [f'{{:hls_memory "{name}", "{kind}"}}' for name, kind in sorted(d.memory.items())]
     return out
 
@@ -145,6 +177,7 @@ __all__ = [
     "LoopSite",
     "array_params",
     "describe",
+    "has_division",
     "loop_sites",
     "method_attributes",
     "strip_directives",

@@ -1,8 +1,8 @@
 """Whether the next point of an exploration fits the time left.
 
 A point costs about what the slowest point of its own family cost (the family is the loop
-schedule: a state machine is synthesized and simulated in seconds, a completely unrolled loop can
-take minutes); before any point of its family has run, the slowest point so far stands in. A point
+schedule and the arrays' mapping: a state machine is synthesized and simulated in seconds, a
+completely unrolled loop or a large array in registers can take minutes); before any point of its family has run, the slowest point so far stands in. A point
 that would end past the budget is left out and the sweep goes on to the next one, so that one slow
 family does not shut out the cheap points after it (Crc8: its unrolled point took about six
 minutes of a ten-minute budget, and the one-slowest-point rule left out every state machine
@@ -14,7 +14,10 @@ from shared_schemas.explore import ExploreDirectives
 
 
 def family(d: ExploreDirectives) -> str:
-    return d.schedule or "default"
+    """The loop schedule, and where arrays live when the point says: an array of 1,024 words in
+    registers is a 16 K flip-flop netlist that yosys takes minutes over, in RAM seconds."""
+    kinds = ",".join(sorted(set(d.memory.values())))
+    return (d.schedule or "default") + (f"/{kinds}" if kinds else "")
 
 
 class PointBudget:

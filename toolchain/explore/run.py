@@ -20,7 +20,13 @@ from shared_schemas.settings import Settings
 from shared_schemas.synthesis import CosimVerdict, SynthesisReport, SynthesizeParams
 from toolchain.atomic import write_atomic
 from toolchain.errors import CancelledError, InputError, ToolchainError
-from toolchain.explore.attributes import array_params, describe, loop_sites, write_directives
+from toolchain.explore.attributes import (
+    array_params,
+    describe,
+    has_division,
+    loop_sites,
+    write_directives,
+)
 from toolchain.explore.budget import PointBudget
 from toolchain.explore.pareto import pareto_front
 from toolchain.explore.render import explore_page
@@ -96,7 +102,9 @@ def explore(
         kind="a Dafny file",
     )
     sites, bare = loop_sites(text, opts.method)
-    space = directive_space(bool(sites), array_params(text, opts.method))
+    space = directive_space(
+        bool(sites), array_params(text, opts.method), has_division(text, opts.method)
+    )
     if opts.params.max_points is not None:
         space = space[: opts.params.max_points]
     report = ExploreReport(
@@ -115,7 +123,12 @@ def explore(
     engine = engine if engine is not None else DafnyEngine.discover(settings.dafny)
     started = time.monotonic()
     budget = PointBudget(opts.params.budget_s)
+    unroll_refused: ExplorePoint | None = None
+    same: list[int] = []
     for i, directives in enumerate(space):
+        if unroll_refused is not None and directives.schedule == "unrolled":
+            same.append(i)  # the same state machine again: see `_unroll_refused`
+            continue
         if not budget.fits(directives, time.monotonic() - started):
             report.skipped += 1  # and on to the next point, which may be of a cheaper family
             continue
@@ -151,6 +164,14 @@ def explore(
         point.duration_s = round(time.monotonic() - t0, 2)
         budget.record(directives, point.duration_s)
         report.points.append(point)
+        if unroll_refused is None and _unroll_refused(point):
+            unroll_refused = point
+    if unroll_refused is not None and same:
+        report.notes.append(
+            f"point {unroll_refused.index} asked for every loop unrolled and got a state machine "
+            "(a loop without a trip bound small enough to unroll): the other unrolled points "
+            f"({', '.join(map(str, same))}) would be the same design, and were not run"
+        )
     report.elapsed_s = round(time.monotonic() - started, 2)
     report.front = pareto_front(report.points)
     for p in report.points:
@@ -158,6 +179,13 @@ def explore(
     write_atomic(opts.out_dir / EXPLORE_JSON, report.model_dump_json(indent=2) + "\n")
     write_atomic(opts.out_dir / EXPLORE_HTML, explore_page(report))
     return report
+
+
+def _unroll_refused(point: ExplorePoint) -> bool:
+    """Whether an "unrolled" point came out a state machine: its loops could not be unrolled, so
+    every other unrolled point (they differ in pipeline stages, which a state machine has none
+    of) is this design again."""
+    return point.directives.schedule == "unrolled" and point.architecture == "fsm"
 
 
 def apply_point(

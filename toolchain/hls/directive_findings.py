@@ -70,7 +70,7 @@ def corrections(attribute: str, on_loop: bool) -> list[str]:
         if len(parts) == 2:
             return [f'{{:{name} {parts[0]}, "{c}"}}' for c in MEMORIES if f'"{c}"' != parts[1]]
         return []
-    if name in ("hls_unroll", "hls_pipeline", "hls_latency") and args != "1":
+    if name in ("hls_unroll", "hls_pipeline", "hls_latency", "hls_divider") and args != "1":
         return [f"{{:{name} 1}}"]
     return []
 

@@ -9,7 +9,7 @@ pragma (`vitis_loop_pragmas`, `vitis_port_pragmas`, `vitis_top_pragmas`).
 from __future__ import annotations
 
 from toolchain.frontend.ir import SourceSpan
-from toolchain.hls.directives import Directives, DirectiveWarning
+from toolchain.hls.directives import RAM_KINDS, Directives, DirectiveWarning
 from toolchain.hls.structurize import LoopPlan, StructureOptions, StructureStats
 
 
@@ -27,10 +27,21 @@ def xls_warnings(
     stats: StructureStats | None,
     state_machine: bool,
     memories: tuple[set[str], dict[str, str]] = (set(), {}),
+    dividers: int = 0,
 ) -> list[DirectiveWarning]:
     """Every directive the XLS flow did not honour, located at the directive. `memories`: the
-    arrays the design holds in RAM, and why marked ones could not be."""
+    arrays the design holds in RAM, and why marked ones could not be; `dividers`: the divisions
+    written as divider loops."""
     out = list(directives.warnings)
+    if directives.divider is not None and dividers == 0:
+        span = directives.divider_span or _nowhere(directives)
+        out.append(
+            DirectiveWarning(
+                span,
+                f"{{:hls_divider {directives.divider}}} cannot be honoured: the method has no "
+                "divide or modulo a divider loop can compute (see the other warnings)",
+            )
+        )
     by_key = directives.loops
     if stats is not None:
         for loc, why in stats.refused:
@@ -54,12 +65,12 @@ def xls_warnings(
             )
     in_ram, refused = memories
     for name, kind in directives.memory.items():
-        if kind == "ram" and name not in in_ram:
+        if kind in RAM_KINDS and name not in in_ram:
             why = refused.get(name, "the design has no state machine to read it")
             out.append(
                 DirectiveWarning(
                     directives.memory_spans[name],
-                    f'{{:hls_memory "{name}", "ram"}} cannot be honoured: {why}; '
+                    f'{{:hls_memory "{name}", "{kind}"}} cannot be honoured: {why}; '
                     f"{name} stays in registers (flat ports)",
                 )
             )
@@ -98,12 +109,27 @@ def vitis_loop_pragmas(directives: Directives, loc: SourceSpan) -> list[str] | N
 
 def vitis_port_pragmas(directives: Directives, name: str, cpp_name: str) -> list[str] | None:
     kind = directives.memory.get(name)
-    if kind == "ram":
+    if kind in RAM_KINDS:
         # a top-level array argument is a memory port of the block: one-port RAM protocol
-        return [f"#pragma HLS INTERFACE mode=ap_memory port={cpp_name} storage_type=ram_1p"]
+        impl = " storage_impl=lutram" if kind == "distributed" else ""
+        return [f"#pragma HLS INTERFACE mode=ap_memory port={cpp_name} storage_type=ram_1p{impl}"]
     if kind == "registers":
         return [f"#pragma HLS ARRAY_PARTITION variable={cpp_name} type=complete"]
     return None
+
+
+def vitis_warnings(directives: Directives) -> list[DirectiveWarning]:
+    """The directives the Vitis path does not carry as pragmas (besides malformed ones)."""
+    out = list(directives.warnings)
+    if directives.divider is not None:
+        out.append(
+            DirectiveWarning(
+                directives.divider_span or _nowhere(directives),
+                f"{{:hls_divider {directives.divider}}} is honoured by the XLS back end only: "
+                "Vitis HLS chooses its own divider cores",
+            )
+        )
+    return out
 
 
 def vitis_top_pragmas(directives: Directives) -> list[str]:
@@ -117,5 +143,6 @@ __all__ = [
     "vitis_loop_pragmas",
     "vitis_port_pragmas",
     "vitis_top_pragmas",
+    "vitis_warnings",
     "xls_warnings",
 ]

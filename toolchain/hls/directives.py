@@ -6,9 +6,13 @@ verifies unchanged. Dafny 2.3 accepts attributes neither on `while` itself nor o
     on the method           {:hls_clock_ns 5}        clock period target (ns)
                             {:hls_latency 2}         pipeline stages of a straight-line design
                             {:hls_schedule "fsm"}    every loop's schedule: "unrolled" | "fsm"
-                            {:hls_memory "a", "ram"} array parameter a: "ram" | "registers"
+                            {:hls_memory "a", "ram"} array parameter a: "ram" | "registers" |
+                                                     "distributed" (a RAM in LUTs, not a block)
                             {:hls_overflow_check 32} results with no bound: 32 bits, checked at
                                                      run time (an `overflow` output)
+                            {:hls_divider 1}         every divide and modulo: a divider loop
+                                                     computing 1 quotient bit per cycle (see
+                                                     `sequential_division`)
     on a loop's clause      invariant {:hls_unroll 4} 0 <= i <= n
     (invariant/decreases)   invariant {:hls_schedule "unrolled"} ...
                             decreases {:hls_pipeline 1} n - i
@@ -31,12 +35,15 @@ from toolchain.frontend.overflow_checks import requested_bits
 from toolchain.frontend.parser import parse_program
 
 SCHEDULES = ("unrolled", "fsm")
-MEMORIES = ("ram", "registers")
+MEMORIES = ("ram", "registers", "distributed")
+# the kinds that put an array in a RAM of the top module (`toolchain.hls.memories`)
+RAM_KINDS = ("ram", "distributed")
 METHOD_DIRECTIVES = (
     "hls_clock_ns",
     "hls_latency",
     "hls_schedule",
     "hls_memory",
+    "hls_divider",
     OVERFLOW_ATTRIBUTE,
 )
 LOOP_DIRECTIVES = ("hls_unroll", "hls_pipeline", "hls_schedule")
@@ -81,6 +88,8 @@ class Directives:
     memory: dict[str, str] = field(default_factory=dict)
     memory_spans: dict[str, SourceSpan] = field(default_factory=dict)
     latency_span: SourceSpan | None = None
+    divider: int | None = None  # quotient bits per cycle of a sequential divider
+    divider_span: SourceSpan | None = None
     loops: dict[tuple[int, int], LoopDirective] = field(default_factory=dict)
     # the loops written in the method itself (the others are callees', honoured when inlined)
     own_loops: set[tuple[int, int]] = field(default_factory=set)
@@ -94,6 +103,7 @@ class Directives:
             and self.schedule is None
             and not self.memory
             and not self.loops
+            and self.divider is None
         )
 
 
@@ -158,6 +168,9 @@ class _Reader:
                     self.out.schedule = self.string(attr, arg, SCHEDULES)
             elif attr.name == "hls_memory":
                 self.memory(attr, params)
+            elif attr.name == "hls_divider":
+                self.out.divider = self.positive_int(attr)
+                self.out.divider_span = self.span(attr.start, attr.end)
             elif attr.name == OVERFLOW_ATTRIBUTE:
                 # the front end honours it (frontend.overflow_checks); only its form is checked
                 if requested_bits(decl) is None:
@@ -172,7 +185,11 @@ class _Reader:
 
     def memory(self, attr: A.Attribute, params: set[str]) -> None:
         if len(attr.args) != 2:
-            self.warn(attr, '{:hls_memory} takes a parameter name and "ram" | "registers"; ignored')
+            self.warn(
+                attr,
+                '{:hls_memory} takes a parameter name and "ram" | "registers" | "distributed"; '
+                "ignored",
+            )
             return
         name_arg, kind_arg = attr.args
         name = name_arg.text.strip('"') if isinstance(name_arg, A.OtherLit) else None
@@ -257,6 +274,7 @@ __all__ = [
     "LOOP_DIRECTIVES",
     "MEMORIES",
     "METHOD_DIRECTIVES",
+    "RAM_KINDS",
     "SCHEDULES",
     "DirectiveWarning",
     "Directives",

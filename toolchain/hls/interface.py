@@ -148,6 +148,9 @@ class MemoryPort:
     depth: int  # words in the RAM (a power of two, at least the array's capacity)
     capacity: int
     written: bool = False  # the method modifies it: <rtl_name>_rd_en / _rd_addr / _rd_data
+    # "block" (yosys picks RAMB/SB_RAM40_4K, or LUTs when small) or "distributed" (LUT RAM:
+    # `{:hls_memory "a", "distributed"}`, a design that leaves the block RAMs to others)
+    style: str = "block"
 
     @property
     def width(self) -> int:
@@ -356,7 +359,7 @@ def describe(iface: HwInterface) -> str:
         rows.append(f"  {arrow} {p.rtl_name} [{shape} bits{sign}] <- {what}")
     for m in iface.memories:
         rows.append(
-            f"  memory {m.rtl_name}: block RAM <- {m.ir_name}, depth {m.depth} (capacity "
+            f"  memory {m.rtl_name}: {m.style} RAM <- {m.ir_name}, depth {m.depth} (capacity "
             f"{m.capacity}), width {m.width}, ports: 1 write (host load: {m.rtl_name}_wr_en / "
             f"_wr_addr / _wr_data, one word per cycle before in_valid"
             + (", and the state machine's writes" if m.written else "")

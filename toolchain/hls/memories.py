@@ -106,10 +106,12 @@ def candidates(method: HardwareMethod) -> list[str]:
     return [p.name for p in method.ports if mappable(method, p.name) is None]
 
 
-def with_memories(iface: HwInterface, names: list[str]) -> HwInterface:
+def with_memories(
+    iface: HwInterface, names: list[str], distributed: frozenset[str] = frozenset()
+) -> HwInterface:
     """`iface` with the array slots of `names` taken out of the packed inputs (and, for arrays
     the method modifies, out of the packed outputs) and named as memories (their run-time length
-    ports stay: the loop bounds read them)."""
+    ports stay: the loop bounds read them); those in `distributed` are LUT RAMs."""
     if not names:
         return iface
     written = {s.ir_name for s in iface.outputs if s.kind == "array" and s.ir_name in names}
@@ -127,6 +129,7 @@ def with_memories(iface: HwInterface, names: list[str]) -> HwInterface:
                     depth,
                     slot.elements,
                     written=slot.ir_name in written,
+                    style="distributed" if slot.ir_name in distributed else "block",
                 )
             )
             continue
@@ -152,10 +155,12 @@ def ram_verilog(m: MemoryPort, core_req: str, core_resp: str) -> tuple[list[str]
     r = f"{w - 1}:0"
     req = 2 + a + w  # rd ++ we ++ addr ++ data, see `dslx_memory`
     host_rd = m.written
+    # yosys (and Vivado) read ram_style: "distributed" maps to LUT RAM (RAM64M, ...) on Xilinx
+    style = '(* ram_style = "distributed" *) ' if m.style == "distributed" else ""
     lines = [
-        f"  // block RAM for {m.ir_name}: {m.depth} x {w} bits, 1 write (core, else host load), "
-        f"1 read (core{', else host read-back' if host_rd else ''})",
-        f"  reg [{r}] {n}_mem [0:{m.depth - 1}];",
+        f"  // {m.style} RAM for {m.ir_name}: {m.depth} x {w} bits, 1 write (core, else host "
+        f"load), 1 read (core{', else host read-back' if host_rd else ''})",
+        f"  {style}reg [{r}] {n}_mem [0:{m.depth - 1}];",
         f"  reg [{r}] {n}_rdata;",
         f"  reg {n}_rvalid;",
         f"  wire [{req - 1}:0] {n}_req;",

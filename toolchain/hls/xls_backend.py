@@ -32,8 +32,12 @@ class XlsOptions:
     # input arrays marked {:hls_memory "a", "ram"}; large ones map to RAM anyway (`memories`)
     ram_arrays: frozenset[str] = frozenset()
     register_arrays: frozenset[str] = frozenset()  # {:hls_memory "a", "registers"}: never RAM
+    # {:hls_memory "a", "distributed"}: in `ram_arrays`, and a LUT RAM rather than a block RAM
+    distributed_arrays: frozenset[str] = frozenset()
     # False: every array stays in flat ports and registers (the design before memories)
     memories: bool = True
+    # {:hls_divider k}: divides and modulos as divider loops of k quotient bits per cycle
+    divider_bits: int | None = None
 
 
 @dataclass
@@ -53,6 +57,7 @@ class HlsResult:
     structure: StructureStats | None = None
     # arrays marked "ram" that stay in registers, and why (located by `directive_plan`)
     memory_refused: dict[str, str] = field(default_factory=dict)
+    sequential_dividers: int = 0  # divisions written as divider loops ({:hls_divider})
 
 
 def run_xls(
@@ -167,12 +172,19 @@ def synthesize_xls(
     iface = build_interface(method)
     structured, stats = structurize(method, opts.structure)
     warnings: list[str] = []
+    dividers = 0
+    if opts.divider_bits is not None:
+        from toolchain.hls.sequential_division import sequential_divisions
+
+        rewrite = sequential_divisions(structured, opts.divider_bits)
+        structured, dividers = rewrite.method, rewrite.rewritten
+        warnings += rewrite.kept
     refused: dict[str, str] = {}
     if opts.memories:
         from toolchain.hls.memories import choose, with_memories
 
         chosen, refused = choose(structured, set(opts.ram_arrays), set(opts.register_arrays))
-        iface = with_memories(iface, chosen)
+        iface = with_memories(iface, chosen, opts.distributed_arrays)
     try:
         dslx = to_dslx(structured, iface)
     except MemoryAccessError as exc:
@@ -259,6 +271,7 @@ def synthesize_xls(
         warnings=warnings,
         structure=stats,
         memory_refused=refused,
+        sequential_dividers=dividers,
     )
 
 

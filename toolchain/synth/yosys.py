@@ -20,6 +20,24 @@ YOSYS = "yosys"
 
 # Xilinx block RAMs are counted in 18 Kb units, as Vitis HLS reports BRAM_18K.
 _XILINX_BRAM_UNITS = {"RAMB18E1": 1, "RAMB36E1": 2, "RAMB18E2": 1, "RAMB36E2": 2}
+# LUTs used as memory (distributed RAM, shift registers), as many LUT sites as each takes: Vivado's
+# "Slice LUTs" count them, and a LUT RAM design would look free without them (RAM64M: 4 LUTs)
+_XILINX_LUT_MEMORY = {
+    "RAM32X1S": 1,
+    "RAM64X1S": 1,
+    "RAM32X1D": 2,
+    "RAM64X1D": 2,
+    "RAM128X1S": 2,
+    "RAM128X1D": 4,
+    "RAM256X1S": 4,
+    "RAM32M": 4,
+    "RAM64M": 4,
+    "RAM32M16": 8,
+    "RAM64M8": 8,
+    "SRL16E": 1,
+    "SRLC16E": 1,
+    "SRLC32E": 1,
+}
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 
 
@@ -38,6 +56,8 @@ def classify_cells(cells: dict[str, int], target: SynthTarget, source: str) -> R
         if target == SynthTarget.xilinx:
             if re.fullmatch(r"LUT[1-6](_2)?", name):
                 lut += count
+            elif name in _XILINX_LUT_MEMORY:
+                lut += count * _XILINX_LUT_MEMORY[name]
             elif re.fullmatch(r"FD[A-Z]*", name):
                 ff += count
             elif name.startswith("DSP48"):

@@ -67,8 +67,10 @@ def run_vitis_flow(
         )
         run.warnings.extend(outcome.warnings)
         if run.directives is not None:
-            # pragmas carry every directive; only malformed or unknown ones are warned about
-            run.warnings.extend(str(w) for w in run.directives.warnings)
+            from toolchain.hls.directive_plan import vitis_warnings
+
+            # pragmas carry the directives but the divider; malformed or unknown ones are warned
+            run.warnings.extend(str(w) for w in vitis_warnings(run.directives))
         rtl_dir = out / "rtl"
         rtl_files: list[str] = []
         for path in outcome.rtl_files:

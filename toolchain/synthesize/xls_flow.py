@@ -79,8 +79,10 @@ def _xls_stages(
                 delay_model=req.delay_model.value,
                 pipeline_stages=stages,
                 structure=structure,
-                ram_arrays=_marked(run, "ram"),
+                ram_arrays=_marked(run, "ram") | _marked(run, "distributed"),
                 register_arrays=_marked(run, "registers"),
+                distributed_arrays=_marked(run, "distributed"),
+                divider_bits=run.directives.divider if run.directives is not None else None,
             ),
             cancel=run.cancel,
         )
@@ -91,7 +93,10 @@ def _xls_stages(
             fsm = hls.architecture == Architecture.fsm
             mem = ({m.ir_name for m in hls.interface.memories}, hls.memory_refused)
             run.warnings.extend(
-                str(w) for w in xls_warnings(run.directives, hls.structure, fsm, mem)
+                str(w)
+                for w in xls_warnings(
+                    run.directives, hls.structure, fsm, mem, hls.sequential_dividers
+                )
             )
         rtl_dir, hls_dir = out / "rtl", out / "hls"
         rtl_paths: list[Path] = []

@@ -639,11 +639,15 @@ export interface ExploreDirectives {
    */
   clock_ns?: number | null;
   /**
+   * quotient bits per cycle of a sequential divider ({:hls_divider k})
+   */
+  divider?: number | null;
+  /**
    * pipeline stages ({:hls_latency})
    */
   latency?: number | null;
   /**
-   * array parameter -> "ram" | "registers" ({:hls_memory "a", "ram"})
+   * array parameter -> "ram" | "registers" | "distributed" ({:hls_memory "a", "ram"})
    */
   memory?: {
     [k: string]: string;
