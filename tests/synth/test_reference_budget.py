@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from shared_schemas.synthesis import CosimVerdict
 from tests.synth.cosim_check import cosim_params
 from toolchain.cosim.run import prepare_reference
 from toolchain.dafny import DafnyEngine
 from toolchain.frontend import lower
 from toolchain.frontend.ranges import Options
-from toolchain.synthesize import run_synthesis
+from toolchain.synthesize import run_synthesis, xls_flow
 
 COUNT = """
 method CountTo(n: nat) returns (c: nat)
@@ -23,6 +25,20 @@ method CountTo(n: nat) returns (c: nat)
     invariant c <= n
   {
     c := c + 1;
+  }
+}
+"""
+
+BOTH = """
+method CountBoth(a: nat, b: nat) returns (c: nat)
+{
+  c := 0;
+  var i := 1;
+  while i <= a && i <= b
+    decreases a - i, b - i
+  {
+    c := c + 1;
+    i := i + 1;
   }
 }
 """
@@ -61,3 +77,25 @@ def test_vectors_too_slow_to_simulate_give_way_to_cheaper_ones(
     slow = [w for w in r.warnings if "needed more than the 15 s simulation budget" in w]
     assert slow, r.warnings
     assert "simulated in their place" in slow[0]
+
+
+def test_vectors_over_the_cycle_budget_give_way_to_cheaper_ones(
+    dafny: DafnyEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the same for the cycle budget (GPT-4's sumOfCommonDivisors, MBPP 126, loops to a 32-bit
+    # input and ended "no result within 100000 cycles" with 9 vectors matched): a vector over it
+    # is not a hang the reference disagrees with but one the bench cannot afford; a small
+    # budget makes the 32-bit candidates exceed it here. The loop's trip count has no bound the
+    # scheduler can state (two exits, a tuple measure), so the cycle budget is the minimum one
+    monkeypatch.setattr(xls_flow, "MIN_CYCLE_BUDGET", 3000)
+    params = cosim_params(
+        BOTH, "both.dfy", "CountBoth", tmp_path, vectors=12, assume_input_bits=32,
+        overflow_check_bits=32,
+        cosim_time_limit_s=240,
+    )  # fmt: skip
+    r = run_synthesis(params, engine=dafny).report
+    assert r.cosim.verdict == CosimVerdict.passed, r.cosim.message
+    assert r.cosim.vectors_run == 12 and r.cosim.vectors_passed == 12
+    slow = [w for w in r.warnings if "simulation budget of 3000 cycles per vector" in w]
+    assert slow and "simulated in their place" in slow[0], r.warnings
+    assert r.latency.measured_max_cycles is not None and r.latency.measured_max_cycles <= 3000

@@ -26,6 +26,10 @@ from toolchain.synthesize.job import overflow_doc
 from toolchain.synthesize.outputs import write_outputs
 from toolchain.synthesize.stages import Run
 
+# cycles one vector may take in co-simulation when the design's worst case is not known to be
+# larger (a loop counting to a 32-bit input has no useful bound)
+MIN_CYCLE_BUDGET = 100_000
+
 if TYPE_CHECKING:
     from toolchain.cosim.run import PreparedReference
     from toolchain.frontend.ir import HardwareMethod
@@ -150,7 +154,7 @@ def _xls_stages(
             prepared=_wait(reference, run.cancel),
             # a state machine may need more cycles than the default budget (a bubble sort of
             # 256 words in block RAM: 130 K); its proven worst case, with room, is the budget
-            max_cycles=max(100_000, 2 * (hls.latency_estimate or 0)),
+            max_cycles=max(MIN_CYCLE_BUDGET, 2 * (hls.latency_estimate or 0)),
         )
         run.warnings.extend(sim.warnings)
         if (out / "cosim" / COSIM_LOG).exists():
