@@ -346,11 +346,13 @@ def cosimulate(
     bench = _Bench(method, iface, rtl, workdir, max_cycles, timeout_s, cancel)
     run = bench.run(chosen, candidates, reference, extra_roots=[(DUMP_ROOT, dumper)])
     passed, mismatch = run.compare(method)
-    if run.status.startswith(OUT_OF_TIME) and mismatch is None:
-        # the vectors left need more simulation than the budget holds (the compiled reference
-        # finished them: loops that run for millions of trips on those inputs); the cheapest
-        # other accepted inputs are simulated in their place, and the report says so
+    if run.status.startswith(_OUT_OF_BUDGET) and mismatch is None:
+        # the vectors left need more simulation (time, or cycles) than the budget holds (the
+        # compiled reference finished them: loops that run for millions of trips on those
+        # inputs); the cheapest other accepted inputs are simulated in their place, and the
+        # report says so
         slow = chosen[len(run.actual) :]
+        slow_status = run.status
         spare = sorted(
             (k for k in reference.accepted if k in reference.outputs and k not in chosen),
             key=lambda k: _cost(candidates[k]),
@@ -359,11 +361,18 @@ def cosimulate(
             more = bench.run(spare, candidates, reference)
             run = run.extended(more)
             passed, mismatch = run.compare(method)
+        timed = slow_status.startswith(OUT_OF_TIME)
+        budget = (
+            f"{timeout_s:.0f} s simulation budget"
+            if timed
+            else f"simulation budget of {max_cycles} cycles per vector"
+        )
+        hint = " (`--cosim-time-limit` gives the simulation more time)" if timed else ""
         warnings.append(
-            f"{len(slow)} of the chosen input vectors needed more than the {timeout_s:.0f} s "
-            f"simulation budget (first: {_brief(candidates[slow[0]])}); "
+            f"{len(slow)} of the chosen input vectors needed more than the {budget} "
+            f"(first: {_brief(candidates[slow[0]])}); "
             f"{min(len(spare), len(slow))} other accepted inputs that need fewer cycles were "
-            "simulated in their place (`--cosim-time-limit` gives the simulation more time)"
+            f"simulated in their place{hint}"
         )
     vecs, expected, actual, sim_results = run.vecs, run.expected, run.actual, run.results
     packed = run.packed
