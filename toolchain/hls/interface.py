@@ -28,7 +28,9 @@ or allocates it at run time) comes out as a buffer of its proven capacity N (Daf
 length never exceeds N: from the precondition, the hardware contract or a loop's trip count)
 followed by `<res>_len`, its length: elements at or beyond the length are unspecified. A port name is the Dafny name with every
 character outside [A-Za-z0-9_] replaced by `_`, suffixed with `_p` when it would collide with a
-Verilog keyword or one of the control ports above.
+Verilog or SystemVerilog keyword (the simulator reads SystemVerilog: a result named `unique` was
+a syntax error), one of the control ports above, or a name the wrapper declares (`core`,
+`core_in`, `core_out`, `core__*`).
 
 The packed vectors the cores use internally hold the data input ports in the order above (the
 first port in the low bits), and likewise the data output ports.
@@ -74,8 +76,21 @@ _VERILOG_KEYWORDS = frozenset(
     rnmos rpmos rtran rtranif0 rtranif1 scalared showcancelled signed small specify specparam
     strong0 strong1 supply0 supply1 table task time tran tranif0 tranif1 tri tri0 tri1 triand
     trior trireg unsigned use uwire vectored wait wand weak0 weak1 while wire wor xnor xor
-    logic bit byte int shortint longint string type var void""".split()
+    logic bit byte int shortint longint string type var void
+    accept_on alias always_comb always_ff always_latch assert assume before bind bins binsof
+    break chandle checker class clocking const constraint context continue cover covergroup
+    coverpoint cross dist do endchecker endclass endclocking endgroup endinterface endpackage
+    endprogram endproperty endsequence enum eventually expect export extends extern final
+    first_match foreach forkjoin global iff ignore_bins illegal_bins implements implies import
+    inside interconnect interface intersect join_any join_none let local matches modport nettype
+    new nexttime null package packed priority program property protected pure rand randc
+    randcase randsequence ref reject_on restrict return s_always s_eventually s_nexttime s_until
+    s_until_with sequence shortreal soft solve static struct super sync_accept_on
+    sync_reject_on tagged this throughout timeprecision timeunit typedef union unique unique0
+    until until_with untyped virtual wait_order weak wildcard with within strong""".split()
 )
+# names the wrapper (`wrapper.py`) declares inside the module: a port may not take them
+_WRAPPER_NAMES = frozenset(("core", "core_in", "core_out"))
 
 
 def scalar_width(t: ScalarType) -> int:
@@ -260,7 +275,12 @@ def _sanitize(name: str, taken: set[str]) -> str:
     base = re.sub(r"[^A-Za-z0-9_]", "_", name)
     if not base or base[0].isdigit():
         base = f"p_{base}"
-    if base in _VERILOG_KEYWORDS or base in CONTROL_PORTS:
+    if (
+        base in _VERILOG_KEYWORDS
+        or base in CONTROL_PORTS
+        or base in _WRAPPER_NAMES
+        or base.startswith("core__")
+    ):
         base = f"{base}_p"
     candidate = base
     n = 2
