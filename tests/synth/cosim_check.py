@@ -8,6 +8,7 @@ from typing import Any
 
 from shared_schemas.synthesis import CosimVerdict, SynthesisReport, SynthesizeParams, SynthTarget
 from toolchain.dafny import DafnyEngine
+from toolchain.hls.interface import Vector
 from toolchain.synthesize import run_synthesis
 
 
@@ -43,3 +44,10 @@ def passes_cosimulation(
     assert r.cosim.reference == "dafny-compiled"
     assert r.cosim.vectors_run == 24 and r.cosim.vectors_passed == 24
     return r
+
+
+def array_lengths(vectors: list[Vector], name: str) -> list[int]:
+    """The length of array input `name` in each vector (every one must hold an array there)."""
+    arrays = [v[name] for v in vectors]
+    assert all(isinstance(a, list) for a in arrays), arrays
+    return [len(a) for a in arrays if isinstance(a, list)]

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from shared_schemas.synthesis import CosimVerdict, EvidenceManifest
-from tests.synth.cosim_check import cosim_params
+from tests.synth.cosim_check import array_lengths, cosim_params
 from toolchain.cosim.reference import dafny_reference, instrument_checks
 from toolchain.cosim.vectors import sample_candidates
 from toolchain.dafny import DafnyEngine
@@ -221,7 +221,7 @@ def test_long_input_arrays_are_drawn_short_mostly() -> None:
     # candidate is a literal of the reference program Dafny compiles: short arrays must dominate
     r = lower(RETURNED.replace("< 1000", "< 10000"), "Clamp", options=CONTRACT)
     assert r.method is not None
-    lengths = [len(v["a"]) for v in sample_candidates(r.method, 64, 1)]  # type: ignore[arg-type]
+    lengths = array_lengths(sample_candidates(r.method, 64, 1), "a")
     assert sum(n <= 16 for n in lengths) >= 32
     assert any(16 < n for n in lengths)  # some overflow the capacity
     assert max(lengths) <= 256 and sum(lengths) < 64 * 64

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.synth.cosim_check import array_lengths
 from toolchain.cosim.requires_eval import RequiresEvaluator
 from toolchain.cosim.shaped import precondition_clauses, shaped_candidates
 from toolchain.cosim.vectors import LONGEST_DRAWN, longest_drawn, sample_candidates
@@ -188,7 +189,7 @@ def test_deep_arrays_are_drawn_short_enough_to_simulate() -> None:
     )
     hw = run_parsed(program, "Max").method
     assert hw is not None
-    lengths = [len(v["a"]) for v in sample_candidates(hw, 64, seed=1)]  # type: ignore[arg-type]
+    lengths = array_lengths(sample_candidates(hw, 64, seed=1), "a")
     assert max(lengths) == LONGEST_DRAWN
     assert sum(1 for n in lengths if n <= 16) >= 16  # short arrays stay common
     assert longest_drawn(hw) == ["a (100000)"]

@@ -17,10 +17,12 @@ from toolchain.frontend import ast as A
 def passed_unchanged(f: A.FunctionDecl, calls: list[A.Apply]) -> set[str]:
     """The parameters every recursive call passes on as themselves."""
     return {
-        p.name
-        for k, p in enumerate(f.params)
-        if all(isinstance(c.args[k], A.Name) and c.args[k].name == p.name for c in calls)  # type: ignore[attr-defined]
+        p.name for k, p in enumerate(f.params) if all(_is_name(c.args[k], p.name) for c in calls)
     }
+
+
+def _is_name(e: A.Expr, name: str) -> bool:
+    return isinstance(e, A.Name) and e.name == name
 
 
 def _minus_literal(e: A.Expr, name: str) -> bool:
