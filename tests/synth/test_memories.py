@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from shared_schemas.synthesis import CosimVerdict, SynthesizeParams, SynthTarget
+from shared_schemas.synthesis import CosimVerdict, SynthesisReport, SynthesizeParams, SynthTarget
 from toolchain.dafny import DafnyEngine
 from toolchain.frontend import lower_method
 from toolchain.frontend.ir import HardwareMethod
@@ -116,21 +116,9 @@ def test_binary_search_1024x16_maps_to_block_ram_and_cosimulates(
     dafny: DafnyEngine, tmp_path: Path
 ) -> None:
     from toolchain.synth.yosys import synthesize
-    from toolchain.synthesize import run_synthesis
 
     out = tmp_path / "out"
-    report = run_synthesis(
-        SynthesizeParams(
-            uri=str(KERNELS / "binary_search.dfy"),
-            method="BinarySearch",
-            out_dir=str(out),
-            vectors=24,
-            fmax=False,
-            target=SynthTarget.xilinx,
-        ),
-        engine=dafny,
-    ).report
-    assert report.cosim.verdict == CosimVerdict.passed, report.cosim.message
+    report = _binary_search_on_xilinx(KERNELS / "binary_search.dfy", out, dafny)
     assert report.cosim.vectors_passed == 24
     r = report.resources
     assert r is not None
@@ -197,17 +185,33 @@ def test_distributed_ram_leaves_the_block_rams_and_cosimulates(
 ) -> None:
     """`{:hls_memory "a", "distributed"}`: BinarySearch's 1,024 x 16 array in a RAM of LUTs
     (RAM64M on Xilinx) instead of a RAMB18, every LUT of it counted; same protocol, same cycles."""
-    from toolchain.synthesize import run_synthesis
-
     text = (KERNELS / "binary_search.dfy").read_text(encoding="utf-8")
     source = tmp_path / "bs.dfy"
     attrs = '{:hls_memory "a", "distributed"} {:hls_schedule "fsm"}'
     source.write_text(text.replace("method BinarySearch", f"method {attrs} BinarySearch"))
+    report = _binary_search_on_xilinx(source, tmp_path / "out", dafny)
+    assert "memory a: distributed RAM <- a, depth 1024" in report.interface_doc
+    assert not any("distributed" in w for w in report.warnings), report.warnings
+    r = report.resources
+    assert r is not None
+    assert r.bram == 0, r.cells
+    lutram = r.cells.get("RAM64M", 0)
+    # 1,024 x 16 bits in 64 x 3-bit RAM64Ms: 16 banks of 6
+    assert lutram == 96, r.cells
+    logic = sum(n for k, n in r.cells.items() if k.startswith("LUT"))
+    assert r.lut == logic + 4 * lutram
+    assert r.ff * 10 <= FLAT_FF and r.lut < FLAT_LUT, r
+
+
+def _binary_search_on_xilinx(source: Path, out: Path, dafny: DafnyEngine) -> SynthesisReport:
+    """BinarySearch of `source` through the whole flow for Xilinx, 24 vectors co-simulated."""
+    from toolchain.synthesize import run_synthesis
+
     report = run_synthesis(
         SynthesizeParams(
             uri=str(source),
             method="BinarySearch",
-            out_dir=str(tmp_path / "out"),
+            out_dir=str(out),
             vectors=24,
             fmax=False,
             target=SynthTarget.xilinx,
@@ -215,13 +219,4 @@ def test_distributed_ram_leaves_the_block_rams_and_cosimulates(
         engine=dafny,
     ).report
     assert report.cosim.verdict == CosimVerdict.passed, report.cosim.message
-    assert "memory a: distributed RAM <- a, depth 1024" in report.interface_doc
-    assert not any("distributed" in w for w in report.warnings), report.warnings
-    r = report.resources
-    assert r is not None and r.bram == 0, r.cells
-    lutram = r.cells.get("RAM64M", 0)
-    # 1,024 x 16 bits in 64 x 3-bit RAM64Ms: 16 banks of 6
-    assert lutram == 96, r.cells
-    logic = sum(n for k, n in r.cells.items() if k.startswith("LUT"))
-    assert r.lut == logic + 4 * lutram
-    assert r.ff * 10 <= FLAT_FF and r.lut < FLAT_LUT, r
+    return report
