@@ -12,15 +12,18 @@ import torch
 from shared_schemas.generation import PolicyKind, TrainingConfig
 from toolchain.errors import InputError
 from toolchain.preface.checkpoint import load_policy, save_policy
-from toolchain.preface.hf_policy import HfLoraPolicy, state_text, tiny_config
+from toolchain.preface.hf_policy import HfLoraPolicy, LoraOptions, state_text, tiny_config
 from toolchain.preface.ppo import PPOTrainer
+from toolchain.preface.train import make_policy
 
 from .scripted_env import ScriptedRepairEnv, scripted_tasks
 
 
 @pytest.fixture(scope="module")
 def tiny() -> HfLoraPolicy:
-    return HfLoraPolicy.tiny_random(seed=0, lora_rank=4, lora_alpha=8, max_state_tokens=160)
+    return HfLoraPolicy.tiny_random(
+        seed=0, options=LoraOptions(rank=4, alpha=8, max_state_tokens=160)
+    )
 
 
 def test_ppo_step_trains_lora_and_value_head_only(tiny: HfLoraPolicy, tmp_path: Path) -> None:
@@ -81,7 +84,7 @@ def test_local_weights_folder(tmp_path: Path) -> None:
     model.save_pretrained(folder)
     tok.save_pretrained(folder)
 
-    policy = HfLoraPolicy.from_pretrained(folder, lora_rank=2, lora_alpha=4)
+    policy = HfLoraPolicy.from_pretrained(folder, LoraOptions(rank=2, alpha=4))
     state = ScriptedRepairEnv().reset(scripted_tasks()[0]).state
     assert state is not None
     act = policy.act([state])
@@ -93,5 +96,14 @@ def test_local_weights_folder(tmp_path: Path) -> None:
     assert meta.hf_model_path == str(folder) and meta.hf_config is None and meta.lora_rank == 2
     with torch.no_grad():
         assert torch.allclose(policy.distribution([state])[0], loaded.distribution([state])[0])
+    # what `p2s train --policy hf_lora --hf-model` builds: the config's LoRA shape on the folder
+    run = TrainingConfig(
+        tasks="", policy=PolicyKind.hf_lora, hf_model_path=str(folder), lora_rank=2, lora_alpha=4
+    )
+    built = make_policy(run)
+    assert isinstance(built, HfLoraPolicy) and built.options == LoraOptions(rank=2, alpha=4)
+    assert (
+        built.lm.peft_config["default"].r == 2 and built.lm.peft_config["default"].lora_alpha == 4
+    )
     with pytest.raises(InputError, match="no Hugging Face model"):
         HfLoraPolicy.from_pretrained(tmp_path)

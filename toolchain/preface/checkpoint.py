@@ -52,9 +52,9 @@ def save_policy(
         from toolchain.preface.hf_policy import HfLoraPolicy
 
         assert isinstance(policy, HfLoraPolicy)
-        meta.lora_rank = policy.lora_rank
-        meta.lora_alpha = policy.lora_alpha
-        meta.max_state_tokens = policy.max_state_tokens
+        meta.lora_rank = policy.options.rank
+        meta.lora_alpha = policy.options.alpha
+        meta.max_state_tokens = policy.options.max_state_tokens
         meta.hf_model_path = policy.model_path
         if policy.model_path is None:
             meta.hf_config = policy.base_config()
@@ -109,21 +109,21 @@ def load_policy(path: str | Path) -> tuple[Policy, CheckpointMeta]:
         policy = CompactPolicy(hidden_size=meta.hidden_size or 64)
         policy.load_state_dict(blob["state"])
     else:
-        from toolchain.preface.hf_policy import HfLoraPolicy
+        from toolchain.preface.hf_policy import HfLoraPolicy, LoraOptions
 
         cfg = meta.config or TrainingConfig(tasks="")
-        kw = {
-            "lora_rank": meta.lora_rank or cfg.lora_rank,
-            "lora_alpha": meta.lora_alpha or cfg.lora_alpha,
-            "max_state_tokens": meta.max_state_tokens or 384,
-        }
+        options = LoraOptions(
+            rank=meta.lora_rank or cfg.lora_rank,
+            alpha=meta.lora_alpha or cfg.lora_alpha,
+            max_state_tokens=meta.max_state_tokens or LoraOptions.max_state_tokens,
+        )
         if meta.hf_model_path:
-            policy = HfLoraPolicy.from_pretrained(meta.hf_model_path, **kw)
+            policy = HfLoraPolicy.from_pretrained(meta.hf_model_path, options)
             missing = policy.load_state_dict(blob["state"], strict=False)
             if missing.unexpected_keys:
                 raise InputError(f"{p} does not fit the model in {meta.hf_model_path}")
         elif meta.hf_config is not None:
-            policy = HfLoraPolicy.from_config_dict(meta.hf_config, **kw)
+            policy = HfLoraPolicy.from_config_dict(meta.hf_config, options)
             policy.load_state_dict(blob["state"])
         else:
             raise InputError(f"{p} names no model for its LoRA adapters")

@@ -9,7 +9,7 @@ decision in it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -40,31 +40,23 @@ class Environment(Protocol):
     def step(self, action: int, log_prob: float | None = None) -> StepResult: ...
 
 
+# a stateful environment (identity, not field equality); no generated repr, which would print
+# the LLM client and its endpoint
+@dataclass(eq=False, repr=False)
 class LoopEnvironment:
     """The real environment: an OpenAI-compatible LLM and the Dafny verifier."""
 
-    def __init__(
-        self,
-        llm: LlmClient,
-        engine: DafnyEngine,
-        *,
-        max_attempts: int = 7,
-        rewards: RewardConfig | None = None,
-        verify_timeout_s: float = 60.0,
-        max_tokens_per_episode: int | None = None,
-        cancel: CancelToken | None = None,
-        record_to: Path | None = None,
-    ) -> None:
-        self.max_attempts = max_attempts
-        self.llm = llm
-        self.engine = engine
-        self.rewards = rewards or RewardConfig()
-        self.verify_timeout_s = verify_timeout_s
-        self.max_tokens_per_episode = max_tokens_per_episode
-        self.cancel = cancel or CancelToken()
-        self.session: LoopSession | None = None
-        self.record_to = record_to  # finished episodes appended here as JSON lines
-        self.last_record: str | None = None  # the last finished episode's record, as JSON
+    llm: LlmClient
+    engine: DafnyEngine
+    _: KW_ONLY
+    max_attempts: int = 7
+    rewards: RewardConfig = field(default_factory=RewardConfig)
+    verify_timeout_s: float = 60.0
+    max_tokens_per_episode: int | None = None
+    cancel: CancelToken = field(default_factory=CancelToken)
+    record_to: Path | None = None  # finished episodes appended here as JSON lines
+    session: LoopSession | None = field(default=None, init=False)
+    last_record: str | None = field(default=None, init=False)  # the last finished episode's, JSON
 
     def _result(self) -> StepResult:
         assert self.session is not None

@@ -6,7 +6,6 @@ PPO update over what it wrote. `train.train()` drives it like the strategy mode'
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, cast
@@ -17,7 +16,7 @@ from shared_schemas.generation import PromptEditInfo, TrainingConfig
 from toolchain.errors import InputError
 from toolchain.llm.state import RepairState
 from toolchain.llm.tasks import Task
-from toolchain.preface.env import StepResult
+from toolchain.preface.env import Environment, StepResult
 from toolchain.preface.generative import (
     RefinementWriter,
     Sample,
@@ -25,7 +24,7 @@ from toolchain.preface.generative import (
     refinement_prompt,
 )
 from toolchain.preface.ppo import UpdateStats
-from toolchain.preface.ppo_step import collect_episodes, play_attempts
+from toolchain.preface.ppo_step import EpisodeCollector, play_attempts
 
 # the edit id a written refinement carries in the trajectory (one at a time: each new
 # refinement replaces the previous one in the prompt)
@@ -84,33 +83,21 @@ def play_written_episode(
     return ep
 
 
-class GenerativeTrainer:
+class GenerativeTrainer(EpisodeCollector[WrittenEpisode]):
     """The generative counterpart of ppo.PPOTrainer: collect episodes, update on their tokens."""
 
     def __init__(self, writer: RefinementWriter, config: TrainingConfig) -> None:
+        super().__init__(config.seed)
         self.writer = writer
         self.config = config
         self.ppo = TokenPPO(writer, config)
         self.optimizer = self.ppo.optimizer
-        self.rng = random.Random(config.seed)
 
-    def collect(
-        self,
-        env: object,
-        tasks: Sequence[Task],
-        episodes: int,
-        should_stop: Callable[[], bool] | None = None,
-    ) -> list[WrittenEpisode]:
+    def player(self, env: Environment) -> Callable[[Task], WrittenEpisode]:
         if not hasattr(env, "step_edit"):
             raise InputError(f"the generative mode needs an environment that takes text ({env!r})")
         text_env = cast(TextEnvironment, env)
-        return collect_episodes(
-            self.rng,
-            tasks,
-            episodes,
-            lambda task: play_written_episode(text_env, self.writer, task),
-            should_stop,
-        )
+        return lambda task: play_written_episode(text_env, self.writer, task)
 
     def update(self, episodes: Sequence[WrittenEpisode]) -> UpdateStats:
         samples: list[Sample] = []

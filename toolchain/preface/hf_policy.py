@@ -14,6 +14,7 @@ byte tokenizer: for tests, no weights or tokenizer files needed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,17 @@ def state_text(state: RepairState) -> str:
     )
 
 
+@dataclass(frozen=True)
+class LoraOptions:
+    """The policy's shape beyond its base model: the LoRA adapters' rank and scale, and how many
+    tokens of the state text the model reads (its last ones). A checkpoint records all three to
+    build the same policy again."""
+
+    rank: int = 8
+    alpha: int = 16
+    max_state_tokens: int = 384
+
+
 class HfLoraPolicy(Policy):
     kind = PolicyKind.hf_lora
     n_actions = len(EDITS)
@@ -54,23 +66,19 @@ class HfLoraPolicy(Policy):
         self,
         model: Any,
         tokenizer: Any,
+        options: LoraOptions = LoraOptions(),
         *,
-        lora_rank: int = 8,
-        lora_alpha: int = 16,
-        max_state_tokens: int = 384,
         model_path: str | None = None,
     ) -> None:
         super().__init__()
+        self.options = options
         self.model_path = model_path
-        self.lora_rank = lora_rank
-        self.lora_alpha = lora_alpha
-        self.max_state_tokens = max_state_tokens
         self.tokenizer = tokenizer
         for p in model.parameters():
             p.requires_grad_(False)
         config = LoraConfig(
-            r=lora_rank,
-            lora_alpha=lora_alpha,
+            r=options.rank,
+            lora_alpha=options.alpha,
             lora_dropout=0.0,
             target_modules="all-linear",
             task_type="CAUSAL_LM",
@@ -81,20 +89,24 @@ class HfLoraPolicy(Policy):
 
     # -- construction ---------------------------------------------------------------------------
     @classmethod
-    def from_pretrained(cls, path: str | Path, **kw: Any) -> HfLoraPolicy:
+    def from_pretrained(
+        cls, path: str | Path, options: LoraOptions = LoraOptions()
+    ) -> HfLoraPolicy:
         model, tok = load_local_lm(
             path, hint="point --hf-model at a local folder with weights; nothing is downloaded"
         )
-        return cls(model, tok, model_path=str(Path(path)), **kw)
+        return cls(model, tok, options, model_path=str(Path(path)))
 
     @classmethod
-    def from_config_dict(cls, config: dict[str, Any], **kw: Any) -> HfLoraPolicy:
-        return cls(lm_from_config(config), ByteTokenizer(), **kw)
+    def from_config_dict(
+        cls, config: dict[str, Any], options: LoraOptions = LoraOptions()
+    ) -> HfLoraPolicy:
+        return cls(lm_from_config(config), ByteTokenizer(), options)
 
     @classmethod
-    def tiny_random(cls, seed: int = 0, **kw: Any) -> HfLoraPolicy:
+    def tiny_random(cls, seed: int = 0, options: LoraOptions = LoraOptions()) -> HfLoraPolicy:
         torch.manual_seed(seed)
-        return cls.from_config_dict(tiny_config(), **kw)
+        return cls.from_config_dict(tiny_config(), options)
 
     # -- the policy -----------------------------------------------------------------------------
     def _encode_batch(
@@ -105,7 +117,7 @@ class HfLoraPolicy(Policy):
         spans: list[list[tuple[int, int]]] = []
         bos = [self.tokenizer.bos_token_id] if self.tokenizer.bos_token_id is not None else []
         for s in states:
-            ids = bos + self.tokenizer.encode(state_text(s))[-self.max_state_tokens :]
+            ids = bos + self.tokenizer.encode(state_text(s))[-self.options.max_state_tokens :]
             state_ends.append(len(ids) - 1)
             row: list[tuple[int, int]] = []
             for a in self.edit_ids:
@@ -155,4 +167,4 @@ class HfLoraPolicy(Policy):
         return config
 
 
-__all__ = ["ByteTokenizer", "HfLoraPolicy", "state_text", "tiny_config"]
+__all__ = ["ByteTokenizer", "HfLoraPolicy", "LoraOptions", "state_text", "tiny_config"]

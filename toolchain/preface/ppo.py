@@ -3,7 +3,6 @@ value loss, entropy bonus, gradient clipping."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -14,7 +13,7 @@ from toolchain.llm.state import RepairState
 from toolchain.llm.tasks import Task
 from toolchain.preface.env import Environment, StepResult
 from toolchain.preface.policy import Policy
-from toolchain.preface.ppo_step import STAT_NAMES, clipped_step, collect_episodes, play_attempts
+from toolchain.preface.ppo_step import STAT_NAMES, EpisodeCollector, clipped_step, play_attempts
 
 
 @dataclass
@@ -74,25 +73,17 @@ def advantages(ep: Episode, gamma: float, lam: float) -> tuple[list[float], list
     return adv, [a + v for a, v in zip(adv, ep.values, strict=True)]
 
 
-class PPOTrainer:
+class PPOTrainer(EpisodeCollector[Episode]):
     def __init__(self, policy: Policy, config: TrainingConfig) -> None:
+        super().__init__(config.seed)
         self.policy = policy
         self.config = config
         self.optimizer = torch.optim.Adam(
             list(policy.trainable_parameters()), lr=config.learning_rate
         )
-        self.rng = random.Random(config.seed)
 
-    def collect(
-        self,
-        env: Environment,
-        tasks: Sequence[Task],
-        episodes: int,
-        should_stop: Callable[[], bool] | None = None,
-    ) -> list[Episode]:
-        return collect_episodes(
-            self.rng, tasks, episodes, lambda task: run_episode(env, self.policy, task), should_stop
-        )
+    def player(self, env: Environment) -> Callable[[Task], Episode]:
+        return lambda task: run_episode(env, self.policy, task)
 
     def update(self, episodes: Sequence[Episode]) -> UpdateStats:
         cfg = self.config

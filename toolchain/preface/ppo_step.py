@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Sequence
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 import torch
 
 from toolchain.llm.state import RepairState
 from toolchain.llm.tasks import Task
-from toolchain.preface.env import StepResult
+from toolchain.preface.env import Environment, StepResult
 
 EpisodeT = TypeVar("EpisodeT")
 
@@ -45,21 +45,33 @@ def play_attempts(
     ep.success = step.success
 
 
-def collect_episodes(
-    rng: random.Random,
-    tasks: Sequence[Task],
-    episodes: int,
-    play: Callable[[Task], EpisodeT],
-    should_stop: Callable[[], bool] | None = None,
-) -> list[EpisodeT]:
-    """Up to `episodes` episodes on tasks drawn from `rng`; stops early when `should_stop` says
-    so (a cancelled or interrupted run keeps what it played)."""
-    out = []
-    for _ in range(episodes):
-        if should_stop is not None and should_stop():
-            break
-        out.append(play(rng.choice(list(tasks))))
-    return out
+class EpisodeCollector(Generic[EpisodeT]):
+    """What both trainers share in drawing an iteration's episodes: tasks drawn from the
+    trainer's own seeded `rng` (saved and restored on resume), each played by `player(env)`."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def player(self, env: Environment) -> Callable[[Task], EpisodeT]:
+        """How this trainer plays one episode on a task against `env`."""
+        raise NotImplementedError
+
+    def collect(
+        self,
+        env: Environment,
+        tasks: Sequence[Task],
+        episodes: int,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> list[EpisodeT]:
+        """Up to `episodes` episodes on tasks drawn from `rng`; stops early when `should_stop`
+        says so (a cancelled or interrupted run keeps what it played)."""
+        play = self.player(env)
+        out = []
+        for _ in range(episodes):
+            if should_stop is not None and should_stop():
+                break
+            out.append(play(self.rng.choice(list(tasks))))
+        return out
 
 
 class ClipCoefficients(Protocol):
@@ -116,8 +128,8 @@ def clipped_step(
 __all__ = [
     "STAT_NAMES",
     "ClipCoefficients",
+    "EpisodeCollector",
     "EpisodeTally",
     "clipped_step",
-    "collect_episodes",
     "play_attempts",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -77,23 +77,18 @@ def rollout(payload: dict[str, Any]) -> tuple[Episode, str | None]:
     return episode, record
 
 
+# a collector is a stateful object (identity, not field equality); no generated repr, which would
+# print the environment spec and with it the endpoint's API key
+@dataclass(eq=False, repr=False)
 class ParallelCollector:
     """`collect(policy, tasks, n, rng)` for `train()`: n episodes on the executor."""
 
-    def __init__(
-        self,
-        executor: Executor,
-        env: EnvFactory,
-        config: TrainingConfig,
-        *,
-        record_to: Path | None = None,
-    ) -> None:
-        self.executor = executor
-        self.env = env
-        self.config = config
-        self.record_to = record_to
-        self.infrastructure_errors = 0
-        self._round = 0
+    executor: Executor
+    env: EnvFactory
+    config: TrainingConfig
+    record_to: Path | None = field(default=None, kw_only=True)
+    infrastructure_errors: int = field(default=0, init=False)
+    _round: int = field(default=0, init=False)
 
     def __call__(
         self, policy: Policy, tasks: Sequence[Task], episodes: int, rng: random.Random

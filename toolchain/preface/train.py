@@ -56,11 +56,10 @@ def make_policy(config: TrainingConfig) -> Policy:
         raise InputError(
             "the hf_lora policy needs local weights", hint="pass --hf-model PATH (a local folder)"
         )
-    from toolchain.preface.hf_policy import HfLoraPolicy
+    from toolchain.preface.hf_policy import HfLoraPolicy, LoraOptions
 
-    return HfLoraPolicy.from_pretrained(
-        config.hf_model_path, lora_rank=config.lora_rank, lora_alpha=config.lora_alpha
-    )
+    options = LoraOptions(rank=config.lora_rank, alpha=config.lora_alpha)
+    return HfLoraPolicy.from_pretrained(config.hf_model_path, options)
 
 
 def episode_stats(episodes: Sequence[EpisodeLike], gamma: float) -> dict[str, float]:
