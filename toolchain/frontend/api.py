@@ -5,7 +5,7 @@ The stages themselves run in `toolchain.frontend.driver`, which does not import 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from shared_schemas.verification import Diagnostic
 from toolchain.errors import ToolchainError
@@ -14,6 +14,7 @@ from toolchain.frontend.result import LoweringResult
 
 if TYPE_CHECKING:
     from toolchain.dafny import DafnyEngine
+    from toolchain.frontend.driver import RunSettings
     from toolchain.frontend.ranges import Options
 
 
@@ -27,17 +28,12 @@ class HardwareLoweringError(ToolchainError):
         self.diagnostics = diagnostics
 
 
-def lower(
-    source_text: str,
-    method_name: str,
-    *,
-    filename: str = "input.dfy",
-    engine: DafnyEngine | None = None,
-    options: Options | None = None,
-) -> LoweringResult:
-    """Lower one method; with an engine, prove the widths with the real Dafny verifier.
+def lower(source_text: str, method_name: str, **settings: Unpack[RunSettings]) -> LoweringResult:
+    """Lower one method; with an `engine`, prove the widths with the real Dafny verifier.
 
-    `options` (toolchain.frontend.ranges.Options) can state a hardware contract for inputs the
+    The keywords are `driver.run_parsed`'s: `filename` (the file the diagnostics name, default
+    input.dfy), `engine` (default none: ranges derived, not proven) and `options`
+    (toolchain.frontend.ranges.Options), which can state a hardware contract for inputs the
     program leaves unbounded (`assume_input_bits`, `assume_max_length`): reported as assumed,
     and given to the proofs as preconditions.
     """
@@ -47,7 +43,7 @@ def lower(
     from toolchain.frontend.parser import parse_program
 
     program = parse_program(source_text)
-    return run_parsed(program, method_name, filename=filename, engine=engine, options=options)
+    return run_parsed(program, method_name, **settings)
 
 
 def lower_method(

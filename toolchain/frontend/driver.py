@@ -6,7 +6,7 @@ choose types) and gathers the IR and every stage's diagnostics in a `LoweringRes
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from toolchain.dafny.text import LineIndex
 from toolchain.frontend import ir
@@ -24,6 +24,15 @@ from toolchain.frontend.widths import WidthFinalizer
 if TYPE_CHECKING:
     from toolchain.dafny import DafnyEngine
     from toolchain.frontend.ast import Program
+
+
+class RunSettings(TypedDict, total=False):
+    """The optional keywords of `run_parsed`, for the entry points that pass them on unchanged
+    (`toolchain.frontend.lower`); their defaults are `run_parsed`'s."""
+
+    filename: str
+    engine: DafnyEngine | None
+    options: Options | None
 
 
 def run_parsed(

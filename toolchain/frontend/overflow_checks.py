@@ -21,6 +21,7 @@ Nothing about the checked variables is reported as proven: their width status is
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass, field
 
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
@@ -153,23 +154,19 @@ def _port_name(m: ir.HardwareMethod, low: Lowered) -> str:
     return f"p2s_overflow{n}"
 
 
+@dataclass(eq=False)
 class _Rewriter:
-    def __init__(
-        self,
-        m: ir.HardwareMethod,
-        bounds: dict[str, tuple[int, int]],
-        elements: dict[str, tuple[int, int]],
-        flag: str,
-        stop_all: bool = False,
-    ) -> None:
-        self.m = m
-        self.bounds = bounds
-        self.elements = elements
-        self.flag = flag
-        # a checked buffer length: loops that only write the buffer (up to a huge `n`) must
-        # stop too once the flag is up, not only those assigning a checked variable
-        self.stop_all = stop_all
-        self.names = {p.name for p in m.ports} | {v.name for v in m.locals}
+    m: ir.HardwareMethod
+    bounds: dict[str, tuple[int, int]]
+    elements: dict[str, tuple[int, int]]
+    flag: str
+    # a checked buffer length: loops that only write the buffer (up to a huge `n`) must
+    # stop too once the flag is up, not only those assigning a checked variable
+    stop_all: bool = False
+    names: set[str] = field(init=False)  # taken names: the ports, the locals, new temporaries
+
+    def __post_init__(self) -> None:
+        self.names = {p.name for p in self.m.ports} | {v.name for v in self.m.locals}
 
     def _temp(self, var: str, loc: ir.SourceSpan) -> str:
         n = 0

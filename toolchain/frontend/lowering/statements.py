@@ -12,6 +12,7 @@ from typing import Protocol
 
 from toolchain.frontend import ast as A
 from toolchain.frontend import ir
+from toolchain.frontend.dispatch import ByKind
 from toolchain.frontend.dtypes import CHAR, INT, DType
 from toolchain.frontend.facts import const_value
 from toolchain.frontend.lowering.arrays import new_array
@@ -73,34 +74,10 @@ class StatementLowerer:
         return out
 
     def statement(self, s: A.Stmt) -> list[ir.Stmt]:
-        if isinstance(s, A.BlockStmt):
-            return self.block(s.body)
-        if isinstance(s, A.VarDecl):
-            return self.var_decl(s)
-        if isinstance(s, A.AssignStmt):
-            return self.assign(s)
-        if isinstance(s, A.CallStmt):
-            return self.methods.call_stmt(s.call, [], s)
-        if isinstance(s, A.IfStmt):
-            return self.if_stmt(s)
-        if isinstance(s, A.WhileStmt):
-            return self.while_stmt(s)
-        if isinstance(s, A.ForStmt):
-            return self.for_stmt(s)
-        if isinstance(s, A.ForallStmt):
-            return self.forall_stmt(s)
-        if isinstance(s, A.BreakStmt):
-            return self.break_stmt(s)
-        if isinstance(s, A.ContinueStmt):
-            return self.continue_stmt(s)
-        if isinstance(s, A.ReturnStmt):
-            return self.return_stmt(s)
-        if isinstance(s, A.SpecStmt):
-            return []
-        if isinstance(s, A.UnsupportedStmt):
-            report_unsupported(self.ctx, s)
-            return []
-        raise self.ctx.fail(s, "HW108", "this statement is not supported")
+        lower = _LOWERINGS.handler(s)
+        if lower is None:
+            raise self.ctx.fail(s, "HW108", "this statement is not supported")
+        return lower(self, s)
 
     def var_decl(self, s: A.VarDecl) -> list[ir.Stmt]:
         if s.ghost:
@@ -664,6 +641,30 @@ class StatementLowerer:
                 )
             )
         return out
+
+
+def _unsupported(lw: StatementLowerer, s: A.UnsupportedStmt) -> list[ir.Stmt]:
+    report_unsupported(lw.ctx, s)
+    return []
+
+
+# how each kind of statement lowers (see `StatementLowerer.statement`)
+_LOWERINGS = (
+    ByKind[StatementLowerer, A.Stmt, list[ir.Stmt]]()
+    .on(A.BlockStmt, lambda lw, s: lw.block(s.body))
+    .on(A.VarDecl, StatementLowerer.var_decl)
+    .on(A.AssignStmt, StatementLowerer.assign)
+    .on(A.CallStmt, lambda lw, s: lw.methods.call_stmt(s.call, [], s))
+    .on(A.IfStmt, StatementLowerer.if_stmt)
+    .on(A.WhileStmt, StatementLowerer.while_stmt)
+    .on(A.ForStmt, StatementLowerer.for_stmt)
+    .on(A.ForallStmt, StatementLowerer.forall_stmt)
+    .on(A.BreakStmt, StatementLowerer.break_stmt)
+    .on(A.ContinueStmt, StatementLowerer.continue_stmt)
+    .on(A.ReturnStmt, StatementLowerer.return_stmt)
+    .on(A.SpecStmt, lambda lw, s: [])  # specification only: no hardware
+    .on(A.UnsupportedStmt, _unsupported)
+)
 
 
 def _unsized(t: ir.HwType) -> ir.HwType:

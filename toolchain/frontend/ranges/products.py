@@ -16,7 +16,7 @@ obligation program asserts), evaluated over the user's expression with interval 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from toolchain.frontend import ast as A
 from toolchain.frontend import interval as I
@@ -68,28 +68,21 @@ class ProductCall:
 RangeOf = Callable[[str], Interval | None]  # a variable's range by source name
 
 
+@dataclass(eq=False)
 class ProductBounds:
     """Interval evaluation of source expressions, recording a lemma call for every product of
     two non-constant factors whose factors are both bounded."""
 
-    def __init__(
-        self,
-        text: str,
-        var: RangeOf,
-        length: RangeOf,
-        element: RangeOf,
-        node: Callable[[A.Expr], Interval | None] | None = None,
-    ) -> None:
-        self.text = text
-        self.var = var
-        self.length = length
-        self.element = element
-        # the analysis's range of the same source expression where the statement runs (a loop
-        # guard narrows a factor there: `i < n` in `s := s + (2*i)*(2*i)`); the hull of a
-        # variable over the whole method would make the lemma's bound looser than the per-trip
-        # growth the accumulator invariant claims
-        self.node = node
-        self.calls: list[ProductCall] = []
+    text: str
+    var: RangeOf
+    length: RangeOf
+    element: RangeOf
+    # the analysis's range of the same source expression where the statement runs (a loop
+    # guard narrows a factor there: `i < n` in `s := s + (2*i)*(2*i)`); the hull of a
+    # variable over the whole method would make the lemma's bound looser than the per-trip
+    # growth the accumulator invariant claims
+    node: Callable[[A.Expr], Interval | None] | None = None
+    calls: list[ProductCall] = field(init=False, default_factory=list)
 
     def source(self, e: A.Expr) -> str:
         return f"({self.text[e.start : e.end]})"
