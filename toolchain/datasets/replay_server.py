@@ -35,14 +35,7 @@ from shared_schemas.generation import ChatMessage, TokenUsage
 from shared_schemas.replay import RecordedReply, ReplayModelName, ReplayStrategy
 from toolchain.datasets.mbpp_dfy import MbppDfy
 from toolchain.errors import InputError
-from toolchain.llm.client import (
-    ChatClient,
-    Completion,
-    CompletionOptions,
-    EndpointConfig,
-    LlmError,
-    estimate_tokens,
-)
+from toolchain.llm import client
 from toolchain.llm.scripted_server import Script, ScriptedServer, message_text
 
 REPLAY_BASE_URL = "replay://mbpp-dfy"
@@ -68,7 +61,7 @@ _MODEL_ALIASES = {
 }
 
 
-class ReplayLookupError(LlmError):
+class ReplayLookupError(client.LlmError):
     """No published reply answers this request."""
 
 
@@ -175,7 +168,7 @@ def _conversation_text(messages: Sequence[ChatMessage]) -> str:
     return "\n".join(m.content for m in messages if m.role != "assistant")
 
 
-class ReplayClient(ChatClient):
+class ReplayClient(client.ChatClient):
     """The LLM client interface, answered from the published replies (in process)."""
 
     def __init__(
@@ -188,7 +181,7 @@ class ReplayClient(ChatClient):
         self.book = ReplayBook(corpus or MbppDfy.load(), model, strategies)
         self.task_id = task_id
         label = "+".join(s.value for s in self.book.strategies)
-        self.config = EndpointConfig(
+        self.config = client.EndpointConfig(
             base_url=REPLAY_BASE_URL,
             model=f"replay:{model.value}:{label}",
             temperature=0.0,
@@ -207,19 +200,21 @@ class ReplayClient(ChatClient):
     def close(self) -> None:
         return None
 
-    def answer(self, messages: Sequence[ChatMessage], options: CompletionOptions) -> Completion:
+    def answer(
+        self, messages: Sequence[ChatMessage], options: client.CompletionOptions
+    ) -> client.Completion:
         # max_tokens and seed cannot change a recorded reply, and a lookup takes
         # no time worth a deadline: only a cancel is heeded.
         started = time.monotonic()
         if options.cancel is not None:
             options.cancel.raise_if_cancelled()
         recorded = self.book.lookup(_conversation_text(messages), task_id=self.task_id)
-        return Completion(
+        return client.Completion(
             text=recorded.reply,
             finish_reason="stop",
             usage=TokenUsage(
-                prompt_tokens=sum(estimate_tokens(m.content) for m in messages),
-                completion_tokens=estimate_tokens(recorded.reply),
+                prompt_tokens=sum(client.estimate_tokens(m.content) for m in messages),
+                completion_tokens=client.estimate_tokens(recorded.reply),
                 estimated=True,
             ),
             attempts=1,
