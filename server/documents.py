@@ -80,14 +80,9 @@ class VerificationHost(ProgressHost, Protocol):
 class VerificationReporter(Protocol):
     """Where the runs' outcomes go: diagnostics and status notifications to the client."""
 
-    def verified(
-        self,
-        uri: str,
-        version: int | None,
-        result: FileVerification,
-        hardware: dict[str, MethodHardware],
-    ) -> None:
-        """The diagnostics of a finished verification, with the front end's findings."""
+    def verified(self, record: DocumentRecord) -> None:
+        """The diagnostics of a finished verification (`record.result`, of `record.text`), with
+        the front end's findings (`record.hardware`, of version `record.hardware_version`)."""
 
     def unusable(
         self, uri: str, version: int | None, error: ToolchainError, code: str | None
@@ -113,6 +108,9 @@ class Run:
 
 @dataclass
 class DocumentRecord:
+    """What the server knows of one open document; the reporter is handed it when a
+    verification (or a width proof after it) has something new to say."""
+
     uri: str
     run: Run | None = None
     status: VerificationStatusParams | None = None
@@ -310,7 +308,7 @@ class DocumentRuns:
             record.error = None
             record.result, record.text, record.outline = result, text, prepared.outline
             record.hardware, record.hardware_version = hardware, version
-            self.reporter.verified(uri, version, result, hardware)
+            self.reporter.verified(record)
             self._notify(
                 self._finished(uri, version, result, outcome.plan, duration_s, hardware), record
             )
@@ -359,7 +357,7 @@ class DocumentRuns:
             # the directive warnings come from the cheap pass only: keep them
             record.hardware[name] = with_directive_findings(proven, found)
             if not proven.ready:  # Dafny refuted a range: the lens and Problems must say so
-                self.reporter.verified(uri, version, record.result, record.hardware)
+                self.reporter.verified(record)
                 if record.status is not None:
                     self._notify(_with_hardware(record.status, record.hardware), record)
 

@@ -16,13 +16,13 @@ from lsprotocol import types as lsp
 
 from server.app import P2SServer
 from server.convert import TOO_LARGE_CODE, is_dafny_document, line_one_diagnostic, lsp_diagnostic
+from server.documents import DocumentRecord
 from server.features.inlay_hints import refresh_inlay_hints
 from shared_schemas.lsp import VERIFICATION_STATUS_NOTIFICATION, VerificationStatusParams
 from shared_schemas.settings import VerifyOn
 from shared_schemas.verification import FileVerification, Severity
 from toolchain.dafny.return_paths import locate_return_paths
 from toolchain.errors import ToolchainError, ToolNotFoundError
-from toolchain.hardware_status import MethodHardware
 
 
 class Diagnostics:
@@ -31,21 +31,16 @@ class Diagnostics:
     def __init__(self, server: P2SServer) -> None:
         self.server = server
 
-    def verified(
-        self,
-        uri: str,
-        version: int | None,
-        result: FileVerification,
-        hardware: dict[str, MethodHardware],
-    ) -> None:
+    def verified(self, record: DocumentRecord) -> None:
+        result, uri = record.result, record.uri
+        assert result is not None  # the runs report a record only once it holds a result
         related = self.server.client_supports(
             "text_document.publish_diagnostics.related_information"
         )
         # What keeps a method from hardware is a warning: the program itself is correct Dafny
         # (the lens says "not hardware: ..."; Synthesize refuses it with the same reason).
-        record = self.server.documents.records.get(uri)
         own = result.diagnostics
-        if record is not None and record.text:
+        if record.text:
             own = locate_return_paths(record.text, result.file, own)
         found = [
             *own,
@@ -53,13 +48,15 @@ class Diagnostics:
                 d.model_copy(update={"severity": Severity.warning})
                 if d.severity == Severity.error
                 else d
-                for m in hardware.values()
+                for m in record.hardware.values()
                 for d in m.diagnostics
             ),
         ]
         diagnostics = [lsp_diagnostic(d, result.file, uri, related) for d in found]
         self.server.text_document_publish_diagnostics(
-            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
+            lsp.PublishDiagnosticsParams(
+                uri=uri, diagnostics=diagnostics, version=record.hardware_version
+            )
         )
         if self.server.settings.inlay_hints:
             refresh_inlay_hints(self.server)  # the widths they show are this run's

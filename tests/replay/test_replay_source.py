@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 
 import openai
@@ -19,7 +20,7 @@ from toolchain.datasets.replay_server import (
     ReplayServer,
     parse_replay_model,
 )
-from toolchain.llm.client import EndpointConfig, LlmClient, LlmError
+from toolchain.llm.client import ChatClient, EndpointConfig, LlmClient, LlmError
 from toolchain.llm.extract import extract_dafny
 from toolchain.llm.guard import check_candidate
 from toolchain.proc import CancelToken
@@ -72,6 +73,20 @@ def test_assistant_turns_do_not_choose_the_task(corpus: MbppDfy) -> None:
     ]
     client = ReplayClient(corpus, M.gpt4, [S.signature])
     assert client.complete(messages).text == corpus.reply("2", M.gpt4, S.signature).reply
+
+
+def test_client_takes_the_loops_arguments_deadline_included(corpus: MbppDfy) -> None:
+    # The generation loop passes its wall-time budget as `deadline` (and a token limit and seed):
+    # the replay is a ChatClient like LlmClient, so it accepts them (a recorded reply ignores them).
+    client = ReplayClient(corpus, M.gpt4, [S.signature])
+    assert isinstance(client, ChatClient)
+    done = client.complete(
+        _user(corpus.tasks["2"].description),
+        max_tokens=64,
+        seed=7,
+        deadline=time.monotonic() + 60,
+    )
+    assert done.text == corpus.reply("2", M.gpt4, S.signature).reply
 
 
 def test_unknown_prompt_and_cancel_are_errors(corpus: MbppDfy) -> None:

@@ -14,6 +14,7 @@ import json
 import os
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -55,7 +56,35 @@ _SHIM_RETRIES = 2
 VERDICT_RULES = "rules:" + hashlib.sha256(Path(soundness.__file__).read_bytes()).hexdigest()[:16]
 
 
-class DafnyEngine:
+class SourceVerifier(ABC):
+    """What verifies a whole source: the CLI engine, or a warm DafnyServer in front of it
+    (`toolchain.dafny.warm.WarmVerifier`). Both admit a source through the engine (size limit,
+    default limits) and then verify it their own way (`verify_admitted`)."""
+
+    def verify_source(
+        self,
+        text: str,
+        filename: str = "input.dfy",
+        request: VerifyRequest | None = None,
+        cancel: CancelToken | None = None,
+    ) -> FileVerification:
+        return self.verify_admitted(
+            text, filename, self.engine.admit(text, filename, request), cancel
+        )
+
+    @property
+    @abstractmethod
+    def engine(self) -> DafnyEngine:
+        """The engine whose Dafny, settings and result cache this verifier uses."""
+
+    @abstractmethod
+    def verify_admitted(
+        self, text: str, filename: str, request: VerifyRequest, cancel: CancelToken | None
+    ) -> FileVerification:
+        """`verify_source` of an admitted source, under the request it runs with."""
+
+
+class DafnyEngine(SourceVerifier):
     def __init__(
         self,
         info: DafnyInfo,
@@ -156,17 +185,16 @@ class DafnyEngine:
     ) -> FileVerification:
         return self.verify_source(read_dafny_file(path), str(path), request, cancel)
 
-    def verify_source(
-        self,
-        text: str,
-        filename: str = "input.dfy",
-        request: VerifyRequest | None = None,
-        cancel: CancelToken | None = None,
+    @property
+    def engine(self) -> DafnyEngine:
+        return self
+
+    def verify_admitted(
+        self, text: str, filename: str, request: VerifyRequest, cancel: CancelToken | None
     ) -> FileVerification:
         if self.cancel is not None:
             self.cancel.raise_if_cancelled()
             cancel = cancel or self.cancel
-        request = self.admit(text, filename, request)
         shim = self.shim_for(text)
         key = self.verdict_key(request, text)
         hit = self.cache.get(key)

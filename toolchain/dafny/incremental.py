@@ -25,7 +25,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from shared_schemas.settings import DafnySettings
 from shared_schemas.verification import (
@@ -39,7 +38,7 @@ from shared_schemas.verification import (
     VerifyRequest,
 )
 from toolchain.dafny.cache import ResultCache
-from toolchain.dafny.engine import DafnyEngine
+from toolchain.dafny.engine import DafnyEngine, SourceVerifier
 from toolchain.dafny.outline import Declaration, Outline, PositionMap, affected, dependency_key
 from toolchain.dafny.soundness import qualify_verdict, soundness_issues
 from toolchain.dafny.text import LineIndex
@@ -55,18 +54,6 @@ _REUSABLE = (
 # Findings of the verifier proper; resolution warnings and soundness notes are recomputed by
 # every run over the whole file.
 _VERIFIER_CATEGORIES = (DiagnosticCategory.verification, DiagnosticCategory.timeout)
-
-
-class SourceVerifier(Protocol):
-    """What verifies a whole source: the CLI engine, or a warm DafnyServer in front of it."""
-
-    def verify_source(
-        self,
-        text: str,
-        filename: str = ...,
-        request: VerifyRequest | None = ...,
-        cancel: CancelToken | None = ...,
-    ) -> FileVerification: ...
 
 
 # -- planning --------------------------------------------------------------------------------
@@ -386,13 +373,7 @@ class IncrementalVerifier:
         self._snapshots: OrderedDict[str, list[Snapshot]] = OrderedDict()
         self._lock = threading.Lock()
         self.warm: WarmVerifier | None = verifier if isinstance(verifier, WarmVerifier) else None
-        self.engine: DafnyEngine | None = (
-            verifier.engine
-            if isinstance(verifier, WarmVerifier)
-            else verifier
-            if isinstance(verifier, DafnyEngine)
-            else None
-        )
+        self.engine: DafnyEngine = verifier.engine
 
     @classmethod
     def for_settings(

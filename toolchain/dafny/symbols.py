@@ -23,11 +23,15 @@ CALLABLE_KINDS = (
 )
 CONTAINER_KINDS = ("module", "class", "trait", "datatype", "codatatype", "newtype", "iterator")
 
-_MODIFIERS = r"(?:(?:ghost|static|twostate|least|greatest|inductive|opaque|abstract|protected)\s+)*"
-_ATTRS = r"(?:\{:[^}]*\}\s*)*"
+# The pieces of a declaration header, shared with the LLM guard's header parser
+# (toolchain.llm.signature) so both read a header the same way.
+MODIFIERS = r"(?:(?:ghost|static|twostate|least|greatest|inductive|opaque|abstract|protected)\s+)*"
+ATTRIBUTES = r"(?:\{:[^}]*\}\s*)*"
+# `function method` / `predicate method` first: Dafny 2's compiled functions
+CALLABLE_KIND = rf"function\s+method|predicate\s+method|{'|'.join(CALLABLE_KINDS)}"
 _DECL = re.compile(
-    rf"(?<![\w.']){_MODIFIERS}(?P<kind>function\s+method|predicate\s+method|"
-    rf"{'|'.join(CALLABLE_KINDS + CONTAINER_KINDS)})\b\s*{_ATTRS}(?P<name>[A-Za-z][\w'?]*)?"
+    rf"(?<![\w.']){MODIFIERS}(?P<kind>{CALLABLE_KIND}|{'|'.join(CONTAINER_KINDS)})\b\s*"
+    rf"{ATTRIBUTES}(?P<name>[A-Za-z][\w'?]*)?"
 )
 # A `{` after one of these starts an expression (set display, ...) rather than a body.
 _EXPRESSION_CONTEXT = re.compile(

@@ -32,7 +32,7 @@ from shared_schemas.verification import (
     VerifyRequest,
 )
 from toolchain.dafny import DafnyEngine
-from toolchain.dafny.incremental import SourceVerifier
+from toolchain.dafny.engine import SourceVerifier
 from toolchain.datasets.hardware_probe import COLUMNS, HardwareProbe, HardwareVerdict
 from toolchain.datasets.replay_tasks import verify_program
 from toolchain.executor import Executor, WorkItem, run_tasks

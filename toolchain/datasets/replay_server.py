@@ -4,8 +4,8 @@ No model endpoint is reachable here, but real model text is: Misu et al. (FSE 20
 GPT-4 and one PaLM-2 reply per MBPP-DFY task under three prompting strategies. Two ways to put
 that text into the loop:
 
-* `ReplayClient`: the LLM client interface (`complete(messages, ...) -> Completion`, like
-  `toolchain.llm.client.LlmClient`), in process.
+* `ReplayClient`: a `toolchain.llm.client.ChatClient` (`complete(messages, ...) -> Completion`,
+  like `LlmClient`), in process.
 * `ReplayServer`: a real local OpenAI-compatible HTTP server (the scripted server with the
   replay as its script), so the CLI, the language server and the extension can be pointed at it
   with `OPENAI_BASE_URL`. Run `python -m toolchain.datasets.replay_server --model gpt4 --strategy
@@ -35,9 +35,8 @@ from shared_schemas.generation import ChatMessage, TokenUsage
 from shared_schemas.replay import RecordedReply, ReplayModelName, ReplayStrategy
 from toolchain.datasets.mbpp_dfy import MbppDfy
 from toolchain.errors import InputError
-from toolchain.llm.client import Completion, EndpointConfig, LlmError, estimate_tokens
+from toolchain.llm import client
 from toolchain.llm.scripted_server import Script, ScriptedServer, message_text
-from toolchain.proc import CancelToken
 
 REPLAY_BASE_URL = "replay://mbpp-dfy"
 _MARKER = re.compile(r"\bMBPP-DFY\s+task\s+#?(\d+)\b", re.IGNORECASE)
@@ -62,7 +61,7 @@ _MODEL_ALIASES = {
 }
 
 
-class ReplayLookupError(LlmError):
+class ReplayLookupError(client.LlmError):
     """No published reply answers this request."""
 
 
@@ -169,7 +168,7 @@ def _conversation_text(messages: Sequence[ChatMessage]) -> str:
     return "\n".join(m.content for m in messages if m.role != "assistant")
 
 
-class ReplayClient:
+class ReplayClient(client.ChatClient):
     """The LLM client interface, answered from the published replies (in process)."""
 
     def __init__(
@@ -182,7 +181,7 @@ class ReplayClient:
         self.book = ReplayBook(corpus or MbppDfy.load(), model, strategies)
         self.task_id = task_id
         label = "+".join(s.value for s in self.book.strategies)
-        self.config = EndpointConfig(
+        self.config = client.EndpointConfig(
             base_url=REPLAY_BASE_URL,
             model=f"replay:{model.value}:{label}",
             temperature=0.0,
@@ -201,27 +200,21 @@ class ReplayClient:
     def close(self) -> None:
         return None
 
-    def complete(
-        self,
-        messages: Sequence[ChatMessage],
-        *,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
-        seed: int | None = None,
-        cancel: CancelToken | None = None,
-    ) -> Completion:
-        # max_tokens, temperature and seed cannot change a recorded reply; they are accepted so
-        # the replay drops in wherever the real client is used.
+    def answer(
+        self, messages: Sequence[ChatMessage], options: client.CompletionOptions
+    ) -> client.Completion:
+        # max_tokens and seed cannot change a recorded reply, and a lookup takes
+        # no time worth a deadline: only a cancel is heeded.
         started = time.monotonic()
-        if cancel is not None:
-            cancel.raise_if_cancelled()
+        if options.cancel is not None:
+            options.cancel.raise_if_cancelled()
         recorded = self.book.lookup(_conversation_text(messages), task_id=self.task_id)
-        return Completion(
+        return client.Completion(
             text=recorded.reply,
             finish_reason="stop",
             usage=TokenUsage(
-                prompt_tokens=sum(estimate_tokens(m.content) for m in messages),
-                completion_tokens=estimate_tokens(recorded.reply),
+                prompt_tokens=sum(client.estimate_tokens(m.content) for m in messages),
+                completion_tokens=client.estimate_tokens(recorded.reply),
                 estimated=True,
             ),
             attempts=1,

@@ -21,6 +21,7 @@ import logging
 import os
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,20 +82,17 @@ class EndpointConfig:
         base_url: str | None = None,
         model: str | None = None,
         temperature: float | None = None,
-        timeout_s: float | None = None,
-        max_retries: int | None = None,
     ) -> EndpointConfig:
-        """Explicit arguments win, then the environment, then settings."""
+        """Explicit arguments win, then the environment, then settings. (The request timeout
+        and the retries come from the environment or settings only: no caller sets them.)"""
         settings = settings or LlmSettings()
         env = os.environ if env is None else env
-        retries = max_retries
-        if retries is None:
-            retries = int(env.get("P2S_LLM_MAX_RETRIES", DEFAULT_MAX_RETRIES))
+        retries = int(env.get("P2S_LLM_MAX_RETRIES", DEFAULT_MAX_RETRIES))
         return cls(
             base_url=base_url or env.get("OPENAI_BASE_URL") or settings.base_url,
             model=model or env.get("P2S_MODEL") or settings.model,
             temperature=settings.temperature if temperature is None else temperature,
-            timeout_s=timeout_s or float(env.get("P2S_LLM_TIMEOUT", settings.request_timeout_s)),
+            timeout_s=float(env.get("P2S_LLM_TIMEOUT", settings.request_timeout_s)),
             max_tokens=settings.max_tokens,
             max_retries=max(0, retries),
             api_key=env.get("OPENAI_API_KEY") or None,
@@ -136,7 +134,48 @@ def estimate_tokens(text: str) -> int:
     return max(1, len(text) // 4) if text else 0
 
 
-class LlmClient:
+@dataclass(frozen=True)
+class CompletionOptions:
+    """A caller's choices for one completion; None keeps the endpoint's configured value."""
+
+    max_tokens: int | None = None
+    seed: int | None = None
+    cancel: CancelToken | None = None
+    deadline: float | None = None  # a time.monotonic() value: the caller's wall-time budget
+
+
+class ChatClient(ABC):
+    """What the generation loop asks of a chat model: `LlmClient` over HTTP, or another source
+    of replies with the same interface (the replay of published replies,
+    `toolchain.datasets.replay_server.ReplayClient`). The interface is written once, here."""
+
+    config: EndpointConfig
+
+    def complete(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int | None = None,
+        seed: int | None = None,
+        cancel: CancelToken | None = None,
+        deadline: float | None = None,
+    ) -> Completion:
+        """One chat completion; raises LlmError (or CancelledError) when there is none.
+
+        `deadline` (a time.monotonic() value) bounds the whole call, retries included: past it
+        the request is abandoned with LlmDeadlineError. The sampling temperature is the
+        endpoint's (`config.temperature`), which is what a trajectory records."""
+        return self.answer(messages, CompletionOptions(max_tokens, seed, cancel, deadline))
+
+    @abstractmethod
+    def answer(self, messages: Sequence[ChatMessage], options: CompletionOptions) -> Completion:
+        """`complete`, with the caller's choices in one value."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+
+class LlmClient(ChatClient):
     def __init__(self, config: EndpointConfig, http_client: Any = None) -> None:
         if not config.configured:
             raise InputError(
@@ -169,27 +208,15 @@ class LlmClient:
     def close(self) -> None:
         self._client.close()
 
-    def complete(
-        self,
-        messages: Sequence[ChatMessage],
-        *,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
-        seed: int | None = None,
-        cancel: CancelToken | None = None,
-        deadline: float | None = None,
-    ) -> Completion:
-        """One chat completion; raises LlmError (or CancelledError) when there is none.
-
-        `deadline` (a time.monotonic() value) bounds the whole call, retries included: past it
-        the request is abandoned with LlmDeadlineError."""
+    def answer(self, messages: Sequence[ChatMessage], options: CompletionOptions) -> Completion:
         started = time.monotonic()
         attempts = 0
         last_problem = ""
+        deadline = options.deadline
         for garbage_retry in range(self.config.max_retries + 1):
-            if cancel is not None:
-                cancel.raise_if_cancelled()
-            raw, retries = self._request(messages, max_tokens, temperature, seed, cancel, deadline)
+            if options.cancel is not None:
+                options.cancel.raise_if_cancelled()
+            raw, retries = self._request(messages, options)
             attempts += retries + 1
             try:
                 return self._completion(raw, messages, attempts, started)
@@ -209,22 +236,17 @@ class LlmClient:
 
     # -- internals ------------------------------------------------------------------------------
     def _request(
-        self,
-        messages: Sequence[ChatMessage],
-        max_tokens: int | None,
-        temperature: float | None,
-        seed: int | None,
-        cancel: CancelToken | None,
-        deadline: float | None = None,
+        self, messages: Sequence[ChatMessage], options: CompletionOptions
     ) -> tuple[Any, int]:
+        cancel, deadline = options.cancel, options.deadline
         kwargs: dict[str, Any] = {
             "model": self.config.model,
             "messages": [{"role": m.role, "content": m.content} for m in messages],
-            "temperature": self.config.temperature if temperature is None else temperature,
-            "max_tokens": max_tokens or self.config.max_tokens,
+            "temperature": self.config.temperature,
+            "max_tokens": options.max_tokens or self.config.max_tokens,
         }
-        if seed is not None:
-            kwargs["seed"] = seed
+        if options.seed is not None:
+            kwargs["seed"] = options.seed
         box: dict[str, Any] = {}
 
         def call() -> None:
@@ -404,7 +426,9 @@ def _short(text: str, limit: int = 160) -> str:
 
 
 __all__ = [
+    "ChatClient",
     "Completion",
+    "CompletionOptions",
     "EndpointConfig",
     "LlmClient",
     "LlmDeadlineError",

@@ -29,8 +29,8 @@ from shared_schemas.verification import FileVerification, VerifyRequest
 from toolchain.dafny import DafnyEngine
 from toolchain.errors import CancelledError
 from toolchain.llm.client import (
+    ChatClient,
     Completion,
-    LlmClient,
     LlmDeadlineError,
     LlmError,
     LlmResponseError,
@@ -59,7 +59,7 @@ class Budget:
 class GenerateLoop:
     def __init__(
         self,
-        llm: LlmClient,
+        llm: ChatClient,
         engine: DafnyEngine,
         strategy: PromptStrategy,
         budget: Budget,

@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from toolchain.dafny.symbols import find_symbols
+from toolchain.dafny.symbols import ATTRIBUTES, CALLABLE_KIND, MODIFIERS, find_symbols
 from toolchain.dafny.text import mask_comments_and_strings, matching_close, nesting_depth
 
+# A callable's header as `toolchain.dafny.symbols` finds it, anchored at the header's start.
 _HEADER = re.compile(
-    r"\s*(?:(?:ghost|static|twostate|least|greatest|inductive|opaque|abstract|protected)\s+)*"
-    r"(?P<kind>function\s+method|predicate\s+method|method|function|lemma|predicate|"
-    r"constructor|copredicate|colemma)\b\s*(?:\{:[^}]*\}\s*)*(?P<name>[A-Za-z_][\w'?]*)?"
+    rf"\s*{MODIFIERS}(?P<kind>{CALLABLE_KIND})\b\s*{ATTRIBUTES}(?P<name>[A-Za-z_][\w'?]*)?"
 )
 _CLAUSE = re.compile(r"\b(requires|ensures|modifies|reads|decreases)\b")
 _TOKEN = re.compile(r"[A-Za-z_][\w'?]*|\d+|<==>|==>|<==|==|!=|<=|>=|&&|\|\||:=|::|\.\.|\S")
