@@ -453,19 +453,10 @@ class IncrementalVerifier:
                 planned.outcomes.pop(name, None)
         return Prepared(key, text, filename, request, outline, planned)
 
-    def verify(
-        self,
-        key: str,
-        text: str,
-        filename: str = "input.dfy",
-        request: VerifyRequest | None = None,
-        cancel: CancelToken | None = None,
-        *,
-        force: Iterable[str] = (),
-        full: bool = False,
-    ) -> IncrementalResult:
-        """Verify `text`, reusing what the document's last complete result still says."""
-        return self.run(self.prepare(key, text, filename, request, force=force, full=full), cancel)
+    def verify(self, key: str, text: str, filename: str = "input.dfy") -> IncrementalResult:
+        """Plan and run in one step with the default request (the server plans first, to show
+        the plan and to cancel, and then runs)."""
+        return self.run(self.prepare(key, text, filename))
 
     def run(self, prepared: Prepared, cancel: CancelToken | None = None) -> IncrementalResult:
         """Carry out a prepared plan and remember the result for the document's next edit."""
