@@ -13,6 +13,7 @@ lengths, results by reference)`; arrays the method modifies are updated in place
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from toolchain.frontend import ir
@@ -23,7 +24,7 @@ from toolchain.hls.directive_plan import (
 )
 from toolchain.hls.directives import Directives
 from toolchain.hls.errors import HlsError
-from toolchain.hls.interface import HwInterface, int_type, scalar_literal
+from toolchain.hls.interface import HwInterface, PortSlot, int_type, scalar_literal
 from toolchain.hls.operators import ARITHMETIC, BITWISE, COMPARISONS, known_width
 from toolchain.hls.structurize import has_loops
 
@@ -109,27 +110,28 @@ class _Loop:
     cpp_loop: bool = True
 
 
+@dataclass
 class _CppWriter:
-    def __init__(
-        self,
-        method: ir.HardwareMethod,
-        iface: HwInterface,
-        unroll_limit: int,
-        directives: Directives | None = None,
-    ) -> None:
-        self.m = method
-        self.iface = iface
-        self.unroll_limit = unroll_limit
-        self.directives = directives
-        self.types: dict[str, ir.HwType] = {p.name: p.type for p in method.ports}
-        for v in method.locals:
+    method: ir.HardwareMethod
+    iface: HwInterface
+    unroll_limit: int
+    directives: Directives | None = None
+    # derived from the method and its interface in __post_init__
+    types: dict[str, ir.HwType] = field(init=False)
+    names: dict[str, str] = field(init=False)
+    lengths: dict[str, PortSlot] = field(init=False)
+    # what the writer accumulates
+    lines: list[str] = field(init=False, default_factory=list)
+    ids: Iterator[int] = field(init=False, default_factory=lambda: itertools.count(1))
+    loops: list[_Loop] = field(init=False, default_factory=list)
+    warnings: list[str] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.types = {p.name: p.type for p in self.method.ports}
+        for v in self.method.locals:
             self.types[v.name] = v.type
         self.names = {n: cpp_name(n) for n in self.types}
-        self.lengths = {s.ir_name: s for s in iface.inputs if s.kind == "length"}
-        self.lines: list[str] = []
-        self.ids = itertools.count(1)
-        self.loops: list[_Loop] = []
-        self.warnings: list[str] = []
+        self.lengths = {s.ir_name: s for s in self.iface.inputs if s.kind == "length"}
 
     def var(self, name: str) -> str:
         if name not in self.names:
