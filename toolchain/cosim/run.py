@@ -360,8 +360,8 @@ def cosimulate(
         timed = slow_status.startswith(OUT_OF_TIME)
         hint = " (`--cosim-time-limit` gives the simulation more time)" if timed else ""
         warnings.append(
-            f"{len(slow)} of the chosen input vectors needed more than the {budget.describe(timed)} "
-            f"(first: {_brief(candidates[slow[0]])}); "
+            f"{len(slow)} of the chosen input vectors needed more than the "
+            f"{budget.describe(timed)} (first: {_brief(candidates[slow[0]])}); "
             f"{min(len(spare), len(slow))} other accepted inputs that need fewer cycles were "
             f"simulated in their place{hint}"
         )
