@@ -11,11 +11,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from shared_schemas.synthesis import CosimVerdict, SynthesizeParams
+from shared_schemas.synthesis import CosimVerdict
 from toolchain.dafny import DafnyEngine
 from toolchain.errors import ToolchainError
 from toolchain.synthesize import run_synthesis
-from toolchain.synthesize.compose import BENCH_COSIM_TIME_LIMIT_S
+from toolchain.synthesize.compose import bench_request
 
 
 @dataclass
@@ -52,19 +52,8 @@ def run_one(
     if text is None:
         text = path.read_text(encoding="utf-8", errors="replace")
     with tempfile.TemporaryDirectory(prefix="p2s-cov-") as tmp:
-        request = SynthesizeParams(
-            uri=path.name,
-            method=method,
-            out_dir=tmp,
-            vectors=vectors,
-            synth=False,
-            fmax=False,
-            use_cache=False,
-            assume_input_bits=contract[0],
-            assume_max_length=contract[1],
-            overflow_check_bits=overflow_bits,
-            cosim_time_limit_s=BENCH_COSIM_TIME_LIMIT_S,
-        )
+        # a fresh folder holds no cached run: every method goes through every stage
+        request = bench_request(path.name, method, tmp, vectors, (*contract, overflow_bits))
         try:
             out = run_synthesis(
                 request,

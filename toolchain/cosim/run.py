@@ -11,7 +11,13 @@ from shared_schemas.synthesis import CosimMismatch, CosimReport, CosimVerdict, C
 from toolchain.atomic import write_atomic
 from toolchain.cosim.reference import ReferenceRun, dafny_reference
 from toolchain.cosim.shaped import shaped_candidates
-from toolchain.cosim.simulate import OUT_OF_TIME, SimResult, simulate
+from toolchain.cosim.simulate import (
+    DEFAULT_SIM_BUDGET,
+    OUT_OF_TIME,
+    SimBudget,
+    SimResult,
+    simulate,
+)
 from toolchain.cosim.vectors import (
     LONGEST_DRAWN,
     longest_drawn,
@@ -142,6 +148,10 @@ class PreparedReference:
 
     candidates: list[Vector]
     run: ReferenceRun
+    # what the candidates were drawn for: co-simulation chooses this many of them and reports
+    # the seed, so the two stages cannot disagree about either
+    vectors: int
+    seed: int
 
 
 def shaped_first(
@@ -192,7 +202,7 @@ def prepare_reference(
     run.accepted = sorted(order[k] for k in run.accepted)
     run.outputs = {order[k]: v for k, v in run.outputs.items()}
     run.overflowed = {order[k] for k in run.overflowed}
-    return PreparedReference(candidates=candidates, run=run)
+    return PreparedReference(candidates=candidates, run=run, vectors=vectors, seed=seed)
 
 
 def _cost(vec: Vector) -> tuple[int, int]:
@@ -290,32 +300,18 @@ def cosimulate(
     method: HardwareMethod,
     iface: HwInterface,
     rtl: list[Path],
-    source: str,
-    engine: DafnyEngine,
+    prepared: PreparedReference,
     workdir: Path,
     *,
-    vectors: int = 64,
-    seed: int = 1,
-    max_cycles: int = 100_000,
-    timeout_s: float = 300.0,
+    budget: SimBudget = DEFAULT_SIM_BUDGET,
     cancel: CancelToken | None = None,
-    prepared: PreparedReference | None = None,
 ) -> CosimOutcome:
+    """Simulate `rtl` on the accepted candidates of `prepared` (see `prepare_reference`, which
+    runs while the RTL is synthesized) and compare with Dafny's compiled program."""
     started = time.monotonic()
     workdir.mkdir(parents=True, exist_ok=True)
-    if prepared is None:
-        prepared = prepare_reference(
-            method,
-            source,
-            engine,
-            workdir,
-            vectors=vectors,
-            seed=seed,
-            timeout_s=timeout_s,
-            cancel=cancel,
-        )
-    candidates, reference = prepared.candidates, prepared.run
-    chosen = choose_vectors(method, reference, vectors)
+    candidates, reference, seed = prepared.candidates, prepared.run, prepared.seed
+    chosen = choose_vectors(method, reference, prepared.vectors)
     warnings = list(reference.warnings)
     if long_arrays := longest_drawn(method):
         warnings.append(
@@ -343,7 +339,7 @@ def cosimulate(
     # the main run dumps vector 0's cycles too: a waveform without a second simulation
     dumper = write_atomic(workdir / f"{DUMP_ROOT}.v", first_vector_dumper(iface.top))
     (workdir / FIRST_VCD).unlink(missing_ok=True)
-    bench = _Bench(method, iface, rtl, workdir, max_cycles, timeout_s, cancel)
+    bench = _Bench(method, iface, rtl, workdir, budget, cancel)
     run = bench.run(chosen, candidates, reference, extra_roots=[(DUMP_ROOT, dumper)])
     passed, mismatch = run.compare(method)
     if run.status.startswith(_OUT_OF_BUDGET) and mismatch is None:
@@ -362,20 +358,14 @@ def cosimulate(
             run = run.extended(more)
             passed, mismatch = run.compare(method)
         timed = slow_status.startswith(OUT_OF_TIME)
-        budget = (
-            f"{timeout_s:.0f} s simulation budget"
-            if timed
-            else f"simulation budget of {max_cycles} cycles per vector"
-        )
         hint = " (`--cosim-time-limit` gives the simulation more time)" if timed else ""
         warnings.append(
-            f"{len(slow)} of the chosen input vectors needed more than the {budget} "
-            f"(first: {_brief(candidates[slow[0]])}); "
+            f"{len(slow)} of the chosen input vectors needed more than the "
+            f"{budget.describe(timed)} (first: {_brief(candidates[slow[0]])}); "
             f"{min(len(spare), len(slow))} other accepted inputs that need fewer cycles were "
             f"simulated in their place{hint}"
         )
     vecs, expected, actual, sim_results = run.vecs, run.expected, run.actual, run.results
-    packed = run.packed
     latencies = [int(r["latency"]) for r in sim_results]
     ran = len(actual)
     if mismatch is not None:
@@ -403,21 +393,7 @@ def cosimulate(
                 f" ({over} of them leave a checked range: `{flag}` rises on exactly those, as "
                 "the compiled program's checks do)"
             )
-    waves, wave_warnings = _waveforms(
-        method,
-        iface,
-        rtl,
-        packed,
-        sim_results,
-        vecs,
-        expected,
-        actual,
-        mismatch,
-        workdir,
-        max_cycles=max_cycles,
-        timeout_s=timeout_s,
-        cancel=cancel,
-    )
+    waves, wave_warnings = bench.waveforms(run, mismatch)
     warnings.extend(wave_warnings)
     report = CosimReport(
         verdict=verdict,
@@ -488,8 +464,7 @@ class _Bench:
     iface: HwInterface
     rtl: list[Path]
     workdir: Path
-    max_cycles: int
-    timeout_s: float
+    budget: SimBudget
     cancel: CancelToken | None
 
     def run(
@@ -509,8 +484,8 @@ class _Bench:
             [s.rtl_name for s in iface.outputs],
             packed,
             self.workdir,
-            max_cycles=self.max_cycles,
-            timeout_s=self.timeout_s,
+            max_cycles=self.budget.max_cycles,
+            timeout_s=self.budget.timeout_s,
             cancel=self.cancel,
             extra_roots=extra_roots or [],
             dump=extra_roots is not None,
@@ -532,72 +507,65 @@ class _Bench:
             status=sim.status,
         )
 
+    def waveforms(
+        self, run: _BenchRun, mismatch: CosimMismatch | None
+    ) -> tuple[list[CosimWaveform], list[str]]:
+        """The VCDs of the first failing vector and of the first passing one, kept in the output
+        folder (`workdir`'s parent). A waveform is evidence for the engineer, not for the verdict:
+        one that cannot be recorded is a warning."""
+        from toolchain.cosim.waveform import capture_waveform, keep_waveform
 
-def _waveforms(
-    method: HardwareMethod,
-    iface: HwInterface,
-    rtl: list[Path],
-    packed: list[list[int]],
-    results: list[dict[str, Any]],
-    vecs: list[Vector],
-    expected: list[dict[str, Value]],
-    actual: list[dict[str, Value | None]],
-    mismatch: CosimMismatch | None,
-    workdir: Path,
-    *,
-    max_cycles: int,
-    timeout_s: float,
-    cancel: CancelToken | None,
-) -> tuple[list[CosimWaveform], list[str]]:
-    """The VCDs of the first failing vector and of the first passing one, kept in the output
-    folder (`workdir`'s parent). A waveform is evidence for the engineer, not for the verdict:
-    one that cannot be recorded is a warning."""
-    from toolchain.cosim.waveform import capture_waveform, keep_waveform
-
-    passing = next(
-        (
-            k
-            for k in range(len(actual))
-            if first_mismatch(method, [vecs[k]], [expected[k]], [actual[k]])[0] == 1
-        ),
-        None,
-    )
-    wanted: list[tuple[int, bool, str | None]] = []
-    if mismatch is not None and mismatch.vector < len(results):
-        wanted.append((mismatch.vector, False, mismatch.output))
-    if passing is not None:
-        wanted.append((passing, True, None))
-    waves: list[CosimWaveform] = []
-    warnings: list[str] = []
-    for k, passed, output in wanted:
-        try:
-            first = workdir / FIRST_VCD
-            if k == 0 and first.is_file():
-                wave = keep_waveform(
-                    first, iface.top, workdir.parent, 0, passed=passed, output=output, last=False
+        iface, workdir = self.iface, self.workdir
+        passing = next(
+            (
+                k
+                for k in range(len(run.actual))
+                if first_mismatch(self.method, [run.vecs[k]], [run.expected[k]], [run.actual[k]])[0]
+                == 1
+            ),
+            None,
+        )
+        wanted: list[tuple[int, bool, str | None]] = []
+        if mismatch is not None and mismatch.vector < len(run.results):
+            wanted.append((mismatch.vector, False, mismatch.output))
+        if passing is not None:
+            wanted.append((passing, True, None))
+        waves: list[CosimWaveform] = []
+        warnings: list[str] = []
+        for k, passed, output in wanted:
+            try:
+                first = workdir / FIRST_VCD
+                if k == 0 and first.is_file():
+                    wave = keep_waveform(
+                        first,
+                        iface.top,
+                        workdir.parent,
+                        0,
+                        passed=passed,
+                        output=output,
+                        last=False,
+                    )
+                    if wave.result_ns is not None:  # else the first result came after the dump
+                        waves.append(wave)
+                        continue
+                waves.append(
+                    capture_waveform(
+                        self.rtl,
+                        iface.top,
+                        [s.rtl_name for s in iface.inputs],
+                        [s.rtl_name for s in iface.outputs],
+                        run.packed,
+                        k,
+                        int(run.results[k].get("accepted", 0)),
+                        workdir,
+                        workdir.parent,
+                        passed=passed,
+                        output=output,
+                        budget=self.budget,
+                        cancel=self.cancel,
+                        memories=memory_words(iface, run.vecs),
+                    )
                 )
-                if wave.result_ns is not None:  # else the first result came after the dump
-                    waves.append(wave)
-                    continue
-            waves.append(
-                capture_waveform(
-                    rtl,
-                    iface.top,
-                    [s.rtl_name for s in iface.inputs],
-                    [s.rtl_name for s in iface.outputs],
-                    packed,
-                    k,
-                    int(results[k].get("accepted", 0)),
-                    workdir,
-                    workdir.parent,
-                    passed=passed,
-                    output=output,
-                    max_cycles=max_cycles,
-                    timeout_s=timeout_s,
-                    cancel=cancel,
-                    memories=memory_words(iface, vecs),
-                )
-            )
-        except (ToolchainError, OSError) as exc:
-            warnings.append(f"no waveform of vector {k}: {exc}")
-    return waves, warnings
+            except (ToolchainError, OSError) as exc:
+                warnings.append(f"no waveform of vector {k}: {exc}")
+        return waves, warnings

@@ -31,6 +31,25 @@ def _deadline_margin(timeout_s: float) -> float:
 
 
 @dataclass(frozen=True)
+class SimBudget:
+    """What a co-simulation may spend: cycles per vector (a design that takes longer to answer is
+    taken as stuck) and wall-clock seconds per simulator run. It travels as one value from the
+    synthesis flow through the bench to the waveform captures, which simulate again."""
+
+    max_cycles: int = 100_000
+    timeout_s: float = 300.0
+
+    def describe(self, timed: bool) -> str:
+        """The budget that ran out: the time budget (`timed`), else the cycle budget."""
+        if timed:
+            return f"{self.timeout_s:.0f} s simulation budget"
+        return f"simulation budget of {self.max_cycles} cycles per vector"
+
+
+DEFAULT_SIM_BUDGET = SimBudget()
+
+
+@dataclass(frozen=True)
 class SimResult:
     status: str  # "ok" or why the bench stopped
     cycles: int

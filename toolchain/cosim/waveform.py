@@ -16,7 +16,7 @@ from pathlib import Path
 
 from shared_schemas.synthesis import CosimWaveform
 from toolchain.atomic import write_atomic
-from toolchain.cosim.simulate import simulate
+from toolchain.cosim.simulate import DEFAULT_SIM_BUDGET, SimBudget, simulate
 from toolchain.proc import CancelToken
 from toolchain.vcd.parse import Vcd, as_int, ns_per_unit, parse_vcd, rising_edges
 
@@ -80,8 +80,7 @@ def capture_waveform(
     *,
     passed: bool,
     output: str | None = None,
-    max_cycles: int = 100_000,
-    timeout_s: float = 300.0,
+    budget: SimBudget = DEFAULT_SIM_BUDGET,
     cancel: CancelToken | None = None,
     memories: Sequence[tuple[str, list[list[int]]]] = (),
 ) -> CosimWaveform:
@@ -99,8 +98,8 @@ def capture_waveform(
         outputs,
         vectors[: vector + 1],
         run_dir,
-        max_cycles=max_cycles,
-        timeout_s=timeout_s,
+        max_cycles=budget.max_cycles,
+        timeout_s=budget.timeout_s,
         cancel=cancel,
         extra_roots=[(DUMP_ROOT, dumper)],
         dump=True,

@@ -23,32 +23,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from toolchain.frontend.ir import (
-    ArrayType,
-    Assign,
-    Binary,
-    BinOp,
-    BoolType,
-    Cast,
-    Cond,
-    Const,
-    Expr,
-    HardwareMethod,
-    HwType,
-    If,
-    Index,
-    IndexTarget,
-    IntType,
-    Length,
-    ScalarType,
-    Stmt,
-    Unary,
-    UnOp,
-    Var,
-    VarTarget,
-    While,
-    common_type,
-)
+from toolchain.frontend import ir
 from toolchain.hls.dslx_division import stepped_divmod
 from toolchain.hls.dslx_memory import (
     WORDS,
@@ -83,10 +58,10 @@ OUT_CHANNEL = "outp"
 # Dafny's boolean connectives on DSLX bools; both operands are evaluated (see `index` for a read
 # that a failed guard would have skipped).
 _LOGIC = {
-    BinOp.AND: "({a} & {b})",
-    BinOp.OR: "({a} | {b})",
-    BinOp.IMPLIES: "(!{a} | {b})",
-    BinOp.IFF: "({a} == {b})",
+    ir.BinOp.AND: "({a} & {b})",
+    ir.BinOp.OR: "({a} | {b})",
+    ir.BinOp.IMPLIES: "(!{a} | {b})",
+    ir.BinOp.IFF: "({a} == {b})",
 }
 
 Env = dict[str, str]  # IR variable -> DSLX expression holding its current value
@@ -107,7 +82,7 @@ class _Exit:
 
 @dataclass(frozen=True)
 class _Seq:
-    stmts: list[Stmt]
+    stmts: list[ir.Stmt]
     start: int
 
 
@@ -170,14 +145,14 @@ class DslxModule:
 
 class _Writer:
     def __init__(
-        self, method: HardwareMethod, iface: HwInterface, stepped_division: bool = False
+        self, method: ir.HardwareMethod, iface: HwInterface, stepped_division: bool = False
     ) -> None:
         self.m = method
         self.iface = iface
         self.stepped_division = stepped_division
         self.slow_ops: list[SlowOp] = []
         self.helpers: dict[str, str] = {}  # helper function name -> DSLX text
-        self.types: dict[str, HwType] = {p.name: p.type for p in method.ports}
+        self.types: dict[str, ir.HwType] = {p.name: p.type for p in method.ports}
         for v in method.locals:
             self.types[v.name] = v.type
         self.ident: dict[str, str] = {}
@@ -190,10 +165,10 @@ class _Writer:
             taken.add(cand)
             self.ident[name] = cand
         # run-time lengths of arrays whose length the precondition does not fix
-        self.lengths: dict[str, IntType] = {}
+        self.lengths: dict[str, ir.IntType] = {}
         for slot in iface.inputs:
             if slot.kind == "length":
-                self.lengths[slot.ir_name] = IntType(width=slot.element_width, signed=False)
+                self.lengths[slot.ir_name] = ir.IntType(width=slot.element_width, signed=False)
         # an array in block RAM (`memories`) is not state: see `dslx_memory`
         self.ram = SegmentAccesses(iface.memories) if iface.memories else None
         self.accesses: list[list[Access]] = []  # per state (0: the entry), once written
@@ -203,11 +178,11 @@ class _Writer:
         self.fn = _Fn()
         self.loop_pc: dict[int, int] = {}
         self.loop_cont: dict[int, list[_Frame]] = {}
-        self.loops: list[While] = []
+        self.loops: list[ir.While] = []
 
     # ---- types of state variables -------------------------------------------------------
 
-    def var_type(self, name: str) -> HwType:
+    def var_type(self, name: str) -> ir.HwType:
         if name.startswith("len:"):
             return self.lengths[name[4:]]
         return self.types[name]
@@ -223,28 +198,28 @@ class _Writer:
 
     # ---- expressions ---------------------------------------------------------------------
 
-    def expr(self, e: Expr, env: Env) -> str:
-        if isinstance(e, Const):
-            if not isinstance(e.type, BoolType | IntType):
+    def expr(self, e: ir.Expr, env: Env) -> str:
+        if isinstance(e, ir.Const):
+            if not isinstance(e.type, ir.BoolType | ir.IntType):
                 raise HlsError(f"array constant at {e.loc} is not supported")
             return literal(e.value, e.type)
-        if isinstance(e, Var):
+        if isinstance(e, ir.Var):
             if e.name not in env:
                 raise HlsError(f"unknown variable {e.name} at {e.loc}")
             return convert(env[e.name], self.var_type(e.name), e.type)
-        if isinstance(e, Length):
+        if isinstance(e, ir.Length):
             arr = self.var_type(e.array)
-            if not isinstance(arr, ArrayType):
+            if not isinstance(arr, ir.ArrayType):
                 raise HlsError(f"length of non-array {e.array} at {e.loc}")
             if arr.length is not None:
-                return literal(arr.length, e.type) if isinstance(e.type, IntType) else "?"
+                return literal(arr.length, e.type) if isinstance(e.type, ir.IntType) else "?"
             key = f"len:{e.array}"
             if key not in env:
                 raise HlsError(f"the length of {e.array} is not an input (at {e.loc})")
             return convert(env[key], self.lengths[e.array], e.type)
-        if isinstance(e, Index):
+        if isinstance(e, ir.Index):
             arr = self.var_type(e.array)
-            if not isinstance(arr, ArrayType):
+            if not isinstance(arr, ir.ArrayType):
                 raise HlsError(f"indexing non-array {e.array} at {e.loc}")
             idx = self.index(e.index, env)
             j = self.ram.index_of(e.array) if self.ram is not None else None
@@ -252,24 +227,24 @@ class _Writer:
                 # the index text, not a let: equal texts are equal values (lets are SSA)
                 return convert(self.ram.read(j, idx), arr.element, e.type)
             return convert(f"{env[e.array]}[{idx}]", arr.element, e.type)
-        if isinstance(e, Unary):
+        if isinstance(e, ir.Unary):
             x = self.expr(e.operand, env)
-            if e.op == UnOp.NOT:
+            if e.op == ir.UnOp.NOT:
                 return f"(!{x})"
             x = convert(x, e.operand.type, e.type)
-            return f"(-{x})" if e.op == UnOp.NEG else f"(!{x})"
-        if isinstance(e, Binary):
+            return f"(-{x})" if e.op == ir.UnOp.NEG else f"(!{x})"
+        if isinstance(e, ir.Binary):
             return self.binary(e, env)
-        if isinstance(e, Cond):
+        if isinstance(e, ir.Cond):
             c = self.expr(e.cond, env)
             t = convert(self.expr(e.then, env), e.then.type, e.type)
             f = convert(self.expr(e.otherwise, env), e.otherwise.type, e.type)
             return f"(if {c} {{ {t} }} else {{ {f} }})"
-        if isinstance(e, Cast):
+        if isinstance(e, ir.Cast):
             return convert(self.expr(e.operand, env), e.operand.type, e.type)
         raise HlsError(f"unsupported expression {type(e).__name__} at {e.loc}")
 
-    def index(self, e: Expr, env: Env) -> str:
+    def index(self, e: ir.Expr, env: Env) -> str:
         t = int_type(e.type, e)
         text = self.expr(e, env)
         # A negative index only occurs on a path whose result is discarded (a short-circuit
@@ -277,55 +252,55 @@ class _Writer:
         # clamps to the last element, a harmless read.
         return f"({text} as {bits_type(t.width or 1)})" if t.signed else text
 
-    def binary(self, e: Binary, env: Env) -> str:
+    def binary(self, e: ir.Binary, env: Env) -> str:
         a = self.expr(e.lhs, env)
         b = self.expr(e.rhs, env)
         op = e.op
         if op in _LOGIC:
             return _LOGIC[op].format(a=a, b=b)
         if op in COMPARISONS:
-            if isinstance(e.lhs.type, BoolType) or isinstance(e.rhs.type, BoolType):
+            if isinstance(e.lhs.type, ir.BoolType) or isinstance(e.rhs.type, ir.BoolType):
                 return f"({a} {COMPARISONS[op]} {b})"
-            c = common_type(int_type(e.lhs.type, e.lhs), int_type(e.rhs.type, e.rhs))
+            c = ir.common_type(int_type(e.lhs.type, e.lhs), int_type(e.rhs.type, e.rhs))
             ca, cb = convert(a, e.lhs.type, c), convert(b, e.rhs.type, c)
             return f"({ca} {COMPARISONS[op]} {cb})"
         if op in BITWISE:
             ca, cb = convert(a, e.lhs.type, e.type), convert(b, e.rhs.type, e.type)
             return f"({ca} {BITWISE[op]} {cb})"
         t = int_type(e.type, e)
-        if op == BinOp.MUL:
+        if op == ir.BinOp.MUL:
             self._note_slow("multiply", t, e)
         if op in ARITHMETIC:
             # Exact results fit the node's type, and +, -, * commute with reduction modulo
             # 2**width: truncating a wider operand first is therefore still exact.
             ca, cb = convert(a, e.lhs.type, t), convert(b, e.rhs.type, t)
             return f"({ca} {ARITHMETIC[op]} {cb})"
-        if op in (BinOp.SHL, BinOp.SHR):
+        if op in (ir.BinOp.SHL, ir.BinOp.SHR):
             amount_t = int_type(e.rhs.type, e.rhs)
             amount = f"({b} as {bits_type(amount_t.width or 1)})" if amount_t.signed else b
             shifted = convert(a, e.lhs.type, t)
-            return f"({shifted} {'<<' if op == BinOp.SHL else '>>'} {amount})"
-        if op in (BinOp.DIV, BinOp.MOD):
+            return f"({shifted} {'<<' if op == ir.BinOp.SHL else '>>'} {amount})"
+        if op in (ir.BinOp.DIV, ir.BinOp.MOD):
             return self.division(e, a, b, t)
         raise HlsError(f"unsupported operator {op} at {e.loc}")
 
-    def division(self, e: Binary, a: str, b: str, t: IntType) -> str:
+    def division(self, e: ir.Binary, a: str, b: str, t: ir.IntType) -> str:
         lt, rt = int_type(e.lhs.type, e.lhs), int_type(e.rhs.type, e.rhs)
         if t.wraps:
             c = t
         else:
-            c = common_type(lt, rt)
+            c = ir.common_type(lt, rt)
             if c.signed:  # -min / -1 needs one more bit
-                c = IntType(width=(c.width or 1) + 1, signed=True)
+                c = ir.IntType(width=(c.width or 1) + 1, signed=True)
         fn = self.fn
         ca = fn.let(convert(a, lt, c), "n")
         cb = fn.let(convert(b, rt, c), "d")
-        self._note_slow("divide" if e.op == BinOp.DIV else "modulo", c, e)
+        self._note_slow("divide" if e.op == ir.BinOp.DIV else "modulo", c, e)
         if self.stepped_division:
             q = stepped_divmod(fn.let, self.helpers, e.op, ca, cb, c, e.euclidean_needed)
             return convert(q, c, t)
         zero, one = literal(0, c), literal(1, c)
-        if e.op == BinOp.DIV:
+        if e.op == ir.BinOp.DIV:
             q = fn.let(f"{ca} / {cb}", "q")
             if e.euclidean_needed and c.signed:
                 r = fn.let(f"{ca} % {cb}", "r")
@@ -338,7 +313,7 @@ class _Writer:
             r = fn.let(f"if {r} < {zero} {{ {adj} }} else {{ {r} }}", "r")
         return convert(r, c, t)
 
-    def _note_slow(self, kind: str, t: IntType, e: Expr) -> None:
+    def _note_slow(self, kind: str, t: ir.IntType, e: ir.Expr) -> None:
         width = t.width or 1
         prefix = "s" if t.signed else "u"
         xls_op = prefix + {"divide": "div", "modulo": "mod", "multiply": "mul"}[kind]
@@ -346,7 +321,7 @@ class _Writer:
 
     # ---- statements ----------------------------------------------------------------------
 
-    def assign(self, s: Assign, env: Env, pred: str = "true") -> Env:
+    def assign(self, s: ir.Assign, env: Env, pred: str = "true") -> Env:
         # Dafny's parallel assignment: every right-hand side and target index first.
         values: list[str] = []
         indices: list[str | None] = []
@@ -356,18 +331,18 @@ class _Writer:
             values.append(self.fn.let(text, "x"))
             indices.append(
                 self.fn.let(self.index(target.index, env), "i")
-                if isinstance(target, IndexTarget)
+                if isinstance(target, ir.IndexTarget)
                 else None
             )
         new = dict(env)
         for target, value_name, idx in zip(s.targets, values, indices, strict=True):
-            ram = self.ram if isinstance(target, IndexTarget) else None
+            ram = self.ram if isinstance(target, ir.IndexTarget) else None
             j = (
                 ram.index_of(target.array)
-                if ram is not None and isinstance(target, IndexTarget)
+                if ram is not None and isinstance(target, ir.IndexTarget)
                 else None
             )
-            if isinstance(target, VarTarget):
+            if isinstance(target, ir.VarTarget):
                 new[target.name] = value_name
             elif ram is not None and j is not None and idx is not None:
                 ram.write(j, idx, value_name, pred)  # a RAM write, under the path's predicate
@@ -378,31 +353,31 @@ class _Writer:
                 )
         return new
 
-    def _target_type(self, target: VarTarget | IndexTarget) -> HwType:
-        if isinstance(target, VarTarget):
+    def _target_type(self, target: ir.VarTarget | ir.IndexTarget) -> ir.HwType:
+        if isinstance(target, ir.VarTarget):
             return self.var_type(target.name)
         arr = self.var_type(target.array)
-        if not isinstance(arr, ArrayType):
+        if not isinstance(arr, ir.ArrayType):
             raise HlsError(f"assignment to an element of non-array {target.array}")
         return arr.element
 
-    def run_list(self, stmts: list[Stmt], start: int, flow: _Flow, exits: list[_Exit]) -> _Flow:
+    def run_list(self, stmts: list[ir.Stmt], start: int, flow: _Flow, exits: list[_Exit]) -> _Flow:
         for s in stmts[start:]:
             pred = flow.pred
             if pred is None:
                 break
-            if isinstance(s, Assign):
+            if isinstance(s, ir.Assign):
                 flow = _Flow(pred, self.assign(s, flow.env, pred))
-            elif isinstance(s, If):
+            elif isinstance(s, ir.If):
                 flow = self.run_if(s, flow, exits)
-            elif isinstance(s, While):
+            elif isinstance(s, ir.While):
                 exits.append(_Exit(pred, dict(flow.env), self.loop_pc[id(s)]))
                 flow = _Flow(None, flow.env)
             else:
                 raise HlsError(f"unexpected {type(s).__name__} after structuring at {s.loc}")
         return flow
 
-    def run_if(self, s: If, flow: _Flow, exits: list[_Exit]) -> _Flow:
+    def run_if(self, s: ir.If, flow: _Flow, exits: list[_Exit]) -> _Flow:
         assert flow.pred is not None
         c = self.fn.let(self.expr(s.cond, flow.env), "c")
         nc = self.fn.let(f"!{c}", "c")
@@ -438,16 +413,16 @@ class _Writer:
 
     # ---- loop discovery -------------------------------------------------------------------
 
-    def find_loops(self, stmts: list[Stmt], after: list[_Frame]) -> None:
+    def find_loops(self, stmts: list[ir.Stmt], after: list[_Frame]) -> None:
         for i, s in enumerate(stmts):
             rest: list[_Frame] = [_Seq(stmts, i + 1), *after]
-            if isinstance(s, While):
+            if isinstance(s, ir.While):
                 self.loops.append(s)
                 pc = len(self.loops)
                 self.loop_pc[id(s)] = pc
                 self.loop_cont[id(s)] = rest
                 self.find_loops(s.body, [_ToLoop(pc)])
-            elif isinstance(s, If):
+            elif isinstance(s, ir.If):
                 self.find_loops(s.then, rest)
                 self.find_loops(s.otherwise, rest)
 
@@ -478,14 +453,14 @@ class _Writer:
         return env
 
     @staticmethod
-    def _from_bits(raw: str, t: ScalarType) -> str:
-        if isinstance(t, BoolType):
+    def _from_bits(raw: str, t: ir.ScalarType) -> str:
+        if isinstance(t, ir.BoolType):
             return f"({raw} == u1:1)"
         return f"({raw} as {dtype(t)})" if int_type(t).signed else raw
 
     @staticmethod
-    def _to_bits(value: str, t: ScalarType) -> str:
-        if isinstance(t, BoolType):
+    def _to_bits(value: str, t: ir.ScalarType) -> str:
+        if isinstance(t, ir.BoolType):
             return f"({value} as u1)"
         it = int_type(t)
         return f"({value} as {bits_type(it.width or 1)})" if it.signed else value
@@ -669,7 +644,7 @@ pub proc {TOP_PROC} {{
 
 
 def to_dslx(
-    method: HardwareMethod, iface: HwInterface, *, stepped_division: bool = False
+    method: ir.HardwareMethod, iface: HwInterface, *, stepped_division: bool = False
 ) -> DslxModule:
     """DSLX for a structured method (see the module docstring for the shape it takes).
 

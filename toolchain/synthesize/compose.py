@@ -84,22 +84,43 @@ def run_synthesis(
 BENCH_COSIM_TIME_LIMIT_S = 60
 
 
-def synthesize_candidate(candidate: Candidate) -> SynthesisReport:
-    """A replayed program (text, never a file) through every stage but yosys and place and
-    route, which are the slowest and add nothing to "reaches RTL and passes co-simulation" (as
-    in `bench.synth_coverage`): the `Synthesizer` that `toolchain.datasets.hardware_probe` is
-    handed."""
-    params = SynthesizeParams(
-        uri="candidate.dfy",
-        method=candidate.method,
-        out_dir=str(candidate.out_dir),
-        vectors=candidate.vectors,
+def bench_request(
+    uri: str,
+    method: str,
+    out_dir: str,
+    vectors: int,
+    contract: tuple[int | None, int | None, int | None],
+) -> SynthesizeParams:
+    """What a benchmark asks of a program: every stage but yosys and place and route, which are
+    the slowest and add nothing to "reaches RTL and passes co-simulation", under the benchmarks'
+    co-simulation budget. `contract`: the hardware contract (assumed input bits, assumed array
+    length, overflow check bits; see `SynthesizeParams`). `bench.synth_coverage` and replayed
+    candidates (`synthesize_candidate`) both ask this, so their counts mean the same."""
+    input_bits, max_length, overflow_bits = contract
+    return SynthesizeParams(
+        uri=uri,
+        method=method,
+        out_dir=out_dir,
+        vectors=vectors,
         fmax=False,
         synth=False,
-        assume_input_bits=candidate.assume_input_bits,
-        assume_max_length=candidate.assume_max_length,
-        overflow_check_bits=candidate.overflow_check_bits,
+        assume_input_bits=input_bits,
+        assume_max_length=max_length,
+        overflow_check_bits=overflow_bits,
         cosim_time_limit_s=BENCH_COSIM_TIME_LIMIT_S,
+    )
+
+
+def synthesize_candidate(candidate: Candidate) -> SynthesisReport:
+    """A replayed program (text, never a file) through the stages a benchmark runs
+    (`bench_request`): the `Synthesizer` that `toolchain.datasets.hardware_probe` is handed."""
+    contract = (
+        candidate.assume_input_bits,
+        candidate.assume_max_length,
+        candidate.overflow_check_bits,
+    )
+    params = bench_request(
+        "candidate.dfy", candidate.method, str(candidate.out_dir), candidate.vectors, contract
     )
     return run_synthesis(
         params,

@@ -66,6 +66,7 @@ def _xls_stages(
     reference: Future[PreparedReference],
 ) -> SynthesizeResult:
     from toolchain.cosim.run import cosimulate
+    from toolchain.cosim.simulate import SimBudget
     from toolchain.hls.interface import describe
     from toolchain.hls.xls_backend import XlsOptions, synthesize_xls
     from toolchain.synth.nextpnr import estimate_fmax
@@ -144,17 +145,16 @@ def _xls_stages(
             method,
             iface,
             rtl_paths,
-            job.text,
-            run.engine,
+            _wait(reference, run.cancel),
             out / "cosim",
-            vectors=req.vectors,
-            seed=req.seed,
-            timeout_s=req.cosim_time_limit_s,
+            budget=SimBudget(
+                # a state machine may need more cycles than the default budget (a bubble sort
+                # of 256 words in block RAM: 130 K); its proven worst case, with room, is the
+                # budget
+                max_cycles=max(MIN_CYCLE_BUDGET, 2 * (hls.latency_estimate or 0)),
+                timeout_s=req.cosim_time_limit_s,
+            ),
             cancel=run.cancel,
-            prepared=_wait(reference, run.cancel),
-            # a state machine may need more cycles than the default budget (a bubble sort of
-            # 256 words in block RAM: 130 K); its proven worst case, with room, is the budget
-            max_cycles=max(MIN_CYCLE_BUDGET, 2 * (hls.latency_estimate or 0)),
         )
         run.warnings.extend(sim.warnings)
         if (out / "cosim" / COSIM_LOG).exists():

@@ -13,38 +13,10 @@ lengths, results by reference)`; arrays the method modifies are updated in place
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from toolchain.frontend.ir import (
-    ArrayType,
-    Assign,
-    Binary,
-    BinOp,
-    BoolType,
-    Break,
-    Cast,
-    Cond,
-    Const,
-    Expr,
-    For,
-    HardwareMethod,
-    HwType,
-    If,
-    Index,
-    IndexTarget,
-    IntType,
-    Length,
-    Return,
-    SourceSpan,
-    Stmt,
-    Unary,
-    UnOp,
-    Var,
-    VarTarget,
-    While,
-    common_type,
-    width_for_range,
-)
+from toolchain.frontend import ir
 from toolchain.hls.directive_plan import (
     vitis_loop_pragmas,
     vitis_port_pragmas,
@@ -52,17 +24,17 @@ from toolchain.hls.directive_plan import (
 )
 from toolchain.hls.directives import Directives
 from toolchain.hls.errors import HlsError
-from toolchain.hls.interface import HwInterface, int_type, scalar_literal
+from toolchain.hls.interface import HwInterface, PortSlot, int_type, scalar_literal
 from toolchain.hls.operators import ARITHMETIC, BITWISE, COMPARISONS, known_width
 from toolchain.hls.structurize import has_loops
 
 MAX_WIDTH = 64  # p2s_ap_int.h's limit; Vitis's own ap_int goes far beyond
 
 
-def ctype(t: HwType) -> str:
-    if isinstance(t, BoolType):
+def ctype(t: ir.HwType) -> str:
+    if isinstance(t, ir.BoolType):
         return "bool"
-    if isinstance(t, IntType):
+    if isinstance(t, ir.IntType):
         width = known_width(t)
         if width > MAX_WIDTH:
             raise HlsError(
@@ -78,17 +50,17 @@ def cpp_name(name: str) -> str:
     return "v_" + "".join(c if c.isalnum() else "_" for c in name)
 
 
-def literal(value: int | bool, t: HwType) -> str:
+def literal(value: int | bool, t: ir.HwType) -> str:
     return scalar_literal(value, t, _int_literal)
 
 
-def _int_literal(v: int, it: IntType) -> str:
+def _int_literal(v: int, it: ir.IntType) -> str:
     suffix = "LL" if v < 0 or v < (1 << 63) else "ULL"
     return f"{ctype(it)}({v}{suffix})"
 
 
-def conv(text: str, src: HwType, dst: HwType) -> str:
-    if isinstance(src, BoolType) and isinstance(dst, BoolType):
+def conv(text: str, src: ir.HwType, dst: ir.HwType) -> str:
+    if isinstance(src, ir.BoolType) and isinstance(dst, ir.BoolType):
         return text
     if ctype(src) == ctype(dst):
         return text
@@ -99,10 +71,10 @@ _OPS = {**ARITHMETIC, **BITWISE, **COMPARISONS}
 # Dafny's short-circuit operators stay short-circuit in C++ (a guarded array read is never
 # evaluated out of bounds).
 _LOGIC = {
-    BinOp.AND: "({a} && {b})",
-    BinOp.OR: "({a} || {b})",
-    BinOp.IMPLIES: "(!{a} || {b})",
-    BinOp.IFF: "({a} == {b})",
+    ir.BinOp.AND: "({a} && {b})",
+    ir.BinOp.OR: "({a} || {b})",
+    ir.BinOp.IMPLIES: "(!{a} || {b})",
+    ir.BinOp.IFF: "({a} == {b})",
 }
 
 _HELPERS = """\
@@ -138,27 +110,28 @@ class _Loop:
     cpp_loop: bool = True
 
 
+@dataclass
 class _CppWriter:
-    def __init__(
-        self,
-        method: HardwareMethod,
-        iface: HwInterface,
-        unroll_limit: int,
-        directives: Directives | None = None,
-    ) -> None:
-        self.m = method
-        self.iface = iface
-        self.unroll_limit = unroll_limit
-        self.directives = directives
-        self.types: dict[str, HwType] = {p.name: p.type for p in method.ports}
-        for v in method.locals:
+    method: ir.HardwareMethod
+    iface: HwInterface
+    unroll_limit: int
+    directives: Directives | None = None
+    # derived from the method and its interface in __post_init__
+    types: dict[str, ir.HwType] = field(init=False)
+    names: dict[str, str] = field(init=False)
+    lengths: dict[str, PortSlot] = field(init=False)
+    # what the writer accumulates
+    lines: list[str] = field(init=False, default_factory=list)
+    ids: Iterator[int] = field(init=False, default_factory=lambda: itertools.count(1))
+    loops: list[_Loop] = field(init=False, default_factory=list)
+    warnings: list[str] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.types = {p.name: p.type for p in self.method.ports}
+        for v in self.method.locals:
             self.types[v.name] = v.type
         self.names = {n: cpp_name(n) for n in self.types}
-        self.lengths = {s.ir_name: s for s in iface.inputs if s.kind == "length"}
-        self.lines: list[str] = []
-        self.ids = itertools.count(1)
-        self.loops: list[_Loop] = []
-        self.warnings: list[str] = []
+        self.lengths = {s.ir_name: s for s in self.iface.inputs if s.kind == "length"}
 
     def var(self, name: str) -> str:
         if name not in self.names:
@@ -167,71 +140,71 @@ class _CppWriter:
 
     # ---- expressions -----------------------------------------------------------------------
 
-    def expr(self, e: Expr) -> str:
-        if isinstance(e, Const):
+    def expr(self, e: ir.Expr) -> str:
+        if isinstance(e, ir.Const):
             return literal(e.value, e.type)
-        if isinstance(e, Var):
+        if isinstance(e, ir.Var):
             return conv(self.var(e.name), self.types[e.name], e.type)
-        if isinstance(e, Length):
+        if isinstance(e, ir.Length):
             arr = self.types[e.array]
-            if not isinstance(arr, ArrayType):
+            if not isinstance(arr, ir.ArrayType):
                 raise HlsError(f"length of non-array {e.array}")
             if arr.length is not None:
                 return literal(arr.length, e.type)
             slot = self.lengths[e.array]
             return conv(f"{self.var(e.array)}_len", slot.element, e.type)
-        if isinstance(e, Index):
+        if isinstance(e, ir.Index):
             arr = self.types[e.array]
-            if not isinstance(arr, ArrayType):
+            if not isinstance(arr, ir.ArrayType):
                 raise HlsError(f"indexing non-array {e.array}")
             idx = self.expr(e.index)
             return conv(f"{self.var(e.array)}[({idx}).to_uint64()]", arr.element, e.type)
-        if isinstance(e, Unary):
+        if isinstance(e, ir.Unary):
             x = self.expr(e.operand)
-            if e.op == UnOp.NOT:
+            if e.op == ir.UnOp.NOT:
                 return f"(!{x})"
             x = conv(x, e.operand.type, e.type)
-            op = "-" if e.op == UnOp.NEG else "~"
+            op = "-" if e.op == ir.UnOp.NEG else "~"
             return f"{ctype(e.type)}({op}{x})"
-        if isinstance(e, Binary):
+        if isinstance(e, ir.Binary):
             return self.binary(e)
-        if isinstance(e, Cond):
+        if isinstance(e, ir.Cond):
             c = self.expr(e.cond)
             t = conv(self.expr(e.then), e.then.type, e.type)
             f = conv(self.expr(e.otherwise), e.otherwise.type, e.type)
             return f"({c} ? {t} : {f})"
-        if isinstance(e, Cast):
+        if isinstance(e, ir.Cast):
             return conv(self.expr(e.operand), e.operand.type, e.type)
         raise HlsError(f"unsupported expression {type(e).__name__} at {e.loc}")
 
-    def binary(self, e: Binary) -> str:
+    def binary(self, e: ir.Binary) -> str:
         a, b, op = self.expr(e.lhs), self.expr(e.rhs), e.op
         if op in _LOGIC:
             return _LOGIC[op].format(a=a, b=b)
         if op.is_comparison:
-            if isinstance(e.lhs.type, BoolType):
+            if isinstance(e.lhs.type, ir.BoolType):
                 return f"({a} {_OPS[op]} {b})"
-            c = common_type(int_type(e.lhs.type), int_type(e.rhs.type))
+            c = ir.common_type(int_type(e.lhs.type), int_type(e.rhs.type))
             return f"({conv(a, e.lhs.type, c)} {_OPS[op]} {conv(b, e.rhs.type, c)})"
-        if isinstance(e.type, BoolType):  # & | ^ on booleans
+        if isinstance(e.type, ir.BoolType):  # & | ^ on booleans
             return f"({a} {_OPS[op]} {b})"
         t = int_type(e.type)
-        if op in (BinOp.SHL, BinOp.SHR):
+        if op in (ir.BinOp.SHL, ir.BinOp.SHR):
             shifted = conv(a, e.lhs.type, t)
-            sym = "<<" if op == BinOp.SHL else ">>"
+            sym = "<<" if op == ir.BinOp.SHL else ">>"
             return f"{ctype(t)}({shifted} {sym} ({b}).to_uint64())"
-        if op in (BinOp.DIV, BinOp.MOD):
+        if op in (ir.BinOp.DIV, ir.BinOp.MOD):
             if t.wraps:
                 c = t
             else:
-                c = common_type(int_type(e.lhs.type), int_type(e.rhs.type))
+                c = ir.common_type(int_type(e.lhs.type), int_type(e.rhs.type))
                 if c.signed:
-                    c = IntType(width=(c.width or 1) + 1, signed=True)
+                    c = ir.IntType(width=(c.width or 1) + 1, signed=True)
             ca, cb = conv(a, e.lhs.type, c), conv(b, e.rhs.type, c)
             if e.euclidean_needed and c.signed:
-                fn = "p2s_ediv" if op == BinOp.DIV else "p2s_emod"
+                fn = "p2s_ediv" if op == ir.BinOp.DIV else "p2s_emod"
                 return conv(f"{fn}<{ctype(c)}>({ca}, {cb})", c, t)
-            sym = "/" if op == BinOp.DIV else "%"
+            sym = "/" if op == ir.BinOp.DIV else "%"
             return conv(f"{ctype(c)}({ca} {sym} {cb})", c, t)
         if op in _OPS:
             ca, cb = conv(a, e.lhs.type, t), conv(b, e.rhs.type, t)
@@ -243,22 +216,22 @@ class _CppWriter:
     def emit(self, depth: int, text: str) -> None:
         self.lines.append("  " * depth + text)
 
-    def block(self, stmts: list[Stmt], depth: int) -> None:
+    def block(self, stmts: list[ir.Stmt], depth: int) -> None:
         for s in stmts:
             self.stmt(s, depth)
 
-    def target_type(self, t: VarTarget | IndexTarget) -> HwType:
-        if isinstance(t, VarTarget):
+    def target_type(self, t: ir.VarTarget | ir.IndexTarget) -> ir.HwType:
+        if isinstance(t, ir.VarTarget):
             return self.types[t.name]
         arr = self.types[t.array]
-        if not isinstance(arr, ArrayType):
+        if not isinstance(arr, ir.ArrayType):
             raise HlsError(f"element assignment to non-array {t.array}")
         return arr.element
 
-    def stmt(self, s: Stmt, depth: int) -> None:
-        if isinstance(s, Assign):
+    def stmt(self, s: ir.Stmt, depth: int) -> None:
+        if isinstance(s, ir.Assign):
             only = s.targets[0]
-            if len(s.targets) == 1 and isinstance(only, VarTarget):
+            if len(s.targets) == 1 and isinstance(only, ir.VarTarget):
                 value = conv(self.expr(s.values[0]), s.values[0].type, self.types[only.name])
                 self.emit(depth, f"{self.var(only.name)} = {value};")
                 return
@@ -270,23 +243,23 @@ class _CppWriter:
                 self.emit(
                     depth + 1, f"{ctype(tt)} p2s_v{n}_{k} = {conv(self.expr(v), v.type, tt)};"
                 )
-                if isinstance(tgt, IndexTarget):
+                if isinstance(tgt, ir.IndexTarget):
                     index = self.expr(tgt.index)
                     self.emit(depth + 1, f"uint64_t p2s_i{n}_{k} = ({index}).to_uint64();")
             for k, target in enumerate(s.targets):
-                if isinstance(target, VarTarget):
+                if isinstance(target, ir.VarTarget):
                     self.emit(depth + 1, f"{self.var(target.name)} = p2s_v{n}_{k};")
                 else:
                     self.emit(depth + 1, f"{self.var(target.array)}[p2s_i{n}_{k}] = p2s_v{n}_{k};")
             self.emit(depth, "}")
-        elif isinstance(s, If):
+        elif isinstance(s, ir.If):
             self.emit(depth, f"if ({self.expr(s.cond)}) {{")
             self.block(s.then, depth + 1)
             if s.otherwise:
                 self.emit(depth, "} else {")
                 self.block(s.otherwise, depth + 1)
             self.emit(depth, "}")
-        elif isinstance(s, While):
+        elif isinstance(s, ir.While):
             loop = _Loop(next(self.ids))
             self.emit(depth, f"p2s_loop_{loop.label}: while ({self.expr(s.cond)}) {{")
             self.loop_pragmas(s.max_trips, s.body, depth + 1, constant=False, loc=s.loc)
@@ -295,9 +268,9 @@ class _CppWriter:
             self.loops.pop()
             self.emit(depth, "}")
             self.emit(depth, f"p2s_brk_{loop.label}:;")
-        elif isinstance(s, For):
+        elif isinstance(s, ir.For):
             self.for_loop(s, depth)
-        elif isinstance(s, Break):
+        elif isinstance(s, ir.Break):
             if s.levels == 1:
                 self.emit(depth, "break;")
             else:
@@ -306,13 +279,19 @@ class _CppWriter:
                     f"a break out of {s.levels} loops became a goto, which Vitis HLS may reject"
                 )
                 self.emit(depth, f"goto p2s_brk_{outer.label};")
-        elif isinstance(s, Return):
+        elif isinstance(s, ir.Return):
             self.emit(depth, "return;")
         else:
             raise HlsError(f"unsupported statement {type(s).__name__} at {s.loc}")
 
     def loop_pragmas(
-        self, trips: int | None, body: list[Stmt], depth: int, *, constant: bool, loc: SourceSpan
+        self,
+        trips: int | None,
+        body: list[ir.Stmt],
+        depth: int,
+        *,
+        constant: bool,
+        loc: ir.SourceSpan,
     ) -> None:
         if trips is not None:
             self.emit(depth, f"#pragma HLS LOOP_TRIPCOUNT min=0 max={trips}")
@@ -327,16 +306,16 @@ class _CppWriter:
         elif not has_loops(body):
             self.emit(depth, "#pragma HLS PIPELINE II=1")
 
-    def for_loop(self, s: For, depth: int) -> None:
+    def for_loop(self, s: ir.For, depth: int) -> None:
         var_t = int_type(self.types[s.var])
         lo_t, hi_t = int_type(s.lo.type), int_type(s.hi.type)
-        ct = width_for_range(
+        ct = ir.width_for_range(
             min(lo_t.min_value, hi_t.min_value, var_t.min_value),
             max(lo_t.max_value, hi_t.max_value, var_t.max_value),
         )
         n = next(self.ids)
         c, bound, tc = f"p2s_c{n}", f"p2s_b{n}", ctype(ct)
-        constant = isinstance(s.lo, Const) and isinstance(s.hi, Const)
+        constant = isinstance(s.lo, ir.Const) and isinstance(s.hi, ir.Const)
         loop = _Loop(n)
         self.emit(depth, "{")
         first, last = (s.hi, s.lo) if s.descending else (s.lo, s.hi)
@@ -361,7 +340,7 @@ class _CppWriter:
 
 
 def to_cpp(
-    method: HardwareMethod,
+    method: ir.HardwareMethod,
     iface: HwInterface,
     unroll_limit: int = 32,
     directives: Directives | None = None,
@@ -379,7 +358,7 @@ def to_cpp(
                 "back end has no length port for it yet; use the XLS back end"
             )
         t, name = port.type, w.var(port.name)
-        if isinstance(t, ArrayType):
+        if isinstance(t, ir.ArrayType):
             cap = t.capacity
             const = "const " if port.direction == "in" else ""
             params.append(f"{const}{ctype(t.element)} {name}[{cap}]")
@@ -407,15 +386,15 @@ def to_cpp(
     body_start = len(w.lines)
     for local in method.locals:
         t, name = local.type, w.var(local.name)
-        if isinstance(t, ArrayType):
+        if isinstance(t, ir.ArrayType):
             w.emit(1, f"{ctype(t.element)} {name}[{t.capacity}] = {{}};")
         else:
             w.emit(
-                1, f"{ctype(t)} {name} = {literal(0, t) if isinstance(t, IntType) else 'false'};"
+                1, f"{ctype(t)} {name} = {literal(0, t) if isinstance(t, ir.IntType) else 'false'};"
             )
     for port in method.ports:
-        if port.direction == "out" and not isinstance(port.type, ArrayType):
-            zero = literal(0, port.type) if isinstance(port.type, IntType) else "false"
+        if port.direction == "out" and not isinstance(port.type, ir.ArrayType):
+            zero = literal(0, port.type) if isinstance(port.type, ir.IntType) else "false"
             w.emit(1, f"{w.var(port.name)} = {zero};")
     w.block(method.body, 1)
     body = w.lines[body_start:]
