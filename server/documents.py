@@ -27,15 +27,15 @@ from server.hardware_reuse import carry_hardware, front_end_pass, with_directive
 from server.progress import ProgressHost, WorkDone
 from server.width_proofs import prove_method_widths
 from shared_schemas.lsp import (
+    VERIFYING,
     HardwareReadiness,
     ServerSettings,
-    SymbolState,
     SymbolVerificationStatus,
     VerificationState,
     VerificationStatusParams,
 )
 from shared_schemas.settings import VerifyOn
-from shared_schemas.verification import DafnyInfo, FileVerification, VerifyRequest
+from shared_schemas.verification import DafnyInfo, FileVerification, MethodStatus, VerifyRequest
 from toolchain.dafny.incremental import IncrementalVerifier, Plan, Prepared
 from toolchain.dafny.outline import Outline
 from toolchain.dafny.text import LineIndex
@@ -372,8 +372,8 @@ class DocumentRuns:
                 version=version,
                 state=VerificationState.cancelled,
                 symbols=[
-                    s.model_copy(update={"status": SymbolState.not_verified})
-                    if s.status == SymbolState.verifying
+                    s.model_copy(update={"status": MethodStatus.not_verified})
+                    if s.status == VERIFYING
                     else s
                     for s in (record.status.symbols if record.status else [])
                 ],
@@ -432,7 +432,7 @@ class DocumentRuns:
             if sym.qualified in plan.verify or earlier is None:
                 symbols.append(
                     SymbolVerificationStatus(
-                        name=sym.qualified, kind=sym.kind, range=rng, status=SymbolState.verifying
+                        name=sym.qualified, kind=sym.kind, range=rng, status=VERIFYING
                     )
                 )
             else:
@@ -464,7 +464,7 @@ class DocumentRuns:
                 name=m.name,
                 kind=m.kind,
                 range=m.range,
-                status=SymbolState(m.status.value),
+                status=m.status,
                 duration_s=m.duration_s,
                 error_count=m.error_count,
                 reused=m.name in plan.reuse,

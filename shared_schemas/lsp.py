@@ -18,12 +18,14 @@ command id or an error code by hand.
 """
 
 from enum import Enum, IntEnum, StrEnum
+from typing import Annotated, Final, Literal
 
 from pydantic import Field
+from typing_extensions import TypeAliasType
 
 from shared_schemas.base import Model
 from shared_schemas.settings import Settings
-from shared_schemas.verification import DafnyInfo, Range, VerificationStatus
+from shared_schemas.verification import DafnyInfo, MethodStatus, Range, VerificationStatus
 
 
 class ServerCommand(StrEnum):
@@ -120,17 +122,18 @@ class VerificationState(StrEnum):
     unavailable = "unavailable"  # Dafny missing or not runnable: see `message`
 
 
-class SymbolState(StrEnum):
-    """A declaration's state in the editor; `partial`: proved only for partial correctness (it
-    uses `decreases *` or calls a method that does), shown as such, never as verified."""
-
-    verifying = "verifying"
-    verified = "verified"
-    partial = "partial"
-    errors = "errors"
-    timed_out = "timed_out"
-    not_verified = "not_verified"
-    skipped = "skipped"
+VERIFYING: Final = "verifying"
+SymbolState = TypeAliasType(
+    "SymbolState",
+    Annotated[
+        MethodStatus | Literal["verifying"],
+        Field(
+            description="A declaration's state in the editor: the verifier's outcome for it "
+            "(`partial`: proved only for partial correctness, shown as such, never as verified), "
+            "or `verifying` while a run that covers it is under way."
+        ),
+    ],
+)
 
 
 class HardwareReadiness(Model):

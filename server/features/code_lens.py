@@ -8,11 +8,12 @@ from server.app import P2SServer
 from server.convert import is_dafny_document, lsp_range, symbol_range
 from shared_schemas.lsp import (
     COMMAND_VERIFY,
-    SymbolState,
+    VERIFYING,
     SymbolVerificationStatus,
     VerificationState,
     VerificationStatusParams,
 )
+from shared_schemas.verification import MethodStatus
 from toolchain.dafny.symbols import find_symbols
 from toolchain.dafny.text import LineIndex
 
@@ -26,19 +27,19 @@ def status_title(s: SymbolVerificationStatus | None, run: VerificationStatusPara
             if run is not None and run.state == VerificationState.verifying
             else "not verified yet"
         )
-    if s.status == SymbolState.verifying:
+    if s.status == VERIFYING:
         return "⟳ verifying…"
-    if s.status == SymbolState.verified:
+    if s.status == MethodStatus.verified:
         took = f" {s.duration_s:.1f} s" if s.duration_s is not None else ""
         return f"✓ verified{took}"
-    if s.status == SymbolState.partial:
+    if s.status == MethodStatus.partial:
         return "◐ partial correctness only (decreases *: may not terminate)"
-    if s.status == SymbolState.errors:
+    if s.status == MethodStatus.errors:
         n = max(s.error_count, 1)
         return f"✗ {n} error{'s' if n != 1 else ''}"
-    if s.status == SymbolState.timed_out:
+    if s.status == MethodStatus.timed_out:
         return "⏱ timed out"
-    if s.status == SymbolState.skipped:
+    if s.status == MethodStatus.skipped:
         return "not verified (skipped)"
     if run is not None and run.state == VerificationState.cancelled:
         return "verification cancelled"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from server.features.code_lens import status_title
-from shared_schemas.lsp import SymbolState, SymbolVerificationStatus
+from shared_schemas.lsp import SymbolVerificationStatus
 from shared_schemas.verification import MethodStatus, Range, VerificationStatus, VerifyRequest
 from toolchain.dafny import DafnyEngine
 from toolchain.dafny.cache import ResultCache
@@ -149,7 +149,7 @@ def test_decreases_star_is_partial_for_the_method_and_its_callers(dafny: DafnyEn
     }
     # the editor's lens says so too
     lens = SymbolVerificationStatus(
-        name="Loop", kind="method", range=Range.point(0, 0), status=SymbolState.partial
+        name="Loop", kind="method", range=Range.point(0, 0), status=MethodStatus.partial
     )
     assert status_title(lens, None).startswith("◐ partial correctness only")
 
