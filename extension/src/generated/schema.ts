@@ -186,14 +186,12 @@ export type ReplayStrategy = "contextless" | "signature" | "dynamic_few_shot";
  */
 export type VerifyOn = "change" | "save" | "never";
 /**
- * A declaration's state in the editor; `partial`: proved only for partial correctness (it
- * uses `decreases *` or calls a method that does), shown as such, never as verified.
+ * A declaration's state in the editor: the verifier's outcome for it (`partial`: proved only for partial correctness, shown as such, never as verified), or `verifying` while a run that covers it is under way.
  *
  * This interface was referenced by `Proof2Silicon`'s JSON-Schema
  * via the `definition` "SymbolState".
  */
-export type SymbolState =
-  "verifying" | "verified" | "partial" | "errors" | "timed_out" | "not_verified" | "skipped";
+export type SymbolState = MethodStatus | "verifying";
 /**
  * Where the verification of one document version stands.
  *
@@ -2066,7 +2064,6 @@ export const ENUM_VALUES = {
   ReplayModelName: ["gpt4", "palm2"],
   ReplayStrategy: ["contextless", "signature", "dynamic_few_shot"],
   Severity: ["error", "warning", "information", "hint"],
-  SymbolState: ["verifying", "verified", "partial", "errors", "timed_out", "not_verified", "skipped"],
   SynthTarget: ["xilinx", "ice40"],
   TrainingMode: ["strategy", "generative"],
   VerificationState: ["verifying", "done", "cancelled", "unavailable"],
