@@ -35,7 +35,13 @@ from shared_schemas.lsp import (
     VerificationStatusParams,
 )
 from shared_schemas.settings import VerifyOn
-from shared_schemas.verification import DafnyInfo, FileVerification, MethodStatus, VerifyRequest
+from shared_schemas.verification import (
+    DafnyInfo,
+    FileVerification,
+    MethodOutcome,
+    MethodStatus,
+    VerifyRequest,
+)
 from toolchain.dafny.incremental import IncrementalVerifier, Plan, Prepared
 from toolchain.dafny.outline import Outline
 from toolchain.dafny.text import LineIndex
@@ -460,15 +466,9 @@ class DocumentRuns:
         hardware: dict[str, MethodHardware],
     ) -> VerificationStatusParams:
         symbols = [
-            SymbolVerificationStatus(
-                name=m.name,
-                kind=m.kind,
-                range=m.range,
-                status=m.status,
-                duration_s=m.duration_s,
-                error_count=m.error_count,
-                reused=m.name in plan.reuse,
-                hardware=readiness(hardware.get(m.name)),
+            SymbolVerificationStatus.model_validate(
+                m.model_dump(include=_OUTCOME_FIELDS)
+                | {"reused": m.name in plan.reuse, "hardware": readiness(hardware.get(m.name))}
             )
             for m in result.methods
             if m.range is not None
@@ -484,6 +484,11 @@ class DocumentRuns:
             incremental=not plan.full,
             message=plan.reason,
         )
+
+
+# what a symbol's editor state takes over from the verifier's outcome for it (name, kind, range,
+# status, duration, error count): the fields the two models share
+_OUTCOME_FIELDS = set(SymbolVerificationStatus.model_fields) & set(MethodOutcome.model_fields)
 
 
 def readiness(found: MethodHardware | None) -> HardwareReadiness | None:
