@@ -19,12 +19,16 @@ def cosim_params(
     vectors, no yosys or place and route."""
     src = tmp_path / file_name
     src.write_text(program)
-    defaults: dict[str, Any] = {"vectors": 24, "fmax": False, "synth": False}
+    defaults: dict[str, Any] = {
+        "vectors": 24,
+        "fmax": False,
+        "synth": False,
+        "target": SynthTarget.ice40,
+    }
     return SynthesizeParams(
         uri=str(src),
         method=method,
         out_dir=str(tmp_path / "out"),
-        target=SynthTarget.ice40,
         **{**defaults, **settings},
     )
 

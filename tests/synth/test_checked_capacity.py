@@ -7,11 +7,22 @@ from __future__ import annotations
 
 import copy
 import re
+import shutil
 from pathlib import Path
+from typing import Any
 
-from shared_schemas.synthesis import CosimVerdict, EvidenceManifest
+import pytest
+
+from shared_schemas.synthesis import (
+    CosimVerdict,
+    EvidenceManifest,
+    HlsBackend,
+    SynthesisReport,
+    SynthTarget,
+)
 from tests.synth.cosim_check import array_lengths, cosim_params
 from toolchain.cosim.reference import dafny_reference, instrument_checks
+from toolchain.cosim.run import csim_report
 from toolchain.cosim.vectors import sample_candidates
 from toolchain.dafny import DafnyEngine
 from toolchain.frontend import ast as A
@@ -19,6 +30,7 @@ from toolchain.frontend import lower
 from toolchain.frontend.ir import ArrayType, HardwareMethod, WidthStatus
 from toolchain.frontend.parser import parse_program
 from toolchain.frontend.ranges import Options
+from toolchain.hls.vitis.flow import CsimRun
 from toolchain.synthesize import run_synthesis
 
 UP_TO_N = """
@@ -102,6 +114,23 @@ def test_an_allocation_is_checked_and_assumed_only_right_after_it(dafny: DafnyEn
     assert text.index("if !(0 <= (n) <= 16)") < text.index("a := new int[n];")
 
 
+# a synthesis request under the checks: 32-bit inputs, 16 vectors
+_CHECKED_RUN: dict[str, Any] = {"vectors": 16, "assume_input_bits": 32, "overflow_check_bits": 32}
+
+
+def _passes_with_both_kinds_of_vector(
+    program: str, file_name: str, method: str, dafny: DafnyEngine, tmp_path: Path, **settings: Any
+) -> SynthesisReport:
+    """The report of a checked run whose 16 vectors all matched Dafny's compiled program, with
+    both kinds of vector: lengths that fit (results compared) and lengths that do not."""
+    params = cosim_params(program, file_name, method, tmp_path, **{**_CHECKED_RUN, **settings})
+    r = run_synthesis(params, engine=dafny).report
+    assert r.cosim.verdict == CosimVerdict.passed, r.cosim.message
+    assert r.cosim.vectors_passed == r.cosim.vectors_run == 16
+    assert 0 < _flagged(r.cosim.message) < 16
+    return r
+
+
 def _decl(program: str, method: str) -> A.MethodDecl:
     decl = parse_program(program).find(method)
     assert isinstance(decl, A.MethodDecl)
@@ -111,20 +140,7 @@ def _decl(program: str, method: str) -> A.MethodDecl:
 def test_an_allocation_from_a_32_bit_input_matches_dafny(
     dafny: DafnyEngine, tmp_path: Path
 ) -> None:
-    params = cosim_params(
-        UP_TO_N,
-        "upto.dfy",
-        "UpToN",
-        tmp_path,
-        vectors=16,
-        assume_input_bits=32,
-        overflow_check_bits=32,
-    )
-    r = run_synthesis(params, engine=dafny).report
-    assert r.cosim.verdict == CosimVerdict.passed, r.cosim.message
-    assert r.cosim.vectors_passed == r.cosim.vectors_run == 16
-    # both kinds of vector: lengths that fit (results compared) and lengths that do not
-    assert 0 < _flagged(r.cosim.message) < 16
+    r = _passes_with_both_kinds_of_vector(UP_TO_N, "upto.dfy", "UpToN", dafny, tmp_path)
     assert any("buffer a has a capacity of 16 elements" in w for w in r.warnings), r.warnings
     assert "a.Length would exceed the capacity 16 of a" in r.interface_doc
     manifest = EvidenceManifest.model_validate_json(
@@ -143,18 +159,7 @@ def test_a_sequence_grown_up_to_a_32_bit_input_matches_dafny(
     assert (c.source, c.hi, c.before) == ("|r|", 16, [])
     program = r.obligation_program or ""
     assert re.findall(r"assume (.*);", program) == ["0 <= |r| <= 16"] * 2  # `r := []` too
-    params = cosim_params(
-        MULTIPLES,
-        "mult.dfy",
-        "Multiples",
-        tmp_path,
-        vectors=16,
-        assume_input_bits=32,
-        overflow_check_bits=32,
-    )
-    report = run_synthesis(params, engine=dafny).report
-    assert report.cosim.verdict == CosimVerdict.passed, report.cosim.message
-    assert 0 < _flagged(report.cosim.message) < 16
+    _passes_with_both_kinds_of_vector(MULTIPLES, "mult.dfy", "Multiples", dafny, tmp_path)
 
 
 def test_a_flag_the_reference_raises_elsewhere_fails_cosimulation(
@@ -167,15 +172,7 @@ def test_a_flag_the_reference_raises_elsewhere_fails_cosimulation(
         wrong.checked[0].hi = 0
         return wrong
 
-    params = cosim_params(
-        UP_TO_N,
-        "upto.dfy",
-        "UpToN",
-        tmp_path,
-        vectors=16,
-        assume_input_bits=32,
-        overflow_check_bits=32,
-    )
+    params = cosim_params(UP_TO_N, "upto.dfy", "UpToN", tmp_path, **_CHECKED_RUN)
     r = run_synthesis(params, engine=dafny, transform_ir=narrow).report
     assert r.cosim.verdict == CosimVerdict.failed, r.cosim.message
     assert r.cosim.first_mismatch is not None
@@ -262,3 +259,53 @@ def test_a_fresh_arrays_unbounded_elements_are_checked_including_zero(
     assert (dp.lo, dp.hi) == (0, 2**32 - 1)
     status = {w.name: w.status for w in r.method.widths}
     assert status[f"{dp.name}[..]"] == WidthStatus.CHECKED
+
+
+# Dafny proves `a[n - 1]` inside the array; with the checks on, the buffer holds 16 elements
+# whatever `n` asked for, and the write and read after the failed check still run
+LAST_OF_N = """
+method LastOfN(n: nat) returns (s: int)
+  requires n >= 1
+  ensures s == 7
+{
+  var a := new int[n];
+  a[n - 1] := 7;
+  s := a[n - 1];
+}
+"""
+
+
+@pytest.mark.skipif(shutil.which("g++") is None, reason="g++ is part of the setup")
+def test_the_c_simulation_keeps_every_access_inside_a_checked_buffer(
+    dafny: DafnyEngine, tmp_path: Path
+) -> None:
+    # before: g++'s program wrote a[n - 1] with n up to 2^32 into 16 elements and died of SIGBUS
+    _passes_with_both_kinds_of_vector(
+        LAST_OF_N,
+        "last.dfy",
+        "LastOfN",
+        dafny,
+        tmp_path,
+        backend=HlsBackend.vitis,
+        target=SynthTarget.xilinx,
+    )
+    cpp = (tmp_path / "out" / "hls" / "LastOfN.cpp").read_text()
+    # as in XLS: a write past the storage is dropped, a read past it gives the last element
+    assert re.search(r"if \(p2s_i\w+ < 16\) v_a\[", cpp), cpp
+    assert re.search(r"v_a\[p2s_at\(.*, 16\)\]", cpp), cpp
+
+
+def test_a_c_simulation_that_dies_is_a_failure_that_says_so(tmp_path: Path) -> None:
+    r = lower(LAST_OF_N, "LastOfN", options=CONTRACT)
+    assert r.method is not None
+    run = CsimRun(
+        outputs=[{"s": 7, "overflow": False}],
+        returncode=-11,
+        duration_s=0.1,
+        log_file=tmp_path / "csim.log",
+    )
+    expected = [{"s": 7, "overflow": False}, {"s": 0, "overflow": True}]
+    report = csim_report(r.method, [{"n": 3}, {"n": 70000}], expected, run)
+    assert report.verdict == CosimVerdict.failed
+    assert (report.vectors_run, report.vectors_passed) == (1, 1)
+    assert "stopped (signal 11) after 1 of 2 vectors" in report.message

@@ -112,22 +112,51 @@ def csim_report(
     """The verdict on a C simulation (the Vitis back end's self-checking testbench): every
     vector must finish, the program exit cleanly and every output match Dafny's reference."""
     actual = csim.outputs
-    passed, mismatch = first_mismatch(method, vectors[: len(actual)], expected, actual)
-    ok = mismatch is None and len(actual) == len(vectors) and csim.returncode == 0
+    done = len(actual)  # a crash (or a vector that never finished) ends the outputs early
+    passed, mismatch = first_mismatch(method, vectors[:done], expected[:done], actual)
+    ok = mismatch is None and done == len(vectors) and csim.returncode == 0
+    verdict, message = (
+        _all_matched(method.overflow_port, expected)
+        if ok
+        else (CosimVerdict.failed, _csim_failure(done, passed, len(vectors), csim.returncode))
+    )
     return CosimReport(
-        verdict=CosimVerdict.passed if ok else CosimVerdict.failed,
-        vectors_run=len(actual),
+        verdict=verdict,
+        vectors_run=done,
         vectors_passed=passed,
         simulator=csim.simulator,
         first_mismatch=mismatch,
         duration_s=csim.duration_s,
         log_file=str(csim.log_file),
-        message=(
-            f"all {len(actual)} vectors match Dafny's compiled program"
-            if ok
-            else f"{len(actual) - passed} of {len(vectors)} vectors differ (exit {csim.returncode})"
-        ),
+        message=message,
     )
+
+
+def _all_matched(flag: str | None, expected: list[dict[str, Value]]) -> tuple[CosimVerdict, str]:
+    """The verdict when every vector that ran matched: passed, unless every one of them
+    overflowed (the flag matched, but no vector compared the results)."""
+    n = len(expected)
+    if flag is None:
+        return CosimVerdict.passed, f"all {n} vectors match Dafny's compiled program"
+    over = sum(1 for e in expected if e[flag])
+    if over == n:
+        return CosimVerdict.error, (
+            f"every one of the {n} vectors overflowed in Dafny's compiled program too: the flag "
+            "matches, but no vector compared the results"
+        )
+    return CosimVerdict.passed, (
+        f"all {n} vectors match Dafny's compiled program ({over} of them leave a checked range: "
+        f"`{flag}` rises on exactly those, as the compiled program's checks do)"
+    )
+
+
+def _csim_failure(done: int, passed: int, total: int, returncode: int) -> str:
+    differ = f"{done - passed} of {done} finished vectors differ"
+    if done < total:
+        # a negative code is the signal that ended it (SIGSEGV: an access outside the storage)
+        how = f"signal {-returncode}" if returncode < 0 else f"exit {returncode}"
+        return f"the C simulation stopped ({how}) after {done} of {total} vectors; {differ}"
+    return f"{differ} (exit {returncode})"
 
 
 def _plain_value(v: Value | None) -> int | list[int] | None:
@@ -378,21 +407,8 @@ def cosimulate(
     elif run.status != "ok":
         verdict = CosimVerdict.failed
         message = f"simulation stopped: {run.status}"
-    elif flag is not None and all(e[flag] for e in expected[:ran]):
-        verdict = CosimVerdict.error
-        message = (
-            f"every one of the {ran} vectors overflowed in Dafny's compiled program too: the flag "
-            "matches, but no vector compared the results"
-        )
     else:
-        verdict = CosimVerdict.passed
-        message = f"all {ran} vectors match Dafny's compiled program"
-        if flag is not None:
-            over = sum(1 for e in expected[:ran] if e[flag])
-            message += (
-                f" ({over} of them leave a checked range: `{flag}` rises on exactly those, as "
-                "the compiled program's checks do)"
-            )
+        verdict, message = _all_matched(flag, expected[:ran])
     waves, wave_warnings = bench.waveforms(run, mismatch)
     warnings.extend(wave_warnings)
     report = CosimReport(

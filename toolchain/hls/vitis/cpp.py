@@ -92,6 +92,8 @@ static T p2s_emod(T a, T b) {
   if (r < T(0)) r = b > T(0) ? T(r + b) : T(r - b);
   return r;
 }
+// An index into storage of n elements as XLS takes it: past the end reads the last element.
+static inline uint64_t p2s_at(uint64_t i, uint64_t n) { return i < n ? i : n - 1; }
 """
 
 
@@ -120,6 +122,12 @@ class _CppWriter:
     types: dict[str, ir.HwType] = field(init=False)
     names: dict[str, str] = field(init=False)
     lengths: dict[str, PortSlot] = field(init=False)
+    # With run-time checks, Dafny's proof of an index holds only while the overflow flag is
+    # down: a checked buffer gets a fixed capacity whatever length was asked for, and a checked
+    # value is parked at its bound. Straight-line code after a failed check still runs, so every
+    # access stays inside its storage, as in XLS (a write past the end is dropped, a read past
+    # it gives the last element); C++ would otherwise write past the array.
+    guarded: bool = field(init=False)
     # what the writer accumulates
     lines: list[str] = field(init=False, default_factory=list)
     ids: Iterator[int] = field(init=False, default_factory=lambda: itertools.count(1))
@@ -132,6 +140,7 @@ class _CppWriter:
             self.types[v.name] = v.type
         self.names = {n: cpp_name(n) for n in self.types}
         self.lengths = {s.ir_name: s for s in self.iface.inputs if s.kind == "length"}
+        self.guarded = self.method.overflow_port is not None
 
     def var(self, name: str) -> str:
         if name not in self.names:
@@ -157,8 +166,10 @@ class _CppWriter:
             arr = self.types[e.array]
             if not isinstance(arr, ir.ArrayType):
                 raise HlsError(f"indexing non-array {e.array}")
-            idx = self.expr(e.index)
-            return conv(f"{self.var(e.array)}[({idx}).to_uint64()]", arr.element, e.type)
+            at = f"({self.expr(e.index)}).to_uint64()"
+            if self.guarded:
+                at = f"p2s_at({at}, {arr.capacity})"
+            return conv(f"{self.var(e.array)}[{at}]", arr.element, e.type)
         if isinstance(e, ir.Unary):
             x = self.expr(e.operand)
             if e.op == ir.UnOp.NOT:
@@ -250,7 +261,12 @@ class _CppWriter:
                 if isinstance(target, ir.VarTarget):
                     self.emit(depth + 1, f"{self.var(target.name)} = p2s_v{n}_{k};")
                 else:
-                    self.emit(depth + 1, f"{self.var(target.array)}[p2s_i{n}_{k}] = p2s_v{n}_{k};")
+                    write = f"{self.var(target.array)}[p2s_i{n}_{k}] = p2s_v{n}_{k};"
+                    if self.guarded:
+                        cap = self.types[target.array]
+                        assert isinstance(cap, ir.ArrayType)
+                        write = f"if (p2s_i{n}_{k} < {cap.capacity}) {write}"
+                    self.emit(depth + 1, write)
             self.emit(depth, "}")
         elif isinstance(s, ir.If):
             self.emit(depth, f"if ({self.expr(s.cond)}) {{")
