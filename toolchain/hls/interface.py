@@ -291,9 +291,22 @@ def _sanitize(name: str, taken: set[str]) -> str:
     return candidate
 
 
+# The top's name is also the Vitis back end's C++ function (and its testbench's callee): C++
+# words a Dafny method may be called that the SystemVerilog list lacks, and the program's `main`
+_CPP_RESERVED = frozenset(
+    """main alignas alignof asm auto char char8_t char16_t char32_t co_await co_return co_yield
+    concept consteval constexpr constinit const_cast decltype delete double dynamic_cast explicit
+    false float friend goto inline long mutable namespace noexcept nullptr operator private
+    public register reinterpret_cast requires short sizeof static_assert static_cast switch
+    template thread_local throw true try typeid typename using volatile wchar_t""".split()
+)
+
+
 def module_name(method: str) -> str:
-    """The Verilog name of the top module for a Dafny method (M.C.Foo -> M_C_Foo)."""
-    return _sanitize(method, set())
+    """The Verilog name of the top module for a Dafny method (M.C.Foo -> M_C_Foo), which is
+    also a legal C++ function name."""
+    name = _sanitize(method, set())
+    return f"{name}_p" if name in _CPP_RESERVED else name
 
 
 class _SlotPacker:

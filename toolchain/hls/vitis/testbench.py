@@ -66,10 +66,14 @@ def testbench(
                 args.append(name)
         lines.append(f"    {top}({', '.join(args)});")
         lines.append(f'    std::printf("{{\\"vector\\": {k}");')
+        flag = method.overflow_port
+        # past an overflow only the flag means something (see frontend.overflow_checks): the
+        # other outputs are printed but not checked, as co-simulation compares them
+        overflowed = flag is not None and exp.get(flag) is True
         for port in method.outputs:
             t, name = port.type, names[port.name]
             lines.append(f'    std::printf(", \\"{port.name}\\": ");')
-            want = exp.get(port.name)
+            want = None if overflowed and port.name != flag else exp.get(port.name)
             if isinstance(t, ArrayType):
                 n = len(want) if isinstance(want, list) else (t.capacity or 0)
                 lines.append('    std::printf("[");')
