@@ -1,10 +1,13 @@
 """The Vitis back end's C simulation (g++) on programs a sweep of corpus methods that pass XLS
 co-simulation broke: a result past its checked range (DafnyBench `Cube`: the self-checking
 testbench compared the parked result with Dafny's 4298942376 and exited 1), and a method called
-`main` (DafnyBench `Fine_Tune_Examples_50_examples_28`: g++ rejected `void main(...)`)."""
+`main` (DafnyBench `Fine_Tune_Examples_50_examples_28`: g++ rejected `void main(...)`); and
+results built at run time (11 of the 60, MBPP `FindEvenNumbers` among them), which the back end
+refused for want of a length output."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -65,3 +68,66 @@ def test_a_method_called_main_is_a_legal_cpp_top(dafny: DafnyEngine, tmp_path: P
     passes_cosimulation(MAIN, "main.dfy", "main", dafny, tmp_path, **VITIS)
     cpp = (tmp_path / "out" / "hls" / "main_p.cpp").read_text(encoding="utf-8")
     assert re.search(r"\bvoid main_p\(", cpp), cpp
+
+
+# results whose length the method decides: a sequence grown in a loop (and returned early), and
+# a new array as long as the input
+PREFIX = """
+method PrefixBefore(a: array<int>, stop: int) returns (r: seq<int>)
+  requires a.Length <= 12
+  ensures |r| <= a.Length && forall k :: 0 <= k < |r| ==> r[k] == a[k] && r[k] != stop
+{
+  r := [];
+  var i := 0;
+  while i < a.Length
+    invariant 0 <= i <= a.Length && |r| == i
+    invariant forall k :: 0 <= k < i ==> r[k] == a[k] && r[k] != stop
+  {
+    if a[i] == stop {
+      return;
+    }
+    r := r + [a[i]];
+    i := i + 1;
+  }
+}
+"""
+
+NEGATED = """
+method Negated(a: array<int>) returns (b: array<int>)
+  requires a.Length <= 12 && forall k :: 0 <= k < a.Length ==> -1000 <= a[k] <= 1000
+  ensures b.Length == a.Length && forall k :: 0 <= k < a.Length ==> b[k] == -a[k]
+{
+  b := new int[a.Length];
+  var i := 0;
+  while i < a.Length
+    invariant 0 <= i <= a.Length
+    invariant forall k :: 0 <= k < i ==> b[k] == -a[k]
+  {
+    b[i] := -a[i];
+    i := i + 1;
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("program", "method", "result"), [(PREFIX, "PrefixBefore", "r"), (NEGATED, "Negated", "b")]
+)
+def test_a_result_built_at_run_time_has_a_length_output(
+    dafny: DafnyEngine, tmp_path: Path, program: str, method: str, result: str
+) -> None:
+    passes_cosimulation(
+        program, "built.dfy", method, dafny, tmp_path, assume_input_bits=32, **VITIS
+    )
+    hls = tmp_path / "out" / "hls"
+    cpp = (hls / f"{method}.cpp").read_text(encoding="utf-8")
+    length = re.search(rf"ap_uint<\d+> &(\w*v_{result}_len)\b", cpp)
+    assert length is not None, cpp
+    # set wherever the function leaves it: at its end, and before each early return
+    assert cpp.count(f"{length.group(1)} = ") == cpp.count("return;") + 1, cpp
+    lengths = [
+        len(row[result])
+        for row in map(json.loads, (hls / "csim.log").read_text(encoding="utf-8").splitlines())
+        if "vector" in row
+    ]
+    assert len(lengths) == 24 and len(set(lengths)) > 1, lengths

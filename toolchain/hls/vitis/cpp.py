@@ -104,6 +104,19 @@ class CppDesign:
     header: str  # <top>.h: the prototype, shared with the testbench
     params: list[tuple[str, str]]  # (C++ parameter name, role) in signature order
     warnings: list[str] = field(default_factory=list)
+    # result buffers built at run time: IR port -> the type of its length parameter
+    result_lengths: dict[str, ir.ScalarType] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ResultLength:
+    """A result buffer's run-time length: its C++ output parameter, that parameter's type and
+    the IR local that holds the length while the method runs."""
+
+    port: str
+    name: str
+    type: ir.ScalarType
+    local: str
 
 
 @dataclass
@@ -133,6 +146,7 @@ class _CppWriter:
     ids: Iterator[int] = field(init=False, default_factory=lambda: itertools.count(1))
     loops: list[_Loop] = field(init=False, default_factory=list)
     warnings: list[str] = field(init=False, default_factory=list)
+    result_lengths: list[ResultLength] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.types = {p.name: p.type for p in self.method.ports}
@@ -141,6 +155,22 @@ class _CppWriter:
         self.names = {n: cpp_name(n) for n in self.types}
         self.lengths = {s.ir_name: s for s in self.iface.inputs if s.kind == "length"}
         self.guarded = self.method.overflow_port is not None
+
+    def result_length(self, port: str, length_var: str) -> ResultLength:
+        """The output parameter of a result buffer's run-time length (`<res>_len` in the
+        interface), set from the method's length local wherever the function returns."""
+        (slot,) = [s for s in self.iface.outputs if s.kind == "length" and s.ir_name == port]
+        name = f"{self.var(port)}_len"
+        if name in self.names.values():  # an IR variable has the C++ name already
+            name = f"p2s_{name}"
+        length = ResultLength(port, name, slot.element, length_var)
+        self.result_lengths.append(length)
+        return length
+
+    def publish_lengths(self, depth: int) -> None:
+        for r in self.result_lengths:
+            value = conv(self.var(r.local), self.types[r.local], r.type)
+            self.emit(depth, f"{r.name} = {value};")
 
     def var(self, name: str) -> str:
         if name not in self.names:
@@ -296,6 +326,7 @@ class _CppWriter:
                 )
                 self.emit(depth, f"goto p2s_brk_{outer.label};")
         elif isinstance(s, ir.Return):
+            self.publish_lengths(depth)
             self.emit(depth, "return;")
         else:
             raise HlsError(f"unsupported statement {type(s).__name__} at {s.loc}")
@@ -366,13 +397,6 @@ def to_cpp(
     roles: list[tuple[str, str]] = []
     pragmas: list[str] = ["#pragma HLS INTERFACE mode=ap_ctrl_hs port=return"]
     for port in method.ports:
-        if port.length_var is not None:
-            # the run-time length of a result sequence has no C++ port here yet: refuse rather
-            # than hand back a result without its length
-            raise HlsError(
-                f"result {port.name} is built at run time (a sequence or new array): the Vitis "
-                "back end has no length port for it yet; use the XLS back end"
-            )
         t, name = port.type, w.var(port.name)
         if isinstance(t, ir.ArrayType):
             cap = t.capacity
@@ -390,6 +414,11 @@ def to_cpp(
                 slot = w.lengths[port.name]
                 params.append(f"{ctype(slot.element)} {name}_len")
                 roles.append((f"{name}_len", "length"))
+            if port.length_var is not None:
+                length = w.result_length(port.name, port.length_var)
+                params.append(f"{ctype(length.type)} &{length.name}")
+                roles.append((length.name, "length:out"))
+                pragmas.append(f"#pragma HLS INTERFACE mode=ap_vld port={length.name}")
         elif port.direction == "in":
             params.append(f"{ctype(t)} {name}")
             roles.append((name, "in"))
@@ -413,6 +442,7 @@ def to_cpp(
             zero = literal(0, port.type) if isinstance(port.type, ir.IntType) else "false"
             w.emit(1, f"{w.var(port.name)} = {zero};")
     w.block(method.body, 1)
+    w.publish_lengths(1)
     body = w.lines[body_start:]
     signature = f"void {iface.top}({', '.join(params)})"
     header = (
@@ -428,4 +458,11 @@ def to_cpp(
         + "\n".join(body)
         + "\n}\n"
     )
-    return CppDesign(top=iface.top, source=source, header=header, params=roles, warnings=w.warnings)
+    return CppDesign(
+        top=iface.top,
+        source=source,
+        header=header,
+        params=roles,
+        warnings=w.warnings,
+        result_lengths={r.port: r.type for r in w.result_lengths},
+    )

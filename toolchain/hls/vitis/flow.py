@@ -116,7 +116,9 @@ def run_vitis(
     files = {
         f"{design.top}.cpp": design.source,
         f"{design.top}.h": design.header,
-        f"{design.top}_tb.cpp": testbench(method, design.top, names, vectors, expected),
+        f"{design.top}_tb.cpp": testbench(
+            method, design.top, names, vectors, expected, design.result_lengths
+        ),
         "run_hls.tcl": hls_script(design.top, clock_ns, part),
         HEADER.name: HEADER.read_text(encoding="utf-8"),
     }

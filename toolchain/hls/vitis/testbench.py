@@ -6,7 +6,16 @@ reads these) and returns 1 when any output differs, as Vitis's `csim_design` exp
 
 from __future__ import annotations
 
-from toolchain.frontend.ir import ArrayType, BoolType, HardwareMethod, HwType, IntType
+from collections.abc import Mapping
+
+from toolchain.frontend.ir import (
+    ArrayType,
+    BoolType,
+    HardwareMethod,
+    HwType,
+    IntType,
+    ScalarType,
+)
 from toolchain.hls.interface import Value
 from toolchain.hls.vitis.cpp import ctype, literal
 
@@ -26,14 +35,39 @@ def _print_scalar(expr: str, t: HwType) -> str:
     return f'std::printf("%llu", (unsigned long long)({expr}).to_uint64());'
 
 
+def _run_time_buffer(name: str, t: ArrayType, want: Value | None) -> list[str]:
+    """Print a result buffer built at run time up to its length output (past the capacity, as
+    many -1s as the length claims, as co-simulation reads it) and check both against Dafny."""
+    cap = t.capacity or 0
+    length = f"{name}_len.to_uint64()"
+    item = _print_scalar(f"{name}[i]", t.element)
+    lines = [
+        '    std::printf("[");',
+        f"    for (unsigned long long i = 0; i < {length}; i++) {{",
+        '      if (i) std::printf(", ");',
+        f'      if (i < {cap}ULL) {{ {item} }} else {{ std::printf("-1"); }}',
+        "    }",
+        '    std::printf("]");',
+    ]
+    if isinstance(want, list):
+        lines.append(f"    if ({length} != {len(want)}ULL) mismatches++;")
+        for i, v in enumerate(want[:cap]):
+            lit = _scalar_literal(v, t.element)
+            lines.append(f"    if (!({name}[{i}] == {lit})) mismatches++;")
+    return lines
+
+
 def testbench(
     method: HardwareMethod,
     top: str,
     names: dict[str, str],
     vectors: list[dict[str, Value]],
     expected: list[dict[str, Value]],
+    result_lengths: Mapping[str, ScalarType] | None = None,
 ) -> str:
-    """C++ source of the testbench (`names`: IR port name -> C++ parameter name)."""
+    """C++ source of the testbench (`names`: IR port name -> C++ parameter name;
+    `result_lengths`: result buffers built at run time -> the type of their length output)."""
+    result_lengths = result_lengths or {}
     lines = [
         f'#include "{top}.h"',
         "#include <cstdio>",
@@ -56,6 +90,9 @@ def testbench(
                 if t.length is None and port.direction != "out":
                     lines.append(f"    unsigned long long {name}_len = {len(values)}ULL;")
                     args.append(f"{name}_len")
+                if port.name in result_lengths:
+                    lines.append(f"    {ctype(result_lengths[port.name])} {name}_len;")
+                    args.append(f"{name}_len")
             elif port.direction == "in":
                 value = vec[port.name]
                 assert not isinstance(value, list)
@@ -74,7 +111,9 @@ def testbench(
             t, name = port.type, names[port.name]
             lines.append(f'    std::printf(", \\"{port.name}\\": ");')
             want = None if overflowed and port.name != flag else exp.get(port.name)
-            if isinstance(t, ArrayType):
+            if isinstance(t, ArrayType) and port.name in result_lengths:
+                lines += _run_time_buffer(name, t, want)
+            elif isinstance(t, ArrayType):
                 n = len(want) if isinstance(want, list) else (t.capacity or 0)
                 lines.append('    std::printf("[");')
                 for i in range(n):
