@@ -6,6 +6,7 @@ everywhere else; the capacity is reported as checked, never as proven."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 import shutil
 from pathlib import Path
@@ -309,3 +310,10 @@ def test_a_c_simulation_that_dies_is_a_failure_that_says_so(tmp_path: Path) -> N
     assert report.verdict == CosimVerdict.failed
     assert (report.vectors_run, report.vectors_passed) == (1, 1)
     assert "stopped (signal 11) after 1 of 2 vectors" in report.message
+    # every output printed and matching, but the testbench's own checks failed
+    exited = dataclasses.replace(
+        run, outputs=[{"s": 7, "overflow": False}, {"s": 0, "overflow": True}], returncode=1
+    )
+    report = csim_report(r.method, [{"n": 3}, {"n": 70000}], expected, exited)
+    assert report.verdict == CosimVerdict.failed
+    assert "every output of the 2 vectors matches, but the C simulation exited 1" in report.message
