@@ -30,6 +30,8 @@ def _wrap(x: int, w: int, signed: bool) -> int:
 
 
 def _literal(t: str, v: int) -> str:
+    if not -(1 << 63) <= v < (1 << 64):
+        return f'{t}("{v}", 10)'  # no C++ integer literal holds it
     return f"{t}({v}LL)" if v < (1 << 63) else f"{t}({v}ULL)"
 
 
@@ -38,46 +40,57 @@ def _tdiv(a: int, b: int) -> int:
     return q if (a < 0) == (b < 0) else -q
 
 
+def _header_checks(rng: random.Random, w: int, signed: bool) -> list[str]:
+    """CHECK(value, decimal) lines for one type: every operator on random operands, and
+    conversions to narrower and wider types, against Python's integers."""
+    t = f"ap_{'' if signed else 'u'}int<{w}>"
+    lo, hi = (-(1 << (w - 1)), (1 << (w - 1)) - 1) if signed else (0, (1 << w) - 1)
+    lit = functools.partial(_literal, t)
+    checks: list[str] = []
+    for _ in range(12):
+        a, b = rng.randint(lo, hi), rng.randint(lo, hi)
+        n = rng.randint(0, w - 1)
+        cases = {
+            "+": _wrap(a + b, w, signed),
+            "-": _wrap(a - b, w, signed),
+            "*": _wrap(a * b, w, signed),
+            "&": _wrap(a & b, w, signed),
+            "|": _wrap(a | b, w, signed),
+            "^": _wrap(a ^ b, w, signed),
+        }
+        if b != 0 and not (signed and b == -1):
+            cases["/"] = _wrap(_tdiv(a, b), w, signed)
+            cases["%"] = _wrap(a - _tdiv(a, b) * b, w, signed)
+        for op, want in cases.items():
+            checks.append(f'CHECK({lit(a)} {op} {lit(b)}, "{want}");')
+        checks.append(f'CHECK({lit(a)} << {n}, "{_wrap(a << n, w, signed)}");')
+        checks.append(f'CHECK({lit(a)} >> {n}, "{_wrap(a >> n, w, signed)}");')
+        checks.append(f"CHECK_BOOL({lit(a)} < {lit(b)}, {int(a < b)});")
+        checks.append(f'CHECK(-{lit(a)}, "{_wrap(-a, w, signed)}");')
+        # conversions extend by the source's signedness, then truncate
+        for w2, s2 in ((8, True), (8, False), (40, True), (100, True), (128, False)):
+            t2 = f"ap_{'' if s2 else 'u'}int<{w2}>"
+            checks.append(f'CHECK({t2}({lit(a)}), "{_wrap(a, w2, s2)}");')
+        if w <= 64:  # what the generated code reads as a C++ integer: the low 64 bits
+            get = "to_int64()" if signed else "to_uint64()"
+            checks.append(f"CHECK_INT({lit(a)}.{get}, {a}{'LL' if signed else 'ULL'});")
+    return checks
+
+
 def test_ap_int_header_matches_integer_semantics(tmp_path: Path) -> None:
     rng = random.Random(11)
     checks: list[str] = []
-    for w in (1, 3, 8, 13, 31, 32, 63, 64):
+    for w in (1, 3, 8, 13, 31, 32, 63, 64, 65, 93, 127, 128):
         for signed in (False, True):
-            t = f"ap_{'' if signed else 'u'}int<{w}>"
-            lo, hi = (-(1 << (w - 1)), (1 << (w - 1)) - 1) if signed else (0, (1 << w) - 1)
-            for _ in range(12):
-                a, b = rng.randint(lo, hi), rng.randint(lo, hi)
-                n = rng.randint(0, w - 1)
-                lit = functools.partial(_literal, t)
-                get = "to_int64()" if signed else "to_uint64()"
-                cases = {
-                    "+": _wrap(a + b, w, signed),
-                    "-": _wrap(a - b, w, signed),
-                    "*": _wrap(a * b, w, signed),
-                    "&": _wrap(a & b, w, signed),
-                    "|": _wrap(a | b, w, signed),
-                    "^": _wrap(a ^ b, w, signed),
-                }
-                if b != 0 and not (signed and b == -1):
-                    cases["/"] = _wrap(_tdiv(a, b), w, signed)
-                    cases["%"] = _wrap(a - _tdiv(a, b) * b, w, signed)
-                for op, want in cases.items():
-                    checks.append(f"CHECK(({lit(a)} {op} {lit(b)}).{get}, {want}LL);")
-                checks.append(f"CHECK(({lit(a)} << {n}).{get}, {_wrap(a << n, w, signed)}LL);")
-                checks.append(f"CHECK(({lit(a)} >> {n}).{get}, {_wrap(a >> n, w, signed)}LL);")
-                checks.append(f"CHECK(({lit(a)} < {lit(b)}), {int(a < b)});")
-                checks.append(f"CHECK((-{lit(a)}).{get}, {_wrap(-a, w, signed)}LL);")
-                # conversions extend by the source's signedness, then truncate
-                for w2, s2 in ((8, True), (8, False), (40, True)):
-                    t2 = f"ap_{'' if s2 else 'u'}int<{w2}>"
-                    get2 = "to_int64()" if s2 else "to_uint64()"
-                    checks.append(f"CHECK({t2}({lit(a)}).{get2}, {_wrap(a, w2, s2)}LL);")
+            checks += _header_checks(rng, w, signed)
     program = (
-        '#include "p2s_ap_int.h"\n#include <cstdio>\n'
+        '#include "p2s_ap_int.h"\n#include <cstdio>\n#include <string>\n'
         "static int bad = 0;\n"
-        "#define CHECK(got, want) do { if ((long long)(got) != (long long)(want)) { "
-        'std::printf("line %d: %lld != %lld\\n", __LINE__, (long long)(got), (long long)(want)); '
-        "bad++; } } while (0)\n"
+        "#define CHECK(got, want) do { std::string g = (got).to_string(10); if (g != want) { "
+        'std::printf("line %d: %s != %s\\n", __LINE__, g.c_str(), want); bad++; } } while (0)\n'
+        "#define CHECK_BOOL(got, want) do { if ((got) != (want)) { "
+        'std::printf("line %d\\n", __LINE__); bad++; } } while (0)\n'
+        "#define CHECK_INT(got, want) CHECK_BOOL(got, want)\n"
         "int main() {\n"
         + "\n".join(checks)
         + '\nstd::printf("%d bad\\n", bad);\nreturn bad != 0;\n}\n'
@@ -91,7 +104,7 @@ def test_ap_int_header_matches_integer_semantics(tmp_path: Path) -> None:
     assert built.returncode == 0, built.output[-2000:]
     ran = run_tool([tmp_path / "t"], timeout_s=60)
     assert ran.returncode == 0, ran.stdout[-2000:]
-    assert len(checks) > 1000
+    assert len(checks) > 3000
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@ co-simulation broke: a result past its checked range (DafnyBench `Cube`: the sel
 testbench compared the parked result with Dafny's 4298942376 and exited 1), and a method called
 `main` (DafnyBench `Fine_Tune_Examples_50_examples_28`: g++ rejected `void main(...)`); and
 results built at run time (11 of the 60, MBPP `FindEvenNumbers` among them), which the back end
-refused for want of a length output."""
+refused for want of a length output; and integers past 64 bits (MBPP `CubeVolume`, 93 bits),
+which the C simulation header could not hold."""
 
 from __future__ import annotations
 
@@ -131,3 +132,29 @@ def test_a_result_built_at_run_time_has_a_length_output(
         if "vector" in row
     ]
     assert len(lengths) == 24 and len(set(lengths)) > 1, lengths
+
+
+# a product of three 32-bit inputs: 96 bits, past the C integers (MBPP `CubeVolume`, 93 bits)
+VOLUME = """
+method Volume(a: int, b: int, c: int) returns (v: int)
+  requires 0 <= a < 0x1_0000_0000 && 0 <= b < 0x1_0000_0000 && -0x8000_0000 <= c < 0x8000_0000
+  ensures v == a * b * c
+{
+  v := a * b * c;
+}
+"""
+
+
+def test_results_wider_than_64_bits_are_simulated(dafny: DafnyEngine, tmp_path: Path) -> None:
+    passes_cosimulation(VOLUME, "volume.dfy", "Volume", dafny, tmp_path, **VITIS)
+    hls = tmp_path / "out" / "hls"
+    assert re.search(r"ap_int<\d{2,3}> &v_v\b", (hls / "Volume.cpp").read_text(encoding="utf-8"))
+    # constants past 64 bits are decimal strings, results are read back as decimal text
+    bench = (hls / "Volume_tb.cpp").read_text(encoding="utf-8")
+    assert re.search(r'ap_int<\d+>\("-?\d{20,}", 10\)', bench), bench
+    results = [
+        json.loads(line)["v"]
+        for line in (hls / "csim.log").read_text(encoding="utf-8").splitlines()
+        if '"vector"' in line
+    ]
+    assert any(abs(v) >= 1 << 64 for v in results), results

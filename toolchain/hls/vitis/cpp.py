@@ -28,7 +28,7 @@ from toolchain.hls.interface import HwInterface, PortSlot, int_type, scalar_lite
 from toolchain.hls.operators import ARITHMETIC, BITWISE, COMPARISONS, known_width
 from toolchain.hls.structurize import has_loops
 
-MAX_WIDTH = 64  # p2s_ap_int.h's limit; Vitis's own ap_int goes far beyond
+MAX_WIDTH = 128  # p2s_ap_int.h's limit (one __int128); Vitis's own ap_int goes far beyond
 
 
 def ctype(t: ir.HwType) -> str:
@@ -55,6 +55,9 @@ def literal(value: int | bool, t: ir.HwType) -> str:
 
 
 def _int_literal(v: int, it: ir.IntType) -> str:
+    if not -(1 << 63) <= v < (1 << 64):
+        # no C++ integer literal holds it: ap_int's decimal-string constructor does
+        return f'{ctype(it)}("{v}", 10)'
     suffix = "LL" if v < 0 or v < (1 << 63) else "ULL"
     return f"{ctype(it)}({v}{suffix})"
 

@@ -17,6 +17,7 @@ from toolchain.frontend.ir import (
     ScalarType,
 )
 from toolchain.hls.interface import Value
+from toolchain.hls.operators import known_width
 from toolchain.hls.vitis.cpp import ctype, literal
 
 
@@ -30,6 +31,8 @@ def _print_scalar(expr: str, t: HwType) -> str:
     if isinstance(t, BoolType):
         return f'std::printf("%s", ({expr}) ? "true" : "false");'
     assert isinstance(t, IntType)
+    if known_width(t) > 64:  # past printf's integers: ap_int's decimal text
+        return f'std::printf("%s", ({expr}).to_string(10).c_str());'
     if t.signed:
         return f'std::printf("%lld", (long long)({expr}).to_int64());'
     return f'std::printf("%llu", (unsigned long long)({expr}).to_uint64());'
