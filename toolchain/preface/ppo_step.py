@@ -6,6 +6,7 @@ token; the loop around the action and the loss over its log-probabilities are th
 from __future__ import annotations
 
 import random
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from typing import Generic, Protocol, TypeVar
 
@@ -45,16 +46,16 @@ def play_attempts(
     ep.success = step.success
 
 
-class EpisodeCollector(Generic[EpisodeT]):
+class EpisodeCollector(ABC, Generic[EpisodeT]):
     """What both trainers share in drawing an iteration's episodes: tasks drawn from the
     trainer's own seeded `rng` (saved and restored on resume), each played by `player(env)`."""
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
 
+    @abstractmethod
     def player(self, env: Environment) -> Callable[[Task], EpisodeT]:
         """How this trainer plays one episode on a task against `env`."""
-        raise NotImplementedError
 
     def collect(
         self,
